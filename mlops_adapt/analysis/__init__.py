@@ -1,0 +1,1 @@
+"""Read-only libcst visitors that find the facts recipes and prompts consume."""

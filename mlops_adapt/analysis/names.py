@@ -1,0 +1,67 @@
+"""Vocabularies that tell hyperparameters, metrics and models apart by name."""
+
+from __future__ import annotations
+
+import re
+
+# Scalar-returning evaluation functions (sklearn.metrics and friends).
+METRIC_FUNCTIONS = frozenset(
+    {
+        "accuracy_score", "balanced_accuracy_score", "f1_score", "fbeta_score", "precision_score",
+        "recall_score", "roc_auc_score", "average_precision_score", "log_loss", "hinge_loss",
+        "matthews_corrcoef", "cohen_kappa_score", "jaccard_score", "hamming_loss", "zero_one_loss",
+        "brier_score_loss", "top_k_accuracy_score", "mean_squared_error", "root_mean_squared_error",
+        "mean_absolute_error", "median_absolute_error", "mean_absolute_percentage_error",
+        "mean_squared_log_error", "root_mean_squared_log_error", "r2_score",
+        "explained_variance_score", "max_error", "d2_absolute_error_score", "mean_pinball_loss",
+        "mean_poisson_deviance", "mean_gamma_deviance", "mean_tweedie_deviance",
+        "silhouette_score", "adjusted_rand_score", "normalized_mutual_info_score",
+        "adjusted_mutual_info_score", "davies_bouldin_score", "calinski_harabasz_score",
+        "v_measure_score", "homogeneity_score", "completeness_score",
+    }
+)
+
+# Functions that return one score per fold.
+CV_FUNCTIONS = frozenset({"cross_val_score"})
+
+METRIC_NAME = re.compile(
+    r"(^|_)(acc|accuracy|loss|f1|auc|roc_auc|mse|rmse|mae|mape|r2|precision|recall|score|scores|"
+    r"error|err|ppl|perplexity|iou|dice|bleu|rouge|kappa|corr|mcc|logloss|nll|top\d+)(_|$|\d)",
+    re.IGNORECASE,
+)
+
+# Names that hold paths, handles or bookkeeping rather than hyperparameters.
+NOT_HYPERPARAM_NAME = re.compile(
+    r"(path|dir|file|url|uri|name|fmt|format|csv|root|folder|device|host|port|key|token|"
+    r"column|col|cols|target|label|labels|features|feature_names|version|tag|project|experiment)s?$",
+    re.IGNORECASE,
+)
+
+# Constructors whose literal keyword arguments count as hyperparameters.
+HYPERPARAM_CTOR_MODULES = ("sklearn", "xgboost", "lightgbm", "catboost", "torch.optim", "torch.utils.data")
+EXTRA_HYPERPARAM_CALLS = frozenset({"train_test_split", "DataLoader", "KFold", "StratifiedKFold"})
+OPTIMIZER_NAMES = frozenset(
+    {"SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS",
+     "StepLR", "CosineAnnealingLR", "ExponentialLR", "ReduceLROnPlateau", "MultiStepLR", "OneCycleLR"}
+)
+MODEL_SUFFIXES = (
+    "Classifier", "Regressor", "Regression", "Classification", "SVC", "SVR", "NB", "Means", "KNN",
+    "Forest", "Boost", "Model", "Net", "Estimator", "Pipeline", "Ridge", "Lasso", "ElasticNet",
+)
+
+PATHLIKE_VALUE = re.compile(r"[/\\]|\.(csv|json|pkl|pt|pth|joblib|txt|parquet|npy|h5|yaml|yml|db)$")
+
+# Methods on a fitted model that mean "it has been trained".
+TRAIN_METHODS = frozenset({"fit", "fit_transform", "partial_fit", "train"})
+
+
+def is_metric_name(name: str) -> bool:
+    """True for variable names that usually hold an evaluation result."""
+    return bool(METRIC_NAME.search(name))
+
+
+def slug(text: str) -> str:
+    """Turn a label such as 'Test accuracy:' into a metric key such as 'test_accuracy'."""
+    text = re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower()
+    text = re.sub(r"_+", "_", text)
+    return text[:60]

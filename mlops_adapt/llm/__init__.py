@@ -1,0 +1,1 @@
+"""LLM generation through OpenAI-compatible endpoints: client, prompts, sampling, repair, selection."""

@@ -1,0 +1,1 @@
+"""The versioned API-docs corpus, its embeddings and Chroma store, and hybrid retrieval."""

@@ -1,0 +1,218 @@
+"""The pygls language server: short LSP handlers that delegate to the bridge modules."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+
+from mlops_adapt import __version__
+from mlops_adapt.results import Applied, result_to_dict
+from mlops_adapt.server import engine_bridge as bridge
+from mlops_adapt.server.actions import (
+    KIND_PREFIX,
+    ActionData,
+    BadActionData,
+    list_actions,
+    quick_fixes,
+    title,
+)
+from mlops_adapt.server.analysis import analyze_text
+from mlops_adapt.server.diagnostics import hint_diagnostics
+from mlops_adapt.server.settings import Settings, apply_llm_environment, parse_settings
+from mlops_adapt.server.workspace_edits import versioned_edit
+
+log = logging.getLogger(__name__)
+
+CMD_ADAPT_FILE = "mlops-adapt.adaptFile"
+CMD_SHOW_REPORT = "mlops-adapt.showReport"
+
+
+class MlopsLanguageServer(LanguageServer):
+    """A LanguageServer holding the settings, recent engine results and the last report per file."""
+
+    def __init__(self) -> None:
+        super().__init__("mlops-adapt", __version__)
+        self.settings = Settings()
+        self.results = bridge.ResultCache()
+        self.reports: dict[str, dict] = {}
+
+    def configure(self, raw: Any) -> None:
+        """Take new settings, telling the user about values that were ignored."""
+        self.settings, warnings = parse_settings(raw)
+        apply_llm_environment(self.settings.llm)
+        for warning in warnings:
+            self.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Warning, message=f"mlops-adapt settings: {warning}"
+                )
+            )
+
+    def publish_hints(self, uri: str) -> None:
+        """Publish (or clear) the opt-in diagnostics of one open document."""
+        snap = bridge.snapshot(self, uri)
+        found = hint_diagnostics(analyze_text(snap.text), snap.text.splitlines(), self.settings)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=snap.version, diagnostics=found)
+        )
+
+    def edit_for(self, snap: bridge.Snapshot, result: Applied) -> types.WorkspaceEdit:
+        """The versioned WorkspaceEdit of an applied result, in the client's position encoding."""
+        encoding = self.workspace.position_encoding or "utf-16"
+        return versioned_edit(
+            snap.uri,
+            snap.version,
+            snap.text,
+            result.code,
+            encoding=str(encoding),
+            document_changes=_client_has_document_changes(self),
+        )
+
+
+server = MlopsLanguageServer()
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: MlopsLanguageServer, params: types.InitializeParams) -> None:
+    """Read the settings sent as initializationOptions."""
+    ls.configure(params.initialization_options)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(
+    ls: MlopsLanguageServer, params: types.DidChangeConfigurationParams
+) -> None:
+    """Take pushed settings, then refresh the hints of every open document."""
+    ls.configure(params.settings)
+    for uri in list(ls.workspace.text_documents):
+        ls.publish_hints(uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def document_changed(ls: MlopsLanguageServer, params: Any) -> None:
+    """Refresh the hints of the opened, changed or saved document."""
+    ls.publish_hints(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: MlopsLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    """Forget the closed document's hints and report."""
+    ls.reports.pop(params.text_document.uri, None)
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+    )
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(
+        code_action_kinds=[KIND_PREFIX, types.CodeActionKind.QuickFix], resolve_provider=True
+    ),
+)
+def code_action(
+    ls: MlopsLanguageServer, params: types.CodeActionParams
+) -> list[types.CodeAction] | None:
+    """List the applicable tasks from the cached cheap analysis; edits come later, in resolve."""
+    snap = bridge.snapshot(ls, params.text_document.uri)
+    analysis = analyze_text(snap.text)
+
+    def data_for(task: str) -> ActionData:
+        return ActionData(snap.uri, snap.version, task)
+
+    only = params.context.only
+    known = _known_safety(ls, snap)
+    found = list_actions(data_for, analysis, ls.settings, only, known)
+    found += quick_fixes(data_for, list(params.context.diagnostics), ls.settings, only)
+    if not _client_resolves_edits(ls):  # such clients run the action as a command instead
+        for action in found:
+            data = action.data
+            action.command = types.Command(
+                action.title, CMD_ADAPT_FILE, [data["uri"], data["task"], data["version"]]
+            )
+    return found or None
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+async def resolve_code_action(
+    ls: MlopsLanguageServer, action: types.CodeAction
+) -> types.CodeAction:
+    """Compute the action's verified edit for the listed document version, or answer with an error."""
+    try:
+        data = ActionData.from_json(action.data)
+    except BadActionData as err:
+        raise JsonRpcInvalidParams(str(err)) from None
+    snap = bridge.require_version(ls, data.uri, data.version)
+    result = bridge.require_applied(
+        await bridge.adapt_snapshot(ls, snap, data.task, progress=ls.settings.may_use_llm)
+    )
+    # the buffer may have moved on while the engine worked: never hand out a stale edit
+    bridge.require_version(ls, data.uri, data.version)
+    action.edit = ls.edit_for(snap, result)
+    action.title = title(data.task, result.safety)
+    return action
+
+
+@server.command(CMD_ADAPT_FILE)
+async def adapt_file(ls: MlopsLanguageServer, *args: Any) -> dict:
+    """Adapt a whole file with one task and ask the client to apply the verified edit."""
+    uri, task, version = bridge.command_target(args)
+    snap = (
+        bridge.require_version(ls, uri, version)
+        if version is not None
+        else bridge.snapshot(ls, uri)
+    )
+    result = await bridge.adapt_snapshot(ls, snap, task, progress=True)
+    summary = result_to_dict(result)
+    if not (isinstance(result, Applied) and result.changed):
+        ls.window_show_message(
+            types.ShowMessageParams(types.MessageType.Info, bridge.describe(summary))
+        )
+        return {**summary, "applied": False}
+    bridge.require_version(ls, uri, snap.version)
+    answer = await ls.workspace_apply_edit_async(
+        types.ApplyWorkspaceEditParams(
+            edit=ls.edit_for(snap, result), label=title(task, result.safety)
+        )
+    )
+    return {**summary, "applied": bool(answer and answer.applied)}
+
+
+@server.command(CMD_SHOW_REPORT)
+def show_report(ls: MlopsLanguageServer, *args: Any) -> dict | None:
+    """The verification report of the last edit computed for a file (or for any file)."""
+    uri = args[0] if args and isinstance(args[0], str) else None
+    report = ls.reports.get(uri) if uri else next(reversed(ls.reports.values()), None)
+    if report is None:
+        ls.window_show_message(
+            types.ShowMessageParams(types.MessageType.Info, "No MLOps-Adapt edit computed yet.")
+        )
+    return report
+
+
+def _known_safety(ls: MlopsLanguageServer, snap: bridge.Snapshot) -> dict[str, str]:
+    """Safety labels of edits already computed for this exact text."""
+    options = ls.settings.adapt_options(snap.path)
+    known = {}
+    for task in ls.settings.enabled_tasks:
+        result = ls.results.get(bridge.ResultCache.key(snap.text, task, options))
+        if isinstance(result, Applied):
+            known[task] = result.safety
+    return known
+
+
+def _client_resolves_edits(ls: MlopsLanguageServer) -> bool:
+    caps = ls.client_capabilities.text_document if ls.client_capabilities else None
+    code_action = caps.code_action if caps else None
+    support = code_action.resolve_support if code_action else None
+    return bool(support and "edit" in support.properties)
+
+
+def _client_has_document_changes(ls: MlopsLanguageServer) -> bool:
+    workspace = ls.client_capabilities.workspace if ls.client_capabilities else None
+    edit = workspace.workspace_edit if workspace else None
+    return bool(edit and edit.document_changes)

@@ -1,0 +1,38 @@
+"""Cheap analysis hints to opt-in, information-level LSP diagnostics that carry their quick-fix tasks."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from mlops_adapt.server.actions import DIAGNOSTIC_SOURCE
+from mlops_adapt.server.analysis import DocumentAnalysis
+from mlops_adapt.server.settings import Settings
+
+
+def hint_diagnostics(
+    analysis: DocumentAnalysis, lines: list[str], settings: Settings
+) -> list[types.Diagnostic]:
+    """One diagnostic per hint whose fixing tasks are enabled; none when diagnostics are off."""
+    if not settings.diagnostics.enabled:
+        return []
+    found = []
+    for hint in analysis.hints:
+        tasks = [t for t in hint.tasks if t in settings.enabled_tasks]
+        if not tasks:
+            continue
+        text = lines[hint.line] if hint.line < len(lines) else ""
+        indent = len(text) - len(text.lstrip())
+        end = len(text.rstrip("\r\n").encode("utf-16-le")) // 2  # ranges count UTF-16 units
+        found.append(
+            types.Diagnostic(
+                range=types.Range(
+                    types.Position(hint.line, indent), types.Position(hint.line, end)
+                ),
+                message=hint.message,
+                severity=types.DiagnosticSeverity.Information,
+                source=DIAGNOSTIC_SOURCE,
+                code=tasks[0],
+                data={"tasks": tasks},
+            )
+        )
+    return found

@@ -1,0 +1,67 @@
+"""Engine results to LSP WorkspaceEdits: minimal line edits pinned to the document version."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from mlops_adapt.edits import line_hunks
+
+
+def text_edits(old: str, new: str, encoding: str = "utf-16") -> list[types.TextEdit]:
+    """Whole-line replacements that turn `old` into `new`, in the client's position encoding."""
+    lines = old.splitlines(keepends=True)
+    if any(not line.endswith(("\n", "\r")) for line in lines[:-1]):
+        # str.splitlines() also breaks at \f, \v, \x1c.. and \u2028, which LSP does not count as
+        # line ends; line numbers would drift, so replace the whole text instead.
+        end = _lsp_end(old, encoding)
+        return [types.TextEdit(range=types.Range(types.Position(0, 0), end), new_text=new)]
+    return [
+        types.TextEdit(
+            range=types.Range(
+                _line_start(lines, h.old_start, encoding), _line_start(lines, h.old_end, encoding)
+            ),
+            new_text="".join(h.new_lines),
+        )
+        for h in line_hunks(old, new)
+    ]
+
+
+def versioned_edit(
+    uri: str,
+    version: int,
+    old: str,
+    new: str,
+    *,
+    encoding: str = "utf-16",
+    document_changes: bool = True,
+) -> types.WorkspaceEdit:
+    """A WorkspaceEdit the client applies only to this version of the document."""
+    edits = text_edits(old, new, encoding)
+    if not document_changes:  # clients without documentChanges support get the plain form
+        return types.WorkspaceEdit(changes={uri: edits})
+    document = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
+    return types.WorkspaceEdit(
+        document_changes=[types.TextDocumentEdit(text_document=document, edits=edits)]
+    )
+
+
+def _line_start(lines: list[str], index: int, encoding: str) -> types.Position:
+    """The position where 0-based line `index` starts; past the last line, the end of the text."""
+    if index < len(lines) or not lines or lines[-1].endswith(("\n", "\r")):
+        return types.Position(line=index, character=0)
+    last = lines[-1]  # the text does not end with a newline: clamp to its end
+    return types.Position(line=len(lines) - 1, character=_units(last, encoding))
+
+
+def _lsp_end(text: str, encoding: str) -> types.Position:
+    """The end of the text in LSP terms (lines end only at \\n, \\r\\n or \\r)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return types.Position(line=len(lines) - 1, character=_units(lines[-1], encoding))
+
+
+def _units(text: str, encoding: str) -> int:
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    if encoding == "utf-32":
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2

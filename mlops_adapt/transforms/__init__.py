@@ -1,0 +1,1 @@
+"""Recipes (one deterministic libcst codemod per task) and edit helpers."""

@@ -1,0 +1,131 @@
+"""Recipe register-mlflow: log the trained model with its MLflow flavor and register it."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from mlops_adapt.analysis.models import find_trained_models
+from mlops_adapt.analysis.scan import TrainedModel, scan_module
+from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
+from mlops_adapt.transforms.rewriter import apply_plan
+from mlops_adapt.transforms.track_mlflow import MlflowBackend
+from mlops_adapt.transforms.tracking import TrackingPlanner, existing_use, project_name
+
+FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "mlflow.xgboost",
+           "lightgbm": "mlflow.lightgbm"}
+
+
+def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | None:
+    """The model to register: a saved one first, else the last one trained."""
+    trained = [m for m in models if m.trained_after is not None]
+    for model in reversed(trained):
+        if model.var in saved:
+            return model
+    return trained[-1] if trained else None
+
+
+class RegisterMlflowModel(Recipe):
+    """Register the trained model in the MLflow Model Registry.
+
+    Finds the model the script trains (a saved one first, else the last one trained), and
+    right after its training (or after it is saved with joblib, pickle or torch.save) logs it
+    with the matching MLflow flavor (`mlflow.sklearn` or `mlflow.pytorch`) under `name="model"`
+    with `registered_model_name`, inside an MLflow run. The registered name comes from
+    `--option model_name=NAME`, else from the file name.
+    """
+
+    TASK = "register-mlflow"
+    DESCRIPTION = "Log and register the trained model in the MLflow Model Registry"
+    EXAMPLES = [
+        Example(
+            """
+            import joblib
+            from sklearn.datasets import load_wine
+            from sklearn.tree import DecisionTreeClassifier
+
+            def main():
+                X, y = load_wine(return_X_y=True)
+                clf = DecisionTreeClassifier(max_depth=3)
+                clf.fit(X, y)
+                joblib.dump(clf, "model.joblib")
+
+            if __name__ == "__main__":
+                main()
+            """,
+            """
+            import joblib
+            from sklearn.datasets import load_wine
+            from sklearn.tree import DecisionTreeClassifier
+            import mlflow
+            import mlflow.sklearn
+
+            def main():
+                X, y = load_wine(return_X_y=True)
+                clf = DecisionTreeClassifier(max_depth=3)
+                clf.fit(X, y)
+                joblib.dump(clf, "model.joblib")
+                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt")
+
+            if __name__ == "__main__":
+                with mlflow.start_run():
+                    main()
+            """,
+        ),
+    ]
+    NOOP = [
+        """
+        import mlflow
+        from sklearn.linear_model import LinearRegression
+
+        with mlflow.start_run():
+            model = LinearRegression().fit([[0], [1]], [0, 1])
+            mlflow.sklearn.log_model(model, name="model", registered_model_name="lr")
+        """,
+    ]
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        if "registered_model_name" in tree.code or "register_model(" in tree.code:
+            raise SkipFile("the model is already registered with MLflow")
+        scan = scan_module(tree)
+        models = find_trained_models(tree, scan)
+        if not models or all(m.trained_after is None for m in models):
+            raise SkipFile("nothing to adapt: no trained model found")
+        saved = {obj for _, obj, _, _, _ in scan.artifacts if obj}
+        saved |= {obj.split(".")[0] for obj in saved}
+        model = choose_model(models, saved)
+        assert model is not None
+        flavor = FLAVORS.get(model.framework)
+        if flavor is None:
+            raise Unsupported(f"no MLflow flavor is known for a {model.framework} model")
+        anchor = model.trained_after
+        for _, obj, _, _, stmt in scan.artifacts:
+            if obj and obj.split(".")[0] == model.var and _same_block(tree, stmt, anchor):
+                anchor = stmt
+        use = existing_use(tree, "mlflow", {"start_run"}, set())
+        planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run, scan=scan)
+        planner.plan_runs()
+        name = self.option("model_name", project_name(self.options.path))
+        planner.plan.add_after(
+            anchor, f'{flavor}.log_model({model.var}, name="model", registered_model_name="{name}")'
+        )
+        AddImportsVisitor.add_needed_import(self.context, "mlflow")
+        AddImportsVisitor.add_needed_import(self.context, flavor)
+        return apply_plan(tree, planner.plan)
+
+
+def _same_block(tree: cst.Module, a: cst.CSTNode, b: cst.CSTNode | None) -> bool:
+    """True when two statements sit in the same statement list."""
+    if b is None:
+        return False
+    found = []
+
+    class _Finder(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            body = getattr(node, "body", None)
+            if isinstance(body, (list, tuple)) and {id(a), id(b)} <= {id(x) for x in body}:
+                found.append(node)
+            return not found
+
+    tree.visit(_Finder())
+    return bool(found)

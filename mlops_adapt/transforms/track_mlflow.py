@@ -1,0 +1,136 @@
+"""Recipe track-mlflow: an MLflow run with the script's hyperparameters and evaluation results."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from mlops_adapt.transforms.base import Example, Recipe, SkipFile
+from mlops_adapt.transforms.rewriter import apply_plan
+from mlops_adapt.transforms.tracking import Backend, TrackingPlanner, dict_literal, existing_use
+
+MLFLOW_LOGS = {"log_param", "log_params", "log_metric", "log_metrics", "autolog"}
+
+
+class MlflowBackend(Backend):
+    """MLflow's fluent API."""
+
+    library = "mlflow"
+
+    def start(self, constants):
+        return ["mlflow.start_run()"] + self.start_params(constants)
+
+    def with_item(self, constants):
+        return "mlflow.start_run()"
+
+    def start_params(self, constants):
+        return [self.params(constants, None)] if constants else []
+
+    def end(self):
+        return "mlflow.end_run()"
+
+    def nested_item(self, run_name):
+        return f"mlflow.start_run(run_name={run_name}, nested=True)"
+
+    def params(self, entries, prefix):
+        return f"mlflow.log_params({dict_literal(entries, prefix)})"
+
+    def params_dict(self, expr):
+        return f"mlflow.log_params({expr})"
+
+    def metric(self, key, expr, step, prefix):
+        name = f'f"{prefix}/{key}"' if prefix else f'"{key}"'
+        step_arg = f", step={step}" if step else ""
+        return f"mlflow.log_metric({name}, {expr}{step_arg})"
+
+    def metrics_dict(self, expr, step, prefix):
+        step_arg = f", step={step}" if step else ""
+        return f"mlflow.log_metrics({expr}{step_arg})"
+
+
+class AddMlflowTracking(Recipe):
+    """Track the script with MLflow.
+
+    Starts one MLflow run where the script starts working, logs every hyperparameter it
+    finds (module constants, argparse defaults, config dicts, dataclass configs and literal
+    model/optimizer arguments) as params, and every evaluation result (metric calls, metric
+    variables, dicts of metrics, printed results) as metrics. Per-epoch values get `step=`.
+    Loops that compare models or sweep a value get one nested run per iteration. Nothing
+    the script already does is removed or reordered.
+    """
+
+    TASK = "track-mlflow"
+    DESCRIPTION = "Track hyperparameters and metrics with MLflow"
+    EXAMPLES = [
+        Example(
+            """
+            from sklearn.datasets import load_iris
+            from sklearn.ensemble import RandomForestClassifier
+            from sklearn.metrics import accuracy_score
+            from sklearn.model_selection import train_test_split
+
+            N_ESTIMATORS = 50
+
+            X, y = load_iris(return_X_y=True)
+            X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
+            model = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=4)
+            model.fit(X_train, y_train)
+            # Evaluate on the held-out split.
+            acc = accuracy_score(y_test, model.predict(X_test))
+            print(f"accuracy: {acc:.3f}")
+            """,
+            """
+            from sklearn.datasets import load_iris
+            from sklearn.ensemble import RandomForestClassifier
+            from sklearn.metrics import accuracy_score
+            from sklearn.model_selection import train_test_split
+            import mlflow
+
+            N_ESTIMATORS = 50
+
+            mlflow.start_run()
+            mlflow.log_params({"N_ESTIMATORS": N_ESTIMATORS})
+            X, y = load_iris(return_X_y=True)
+            mlflow.log_params({"test_size": 0.25, "random_state": 0})
+            X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
+            mlflow.log_params({"max_depth": 4})
+            model = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=4)
+            model.fit(X_train, y_train)
+            # Evaluate on the held-out split.
+            acc = accuracy_score(y_test, model.predict(X_test))
+            mlflow.log_metric("acc", acc)
+            print(f"accuracy: {acc:.3f}")
+            mlflow.end_run()
+            """,
+        ),
+    ]
+    NOOP = [
+        """
+        import mlflow
+        from sklearn.linear_model import LogisticRegression
+
+        with mlflow.start_run():
+            model = LogisticRegression(C=1.0)
+            mlflow.log_params({"C": 1.0})
+        """,
+        """
+        def add(a, b):
+            return a + b
+        """,
+    ]
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        use = existing_use(tree, "mlflow", {"start_run"}, MLFLOW_LOGS)
+        if use.logs:
+            raise SkipFile("already tracked with MLflow")
+        planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run)
+        if not planner.scan.fit_lines and not planner.scan.torch_loops and not planner.scan.cv_lines:
+            raise SkipFile("nothing to adapt: no training code found")
+        _, early = planner.plan_runs()
+        prefixes = planner.plan_nested_runs()
+        planner.plan_params(early, prefixes)
+        planner.plan_metrics(prefixes)
+        AddImportsVisitor.add_needed_import(self.context, "mlflow")
+        if planner.needs_dataclasses:
+            AddImportsVisitor.add_needed_import(self.context, "dataclasses")
+        return apply_plan(tree, planner.plan)

@@ -1,0 +1,136 @@
+"""Recipe track-wandb: a Weights & Biases run with the script's config and logged results."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from mlops_adapt.transforms.base import Example, Recipe, SkipFile
+from mlops_adapt.transforms.rewriter import apply_plan
+from mlops_adapt.transforms.tracking import Backend, TrackingPlanner, dict_literal, existing_use, project_name
+
+WANDB_LOGS = {"log", "watch"}
+
+
+class WandbBackend(Backend):
+    """wandb's module-level API; per-step values carry their step variable as a field."""
+
+    library = "wandb"
+
+    def __init__(self, project: str) -> None:
+        self.project = project
+
+    def _init(self, constants) -> str:
+        config = f", config={dict_literal(constants)}" if constants else ""
+        return f'wandb.init(project="{self.project}"{config})'
+
+    def start(self, constants):
+        return [self._init(constants)]
+
+    def with_item(self, constants):
+        return self._init(constants)
+
+    def start_params(self, constants):
+        return []
+
+    def end(self):
+        return "wandb.finish()"
+
+    def nested_item(self, run_name):
+        return None  # W&B has no nested runs: keys get the iteration's name as a prefix instead
+
+    def params(self, entries, prefix):
+        return f"wandb.config.update({dict_literal(entries, prefix)}, allow_val_change=True)"
+
+    def params_dict(self, expr):
+        return f"wandb.config.update({expr}, allow_val_change=True)"
+
+    def metric(self, key, expr, step, prefix):
+        name = f'f"{prefix}/{key}"' if prefix else f'"{key}"'
+        step_field = f', "{step}": {step}' if step else ""
+        return f"wandb.log({{{name}: {expr}{step_field}}})"
+
+    def metrics_dict(self, expr, step, prefix):
+        if prefix:
+            body = f'{{f"{prefix}/{{k}}": v for k, v in {expr}.items()}}'
+        else:
+            body = expr
+        if step:
+            return f'wandb.log({{**{body}, "{step}": {step}}})'
+        return f"wandb.log({body})"
+
+
+class AddWandbTracking(Recipe):
+    """Track the script with Weights & Biases.
+
+    Starts a W&B run (`wandb.init`) where the script starts working, with the module's
+    constants as its config; adds argparse, config-dict, dataclass and model-argument
+    hyperparameters to `wandb.config`; logs every evaluation result with `wandb.log`
+    (per-epoch values carry their epoch as a field) and finishes the run. The project name
+    comes from `--option project=NAME`, else from the file name.
+    """
+
+    TASK = "track-wandb"
+    DESCRIPTION = "Track hyperparameters and metrics with Weights & Biases"
+    EXAMPLES = [
+        Example(
+            """
+            from sklearn.datasets import load_diabetes
+            from sklearn.linear_model import Ridge
+            from sklearn.metrics import mean_squared_error
+
+            ALPHA = 0.5
+
+            if __name__ == "__main__":
+                X, y = load_diabetes(return_X_y=True)
+                model = Ridge(alpha=ALPHA)
+                model.fit(X[:300], y[:300])
+                mse = mean_squared_error(y[300:], model.predict(X[300:]))
+                print("mse", mse)
+            """,
+            """
+            from sklearn.datasets import load_diabetes
+            from sklearn.linear_model import Ridge
+            from sklearn.metrics import mean_squared_error
+            import wandb
+
+            ALPHA = 0.5
+
+            if __name__ == "__main__":
+                with wandb.init(project="mlops-adapt", config={"ALPHA": ALPHA}):
+                    X, y = load_diabetes(return_X_y=True)
+                    wandb.config.update({"alpha": ALPHA}, allow_val_change=True)
+                    model = Ridge(alpha=ALPHA)
+                    model.fit(X[:300], y[:300])
+                    mse = mean_squared_error(y[300:], model.predict(X[300:]))
+                    wandb.log({"mse": mse})
+                    print("mse", mse)
+            """,
+        ),
+    ]
+    NOOP = [
+        """
+        import wandb
+
+        run = wandb.init(project="demo")
+        wandb.log({"acc": 0.9})
+        wandb.finish()
+        """,
+    ]
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        use = existing_use(tree, "wandb", {"init"}, WANDB_LOGS)
+        if use.logs:
+            raise SkipFile("already tracked with Weights & Biases")
+        project = self.option("project", project_name(self.options.path))
+        planner = TrackingPlanner(tree, WandbBackend(project), lifecycle=not use.has_run)
+        if not planner.scan.fit_lines and not planner.scan.torch_loops and not planner.scan.cv_lines:
+            raise SkipFile("nothing to adapt: no training code found")
+        _, early = planner.plan_runs()
+        prefixes = planner.plan_nested_runs()
+        planner.plan_params(early, prefixes)
+        planner.plan_metrics(prefixes)
+        AddImportsVisitor.add_needed_import(self.context, "wandb")
+        if planner.needs_dataclasses:
+            AddImportsVisitor.add_needed_import(self.context, "dataclasses")
+        return apply_plan(tree, planner.plan)

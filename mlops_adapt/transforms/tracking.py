@@ -1,0 +1,201 @@
+"""Shared planning for experiment tracking: where runs start and end, what is logged where."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import call_name, calls_in, code
+from mlops_adapt.analysis.names import slug
+from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
+from mlops_adapt.transforms.base import Unsupported
+from mlops_adapt.transforms.rewriter import EditPlan
+
+
+class Backend:
+    """How one tracking library spells runs, params and metrics."""
+
+    library = ""
+
+    def start(self, constants: list[tuple[str, str]]) -> list[str]:
+        raise NotImplementedError
+
+    def with_item(self, constants: list[tuple[str, str]]) -> str:
+        raise NotImplementedError
+
+    def start_params(self, constants: list[tuple[str, str]]) -> list[str]:
+        raise NotImplementedError
+
+    def end(self) -> str:
+        raise NotImplementedError
+
+    def nested_item(self, run_name: str) -> str | None:
+        raise NotImplementedError
+
+    def params(self, entries: list[tuple[str, str]], prefix: str | None) -> str:
+        raise NotImplementedError
+
+    def params_dict(self, expr: str) -> str:
+        raise NotImplementedError
+
+    def metric(self, key: str, expr: str, step: str | None, prefix: str | None) -> str:
+        raise NotImplementedError
+
+    def metrics_dict(self, expr: str, step: str | None, prefix: str | None) -> str:
+        raise NotImplementedError
+
+
+def dict_literal(entries: list[tuple[str, str]], prefix: str | None = None) -> str:
+    """'{"a": a, "b": 1}' with keys optionally prefixed at run time."""
+    if prefix:
+        return "{" + ", ".join(f'f"{prefix}/{k}": {v}' for k, v in entries) + "}"
+    return "{" + ", ".join(f'"{k}": {v}' for k, v in entries) + "}"
+
+
+@dataclass
+class ExistingUse:
+    """How far the script already uses the tracking library."""
+
+    imported: bool
+    has_run: bool
+    logs: bool
+
+
+def existing_use(module: cst.Module, library: str, run_calls: set[str], log_calls: set[str]) -> ExistingUse:
+    """Find run and log calls of `library` already in the code."""
+    names = {call_name(c) or "" for c in calls_in(module)}
+    imported = bool(re.search(rf"^\s*(import|from)\s+{library}\b", module.code, re.MULTILINE))
+    has_run = any(n.endswith(tuple(run_calls)) and n.startswith(library) for n in names)
+    logs = any(n.startswith(library) and n.split(".")[-1] in log_calls for n in names)
+    return ExistingUse(imported, has_run, logs)
+
+
+class TrackingPlanner:
+    """Turns a Scan into an EditPlan for one tracking backend."""
+
+    def __init__(self, module: cst.Module, backend: Backend, *, lifecycle: bool, scan: Scan | None = None) -> None:
+        self.module = module
+        self.backend = backend
+        self.lifecycle = lifecycle
+        self.scan = scan or scan_module(module)
+        self.plan = EditPlan()
+        self.used_keys: dict[str, str] = {}
+        self.needs_dataclasses = False
+
+    # ------------------------------------------------------------------ runs
+    def plan_runs(self) -> tuple[cst.CSTNode, list[ParamSite]]:
+        """Place the run start/end; return the anchor and the constants logged at the start."""
+        scan = self.scan
+        start = scan.first_exec
+        if start is None:
+            raise Unsupported("nothing runs at module level, so there is no place to start a run")
+        order = {id(s): i for i, s in enumerate(self.module.body)}
+        start_index = order[id(start)]
+        early_constants = [
+            p for p in scan.params
+            if p.kind == "constant" and id(p.anchor) in order and order[id(p.anchor)] < start_index
+        ]
+        if not self.lifecycle:
+            return start, []
+        entries = [e for p in early_constants for e in p.entries]
+        if start is scan.main_guard:
+            self.plan.wrap_body[id(start)] = (self.backend.with_item(entries), self.backend.start_params(entries))
+        else:
+            for line in self.backend.start(entries):
+                self.plan.add_before(start, line)
+            self.plan.module_end.append(self.backend.end())
+        return start, early_constants
+
+    def plan_nested_runs(self) -> dict[int, str]:
+        """Wrap per-model / per-value loop bodies in nested runs; returns loop id -> key prefix."""
+        prefixes: dict[int, str] = {}
+        for nested in self.scan.nested_runs:
+            item = self.backend.nested_item(nested.run_name)
+            first = []
+            if nested.param:
+                first.append(self.backend.params([nested.param], None))
+            if item:
+                self.plan.wrap_body[id(nested.loop)] = (item, first)
+            else:
+                prefixes[id(nested.loop)] = nested.key_prefix
+                for line in first:
+                    self.plan.add_before(nested.loop.body.body[0], line)
+        return prefixes
+
+    # ------------------------------------------------------------------ params
+    def plan_params(self, skip: list[ParamSite], prefixes: dict[int, str]) -> None:
+        skipped = {id(p) for p in skip}
+        sites = [p for p in self.scan.params if id(p) not in skipped]
+        for site in sites:
+            prefix = self._prefix_for(site.ctx, prefixes)
+            if site.whole:
+                if site.kind == "dataclass":
+                    self.needs_dataclasses = True
+                for key in site.keys:
+                    self.used_keys.setdefault(key, site.whole)
+                line = self.backend.params_dict(site.whole)
+            else:
+                entries = [(self._unique_key(k, v, site.owner), v) for k, v in site.entries]
+                line = self.backend.params(entries, prefix)
+            if site.where == "before":
+                self.plan.add_before(site.anchor, line)
+            else:
+                self.plan.add_after(site.anchor, line)
+
+    def _unique_key(self, key: str, value: str, owner: str | None) -> str:
+        """Keep param keys unique in a run: MLflow refuses a changed value for the same key."""
+        seen = self.used_keys.get(key)
+        if seen is None or seen == value:
+            self.used_keys[key] = value
+            return key
+        qualified = f"{owner}.{key}" if owner else f"{key}_2"
+        n = 2
+        while qualified in self.used_keys and self.used_keys[qualified] != value:
+            n += 1
+            qualified = f"{owner or key}.{key}_{n}"
+        self.used_keys[qualified] = value
+        return qualified
+
+    # ------------------------------------------------------------------ metrics
+    def plan_metrics(self, prefixes: dict[int, str]) -> None:
+        seen_sites: set[tuple[int, str]] = set()
+        for site in self.scan.metrics:
+            marker = (id(site.anchor), site.key)
+            if marker in seen_sites:
+                continue
+            seen_sites.add(marker)
+            prefix = self._prefix_for(site.ctx, prefixes)
+            if site.kind == "dict" and site.expr.isidentifier():
+                line = self.backend.metrics_dict(site.expr, site.step, prefix)
+            else:
+                line = self.backend.metric(slug(site.key) or "metric", site.expr, site.step, prefix)
+            if site.where == "before":
+                self.plan.add_before(site.anchor, line)
+            else:
+                self.plan.add_after(site.anchor, line)
+
+    def _prefix_for(self, ctx, prefixes: dict[int, str]) -> str | None:
+        if ctx is None:
+            return None
+        for loop in reversed(ctx.loops):
+            if id(loop.node) in prefixes:
+                return prefixes[id(loop.node)]
+        return None
+
+    def metric_sites(self) -> list[MetricSite]:
+        return self.scan.metrics
+
+
+def project_name(path: str | None, default: str = "mlops-adapt") -> str:
+    """A run/project/model name derived from the script's file name."""
+    if not path:
+        return default
+    return slug(Path(path).stem).replace("_", "-") or default
+
+
+def has_statement(module: cst.Module, text: str) -> bool:
+    """True when a statement with exactly this text exists at module level."""
+    return any(code(s).strip() == text for s in module.body)
