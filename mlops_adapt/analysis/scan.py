@@ -128,6 +128,13 @@ class Scan:
     nn_modules: set[str] = field(default_factory=set)  # classes deriving from nn.Module
     trainer_funcs: set[str] = field(default_factory=set)  # functions that train something
 
+    @property
+    def trains(self) -> bool:
+        """True when the script trains something (or runs an epoch loop that reports metrics)."""
+        return bool(self.fit_lines or self.torch_loops or self.cv_lines) or bool(
+            self.metrics and any(m.step for m in self.metrics)
+        )
+
     def line_of(self, node: cst.CSTNode) -> int:
         pos = self.positions.get(node)
         return pos.start.line if pos else 0
@@ -170,6 +177,9 @@ class Scanner:
         self.module_const_names: set[str] = set()
         self.nn_modules: set[str] = set()
         self.trainer_funcs: set[str] = set()
+        self.classes: set[str] = set()
+        self.training_classes: set[str] = set()
+        self.call_counts: dict[str, int] = {}
 
     # ---------------------------------------------------------------- entry
     def run(self) -> Scan:
@@ -232,6 +242,9 @@ class Scanner:
                     scanner.trainer_funcs.add(node.name.value)
 
             def visit_ClassDef(self, node: cst.ClassDef) -> None:
+                scanner.classes.add(node.name.value)
+                if _contains_training(node.body):
+                    scanner.training_classes.add(node.name.value)
                 decorators = {code(d.decorator).split("(")[0] for d in node.decorators}
                 if decorators & {"dataclass", "dataclasses.dataclass"}:
                     fields = []
@@ -246,6 +259,8 @@ class Scanner:
                     scanner.nn_modules.add(node.name.value)
 
             def visit_Call(self, node: cst.Call) -> None:
+                short = last_name(node) or ""
+                scanner.call_counts[short] = scanner.call_counts.get(short, 0) + 1
                 if last_name(node) == "add_argument":
                     dest = _argparse_dest(node)
                     if dest:
@@ -329,7 +344,9 @@ class Scanner:
             if isinstance(stmt, cst.SimpleStatementLine):
                 self._simple_line(stmt, ctx, local_groups)
             elif isinstance(stmt, cst.FunctionDef):
-                self._walk_block(_block_body(stmt.body), Ctx(stmt, ctx.cls, ()))
+                inner = Ctx(stmt, ctx.cls, ())
+                self._function_defaults(stmt, ctx)
+                self._walk_block(_block_body(stmt.body), inner)
             elif isinstance(stmt, cst.ClassDef):
                 self._walk_block(_block_body(stmt.body), Ctx(None, stmt, ()))
             elif isinstance(stmt, cst.For):
@@ -393,6 +410,33 @@ class Scanner:
         if kind == "batch":
             step = None
         self._walk_block(_block_body(stmt.body), ctx.with_loop(Loop(stmt, step, kind, targets)))  # type: ignore[arg-type]
+
+    def _function_defaults(self, func: cst.FunctionDef, outer: Ctx) -> None:
+        """Literal parameter defaults of a training function (or a trainer's __init__) are hyperparameters."""
+        name = func.name.value
+        if name == "__init__":
+            owner = outer.cls.name.value if outer.cls else None
+            if owner is None or owner not in self.training_classes or self.call_counts.get(owner, 0) > 1:
+                return
+        elif name not in self.trainer_funcs or self.call_counts.get(name, 0) != 1:
+            return
+        entries = [
+            (p.name.value, p.name.value)
+            for p in list(func.params.params) + list(func.params.kwonly_params)
+            if p.default is not None and is_literal(p.default) and p.name.value not in ("self", "cls")
+            and _hyperparam_name(p.name.value, p.default) and p.name.value not in ("verbose", "debug")
+        ]
+        body = _block_body(func.body)
+        if not entries or not body:
+            return
+        first = body[0]
+        where = "before"
+        if isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr) and isinstance(
+            first.body[0].value, (cst.SimpleString, cst.ConcatenatedString)
+        ):
+            where = "after"
+        self._param(first, where, "local", entries=entries, ctx=Ctx(func, outer.cls, ()),
+                    line=self.scan.line_of(func), owner=name)
 
     def _experiment_iterable(self, stmt: cst.For) -> bool:
         """A loop over models or hyperparameter values (not over data or folds)."""
@@ -510,6 +554,8 @@ class Scanner:
             self._metric(stmt, "after", single, single, "variable", ctx, line)
 
     def _is_metric_value(self, name: str, value: cst.BaseExpression, callee: str | None) -> bool:
+        if callee and callee[:1].isupper():
+            return False  # a constructor (nn.MSELoss()) builds an object, not a result
         if callee in vocab.METRIC_FUNCTIONS or callee == "score":
             return True
         if any(last_name(c) in vocab.METRIC_FUNCTIONS for c in calls_in(value)) and _scalar_evidence(value):
@@ -605,7 +651,9 @@ class Scanner:
             return True
         if qual.startswith(vocab.HYPERPARAM_CTOR_MODULES) and short[:1].isupper():
             return True
-        return short[:1].isupper() and short.endswith(vocab.MODEL_SUFFIXES) and short not in self.nn_modules
+        if short in self.classes and short not in self.dataclasses:
+            return True  # the script's own model / trainer classes
+        return short[:1].isupper() and short.endswith(vocab.MODEL_SUFFIXES)
 
     # ---------------------------------------------------------------- printed results
     def _printed(self, stmt, call: cst.Call, ctx: Ctx, line: int) -> None:
@@ -653,8 +701,11 @@ class Scanner:
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             return
         for call in calls_in(stmt) if isinstance(stmt, cst.SimpleStatementLine) else []:
-            if last_name(call) in vocab.TRAIN_METHODS and receiver(call):
+            short = last_name(call)
+            if short in vocab.TRAIN_METHODS and isinstance(call.func, cst.Attribute):
                 self.scan.fit_lines.append(self.scan.line_of(stmt))
+            elif short == "backward" and not ctx.loops:
+                self.scan.torch_loops.append((self.scan.line_of(stmt), None))
         if isinstance(stmt, (cst.For, cst.While)) and _has_backward(stmt.body) and not ctx.loops:
             step = None
             if isinstance(stmt, cst.For) and isinstance(stmt.target, cst.Name):

@@ -1,13 +1,234 @@
-"""Placeholder LLM path: reports that no endpoint is configured (replaced by the LLM issue)."""
+"""The LLM path: prompt, sample k candidates, verify all, repair with the verifier's reasons, pick the best."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from mlops_adapt.llm.cache import Completion, ResponseCache
+from mlops_adapt.llm.config import NO_ENDPOINT, ConfigError, LLMConfig, load_llm_config, overrides_from_task_options
+from mlops_adapt.llm.errors import LLMError
+from mlops_adapt.llm.selection import Candidate, best_verified, repair_target
 from mlops_adapt.options import AdaptOptions
-from mlops_adapt.results import Failed, Result
+from mlops_adapt.results import Applied, Failed, Result
+from mlops_adapt.tasks import TASKS
+
+MAX_REASONS_PER_CANDIDATE = 4
+MAX_REASONS = 40
 
 
+@dataclass(frozen=True)
+class LLMJob:
+    """One file for the LLM path."""
+
+    source: str
+    task: str
+    options: AdaptOptions = field(default_factory=AdaptOptions)
+    recipe_result: Result | None = None
+
+
+@dataclass
+class LLMRun:
+    """The result of one job plus every candidate seen, for benchmarks and reports."""
+
+    result: Result
+    candidates: list[Candidate] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# ------------------------------------------------------------------ sync entry points
 def adapt_with_llm(source: str, task: str, options: AdaptOptions, recipe_result: Result | None) -> Result:
-    """Return the recipe's failure, or say that no LLM backend is available."""
+    """The engine's LLM backend for one source text; never raises, never returns unverified code."""
+    options = options or AdaptOptions()
+    try:
+        config = load_llm_config(None, overrides_from_task_options(options.task_options))
+    except ConfigError as err:
+        return Failed(task, "input", (str(err),))
+    if not config.configured:
+        return _no_endpoint(task, recipe_result)
+    return run_jobs([LLMJob(source, task, options, recipe_result)], jobs=1, config=config)[0].result
+
+
+def adapt_many_with_llm(items: list[LLMJob], jobs: int = 8, config: LLMConfig | None = None) -> list[Result]:
+    """Adapt many files concurrently on one event loop (`--jobs`); results in input order."""
+    return [run.result for run in run_jobs(items, jobs, config)]
+
+
+def run_jobs(items: list[LLMJob], jobs: int = 8, config: LLMConfig | None = None) -> list[LLMRun]:
+    """Like adapt_many_with_llm, with every candidate kept (the benchmark reads them)."""
+    if not items:
+        return []
+    if config is None:
+        try:
+            config = load_llm_config(None, overrides_from_task_options(items[0].options.task_options))
+        except ConfigError as err:
+            return [LLMRun(Failed(i.task, "input", (str(err),))) for i in items]
+    if not config.configured:
+        return [LLMRun(_no_endpoint(i.task, i.recipe_result)) for i in items]
+    return _run_sync(lambda: run_jobs_async(items, jobs, config))
+
+
+def _run_sync(make: Callable[[], Awaitable]):
+    """asyncio.run, or in a helper thread when this thread already runs a loop (the language server)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
+def _no_endpoint(task: str, recipe_result: Result | None) -> Failed:
     if isinstance(recipe_result, Failed):
-        return recipe_result
-    return Failed(task, "unverified", ("no LLM endpoint is configured",))
+        return Failed(recipe_result.task, recipe_result.kind, (*recipe_result.reasons, NO_ENDPOINT))
+    return Failed(task, "unverified", (NO_ENDPOINT,))
+
+
+# ------------------------------------------------------------------ async core
+def make_client(config: LLMConfig):
+    """The HTTP client, or the in-process vLLM one; both share the response cache."""
+    cache = ResponseCache() if config.cache else None
+    if config.backend == "vllm":
+        from mlops_adapt.llm.vllm_local import VllmClient
+
+        return VllmClient(config, cache)
+    if config.backend != "http":
+        raise LLMError("config", f"unknown LLM backend {config.backend!r}; expected 'http' or 'vllm'")
+    from mlops_adapt.llm.client import ChatClient
+
+    return ChatClient(config, cache)
+
+
+async def run_jobs_async(items: list[LLMJob], jobs: int, config: LLMConfig) -> list[LLMRun]:
+    """Every job on this loop, at most `jobs` files at once and `config.concurrency` requests."""
+    try:
+        client = make_client(config)
+    except LLMError as err:
+        return [LLMRun(_failure(i, [], [f"LLM: {err.message}"])) for i in items]
+    gate = asyncio.Semaphore(max(1, jobs))
+
+    async def one(item: LLMJob) -> LLMRun:
+        async with gate:
+            started = time.perf_counter()
+            try:
+                run = await _adapt_one(client, config, item)
+            except Exception as err:  # noqa: BLE001 - one file's bug must not sink the batch
+                run = LLMRun(Failed(item.task, "internal", (f"LLM path crashed: {type(err).__name__}: {err}",)))
+            run.seconds = time.perf_counter() - started
+            return run
+
+    try:
+        return list(await asyncio.gather(*(one(i) for i in items)))
+    finally:
+        await client.aclose()
+
+
+async def _adapt_one(client, config: LLMConfig, item: LLMJob) -> LLMRun:
+    from mlops_adapt.analysis.facts import analyze
+    from mlops_adapt.llm.docs import retrieve_docs
+    from mlops_adapt.llm.prompting import build_messages, render_scaffold, repair_messages
+
+    source, task, options = item.source, item.task, item.options
+    if task not in TASKS:
+        return LLMRun(Failed(task, "input", (f"unknown task {task!r}; known tasks: {', '.join(TASKS)}",)))
+    try:
+        facts = analyze(source)
+    except Exception as err:  # noqa: BLE001 - libcst syntax errors and friends
+        return LLMRun(Failed(task, "input", (f"{options.path or '<source>'}: cannot analyse: {err}",)))
+    docs = await asyncio.to_thread(retrieve_docs, task, source, facts, config.docs_k)
+    draft, draft_reasons = await asyncio.to_thread(_recipe_draft, item)
+    base = build_messages(task, source, facts, docs.text, docs.version,
+                          render_scaffold(source, draft, draft_reasons), options.path)
+    warnings = (docs.warning,) if docs.warning else ()
+
+    candidates: list[Candidate] = []
+    verified_cache: dict[str, Candidate] = {}
+    errors: list[str] = []
+    messages = base
+    for round_ in range(config.repair_rounds + 1):
+        try:
+            answers = await client.complete(messages, config.k)
+        except LLMError as err:
+            errors.append(f"LLM: {err.message}")
+            break
+        batch = await _verify_answers(answers, round_, item, verified_cache)
+        candidates += batch
+        if best_verified(candidates, source) is not None:
+            break
+        target = repair_target(batch) or repair_target(candidates)
+        if target is None or target.code is None:
+            break
+        messages = repair_messages(base, target.code, target.reasons, task, docs.version)
+
+    best = best_verified(candidates, source)
+    if best is None:
+        return LLMRun(_failure(item, candidates, errors), candidates)
+    from mlops_adapt.verify.pipeline import label_for_backend
+
+    assert best.code is not None and best.report is not None
+    report = label_for_backend(best.report, "llm")
+    return LLMRun(Applied(task, source, best.code, "llm", report, warnings), candidates)
+
+
+def _recipe_draft(item: LLMJob) -> tuple[str | None, tuple[str, ...]]:
+    """The recipe's output to show the model: its verified code, or the draft that failed, with reasons."""
+    if isinstance(item.recipe_result, Applied):
+        return item.recipe_result.code, ()
+    if not isinstance(item.recipe_result, Failed) or item.recipe_result.kind != "unverified":
+        return None, ()
+    try:
+        from mlops_adapt.transforms.base import run_recipe
+
+        draft = run_recipe(item.task, item.source, item.options)
+    except Exception:  # noqa: BLE001 - a draft is a hint; its absence is not an error
+        return None, ()
+    return (draft if isinstance(draft, str) else None), item.recipe_result.reasons
+
+
+async def _verify_answers(
+    answers: list[Completion], round_: int, item: LLMJob, seen: dict[str, Candidate]
+) -> list[Candidate]:
+    """Parse and verify each answer (identical code is verified once)."""
+    from mlops_adapt.llm.parsing import extract_code
+    from mlops_adapt.verify.pipeline import verify_candidate
+
+    out = []
+    for index, answer in enumerate(answers):
+        extracted = extract_code(answer, item.source)
+        if extracted.code is None:
+            out.append(Candidate(round_, index, None, None, extracted.problem))
+            continue
+        if extracted.code == item.source:
+            out.append(Candidate(round_, index, None, None, "the answer made no change to the script"))
+            continue
+        if extracted.code in seen:
+            earlier = seen[extracted.code]
+            out.append(Candidate(round_, index, earlier.code, earlier.report))
+            continue
+        report = await asyncio.to_thread(verify_candidate, item.source, extracted.code, item.task, item.options)
+        candidate = Candidate(round_, index, extracted.code, report)
+        seen[extracted.code] = candidate
+        out.append(candidate)
+    return out
+
+
+def _failure(item: LLMJob, candidates: list[Candidate], errors: list[str]) -> Failed:
+    """Exit-3 failure listing why each candidate (and the recipe, in auto mode) was rejected."""
+    reasons: list[str] = []
+    if isinstance(item.recipe_result, Failed):
+        reasons += [f"recipe: {r}" for r in item.recipe_result.reasons]
+    for candidate in candidates:
+        shown = candidate.reasons[:MAX_REASONS_PER_CANDIDATE]
+        more = len(candidate.reasons) - len(shown)
+        reasons += [f"llm {candidate.label}: {r}" for r in shown]
+        if more > 0:
+            reasons.append(f"llm {candidate.label}: ... and {more} more")
+    reasons += errors
+    if not candidates and not errors:
+        reasons.append("LLM: no candidate was produced")
+    if len(reasons) > MAX_REASONS:
+        reasons = reasons[:MAX_REASONS] + [f"... and {len(reasons) - MAX_REASONS} more reasons"]
+    return Failed(item.task, "unverified", tuple(reasons))

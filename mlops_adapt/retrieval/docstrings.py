@@ -14,17 +14,14 @@ _OTHER_SECTION = re.compile(
 _GOOGLE_PARAM = re.compile(r"^\*{0,2}(\w+)\s*(\([^)]*\))?\s*:\s*(.*)$")
 _NUMPY_PARAM = re.compile(r"^\*{0,2}(\w+)\s*:\s*\S.*$|^\*{0,2}(\w+)\s*$")
 _SPHINX_PARAM = re.compile(r":param\s+(?:[\w\[\], |.]+\s+)?(\w+)\s*:\s*(.*)")
-_DEPRECATED = re.compile(
-    r"(\.\. deprecated::.*|\bis deprecated\b.*|\bhas been deprecated\b.*|^Deprecated[.:].*)",
-    re.IGNORECASE | re.MULTILINE,
-)
 _UNDERLINE = re.compile(r"^[-=~]{3,}\s*$")
 
 SUMMARY_CHARS = 320
 PARAM_DOC_CHARS = 200
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
+    """Collapse whitespace and cut to `limit` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -39,15 +36,15 @@ def summary_of(doc: str) -> str:
             paragraphs.append([])
     for paragraph in paragraphs:
         if paragraph and not paragraph[0].startswith(".. "):
-            return _clip(" ".join(paragraph), SUMMARY_CHARS)
-    return _clip(" ".join(paragraphs[0]), SUMMARY_CHARS)
+            return clip(" ".join(paragraph), SUMMARY_CHARS)
+    return clip(" ".join(paragraphs[0]), SUMMARY_CHARS)
 
 
 def param_docs_of(doc: str) -> dict[str, str]:
     """Per-parameter descriptions from Google, NumPy or Sphinx style sections."""
     docs: dict[str, str] = {}
     for match in _SPHINX_PARAM.finditer(doc):
-        docs.setdefault(match.group(1), _clip(match.group(2), PARAM_DOC_CHARS))
+        docs.setdefault(match.group(1), clip(match.group(2), PARAM_DOC_CHARS))
     lines = doc.splitlines()
     in_section = False
     section_indent = 0
@@ -56,7 +53,7 @@ def param_docs_of(doc: str) -> dict[str, str]:
 
     def flush() -> None:
         if current and buffer:
-            docs.setdefault(current, _clip(" ".join(buffer), PARAM_DOC_CHARS))
+            docs.setdefault(current, clip(" ".join(buffer), PARAM_DOC_CHARS))
 
     for raw in lines:
         stripped = raw.strip()
@@ -88,9 +85,13 @@ def param_docs_of(doc: str) -> dict[str, str]:
     return docs
 
 
-def deprecation_of(doc: str) -> str | None:
-    """A deprecation note for the documented object itself, if the docstring carries one."""
-    # Parameter sections mention deprecated parameters; those are not about the object.
+def deprecation_of(doc: str, name: str = "") -> str | None:
+    """A deprecation note for the documented object itself, if the docstring carries one.
+
+    Only notes about the object count: `.. deprecated::`, a leading "Deprecated", "this
+    function is deprecated", or the object's own name followed by "is deprecated". A remark
+    that some backend or argument is deprecated does not deprecate the object.
+    """
     body = []
     in_params = False
     for line in doc.splitlines():
@@ -98,12 +99,24 @@ def deprecation_of(doc: str) -> str | None:
         if _SECTION.match(stripped):
             in_params = True
             continue
-        if in_params and _OTHER_SECTION.match(stripped):
+        if in_params and _OTHER_SECTION.match(stripped) and not line.startswith(" "):
             in_params = False
         if not in_params:
-            body.append(line)
-    match = _DEPRECATED.search("\n".join(body))
-    return _clip(match.group(0), PARAM_DOC_CHARS) if match else None
+            body.append(stripped)
+    short = re.escape(name.rsplit(".", 1)[-1]) if name else None
+    patterns = [
+        r"^\.\. deprecated::.*",
+        r"^Deprecated\b.*",
+        r"\b[Tt]his (function|method|class|API|property) (is|has been) deprecated.*",
+    ]
+    if short:
+        patterns.append(rf"[`'\"]*[\w.]*\b{short}(\(\))?[`'\"]* (is|has been) deprecated.*")
+    for line in body:
+        for pattern in patterns:
+            match = re.search(pattern, line)
+            if match:
+                return clip(line, PARAM_DOC_CHARS)
+    return None
 
 
 def deprecated_params_of(param_docs: dict[str, str]) -> dict[str, str]:

@@ -127,13 +127,16 @@ def _resolve_return_class(func: Any, sig: inspect.Signature | None) -> str | Non
 
 def _doc_fields(obj: Any) -> dict[str, Any]:
     doc = inspect.getdoc(obj) or ""
+    name = getattr(obj, "__name__", "")
     param_docs = docstrings.param_docs_of(doc)
     fields: dict[str, Any] = {"summary": docstrings.summary_of(doc)}
     if param_docs:
         fields["param_docs"] = param_docs
-    deprecated = docstrings.deprecation_of(doc)
+    deprecated = docstrings.deprecation_of(doc, name)
     if deprecated or getattr(obj, "__deprecated__", None):
-        fields["deprecated"] = deprecated or str(obj.__deprecated__)
+        fields["deprecated"] = deprecated or docstrings.clip(
+            str(obj.__deprecated__), docstrings.PARAM_DOC_CHARS
+        )
     deprecated_params = docstrings.deprecated_params_of(param_docs)
     if deprecated_params:
         fields["deprecated_params"] = deprecated_params

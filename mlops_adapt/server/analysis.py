@@ -42,8 +42,12 @@ def analyze_text(text: str) -> DocumentAnalysis:
 
 def _applicable_tasks(text: str) -> list[str]:
     """The core's stdlib-ast applicability check (imported here so start-up stays light)."""
-    from mlops_adapt.applicability import applicable_tasks
+    try:
+        from mlops_adapt.applicability import applicable_tasks
+    except ImportError:  # the core's check is not installed yet: offer every task, resolve decides
+        from mlops_adapt.tasks import TASKS
 
+        return list(TASKS)
     return applicable_tasks(text)
 
 

@@ -22,6 +22,8 @@ from mlops_adapt.server.actions import (
 )
 from mlops_adapt.server.analysis import analyze_text
 from mlops_adapt.server.diagnostics import hint_diagnostics
+from mlops_adapt.server.jobs import raise_if_cancelled
+from mlops_adapt.server.protocol import AnsweringProtocol
 from mlops_adapt.server.settings import Settings, apply_llm_environment, parse_settings
 from mlops_adapt.server.workspace_edits import versioned_edit
 
@@ -35,7 +37,7 @@ class MlopsLanguageServer(LanguageServer):
     """A LanguageServer holding the settings, recent engine results and the last report per file."""
 
     def __init__(self) -> None:
-        super().__init__("mlops-adapt", __version__)
+        super().__init__("mlops-adapt", __version__, protocol_cls=AnsweringProtocol)
         self.settings = Settings()
         self.results = bridge.ResultCache()
         self.reports: dict[str, dict] = {}
@@ -131,8 +133,9 @@ def code_action(
     if not _client_resolves_edits(ls):  # such clients run the action as a command instead
         for action in found:
             data = action.data
+            arguments = [data["uri"], data["task"], data["version"]]
             action.command = types.Command(
-                action.title, CMD_ADAPT_FILE, [data["uri"], data["task"], data["version"]]
+                title=action.title, command=CMD_ADAPT_FILE, arguments=arguments
             )
     return found or None
 
@@ -174,6 +177,7 @@ async def adapt_file(ls: MlopsLanguageServer, *args: Any) -> dict:
         )
         return {**summary, "applied": False}
     bridge.require_version(ls, uri, snap.version)
+    raise_if_cancelled(ls)
     answer = await ls.workspace_apply_edit_async(
         types.ApplyWorkspaceEditParams(
             edit=ls.edit_for(snap, result), label=title(task, result.safety)

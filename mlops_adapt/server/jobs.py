@@ -31,12 +31,18 @@ async def run_off_loop(ls, work: Callable[[], T], *, title: str, progress: bool)
     RequestCancelled error at once, and the result of the abandoned work is dropped.
     """
     loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+
+    def cancel_task_if(future) -> None:
+        if future.cancelled():
+            loop.call_soon_threadsafe(task.cancel)
+
+    request = current_request(ls)
+    if request is not None and request is not task:
+        request.add_done_callback(cancel_task_if)
     token = await _begin_progress(ls, title) if progress and supports_progress(ls) else None
     if token is not None:
-        task = asyncio.current_task()
-        ls.work_done_progress.tokens[token].add_done_callback(
-            lambda f: f.cancelled() and loop.call_soon_threadsafe(task.cancel)
-        )
+        ls.work_done_progress.tokens[token].add_done_callback(cancel_task_if)
     message = "cancelled"
     try:
         result = await loop.run_in_executor(ENGINE_POOL, work)
@@ -49,6 +55,24 @@ async def run_off_loop(ls, work: Callable[[], T], *, title: str, progress: bool)
         if token is not None:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
             ls.work_done_progress.tokens.pop(token, None)
+
+
+def current_request(ls):
+    """The future pygls answers the current request from; cancelling it means $/cancelRequest came.
+
+    Command handlers run in a task of their own under that future, so the link is made here.
+    """
+    protocol = ls.protocol
+    msg_id = getattr(protocol, "_ctx_msg_id", None)
+    futures = getattr(protocol, "_request_futures", {})
+    return futures.get(msg_id.get(None)) if msg_id is not None else None
+
+
+def raise_if_cancelled(ls) -> None:
+    """Stop before a side effect (like asking the client to apply an edit) if the request was cancelled."""
+    request = current_request(ls)
+    if request is not None and request.cancelled():
+        raise asyncio.CancelledError
 
 
 async def _begin_progress(ls, title: str) -> str | None:

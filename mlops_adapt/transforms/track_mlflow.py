@@ -93,7 +93,7 @@ class AddMlflowTracking(Recipe):
             X, y = load_iris(return_X_y=True)
             mlflow.log_params({"test_size": 0.25, "random_state": 0})
             X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
-            mlflow.log_params({"max_depth": 4})
+            mlflow.log_params({"max_depth": 4, "n_estimators": N_ESTIMATORS})
             model = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=4)
             model.fit(X_train, y_train)
             # Evaluate on the held-out split.
@@ -124,7 +124,7 @@ class AddMlflowTracking(Recipe):
         if use.logs:
             raise SkipFile("already tracked with MLflow")
         planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run)
-        if not planner.scan.fit_lines and not planner.scan.torch_loops and not planner.scan.cv_lines:
+        if not planner.scan.trains:
             raise SkipFile("nothing to adapt: no training code found")
         _, early = planner.plan_runs()
         prefixes = planner.plan_nested_runs()

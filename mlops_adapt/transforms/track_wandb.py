@@ -124,7 +124,7 @@ class AddWandbTracking(Recipe):
             raise SkipFile("already tracked with Weights & Biases")
         project = self.option("project", project_name(self.options.path))
         planner = TrackingPlanner(tree, WandbBackend(project), lifecycle=not use.has_run)
-        if not planner.scan.fit_lines and not planner.scan.torch_loops and not planner.scan.cv_lines:
+        if not planner.scan.trains:
             raise SkipFile("nothing to adapt: no training code found")
         _, early = planner.plan_runs()
         prefixes = planner.plan_nested_runs()

@@ -8,12 +8,12 @@ call's keyword and positional arguments against the recorded signature.
 
 from __future__ import annotations
 
+import ast
 import difflib
 from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from mlops_adapt.retrieval.catalog import Catalog, load_catalog_checked
 from mlops_adapt.retrieval.libraries import LIBRARIES, LibrarySpec
@@ -28,21 +28,16 @@ class Finding:
     line: int
 
 
-def _dotted(node: cst.BaseExpression) -> list[str] | None:
+def _dotted(node: ast.AST) -> list[str] | None:
     """`a.b.c` as ["a", "b", "c"], or None for anything that is not a plain dotted name."""
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
         node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
         return parts[::-1]
     return None
-
-
-def _module_name(node: cst.BaseExpression | None) -> str | None:
-    parts = _dotted(node) if node is not None else None
-    return ".".join(parts) if parts else None
 
 
 def _suggest(name: str, candidates: list[str] | tuple[str, ...]) -> str:
@@ -53,108 +48,117 @@ def _suggest(name: str, candidates: list[str] | tuple[str, ...]) -> str:
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 
-class _Bindings(cst.CSTVisitor):
+class _Bindings(ast.NodeVisitor):
     """First pass: what each local name means (imports) and what each variable holds."""
 
     def __init__(self, roots: set[str]) -> None:
         self.roots = roots
         self.names: dict[str, str] = {}  # local name -> dotted path in the library
-        self.imports: list[tuple[cst.CSTNode, str]] = []  # (node, dotted path) to validate
-        self.assigned: dict[str, list[cst.BaseExpression | None]] = {}
+        self.imports: list[tuple[ast.AST, str]] = []  # (node, dotted path) to validate
+        self.assigned: dict[str, list[ast.AST | None]] = {}
 
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            dotted = _module_name(alias.name)
-            if not dotted or dotted.split(".")[0] not in self.roots:
+            root = alias.name.split(".")[0]
+            if root not in self.roots:
                 continue
-            self.imports.append((node, dotted))
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.names[alias.asname.name.value] = dotted
-            else:
-                root = dotted.split(".")[0]
-                self.names[root] = root
+            self.imports.append((node, alias.name))
+            self.names[alias.asname or root] = alias.name if alias.asname else root
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or isinstance(node.names, cst.ImportStar):
-            return
-        module = _module_name(node.module)
-        if not module or module.split(".")[0] not in self.roots:
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        if node.level or module.split(".")[0] not in self.roots:
             return
         for alias in node.names:
-            if not isinstance(alias.name, cst.Name):
+            if alias.name == "*":
                 continue
-            dotted = f"{module}.{alias.name.value}"
+            dotted = f"{module}.{alias.name}"
             self.imports.append((node, dotted))
-            local = alias.name.value
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-            self.names[local] = dotted
+            self.names[alias.asname or alias.name] = dotted
 
-    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
-        if isinstance(target, cst.Name):
-            self.assigned.setdefault(target.value, []).append(value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind(element.value, None)
+    def _bind(self, target: ast.AST, value: ast.AST | None) -> None:
+        if isinstance(target, ast.Name):
+            self.assigned.setdefault(target.id, []).append(value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind(element, None)
+        elif isinstance(target, ast.Starred):
+            self._bind(target.value, None)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
-            self._bind(target.target, node.value)
+            self._bind(target, node.value)
+        self.generic_visit(node)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         self._bind(node.target, node.value)
+        self.generic_visit(node)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
         self._bind(node.target, None)
+        self.generic_visit(node)
 
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind(node.asname.name, node.item)
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self._bind(node.target, node.value)
+        self.generic_visit(node)
 
-    def visit_For(self, node: cst.For) -> None:
+    def visit_withitem(self, node: ast.withitem) -> None:
+        if node.optional_vars is not None:
+            self._bind(node.optional_vars, node.context_expr)
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For) -> None:
         self._bind(node.target, None)
+        self.generic_visit(node)
 
-    def visit_Param(self, node: cst.Param) -> None:
-        self._bind(node.name, None)
+    visit_AsyncFor = visit_For
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._bind(node.name, None)
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self._bind(node.target, None)
+        self.generic_visit(node)
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._bind(node.name, None)
+    def visit_arg(self, node: ast.arg) -> None:
+        self.assigned.setdefault(node.arg, []).append(None)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.assigned.setdefault(node.name, []).append(None)
+        self.generic_visit(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_ClassDef = visit_FunctionDef
 
 
-class _Checker(cst.CSTVisitor):
+class _Checker(ast.NodeVisitor):
     """Second pass: judge every reference and call into the library."""
 
     def __init__(self, spec: LibrarySpec, catalog: Catalog, bindings: _Bindings) -> None:
         self.spec = spec
         self.catalog = catalog
         self.names = bindings.names
-        self.problems: list[tuple[cst.CSTNode, str, str]] = []
+        self.problems: list[tuple[ast.AST, str, str]] = []
         self.handled: set[int] = set()
         self.instances: dict[str, str] = {}
         self.last_on_instance = False
         self._resolve_instances(bindings.assigned)
 
     # ---- what expressions mean -------------------------------------------------------
-    def full_name(self, node: cst.BaseExpression) -> str | None:
+    def full_name(self, node: ast.AST) -> str | None:
         parts = _dotted(node)
         if not parts or parts[0] not in self.names:
             return None
         return ".".join([self.names[parts[0]], *parts[1:]])
 
-    def _class_of_value(self, value: cst.BaseExpression | None) -> str | None:
+    def _class_of_value(self, value: ast.AST | None) -> str | None:
         """The documented class of the object an expression evaluates to, if known."""
         if value is None:
             return None
-        if isinstance(value, cst.Call):
+        if isinstance(value, ast.Call):
             full = self.full_name(value.func)
             entry = self.catalog.lookup(full) if full else None
-            if entry is None and isinstance(value.func, cst.Attribute):
+            if entry is None and isinstance(value.func, ast.Attribute):
                 owner = self._class_of_value(value.func.value)
                 if owner is not None:
-                    entry = self.catalog.lookup(f"{owner}.{value.func.attr.value}")
+                    entry = self.catalog.lookup(f"{owner}.{value.func.attr}")
             if entry is None:
                 return None
             if entry["kind"] == "class":
@@ -163,8 +167,8 @@ class _Checker(cst.CSTVisitor):
                 returned = self.catalog.class_entry(entry["returns"])
                 return returned["qualname"] if returned else None
             return None
-        if isinstance(value, cst.Name) and value.value in self.instances:
-            return self.instances[value.value]
+        if isinstance(value, ast.Name) and value.id in self.instances:
+            return self.instances[value.id]
         full = self.full_name(value)
         entry = self.catalog.lookup(full) if full else None
         if entry is not None and entry["kind"] == "object":
@@ -183,14 +187,14 @@ class _Checker(cst.CSTVisitor):
                     self.instances[name] = classes.pop()
 
     # ---- reporting -------------------------------------------------------------------
-    def error(self, node: cst.CSTNode, message: str) -> None:
+    def error(self, node: ast.AST, message: str) -> None:
         self.problems.append((node, "error", message))
 
-    def warning(self, node: cst.CSTNode, message: str) -> None:
+    def warning(self, node: ast.AST, message: str) -> None:
         self.problems.append((node, "warning", message))
 
     # ---- references ------------------------------------------------------------------
-    def check_reference(self, node: cst.CSTNode, full: str) -> dict[str, Any] | None:
+    def check_reference(self, node: ast.AST, full: str) -> dict[str, Any] | None:
         """Walk a dotted name down the index; report the first unknown step.
 
         Returns the entry it names when every step is documented, else None. Sets
@@ -225,29 +229,32 @@ class _Checker(cst.CSTVisitor):
             self.warning(node, f"`{full}` is deprecated: {entry['deprecated']}")
         return entry
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        if id(node) in self.handled:
-            return True
-        full = self.full_name(node)
-        if full is not None:
-            self._mark_chain(node)
-            self.check_reference(node, full)
-        return True
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if id(node) not in self.handled:
+            full = self.full_name(node)
+            if full is not None:
+                self._mark_chain(node)
+                self.check_reference(node, full)
+        self.generic_visit(node)
 
-    def _mark_chain(self, node: cst.BaseExpression) -> None:
-        while isinstance(node, cst.Attribute):
+    def _mark_chain(self, node: ast.AST) -> None:
+        while isinstance(node, ast.Attribute):
             self.handled.add(id(node))
             node = node.value
         self.handled.add(id(node))
 
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False  # imports were validated from the first pass
+    def visit_Import(self, node: ast.Import) -> None:
+        pass  # imports were validated from the first pass
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        pass
 
     # ---- calls -----------------------------------------------------------------------
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
+        self._check_call(node)
+        self.generic_visit(node)
+
+    def _check_call(self, node: ast.Call) -> None:
         func = node.func
         full = self.full_name(func)
         if full is not None:
@@ -259,14 +266,14 @@ class _Checker(cst.CSTVisitor):
                 via_class = entry["kind"] == "method" and not self.last_on_instance
                 self.check_arguments(node, full, entry, via_class=via_class)
             return
-        if isinstance(func, cst.Attribute):
+        if isinstance(func, ast.Attribute):
             owner = self._class_of_value(func.value)
             if owner is None:
                 return
             self.handled.add(id(func))
-            self.check_method(node, owner, func.attr.value)
+            self.check_method(node, owner, func.attr)
 
-    def check_method(self, node: cst.Call, owner: str, method: str) -> None:
+    def check_method(self, node: ast.Call, owner: str, method: str) -> None:
         """A call on an object of a documented class: `study.optimize(...)`."""
         klass = self.catalog.lookup(owner)
         if klass is None:
@@ -285,7 +292,7 @@ class _Checker(cst.CSTVisitor):
             self.warning(node, f"`{label}` is deprecated: {entry['deprecated']}")
         self.check_arguments(node, label, entry, via_class=False)
 
-    def check_arguments(self, node: cst.Call, label: str, entry: dict[str, Any],
+    def check_arguments(self, node: ast.Call, label: str, entry: dict[str, Any],
                         via_class: bool) -> None:
         """Keyword names, positional count, required and deprecated parameters."""
         params = entry.get("params")
@@ -293,10 +300,10 @@ class _Checker(cst.CSTVisitor):
             return
         if via_class and entry.get("binding") == "instance":
             return  # `Class.method(obj, ...)`: the receiver is passed explicitly
-        positional = [a for a in node.args if a.keyword is None and not a.star]
-        keywords = [a.keyword.value for a in node.args if a.keyword is not None]
-        star_args = any(a.star == "*" for a in node.args)
-        star_kwargs = any(a.star == "**" for a in node.args)
+        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+        keywords = [k.arg for k in node.keywords if k.arg is not None]
+        star_args = len(positional) < len(node.args)
+        star_kwargs = any(k.arg is None for k in node.keywords)
         slots = [p for p in params if p[1] in ("PO", "PK")]
         names = {p[0]: p for p in params}
         takes_varargs = any(p[1] == "VP" for p in params)
@@ -335,28 +342,21 @@ class _Checker(cst.CSTVisitor):
                 self.warning(node, f"`{label}(..., {keyword}=...)` is deprecated: {note}")
 
 
-def _problems_to_findings(module: cst.Module,
-                          problems: list[tuple[cst.CSTNode, str, str]]) -> list[Finding]:
-    if not problems:
-        return []
-    # Positions are computed only when something is reported: it costs a full codegen.
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    findings = []
-    seen = set()
+def _findings(problems: list[tuple[ast.AST, str, str]]) -> list[Finding]:
+    findings: list[Finding] = []
     for node, severity, message in problems:
-        position = positions.get(node)
-        line = position.start.line if position is not None else 1
-        key = (severity, message, line)
-        if key not in seen:
-            seen.add(key)
-            findings.append(Finding(severity, message, line))
+        finding = Finding(severity, message, getattr(node, "lineno", 1))
+        if finding not in findings:
+            findings.append(finding)
     findings.sort(key=lambda f: (f.line, f.severity != "error", f.message))
     return findings
 
 
-def check_api_calls(module: cst.Module, library: str, version: str | None = None) -> list[Finding]:
+def check_api_calls(module: cst.Module | str, library: str,
+                    version: str | None = None) -> list[Finding]:
     """V3 findings for every reference into `library` (a task's library name) in a module.
 
+    `module` is a libcst Module or the source text itself (text skips a codegen pass).
     `version` defaults to the installed version; a version that is not indexed is checked
     against the nearest indexed one, with a warning.
     """
@@ -367,13 +367,19 @@ def check_api_calls(module: cst.Module, library: str, version: str | None = None
         catalog, version_warning = load_catalog_checked(library, version)
     except LookupError as err:
         return [Finding("warning", f"{err}; calls not checked", 1)]
+    source = module if isinstance(module, str) else module.code
+    try:
+        # The stdlib tree is several times faster to walk than libcst's, and has line numbers.
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        return [Finding("error", f"cannot parse: {err.msg}", err.lineno or 1)]
     bindings = _Bindings({spec.root})
-    module.visit(bindings)
+    bindings.visit(tree)
     checker = _Checker(spec, catalog, bindings)
     for node, dotted in bindings.imports:
         checker.check_reference(node, dotted)
-    module.visit(checker)
-    findings = _problems_to_findings(module, checker.problems)
+    checker.visit(tree)
+    findings = _findings(checker.problems)
     if version_warning:
         findings.insert(0, Finding("warning", version_warning, 1))
     return findings

@@ -1,0 +1,495 @@
+"""Read-only analysis of GitPython code: which objects are repositories and which calls touch data paths."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import code, dotted, string_value
+
+PathKind = Literal["data", "code", "unknown"]
+
+# Suffixes of files that are data rather than code (checked lower-cased, longest first).
+DATA_EXTENSIONS: tuple[str, ...] = (
+    ".tar.gz", ".csv", ".tsv", ".parquet", ".npy", ".npz", ".pkl", ".pickle", ".h5", ".hdf5",
+    ".feather", ".arrow", ".jsonl", ".zip", ".tgz", ".gz", ".png", ".jpg", ".jpeg", ".bmp",
+    ".gif", ".tif", ".tiff", ".webp", ".joblib", ".pt", ".pth", ".ckpt", ".bin", ".avro", ".orc",
+    ".xlsx", ".xls", ".db", ".sqlite", ".wav", ".mp3", ".mp4", ".tfrecord", ".lmdb", ".safetensors",
+)
+# Folder names whose content is data (besides names like `train_data`, `data_v2`, `datasets`).
+DATA_DIRS: frozenset[str] = frozenset(
+    {"data", "datasets", "dataset", "raw", "processed", "images", "imgs", "interim", "corpus"}
+)
+DATA_DIR_PATTERN = r"(\w+[_-])?(data|dataset|datasets)([_-]\w+)?"
+# Files that stay code even inside a data folder.
+CODE_EXTENSIONS: tuple[str, ...] = (
+    ".py", ".ipynb", ".sh", ".toml", ".cfg", ".ini", ".yaml", ".yml", ".md", ".rst", ".r", ".sql",
+)
+# Files DVC and git manage themselves: never data.
+_META = (".dvc", ".gitignore", ".dvcignore", ".gitattributes")
+
+# GitPython operations, by method name, that the translation cares about.
+ADD_METHODS = frozenset({"add"})
+READ_METHODS = frozenset({"show"})
+PUSH_METHODS = frozenset({"push"})
+_REPO_CTORS = frozenset({"Repo", "Repo.init", "Repo.clone_from", "git.Repo", "git.Repo.init", "git.Repo.clone_from"})
+
+
+def split_globs(option: str | None) -> tuple[str, ...]:
+    """The globs of `--option data=GLOB[,GLOB...]` (empty: use the heuristics)."""
+    if not option:
+        return ()
+    return tuple(g.strip().lstrip("./") for g in re.split(r"[,;]", option) if g.strip())
+
+
+def is_data_path(path: str, globs: tuple[str, ...] = ()) -> bool:
+    """Whether a repository-relative path (possibly a folder) names data."""
+    rel = path.replace("\\", "/")
+    while rel.startswith("./"):
+        rel = rel[2:]
+    rel = rel.rstrip("/")
+    if not rel or rel == "." or rel.endswith(_META):
+        return False
+    if globs:
+        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel + "/", g) for g in globs)
+    lower = rel.lower()
+    if lower.endswith(DATA_EXTENSIONS):
+        return True
+    if lower.endswith(CODE_EXTENSIONS):
+        return False
+    return any(is_data_dir(part) for part in lower.split("/"))
+
+
+def is_data_dir(name: str) -> bool:
+    """Whether a folder name says its content is data."""
+    return name.lower() in DATA_DIRS or re.fullmatch(DATA_DIR_PATTERN, name.lower()) is not None
+
+
+def classify_pattern(pattern: str | None, globs: tuple[str, ...] = ()) -> PathKind:
+    """Classify a path known only as a pattern in which `*` stands for unknown text."""
+    if pattern is None:
+        return "unknown"
+    if "*" not in pattern:
+        return "data" if is_data_path(pattern, globs) else "code"
+    head = pattern.rsplit("*", 1)[-1]
+    if globs:
+        # With explicit globs only an exact answer counts; unknown parts are decided at run time.
+        return "unknown"
+    if head and head.lower().endswith(DATA_EXTENSIONS):
+        return "data"
+    if any(is_data_dir(part) for part in pattern.split("/")[:-1] if "*" not in part):
+        return "code" if head.lower().endswith(CODE_EXTENSIONS) else "data"
+    known_tail = head.rsplit("/", 1)[-1]
+    if "." in known_tail and not pattern.endswith("*"):
+        return "code"  # e.g. f"{src}/train.py": a known suffix that is not data
+    return "unknown"
+
+
+class Constants:
+    """Module-level names assigned exactly once, for resolving path variables."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.values: dict[str, cst.BaseExpression] = {}
+        counts: dict[str, int] = {}
+
+        class _Assigns(cst.CSTVisitor):
+            def visit_Assign(self, node: cst.Assign) -> None:
+                for target in node.targets:
+                    if isinstance(target.target, cst.Name):
+                        counts[target.target.value] = counts.get(target.target.value, 0) + 1
+                        self_values[target.target.value] = node.value
+
+            def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+                if isinstance(node.target, cst.Name) and node.value is not None:
+                    counts[node.target.value] = counts.get(node.target.value, 0) + 1
+                    self_values[node.target.value] = node.value
+
+            def visit_For(self, node: cst.For) -> None:
+                for name in _names(node.target):
+                    counts[name] = counts.get(name, 0) + 2  # a loop variable is never one value
+
+        self_values: dict[str, cst.BaseExpression] = {}
+        module.visit(_Assigns())
+        self.values = {k: v for k, v in self_values.items() if counts.get(k) == 1}
+
+    def get(self, name: str) -> cst.BaseExpression | None:
+        return self.values.get(name)
+
+
+def _names(target: cst.CSTNode) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _names(e.value)]
+    return []
+
+
+def path_pattern(expr: cst.BaseExpression, consts: Constants | None = None, depth: int = 0) -> str | None:
+    """The text a path expression evaluates to, with `*` for the parts not known statically."""
+    if depth > 8:
+        return "*"
+    value = string_value(expr)
+    if value is not None:
+        return value
+    if isinstance(expr, cst.ConcatenatedString):
+        left = path_pattern(expr.left, consts, depth + 1)
+        right = path_pattern(expr.right, consts, depth + 1)
+        return (left or "*") + (right or "*")
+    if isinstance(expr, cst.FormattedString):
+        out = []
+        for part in expr.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out.append(part.value)
+            else:
+                inner = path_pattern(part.expression, consts, depth + 1) if not part.format_spec else None
+                out.append(inner if inner is not None else "*")
+        return "".join(out)
+    if isinstance(expr, cst.Name):
+        bound = consts.get(expr.value) if consts else None
+        return path_pattern(bound, consts, depth + 1) if bound is not None else "*"
+    if isinstance(expr, cst.BinaryOperation):
+        left = path_pattern(expr.left, consts, depth + 1) or "*"
+        right = path_pattern(expr.right, consts, depth + 1) or "*"
+        if isinstance(expr.operator, cst.Divide):
+            return f"{left}/{right}"
+        if isinstance(expr.operator, cst.Add):
+            return left + right
+        return "*"
+    if isinstance(expr, cst.Call):
+        name = dotted(expr.func) or ""
+        args = [a.value for a in expr.args if a.keyword is None]
+        if name.endswith(("path.join", "Path", "PurePath", "PosixPath")) and args:
+            parts = [path_pattern(a, consts, depth + 1) or "*" for a in args]
+            return "/".join(p.rstrip("/") for p in parts)
+        if name in ("str", "os.fspath", "os.path.normpath", "os.path.abspath", "os.path.relpath") and args:
+            return path_pattern(args[0], consts, depth + 1)
+        if name.endswith(".joinpath") and isinstance(expr.func, cst.Attribute):
+            base = path_pattern(expr.func.value, consts, depth + 1) or "*"
+            return "/".join([base] + [path_pattern(a, consts, depth + 1) or "*" for a in args])
+        return "*"
+    if isinstance(expr, cst.Attribute) and expr.attr.value in ("name", "stem"):
+        return "*"
+    return "*"
+
+
+def classify_expr(expr: cst.BaseExpression, consts: Constants | None, globs: tuple[str, ...] = ()) -> PathKind:
+    """data / code / unknown for one path expression."""
+    return classify_pattern(path_pattern(expr, consts), globs)
+
+
+def path_items(arg: cst.BaseExpression, consts: Constants | None) -> list[cst.BaseExpression] | None:
+    """The elements of a literal list/tuple of paths (resolving a constant name), else None."""
+    if isinstance(arg, cst.Name) and consts is not None:
+        bound = consts.get(arg.value)
+        if isinstance(bound, (cst.List, cst.Tuple)):
+            arg = bound
+    if isinstance(arg, (cst.List, cst.Tuple)):
+        if any(not isinstance(e, cst.Element) or isinstance(e, cst.StarredElement) for e in arg.elements):
+            return None
+        return [e.value for e in arg.elements]
+    return None
+
+
+def classify_paths(args: list[cst.BaseExpression], consts: Constants | None, globs: tuple[str, ...] = ()) -> PathKind:
+    """The combined kind of the paths one call receives (data wins over unknown over code)."""
+    kinds: set[str] = set()
+    for arg in args:
+        items = path_items(arg, consts)
+        if items is None:
+            if isinstance(arg, (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp)) or _is_collection_name(arg, consts):
+                kinds.add(_collection_kind(arg, consts, globs))
+            else:
+                kinds.add(classify_expr(arg, consts, globs))
+        else:
+            kinds.update(classify_expr(item, consts, globs) for item in items)
+    if "data" in kinds:
+        return "data"
+    if "unknown" in kinds:
+        return "unknown"
+    return "code"
+
+
+def _is_collection_name(arg: cst.BaseExpression, consts: Constants | None) -> bool:
+    return isinstance(arg, cst.Name)
+
+
+def _collection_kind(arg: cst.BaseExpression, consts: Constants | None, globs: tuple[str, ...]) -> PathKind:
+    if isinstance(arg, (cst.ListComp, cst.GeneratorExp)):
+        return classify_expr(arg.elt, consts, globs) if classify_expr(arg.elt, consts, globs) != "code" else "code"
+    return "unknown"
+
+
+# ----------------------------------------------------------------------------------------------
+# Which expressions are GitPython objects.
+
+
+@dataclass
+class GitNames:
+    """Local names bound to GitPython objects, by what they are."""
+
+    git_imported: bool = False
+    repo_ctor_names: set[str] = field(default_factory=set)  # local names of git.Repo
+    repos: set[str] = field(default_factory=set)
+    indexes: set[str] = field(default_factory=set)
+    gits: set[str] = field(default_factory=set)  # repo.git command objects
+    remotes: set[str] = field(default_factory=set)
+    uses_dvc: bool = False
+
+
+def git_names(module: cst.Module) -> GitNames:
+    """Find the imports of GitPython and the names bound to its repositories, indexes and remotes."""
+    found = GitNames()
+
+    class _Imports(cst.CSTVisitor):
+        def visit_Import(self, node: cst.Import) -> None:
+            for alias in node.names:
+                full = dotted(alias.name) or ""
+                if full.split(".")[0] == "git":
+                    found.git_imported = True
+                    local = dotted(alias.asname.name) if alias.asname else "git"
+                    found.repo_ctor_names.add(f"{local}.Repo")
+                if full.split(".")[0] == "dvc":
+                    found.uses_dvc = True
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            base = dotted(node.module) if node.module else ""
+            if (base or "").split(".")[0] == "dvc":
+                found.uses_dvc = True
+            if (base or "").split(".")[0] != "git" or isinstance(node.names, cst.ImportStar):
+                if base and base.split(".")[0] == "git":
+                    found.git_imported = True
+                    found.repo_ctor_names.add("Repo")
+                return
+            found.git_imported = True
+            for alias in node.names:
+                name = dotted(alias.name) or ""
+                local = dotted(alias.asname.name) if alias.asname else name
+                if name == "Repo":
+                    found.repo_ctor_names.add(local or name)
+
+    module.visit(_Imports())
+
+    class _Bindings(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            kind = expr_kind(node.value, found)
+            for target in node.targets:
+                name = dotted(target.target) if not isinstance(target.target, (cst.Tuple, cst.List)) else None
+                if name and kind:
+                    getattr(found, kind).add(name)
+
+        def visit_WithItem(self, node: cst.WithItem) -> None:
+            kind = expr_kind(node.item, found)
+            if kind and node.asname is not None:
+                name = dotted(node.asname.name)  # type: ignore[arg-type]
+                if name:
+                    getattr(found, kind).add(name)
+
+        def visit_Param(self, node: cst.Param) -> None:
+            if re.search(r"repo$", node.name.value, re.IGNORECASE) and found.git_imported:
+                found.repos.add(node.name.value)
+
+    # Two passes so that `index = repo.index` after `repo = Repo(...)` is seen in any order.
+    module.visit(_Bindings())
+    module.visit(_Bindings())
+    return found
+
+
+def expr_kind(expr: cst.BaseExpression, names: GitNames) -> str | None:
+    """'repos' / 'indexes' / 'gits' / 'remotes' for a GitPython object expression, else None."""
+    if isinstance(expr, cst.Call):
+        func = dotted(expr.func) or ""
+        if any(func == f"{c}" or func == f"{c}.init" or func == f"{c}.clone_from" for c in names.repo_ctor_names):
+            return "repos"
+        if isinstance(expr.func, cst.Attribute) and is_repo(expr.func.value, names):
+            attr = expr.func.attr.value
+            if attr in ("remote", "create_remote"):
+                return "remotes"
+        return None
+    if isinstance(expr, (cst.Attribute, cst.Subscript)):
+        base = expr.value
+        if isinstance(expr, cst.Attribute):
+            if expr.attr.value == "index" and is_repo(base, names):
+                return "indexes"
+            if expr.attr.value == "git" and is_repo(base, names):
+                return "gits"
+            if isinstance(base, cst.Attribute) and base.attr.value == "remotes" and is_repo(base.value, names):
+                return "remotes"
+        if isinstance(expr, cst.Subscript) and isinstance(base, cst.Attribute) and base.attr.value == "remotes":
+            return "remotes"
+    if isinstance(expr, cst.Name):
+        for kind in ("repos", "indexes", "gits", "remotes"):
+            if expr.value in getattr(names, kind):
+                return kind
+    return None
+
+
+def is_repo(expr: cst.BaseExpression, names: GitNames) -> bool:
+    """Whether an expression is (very likely) a git.Repo."""
+    text = dotted(expr)
+    if text is None:
+        return isinstance(expr, cst.Call) and expr_kind(expr, names) == "repos"
+    if text in names.repos:
+        return True
+    return names.git_imported and bool(re.search(r"(^|[._])(\w*repo)$", text, re.IGNORECASE))
+
+
+def is_index(expr: cst.BaseExpression, names: GitNames) -> bool:
+    return expr_kind(expr, names) == "indexes"
+
+
+def is_git_cmd(expr: cst.BaseExpression, names: GitNames) -> bool:
+    return expr_kind(expr, names) == "gits"
+
+
+def is_remote(expr: cst.BaseExpression, names: GitNames) -> bool:
+    if expr_kind(expr, names) == "remotes":
+        return True
+    text = dotted(expr) or ""
+    return names.git_imported and bool(re.search(r"(^|\.)(origin|remote|upstream)$", text))
+
+
+def repo_of(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """The repository expression behind `repo.index` / `repo.git`, else the expression itself."""
+    if isinstance(expr, cst.Attribute) and expr.attr.value in ("index", "git"):
+        return expr.value
+    return expr
+
+
+# ----------------------------------------------------------------------------------------------
+# The data operations themselves.
+
+
+@dataclass(frozen=True)
+class GitOp:
+    """One GitPython call the translation is about."""
+
+    op: str  # add | add-all | show | blob | dirty | push | checkout | checkout-paths | commit-all | diff
+    line: int
+    text: str  # source of the call
+    kind: PathKind  # whether it touches data
+    paths: tuple[str, ...] = ()  # source text of the data path expressions
+
+
+def add_call_paths(call: cst.Call) -> tuple[list[cst.BaseExpression], bool]:
+    """The path arguments of an add call, and whether it is an add-everything (`-A`, `.`, `*`)."""
+    paths: list[cst.BaseExpression] = []
+    add_all = False
+    for arg in call.args:
+        if arg.keyword is not None:
+            if arg.keyword.value in ("A", "all") and code(arg.value) == "True":
+                add_all = True
+            continue
+        if arg.star:
+            paths.append(arg.value)
+            continue
+        value = string_value(arg.value)
+        if value in ("-A", "--all", ".", "*", "./", "-u", "--update"):
+            add_all = True
+            continue
+        if value is not None and value.startswith("-"):
+            continue
+        paths.append(arg.value)
+    return paths, add_all
+
+
+def find_git_ops(module: cst.Module, globs: tuple[str, ...] = ()) -> list[GitOp]:
+    """Every GitPython call that versions, reads or checks files, with whether it touches data."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    names = git_names(module)
+    consts = Constants(module)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    ops: list[GitOp] = []
+    if not names.git_imported:
+        return ops
+
+    class _Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            found = classify_call(node, names, consts, globs)
+            if found:
+                op, kind, paths = found
+                ops.append(GitOp(op, positions[node].start.line, code(node), kind, tuple(code(p) for p in paths)))
+
+        def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+            if isinstance(node.operator, cst.Divide) and _is_tree(node.left):
+                kind = classify_expr(node.right, consts, globs)
+                ops.append(GitOp("blob", positions[node].start.line, code(node), kind, (code(node.right),)))
+
+        def visit_Subscript(self, node: cst.Subscript) -> None:
+            if _is_tree(node.value) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                path = node.slice[0].slice.value
+                kind = classify_expr(path, consts, globs)
+                ops.append(GitOp("blob", positions[node].start.line, code(node), kind, (code(path),)))
+
+    module.visit(_Calls())
+    return ops
+
+
+def _is_tree(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Attribute) and expr.attr.value == "tree"
+
+
+def classify_call(
+    call: cst.Call, names: GitNames, consts: Constants, globs: tuple[str, ...]
+) -> tuple[str, PathKind, list[cst.BaseExpression]] | None:
+    """(op, kind, data paths) when a call is a GitPython file operation, else None."""
+    if not isinstance(call.func, cst.Attribute):
+        return None
+    method = call.func.attr.value
+    target = call.func.value
+    if method == "add" and (is_index(target, names) or is_git_cmd(target, names)):
+        paths, add_all = add_call_paths(call)
+        if add_all:
+            return "add-all", "unknown", []
+        kind = classify_paths(paths, consts, globs)
+        return "add", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs) == "data"]
+    if method == "show" and is_git_cmd(target, names):
+        specs = [a.value for a in call.args if a.keyword is None]
+        if len(specs) != 1 or any(a.keyword is not None for a in call.args):
+            return None
+        pattern = path_pattern(specs[0], consts)
+        if pattern is None or ":" not in pattern:
+            return None
+        kind = classify_pattern(pattern.split(":", 1)[1], globs)
+        return "show", kind, [specs[0]] if kind == "data" else []
+    if method == "is_dirty" and is_repo(target, names):
+        return "dirty", "unknown", []
+    if method == "push" and (is_remote(target, names) or is_git_cmd(target, names)):
+        return "push", "unknown", []
+    if method == "checkout" and is_git_cmd(target, names):
+        values = [string_value(a.value) for a in call.args if a.keyword is None]
+        if "--" in values:
+            cut = values.index("--")
+            paths = [a.value for a in call.args if a.keyword is None][cut + 1:]
+            kind = classify_paths(paths, consts, globs)
+            return "checkout-paths", kind, [p for p in paths if classify_expr(p, consts, globs) == "data"]
+        return "checkout", "unknown", []
+    if method == "commit" and is_git_cmd(target, names):
+        flags = [string_value(a.value) or "" for a in call.args if a.keyword is None]
+        keywords = {a.keyword.value for a in call.args if a.keyword is not None and code(a.value) == "True"}
+        if keywords & {"a", "all", "am"} or any(re.match(r"^-[a-zA-Z]*a[a-zA-Z]*$", f) or f == "--all" for f in flags):
+            return "commit-all", "unknown", []
+        return None
+    if method == "diff" and is_index(target, names):
+        args = [code(a.value) for a in call.args if a.keyword is None]
+        if args == ["None"]:
+            return "diff", "unknown", []
+    return None
+
+
+def _flatten(paths: list[cst.BaseExpression], consts: Constants) -> list[cst.BaseExpression]:
+    out: list[cst.BaseExpression] = []
+    for p in paths:
+        items = path_items(p, consts)
+        out.extend(items if items is not None else [p])
+    return out
+
+
+def data_ops(module: cst.Module, globs: tuple[str, ...] = ()) -> list[GitOp]:
+    """The operations that (may) touch data: what the translation rewrites."""
+    return [op for op in find_git_ops(module, globs) if op.kind != "code"]

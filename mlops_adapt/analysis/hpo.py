@@ -1,0 +1,421 @@
+"""Read-only analysis for hyperparameter search: tunable defaults, their search spaces, and the metric to optimise."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import call_name, code, last_name, string_value
+from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
+
+# Settings that are not hyperparameters to search: seeds, data sizes and shapes, logging, splits.
+NOT_TUNABLE = re.compile(
+    r"(seed|random_state|verbose|verbosity|n_jobs|jobs|workers|every|interval|print|log_|save|checkpoint|"
+    r"test_size|val_size|valid_size|train_size|split|holdout|noise|n_samples|samples|n_features|"
+    r"num_features|in_features|out_features|input|output|in_dim|out_dim|n_classes|num_classes|classes|"
+    r"image|img|shuffle|device|cuda|gpu|debug|dry_run|resume|patience_steps)",
+    re.IGNORECASE,
+)
+LEARNING_RATE_LIKE = re.compile(r"(^|_)(lr|learning_rate|eta|alpha|c|decay|weight_decay|l2|reg|lambda|tol|eps)($|_)",
+                                re.IGNORECASE)
+RATIO_LIKE = re.compile(r"(dropout|drop|momentum|subsample|colsample|ratio|frac|fraction|beta|keep|smoothing|^p$)",
+                        re.IGNORECASE)
+ROUND_LIKE = re.compile(r"(epoch|iter|n_estimators|estimators|rounds|steps)", re.IGNORECASE)
+
+# Known value sets of string settings (sklearn constructor keywords and common script options).
+SKLEARN_CHOICES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "criterion": (("gini", "entropy", "log_loss"), ("squared_error", "absolute_error", "friedman_mse")),
+    "kernel": (("linear", "poly", "rbf", "sigmoid"),),
+    "weights": (("uniform", "distance"),),
+    "splitter": (("best", "random"),),
+    "max_features": (("sqrt", "log2"),),
+    "algorithm": (("auto", "ball_tree", "kd_tree", "brute"),),
+    "activation": (("identity", "logistic", "tanh", "relu"),),
+    "learning_rate": (("constant", "invscaling", "adaptive"),),
+    "init": (("k-means++", "random"),),
+    "linkage": (("ward", "complete", "average", "single"),),
+}
+SOLVERS = {
+    "mlp": ("lbfgs", "sgd", "adam"),
+    "logistic": ("lbfgs", "newton-cg", "saga"),
+    "ridge": ("auto", "svd", "cholesky", "lsqr"),
+}
+SCRIPT_CHOICES: dict[str, tuple[str, ...]] = {
+    "optimizer": ("adam", "adamw", "sgd", "rmsprop", "adagrad", "Adam", "AdamW", "SGD", "RMSprop", "Adagrad"),
+    "activation": ("relu", "tanh", "gelu", "sigmoid", "elu", "leaky_relu", "silu", "ReLU", "Tanh", "GELU",
+                   "Sigmoid", "ELU", "LeakyReLU", "SiLU"),
+    "scheduler": ("step", "cosine", "exponential", "plateau", "none"),
+}
+
+MAXIMIZE = re.compile(r"(acc|accuracy|f1|auc|precision|recall|r2|score|iou|dice|bleu|rouge|kappa|corr|mcc|map|"
+                      r"top\d|neg_)", re.IGNORECASE)
+MINIMIZE = re.compile(r"(loss|error|err|mse|rmse|mae|mape|nll|perplexity|ppl|deviance|hamming|zero_one|cost|"
+                      r"regret|brier|logloss)", re.IGNORECASE)
+VALIDATION = re.compile(r"(val|valid|validation|test|eval|holdout|dev)", re.IGNORECASE)
+
+
+@dataclass
+class Tunable:
+    """One hyperparameter to search, where its default comes from and how the trial suggests it."""
+
+    name: str  # the Optuna parameter name
+    key: str  # the name in the script (variable, dict key, attribute, keyword)
+    default: object
+    suggest: str  # e.g. 'suggest_float("lr", 0.001, 0.1, log=True)' (without the receiver)
+    site: ParamSite
+    kind: str  # constant | local | argparse | config-dict | dataclass | ctor-kwarg
+    node: cst.CSTNode | None = None  # the literal to replace (ctor-kwarg) or the assignment statement
+
+
+@dataclass
+class Objective:
+    """The metric the study optimises."""
+
+    site: MetricSite
+    expr: str
+    key: str
+    direction: str  # "maximize" | "minimize"
+
+
+def literal_value(node: cst.BaseExpression | None) -> object:
+    """The Python value of a literal node, or a sentinel when it is not a literal."""
+    if node is None:
+        return _NOT_LITERAL
+    try:
+        return ast.literal_eval(code(node))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return _NOT_LITERAL
+
+
+_NOT_LITERAL = object()
+
+
+def _nice(x: float) -> float:
+    return float(f"{x:.6g}")
+
+
+def search_space(name: str, value: object, *, key: str | None = None, owner: str | None = None,
+                 choices: tuple | None = None, script_strings: set[str] = frozenset(),
+                 imports: set[str] = frozenset()) -> str | None:
+    """Optuna suggest call (after `trial.`) for one setting, derived from its default; None if not tunable."""
+    bare = key or name
+    if NOT_TUNABLE.search(bare) or value is _NOT_LITERAL or value is None or isinstance(value, bool):
+        return None
+    if choices:
+        options = [c for c in choices if isinstance(c, (str, int, float))]
+        if value in options and len(options) >= 2:
+            return f"suggest_categorical({name!r}, {options!r})".replace("'", '"')
+        return None
+    if isinstance(value, int):
+        if value <= 0:
+            return None
+        low = max(1, value // 2)
+        high = max(value * 2, value + 2)
+        if ROUND_LIKE.search(bare):
+            high = max(value + value // 2, value + 1)  # longer training costs time; search around the default
+        log = ", log=True" if value >= 16 else ""
+        return f'suggest_int("{name}", {low}, {high}{log})'
+    if isinstance(value, float):
+        if value < 0:
+            return None
+        if value == 0.0:
+            return f'suggest_float("{name}", 0.0, 0.1)'
+        if value < 1:
+            low, high = value / 10, value * 10
+            if RATIO_LIKE.search(bare) and not LEARNING_RATE_LIKE.search(bare):
+                high = min(high, max(value, 0.9))
+            return f'suggest_float("{name}", {_nice(low)!r}, {_nice(high)!r}, log=True)'
+        return f'suggest_float("{name}", {_nice(value / 10)!r}, {_nice(value * 10)!r}, log=True)'
+    if isinstance(value, str):
+        options = _string_choices(bare, value, owner, script_strings, imports)
+        if options:
+            return "suggest_categorical(" + f'"{name}", [' + ", ".join(f'"{o}"' for o in options) + "])"
+    return None
+
+
+def _string_choices(key: str, value: str, owner: str | None, script_strings: set[str],
+                    imports: set[str]) -> list[str] | None:
+    sklearn_only = "sklearn" in imports and "torch" not in imports
+    if key == "solver":
+        owner_text = (owner or "") + " " + " ".join(sorted(script_strings & {"MLPClassifier", "MLPRegressor"}))
+        family = "mlp" if "MLP" in owner_text else "ridge" if "Ridge" in (owner or "") else "logistic"
+        pool: tuple[str, ...] = SOLVERS[family]
+        return list(pool) if value in pool and (owner or sklearn_only) else None
+    for pool in SKLEARN_CHOICES.get(key, ()):
+        if value in pool:
+            if owner or sklearn_only:
+                return list(pool)
+            found = [o for o in pool if o == value or o in script_strings]
+            return found if len(found) >= 2 else None
+    pool = SCRIPT_CHOICES.get(key, ())
+    if not pool:
+        for known, values in SCRIPT_CHOICES.items():
+            if key.endswith(known):
+                pool = values
+    if value in pool:
+        # Custom code only understands the names it mentions: choose among those.
+        found = [o for o in pool if o == value or o in script_strings]
+        return found if len(found) >= 2 else None
+    return None
+
+
+def script_strings(module: cst.Module) -> set[str]:
+    """Every plain string literal in the module and every name (to recognise option values it handles)."""
+    found: set[str] = set()
+
+    class _Strings(cst.CSTVisitor):
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            value = string_value(node)
+            if value and len(value) < 40:
+                found.add(value)
+
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+    module.visit(_Strings())
+    return found
+
+
+@dataclass
+class ArgparseOption:
+    """One add_argument call: its dest, default, type and choices."""
+
+    dest: str
+    default: object
+    choices: tuple | None
+    call: cst.Call
+
+
+def argparse_options(module: cst.Module) -> dict[str, ArgparseOption]:
+    """Every add_argument(...) in the module, by dest."""
+    found: dict[str, ArgparseOption] = {}
+
+    class _Args(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            if last_name(node) != "add_argument":
+                return
+            flags = [string_value(a.value) for a in node.args if a.keyword is None]
+            flags = [f for f in flags if f]
+            keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+            dest = string_value(keywords["dest"]) if "dest" in keywords else None
+            if dest is None and flags:
+                long = [f for f in flags if f.startswith("--")]
+                dest = (long or flags)[0].lstrip("-").replace("-", "_")
+            if not dest:
+                return
+            action = string_value(keywords["action"]) if "action" in keywords else None
+            if action and action != "store":
+                return
+            default = literal_value(keywords.get("default")) if "default" in keywords else None
+            type_name = code(keywords["type"]) if "type" in keywords else None
+            if isinstance(default, str) and type_name in ("int", "float"):
+                try:
+                    default = int(default) if type_name == "int" else float(default)
+                except ValueError:
+                    return
+            if type_name == "float" and isinstance(default, int) and not isinstance(default, bool):
+                default = float(default)
+            choices = literal_value(keywords["choices"]) if "choices" in keywords else None
+            choices = tuple(choices) if isinstance(choices, (list, tuple)) else None
+            found[dest] = ArgparseOption(dest, default, choices, node)
+
+    module.visit(_Args())
+    return found
+
+
+def dataclass_defaults(module: cst.Module) -> dict[str, tuple[dict[str, object], bool]]:
+    """Dataclass name -> (field defaults, frozen)."""
+    found: dict[str, tuple[dict[str, object], bool]] = {}
+
+    class _Classes(cst.CSTVisitor):
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            decorators = [d.decorator for d in node.decorators]
+            names = [code(d.func if isinstance(d, cst.Call) else d) for d in decorators]
+            if not any(n in ("dataclass", "dataclasses.dataclass") for n in names):
+                return
+            frozen = any(
+                isinstance(d, cst.Call) and any(
+                    a.keyword is not None and a.keyword.value == "frozen" and code(a.value) == "True" for a in d.args
+                )
+                for d in decorators
+            )
+            defaults: dict[str, object] = {}
+            for stmt in node.body.body:
+                if isinstance(stmt, cst.SimpleStatementLine):
+                    for small in stmt.body:
+                        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                            defaults[small.target.value] = literal_value(small.value)
+            found[node.name.value] = (defaults, frozen)
+
+    module.visit(_Classes())
+    return found
+
+
+def dict_literal_values(value: cst.BaseExpression) -> dict[str, object]:
+    """Key -> literal value of a dict display or dict(k=v) call."""
+    if isinstance(value, cst.Dict):
+        return {
+            string_value(e.key) or "": literal_value(e.value)
+            for e in value.elements
+            if isinstance(e, cst.DictElement) and string_value(e.key)
+        }
+    if isinstance(value, cst.Call) and call_name(value) == "dict":
+        return {a.keyword.value: literal_value(a.value) for a in value.args if a.keyword is not None}
+    return {}
+
+
+def assignment_value(stmt: cst.CSTNode, name: str) -> cst.BaseExpression | None:
+    """The value assigned to `name` by a simple statement line, if it assigns it."""
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return None
+    for small in stmt.body:
+        if isinstance(small, cst.Assign):
+            for t in small.targets:
+                if isinstance(t.target, cst.Name) and t.target.value == name:
+                    return small.value
+        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
+            return small.value
+    return None
+
+
+def direction_of(key: str) -> str | None:
+    """'maximize' for accuracy-like names, 'minimize' for loss/error-like names, None if unclear."""
+    low = key.lower()
+    if "neg_" in low:
+        return "maximize"
+    if MINIMIZE.search(low):
+        return "minimize"
+    if MAXIMIZE.search(low):
+        return "maximize"
+    return None
+
+
+def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Objective | None:
+    """The metric to optimise: a validation/test metric with a known direction, the last one computed."""
+    sites = allowed if allowed is not None else scan.metrics
+    best: tuple[tuple, Objective] | None = None
+    for order, site in enumerate(sites):
+        keys = site.keys if site.kind == "dict" and site.keys else [None]
+        for key in keys:
+            name = key or site.key
+            expr = f'{site.expr}["{key}"]' if key else site.expr
+            direction = direction_of(name)
+            if site.kind == "cv":
+                if not name.endswith("_mean"):
+                    continue
+                direction = direction or "maximize"
+            score = (
+                direction is not None,
+                bool(VALIDATION.search(name)) and "train" not in name.lower(),
+                "train" not in name.lower(),
+                site.kind != "printed",
+                bool(direction == "maximize"),
+                order,
+            )
+            candidate = Objective(site, expr, name, direction or "maximize")
+            if best is None or score > best[0]:
+                best = (score, candidate)
+    return best[1] if best else None
+
+
+@dataclass
+class HpoPlan:
+    """Everything the HPO recipe needs, found without changing the code."""
+
+    tunables: list[Tunable] = field(default_factory=list)
+    objective: Objective | None = None
+    skipped: list[str] = field(default_factory=list)  # hyperparameters found but not searched
+
+
+def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
+    """Tunable hyperparameters of every detected parameter site, with their search spaces."""
+    plan = HpoPlan()
+    strings = script_strings(module)
+    imports = set(scan.imported_modules)
+    args = argparse_options(module)
+    dataclasses_found = dataclass_defaults(module)
+    used_names: set[str] = set()
+
+    def add(name: str, key: str, value: object, site: ParamSite, kind: str, *, owner=None, choices=None, node=None):
+        param = name
+        if param in used_names:
+            param = f"{owner or site.owner or kind}_{name}"
+            if param in used_names:
+                return
+        suggest = search_space(param, value, key=key, owner=owner, choices=choices, script_strings=strings,
+                               imports=imports)
+        if suggest is None:
+            plan.skipped.append(key)
+            return
+        used_names.add(param)
+        plan.tunables.append(Tunable(param, key, value, suggest, site, kind, node))
+
+    for site in scan.params:
+        if site.kind in ("constant", "local"):
+            for key, _ in site.entries:
+                value = _find_assignment(site, key)
+                add(key, key, literal_value(value), site, site.kind)
+        elif site.kind == "argparse":
+            for key in site.keys:
+                option = args.get(key)
+                if option is not None:
+                    add(key, key, option.default, site, "argparse", choices=option.choices)
+        elif site.kind == "config-dict":
+            value = assignment_value(site.anchor, site.owner or "")
+            for key, default in dict_literal_values(value).items() if value is not None else []:
+                add(key, key, default, site, "config-dict")
+        elif site.kind == "dataclass":
+            defaults, _frozen = dataclasses_found.get(site.owner or "", ({}, False))
+            call = _dataclass_call(site)
+            given = {a.keyword.value: literal_value(a.value) for a in call.args if a.keyword} if call else {}
+            for key in site.keys:
+                add(key, key, given.get(key, defaults.get(key, _NOT_LITERAL)), site, "dataclass")
+        elif site.kind == "ctor-kwarg":
+            call = _ctor_call(site)
+            if call is None:
+                continue
+            for arg in call.args:
+                if arg.keyword is None or not any(arg.keyword.value == k for k, _ in site.entries):
+                    continue
+                value = literal_value(arg.value)
+                if value is _NOT_LITERAL:
+                    continue  # fed by a variable that is tuned at its own definition
+                add(arg.keyword.value, arg.keyword.value, value, site, "ctor-kwarg", owner=site.owner, node=arg)
+    return plan
+
+
+def _find_assignment(site: ParamSite, name: str) -> cst.BaseExpression | None:
+    value = assignment_value(site.anchor, name)
+    if value is not None:
+        return value
+    block = site.ctx.function.body.body if site.ctx and site.ctx.function is not None else ()
+    for stmt in block:
+        value = assignment_value(stmt, name)
+        if value is not None:
+            return value
+    return None
+
+
+def _dataclass_call(site: ParamSite) -> cst.Call | None:
+    if isinstance(site.anchor, cst.SimpleStatementLine):
+        for small in site.anchor.body:
+            if isinstance(small, (cst.Assign, cst.AnnAssign)) and isinstance(small.value, cst.Call):
+                return small.value
+    return None
+
+
+def _ctor_call(site: ParamSite) -> cst.Call | None:
+    """The constructor call of a ctor-kwarg site, inside its anchor statement."""
+    found: list[cst.Call] = []
+    keys = {k for k, _ in site.entries}
+
+    class _Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            if last_name(node) == site.owner and {a.keyword.value for a in node.args if a.keyword} >= keys:
+                found.append(node)
+
+    site.anchor.visit(_Calls())
+    return found[0] if found else None

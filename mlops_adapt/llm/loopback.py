@@ -1,0 +1,203 @@
+"""A scripted OpenAI-compatible chat-completions server on 127.0.0.1, for tests, benchmarks and demos.
+
+It implements the subset the client uses: `GET /v1/models` and non-streaming
+`POST /v1/chat/completions` with `n`, plus scripted delays, HTTP errors, an API key
+check, unknown models and a context limit. Answers come from a `responder` callable.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One scripted choice."""
+
+    text: str
+    finish_reason: str = "stop"
+
+
+class HttpFailure(Exception):
+    """Raised by a responder to answer with an HTTP error."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# A responder gets the request body and the 0-based index of the chat call; it returns the
+# choices (strings or Answers). Returning fewer than `n` choices imitates servers that ignore n.
+Responder = Callable[[dict, int], Sequence["Answer | str"]]
+
+
+def user_code_of(body: dict) -> str:
+    """The code section of the last user message built by mlops_adapt.llm.prompting (for responders)."""
+    from mlops_adapt.llm.prompting import extract_code_section
+
+    users = [m["content"] for m in body.get("messages", []) if m.get("role") == "user"]
+    return extract_code_section(users[0]) if users else ""
+
+
+class ScriptedEndpoint:
+    """Start with `with ScriptedEndpoint(responder) as ep:`; `ep.base_url` ends in /v1."""
+
+    def __init__(
+        self,
+        responder: Responder,
+        *,
+        delay: float = 0.0,
+        honor_n: bool = True,
+        api_key: str | None = None,
+        models: Sequence[str] = ("test-model",),
+        failures: Sequence[tuple[int, str]] = (),
+        max_prompt_chars: int | None = None,
+    ) -> None:
+        self.responder = responder
+        self.delay = delay
+        self.honor_n = honor_n
+        self.api_key = api_key
+        self.models = list(models)
+        self.failures = list(failures)  # answered, in order, before any scripted answer
+        self.max_prompt_chars = max_prompt_chars
+        self.requests: list[dict] = []  # chat bodies, in arrival order
+        self.headers: list[dict[str, str]] = []  # lower-cased header names
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------ lifecycle
+    def start(self) -> ScriptedEndpoint:
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:  # keep test output clean
+                return
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server naming
+                if self.path.rstrip("/").endswith("/models"):
+                    if not endpoint._authorized({k.lower(): v for k, v in self.headers.items()}):
+                        return self._send(401, _error("Incorrect API key provided.", 401))
+                    data = [{"id": m, "object": "model", "owned_by": "loopback"} for m in endpoint.models]
+                    return self._send(200, {"object": "list", "data": data})
+                self._send(404, _error(f"no route {self.path}", 404))
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    return self._send(404, _error(f"no route {self.path}", 404))
+                try:
+                    body = json.loads(raw or b"{}")
+                except json.JSONDecodeError:
+                    return self._send(400, _error("body is not JSON", 400))
+                status, payload = endpoint._chat(body, {k.lower(): v for k, v in self.headers.items()})
+                self._send(status, payload)
+
+            def _send(self, status: int, payload: dict) -> None:
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    if status == 429:
+                        self.send_header("Retry-After", "0")
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout); nothing to tell it
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> ScriptedEndpoint:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None, "start the endpoint first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    # ------------------------------------------------------------ behaviour
+    def _authorized(self, headers) -> bool:
+        if self.api_key is None:
+            return True
+        return headers.get("authorization", "") == f"Bearer {self.api_key}"
+
+    def _chat(self, body: dict, headers: dict[str, str]) -> tuple[int, dict]:
+        with self._lock:
+            index = len(self.requests)
+            self.requests.append(body)
+            self.headers.append(headers)
+            failure = self.failures.pop(0) if self.failures else None
+        if self.delay and self._stopping.wait(self.delay):
+            return 503, _error("server shutting down", 503)
+        if not self._authorized(headers):
+            return 401, _error("Incorrect API key provided.", 401)
+        if failure is not None:
+            return failure[0], _error(failure[1], failure[0])
+        model = body.get("model")
+        if model not in self.models:
+            return 404, _error(f"The model `{model}` does not exist.", 404)
+        prompt_chars = sum(len(str(m.get("content", ""))) for m in body.get("messages", []))
+        if self.max_prompt_chars is not None and prompt_chars > self.max_prompt_chars:
+            message = (
+                f"This model's maximum context length is {self.max_prompt_chars // 4} tokens. "
+                f"However, you requested {prompt_chars // 4} tokens in the messages."
+            )
+            return 400, _error(message, 400)
+        try:
+            answers = list(self.responder(body, index))
+        except HttpFailure as failure_:
+            return failure_.status, _error(failure_.message, failure_.status)
+        n = int(body.get("n") or 1)
+        answers = answers[: n if self.honor_n else 1]
+        choices = []
+        for i, answer in enumerate(answers):
+            answer = answer if isinstance(answer, Answer) else Answer(answer)
+            choices.append({
+                "index": i,
+                "message": {"role": "assistant", "content": answer.text},
+                "finish_reason": answer.finish_reason,
+                "logprobs": None,
+            })
+        completion_tokens = sum(len(c["message"]["content"]) // 4 for c in choices)
+        return 200, {
+            "id": f"chatcmpl-loopback-{index}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": choices,
+            "usage": {
+                "prompt_tokens": prompt_chars // 4,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_chars // 4 + completion_tokens,
+            },
+        }
+
+
+def _error(message: str, status: int) -> dict:
+    return {"error": {"message": message, "type": "invalid_request_error", "code": status}, "object": "error"}

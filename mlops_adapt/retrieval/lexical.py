@@ -1,0 +1,82 @@
+"""Identifier-aware BM25: `log_metric`, `logMetric` and "log metric" all meet on the same terms."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|\d+")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STOP = frozenset(
+    "a an the of to in on for and or is are be by with as at it its this that from into use "
+    "using how do does i my me we our can should will which what when".split()
+)
+
+
+def _stem(token: str) -> str:
+    # Plural and verb-form folding only; enough for "metrics" ~ "metric", "logging" ~ "log".
+    for suffix in ("ing", "es", "ed", "s"):
+        if len(token) > len(suffix) + 2 and token.endswith(suffix) and not token.endswith("ss"):
+            return token[: -len(suffix)]
+    return token
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case terms: whole identifiers plus their snake_case and camelCase parts."""
+    terms: list[str] = []
+    for ident in _IDENT.findall(text):
+        pieces = [p for chunk in ident.split("_") if chunk for p in _CAMEL.findall(chunk)]
+        if len(pieces) > 1:
+            terms.append(ident.lower().strip("_"))
+        for piece in pieces:
+            lowered = piece.lower()
+            if lowered not in _STOP:
+                terms.append(_stem(lowered))
+    return terms
+
+
+def lexical_text(entry: dict[str, Any]) -> str:
+    """What BM25 indexes for an entry: the name twice (it matters most), params, summary."""
+    qualname = entry["qualname"]
+    tail = ".".join(qualname.split(".")[-2:])
+    params = " ".join(p[0] for p in entry.get("params", []) or [])
+    parts = [qualname, tail, params, entry.get("summary", "")]
+    if entry.get("kind") == "note":
+        parts += [entry.get("text", ""), " ".join(entry.get("apis", [])), entry.get("task") or ""]
+    return " ".join(parts)
+
+
+class BM25:
+    """Okapi BM25 over a fixed list of documents (k1=1.2, b=0.75)."""
+
+    def __init__(self, documents: list[str], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.postings: dict[str, list[tuple[int, int]]] = {}
+        self.lengths: list[int] = []
+        for index, document in enumerate(documents):
+            counts = Counter(tokenize(document))
+            self.lengths.append(sum(counts.values()))
+            for term, count in counts.items():
+                self.postings.setdefault(term, []).append((index, count))
+        self.average = (sum(self.lengths) / len(self.lengths)) if self.lengths else 1.0
+        total = len(documents)
+        self.idf = {
+            term: math.log(1 + (total - len(posts) + 0.5) / (len(posts) + 0.5))
+            for term, posts in self.postings.items()
+        }
+
+    def search(self, query: str, limit: int) -> list[tuple[int, float]]:
+        """(document index, score) of the best matches, best first."""
+        scores: dict[int, float] = {}
+        for term in set(tokenize(query)):
+            posts = self.postings.get(term)
+            if not posts:
+                continue
+            idf = self.idf[term]
+            for index, count in posts:
+                norm = self.k1 * (1 - self.b + self.b * self.lengths[index] / self.average)
+                scores[index] = scores.get(index, 0.0) + idf * count * (self.k1 + 1) / (count + norm)
+        return sorted(scores.items(), key=lambda item: -item[1])[:limit]

@@ -1,0 +1,211 @@
+"""Hybrid retrieval over the docs index: dense (Chroma) plus identifier-aware BM25, fused by RRF.
+
+Without chromadb or sentence-transformers, or before `mlops-adapt index build` has embedded a
+library, retrieval falls back to lexical-only and says so (a warning, and `Retrieval.note`).
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from mlops_adapt.retrieval.catalog import Catalog, load_catalog
+from mlops_adapt.retrieval.lexical import BM25, lexical_text
+from mlops_adapt.retrieval.libraries import LIBRARIES
+
+RRF_K = 60  # the usual reciprocal-rank-fusion constant; dampens the weight of rank 1
+DEPTH = 40  # candidates taken from each ranker before fusion
+MODES = ("hybrid", "dense", "lexical")
+_LOCK = threading.Lock()
+_STORES: dict[str | None, Any] = {}
+_WARNED: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved API (or usage note), with what a prompt needs to call it correctly."""
+
+    qualname: str
+    library: str
+    version: str
+    kind: str
+    signature: str
+    summary: str
+    score: float
+    text: str = ""  # usage notes carry their full text here
+    deprecated: str = ""
+
+    def render(self) -> str:
+        """Compact doc text for a prompt: one line of signature, one of summary."""
+        if self.kind == "note":
+            return f"[{self.library} {self.version} note] {self.summary}\n  {self.text}"
+        head = f"{self.qualname}{self.signature}" if self.signature else self.qualname
+        lines = [f"{head}  [{self.library} {self.version} {self.kind}]"]
+        if self.summary:
+            lines.append(f"  {self.summary}")
+        if self.deprecated:
+            lines.append(f"  DEPRECATED: {self.deprecated}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form printed by `index query --json`."""
+        return asdict(self)
+
+
+@dataclass
+class Retrieval:
+    """Hits plus how they were found (`mode`) and why dense was skipped, if it was."""
+
+    hits: list[Hit]
+    mode: str
+    note: str | None = None
+    versions: dict[str, str] = field(default_factory=dict)
+
+
+def _hit(entry: dict[str, Any], score: float) -> Hit:
+    return Hit(
+        qualname=entry["qualname"], library=entry["library"], version=entry["version"],
+        kind=entry["kind"], signature=entry.get("signature", ""),
+        summary=entry.get("summary", ""), score=round(float(score), 6),
+        text=entry.get("text", ""), deprecated=entry.get("deprecated", "") or "",
+    )
+
+
+class _Corpus:
+    """The retrievable entries of some catalogs, with their BM25 index."""
+
+    def __init__(self, catalogs: list[Catalog]) -> None:
+        self.catalogs = catalogs
+        self.entries: list[dict[str, Any]] = [e for c in catalogs for e in c.documented()]
+        self.position = {(e["library"], e["qualname"]): i for i, e in enumerate(self.entries)}
+        self.bm25 = BM25([lexical_text(e) for e in self.entries])
+
+
+@lru_cache(maxsize=16)
+def _corpus(libraries: tuple[str, ...], versions: tuple[str | None, ...]) -> _Corpus:
+    return _Corpus([load_catalog(lib, ver) for lib, ver in zip(libraries, versions, strict=True)])
+
+
+def _store(server: str | None) -> Any:
+    from mlops_adapt.retrieval.store import DocStore, open_client
+
+    with _LOCK:
+        if server not in _STORES:
+            _STORES[server] = DocStore(open_client(server))
+        return _STORES[server]
+
+
+def _where_versions(corpus: _Corpus) -> tuple[str | None, str | None]:
+    if len(corpus.catalogs) == 1:
+        return corpus.catalogs[0].library, corpus.catalogs[0].version
+    return None, None
+
+
+def _dense(corpus: _Corpus, text: str, server: str | None,
+           limit: int) -> list[tuple[int, float]]:
+    """Dense ranking; raises RuntimeError subclasses (or LookupError) when unavailable."""
+    from mlops_adapt.retrieval.embed import embed
+
+    store = _store(server)
+    for catalog in corpus.catalogs:
+        if not store.has(catalog.library, catalog.version):
+            raise LookupError(
+                f"{catalog.library} {catalog.version} is not embedded yet; run "
+                f"`mlops-adapt index build --lib {catalog.library}`"
+            )
+    vector = embed([text])[0]
+    library, version = _where_versions(corpus)
+    ranked = []
+    wanted = {(c.library, c.version) for c in corpus.catalogs}
+    for qualname, score in store.query(vector, library, version, limit * 2):
+        for catalog in corpus.catalogs:
+            index = corpus.position.get((catalog.library, qualname))
+            if index is not None and (catalog.library, catalog.version) in wanted:
+                ranked.append((index, score))
+                break
+    return ranked[:limit]
+
+
+def _fuse(rankings: list[list[tuple[int, float]]]) -> list[tuple[int, float]]:
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, (index, _score) in enumerate(ranking):
+            scores[index] = scores.get(index, 0.0) + 1.0 / (RRF_K + rank + 1)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def retrieve_detailed(text: str, library: str | None, k: int = 8, *, mode: str = "hybrid",
+                      version: str | None = None, server: str | None = None) -> Retrieval:
+    """Best `k` entries for a task intent or code context, best first, with the mode used.
+
+    `library` is a task library name ("mlflow", "wandb", "optuna", "torch", "dvc", "git") or
+    None for all; `version` pins one indexed version (default: installed, else nearest).
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {', '.join(MODES)}")
+    libraries = (library,) if library else tuple(LIBRARIES)
+    if library and library not in LIBRARIES:
+        raise KeyError(f"unknown library {library!r}; known libraries: {', '.join(LIBRARIES)}")
+    available = []
+    for name in libraries:
+        try:
+            load_catalog(name, version if library else None)
+        except LookupError:
+            continue
+        available.append(name)
+    if not available:
+        raise LookupError(f"no API index for {library or 'any library'}")
+    corpus = _corpus(tuple(available), tuple(version if library else None for _ in available))
+    versions = {c.library: c.version for c in corpus.catalogs}
+    rankings: list[list[tuple[int, float]]] = []
+    note = None
+    used = mode
+    if mode in ("hybrid", "dense"):
+        try:
+            rankings.append(_dense(corpus, text, server, DEPTH))
+        except Exception as err:  # noqa: BLE001 - any dense failure degrades to lexical
+            note = f"dense retrieval unavailable ({err}); using lexical retrieval only"
+            used = "lexical"
+            if note not in _WARNED:
+                _WARNED.add(note)
+                warnings.warn(note, RuntimeWarning, stacklevel=3)
+    if mode == "lexical" or used == "lexical" or mode == "hybrid":
+        rankings.append(corpus.bm25.search(text, DEPTH))
+    ranked = _fuse(rankings) if used == "hybrid" else rankings[-1]
+    hits = [_hit(corpus.entries[index], score) for index, score in ranked[:k]]
+    return Retrieval(hits=hits, mode=used, note=note, versions=versions)
+
+
+def retrieve(text: str, library: str | None, k: int = 8) -> list[Hit]:
+    """Hybrid retrieval of the `k` best API docs for `text` in a target library, best first."""
+    return retrieve_detailed(text, library, k).hits
+
+
+def build_index(libraries: list[str] | None = None, server: str | None = None,
+                from_installed: bool = True, progress: bool = False) -> list[dict[str, Any]]:
+    """Index libraries: introspect installed versions (else use the committed corpus), embed.
+
+    Unchanged entries keep their content-hash ids and are not embedded again.
+    """
+    from mlops_adapt.retrieval import paths
+    from mlops_adapt.retrieval.build import build_corpus
+    from mlops_adapt.retrieval.embed import embed
+
+    names = libraries or list(LIBRARIES)
+    outcome = build_corpus(paths.user_corpus_dir(), names) if from_installed else {}
+    store = _store(server)
+    reports = []
+    for name in names:
+        catalog = load_catalog(name)
+        report = store.sync(catalog.library, catalog.version, catalog.documented(),
+                            embed=lambda texts: embed(texts), progress=progress)
+        reports.append({
+            "library": name, "version": catalog.version,
+            "source": "installed" if outcome.get(name) == catalog.version else "committed",
+            "added": report.added, "removed": report.removed, "kept": report.kept,
+        })
+    _corpus.cache_clear()
+    return reports

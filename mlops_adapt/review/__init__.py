@@ -1,0 +1,1 @@
+"""Pull-request bot: changed training scripts -> verified edits -> GitHub review, rdjson or SARIF."""

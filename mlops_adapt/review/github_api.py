@@ -1,0 +1,227 @@
+"""GitHub REST calls of the bot: read earlier reviews, post one review; the token never leaks."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+from mlops_adapt.review.render_github import fingerprints_in
+
+API_VERSION = "2022-11-28"
+USER_AGENT = "mlops-adapt-review"
+TIMEOUT = 30.0
+MAX_PAGES = 50  # 5,000 comments; a guard against a server that keeps sending "next"
+
+STATUS_HINTS = {
+    401: "GitHub rejected the token (401 Unauthorized). Check that GITHUB_TOKEN is set to a "
+         "valid, unexpired token.",
+    403: "GitHub refused the request (403 Forbidden). The token needs `pull-requests: write` "
+         "permission; tokens of workflows triggered from forks are read-only; or a rate limit "
+         "was hit.",
+    404: "GitHub found no such repository or pull request (404 Not Found). Check "
+         "GITHUB_REPOSITORY and the pull request number, and that the token can see the "
+         "repository.",
+    422: "GitHub rejected the review (422 Unprocessable Entity), usually because a comment "
+         "points at a line outside the pull request's diff or the head commit is not the pull "
+         "request's.",
+}
+
+
+class GitHubError(Exception):
+    """A GitHub API call failed; the message is safe to print (it never holds the token)."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """Where to post: API base URL, owner/name, pull request number, and the token."""
+
+    api_url: str
+    repository: str
+    number: int
+    token: str
+
+    def __repr__(self) -> str:  # keep the token out of tracebacks and logs
+        return f"PullRequest({self.api_url!r}, {self.repository!r}, #{self.number})"
+
+    def url(self, tail: str) -> str:
+        return f"{self.api_url.rstrip('/')}/repos/{self.repository}/pulls/{self.number}/{tail}"
+
+
+def pull_request_from_env(env: dict[str, str] | None = None) -> PullRequest:
+    """Read GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_TOKEN and the event file, clearly failing."""
+    env = dict(os.environ) if env is None else env
+    missing = [k for k in ("GITHUB_REPOSITORY", "GITHUB_TOKEN", "GITHUB_EVENT_PATH") if not env.get(k)]
+    if missing:
+        raise GitHubError(f"--post needs the environment variable(s) {', '.join(missing)} "
+                          "(set by GitHub Actions; see docs/review.md)")
+    api_url = env.get("GITHUB_API_URL") or "https://api.github.com"
+    if not api_url.startswith(("https://", "http://")):
+        raise GitHubError(f"GITHUB_API_URL must be an http(s) URL, not {api_url!r}")
+    repository = env["GITHUB_REPOSITORY"]
+    if repository.count("/") != 1 or not all(repository.split("/")):
+        raise GitHubError(f"GITHUB_REPOSITORY must look like owner/name, not {repository!r}")
+    return PullRequest(api_url, repository, pull_number_from_event(env["GITHUB_EVENT_PATH"]),
+                       env["GITHUB_TOKEN"])
+
+
+def pull_number_from_event(path: str) -> int:
+    """The pull request number of a pull_request(_target) or issue_comment event payload."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            event = json.load(handle)
+    except (OSError, ValueError) as err:
+        raise GitHubError(f"cannot read the event file GITHUB_EVENT_PATH={path}: {err}") from None
+    if not isinstance(event, dict):
+        raise GitHubError(f"{path}: the event payload is not a JSON object")
+    pull = event.get("pull_request")
+    if isinstance(pull, dict) and isinstance(pull.get("number"), int):
+        return pull["number"]
+    issue = event.get("issue")
+    if isinstance(issue, dict) and isinstance(issue.get("number"), int):
+        if not issue.get("pull_request"):
+            raise GitHubError(f"{path}: the comment is on issue #{issue['number']}, "
+                              "not on a pull request")
+        return issue["number"]
+    if isinstance(event.get("number"), int):
+        return event["number"]
+    raise GitHubError(f"{path}: no pull request number in the event payload")
+
+
+class GitHubClient:
+    """Minimal REST client over urllib; every failure becomes a GitHubError with a hint."""
+
+    def __init__(self, pull: PullRequest):
+        self.pull = pull
+        self.origin = _origin(pull.api_url)
+
+    def request(self, method: str, url: str, body: dict | None = None) -> tuple[object, dict]:
+        """Send one request; return the decoded JSON and the response headers."""
+        if _origin(url) != self.origin:  # never send the token to another host
+            raise GitHubError(f"refusing to follow a link to another host: {_origin(url)}")
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        req = urllib.request.Request(url, data=data, method=method, headers={
+            "Accept": "application/vnd.github+json",
+            "Authorization": f"Bearer {self.pull.token}",
+            "X-GitHub-Api-Version": API_VERSION,
+            "User-Agent": USER_AGENT,
+            **({"Content-Type": "application/json"} if data is not None else {}),
+        })
+        try:
+            with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
+                raw = resp.read()
+                headers = dict(resp.headers.items())
+        except urllib.error.HTTPError as err:
+            raise self._http_error(method, url, err) from None
+        except (urllib.error.URLError, OSError) as err:
+            reason = getattr(err, "reason", err)
+            raise GitHubError(self._redact(f"cannot reach the GitHub API at {self.pull.api_url}: "
+                                           f"{reason}")) from None
+        try:
+            return (json.loads(raw) if raw else None), headers
+        except ValueError:
+            raise GitHubError(f"{method} {self._path(url)}: the response is not JSON") from None
+
+    def get_all(self, url: str) -> list:
+        """Every item of a paginated list endpoint, following `Link: rel="next"`."""
+        items: list = []
+        next_url: str | None = _with_query(url, per_page="100")
+        for _ in range(MAX_PAGES):
+            if next_url is None:
+                break
+            page, headers = self.request("GET", next_url)
+            if not isinstance(page, list):
+                raise GitHubError(f"GET {self._path(next_url)}: expected a JSON list")
+            items.extend(page)
+            next_url = _next_link(headers.get("Link") or headers.get("link") or "")
+        return items
+
+    def _http_error(self, method: str, url: str, err: urllib.error.HTTPError) -> GitHubError:
+        detail = ""
+        try:
+            payload = json.loads(err.read() or b"{}")
+            detail = payload.get("message", "") if isinstance(payload, dict) else ""
+            errors = payload.get("errors") if isinstance(payload, dict) else None
+            if errors:
+                detail += " " + json.dumps(errors)
+        except (ValueError, OSError):
+            pass
+        hint = STATUS_HINTS.get(err.code, f"GitHub answered HTTP {err.code}.")
+        message = f"{method} {self._path(url)}: {hint}"
+        if detail.strip():
+            message += f" GitHub said: {detail.strip()}"
+        return GitHubError(self._redact(message), err.code)
+
+    def _path(self, url: str) -> str:
+        return urllib.parse.urlsplit(url).path
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self.pull.token, "***") if self.pull.token else text
+
+
+@dataclass(frozen=True)
+class PostOutcome:
+    """What --post did: the review id (None when there was nothing new) and counts."""
+
+    review_id: int | None
+    comments: int
+    skipped_duplicates: int
+
+
+def posted_fingerprints(client: GitHubClient) -> set[str]:
+    """Fingerprints of everything the bot posted on this pull request before."""
+    found: set[str] = set()
+    for review in client.get_all(client.pull.url("reviews")):
+        if isinstance(review, dict):
+            found |= fingerprints_in(review.get("body"))
+    for comment in client.get_all(client.pull.url("comments")):
+        if isinstance(comment, dict):
+            found |= fingerprints_in(comment.get("body"))
+    return found
+
+
+def post_review(pull: PullRequest, build) -> PostOutcome:
+    """Post one review with everything not posted before; `build(skip)` makes the payload.
+
+    The review and all its comments go in a single request, so GitHub either creates all of
+    it or none of it: a failure never leaves a partial review.
+    """
+    full = build(set())
+    if full is None:
+        return PostOutcome(None, 0, 0)  # nothing to say: no request at all
+    client = GitHubClient(pull)
+    payload = build(posted_fingerprints(client))
+    total = len(full["comments"])
+    if payload is None:
+        return PostOutcome(None, 0, total)
+    answer, _ = client.request("POST", pull.url("reviews"), payload)
+    review_id = answer.get("id") if isinstance(answer, dict) else None
+    return PostOutcome(review_id, len(payload["comments"]), total - len(payload["comments"]))
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+def _with_query(url: str, **params: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    query.update(params)
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def _next_link(header: str) -> str | None:
+    for part in header.split(","):
+        if 'rel="next"' in part:
+            start, end = part.find("<"), part.find(">")
+            if 0 <= start < end:
+                return part[start + 1:end]
+    return None

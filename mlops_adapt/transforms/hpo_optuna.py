@@ -1,0 +1,547 @@
+"""Recipe hpo-optuna: run the script's training as an Optuna objective over its own hyperparameters."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from mlops_adapt.analysis.exprs import call_name, code, last_name
+from mlops_adapt.analysis.hpo import HpoPlan, Tunable, collect_tunables, choose_objective, dataclass_defaults
+from mlops_adapt.analysis.scan import Scan, scan_module
+from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
+from mlops_adapt.transforms.rewriter import EditPlan, PlanApplier
+
+TRIAL = "optuna_trial"  # module-level handle on the running trial, read where hyperparameters are set
+TRIALS_ENV = "MLOPS_ADAPT_N_TRIALS"
+
+
+class _Names:
+    """Fresh names for the generated functions, avoiding the script's own."""
+
+    def __init__(self, module: cst.Module) -> None:
+        taken = _all_names(module)
+        if TRIAL in taken:
+            raise SkipFile(f"already adapted: the script defines `{TRIAL}`")
+        self.run = _fresh("run_experiment", taken)
+        self.objective = _fresh("objective", taken)
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    return candidate
+
+
+def _all_names(module: cst.Module) -> set[str]:
+    found: set[str] = set()
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+    module.visit(_Names())
+    return found
+
+
+def assigned_in(statements: list[cst.BaseStatement]) -> list[str]:
+    """Names the statements bind at their own level (not inside nested functions or classes' bodies)."""
+    found: list[str] = []
+
+    def add(name: str) -> None:
+        if name not in found:
+            found.append(name)
+
+    class _Targets(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            add(node.name.value)
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            add(node.name.value)
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_ListComp(self, node) -> bool:
+            return False
+
+        visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp
+
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            _bind(node.target)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            _bind(node.target)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            _bind(node.target)
+
+        def visit_For(self, node: cst.For) -> None:
+            _bind(node.target)
+
+        def visit_WithItem(self, node: cst.WithItem) -> None:
+            if node.asname is not None:
+                _bind(node.asname.name)
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+            _bind(node.target)
+
+        def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+            if node.name is not None:
+                _bind(node.name.name)
+
+        def visit_Import(self, node: cst.Import) -> None:
+            for alias in node.names:
+                _bind(alias.asname.name if alias.asname else cst.Name(code(alias.name).split(".")[0]))
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    _bind(alias.asname.name if alias.asname else alias.name)
+
+    def _bind(target) -> None:
+        if isinstance(target, cst.Name):
+            add(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                _bind(element.value)
+        elif isinstance(target, cst.StarredElement):
+            _bind(target.value)
+
+    for stmt in statements:
+        stmt.visit(_Targets())
+    return found
+
+
+def _site_var(whole: str | None, prefix: str) -> str | None:
+    """'args' from 'vars(args)', 'cfg' from 'dataclasses.asdict(cfg)'."""
+    if whole and whole.startswith(prefix) and whole.endswith(")"):
+        return whole[len(prefix) : -1]
+    return None
+
+
+def override_lines(tunables: list[Tunable], frozen: dict[str, bool]) -> list[str]:
+    """Assignments that replace each default with the trial's suggestion."""
+    lines: list[str] = []
+    replaced: dict[str, list[str]] = {}
+    for t in tunables:
+        suggestion = f"{TRIAL}.{t.suggest}"
+        if t.kind in ("constant", "local"):
+            lines.append(f"{t.key} = {suggestion}")
+        elif t.kind == "argparse":
+            lines.append(f"{_site_var(t.site.whole, 'vars(')}.{t.key} = {suggestion}")
+        elif t.kind == "config-dict":
+            lines.append(f'{t.site.owner}["{t.key}"] = {suggestion}')
+        elif t.kind == "dataclass":
+            var = _site_var(t.site.whole, "dataclasses.asdict(")
+            if frozen.get(t.site.owner or ""):
+                replaced.setdefault(var or "", []).append(f"{t.key}={suggestion}")
+            else:
+                lines.append(f"{var}.{t.key} = {suggestion}")
+    for var, changes in replaced.items():
+        lines.append(f"{var} = dataclasses.replace({var}, {', '.join(changes)})")
+    return lines
+
+
+def guarded(lines: list[str]) -> str:
+    body = "".join(f"    {line}\n" for line in lines)
+    return f"if {TRIAL} is not None:\n{body}"
+
+
+class _HpoRewriter(PlanApplier):
+    """Inserts the overrides, swaps constructor literals for suggestions, and moves the run into a function."""
+
+    def __init__(self, plan: EditPlan, recipe: AddOptunaSearch) -> None:
+        super().__init__(plan)
+        self.r = recipe
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        suggestion = self.r.arg_suggestions.get(id(original_node))
+        if suggestion is None:
+            return updated_node
+        expr = cst.parse_expression(f"{TRIAL}.{suggestion} if {TRIAL} is not None else {code(updated_node.value)}")
+        return updated_node.with_changes(value=expr)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if id(original_node) not in self.r.nest_runs:
+            return updated_node
+        args = list(updated_node.args)
+        if args and args[-1].comma is cst.MaybeSentinel.DEFAULT:
+            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("nested"),
+                            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+        return updated_node.with_changes(args=args)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        r = self.r
+        kept: list[cst.BaseStatement] = []
+        run: list[cst.BaseStatement] = []
+        guard: cst.If | None = None
+        for orig, new in zip(original_node.body, updated_node.body):
+            if orig is r.guard:
+                guard = new  # type: ignore[assignment]
+                run.extend(new.body.body)  # type: ignore[union-attr]  # leave_IndentedBlock expanded it
+            elif id(orig) in r.run_ids:
+                run.extend(self._expand([orig], [new]))
+            else:
+                kept.extend(self._expand([orig], [new]))
+        head = self._run_head(run)
+        run = [_tidy_blank_lines(stmt) for stmt in run]
+        first = run[0]
+        if getattr(first, "leading_lines", ()):
+            # Blank lines above the first moved statement would sit under the docstring; comments stay.
+            lines = list(first.leading_lines)
+            while lines and lines[0].comment is None:
+                lines.pop(0)
+            run[0] = first.with_changes(leading_lines=lines)
+        docstring = cst.parse_statement(
+            '"""The script\'s own run; each Optuna trial calls it with the trial\'s hyperparameters."""'
+        )
+        run_def = cst.FunctionDef(
+            name=cst.Name(r.names.run),
+            params=cst.Parameters(),
+            body=cst.IndentedBlock(body=[docstring, *head, *run]),
+            leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
+        )
+        objective_def = cst.parse_statement(r.objective_code()).with_changes(
+            leading_lines=[cst.EmptyLine(), cst.EmptyLine()]
+        )
+        study = [cst.parse_statement(s) for s in r.study_code()]
+        if guard is not None:
+            new_guard = guard.with_changes(body=guard.body.with_changes(body=study))
+        else:
+            new_guard = cst.If(test=cst.parse_expression('__name__ == "__main__"'),
+                               body=cst.IndentedBlock(body=study),
+                               leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+        state = cst.parse_statement(f"{TRIAL} = None  # the running Optuna trial; None runs the script's own defaults")
+        index = _after_leading_imports(kept)
+        if index < len(kept):
+            state = state.with_changes(leading_lines=[cst.EmptyLine()])
+        kept.insert(index, state)
+        return updated_node.with_changes(body=[*kept, run_def, objective_def, new_guard])
+
+    def _run_head(self, run: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        r = self.r
+        names = assigned_in(run)
+        for t in r.outside:
+            if t.kind == "constant" and t.key not in names:
+                names.append(t.key)
+            if t.kind == "dataclass" and r.frozen.get(t.site.owner or ""):
+                var = _site_var(t.site.whole, "dataclasses.asdict(")
+                if var and var not in names:
+                    names.append(var)
+        head: list[cst.BaseStatement] = []
+        if names:
+            head.append(cst.parse_statement(f"global {', '.join(names)}"))
+        if r.outside:
+            head.append(cst.parse_statement(guarded(override_lines(r.outside, r.frozen))))
+        return head
+
+
+def _tidy_blank_lines(stmt: cst.BaseStatement) -> cst.BaseStatement:
+    """At most one blank line above a moved statement, without trailing indentation."""
+    lines: list[cst.EmptyLine] = []
+    for line in getattr(stmt, "leading_lines", ()):
+        if line.comment is None:
+            if lines and lines[-1].comment is None:
+                continue
+            line = line.with_changes(indent=False, whitespace=cst.SimpleWhitespace(""))
+        lines.append(line)
+    return stmt.with_changes(leading_lines=lines) if hasattr(stmt, "leading_lines") else stmt
+
+
+def _after_leading_imports(body: list[cst.BaseStatement]) -> int:
+    """Index just after the module docstring and the imports at the top."""
+    index = 0
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine) and all(
+            isinstance(s, (cst.Import, cst.ImportFrom))
+            or (isinstance(s, cst.Expr) and isinstance(s.value, (cst.SimpleString, cst.ConcatenatedString)))
+            for s in stmt.body
+        ):
+            index = i + 1
+            continue
+        break
+    return index
+
+
+class AddOptunaSearch(Recipe):
+    """Search the script's hyperparameters with an Optuna study.
+
+    The script's run (its `if __name__ == "__main__":` block, or its top-level code) becomes a
+    function that each trial calls. Where the script sets a hyperparameter (a module constant, an
+    argparse default, a config dict, a dataclass config, a local literal or a constructor keyword),
+    the running trial suggests a value in a range derived from the default: log scale for positive
+    floats such as learning rates, integer ranges around integer defaults, and known choices for
+    strings such as sklearn's criterion or kernel. The trial returns the script's validation
+    metric; accuracy-like metrics are maximized, loss- and error-like ones minimized. The first
+    trial runs the script's own defaults. The study runs `--option n_trials=N` trials (default
+    20; the environment variable MLOPS_ADAPT_N_TRIALS overrides it at run time), prints the best
+    parameters and value, and then runs the script once more with the best parameters, so its
+    usual output still appears. If the script tracks with MLflow, each trial is a nested run of
+    one study run.
+    """
+
+    TASK = "hpo-optuna"
+    DESCRIPTION = "Tune the script's hyperparameters with an Optuna study"
+    EXAMPLES = [
+        Example(
+            """
+            from sklearn.datasets import load_iris
+            from sklearn.ensemble import RandomForestClassifier
+            from sklearn.model_selection import train_test_split
+
+            N_ESTIMATORS = 50
+            MAX_DEPTH = 4
+
+            X, y = load_iris(return_X_y=True)
+            X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+            clf = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=MAX_DEPTH, random_state=0)
+            clf.fit(X_train, y_train)
+            accuracy = clf.score(X_test, y_test)
+            print(f"accuracy: {accuracy:.3f}")
+            """,
+            """
+            from sklearn.datasets import load_iris
+            from sklearn.ensemble import RandomForestClassifier
+            from sklearn.model_selection import train_test_split
+            import optuna
+            import os
+
+            optuna_trial = None  # the running Optuna trial; None runs the script's own defaults
+
+            N_ESTIMATORS = 50
+            MAX_DEPTH = 4
+
+
+            def run_experiment():
+                \"\"\"The script's own run; each Optuna trial calls it with the trial's hyperparameters.\"\"\"
+                global X, y, X_train, X_test, y_train, y_test, clf, accuracy, N_ESTIMATORS, MAX_DEPTH
+                if optuna_trial is not None:
+                    N_ESTIMATORS = optuna_trial.suggest_int("N_ESTIMATORS", 25, 75, log=True)
+                    MAX_DEPTH = optuna_trial.suggest_int("MAX_DEPTH", 2, 8)
+                X, y = load_iris(return_X_y=True)
+                X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+                clf = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=MAX_DEPTH, random_state=0)
+                clf.fit(X_train, y_train)
+                accuracy = clf.score(X_test, y_test)
+                if optuna_trial is not None:
+                    optuna_trial.set_user_attr("accuracy", float(accuracy))
+                print(f"accuracy: {accuracy:.3f}")
+
+
+            def objective(trial):
+                \"\"\"One Optuna trial: run the script with suggested hyperparameters; return its accuracy.\"\"\"
+                global optuna_trial
+                optuna_trial = trial
+                run_experiment()
+                return trial.user_attrs["accuracy"]
+
+
+            if __name__ == "__main__":
+                study = optuna.create_study(direction="maximize")
+                study.enqueue_trial({"N_ESTIMATORS": 50, "MAX_DEPTH": 4})
+                study.optimize(objective, n_trials=int(os.environ.get("MLOPS_ADAPT_N_TRIALS", "20")))
+                print("Best params:", study.best_params)
+                print("Best value:", study.best_value)
+                # Run the script once more, with the best hyperparameters found.
+                optuna_trial = optuna.trial.FixedTrial(study.best_params)
+                run_experiment()
+            """,
+        ),
+    ]
+    NOOP = [
+        """
+        import optuna
+
+        def objective(trial):
+            x = trial.suggest_float("x", -10, 10)
+            return (x - 2) ** 2
+
+        study = optuna.create_study()
+        study.optimize(objective, n_trials=10)
+        """,
+        """
+        import numpy as np
+
+        values = np.arange(10)
+        print(values.mean())
+        """,
+    ]
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        if "optuna" in tree.code and ("import optuna" in tree.code or "from optuna" in tree.code):
+            raise SkipFile("already tuned with Optuna")
+        scan = scan_module(tree)
+        if not (scan.fit_lines or scan.torch_loops or scan.cv_lines or scan.trainer_funcs):
+            raise SkipFile("nothing to adapt: the script trains no model")
+        self.names = _Names(tree)
+        self.guard = scan.main_guard
+        run_block = self._run_block(tree, scan)
+        self.run_ids = {id(s) for s in run_block}
+        executed = self._executed_sites(scan, run_block)
+        hpo = collect_tunables(tree, scan)
+        hpo.objective = choose_objective(scan, executed)
+        if hpo.objective is None:
+            raise Unsupported("no evaluation metric was found to optimise")
+        self.hpo = hpo
+        plan = EditPlan()
+        self.arg_suggestions: dict[int, str] = {}
+        self.outside: list[Tunable] = []
+        self.frozen = {name: frozen for name, (_, frozen) in dataclass_defaults(tree).items()}
+        self.tuned: list[Tunable] = []
+        by_anchor: dict[int, list[Tunable]] = {}
+        anchors: dict[int, cst.CSTNode] = {}
+        inside = self._inside_ids(run_block, tree)
+        for t in hpo.tunables:
+            in_run = id(t.site.anchor) in inside or (t.site.ctx is not None and not t.site.ctx.module_level)
+            if t.kind == "ctor-kwarg":
+                if in_run and t.node is not None:
+                    self.arg_suggestions[id(t.node)] = t.suggest
+                    self.tuned.append(t)
+                continue
+            if in_run:
+                by_anchor.setdefault(id(t.site.anchor), []).append(t)
+                anchors[id(t.site.anchor)] = t.site.anchor
+            else:
+                self.outside.append(t)
+            self.tuned.append(t)
+        if not self.tuned:
+            raise Unsupported("no hyperparameter with a literal default was found where the run can change it")
+        for key, group in by_anchor.items():
+            plan.add_after(anchors[key], guarded(override_lines(group, self.frozen)))
+        metric = hpo.objective
+        report = f'if {TRIAL} is not None:\n    {TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))\n'
+        if metric.site.where == "after":
+            plan.add_after(metric.site.anchor, report)
+        else:
+            plan.add_before(metric.site.anchor, report)
+        self.nest_runs = self._mlflow_runs(tree, scan)
+        self.run_exits = any(k in code(cst.Module(body=run_block)) for k in ("exit(", "SystemExit"))
+        if any(t.kind == "dataclass" and self.frozen.get(t.site.owner or "") for t in self.tuned):
+            AddImportsVisitor.add_needed_import(self.context, "dataclasses")
+        AddImportsVisitor.add_needed_import(self.context, "optuna")
+        AddImportsVisitor.add_needed_import(self.context, "os")
+        if self.uses_mlflow:
+            AddImportsVisitor.add_needed_import(self.context, "mlflow")
+        return tree.visit(_HpoRewriter(plan, self))
+
+    # ---------------------------------------------------------------- analysis of the run
+    def _run_block(self, tree: cst.Module, scan: Scan) -> list[cst.BaseStatement]:
+        """The statements that make one run of the script."""
+        if scan.main_guard is not None:
+            if scan.main_guard.orelse is not None or not isinstance(scan.main_guard.body, cst.IndentedBlock):
+                raise Unsupported("the `if __name__ == \"__main__\":` block has an else branch or is on one line")
+            return list(scan.main_guard.body.body)
+        if scan.first_exec is None:
+            raise SkipFile("nothing to adapt: the script does no work when run")
+        started = False
+        block = []
+        for stmt in tree.body:
+            started = started or stmt is scan.first_exec
+            if started and not _is_definition(stmt):
+                block.append(stmt)
+        return block
+
+    def _inside_ids(self, run_block: list[cst.BaseStatement], tree: cst.Module) -> set[int]:
+        ids: set[int] = set()
+
+        class _All(cst.CSTVisitor):
+            def on_visit(self, node: cst.CSTNode) -> bool:
+                ids.add(id(node))
+                return True
+
+        for stmt in run_block:
+            stmt.visit(_All())
+        return ids
+
+    def _executed_sites(self, scan: Scan, run_block: list[cst.BaseStatement]):
+        """Metric sites that a run executes: in functions, or in the run block itself."""
+        inside = self._inside_ids(run_block, scan.module)
+        return [m for m in scan.metrics if not m.ctx.module_level or id(m.anchor) in inside]
+
+    def _mlflow_runs(self, tree: cst.Module, scan: Scan) -> set[int]:
+        """mlflow.start_run calls to nest under the study's run (ids of the Call nodes)."""
+        self.uses_mlflow = "mlflow" in scan.imported_modules
+        self.script_starts_runs = False
+        if not self.uses_mlflow:
+            return set()
+        found: set[int] = set()
+        recipe = self
+
+        class _Runs(cst.CSTVisitor):
+            def visit_Call(self, node: cst.Call) -> None:
+                name = call_name(node) or ""
+                if last_name(node) == "start_run" and scan.imports.get(name.split(".")[0], "").startswith("mlflow"):
+                    recipe.script_starts_runs = True
+                    if not any(a.keyword is not None and a.keyword.value == "nested" for a in node.args):
+                        found.add(id(node))
+
+        tree.visit(_Runs())
+        return found
+
+    # ---------------------------------------------------------------- generated code
+    def objective_code(self) -> str:
+        metric = self.hpo.objective
+        assert metric is not None
+        call = f"{self.names.run}()"
+        if self.uses_mlflow and not self.script_starts_runs:
+            call = f'with mlflow.start_run(run_name=f"trial-{{trial.number}}", nested=True):\n        {call}'
+        if self.run_exits:
+            call = f"try:\n        {call}\n    except SystemExit:\n        pass  # the script's exit ends one trial, not the study"
+        return (
+            f"def {self.names.objective}(trial):\n"
+            f'    """One Optuna trial: run the script with suggested hyperparameters; return its {metric.key}."""\n'
+            f"    global {TRIAL}\n"
+            f"    {TRIAL} = trial\n"
+            f"    {call}\n"
+            f'    return trial.user_attrs["{metric.key}"]\n'
+        )
+
+    def study_code(self) -> list[str]:
+        metric = self.hpo.objective
+        assert metric is not None
+        n_trials = self.option("n_trials", "20")
+        if not n_trials.isdigit() or int(n_trials) < 1:
+            raise Unsupported(f"--option n_trials must be a positive integer, got {n_trials!r}")
+        defaults = ", ".join(f'"{t.name}": {_python_literal(t.default)}' for t in self.tuned)
+        optimize = (
+            f"study.optimize({self.names.objective}, "
+            f'n_trials=int(os.environ.get("{TRIALS_ENV}", "{int(n_trials)}")))'
+        )
+        lines = [
+            f'study = optuna.create_study(direction="{metric.direction}")',
+            f"study.enqueue_trial({{{defaults}}})",
+        ]
+        report = ['print("Best params:", study.best_params)', 'print("Best value:", study.best_value)']
+        if self.uses_mlflow:
+            lines.append(
+                'with mlflow.start_run(run_name="optuna-study"):\n'
+                f"    {optimize}\n"
+                '    mlflow.log_params({f"best_{k}": v for k, v in study.best_params.items()})\n'
+                f'    mlflow.log_metric("best_{metric.key}", study.best_value)\n'
+            )
+        else:
+            lines.append(optimize)
+        lines += report
+        lines.append(
+            "# Run the script once more, with the best hyperparameters found.\n"
+            f"{TRIAL} = optuna.trial.FixedTrial(study.best_params)\n"
+        )
+        lines.append(f"{self.names.run}()")
+        return lines
+
+
+def _python_literal(value: object) -> str:
+    return '"' + value + '"' if isinstance(value, str) else repr(value)
+
+
+def _is_definition(stmt: cst.BaseStatement) -> bool:
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        return True
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
+    )

@@ -1,0 +1,194 @@
+"""V2/V4 rules for hpo-optuna: an objective suggests the hyperparameters, a study optimises the right direction."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import call_name, code, last_name, string_value
+from mlops_adapt.analysis.hpo import NOT_TUNABLE, direction_of
+from mlops_adapt.verify.rules.base import TaskRules
+from mlops_adapt.verify.scope import _normal
+
+_SUGGEST = re.compile(r"^suggest_(float|int|categorical|uniform|loguniform|discrete_uniform)$")
+
+
+class _Unsuggest(cst.CSTTransformer):
+    """Undo the edits the task may make: `trial.suggest_x(...) if trial is not None else D` -> D, nested=True."""
+
+    def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
+        body = updated_node.body
+        if isinstance(body, cst.Call) and _SUGGEST.match(last_name(body) or ""):
+            return updated_node.orelse
+        return updated_node
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if last_name(updated_node) == "start_run":
+            args = [a for a in updated_node.args if not (a.keyword is not None and a.keyword.value == "nested")]
+            if args and len(args) != len(updated_node.args):
+                args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated_node.with_changes(args=args)
+        return updated_node
+
+
+def undo_tuning_edits(statement: str) -> str:
+    """The statement as it was before suggestions and run nesting were added."""
+    text = statement if not statement.endswith(":") else statement + " pass"
+    try:
+        node = cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return statement
+    undone = node.visit(_Unsuggest()).code.strip()
+    return _normal(undone[: -len(" pass")] if statement.endswith(":") and undone.endswith(" pass") else undone)
+
+
+def _calls(module: cst.Module) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class _Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            found.append(node)
+
+    module.visit(_Calls())
+    return found
+
+
+def _functions(module: cst.Module) -> dict[str, cst.FunctionDef]:
+    found: dict[str, cst.FunctionDef] = {}
+
+    class _Defs(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            found.setdefault(node.name.value, node)
+
+    module.visit(_Defs())
+    return found
+
+
+def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    return None
+
+
+def _returned_metric(func: cst.FunctionDef) -> str | None:
+    """The name the objective returns: a variable, a user attribute key, or a call's name."""
+    found: list[str] = []
+
+    class _Returns(cst.CSTVisitor):
+        def visit_Return(self, node: cst.Return) -> None:
+            value = node.value
+            if isinstance(value, cst.Subscript) and value.slice:
+                key = value.slice[0].slice
+                if isinstance(key, cst.Index) and string_value(key.value):
+                    found.append(string_value(key.value) or "")
+                    return
+            if isinstance(value, cst.Name):
+                found.append(value.value)
+            elif value is not None:
+                found.append(code(value))
+
+    func.visit(_Returns())
+    return found[-1] if found else None
+
+
+class HpoOptunaRules(TaskRules):
+    TASK = "hpo-optuna"
+    SCOPE = "restructure"
+    HELPER_NAMES = frozenset({"os", "dataclasses"})
+
+    def allowed_change(self, original_stmt: str, candidate_stmts: list[str]) -> bool:
+        if "=" not in original_stmt and "start_run" not in original_stmt and not original_stmt.startswith("if "):
+            return False
+        return any(
+            ("suggest_" in c or "nested" in c) and undo_tuning_edits(c) == original_stmt for c in candidate_stmts
+        )
+
+    def postconditions(self, original, candidate, facts, options):
+        problems: list[str] = []
+        calls = _calls(candidate)
+        functions = _functions(candidate)
+        studies = [c for c in calls if last_name(c) == "create_study"]
+        optimizes = [c for c in calls if last_name(c) == "optimize" and c.args]
+        if not studies:
+            return ["no Optuna study is created (optuna.create_study)"]
+        if not optimizes:
+            return ["the study is never optimised (study.optimize(objective, n_trials=...))"]
+        objective_name = code(optimizes[0].args[0].value)
+        objective = functions.get(objective_name)
+        if objective is None or not objective.params.params:
+            problems.append(f"`{objective_name}` passed to study.optimize is not a function taking a trial")
+        if _keyword(optimizes[0], "n_trials") is None and _keyword(optimizes[0], "timeout") is None:
+            problems.append("study.optimize has neither n_trials nor timeout, so it never stops")
+
+        suggested = {
+            string_value(c.args[0].value) or code(c.args[0].value)
+            for c in calls
+            if _SUGGEST.match(last_name(c) or "") and c.args
+        }
+        wanted = {
+            h.name for h in facts.hyperparams
+            if not NOT_TUNABLE.search(h.name) and (h.value is None or _tunable_literal(h.value))
+        }
+        covered = {w for w in wanted if w in suggested or any(s.endswith("_" + w) for s in suggested)}
+        if not suggested:
+            problems.append("the trial suggests no hyperparameter (trial.suggest_*)")
+        elif wanted and len(covered) * 2 < len(wanted):
+            missing = sorted(wanted - covered)
+            problems.append(
+                f"only {len(covered)} of {len(wanted)} hyperparameters are suggested by the trial; missing {missing}"
+            )
+
+        direction = _keyword(studies[0], "direction")
+        returned = _returned_metric(objective) if objective is not None else None
+        if returned is None:
+            problems.append("the objective returns no metric")
+        elif direction is None or string_value(direction) not in ("maximize", "minimize"):
+            problems.append('create_study has no direction="maximize" or "minimize"')
+        else:
+            expected = direction_of(returned)
+            if expected and string_value(direction) != expected:
+                problems.append(f"the objective returns {returned!r}, so the study should {expected}, "
+                                f"not {string_value(direction)}")
+
+        printed = " ".join(code(c) for c in calls if (call_name(c) or "").endswith(("print", "info")))
+        if "best_params" not in printed and "best_trial" not in printed:
+            problems.append("the best parameters are never printed")
+        if not _reruns_after_study(candidate, objective_name):
+            problems.append("the script's own run is not reachable after the study (e.g. a final run with the best params)")
+        if "mlflow" in facts.imports:
+            starts = [c for c in calls if last_name(c) == "start_run"]
+            if starts and not any(_keyword(c, "nested") is not None for c in starts):
+                problems.append("the script tracks with MLflow, but the trials are not nested runs (nested=True)")
+        return problems
+
+
+def _tunable_literal(text: str) -> bool:
+    return not re.fullmatch(r"(True|False|None|\(.*\)|\[.*\])", text.strip())
+
+
+def _reruns_after_study(module: cst.Module, objective_name: str) -> bool:
+    """True when, after study.optimize, the same block calls the script's run (or the best trial) again."""
+    found: list[bool] = []
+
+    class _Blocks(cst.CSTVisitor):
+        def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+            self._check(list(node.body))
+
+        def visit_Module(self, node: cst.Module) -> None:
+            self._check(list(node.body))
+
+        def _check(self, body: list) -> None:
+            seen = False
+            for stmt in body:
+                text = cst.Module(body=[stmt]).code
+                if re.search(r"\.optimize\(", text):
+                    seen = True
+                    continue
+                if seen and re.search(r"\b\w+\(", text) and "print(" not in text.split("\n")[0]:
+                    if "FixedTrial" in text or re.search(r"^\s*\w[\w.]*\(.*\)\s*$", text, re.M):
+                        found.append(True)
+
+    module.visit(_Blocks())
+    return bool(found)

@@ -1,0 +1,212 @@
+"""Rules for translate-gitpython-dvc: only GitPython data operations may go, and DVC must take them over."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from mlops_adapt.analysis import gitpython as gp
+from mlops_adapt.analysis.exprs import calls_in, code, dotted, last_name, string_value
+from mlops_adapt.analysis.model import Facts
+from mlops_adapt.options import AdaptOptions
+from mlops_adapt.verify.rules.base import TaskRules
+
+# Statements the translation may replace: they add, read, check, diff, check out or push files.
+_GIT_FILE_OP = re.compile(
+    r"\.(add|show|is_dirty|checkout|commit|diff|push|status)\s*\(|\.tree\s*(/|\[)|\buntracked_files\b"
+)
+
+
+class TranslateGitPythonDvcRules(TaskRules):
+    """Scope: only GitPython file operations change. Postconditions: data goes through DVC."""
+
+    TASK = "translate-gitpython-dvc"
+    SCOPE = "translate"
+
+    def removable(self, original_stmt: str) -> bool:
+        return bool(_GIT_FILE_OP.search(original_stmt))
+
+    def postconditions(
+        self, original: cst.Module, candidate: cst.Module, facts: Facts, options: AdaptOptions
+    ) -> list[str]:
+        globs = gp.split_globs(options.task_options.get("data"))
+        before = gp.find_git_ops(original, globs)
+        touching = [op for op in before if op.kind == "data" or op.op == "add-all"]
+        if not touching:
+            return []
+        problems: list[str] = []
+        names = gp.git_names(candidate)
+        if not names.uses_dvc:
+            return ["the candidate does not use DVC"]
+        after = gp.find_git_ops(candidate, globs)
+        for op in after:
+            if op.kind == "data" and op.op in ("add", "show", "blob", "checkout-paths"):
+                problems.append(f"line {op.line}: `{op.text}` still versions data with git")
+
+        dvc = _DvcUse(candidate)
+        added = [p for op in before if op.op == "add" and op.kind == "data" for p in op.paths]
+        dvc_add_calls = dvc.calls_doing("add")
+        for path in dict.fromkeys(added):
+            if not any(path in text for text in dvc_add_calls):
+                problems.append(f"data path `{path}` is not added with DVC")
+        if any(op.op == "add-all" for op in before) and not dvc_add_calls:
+            problems.append("`git add --all` is not preceded by a DVC add of the data files")
+        if not dvc.has_string(r"\.dvc$") or not dvc.has_string(r"\.gitignore"):
+            problems.append("the .dvc files and .gitignore are not added to git")
+        for method in ("commit", "create_tag"):
+            if _count_method(candidate, method) < _count_method(original, method):
+                problems.append(f"a git `{method}` of the original is missing")
+        reads = [op for op in before if op.kind == "data" and op.op in ("show", "blob", "checkout-paths")]
+        if reads and not (dvc.uses_api_read or dvc.calls_doing("checkout")):
+            problems.append("old data versions are not read with dvc.api.read/open (rev=...)")
+        if any(op.op == "push" for op in before) and not dvc.calls_doing("push"):
+            problems.append("the git push is not followed by a DVC push")
+        if not dvc.init_guarded:
+            problems.append("the DVC repository is not initialised when missing (guarded `Repo.init`)")
+        return problems
+
+
+def _count_method(module: cst.Module, method: str) -> int:
+    return sum(1 for call in calls_in(module) if last_name(call) == method and isinstance(call.func, cst.Attribute))
+
+
+class _DvcUse:
+    """Where a module calls DVC: directly, through functions that do, or through the `dvc` CLI."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.aliases = _dvc_repo_aliases(module)
+        self.functions = {
+            node.name.value: node for node in _functions(module)
+        }
+        self.aware = {name for name, node in self.functions.items() if self._mentions_dvc(node)}
+        changed = True
+        while changed:
+            changed = False
+            for name, node in self.functions.items():
+                if name not in self.aware and any(last_name(c) in self.aware for c in calls_in(node)):
+                    self.aware.add(name)
+                    changed = True
+        text = code(module)
+        self.uses_api_read = bool(re.search(r"\bdvc\.api\.(read|open)\(|\b(read|open)\(.*\brev=", text)) and (
+            "dvc.api" in text
+        )
+        self.init_guarded = self._init_guarded()
+        self._strings = [s for s in _strings(module)]
+
+    def _mentions_dvc(self, node: cst.CSTNode) -> bool:
+        for call in calls_in(node):
+            name = dotted(call.func) or ""
+            if any(name == a or name.startswith(a + ".") for a in self.aliases) or name.startswith("dvc."):
+                return True
+            if _is_dvc_cli(call):
+                return True
+        return False
+
+    def calls_doing(self, method: str) -> list[str]:
+        """Source of the calls that perform a DVC `method` (add, push, checkout) on some paths."""
+        doers = {
+            name for name, node in self.functions.items()
+            if name in self.aware and any(last_name(c) == method for c in calls_in(node))
+        }
+        changed = True
+        while changed:
+            changed = False
+            for name, node in self.functions.items():
+                if name not in doers and any(last_name(c) in doers for c in calls_in(node)):
+                    doers.add(name)
+                    changed = True
+        found = []
+        for call in calls_in(self.module):
+            name = last_name(call)
+            if name in doers:
+                found.append(code(call))
+            elif name == method and isinstance(call.func, cst.Attribute) and self._mentions_dvc(call.func.value):
+                found.append(code(call))
+            elif _is_dvc_cli(call, method):
+                found.append(code(call))
+        return found
+
+    def has_string(self, pattern: str) -> bool:
+        return any(re.search(pattern, s) for s in self._strings)
+
+    def _init_guarded(self) -> bool:
+        use = self
+
+        class _Ifs(cst.CSTVisitor):
+            found = False
+
+            def visit_If(self, node: cst.If) -> None:
+                test = code(node.test)
+                if ".dvc" in test and any(
+                    last_name(c) == "init" and use._mentions_dvc(c) or _is_dvc_cli(c, "init")
+                    for c in calls_in(node.body)
+                ):
+                    _Ifs.found = True
+
+        self.module.visit(_Ifs())
+        return _Ifs.found
+
+
+def _dvc_repo_aliases(module: cst.Module) -> set[str]:
+    aliases: set[str] = set()
+
+    class _Imports(cst.CSTVisitor):
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            base = dotted(node.module) if node.module else ""
+            if base in ("dvc.repo", "dvc") and not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    if code(alias.name) in ("Repo", "repo"):
+                        aliases.add(code(alias.asname.name) if alias.asname else code(alias.name))
+
+        def visit_Import(self, node: cst.Import) -> None:
+            for alias in node.names:
+                full = code(alias.name)
+                if full.startswith("dvc"):
+                    aliases.add(code(alias.asname.name) if alias.asname else "dvc")
+
+    module.visit(_Imports())
+    return aliases
+
+
+def _functions(module: cst.Module) -> list[cst.FunctionDef]:
+    found: list[cst.FunctionDef] = []
+
+    class _Defs(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            found.append(node)
+
+    module.visit(_Defs())
+    return found
+
+
+def _strings(module: cst.Module) -> list[str]:
+    found: list[str] = []
+
+    class _Strings(cst.CSTVisitor):
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            value = string_value(node)
+            if value is not None:
+                found.append(value)
+
+        def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
+            found.append(node.value)
+
+    module.visit(_Strings())
+    return found
+
+
+def _is_dvc_cli(call: cst.Call, method: str | None = None) -> bool:
+    """`subprocess.run(["dvc", "add", ...])` and the like."""
+    for arg in call.args:
+        value = arg.value
+        if isinstance(value, (cst.List, cst.Tuple)) and len(value.elements) >= 2:
+            words = [string_value(e.value) for e in value.elements[:2]]
+            if words[0] == "dvc" and (method is None or words[1] == method):
+                return True
+        text = string_value(value)
+        verb = re.escape(method) if method else r"\w+"
+        if text and re.match(r"^dvc\s+" + verb + r"\b", text):
+            return True
+    return False

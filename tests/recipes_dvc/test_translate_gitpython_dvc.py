@@ -1,0 +1,126 @@
+"""Executed tests of translate-gitpython-dvc: original and translated scripts run in real git + DVC repos."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlops_adapt.engine import adapt
+from mlops_adapt.options import AdaptOptions
+from mlops_adapt.results import Applied, Failed, Skipped
+
+TASK = "translate-gitpython-dvc"
+SCRIPTS = Path(__file__).parent / "scripts"
+# Options a script needs (its data would not be found by the heuristics alone).
+OPTIONS = {"glob_option_records.py": {"data": "records/*"}}
+# Where a script puts its repository, relative to the directory it runs in.
+REPO_DIR = {"push_local_remote.py": "work"}
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "DVC_"))}
+    env.update(
+        HOME=str(home),
+        GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.com",
+        GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.com",
+        GIT_CONFIG_NOSYSTEM="1", DVC_NO_ANALYTICS="1", DVC_NO_UPDATER="1",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def _run(source: str, workdir: Path, home: Path) -> subprocess.CompletedProcess:
+    workdir.mkdir(parents=True)
+    script = workdir.parent / f"{workdir.name}_script.py"
+    script.write_text(source)
+    return subprocess.run(
+        [sys.executable, str(script)], cwd=workdir, env=_env(home),
+        capture_output=True, text=True, timeout=180,
+    )
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+
+def translate(name: str) -> str:
+    source = (SCRIPTS / name).read_text()
+    options = AdaptOptions(backend="recipe", task_options=OPTIONS.get(name, {}), path=name)
+    result = adapt(source, TASK, options)
+    assert isinstance(result, Applied), f"{name}: {result}"
+    assert result.report.ok
+    return result.code
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(p.name for p in SCRIPTS.glob("*.py")))
+def test_translated_script_behaves_the_same_and_versions_data_with_dvc(name: str, tmp_path: Path) -> None:
+    translated = translate(name)
+    original_run = _run((SCRIPTS / name).read_text(), tmp_path / "original", tmp_path)
+    assert original_run.returncode == 0, original_run.stderr
+    translated_run = _run(translated, tmp_path / "translated", tmp_path)
+    assert translated_run.returncode == 0, translated_run.stderr[-3000:]
+    assert translated_run.stdout == original_run.stdout
+
+    repo = tmp_path / "translated" / REPO_DIR.get(name, ".")
+    tracked = _git(repo, "ls-files").split()
+    dvc_files = [p for p in tracked if p.endswith(".dvc")]
+    assert dvc_files, tracked
+    assert ".dvc/config" in tracked
+    committed = _git(repo, "ls-tree", "-r", "--name-only", "HEAD").split()
+    assert set(dvc_files) <= set(committed)
+    # No raw data in git: every path DVC tracks is out of git's index.
+    outs = [p[: -len(".dvc")] for p in dvc_files]
+    assert not [p for p in tracked if any(p == o or p.startswith(o + "/") for o in outs)]
+    cache = repo / ".dvc" / "cache"
+    assert any(f.is_file() for f in cache.rglob("*"))
+    # The original really kept that data in git, so the translation moved it.
+    original_repo = tmp_path / "original" / REPO_DIR.get(name, ".")
+    assert set(outs) & set(_git(original_repo, "ls-files").split()) or any(
+        p.startswith(tuple(o + "/" for o in outs)) for p in _git(original_repo, "ls-files").split()
+    )
+
+
+def test_code_only_script_is_skipped() -> None:
+    source = "import git\nrepo = git.Repo.init('.')\nrepo.index.add(['train.py'])\nrepo.index.commit('c')\n"
+    result = adapt(source, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(result, Skipped)
+    assert "data" in result.reason
+
+
+def test_translation_is_idempotent() -> None:
+    once = translate("data_dir_mixed_add.py")
+    again = adapt(once, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(again, Skipped) and "DVC" in again.reason
+
+
+def test_data_option_overrides_heuristics() -> None:
+    source = "import git\nrepo = git.Repo('.')\nrepo.index.add(['records/a.txt', 'b.csv'])\n"
+    result = adapt(source, TASK, AdaptOptions(backend="recipe", task_options={"data": "records/*"}))
+    assert isinstance(result, Applied)
+    assert "dvc_add(repo, ['records/a.txt'])" in result.code
+    assert "repo.index.add(['b.csv'])" in result.code
+
+
+def test_push_inside_condition_is_refused() -> None:
+    source = (
+        "import git\nrepo = git.Repo('.')\nrepo.index.add(['data.csv'])\n"
+        "if repo.remote('origin').push():\n    print('ok')\n"
+    )
+    result = adapt(source, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(result, Failed) and result.kind == "unverified"
+    assert "push" in " ".join(result.reasons)
+
+
+def test_postconditions_reject_a_candidate_that_keeps_data_in_git() -> None:
+    from mlops_adapt.verify.pipeline import verify_candidate
+
+    original = (SCRIPTS / "data_dir_mixed_add.py").read_text()
+    candidate = "import dvc.api\n" + original
+    report = verify_candidate(original, candidate, TASK, AdaptOptions())
+    assert not report.ok
+    assert any("still versions data with git" in f for f in report.failures)
