@@ -17,8 +17,10 @@ class InputError(Exception):
 
 def parse_source(source: str, path: str | None = None) -> cst.Module:
     """Parse with libcst, turning a syntax error into an InputError carrying file:line:col."""
+    from mlops_adapt.analysis.cache import parsed
+
     try:
-        return cst.parse_module(source)
+        return parsed(source)
     except cst.ParserSyntaxError as err:
         where = f"{path or '<source>'}:{err.raw_line}:{err.raw_column + 1}"
         message = str(err.message).strip().splitlines()[0] if err.message else "invalid syntax"
@@ -72,5 +74,10 @@ def _llm_should_try(recipe_result: Result) -> bool:
 def _adapt_with_llm(source: str, task: str, options: AdaptOptions, recipe_result: Result | None) -> Result:
     """Delegate to the LLM generator; auto mode keeps the recipe's reasons if no endpoint is set."""
     from mlops_adapt.llm import pipeline as llm_pipeline
+    from mlops_adapt.verify.pipeline import label_for_backend
 
-    return llm_pipeline.adapt_with_llm(source, task, options, recipe_result)
+    result = llm_pipeline.adapt_with_llm(source, task, options, recipe_result)
+    if isinstance(result, Applied) and result.backend == "llm":
+        # Whatever the LLM path decided, an LLM edit is only `safe` once it has been executed (V5).
+        return Applied(task, source, result.code, "llm", label_for_backend(result.report, "llm"), result.warnings)
+    return result

@@ -20,11 +20,13 @@ def analyze(source: str | cst.Module) -> Facts:
 
 @lru_cache(maxsize=256)
 def _analyze_text(source: str) -> Facts:
-    return _facts_of(cst.parse_module(source))
+    from mlops_adapt.analysis.cache import parsed, scanned
+
+    return _facts_of(parsed(source), scanned(source))
 
 
-def _facts_of(module: cst.Module) -> Facts:
-    scan = scan_module(module)
+def _facts_of(module: cst.Module, scan=None) -> Facts:
+    scan = scan or scan_module(module)
     hyperparams: list[Hyperparam] = []
     for site in scan.params:
         if site.whole:

@@ -19,6 +19,14 @@ DATA_EXTENSIONS: tuple[str, ...] = (
     ".feather", ".arrow", ".jsonl", ".zip", ".tgz", ".gz", ".png", ".jpg", ".jpeg", ".bmp",
     ".gif", ".tif", ".tiff", ".webp", ".joblib", ".pt", ".pth", ".ckpt", ".bin", ".avro", ".orc",
     ".xlsx", ".xls", ".db", ".sqlite", ".wav", ".mp3", ".mp4", ".tfrecord", ".lmdb", ".safetensors",
+    ".dat", ".data", ".ndjson",
+)
+# Text files that are data when their name says so (`train.txt`, `labels.json`), not configs.
+DATA_NAME_EXTENSIONS: tuple[str, ...] = (".txt", ".json", ".xml")
+DATA_NAME_PATTERN = (
+    r"(?!.*(config|setting|param|args|require|readme|license))"
+    r"(.*[_.-])?(data|dataset|train|test|val|valid|validation|labels?|features|samples|records|corpus"
+    r"|points|measurements|observations)([_.-].*|\d+)?"
 )
 # Folder names whose content is data (besides names like `train_data`, `data_v2`, `datasets`).
 DATA_DIRS: frozenset[str] = frozenset(
@@ -32,11 +40,6 @@ CODE_EXTENSIONS: tuple[str, ...] = (
 # Files DVC and git manage themselves: never data.
 _META = (".dvc", ".gitignore", ".dvcignore", ".gitattributes")
 
-# GitPython operations, by method name, that the translation cares about.
-ADD_METHODS = frozenset({"add"})
-READ_METHODS = frozenset({"show"})
-PUSH_METHODS = frozenset({"push"})
-_REPO_CTORS = frozenset({"Repo", "Repo.init", "Repo.clone_from", "git.Repo", "git.Repo.init", "git.Repo.clone_from"})
 
 
 def split_globs(option: str | None) -> tuple[str, ...]:
@@ -61,6 +64,9 @@ def is_data_path(path: str, globs: tuple[str, ...] = ()) -> bool:
         return True
     if lower.endswith(CODE_EXTENSIONS):
         return False
+    name = lower.rsplit("/", 1)[-1]
+    if name.endswith(DATA_NAME_EXTENSIONS) and re.fullmatch(DATA_NAME_PATTERN, name.rsplit(".", 1)[0]):
+        return True
     return any(is_data_dir(part) for part in lower.split("/"))
 
 
@@ -200,7 +206,7 @@ def classify_paths(args: list[cst.BaseExpression], consts: Constants | None, glo
     for arg in args:
         items = path_items(arg, consts)
         if items is None:
-            if isinstance(arg, (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp)) or _is_collection_name(arg, consts):
+            if isinstance(arg, (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp, cst.Name)):
                 kinds.add(_collection_kind(arg, consts, globs))
             else:
                 kinds.add(classify_expr(arg, consts, globs))
@@ -213,13 +219,10 @@ def classify_paths(args: list[cst.BaseExpression], consts: Constants | None, glo
     return "code"
 
 
-def _is_collection_name(arg: cst.BaseExpression, consts: Constants | None) -> bool:
-    return isinstance(arg, cst.Name)
-
-
 def _collection_kind(arg: cst.BaseExpression, consts: Constants | None, globs: tuple[str, ...]) -> PathKind:
+    """A comprehension is as data-like as its element; a plain name is only known at run time."""
     if isinstance(arg, (cst.ListComp, cst.GeneratorExp)):
-        return classify_expr(arg.elt, consts, globs) if classify_expr(arg.elt, consts, globs) != "code" else "code"
+        return classify_expr(arg.elt, consts, globs)
     return "unknown"
 
 
@@ -300,6 +303,11 @@ def git_names(module: cst.Module) -> GitNames:
 
 def expr_kind(expr: cst.BaseExpression, names: GitNames) -> str | None:
     """'repos' / 'indexes' / 'gits' / 'remotes' for a GitPython object expression, else None."""
+    text = dotted(expr)
+    if text is not None:
+        for kind in ("repos", "indexes", "gits", "remotes"):
+            if text in getattr(names, kind):
+                return kind
     if isinstance(expr, cst.Call):
         func = dotted(expr.func) or ""
         if any(func == f"{c}" or func == f"{c}.init" or func == f"{c}.clone_from" for c in names.repo_ctor_names):
@@ -368,6 +376,7 @@ class GitOp:
     """One GitPython call the translation is about."""
 
     op: str  # add | add-all | show | blob | dirty | push | checkout | checkout-paths | commit-all | diff
+    # | history | status
     line: int
     text: str  # source of the call
     kind: PathKind  # whether it touches data
@@ -416,12 +425,12 @@ def find_git_ops(module: cst.Module, globs: tuple[str, ...] = ()) -> list[GitOp]
                 ops.append(GitOp(op, positions[node].start.line, code(node), kind, tuple(code(p) for p in paths)))
 
         def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-            if isinstance(node.operator, cst.Divide) and _is_tree(node.left):
+            if isinstance(node.operator, cst.Divide) and is_tree(node.left):
                 kind = classify_expr(node.right, consts, globs)
                 ops.append(GitOp("blob", positions[node].start.line, code(node), kind, (code(node.right),)))
 
         def visit_Subscript(self, node: cst.Subscript) -> None:
-            if _is_tree(node.value) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            if is_tree(node.value) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
                 path = node.slice[0].slice.value
                 kind = classify_expr(path, consts, globs)
                 ops.append(GitOp("blob", positions[node].start.line, code(node), kind, (code(path),)))
@@ -430,7 +439,8 @@ def find_git_ops(module: cst.Module, globs: tuple[str, ...] = ()) -> list[GitOp]
     return ops
 
 
-def _is_tree(expr: cst.BaseExpression) -> bool:
+def is_tree(expr: cst.BaseExpression) -> bool:
+    """`something.tree`: a commit's tree, indexed by path to reach a blob."""
     return isinstance(expr, cst.Attribute) and expr.attr.value == "tree"
 
 
@@ -461,24 +471,53 @@ def classify_call(
         return "dirty", "unknown", []
     if method == "push" and (is_remote(target, names) or is_git_cmd(target, names)):
         return "push", "unknown", []
-    if method == "checkout" and is_git_cmd(target, names):
-        values = [string_value(a.value) for a in call.args if a.keyword is None]
-        if "--" in values:
-            cut = values.index("--")
-            paths = [a.value for a in call.args if a.keyword is None][cut + 1:]
-            kind = classify_paths(paths, consts, globs)
-            return "checkout-paths", kind, [p for p in paths if classify_expr(p, consts, globs) == "data"]
-        return "checkout", "unknown", []
+    if method == "checkout" and (is_git_cmd(target, names) or is_index(target, names)):
+        split = checkout_split(call, is_index(target, names))
+        if split is None:
+            return "checkout", "unknown", []
+        _, paths = split
+        kind = classify_paths(paths, consts, globs)
+        return "checkout-paths", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs) == "data"]
     if method == "commit" and is_git_cmd(target, names):
         flags = [string_value(a.value) or "" for a in call.args if a.keyword is None]
         keywords = {a.keyword.value for a in call.args if a.keyword is not None and code(a.value) == "True"}
         if keywords & {"a", "all", "am"} or any(re.match(r"^-[a-zA-Z]*a[a-zA-Z]*$", f) or f == "--all" for f in flags):
             return "commit-all", "unknown", []
         return None
+    if method == "status" and is_git_cmd(target, names):
+        flags = {string_value(a.value) for a in call.args if a.keyword is None}
+        keywords = {a.keyword.value for a in call.args if a.keyword is not None and code(a.value) == "True"}
+        if flags & {"--porcelain", "-s", "--short"} or keywords & {"porcelain", "short", "s"}:
+            return "status", "unknown", []
+        return None
+    if method == "iter_commits" and is_repo(target, names):
+        paths = [a.value for i, a in enumerate(call.args) if (a.keyword is None and i == 1) or (
+            a.keyword is not None and a.keyword.value == "paths")]
+        if paths:
+            kind = classify_paths(paths, consts, globs)
+            return "history", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs) == "data"]
+        return None
     if method == "diff" and is_index(target, names):
         args = [code(a.value) for a in call.args if a.keyword is None]
         if args == ["None"]:
             return "diff", "unknown", []
+    return None
+
+
+def checkout_split(call: cst.Call, on_index: bool) -> tuple[list[cst.BaseExpression], list[cst.BaseExpression]] | None:
+    """(revision arguments, path arguments) of a checkout of paths; None for a branch/commit checkout."""
+    if on_index:
+        paths = [a.value for a in call.args if a.keyword is None or a.keyword.value == "paths"]
+        return ([], paths) if paths else None
+    if any(a.keyword is not None for a in call.args):
+        return None
+    positional = [a.value for a in call.args]
+    values = [string_value(v) for v in positional]
+    if "--" in values:
+        cut = values.index("--")
+        return positional[:cut], positional[cut + 1:]
+    if len(positional) >= 2 and not any((v or "").startswith("-") for v in values):
+        return positional[:1], positional[1:]
     return None
 
 
@@ -493,3 +532,47 @@ def _flatten(paths: list[cst.BaseExpression], consts: Constants) -> list[cst.Bas
 def data_ops(module: cst.Module, globs: tuple[str, ...] = ()) -> list[GitOp]:
     """The operations that (may) touch data: what the translation rewrites."""
     return [op for op in find_git_ops(module, globs) if op.kind != "code"]
+
+
+_LISTING_CALLS = frozenset({"listdir", "scandir", "walk", "iterdir", "glob", "iglob", "rglob"})
+
+
+def lists_data_folders(module: cst.Module, globs: tuple[str, ...] = ()) -> bool:
+    """Whether the script lists the content of a data folder (or of a folder not known statically).
+
+    Then the translation tracks data folders as a whole, so the listing shows no .dvc files.
+    """
+    consts = Constants(module)
+    for call in _all_calls(module):
+        name = dotted(call.func) or ""
+        method = name.rsplit(".", 1)[-1] if name else (
+            call.func.attr.value if isinstance(call.func, cst.Attribute) else "")
+        if method not in _LISTING_CALLS:
+            continue
+        if method in ("iterdir", "glob", "rglob") and isinstance(call.func, cst.Attribute) and name not in (
+            "glob.glob", "glob.iglob"
+        ):
+            folder = path_pattern(call.func.value, consts)
+            pattern = string_value(call.args[0].value) if call.args else ""
+        else:
+            args = [a.value for a in call.args if a.keyword is None]
+            folder = path_pattern(args[0], consts) if args else "."
+            pattern = ""
+            if method in ("glob", "iglob") and folder:
+                folder, _, pattern = folder.rpartition("/")
+        if pattern and re.search(r"\.[A-Za-z0-9]+$", pattern):
+            continue  # `*.csv` never matches a .dvc file
+        if folder is None or "*" in folder or folder in ("", ".") or is_data_path(folder.rstrip("/") + "/", globs):
+            return True
+    return False
+
+
+def _all_calls(module: cst.Module) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class _Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            found.append(node)
+
+    module.visit(_Calls())
+    return found

@@ -29,6 +29,7 @@ ROUND_LIKE = re.compile(r"(epoch|iter|n_estimators|estimators|rounds|steps)", re
 SKLEARN_CHOICES: dict[str, tuple[tuple[str, ...], ...]] = {
     "criterion": (("gini", "entropy", "log_loss"), ("squared_error", "absolute_error", "friedman_mse")),
     "kernel": (("linear", "poly", "rbf", "sigmoid"),),
+    "gamma": (("scale", "auto"),),
     "weights": (("uniform", "distance"),),
     "splitter": (("best", "random"),),
     "max_features": (("sqrt", "log2"),),
@@ -130,7 +131,7 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
             return f'suggest_float("{name}", {_nice(low)!r}, {_nice(high)!r}, log=True)'
         return f'suggest_float("{name}", {_nice(value / 10)!r}, {_nice(value * 10)!r}, log=True)'
     if isinstance(value, str):
-        options = _string_choices(bare, value, owner, script_strings, imports)
+        options = _string_choices(bare.lower(), value, owner, script_strings, imports)
         if options:
             return "suggest_categorical(" + f'"{name}", [' + ", ".join(f'"{o}"' for o in options) + "])"
     return None
@@ -391,8 +392,13 @@ def _find_assignment(site: ParamSite, name: str) -> cst.BaseExpression | None:
     value = assignment_value(site.anchor, name)
     if value is not None:
         return value
-    block = site.ctx.function.body.body if site.ctx and site.ctx.function is not None else ()
-    for stmt in block:
+    func = site.ctx.function if site.ctx else None
+    if func is None:
+        return None
+    for param in list(func.params.params) + list(func.params.kwonly_params):
+        if param.name.value == name and param.default is not None:
+            return param.default
+    for stmt in func.body.body:
         value = assignment_value(stmt, name)
         if value is not None:
             return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from mlops_adapt.analysis import names as vocab
-from mlops_adapt.analysis.exprs import call_name, calls_in, code, last_name, names_in, receiver
+from mlops_adapt.analysis.exprs import call_name, calls_in, code, last_name, names_in, nodes_of, receiver
 from mlops_adapt.analysis.scan import Ctx, Scan, TrainedModel
 
 _TORCH_CTORS = ("nn.Sequential", "torch.nn.Sequential", "Sequential")
@@ -55,16 +55,7 @@ def _blocks(module: cst.Module):
     """(statements, ctx) for the module body and every function body."""
     yield list(module.body), Ctx()
 
-    class _Funcs(cst.CSTVisitor):
-        def __init__(self) -> None:
-            self.found: list[cst.FunctionDef] = []
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            self.found.append(node)
-
-    finder = _Funcs()
-    module.visit(finder)
-    for func in finder.found:
+    for func in nodes_of(module, cst.FunctionDef):
         if isinstance(func.body, cst.IndentedBlock):
             yield list(func.body.body), Ctx(function=func)
 

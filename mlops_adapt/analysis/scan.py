@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from mlops_adapt.analysis import names as vocab
+from mlops_adapt.analysis.lines import statement_lines
 from mlops_adapt.analysis.exprs import (
     assigned_names,
     call_name,
@@ -17,6 +17,7 @@ from mlops_adapt.analysis.exprs import (
     code,
     dotted,
     is_literal,
+    iter_nodes,
     last_name,
     names_in,
     receiver,
@@ -127,6 +128,7 @@ class Scan:
     positions: dict = field(default_factory=dict)
     nn_modules: set[str] = field(default_factory=set)  # classes deriving from nn.Module
     trainer_funcs: set[str] = field(default_factory=set)  # functions that train something
+    call_names: set[str] = field(default_factory=set)  # dotted names of every call, imports resolved
 
     @property
     def trains(self) -> bool:
@@ -135,9 +137,8 @@ class Scan:
             self.metrics and any(m.step for m in self.metrics)
         )
 
-    def line_of(self, node: cst.CSTNode) -> int:
-        pos = self.positions.get(node)
-        return pos.start.line if pos else 0
+    def line_of(self, node: cst.CSTNode | None) -> int:
+        return self.positions.get(id(node), 0)
 
 
 _SAVE_CALLS = {
@@ -162,9 +163,9 @@ def _is_float_spec(spec: str | None) -> bool:
 class Scanner:
     """Walks a module's statements with their context and fills a Scan."""
 
-    def __init__(self, module: cst.Module) -> None:
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.scan = Scan(module, {}, set(), positions=dict(wrapper.resolve(PositionProvider)))
+    def __init__(self, module: cst.Module, source: str | None = None) -> None:
+        lines = statement_lines(module, source if source is not None else module.code)
+        self.scan = Scan(module, {}, set(), positions=lines)
         self.functions: dict[str, cst.FunctionDef] = {}
         self.dict_returns: dict[str, list[tuple[str, cst.BaseExpression]]] = {}
         self.scalar_returns: set[str] = set()
@@ -184,41 +185,82 @@ class Scanner:
     # ---------------------------------------------------------------- entry
     def run(self) -> Scan:
         module = self.scan.module
-        self._collect_imports(module)
-        self._collect_definitions(module)
-        self._collect_float_printed(module)
+        self._collect(module)
         self._module_level(module)
         self._walk_block(module.body, Ctx())
+        self.scan.call_names = {self.qualify(n) or n for n in self.scan.call_names}
         self.scan.nn_modules = self.nn_modules
         self.scan.trainer_funcs = self.trainer_funcs
         return self.scan
 
-    # ---------------------------------------------------------------- pre-passes
-    def _collect_imports(self, module: cst.Module) -> None:
+    # ---------------------------------------------------------------- pre-pass
+    def _collect(self, module: cst.Module) -> None:
+        """One pass over every node: imports, definitions, call counts, float-formatted values."""
+        for node in iter_nodes(module):
+            if isinstance(node, cst.Call):
+                short = last_name(node) or ""
+                self.call_counts[short] = self.call_counts.get(short, 0) + 1
+                full = call_name(node)
+                if full:
+                    self.scan.call_names.add(full)
+                if short == "add_argument":
+                    dest = _argparse_dest(node)
+                    if dest:
+                        self.argparse_dests.append(dest)
+            elif isinstance(node, cst.FormattedStringExpression):
+                if node.format_spec and _is_float_spec("".join(code(p) for p in node.format_spec)):
+                    self.float_printed.add(code(node.expression))
+            elif isinstance(node, cst.FunctionDef):
+                self.functions.setdefault(node.name.value, node)
+                self._inspect_returns(node)
+                if _contains_training(node):
+                    self.trainer_funcs.add(node.name.value)
+            elif isinstance(node, cst.ClassDef):
+                self._class(node)
+            elif isinstance(node, (cst.Import, cst.ImportFrom)):
+                self._import(node)
+        # A function that calls a trainer function trains too (one level is enough in practice).
+        for name, node in self.functions.items():
+            if any(last_name(c) in self.trainer_funcs for c in calls_in(node.body)):
+                self.trainer_funcs.add(name)
+
+    def _import(self, node: cst.Import | cst.ImportFrom) -> None:
         imports, modules = self.scan.imports, self.scan.imported_modules
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = dotted(alias.name) or ""
+                modules.add(full.split(".")[0])
+                if alias.asname:
+                    imports[dotted(alias.asname.name) or full] = full
+                else:
+                    imports[full.split(".")[0]] = full.split(".")[0]
+            return
+        base = dotted(node.module) if node.module else ""
+        if base:
+            modules.add(base.split(".")[0])
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = dotted(alias.name) or ""
+            local = dotted(alias.asname.name) if alias.asname else name
+            imports[local or name] = f"{base}.{name}" if base else name
 
-        class _Imports(cst.CSTVisitor):
-            def visit_Import(self, node: cst.Import) -> None:
-                for alias in node.names:
-                    full = dotted(alias.name) or ""
-                    modules.add(full.split(".")[0])
-                    if alias.asname:
-                        imports[dotted(alias.asname.name) or full] = full
-                    else:
-                        imports[full.split(".")[0]] = full.split(".")[0]
-
-            def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-                base = dotted(node.module) if node.module else ""
-                if base:
-                    modules.add(base.split(".")[0])
-                if isinstance(node.names, cst.ImportStar):
-                    return
-                for alias in node.names:
-                    name = dotted(alias.name) or ""
-                    local = dotted(alias.asname.name) if alias.asname else name
-                    imports[local or name] = f"{base}.{name}" if base else name
-
-        module.visit(_Imports())
+    def _class(self, node: cst.ClassDef) -> None:
+        self.classes.add(node.name.value)
+        if _contains_training(node.body):
+            self.training_classes.add(node.name.value)
+        decorators = {code(d.decorator).split("(")[0] for d in node.decorators}
+        if decorators & {"dataclass", "dataclasses.dataclass"}:
+            fields = []
+            for stmt in _block_body(node.body):
+                if isinstance(stmt, cst.SimpleStatementLine):
+                    for small in stmt.body:
+                        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                            fields.append(small.target.value)
+            self.dataclasses[node.name.value] = fields
+        bases = {code(b.value) for b in node.bases}
+        if any(b.endswith("Module") for b in bases):
+            self.nn_modules.add(node.name.value)
 
     def qualify(self, name: str | None) -> str | None:
         """Resolve a dotted local name through the imports."""
@@ -229,48 +271,6 @@ class Scanner:
         if full is None:
             return name
         return f"{full}.{rest}" if rest else full
-
-    def _collect_definitions(self, module: cst.Module) -> None:
-        """Functions (and methods) that return metrics, dataclasses, nn.Modules, argparse dests."""
-        scanner = self
-
-        class _Defs(cst.CSTVisitor):
-            def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-                scanner.functions.setdefault(node.name.value, node)
-                scanner._inspect_returns(node)
-                if _contains_training(node):
-                    scanner.trainer_funcs.add(node.name.value)
-
-            def visit_ClassDef(self, node: cst.ClassDef) -> None:
-                scanner.classes.add(node.name.value)
-                if _contains_training(node.body):
-                    scanner.training_classes.add(node.name.value)
-                decorators = {code(d.decorator).split("(")[0] for d in node.decorators}
-                if decorators & {"dataclass", "dataclasses.dataclass"}:
-                    fields = []
-                    for stmt in node.body.body:
-                        if isinstance(stmt, cst.SimpleStatementLine):
-                            for small in stmt.body:
-                                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                                    fields.append(small.target.value)
-                    scanner.dataclasses[node.name.value] = fields
-                bases = {code(b.value) for b in node.bases}
-                if any(b.endswith("Module") for b in bases):
-                    scanner.nn_modules.add(node.name.value)
-
-            def visit_Call(self, node: cst.Call) -> None:
-                short = last_name(node) or ""
-                scanner.call_counts[short] = scanner.call_counts.get(short, 0) + 1
-                if last_name(node) == "add_argument":
-                    dest = _argparse_dest(node)
-                    if dest:
-                        scanner.argparse_dests.append(dest)
-
-        module.visit(_Defs())
-        # A function that calls a trainer function trains too (one level is enough in practice).
-        for name, node in self.functions.items():
-            if any(last_name(c) in self.trainer_funcs for c in calls_in(node.body)):
-                self.trainer_funcs.add(name)
 
     def _inspect_returns(self, func: cst.FunctionDef) -> None:
         local_dicts: dict[str, cst.Dict] = {}
@@ -298,17 +298,6 @@ class Scanner:
                             self.tuple_returns[name] = [_scalar_evidence(e.value) for e in value.elements]
                         elif _scalar_evidence(value):
                             self.scalar_returns.add(name)
-
-    def _collect_float_printed(self, module: cst.Module) -> None:
-        scanner = self
-
-        class _Prints(cst.CSTVisitor):
-            def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
-                spec = code(node.format_spec[0]) if node.format_spec else None
-                if spec and _is_float_spec("".join(code(p) for p in node.format_spec)):
-                    scanner.float_printed.add(code(node.expression))
-
-        module.visit(_Prints())
 
     def _module_level(self, module: cst.Module) -> None:
         """Module constants, the main guard and the first statement that does work."""
@@ -451,7 +440,10 @@ class Scanner:
         return False
 
     def _literal_collections(self) -> set[str]:
-        out = set()
+        if "_collections" in self.__dict__:
+            return self.__dict__["_collections"]
+        out: set[str] = set()
+        self.__dict__["_collections"] = out
         for stmt in _all_statements(self.scan.module.body):
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
@@ -578,28 +570,33 @@ class Scanner:
         """True when the enclosing function returns this variable (so the caller logs it)."""
         if ctx.function is None:
             return False
-        for stmt in _all_statements(ctx.function.body):
-            if isinstance(stmt, cst.SimpleStatementLine):
-                for small in stmt.body:
-                    if isinstance(small, cst.Return) and small.value is not None:
-                        if name in names_in(small.value):
-                            return True
-        return False
+        return name in self._function_summary(ctx.function)[0]
 
     def _assigned_once(self, func: cst.FunctionDef, name: str) -> bool:
-        count = 0
+        return self._function_summary(func)[1].get(name, 0) == 1
+
+    def _function_summary(self, func: cst.FunctionDef) -> tuple[set[str], dict[str, int]]:
+        """(names its returns mention, how often each name is bound), computed once per function."""
+        cache = self.__dict__.setdefault("_summaries", {})
+        if id(func) in cache:
+            return cache[id(func)]
+        returned: set[str] = set()
+        bound: dict[str, int] = {}
         for stmt in _all_statements(func.body):
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
-                    if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
-                        tgts = (
-                            [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-                        )
-                        if any(name in assigned_names(t) for t in tgts):
-                            count += 2 if isinstance(small, cst.AugAssign) else 1
-            elif isinstance(stmt, cst.For) and name in assigned_names(stmt.target):  # type: ignore[arg-type]
-                count += 2
-        return count == 1
+                    if isinstance(small, cst.Return) and small.value is not None:
+                        returned |= names_in(small.value)
+                    elif isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+                        tgts = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                        for target in tgts:
+                            for name in assigned_names(target):
+                                bound[name] = bound.get(name, 0) + (2 if isinstance(small, cst.AugAssign) else 1)
+            elif isinstance(stmt, cst.For):
+                for name in assigned_names(stmt.target):  # type: ignore[arg-type]
+                    bound[name] = bound.get(name, 0) + 2
+        cache[id(func)] = (returned, bound)
+        return returned, bound
 
     def _flush_locals(self, local_groups: list, ctx: Ctx) -> None:
         if not local_groups:
@@ -990,6 +987,6 @@ def _metric_key(label: str, expr: cst.BaseExpression) -> str:
     return ""
 
 
-def scan_module(module: cst.Module) -> Scan:
-    """Run one scanning pass over a parsed module."""
-    return Scanner(module).run()
+def scan_module(module: cst.Module, source: str | None = None) -> Scan:
+    """Run one scanning pass over a parsed module (`source` is its text, when the caller has it)."""
+    return Scanner(module, source).run()

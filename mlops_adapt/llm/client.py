@@ -15,7 +15,7 @@ _CONTEXT_OVERFLOW = re.compile(
     r"prompt is too long|exceeds the context",
     re.IGNORECASE,
 )
-_N_UNSUPPORTED = re.compile(r"\bn\b.*(must be|only|not supported|unsupported)|only supports n|\`n\`", re.I)
+_N_UNSUPPORTED = re.compile(r"\bn\b.*(must be|only|not supported|unsupported)|only supports n|\`n\`", re.IGNORECASE)
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 

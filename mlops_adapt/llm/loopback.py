@@ -83,7 +83,7 @@ class ScriptedEndpoint:
             def log_message(self, *args) -> None:  # keep test output clean
                 return
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server naming
+            def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
                     if not endpoint._authorized({k.lower(): v for k, v in self.headers.items()}):
                         return self._send(401, _error("Incorrect API key provided.", 401))
@@ -91,7 +91,7 @@ class ScriptedEndpoint:
                     return self._send(200, {"object": "list", "data": data})
                 self._send(404, _error(f"no route {self.path}", 404))
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 if not self.path.rstrip("/").endswith("/chat/completions"):
@@ -129,7 +129,7 @@ class ScriptedEndpoint:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> ScriptedEndpoint:
+    def __enter__(self) -> ScriptedEndpoint:  # noqa: PYI034 - Python 3.10 has no typing.Self
         return self.start()
 
     def __exit__(self, *exc) -> None:

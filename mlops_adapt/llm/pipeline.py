@@ -9,7 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from mlops_adapt.llm.cache import Completion, ResponseCache
-from mlops_adapt.llm.config import NO_ENDPOINT, ConfigError, LLMConfig, load_llm_config, overrides_from_task_options
+from mlops_adapt.llm.config import (
+    NO_ENDPOINT,
+    ConfigError,
+    LLMConfig,
+    load_llm_config,
+    overrides_from_task_options,
+)
 from mlops_adapt.llm.errors import LLMError
 from mlops_adapt.llm.selection import Candidate, best_verified, repair_target
 from mlops_adapt.options import AdaptOptions
@@ -108,17 +114,23 @@ async def run_jobs_async(items: list[LLMJob], jobs: int, config: LLMConfig) -> l
         client = make_client(config)
     except LLMError as err:
         return [LLMRun(_failure(i, [], [f"LLM: {err.message}"])) for i in items]
-    gate = asyncio.Semaphore(max(1, jobs))
+    # Prompts for the next files are built while `jobs` files wait on the endpoint.
+    gate, prep_gate = asyncio.Semaphore(max(1, jobs)), asyncio.Semaphore(max(1, jobs))
 
     async def one(item: LLMJob) -> LLMRun:
-        async with gate:
-            started = time.perf_counter()
-            try:
-                run = await _adapt_one(client, config, item)
-            except Exception as err:  # noqa: BLE001 - one file's bug must not sink the batch
-                run = LLMRun(Failed(item.task, "internal", (f"LLM path crashed: {type(err).__name__}: {err}",)))
-            run.seconds = time.perf_counter() - started
-            return run
+        started = time.perf_counter()
+        try:
+            async with prep_gate:
+                prepared = await _prepare(config, item)
+            if isinstance(prepared, LLMRun):
+                return prepared
+            async with gate:
+                started = time.perf_counter()
+                run = await _generate(client, config, prepared)
+        except Exception as err:  # noqa: BLE001 - one file's bug must not sink the batch
+            run = LLMRun(Failed(item.task, "internal", (f"LLM path crashed: {type(err).__name__}: {err}",)))
+        run.seconds = time.perf_counter() - started
+        return run
 
     try:
         return list(await asyncio.gather(*(one(i) for i in items)))
@@ -126,24 +138,42 @@ async def run_jobs_async(items: list[LLMJob], jobs: int, config: LLMConfig) -> l
         await client.aclose()
 
 
-async def _adapt_one(client, config: LLMConfig, item: LLMJob) -> LLMRun:
+@dataclass(frozen=True)
+class _Prepared:
+    """A job with its first conversation built."""
+
+    item: LLMJob
+    base: list[dict]
+    version: str
+    warnings: tuple[str, ...]
+
+
+async def _prepare(config: LLMConfig, item: LLMJob) -> _Prepared | LLMRun:
+    """Facts, docs and the recipe draft into the first prompt; an LLMRun when the input is bad."""
     from mlops_adapt.analysis.facts import analyze
     from mlops_adapt.llm.docs import retrieve_docs
-    from mlops_adapt.llm.prompting import build_messages, render_scaffold, repair_messages
+    from mlops_adapt.llm.prompting import build_messages, render_scaffold
 
     source, task, options = item.source, item.task, item.options
     if task not in TASKS:
         return LLMRun(Failed(task, "input", (f"unknown task {task!r}; known tasks: {', '.join(TASKS)}",)))
     try:
-        facts = analyze(source)
+        facts = await asyncio.to_thread(analyze, source)
     except Exception as err:  # noqa: BLE001 - libcst syntax errors and friends
         return LLMRun(Failed(task, "input", (f"{options.path or '<source>'}: cannot analyse: {err}",)))
     docs = await asyncio.to_thread(retrieve_docs, task, source, facts, config.docs_k)
     draft, draft_reasons = await asyncio.to_thread(_recipe_draft, item)
     base = build_messages(task, source, facts, docs.text, docs.version,
                           render_scaffold(source, draft, draft_reasons), options.path)
-    warnings = (docs.warning,) if docs.warning else ()
+    return _Prepared(item, base, docs.version, (docs.warning,) if docs.warning else ())
 
+
+async def _generate(client, config: LLMConfig, prepared: _Prepared) -> LLMRun:
+    """Sample, verify, repair up to config.repair_rounds times, and pick the best verified candidate."""
+    from mlops_adapt.llm.prompting import repair_messages
+
+    item, base = prepared.item, prepared.base
+    source, task = item.source, item.task
     candidates: list[Candidate] = []
     verified_cache: dict[str, Candidate] = {}
     errors: list[str] = []
@@ -161,7 +191,10 @@ async def _adapt_one(client, config: LLMConfig, item: LLMJob) -> LLMRun:
         target = repair_target(batch) or repair_target(candidates)
         if target is None or target.code is None:
             break
-        messages = repair_messages(base, target.code, target.reasons, task, docs.version)
+        follow_up = repair_messages(base, target.code, target.reasons, task, prepared.version)
+        if follow_up == messages:
+            break  # the same question again would only replay the same (cached) answers
+        messages = follow_up
 
     best = best_verified(candidates, source)
     if best is None:
@@ -170,7 +203,7 @@ async def _adapt_one(client, config: LLMConfig, item: LLMJob) -> LLMRun:
 
     assert best.code is not None and best.report is not None
     report = label_for_backend(best.report, "llm")
-    return LLMRun(Applied(task, source, best.code, "llm", report, warnings), candidates)
+    return LLMRun(Applied(task, source, best.code, "llm", report, prepared.warnings), candidates)
 
 
 def _recipe_draft(item: LLMJob) -> tuple[str | None, tuple[str, ...]]:
@@ -191,7 +224,7 @@ def _recipe_draft(item: LLMJob) -> tuple[str | None, tuple[str, ...]]:
 async def _verify_answers(
     answers: list[Completion], round_: int, item: LLMJob, seen: dict[str, Candidate]
 ) -> list[Candidate]:
-    """Parse and verify each answer (identical code is verified once)."""
+    """Parse and verify each answer (identical code is verified once), off the event loop."""
     from mlops_adapt.llm.parsing import extract_code
     from mlops_adapt.verify.pipeline import verify_candidate
 

@@ -6,7 +6,7 @@ import difflib
 import importlib.metadata
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from mlops_adapt.analysis.model import Facts
@@ -14,7 +14,7 @@ from mlops_adapt.tasks import TASKS
 
 PROMPTS_DIR = Path(__file__).with_name("prompts")
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 CODE_HEADING = "## The script: "
 TEMPLATE_FIELDS = {"title", "library", "version", "docs", "facts", "scaffold", "path", "code"}
 REPAIR_FIELDS = {"reasons", "library", "version"}
@@ -33,7 +33,7 @@ class Template:
         return set(_PLACEHOLDER.findall(self.body))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_template(name: str) -> Template:
     """`prompts/<name>.md`, front matter split off; FileNotFoundError names the missing file."""
     path = PROMPTS_DIR / f"{name}.md"

@@ -56,8 +56,9 @@ class VllmClient:
         return answers
 
     def _generate(self, messages: list[dict], n: int) -> list[Completion]:
+        engine = _engine(self.model)  # raises a clear LLMError without the gpu extra
         from vllm import SamplingParams
 
         params = SamplingParams(n=n, temperature=self.config.temperature, max_tokens=self.config.max_tokens)
-        outputs = _engine(self.model).chat([messages], params, use_tqdm=False)
+        outputs = engine.chat([messages], params, use_tqdm=False)
         return [Completion(o.text, o.finish_reason) for o in outputs[0].outputs]

@@ -103,6 +103,11 @@ class Catalog:
                 self.by_definition.setdefault(entry["defined_as"], qualname)
         self._canonical_cache: dict[str, str | None] = {}
 
+    @property
+    def library_root(self) -> str:
+        """The top-level import name of the library (`git` for GitPython)."""
+        return get_library(self.library).root
+
     def canonical(self, qualname: str) -> str | None:
         """The qualified name under which an object is documented, following aliases."""
         if qualname in self._canonical_cache:
@@ -173,13 +178,21 @@ def _apply_notes(catalog: Catalog, notes: list[dict[str, Any]]) -> None:
 @lru_cache(maxsize=64)
 def _load(library: str, version: str, path: Path, mtime: float) -> Catalog:
     entries = {e["qualname"]: e for e in read_corpus(path)}
-    notes = [
-        n for n in read_notes(paths.notes_file())
-        if n.get("library") == library and _specifier_holds(n.get("versions", ""), version)
-    ]
+    notes_data = read_notes(paths.notes_file())
+
+    def applies(item: dict[str, Any]) -> bool:
+        return item.get("library") == library and _specifier_holds(item.get("versions", ""), version)
+
+    notes = [n for n in notes_data.get("note", []) if applies(n)]
     catalog = Catalog(library, version, entries,
                       [_note_entry(n, library, version) for n in notes])
     _apply_notes(catalog, notes)
+    for doc in notes_data.get("doc", []):
+        if applies(doc):
+            for qualname, summary in doc.get("summaries", {}).items():
+                entry = catalog.lookup(qualname)
+                if entry is not None and not entry.get("summary"):
+                    entry["summary"] = summary
     return catalog
 
 

@@ -53,14 +53,14 @@ def read_corpus(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def read_notes(path: Path) -> list[dict[str, Any]]:
-    """The usage notes from `notes.toml` (empty when the file is absent)."""
+def read_notes(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """`notes.toml` as {"note": [...], "doc": [...]} (empty lists when the file is absent)."""
     if not path.is_file():
-        return []
+        return {"note": [], "doc": []}
     try:
         import tomllib
     except ImportError:  # Python 3.10
         import tomli as tomllib
     with path.open("rb") as handle:
         data = tomllib.load(handle)
-    return list(data.get("note", []))
+    return {"note": list(data.get("note", [])), "doc": list(data.get("doc", []))}

@@ -279,7 +279,7 @@ class _Builder:
                 func, binding, drop = raw.__func__, "static", False
             elif isinstance(raw, classmethod):
                 func, binding, drop = raw.__func__, "class", True
-            elif inspect.isfunction(raw) or inspect.ismethoddescriptor(raw):
+            elif inspect.isfunction(raw) or (inspect.ismethoddescriptor(raw) and callable(raw)):
                 func, binding, drop = raw, "instance", True
             else:
                 continue

@@ -38,6 +38,33 @@ def tokenize(text: str) -> list[str]:
     return terms
 
 
+# Everyday words in a task intent -> the words API names use for them. Applied to queries
+# only, so "record the hyperparameters" meets `log_params`.
+QUERY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "hyperparameter": ("param",), "hyperparameters": ("params",), "hparams": ("params",),
+    "parameters": ("params",), "parameter": ("param",),
+    "initialise": ("init",), "initialize": ("init",), "initialization": ("init",),
+    "record": ("log",), "save": ("log",), "store": ("log",), "track": ("log", "add"),
+    "upload": ("push", "log"), "download": ("pull", "fetch"), "stage": ("add",),
+    "authenticate": ("login",), "credentials": ("login",), "api key": ("login",),
+    "finish": ("end",), "stop": ("end",), "close": ("end",),
+    "integer": ("int",), "number": ("int",), "categories": ("categorical",),
+    "choose": ("categorical",), "choice": ("categorical",), "options": ("categorical",),
+    "exception": ("error",), "permanent": ("remove",), "schema": ("signature",),
+    "repository": ("repo",), "registry": ("register", "registered"),
+    "experiment": ("experiment",), "epoch": ("step",), "hpo": ("optimize", "study"),
+    "tune": ("optimize", "study"), "tuning": ("optimize", "study"),
+}
+
+
+def expand_query(text: str) -> str:
+    """The query plus API-vocabulary synonyms of its everyday words."""
+    lowered = text.lower()
+    extra = [" ".join(words) for phrase, words in QUERY_SYNONYMS.items()
+             if re.search(rf"\b{re.escape(phrase)}\b", lowered)]
+    return text + (" " + " ".join(extra) if extra else "")
+
+
 def lexical_text(entry: dict[str, Any]) -> str:
     """What BM25 indexes for an entry: the name twice (it matters most), params, summary."""
     qualname = entry["qualname"]
@@ -71,7 +98,7 @@ class BM25:
     def search(self, query: str, limit: int) -> list[tuple[int, float]]:
         """(document index, score) of the best matches, best first."""
         scores: dict[int, float] = {}
-        for term in set(tokenize(query)):
+        for term in set(tokenize(expand_query(query))):
             posts = self.postings.get(term)
             if not posts:
                 continue

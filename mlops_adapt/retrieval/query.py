@@ -18,6 +18,11 @@ from mlops_adapt.retrieval.libraries import LIBRARIES
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; dampens the weight of rank 1
 DEPTH = 40  # candidates taken from each ranker before fusion
+NOTE_LINKS = 3  # how many of a note's named APIs follow it into the ranking
+# Intent queries usually want the library's entry points; methods of helper classes
+# (storage backends, observers) crowd them out unless they rank a little lower.
+KIND_WEIGHT = {"module": 0.8}
+METHOD_WEIGHT = 0.85  # methods of classes outside the library's core
 MODES = ("hybrid", "dense", "lexical")
 _LOCK = threading.Lock()
 _STORES: dict[str | None, Any] = {}
@@ -82,6 +87,68 @@ class _Corpus:
         self.entries: list[dict[str, Any]] = [e for c in catalogs for e in c.documented()]
         self.position = {(e["library"], e["qualname"]): i for i, e in enumerate(self.entries)}
         self.bm25 = BM25([lexical_text(e) for e in self.entries])
+        # Overrides that inherit one docstring (four storages' `get_study_id_from_name`) are one
+        # API for a reader: rank them as one, shown under the shortest (most public) name.
+        groups: dict[tuple[str, str, str], int] = {}
+        self.representative = list(range(len(self.entries)))
+        for index, entry in enumerate(self.entries):
+            if entry["kind"] != "method":
+                continue
+            key = (entry["library"], entry["qualname"].rsplit(".", 1)[-1], entry.get("summary", ""))
+            best = groups.get(key)
+            if best is None or len(entry["qualname"]) < len(self.entries[best]["qualname"]):
+                groups[key] = index
+        for index, entry in enumerate(self.entries):
+            if entry["kind"] == "method":
+                key = (entry["library"], entry["qualname"].rsplit(".", 1)[-1],
+                       entry.get("summary", ""))
+                self.representative[index] = groups[key]
+
+        # A library's core classes: exported from its root package, or returned by its API
+        # (a Study, a Repo, a Run). Their methods weigh as much as functions.
+        core = set()
+        for catalog in catalogs:
+            root = catalog.library_root
+            for entry in catalog.entries.values():
+                if entry.get("kind") == "class" and entry["qualname"].count(".") == 1 \
+                        and entry["qualname"].startswith(root + "."):
+                    core.add(entry["qualname"])
+                returned = entry.get("returns") or entry.get("instance_of")
+                target = catalog.class_entry(returned) if returned else None
+                if target is not None:
+                    core.add(target["qualname"])
+        self.weight = [
+            METHOD_WEIGHT if e["kind"] == "method" and e["qualname"].rsplit(".", 1)[0] not in core
+            else KIND_WEIGHT.get(e["kind"], 1.0)
+            for e in self.entries
+        ]
+        self.linked: dict[int, list[int]] = {}
+        for index, entry in enumerate(self.entries):
+            if entry["kind"] == "note":
+                targets = []
+                for api in entry.get("apis", [])[:NOTE_LINKS]:
+                    target = self._index_of(entry["library"], api)
+                    if target is not None:
+                        targets.append(self.representative[target])
+                self.linked[index] = targets
+
+    def _index_of(self, library: str, qualname: str) -> int | None:
+        for catalog in self.catalogs:
+            if catalog.library == library:
+                canonical = catalog.canonical(qualname)
+                return self.position.get((library, canonical)) if canonical else None
+        return None
+
+    def collapse(self, ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Representatives only, best first; a usage note pulls the APIs it names up behind it."""
+        seen: set[int] = set()
+        collapsed = []
+        for index, score in ranking:
+            for member in [self.representative[index], *self.linked.get(index, ())]:
+                if member not in seen:
+                    seen.add(member)
+                    collapsed.append((member, score))
+        return collapsed
 
 
 @lru_cache(maxsize=16)
@@ -129,11 +196,14 @@ def _dense(corpus: _Corpus, text: str, server: str | None,
     return ranked[:limit]
 
 
-def _fuse(rankings: list[list[tuple[int, float]]]) -> list[tuple[int, float]]:
+def _fuse(corpus: _Corpus, rankings: list[list[tuple[int, float]]]) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion, weighted by entry kind."""
     scores: dict[int, float] = {}
     for ranking in rankings:
         for rank, (index, _score) in enumerate(ranking):
             scores[index] = scores.get(index, 0.0) + 1.0 / (RRF_K + rank + 1)
+    for index in scores:
+        scores[index] *= corpus.weight[index]
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
@@ -165,7 +235,7 @@ def retrieve_detailed(text: str, library: str | None, k: int = 8, *, mode: str =
     used = mode
     if mode in ("hybrid", "dense"):
         try:
-            rankings.append(_dense(corpus, text, server, DEPTH))
+            rankings.append(corpus.collapse(_dense(corpus, text, server, DEPTH)))
         except Exception as err:  # noqa: BLE001 - any dense failure degrades to lexical
             note = f"dense retrieval unavailable ({err}); using lexical retrieval only"
             used = "lexical"
@@ -173,8 +243,8 @@ def retrieve_detailed(text: str, library: str | None, k: int = 8, *, mode: str =
                 _WARNED.add(note)
                 warnings.warn(note, RuntimeWarning, stacklevel=3)
     if mode == "lexical" or used == "lexical" or mode == "hybrid":
-        rankings.append(corpus.bm25.search(text, DEPTH))
-    ranked = _fuse(rankings) if used == "hybrid" else rankings[-1]
+        rankings.append(corpus.collapse(corpus.bm25.search(text, DEPTH)))
+    ranked = _fuse(corpus, rankings) if used == "hybrid" else rankings[-1]
     hits = [_hit(corpus.entries[index], score) for index, score in ranked[:k]]
     return Retrieval(hits=hits, mode=used, note=note, versions=versions)
 

@@ -48,8 +48,8 @@ def add_review_command(subparsers) -> argparse.ArgumentParser:
 def run_review(args: argparse.Namespace) -> int:
     """Run the review; exit 0 when done (with or without suggestions), 2 on bad input, 4 on GitHub errors."""
     from mlops_adapt.review.config import ConfigError
-    from mlops_adapt.review.github_api import GitHubError
     from mlops_adapt.review.gitdiff import GitError
+    from mlops_adapt.review.github_api import GitHubError, GitHubSetupError
 
     try:
         return _run(args)
@@ -58,14 +58,14 @@ def run_review(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     except GitHubError as err:
         print(f"mlops-adapt review: {err} Nothing was posted.", file=sys.stderr)
-        return EXIT_INPUT if err.status is None else EXIT_GITHUB
+        return EXIT_INPUT if isinstance(err, GitHubSetupError) else EXIT_GITHUB
 
 
 def _run(args: argparse.Namespace) -> int:
     from mlops_adapt.review.config import load_config
     from mlops_adapt.review.findings import collect_edits
-    from mlops_adapt.review.github_api import post_review, pull_request_from_env
     from mlops_adapt.review.gitdiff import changed_files, merge_base, resolve_commit
+    from mlops_adapt.review.github_api import post_review, pull_request_from_env
     from mlops_adapt.review.render_github import build_review
     from mlops_adapt.review.suggestions import plan_file
 
@@ -80,6 +80,11 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(repo, base)
     tasks = tuple(dict.fromkeys(args.task)) or config.tasks
     pull = pull_request_from_env() if args.post else None
+    if pull is not None and pull.head_sha and pull.head_sha != head:
+        print(f"mlops-adapt review: warning: the event's head commit {pull.head_sha[:12]} is not "
+              f"--head ({head[:12]}); comments are anchored to --head, and GitHub rejects them "
+              "if it is not a commit of the pull request (check out the head, not the merge "
+              "commit)", file=sys.stderr)
 
     changed = changed_files(repo, merge_base(repo, base, head), head)
     options = AdaptOptions(backend=args.backend or config.backend, verify=args.verify)
@@ -91,7 +96,9 @@ def _run(args: argparse.Namespace) -> int:
     print(json.dumps(_render(args.format, edits, plans, head), indent=2))
     if pull is not None:
         outcome = post_review(pull, lambda skip: build_review(plans, head, skip))
-        if outcome.review_id is None and outcome.comments == 0:
+        for warning in outcome.warnings:
+            print(f"mlops-adapt review: warning: {warning}", file=sys.stderr)
+        if not outcome.posted:
             print(f"mlops-adapt review: nothing new to post "
                   f"({outcome.skipped_duplicates} suggestion(s) already posted)", file=sys.stderr)
         else:

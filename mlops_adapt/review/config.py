@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
-import tomllib
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
 from mlops_adapt.review.gitdiff import read_text_blob
 from mlops_adapt.tasks import TASKS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 DEFAULT_TASKS = ("track-mlflow",)
 DEFAULT_PATHS = ("**/*.py",)

@@ -77,7 +77,11 @@ def edit_file(
         if not _may_apply(current, task):
             notes.append(Note(item.path, task, "not applicable (no training code lacking it)"))
             continue
-        result = adapt(current, task, file_options)
+        try:
+            result = adapt(current, task, file_options)
+        except Exception as err:  # noqa: BLE001 - one engine bug must not sink the whole review
+            notes.append(Note(item.path, task, f"internal error: {type(err).__name__}: {err}"))
+            continue
         if isinstance(result, Skipped):
             notes.append(Note(item.path, task, result.reason))
         elif isinstance(result, Failed):
@@ -105,5 +109,5 @@ def _may_apply(source: str, task: str) -> bool:
         return True
     try:
         return task in applicable_tasks(source)
-    except Exception:  # a syntax error or analysis bug: let the engine give the real answer
+    except Exception:  # noqa: BLE001 - a syntax error or analysis bug: the engine gives the real answer
         return True

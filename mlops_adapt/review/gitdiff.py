@@ -32,10 +32,13 @@ class ChangedFile:
 
 
 def run_git(repo: str, *args: str) -> bytes:
-    """Run one read-only git command in `repo` and return its stdout, raising GitError on failure."""
+    """Run one read-only git command in `repo` and return its stdout, raising GitError on failure.
+
+    Pathspecs are literal, so a file named `*.py` or `:(glob)x` matches only itself.
+    """
     try:
         done = subprocess.run(
-            ["git", "-C", repo, "-c", "core.quotepath=off", *args],
+            ["git", "-C", repo, "--literal-pathspecs", "-c", "core.quotepath=off", *args],
             capture_output=True, check=False,
         )
     except FileNotFoundError:

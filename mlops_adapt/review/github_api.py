@@ -39,6 +39,10 @@ class GitHubError(Exception):
         self.status = status
 
 
+class GitHubSetupError(GitHubError):
+    """The GITHUB_* environment or the event file cannot say where to post."""
+
+
 @dataclass(frozen=True)
 class PullRequest:
     """Where to post: API base URL, owner/name, pull request number, and the token."""
@@ -47,6 +51,7 @@ class PullRequest:
     repository: str
     number: int
     token: str
+    head_sha: str | None = None  # the event's head commit, when the payload names it
 
     def __repr__(self) -> str:  # keep the token out of tracebacks and logs
         return f"PullRequest({self.api_url!r}, {self.repository!r}, #{self.number})"
@@ -60,39 +65,42 @@ def pull_request_from_env(env: dict[str, str] | None = None) -> PullRequest:
     env = dict(os.environ) if env is None else env
     missing = [k for k in ("GITHUB_REPOSITORY", "GITHUB_TOKEN", "GITHUB_EVENT_PATH") if not env.get(k)]
     if missing:
-        raise GitHubError(f"--post needs the environment variable(s) {', '.join(missing)} "
+        raise GitHubSetupError(f"--post needs the environment variable(s) {', '.join(missing)} "
                           "(set by GitHub Actions; see docs/review.md)")
     api_url = env.get("GITHUB_API_URL") or "https://api.github.com"
     if not api_url.startswith(("https://", "http://")):
-        raise GitHubError(f"GITHUB_API_URL must be an http(s) URL, not {api_url!r}")
+        raise GitHubSetupError(f"GITHUB_API_URL must be an http(s) URL, not {api_url!r}")
     repository = env["GITHUB_REPOSITORY"]
     if repository.count("/") != 1 or not all(repository.split("/")):
-        raise GitHubError(f"GITHUB_REPOSITORY must look like owner/name, not {repository!r}")
-    return PullRequest(api_url, repository, pull_number_from_event(env["GITHUB_EVENT_PATH"]),
-                       env["GITHUB_TOKEN"])
+        raise GitHubSetupError(f"GITHUB_REPOSITORY must look like owner/name, not {repository!r}")
+    number, head_sha = pull_from_event(env["GITHUB_EVENT_PATH"])
+    return PullRequest(api_url, repository, number, env["GITHUB_TOKEN"], head_sha)
 
 
-def pull_number_from_event(path: str) -> int:
-    """The pull request number of a pull_request(_target) or issue_comment event payload."""
+def pull_from_event(path: str) -> tuple[int, str | None]:
+    """The pull request number (and head commit, if given) of a pull_request(_target) or
+    issue_comment event payload."""
     try:
         with open(path, encoding="utf-8") as handle:
             event = json.load(handle)
     except (OSError, ValueError) as err:
-        raise GitHubError(f"cannot read the event file GITHUB_EVENT_PATH={path}: {err}") from None
+        raise GitHubSetupError(f"cannot read the event file GITHUB_EVENT_PATH={path}: {err}") from None
     if not isinstance(event, dict):
-        raise GitHubError(f"{path}: the event payload is not a JSON object")
+        raise GitHubSetupError(f"{path}: the event payload is not a JSON object")
     pull = event.get("pull_request")
     if isinstance(pull, dict) and isinstance(pull.get("number"), int):
-        return pull["number"]
+        head = pull.get("head")
+        sha = head.get("sha") if isinstance(head, dict) else None
+        return pull["number"], sha if isinstance(sha, str) else None
     issue = event.get("issue")
     if isinstance(issue, dict) and isinstance(issue.get("number"), int):
         if not issue.get("pull_request"):
-            raise GitHubError(f"{path}: the comment is on issue #{issue['number']}, "
+            raise GitHubSetupError(f"{path}: the comment is on issue #{issue['number']}, "
                               "not on a pull request")
-        return issue["number"]
+        return issue["number"], None
     if isinstance(event.get("number"), int):
-        return event["number"]
-    raise GitHubError(f"{path}: no pull request number in the event payload")
+        return event["number"], None
+    raise GitHubSetupError(f"{path}: no pull request number in the event payload")
 
 
 class GitHubClient:
@@ -173,17 +181,31 @@ class PostOutcome:
     review_id: int | None
     comments: int
     skipped_duplicates: int
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def posted(self) -> bool:
+        return self.review_id is not None or self.comments > 0
 
 
-def posted_fingerprints(client: GitHubClient) -> set[str]:
-    """Fingerprints of everything the bot posted on this pull request before."""
+def posted_fingerprints(client: GitHubClient, warnings: list[str]) -> set[str]:
+    """Fingerprints of everything the bot posted on this pull request before.
+
+    A 404 on a list is not fatal here: the POST that follows gets GitHub's authoritative
+    answer for a missing repository or pull request, and reports it.
+    """
     found: set[str] = set()
-    for review in client.get_all(client.pull.url("reviews")):
-        if isinstance(review, dict):
-            found |= fingerprints_in(review.get("body"))
-    for comment in client.get_all(client.pull.url("comments")):
-        if isinstance(comment, dict):
-            found |= fingerprints_in(comment.get("body"))
+    for tail in ("reviews", "comments"):
+        try:
+            items = client.get_all(client.pull.url(tail))
+        except GitHubError as err:
+            if err.status != 404:
+                raise
+            warnings.append(f"could not list earlier {tail} (404); they were not checked for "
+                            "duplicates")
+            continue
+        found |= {fp for item in items if isinstance(item, dict)
+                  for fp in fingerprints_in(item.get("body"))}
     return found
 
 
@@ -197,18 +219,20 @@ def post_review(pull: PullRequest, build) -> PostOutcome:
     if full is None:
         return PostOutcome(None, 0, 0)  # nothing to say: no request at all
     client = GitHubClient(pull)
-    payload = build(posted_fingerprints(client))
+    warnings: list[str] = []
+    payload = build(posted_fingerprints(client, warnings))
     total = len(full["comments"])
     if payload is None:
-        return PostOutcome(None, 0, total)
+        return PostOutcome(None, 0, total, tuple(warnings))
     answer, _ = client.request("POST", pull.url("reviews"), payload)
-    review_id = answer.get("id") if isinstance(answer, dict) else None
-    return PostOutcome(review_id, len(payload["comments"]), total - len(payload["comments"]))
+    review_id = answer.get("id", 0) if isinstance(answer, dict) else 0
+    return PostOutcome(review_id, len(payload["comments"]), total - len(payload["comments"]),
+                       tuple(warnings))
 
 
-def _origin(url: str) -> tuple[str, str]:
+def _origin(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
-    return parts.scheme, parts.netloc
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _with_query(url: str, **params: str) -> str:

@@ -24,7 +24,7 @@ def task_titles(tasks: tuple[str, ...]) -> str:
 
 def suggestion_comment(item: LineSuggestion, plan: FilePlan) -> dict:
     """One review comment holding a committable ```suggestion block on head lines first..last."""
-    block = item.replacement[:-1] if item.replacement.endswith("\n") else item.replacement
+    block = item.replacement.removesuffix("\n")
     fence = fence_for(block)
     count = len(plan.suggestions)
     body = (

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
+import sys
 
 
 def start_server(tcp: str | None = None) -> None:
@@ -40,5 +43,16 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(err))
     if args.log_file:
         logging.basicConfig(filename=args.log_file, level=logging.INFO)
-    start_server(args.tcp)
-    return 0
+    try:
+        start_server(args.tcp)
+        code = 0
+    except SystemExit as stop:  # pygls leaves through sys.exit on the client's `exit`
+        code = stop.code if isinstance(stop.code, int) else 1
+    from mlops_adapt.server.jobs import engine_busy
+
+    if engine_busy():  # abandoned (cancelled) engine runs must not hold the editor's shutdown
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(ValueError, OSError):  # pygls may have closed stdout already
+                stream.flush()
+        os._exit(code)
+    return code

@@ -42,33 +42,34 @@ def analyze_text(text: str) -> DocumentAnalysis:
 
 def _applicable_tasks(text: str) -> list[str]:
     """The core's stdlib-ast applicability check (imported here so start-up stays light)."""
-    try:
-        from mlops_adapt.applicability import applicable_tasks
-    except ImportError:  # the core's check is not installed yet: offer every task, resolve decides
-        from mlops_adapt.tasks import TASKS
+    from mlops_adapt.applicability import applicable_tasks
 
-        return list(TASKS)
     return applicable_tasks(text)
 
 
 def _hints(tree: ast.Module, tasks: tuple[str, ...]) -> list[Hint]:
     """A tracking hint at the first training call, and a DVC hint at the GitPython import."""
-    hints = []
     tracking = tuple(t for t in TRACKING_TASKS if t in tasks)
+    dvc = all(t in tasks for t in DVC_TASKS)
+    if not tracking and not dvc:
+        return []
+    training_line = gitpython_line = None
+    for node in ast.walk(tree):  # one walk; keep the earliest line of each kind
+        line = getattr(node, "lineno", None)
+        if line is None:
+            continue
+        if tracking and _is_training_call(node) and (training_line is None or line < training_line):
+            training_line = line
+        if dvc and _imports_gitpython(node) and (gitpython_line is None or line < gitpython_line):
+            gitpython_line = line
+    hints = []
     if tracking:
-        line = _first_line(tree, _is_training_call) or 0
-        hints.append(Hint(line, "Training loop without experiment tracking", tracking))
-    if all(t in tasks for t in DVC_TASKS):
-        line = _first_line(tree, _imports_gitpython) or 0
-        hints.append(
-            Hint(line, "Data files versioned with GitPython; DVC can version them", DVC_TASKS)
-        )
+        message = "Training loop without experiment tracking"
+        hints.append(Hint((training_line or 1) - 1, message, tracking))
+    if dvc:
+        message = "Data files versioned with GitPython; DVC can version them"
+        hints.append(Hint((gitpython_line or 1) - 1, message, DVC_TASKS))
     return hints
-
-
-def _first_line(tree: ast.Module, predicate) -> int | None:
-    lines = [node.lineno - 1 for node in ast.walk(tree) if predicate(node)]
-    return min(lines) if lines else None
 
 
 def _is_training_call(node: ast.AST) -> bool:

@@ -22,7 +22,7 @@ from mlops_adapt.server.actions import (
 )
 from mlops_adapt.server.analysis import analyze_text
 from mlops_adapt.server.diagnostics import hint_diagnostics
-from mlops_adapt.server.jobs import raise_if_cancelled
+from mlops_adapt.server.jobs import raise_if_cancelled, warm_up_engine
 from mlops_adapt.server.protocol import AnsweringProtocol
 from mlops_adapt.server.settings import Settings, apply_llm_environment, parse_settings
 from mlops_adapt.server.workspace_edits import versioned_edit
@@ -81,6 +81,12 @@ server = MlopsLanguageServer()
 def initialize(ls: MlopsLanguageServer, params: types.InitializeParams) -> None:
     """Read the settings sent as initializationOptions."""
     ls.configure(params.initialization_options)
+
+
+@server.feature(types.INITIALIZED)
+def initialized(ls: MlopsLanguageServer, params: types.InitializedParams) -> None:
+    """Load the engine in the background once the client is connected (start-up stays light)."""
+    warm_up_engine()
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -217,6 +223,8 @@ def _client_resolves_edits(ls: MlopsLanguageServer) -> bool:
 
 
 def _client_has_document_changes(ls: MlopsLanguageServer) -> bool:
+    """documentChanges support; resource operations only exist inside documentChanges, so they imply it
+    (Neovim 0.11 announces only those, and applies versioned edits)."""
     workspace = ls.client_capabilities.workspace if ls.client_capabilities else None
     edit = workspace.workspace_edit if workspace else None
-    return bool(edit and edit.document_changes)
+    return bool(edit and (edit.document_changes or edit.resource_operations))

@@ -16,6 +16,21 @@ T = TypeVar("T")
 # Engine work is CPU-bound Python (libcst, verification) or waits on an LLM endpoint; a small pool
 # keeps the event loop free so listing actions and other requests answer while it runs.
 ENGINE_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mlops-adapt-engine")
+_running = 0  # engine runs in flight, including abandoned (cancelled) ones
+
+
+def engine_busy() -> bool:
+    """True while some engine run is still working (then exiting should not wait for it)."""
+    return _running > 0
+
+
+def _counted(work: Callable[[], T]) -> T:
+    global _running
+    _running += 1  # only the pool threads touch it, under the GIL; a rough count is enough
+    try:
+        return work()
+    finally:
+        _running -= 1
 
 
 def supports_progress(ls) -> bool:
@@ -45,7 +60,7 @@ async def run_off_loop(ls, work: Callable[[], T], *, title: str, progress: bool)
         ls.work_done_progress.tokens[token].add_done_callback(cancel_task_if)
     message = "cancelled"
     try:
-        result = await loop.run_in_executor(ENGINE_POOL, work)
+        result = await loop.run_in_executor(ENGINE_POOL, _counted, work)
         message = "done"
         return result
     except Exception:
@@ -55,6 +70,18 @@ async def run_off_loop(ls, work: Callable[[], T], *, title: str, progress: bool)
         if token is not None:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
             ls.work_done_progress.tokens.pop(token, None)
+
+
+def warm_up_engine() -> None:
+    """Load libcst, the recipes and the verifier on the pool, so the first resolve is not slow."""
+
+    def load() -> None:
+        from mlops_adapt.transforms.base import discover_recipes
+        from mlops_adapt.verify import pipeline  # noqa: F401
+
+        discover_recipes()
+
+    ENGINE_POOL.submit(load)
 
 
 def current_request(ls):

@@ -12,6 +12,9 @@ from mlops_adapt.tasks import TASKS
 SECTION = "mlopsAdapt"  # the settings section in the editor, e.g. "mlopsAdapt.backend"
 BACKENDS = ("auto", "recipe", "llm")
 VERIFY_MODES = ("static", "run")
+DEFAULT_LLM_TIMEOUT = 120.0
+LLM_URL_VARIABLES = ("MLOPS_ADAPT_LLM_BASE_URL", "OPENAI_BASE_URL")
+_STARTUP_ENVIRONMENT = dict(os.environ)  # what the editor started the server with
 
 
 @dataclass(frozen=True)
@@ -20,17 +23,20 @@ class LlmSettings:
 
     base_url: str = ""
     model: str = ""
-    timeout: float = 120.0
+    timeout: float = DEFAULT_LLM_TIMEOUT
 
-    def environment(self) -> dict[str, str]:
-        """The environment variables that hand these settings to the LLM client."""
-        env = {}
-        if self.base_url:
-            env["OPENAI_BASE_URL"] = self.base_url
-        if self.model:
-            env["MLOPS_ADAPT_LLM_MODEL"] = self.model
-        env["MLOPS_ADAPT_LLM_TIMEOUT"] = str(self.timeout)
-        return env
+    def environment(self) -> dict[str, str | None]:
+        """The variables that hand these settings to the LLM client (mlops_adapt.llm.config).
+
+        None means "not set here": the variable keeps the value the server was started with.
+        """
+        return {
+            "MLOPS_ADAPT_LLM_BASE_URL": self.base_url or None,
+            "MLOPS_ADAPT_LLM_MODEL": self.model or None,
+            "MLOPS_ADAPT_LLM_TIMEOUT": None
+            if self.timeout == DEFAULT_LLM_TIMEOUT
+            else str(self.timeout),
+        }
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,9 @@ class Settings:
     @property
     def may_use_llm(self) -> bool:
         """True when a resolve can reach the (slow) LLM backend."""
-        return self.backend == "llm" or (self.backend == "auto" and bool(self.llm.base_url))
+        if self.backend != "auto":
+            return self.backend == "llm"
+        return bool(self.llm.base_url) or any(os.environ.get(v) for v in LLM_URL_VARIABLES)
 
 
 def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
@@ -81,15 +89,24 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     llm_settings = LlmSettings(
         base_url=_text(llm, "llm.baseUrl", "baseUrl", warnings),
         model=_text(llm, "llm.model", "model", warnings),
-        timeout=_timeout(llm.get("timeout", LlmSettings.timeout), warnings),
+        timeout=_timeout(llm.get("timeout", DEFAULT_LLM_TIMEOUT), warnings),
     )
     settings = Settings(backend, verify, tasks, DiagnosticsSettings(enabled), llm_settings)
     return settings, warnings
 
 
 def apply_llm_environment(llm: LlmSettings) -> None:
-    """Expose the LLM settings to the engine's LLM client (this process is the server's own)."""
-    os.environ.update(llm.environment())
+    """Expose the LLM settings to the engine's LLM client (this process is the server's own).
+
+    A setting that is cleared again gives the variable back its value from start-up.
+    """
+    for name, value in llm.environment().items():
+        if value is None:
+            value = _STARTUP_ENVIRONMENT.get(name)
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _unwrap(raw: dict) -> dict:
@@ -155,4 +172,4 @@ def _timeout(value: Any, warnings: list[str]) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
         return float(value)
     warnings.append(f"llm.timeout must be a positive number of seconds, got {value!r}")
-    return LlmSettings.timeout
+    return DEFAULT_LLM_TIMEOUT

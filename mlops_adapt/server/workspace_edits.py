@@ -16,14 +16,25 @@ def text_edits(old: str, new: str, encoding: str = "utf-16") -> list[types.TextE
         end = _lsp_end(old, encoding)
         return [types.TextEdit(range=types.Range(types.Position(0, 0), end), new_text=new)]
     return [
-        types.TextEdit(
-            range=types.Range(
-                _line_start(lines, h.old_start, encoding), _line_start(lines, h.old_end, encoding)
-            ),
-            new_text="".join(h.new_lines),
-        )
+        _hunk_edit(lines, h.old_start, h.old_end, "".join(h.new_lines), encoding)
         for h in line_hunks(old, new)
     ]
+
+
+def _hunk_edit(lines: list[str], start: int, end: int, text: str, encoding: str) -> types.TextEdit:
+    """One hunk as a TextEdit; an append at the very end is anchored to the last line's end.
+
+    Position (line count, 0) is valid LSP, but Neovim 0.11 turns an insertion there into an extra
+    empty line, so appended lines go after the last line's content instead.
+    """
+    if start == end == len(lines) and lines:
+        content = lines[-1].rstrip("\r\n")
+        eol = lines[-1][len(content) :]
+        if eol and text.endswith(eol):
+            at = types.Position(line=len(lines) - 1, character=_units(content, encoding))
+            return types.TextEdit(range=types.Range(at, at), new_text=eol + text[: -len(eol)])
+    rng = types.Range(_line_start(lines, start, encoding), _line_start(lines, end, encoding))
+    return types.TextEdit(range=rng, new_text=text)
 
 
 def versioned_edit(

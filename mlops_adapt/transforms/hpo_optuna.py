@@ -9,7 +9,7 @@ from mlops_adapt.analysis.exprs import call_name, code, last_name
 from mlops_adapt.analysis.hpo import HpoPlan, Tunable, collect_tunables, choose_objective, dataclass_defaults
 from mlops_adapt.analysis.scan import Scan, scan_module
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
-from mlops_adapt.transforms.rewriter import EditPlan, PlanApplier
+from mlops_adapt.transforms.rewriter import EditPlan
 
 TRIAL = "optuna_trial"  # module-level handle on the running trial, read where hyperparameters are set
 TRIALS_ENV = "MLOPS_ADAPT_N_TRIALS"
@@ -151,12 +151,30 @@ def guarded(lines: list[str]) -> str:
     return f"if {TRIAL} is not None:\n{body}"
 
 
-class _HpoRewriter(PlanApplier):
+class _HpoRewriter(cst.CSTTransformer):
     """Inserts the overrides, swaps constructor literals for suggestions, and moves the run into a function."""
 
     def __init__(self, plan: EditPlan, recipe: AddOptunaSearch) -> None:
-        super().__init__(plan)
+        super().__init__()
+        self.plan = plan
         self.r = recipe
+
+    def _expand(self, original_body, updated_body) -> list:
+        """The statement list with the planned statements before/after original statements."""
+        out: list = []
+        for orig, new in zip(original_body, updated_body):
+            before = [cst.parse_statement(s) for s in self.plan.before.get(id(orig), [])]
+            if before and getattr(new, "leading_lines", ()):
+                # The statement's comment stays on top of the block that now precedes it.
+                before[0] = before[0].with_changes(leading_lines=new.leading_lines)
+                new = new.with_changes(leading_lines=())
+            out.extend(before)
+            out.append(new)
+            out.extend(cst.parse_statement(s) for s in self.plan.after.get(id(orig), []))
+        return out
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock):
+        return updated_node.with_changes(body=self._expand(original_node.body, updated_node.body))
 
     def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
         suggestion = self.r.arg_suggestions.get(id(original_node))
@@ -393,7 +411,7 @@ class AddOptunaSearch(Recipe):
         self.outside: list[Tunable] = []
         self.frozen = {name: frozen for name, (_, frozen) in dataclass_defaults(tree).items()}
         self.tuned: list[Tunable] = []
-        by_anchor: dict[int, list[Tunable]] = {}
+        by_anchor: dict[tuple[int, str], list[Tunable]] = {}
         anchors: dict[int, cst.CSTNode] = {}
         inside = self._inside_ids(run_block, tree)
         for t in hpo.tunables:
@@ -404,15 +422,16 @@ class AddOptunaSearch(Recipe):
                     self.tuned.append(t)
                 continue
             if in_run:
-                by_anchor.setdefault(id(t.site.anchor), []).append(t)
+                by_anchor.setdefault((id(t.site.anchor), t.site.where), []).append(t)
                 anchors[id(t.site.anchor)] = t.site.anchor
             else:
                 self.outside.append(t)
             self.tuned.append(t)
         if not self.tuned:
             raise Unsupported("no hyperparameter with a literal default was found where the run can change it")
-        for key, group in by_anchor.items():
-            plan.add_after(anchors[key], guarded(override_lines(group, self.frozen)))
+        for (key, where), group in by_anchor.items():
+            add = plan.add_after if where == "after" else plan.add_before
+            add(anchors[key], guarded(override_lines(group, self.frozen)))
         metric = hpo.objective
         report = f'if {TRIAL} is not None:\n    {TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))\n'
         if metric.site.where == "after":

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
+from mlops_adapt.analysis.exprs import iter_nodes
 from mlops_adapt.analysis.models import find_trained_models
-from mlops_adapt.analysis.scan import TrainedModel, scan_module
+from mlops_adapt.analysis.scan import TrainedModel
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import apply_plan
 from mlops_adapt.transforms.track_mlflow import MlflowBackend
@@ -14,6 +14,9 @@ from mlops_adapt.transforms.tracking import TrackingPlanner, existing_use, proje
 
 FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "mlflow.xgboost",
            "lightgbm": "mlflow.lightgbm"}
+# MLflow 3 defaults to skops for sklearn (refuses many estimators as "untrusted types") and to
+# torch.export "pt2" for pytorch (needs an input example); the pickle formats work for any model.
+SERIALIZATION = {"sklearn": "cloudpickle", "torch": "pickle"}
 
 
 def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | None:
@@ -65,7 +68,7 @@ class RegisterMlflowModel(Recipe):
                 clf = DecisionTreeClassifier(max_depth=3)
                 clf.fit(X, y)
                 joblib.dump(clf, "model.joblib")
-                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt")
+                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", serialization_format="cloudpickle")
 
             if __name__ == "__main__":
                 with mlflow.start_run():
@@ -85,11 +88,13 @@ class RegisterMlflowModel(Recipe):
     ]
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        if "registered_model_name" in tree.code or "register_model(" in tree.code:
+        if "registered_model_name" in (self.source or tree.code) or "register_model(" in (self.source or tree.code):
             raise SkipFile("the model is already registered with MLflow")
-        scan = scan_module(tree)
+        scan = self.scan(tree)
         models = find_trained_models(tree, scan)
         if not models or all(m.trained_after is None for m in models):
+            if scan.trains:
+                raise Unsupported("the trained model is not held in a local variable (e.g. it lives in self.model)")
             raise SkipFile("nothing to adapt: no trained model found")
         saved = {obj for _, obj, _, _, _ in scan.artifacts if obj}
         saved |= {obj.split(".")[0] for obj in saved}
@@ -102,15 +107,17 @@ class RegisterMlflowModel(Recipe):
         for _, obj, _, _, stmt in scan.artifacts:
             if obj and obj.split(".")[0] == model.var and _same_block(tree, stmt, anchor):
                 anchor = stmt
-        use = existing_use(tree, "mlflow", {"start_run"}, set())
+        use = existing_use(scan, "mlflow", {"start_run"}, set())
         planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run, scan=scan)
         planner.plan_runs()
         name = self.option("model_name", project_name(self.options.path))
+        fmt = SERIALIZATION.get(model.framework)
+        extra = f', serialization_format="{fmt}"' if fmt else ""
         planner.plan.add_after(
-            anchor, f'{flavor}.log_model({model.var}, name="model", registered_model_name="{name}")'
+            anchor, f'{flavor}.log_model({model.var}, name="model", registered_model_name="{name}"{extra})'
         )
-        AddImportsVisitor.add_needed_import(self.context, "mlflow")
-        AddImportsVisitor.add_needed_import(self.context, flavor)
+        planner.plan.add_import("mlflow")
+        planner.plan.add_import(flavor)
         return apply_plan(tree, planner.plan)
 
 
@@ -118,14 +125,9 @@ def _same_block(tree: cst.Module, a: cst.CSTNode, b: cst.CSTNode | None) -> bool
     """True when two statements sit in the same statement list."""
     if b is None:
         return False
-    found = []
-
-    class _Finder(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            body = getattr(node, "body", None)
-            if isinstance(body, (list, tuple)) and {id(a), id(b)} <= {id(x) for x in body}:
-                found.append(node)
-            return not found
-
-    tree.visit(_Finder())
-    return bool(found)
+    wanted = {id(a), id(b)}
+    for node in iter_nodes(tree, skip=(cst.BaseExpression, cst.BaseSmallStatement)):
+        body = getattr(node, "body", None)
+        if isinstance(body, (list, tuple)) and wanted <= {id(x) for x in body}:
+            return True
+    return False

@@ -1,10 +1,12 @@
-"""Applies an edit plan (insert before/after statements, wrap loop bodies) to a libcst module."""
+"""Applies an edit plan (insert before/after statements, wrap bodies, add imports) to a module."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import libcst as cst
+
+from mlops_adapt.analysis.exprs import code
 
 
 @dataclass
@@ -16,6 +18,7 @@ class EditPlan:
     # id(compound statement) -> (with-item expression, statements to put first inside the with)
     wrap_body: dict[int, tuple[str, list[str]]] = field(default_factory=dict)
     module_end: list[str] = field(default_factory=list)
+    imports: list[str] = field(default_factory=list)  # modules to `import` at the top
 
     def add_before(self, stmt: cst.CSTNode, line: str) -> None:
         self.before.setdefault(id(stmt), []).append(line)
@@ -23,9 +26,13 @@ class EditPlan:
     def add_after(self, stmt: cst.CSTNode, line: str) -> None:
         self.after.setdefault(id(stmt), []).append(line)
 
+    def add_import(self, module: str) -> None:
+        if module not in self.imports:
+            self.imports.append(module)
+
     @property
-    def empty(self) -> bool:
-        return not (self.before or self.after or self.wrap_body or self.module_end)
+    def anchors(self) -> set[int]:
+        return set(self.before) | set(self.after) | set(self.wrap_body)
 
 
 class PlanApplier(cst.CSTTransformer):
@@ -35,7 +42,7 @@ class PlanApplier(cst.CSTTransformer):
         super().__init__()
         self.plan = plan
 
-    def _expand(self, original_body, updated_body) -> list:
+    def expand(self, original_body, updated_body) -> list:
         out: list = []
         for orig, new in zip(original_body, updated_body):
             before = [cst.parse_statement(s) for s in self.plan.before.get(id(orig), [])]
@@ -49,12 +56,7 @@ class PlanApplier(cst.CSTTransformer):
         return out
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock):
-        return updated_node.with_changes(body=self._expand(original_node.body, updated_node.body))
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        body = self._expand(original_node.body, updated_node.body)
-        body.extend(cst.parse_statement(s) for s in self.plan.module_end)
-        return updated_node.with_changes(body=body)
+        return updated_node.with_changes(body=self.expand(original_node.body, updated_node.body))
 
     def _wrap(self, original_node, updated_node):
         spec = self.plan.wrap_body.get(id(original_node))
@@ -75,6 +77,68 @@ class PlanApplier(cst.CSTTransformer):
         return self._wrap(original_node, updated_node)
 
 
+def _statement_ids(stmt: cst.CSTNode) -> set[int]:
+    """Ids of a statement and every statement nested in it (expressions are not walked)."""
+    ids = {id(stmt)}
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        for child_name in ("body", "orelse", "finalbody", "handlers"):
+            child = getattr(node, child_name, None)
+            if child is None:
+                continue
+            items = child if isinstance(child, (list, tuple)) else [child]
+            for item in items:
+                if isinstance(item, cst.CSTNode):
+                    ids.add(id(item))
+                    stack.append(item)
+    return ids
+
+
 def apply_plan(module: cst.Module, plan: EditPlan) -> cst.Module:
-    """Return the module with the plan applied."""
-    return module.visit(PlanApplier(plan))
+    """Return the module with the plan applied; only statements that hold edits are rebuilt."""
+    applier = PlanApplier(plan)
+    anchors = plan.anchors
+    updated = [
+        stmt.visit(applier) if anchors & _statement_ids(stmt) else stmt for stmt in module.body
+    ]
+    body = applier.expand(module.body, updated)
+    body.extend(cst.parse_statement(s) for s in plan.module_end)
+    return add_imports(module.with_changes(body=body), plan.imports)
+
+
+def add_imports(module: cst.Module, modules: list[str]) -> cst.Module:
+    """`import X` for each module not imported yet, after the script's top import block.
+
+    Done by hand rather than with AddImportsVisitor because that visitor rebuilds the whole tree
+    twice; this only touches the module's top-level statement list.
+    """
+    body = list(module.body)
+    present = {
+        code(alias.name)
+        for stmt in body
+        if isinstance(stmt, cst.SimpleStatementLine)
+        for small in stmt.body
+        if isinstance(small, cst.Import)
+        for alias in small.names
+        if alias.asname is None
+    }
+    missing = sorted(m for m in modules if m not in present)
+    if not missing:
+        return module
+    position = 0
+    for index, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine) and all(
+            isinstance(s, (cst.Import, cst.ImportFrom)) or _is_docstring(s) for s in stmt.body
+        ):
+            position = index + 1
+        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or not isinstance(stmt, cst.SimpleStatementLine):
+            break
+        elif position:
+            break
+    new = [cst.parse_statement(f"import {m}") for m in missing]
+    return module.with_changes(body=body[:position] + new + body[position:])
+
+
+def _is_docstring(small: cst.BaseSmallStatement) -> bool:
+    return isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))

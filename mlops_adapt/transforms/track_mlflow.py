@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.rewriter import apply_plan
@@ -120,17 +119,18 @@ class AddMlflowTracking(Recipe):
     ]
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        use = existing_use(tree, "mlflow", {"start_run"}, MLFLOW_LOGS)
+        scan = self.scan(tree)
+        use = existing_use(scan, "mlflow", {"start_run"}, MLFLOW_LOGS)
         if use.logs:
             raise SkipFile("already tracked with MLflow")
-        planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run)
+        planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run, scan=scan)
         if not planner.scan.trains:
             raise SkipFile("nothing to adapt: no training code found")
         _, early = planner.plan_runs()
         prefixes = planner.plan_nested_runs()
         planner.plan_params(early, prefixes)
         planner.plan_metrics(prefixes)
-        AddImportsVisitor.add_needed_import(self.context, "mlflow")
+        planner.plan.add_import("mlflow")
         if planner.needs_dataclasses:
-            AddImportsVisitor.add_needed_import(self.context, "dataclasses")
+            planner.plan.add_import("dataclasses")
         return apply_plan(tree, planner.plan)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import call_name, calls_in, code
+from mlops_adapt.analysis.exprs import code
 from mlops_adapt.analysis.names import slug
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
 from mlops_adapt.transforms.base import Unsupported
@@ -64,13 +63,12 @@ class ExistingUse:
     logs: bool
 
 
-def existing_use(module: cst.Module, library: str, run_calls: set[str], log_calls: set[str]) -> ExistingUse:
+def existing_use(scan: Scan, library: str, run_calls: set[str], log_calls: set[str]) -> ExistingUse:
     """Find run and log calls of `library` already in the code."""
-    names = {call_name(c) or "" for c in calls_in(module)}
-    imported = bool(re.search(rf"^\s*(import|from)\s+{library}\b", module.code, re.MULTILINE))
-    has_run = any(n.endswith(tuple(run_calls)) and n.startswith(library) for n in names)
+    names = scan.call_names
+    has_run = any(n.startswith(library) and n.split(".")[-1] in run_calls for n in names)
     logs = any(n.startswith(library) and n.split(".")[-1] in log_calls for n in names)
-    return ExistingUse(imported, has_run, logs)
+    return ExistingUse(library in scan.imported_modules, has_run, logs)
 
 
 class TrackingPlanner:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.analysis import gitpython as gp
-from mlops_adapt.analysis.exprs import code, dotted, string_value
+from mlops_adapt.analysis.exprs import code, string_value
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 
 # The helpers a translated script may get, each: (source, helpers it calls, imports it needs).
@@ -29,6 +31,9 @@ def dvc_is_data(path):
         return True
     if lower.endswith(DVC_CODE_EXTENSIONS):
         return False
+    name = lower.rsplit("/", 1)[-1]
+    if name.endswith((".txt", ".json", ".xml")) and re.fullmatch(DVC_DATA_NAME_PATTERN, name.rsplit(".", 1)[0]):
+        return True
     return any(p in DVC_DATA_DIRS or re.fullmatch(DVC_DATA_DIR_PATTERN, p) for p in lower.split("/"))
 ''',
         (),
@@ -63,12 +68,14 @@ def dvc_repo(repo, index=None):
     "dvc_owner": (
         '''
 def dvc_owner(root, rel):
-    """What DVC tracks for `rel`: its topmost data folder (tracked as a whole, the DVC way), a
-    folder DVC tracks already, or the file itself."""
+    """What DVC tracks for `rel`: a folder DVC tracks already, its topmost data folder when data
+    folders are tracked as a whole, or the file itself."""
     parts = rel.split("/")
     for depth in range(1, len(parts)):
         folder = "/".join(parts[:depth])
-        if dvc_is_data(folder + "/") or os.path.exists(os.path.join(root, folder + ".dvc")):
+        if os.path.exists(os.path.join(root, folder + ".dvc")):
+            return folder
+        if DVC_TRACK_FOLDERS and dvc_is_data(folder + "/"):
             return folder
     return rel
 ''',
@@ -89,7 +96,9 @@ def dvc_data_in(repo, folder):
             rel = prefix + name
             if name.startswith(".") or name in ("__pycache__", "venv", "node_modules"):
                 continue
-            if dvc_is_data(rel + "/") or os.path.exists(os.path.join(root, rel + ".dvc")):
+            if os.path.exists(os.path.join(root, rel + ".dvc")) or (
+                DVC_TRACK_FOLDERS and dvc_is_data(rel + "/")
+            ):
                 found.append(rel)
             else:
                 kept.append(name)
@@ -255,26 +264,30 @@ def dvc_checkout(target):
     "dvc_checkout_paths": (
         '''
 def dvc_checkout_paths(target, rev, paths):
-    """`git checkout REV -- PATHS`: data comes back through its .dvc file of REV, code through git."""
+    """`git checkout [REV] -- PATHS`: data comes back through its .dvc file (of REV), code through git."""
     repo = dvc_git_repo(target)
     root = repo.working_tree_dir
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     rels = [os.path.relpath(os.path.join(root, os.fspath(p)), root).replace(os.sep, "/") for p in paths]
     code = [rel for rel in rels if not dvc_is_data(rel)]
+    revision = [rev] if rev is not None else []  # no revision: restore from the index
     if code:
-        repo.git.checkout(rev, "--", *code)
+        repo.git.checkout(*revision, "--", *code)
     for rel in (rel for rel in rels if dvc_is_data(rel)):
-        if dvc_owner(root, rel) == rel:
-            repo.git.checkout(rev, "--", rel + ".dvc")
-            dvc_repo(repo).checkout(os.path.join(root, rel + ".dvc"), force=True)
+        owner = dvc_owner(root, rel)
+        if owner == rel or rev is None:
+            if rev is not None:
+                repo.git.checkout(rev, "--", owner + ".dvc")
+            dvc_repo(repo).checkout(os.path.join(root, owner + ".dvc"), force=True)
         else:
             with dvc.api.open(rel, repo=root, rev=rev, mode="rb") as src:
                 content = src.read()
             with open(os.path.join(root, rel), "wb") as dst:
                 dst.write(content)
+            dvc_add(repo, [owner])  # git checkout stages what it restores; so does this
 ''',
-        ("dvc_git_repo", "dvc_is_data", "dvc_owner", "dvc_repo"),
+        ("dvc_git_repo", "dvc_is_data", "dvc_owner", "dvc_repo", "dvc_add"),
         ("os", "dvc.api"),
     ),
     "dvc_push": (
@@ -294,6 +307,70 @@ def dvc_push(target):
         ("dvc_git_repo", "dvc_repo"),
         ("os", "sys"),
     ),
+    "dvc_history_paths": (
+        '''
+def dvc_history_paths(target, paths):
+    """Paths for a git history query: DVC-tracked data changes through its .dvc file."""
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    single = isinstance(paths, (str, os.PathLike))
+    out = []
+    for path in [paths] if single else paths:
+        rel = os.path.relpath(os.path.join(root, os.fspath(path)), root).replace(os.sep, "/")
+        out.append(dvc_owner(root, rel) + ".dvc" if dvc_is_data(rel) else path)
+    return out[0] if single else out
+''',
+        ("dvc_git_repo", "dvc_is_data", "dvc_owner"),
+        ("os",),
+    ),
+    "dvc_meta_file": (
+        '''
+def dvc_meta_file(root, rel):
+    """Whether a path is DVC's bookkeeping in git: .dvc files, its config, .gitignore files of DVC."""
+    if rel.startswith(".dvc/") or rel in (".dvc", ".dvcignore") or rel.endswith(".dvc"):
+        return True
+    if os.path.basename(rel) != ".gitignore":
+        return False
+    folder = os.path.dirname(os.path.join(root, rel))
+    try:
+        with open(os.path.join(root, rel)) as handle:
+            entries = [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+    except OSError:
+        return False
+    return bool(entries) and all(os.path.exists(os.path.join(folder, e.strip("/") + ".dvc")) for e in entries)
+''',
+        (),
+        ("os",),
+    ),
+    "dvc_status_lines": (
+        '''
+def dvc_status_lines(target, text):
+    """`git status --porcelain` / `--short` output, with DVC-tracked data listed as git listed it."""
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    if not os.path.isdir(os.path.join(root, ".dvc")):
+        return text
+    entries = {line[3:]: line for line in text.splitlines() if not dvc_meta_file(root, line[3:])}
+    status = dvc_repo(repo).data_status(granular=True)
+    letters = {"modified": "M", "added": "A", "deleted": "D"}
+    for column, key in ((0, "committed"), (1, "uncommitted")):
+        for state, rels in status[key].items():
+            for rel in rels:
+                if rel.endswith("/"):
+                    continue
+                if key == "uncommitted" and state == "added":
+                    entries[rel] = "?? " + rel
+                    continue
+                xy = list(entries.get(rel, "   ")[:2])
+                xy[column] = letters[state]
+                entries[rel] = "".join(xy) + " " + rel
+    tracked = sorted((v for v in entries.values() if not v.startswith("??")), key=lambda v: v[3:])
+    untracked = sorted((v for v in entries.values() if v.startswith("??")), key=lambda v: v[3:])
+    return "\\n".join(tracked + untracked)
+''',
+        ("dvc_git_repo", "dvc_repo", "dvc_meta_file"),
+        ("os",),
+    ),
     "dvc_commit_all": (
         '''
 def dvc_commit_all(target):
@@ -309,8 +386,12 @@ def dvc_commit_all(target):
 }
 
 
-def helper_source(used: set[str], globs: tuple[str, ...]) -> tuple[str, set[str]]:
-    """Source of the helpers in `used` (with what they depend on), and the imports they need."""
+def helper_source(used: set[str], globs: tuple[str, ...], folders: bool = False) -> tuple[str, set[str]]:
+    """Source of the helpers in `used` (with what they depend on), and the imports they need.
+
+    `folders`: track data folders as a whole (when the script lists them, so that no .dvc file
+    shows up among the data); otherwise each data file gets its own .dvc file, as git had it.
+    """
     needed: list[str] = []
 
     def visit(name: str) -> None:
@@ -334,8 +415,10 @@ def helper_source(used: set[str], globs: tuple[str, ...]) -> tuple[str, set[str]
             "DVC_DATA_EXTENSIONS = (\n" + _wrapped([f'"{e}"' for e in gp.DATA_EXTENSIONS]) + ")",
             "DVC_DATA_DIRS = frozenset({\n" + _wrapped([f'"{d}"' for d in sorted(gp.DATA_DIRS)]) + "})",
             f'DVC_DATA_DIR_PATTERN = r"{gp.DATA_DIR_PATTERN}"',
+            f'DVC_DATA_NAME_PATTERN = r"{gp.DATA_NAME_PATTERN}"',
             "DVC_CODE_EXTENSIONS = (\n" + _wrapped([f'"{e}"' for e in gp.CODE_EXTENSIONS]) + ")",
             f"DVC_DATA_GLOBS = ({''.join(repr(g) + ', ' for g in globs).rstrip(' ')})",
+            f"DVC_TRACK_FOLDERS = {folders}",
         ]
     lines.append('logging.getLogger("dvc").setLevel(logging.WARNING)  # keep DVC notes out of stdout')
     imports.add("logging")
@@ -353,6 +436,12 @@ def _wrapped(items: list[str], width: int = 96) -> str:
         line += f" {item},"
     lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def _expected(imports: str, helpers: set[str], body: str, globs: tuple[str, ...] = ()) -> str:
+    """An example's translated text: its imports, the helpers it uses, then its body."""
+    block = helper_source(helpers, globs)[0]
+    return textwrap.dedent(imports).strip() + "\n\n\n" + block + "\n\n" + textwrap.dedent(body).lstrip("\n")
 
 
 class TranslateGitPythonToDvc(Recipe):
@@ -386,17 +475,91 @@ class TranslateGitPythonToDvc(Recipe):
             print(repo.is_dirty())
             print(repo.git.show("v1:data.csv"))
             """,
+            _expected(
+                """
+                import git
+                import dvc.api
+                import fnmatch
+                import glob
+                import logging
+                import os
+                import re
+                from dvc.repo import Repo as DvcRepo
+                """,
+                {"dvc_add", "dvc_dirty", "dvc_show"},
+                """
+                repo = git.Repo.init(".")
+                with open("data.csv", "w") as f:
+                    f.write("a,b\\n1,2\\n")
+                # Version the data together with the code.
+                dvc_add(repo, ["data.csv"])
+                repo.index.add(["train.py"])
+                repo.index.commit("v1")
+                repo.create_tag("v1")
+                print((repo.is_dirty() or dvc_dirty(repo)))
+                print(dvc_show(repo, "v1:data.csv"))
+                """,
+            ),
+        ),
+        Example(
+            """
+            from git import Repo
+
+            repo = Repo(".")
+            repo.git.add("data/")
+            repo.index.commit("update data")
+            repo.remote("origin").push()
+            """,
+            _expected(
+                """
+                from git import Repo
+                import fnmatch
+                import git
+                import glob
+                import logging
+                import os
+                import re
+                import sys
+                from dvc.repo import Repo as DvcRepo
+                """,
+                {"dvc_add", "dvc_push"},
+                """
+                repo = Repo(".")
+                dvc_add(repo, "data/")
+                repo.index.commit("update data")
+                repo.remote("origin").push()
+                dvc_push(repo)
+                """,
+            ),
+        ),
+        Example(
             """
             import git
-            import logging
-            import os
-            import dvc.api
-            from dvc.repo import Repo as DvcRepo
-            import glob
 
-            # DVC helpers added by mlops-adapt (translate-gitpython-dvc): data is versioned by DVC,
-            # code stays in git.
+            repo = git.Repo(".")
+            first = repo.commit("v1")
+            old = (first.tree / "records/a.txt").data_stream.read()
             """,
+            _expected(
+                """
+                import git
+                import dvc.api
+                import fnmatch
+                import io
+                import logging
+                import os
+                import re
+                import types
+                """,
+                {"dvc_blob"},
+                """
+                repo = git.Repo(".")
+                first = repo.commit("v1")
+                old = dvc_blob(first, "records/a.txt").data_stream.read()
+                """,
+                globs=("records/*",),
+            ),
+            options=(("data", "records/*"),),
         ),
     ]
     NOOP = [
@@ -444,8 +607,11 @@ class TranslateGitPythonToDvc(Recipe):
         new_tree = tree.visit(rewriter)
         if not rewriter.used:
             raise SkipFile("nothing to adapt: no GitPython operation touches data files")
-        body, imports = helper_source(rewriter.used, self.globs)
-        new_tree = _insert_after_imports(new_tree, cst.parse_module(body).body)
+        body, imports = helper_source(rewriter.used, self.globs, gp.lists_data_folders(tree, self.globs))
+        helpers = cst.parse_module(body)
+        block = list(helpers.body)
+        block[0] = block[0].with_changes(leading_lines=[*helpers.header, *block[0].leading_lines])
+        new_tree = _insert_after_imports(new_tree, block)
         for name in sorted(imports):
             if name == "dvc.repo":
                 AddImportsVisitor.add_needed_import(self.context, "dvc.repo", "Repo", "DvcRepo")
@@ -486,7 +652,8 @@ def _insert_after_imports(tree: cst.Module, block: list) -> cst.Module:
         else:
             break
     block = list(block)
-    block[0] = block[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()] if position else [])
+    spacing = [cst.EmptyLine(), cst.EmptyLine()] if position else []
+    block[0] = block[0].with_changes(leading_lines=[*spacing, *block[0].leading_lines])
     after = body[position:]
     if after:
         after[0] = after[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *[
@@ -502,8 +669,11 @@ def _only_imports(stmt: cst.Try) -> bool:
     )
 
 
-def _call(func: str, *args: cst.BaseExpression) -> cst.Call:
-    return cst.Call(cst.Name(func), [cst.Arg(a) for a in args])
+_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+
+
+def _comma_args(values: list[cst.BaseExpression]) -> list[cst.Arg]:
+    return [cst.Arg(v) for v in values]
 
 
 class _Rewriter(cst.CSTTransformer):
@@ -605,6 +775,9 @@ class _Rewriter(cst.CSTTransformer):
         op, kind, _ = found
         target = updated_node.func.value  # type: ignore[attr-defined]
         holder = _holder(target, self.names)
+        if op == "add-all" and gp.is_index(original_node.func.value, self.names):  # type: ignore[attr-defined]
+            # GitPython's index.add("*") ignores .gitignore: every path goes through the helper.
+            return self._add(original_node, updated_node, holder)
         if op == "add-all":
             self._need_statement("`git add --all`")
             self.before.append(cst.Expr(cst.Call(self._use("dvc_add_all"), [cst.Arg(holder)])))
@@ -620,7 +793,7 @@ class _Rewriter(cst.CSTTransformer):
             return cst.Call(self._use("dvc_with_changes"), [cst.Arg(holder), cst.Arg(updated_node)])
         if op == "push":
             self._need_statement("a push")
-            push_target = target if gp.is_remote(target, self.names) else holder
+            push_target = _remote_owner(target, self.names) or holder
             self.after.append(cst.Expr(cst.Call(self._use("dvc_push"), [cst.Arg(push_target)])))
             return updated_node
         if op == "checkout":
@@ -628,7 +801,20 @@ class _Rewriter(cst.CSTTransformer):
             self.after.append(cst.Expr(cst.Call(self._use("dvc_checkout"), [cst.Arg(holder)])))
             return updated_node
         if op == "checkout-paths" and kind != "code":
-            return self._checkout_paths(updated_node, holder)
+            return self._checkout_paths(original_node, updated_node, holder)
+        if op == "history" and kind != "code":
+            args = []
+            for position, arg in enumerate(updated_node.args):
+                is_paths = (arg.keyword is not None and arg.keyword.value == "paths") or (
+                    arg.keyword is None and position == 1
+                )
+                if is_paths:
+                    arg = arg.with_changes(value=cst.Call(self._use("dvc_history_paths"), [
+                        cst.Arg(target), cst.Arg(arg.value)]))
+                args.append(arg)
+            return updated_node.with_changes(args=args)
+        if op == "status":
+            return cst.Call(self._use("dvc_status_lines"), [cst.Arg(holder), cst.Arg(updated_node)])
         if op == "commit-all":
             self._need_statement("`git commit -a`")
             self.before.append(cst.Expr(cst.Call(self._use("dvc_commit_all"), [cst.Arg(holder)])))
@@ -641,14 +827,17 @@ class _Rewriter(cst.CSTTransformer):
         return updated_node
 
     def leave_BinaryOperation(self, original_node, updated_node):
-        if isinstance(original_node.operator, cst.Divide) and gp._is_tree(original_node.left):
-            if gp.classify_expr(original_node.right, self.consts, self.globs) != "code":
-                commit = updated_node.left.value  # type: ignore[attr-defined]
-                return cst.Call(self._use("dvc_blob"), [cst.Arg(commit), cst.Arg(updated_node.right)])
+        if (
+            isinstance(original_node.operator, cst.Divide)
+            and gp.is_tree(original_node.left)
+            and gp.classify_expr(original_node.right, self.consts, self.globs) != "code"
+        ):
+            commit = updated_node.left.value  # type: ignore[attr-defined]
+            return cst.Call(self._use("dvc_blob"), [cst.Arg(commit), cst.Arg(updated_node.right)])
         return updated_node
 
     def leave_Subscript(self, original_node, updated_node):
-        if gp._is_tree(original_node.value) and len(original_node.slice) == 1:
+        if gp.is_tree(original_node.value) and len(original_node.slice) == 1:
             index = original_node.slice[0].slice
             if isinstance(index, cst.Index) and gp.classify_expr(index.value, self.consts, self.globs) != "code":
                 commit = updated_node.value.value  # type: ignore[attr-defined]
@@ -657,9 +846,9 @@ class _Rewriter(cst.CSTTransformer):
         return updated_node
 
     def _add(self, original: cst.Call, updated: cst.Call, holder: cst.BaseExpression) -> cst.BaseExpression:
-        if any(a.keyword is not None and a.keyword.value not in ("force", "write") for a in updated.args):
+        if any(a.keyword is not None and a.keyword.value not in ("force", "write", "items") for a in updated.args):
             raise Unsupported(f"`{code(original)}` passes options the DVC translation cannot keep")
-        paths = [a for a in updated.args if a.keyword is None and not (
+        paths = [a for a in updated.args if (a.keyword is None or a.keyword.value == "items") and not (
             string_value(a.value) or "").startswith("-")]
         if len(paths) == 1 and not paths[0].star:
             items_expr: cst.BaseExpression = paths[0].value
@@ -674,7 +863,10 @@ class _Rewriter(cst.CSTTransformer):
             if "unknown" not in kinds and "code" in kinds:
                 data = [i for i, k in zip(items, kinds) if k == "data"]
                 codes = [i for i, k in zip(items, kinds) if k == "code"]
-                keep = updated.with_changes(args=[cst.Arg(cst.List([cst.Element(c) for c in codes]))])
+                if isinstance(updated.func, cst.Attribute) and gp.is_git_cmd(original.func.value, self.names):
+                    keep = updated.with_changes(args=_comma_args(codes))  # `git add a b`: one arg per path
+                else:
+                    keep = updated.with_changes(args=[cst.Arg(cst.List([cst.Element(c) for c in codes]))])
                 self.after.append(cst.Expr(keep))
                 return cst.Call(self._use("dvc_add"), [
                     cst.Arg(holder), cst.Arg(cst.List([cst.Element(d) for d in data]))])
@@ -687,21 +879,39 @@ class _Rewriter(cst.CSTTransformer):
         args = [cst.Arg(holder)]
         for key in ("path", "untracked_files"):
             if key in keywords:
-                args.append(cst.Arg(keywords[key], keyword=cst.Name(key)))
+                args.append(cst.Arg(keywords[key], keyword=cst.Name(key), equal=_EQUAL))
         check = cst.Call(self._use("dvc_dirty"), args)
         return cst.BooleanOperation(
             updated, cst.Or(), check,
             lpar=[cst.LeftParen()], rpar=[cst.RightParen()],
         )
 
-    def _checkout_paths(self, updated: cst.Call, holder: cst.BaseExpression) -> cst.BaseExpression:
-        positional = [a for a in updated.args if a.keyword is None]
-        values = [string_value(a.value) for a in positional]
-        cut = values.index("--")
-        if cut != 1 or len(positional) != len(updated.args):
+    def _checkout_paths(self, original: cst.Call, updated: cst.Call, holder: cst.BaseExpression) -> cst.BaseExpression:
+        on_index = gp.is_index(original.func.value, self.names)  # type: ignore[attr-defined]
+        split = gp.checkout_split(updated, on_index)
+        assert split is not None
+        revs, paths = split
+        if len(revs) > 1 or (on_index and any(a.keyword and a.keyword.value not in ("paths", "force") for a in updated.args)):
             raise Unsupported("a checkout of data paths with options or several revisions")
-        paths = cst.List([cst.StarredElement(a.value) if a.star else cst.Element(a.value) for a in positional[2:]])
-        return cst.Call(self._use("dvc_checkout_paths"), [cst.Arg(holder), cst.Arg(positional[0].value), cst.Arg(paths)])
+        if len(paths) == 1 and (on_index or gp.path_items(paths[0], None) is not None):
+            listed: cst.BaseExpression = paths[0]
+        else:
+            listed = cst.List([cst.Element(p) for p in paths])
+        rev = revs[0] if revs else cst.Name("None")
+        return cst.Call(self._use("dvc_checkout_paths"), [cst.Arg(holder), cst.Arg(rev), cst.Arg(listed)])
+
+
+def _remote_owner(target: cst.BaseExpression, names: gp.GitNames) -> cst.BaseExpression | None:
+    """For a push: the repository of `repo.remote(...)` / `repo.remotes.x`, or a remote variable."""
+    if isinstance(target, cst.Call) and isinstance(target.func, cst.Attribute):
+        return target.func.value
+    if isinstance(target, (cst.Attribute, cst.Subscript)):
+        base = target.value
+        if isinstance(base, cst.Attribute) and base.attr.value == "remotes":
+            return base.value
+    if isinstance(target, cst.Name):
+        return target
+    return None
 
 
 def _holder(target: cst.BaseExpression, names: gp.GitNames) -> cst.BaseExpression:

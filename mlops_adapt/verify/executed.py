@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 from mlops_adapt.options import AdaptOptions
@@ -20,60 +21,81 @@ PYTEST_OVERHEAD = 120.0
 
 def check_executed(original: str, candidate: str, task: str, options: AdaptOptions | None = None) -> Check:
     """Run the generated test on `candidate`; pass, fail with reasons naming the problem, or skip."""
+    return check_executed_many([(original, candidate, task)], options)[0]
+
+
+def check_executed_many(cases: list[tuple[str, str, str]], options: AdaptOptions | None = None) -> list[Check]:
+    """V5 for several (original, candidate, task) cases in one pytest process (the bench's batch path)."""
     options = options or AdaptOptions()
-    repo = task in testgen.REPO_TASKS
-    expected = testgen.original_behaviour(original, repo, options.timeout)
-    if not expected.get("ok"):
-        tail = (expected.get("error") or "").strip().splitlines()[-1:] or ["no output"]
-        return Check("V5", "executed", "skip", (f"the original script does not run in the sandbox: {tail[0]}",))
-    test_source = testgen.generate_test(original, candidate, task, options, expected=expected)
+    checks: list[Check | None] = [None] * len(cases)
     workdir = Path(tempfile.mkdtemp(prefix="mlops-adapt-v5-"))
+    files: dict[str, int] = {}
     try:
-        script = workdir / Path(options.path or "candidate.py").name
-        script.write_text(candidate, encoding="utf-8")
-        test_file = workdir / "test_adapted.py"
-        test_file.write_text(test_source, encoding="utf-8")
-        outcome = run_pytest(test_file, script, options.timeout + PYTEST_OVERHEAD)
+        for index, (original, candidate, task) in enumerate(cases):
+            expected = testgen.original_behaviour(original, task in testgen.REPO_TASKS, options.timeout)
+            if not expected.get("ok"):
+                tail = (expected.get("error") or "").strip().splitlines()[-1:] or ["no output"]
+                checks[index] = Check("V5", "executed", "skip",
+                                      (f"the original script does not run in the sandbox: {tail[0]}",))
+                continue
+            script = workdir / f"candidate_{index}" / Path(options.path or "candidate.py").name
+            script.parent.mkdir()
+            script.write_text(candidate, encoding="utf-8")
+            case_options = replace(options, path=str(script))
+            test_file = workdir / f"test_case_{index}.py"
+            test_file.write_text(testgen.generate_test(original, candidate, task, case_options, expected=expected),
+                                 encoding="utf-8")
+            files[test_file.stem] = index
+        if files:
+            budget = len(files) * options.timeout + PYTEST_OVERHEAD
+            for stem, check in run_pytest(workdir, sorted(files), budget).items():
+                checks[files[stem]] = check
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return outcome
+    return [c or Check("V5", "executed", "fail", ("the generated test did not report",)) for c in checks]
 
 
-def run_pytest(test_file: Path, script: Path, timeout: float) -> Check:
-    """Run one generated test file with pytest and turn its junit report into a Check."""
-    report = test_file.with_suffix(".xml")
+def run_pytest(workdir: Path, stems: list[str], timeout: float) -> dict[str, Check]:
+    """Run generated test files with pytest; one Check per file, from the junit report."""
+    report = workdir / "report.xml"
     env = dict(os.environ)
-    env["MLOPS_ADAPT_SCRIPT"] = str(script)
-    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the generated test needs no plugin; saves start-up
+    env.pop("MLOPS_ADAPT_SCRIPT", None)
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the generated tests need no plugin; saves start-up
     template = testgen.mlflow_template()
     if template:
         env["MLOPS_ADAPT_MLFLOW_TEMPLATE"] = template
     command = [
-        sys.executable, "-m", "pytest", str(test_file), "-q", "-p", "no:cacheprovider",
-        "--rootdir", str(test_file.parent), "-o", "addopts=", f"--junitxml={report}", "-W", "ignore",
+        sys.executable, "-m", "pytest", *[f"{stem}.py" for stem in stems], "-q", "-p", "no:cacheprovider",
+        "--rootdir", str(workdir), "-o", "addopts=", "-o", "junit_family=xunit1", f"--junitxml={report}",
+        "-W", "ignore",
     ]
     try:
-        done = subprocess.run(command, cwd=test_file.parent, env=env, capture_output=True, text=True,
-                              timeout=timeout)
+        done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return Check("V5", "executed", "fail", (f"the generated test did not finish within {timeout:g} s",))
-    failures, skipped, passed = _read_junit(report)
-    if failures:
-        return Check("V5", "executed", "fail", tuple(failures))
-    if done.returncode != 0 or not passed:
-        tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
-        return Check("V5", "executed", "fail", ("the generated test could not run: " + " | ".join(tail),))
-    return Check("V5", "executed", "pass", tuple(f"skipped: {s}" for s in skipped))
+        reason = f"the generated test did not finish within {timeout:g} s"
+        return {stem: Check("V5", "executed", "fail", (reason,)) for stem in stems}
+    per_file = _read_junit(report)
+    checks: dict[str, Check] = {}
+    for stem in stems:
+        failures, skipped, passed = per_file.get(stem, ([], [], 0))
+        if failures:
+            checks[stem] = Check("V5", "executed", "fail", tuple(failures))
+        elif not passed:
+            tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
+            checks[stem] = Check("V5", "executed", "fail", ("the generated test could not run: " + " | ".join(tail),))
+        else:
+            checks[stem] = Check("V5", "executed", "pass", tuple(f"skipped: {s}" for s in skipped))
+    return checks
 
 
-def _read_junit(path: Path) -> tuple[list[str], list[str], int]:
-    """(failure reasons 'test: message', skip reasons, passed count) from a junit XML report."""
+def _read_junit(path: Path) -> dict[str, tuple[list[str], list[str], int]]:
+    """Per test module: (failure reasons 'test: message', skip reasons, passed count)."""
     if not path.is_file():
-        return [], [], 0
-    failures: list[str] = []
-    skipped: list[str] = []
-    passed = 0
+        return {}
+    results: dict[str, tuple[list[str], list[str], int]] = {}
     for case in ET.parse(path).getroot().iter("testcase"):
+        stem = (case.get("file") or case.get("classname") or "").replace(".py", "").split("/")[-1].split(".")[-1]
+        failures, skipped, passed = results.setdefault(stem, ([], [], 0))
         name = case.get("name", "?").removeprefix("test_").replace("_", " ")
         problem = case.find("failure")
         if problem is None:
@@ -84,8 +106,8 @@ def _read_junit(path: Path) -> tuple[list[str], list[str], int]:
         elif skip is not None:
             skipped.append(f"{name}: {skip.get('message', '')}")
         else:
-            passed += 1
-    return failures, skipped, passed
+            results[stem] = (failures, skipped, passed + 1)
+    return results
 
 
 def _first_assertion_line(node: ET.Element) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from mlops_adapt.analysis.cache import parsed
 from mlops_adapt.analysis.facts import analyze
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Check, VerificationReport
@@ -20,7 +21,7 @@ def verify_candidate(original: str, candidate: str, task: str, options: AdaptOpt
     options = options or AdaptOptions()
     checks: list[Check] = []
     try:
-        original_mod = cst.parse_module(original)
+        original_mod = parsed(original)
     except cst.ParserSyntaxError as err:
         checks.append(Check("V1", "parses", "fail", (f"the original does not parse: line {err.raw_line}",)))
         return _label(checks, task, options, backend=None)
@@ -38,7 +39,7 @@ def verify_candidate(original: str, candidate: str, task: str, options: AdaptOpt
     checks.append(Check("V2", "scope", "fail" if scope else "pass", tuple(scope)))
     checks.append(_api_reality(candidate_mod, library))
 
-    facts = analyze(original_mod)
+    facts = analyze(original)
     try:
         problems = rules.postconditions(original_mod, candidate_mod, facts, options)
     except Exception as err:  # a rule bug must not crash the caller; it fails the check instead

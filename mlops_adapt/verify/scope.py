@@ -6,47 +6,47 @@ import io
 import re
 import tokenize
 from collections import Counter
+from functools import lru_cache
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import code, names_in
+from mlops_adapt.analysis.cache import parsed
+from mlops_adapt.analysis.exprs import code, imports_of, iter_nodes, names_in
 from mlops_adapt.verify.rules.base import TaskRules
 
 
 def statement_prints(module: cst.Module) -> list[str]:
     """Fingerprints of every statement, in source order: simple statements and compound headers."""
     out: list[str] = []
-
-    class _Statements(cst.CSTVisitor):
-        def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+    for node in iter_nodes(module, skip=_EXPRESSIONS):
+        kind = type(node)
+        if kind is cst.SimpleStatementLine or kind is cst.SimpleStatementSuite:
             out.extend(_normal(code(small)) for small in node.body)
-
-        def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
-            out.extend(_normal(code(small)) for small in node.body)
-
-        def visit_For(self, node: cst.For) -> None:
+        elif kind is cst.For:
             out.append(_normal(f"for {code(node.target)} in {code(node.iter)}:"))
-
-        def visit_While(self, node: cst.While) -> None:
+        elif kind is cst.While:
             out.append(_normal(f"while {code(node.test)}:"))
-
-        def visit_If(self, node: cst.If) -> None:
+        elif kind is cst.If:
             out.append(_normal(f"if {code(node.test)}:"))
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        elif kind is cst.FunctionDef:
             out.append(_normal(f"def {node.name.value}({code(node.params)}):"))
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        elif kind is cst.ClassDef:
             out.append(_normal(f"class {node.name.value}:"))
-
-        def visit_With(self, node: cst.With) -> None:
+        elif kind is cst.With:
             out.append(_normal("with " + ", ".join(code(i) for i in node.items) + ":"))
-
-        def visit_Try(self, node: cst.Try) -> None:
+        elif kind is cst.Try:
             out.append("try:")
-
-    module.visit(_Statements())
     return out
+
+
+# Statements never hide inside these, so the walk does not descend into them.
+_EXPRESSIONS = (cst.BaseExpression, cst.BaseSmallStatement)
+
+
+@lru_cache(maxsize=64)
+def _original_prints(source: str) -> list[str]:
+    """statement_prints of an original text, cached: batch and LSP runs verify it many times."""
+    return statement_prints(parsed(source))
 
 
 def _normal(text: str) -> str:
@@ -81,7 +81,7 @@ def check_scope(
 ) -> list[str]:
     """Reasons the candidate goes out of scope (empty when it stays in scope)."""
     reasons: list[str] = []
-    before = statement_prints(original)
+    before = _original_prints(original_src) if original is parsed(original_src) else statement_prints(original)
     after = statement_prints(candidate)
     if rules.SCOPE == "additive":
         ok, missing = _is_subsequence(before, after)
@@ -111,21 +111,17 @@ def check_scope(
 def library_aliases(module: cst.Module, library: str) -> set[str]:
     """Local names bound to the library or its members by imports (`from torch.nn.utils import prune`)."""
     bound: set[str] = set()
-
-    class _Imports(cst.CSTVisitor):
-        def visit_Import(self, node: cst.Import) -> None:
+    for node in imports_of(module):
+        if isinstance(node, cst.Import):
             for alias in node.names:
                 full = code(alias.name)
                 if full.split(".")[0] == library:
                     bound.add(code(alias.asname.name) if alias.asname else full.split(".")[0])
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        else:
             base = code(node.module) if node.module else ""
             if base.split(".")[0] == library and not isinstance(node.names, cst.ImportStar):
                 for alias in node.names:
                     bound.add(code(alias.asname.name) if alias.asname else code(alias.name))
-
-    module.visit(_Imports())
     return bound
 
 

@@ -8,7 +8,7 @@ from mlops_adapt.analysis.facts import analyze
 from mlops_adapt.analysis.names import slug
 from mlops_adapt.engine import adapt
 from mlops_adapt.options import AdaptOptions
-from mlops_adapt.results import Applied, Skipped
+from mlops_adapt.results import Applied, Failed, Skipped
 
 from .runner import FIXTURES, run_script
 
@@ -83,7 +83,7 @@ def test_track_wandb_offline_run_holds_config_and_summary(name, tmp_path, tmp_pa
     assert all(key_present(m, summary) for m in evals), (evals, summary)
 
 
-REGISTRABLE = [n for n in TRAINING_SCRIPTS if n not in ("numpy_only.py",)]
+REGISTRABLE = [n for n in TRAINING_SCRIPTS if n not in ("numpy_only.py", "trainer_class.py")]
 
 
 @pytest.mark.slow
@@ -100,6 +100,13 @@ def test_register_mlflow_creates_a_model_version(name, tmp_path, tmp_path_factor
     assert len(models) == 1
     versions = client.search_model_versions(f"name='{models[0].name}'")
     assert versions and versions[0].run_id
+
+
+def test_model_held_in_an_attribute_is_reported_unsupported():
+    source = (FIXTURES / "trainer_class.py").read_text()
+    result = adapt(source, "register-mlflow", AdaptOptions(backend="recipe"))
+    assert isinstance(result, Failed) and result.kind == "unverified"
+    assert "not held in a local variable" in result.reasons[0]
 
 
 def test_numpy_only_script_is_not_registered():

@@ -38,7 +38,7 @@ def _run(source: str, workdir: Path, home: Path) -> subprocess.CompletedProcess:
     script = workdir.parent / f"{workdir.name}_script.py"
     script.write_text(source)
     return subprocess.run(
-        [sys.executable, str(script)], cwd=workdir, env=_env(home),
+        [sys.executable, str(script)], check=False, cwd=workdir, env=_env(home),
         capture_output=True, text=True, timeout=180,
     )
 
@@ -124,3 +124,28 @@ def test_postconditions_reject_a_candidate_that_keeps_data_in_git() -> None:
     report = verify_candidate(original, candidate, TASK, AdaptOptions())
     assert not report.ok
     assert any("still versions data with git" in f for f in report.failures)
+
+
+PATHS = [
+    "data/train.csv", "features.npy", "model.pkl", "images/cat.png", "train_data/a.txt", "train.txt",
+    "labels.json", "data.json", "train_config.json", "config.yaml", "requirements.txt", "README.md",
+    "src/model.py", "data/make_dataset.py", "raw/blob.bin", "notes.txt", "records/r1.txt", "x.tar.gz",
+    "data.csv.dvc", ".gitignore", "data/",
+]
+
+
+@pytest.mark.parametrize("globs", [(), ("records/*",)])
+def test_generated_runtime_rules_agree_with_the_static_analysis(globs: tuple[str, ...]) -> None:
+    """The data test the translated script runs must match the one the recipe used."""
+    import fnmatch
+    import re
+
+    from mlops_adapt.analysis.gitpython import is_data_path
+    from mlops_adapt.transforms.translate_gitpython_dvc import helper_source
+
+    source, _ = helper_source({"dvc_is_data"}, globs)
+    namespace: dict = {"os": os, "re": re, "fnmatch": fnmatch}
+    exec(compile(source.replace('logging.getLogger("dvc")', "(lambda *a: None)").replace(
+        ".setLevel(logging.WARNING)", ""), "<helpers>", "exec"), namespace)
+    for path in PATHS:
+        assert namespace["dvc_is_data"](path) == is_data_path(path, globs), path

@@ -93,7 +93,8 @@ class GitRepo:
         self.git("config", "commit.gpgsign", "false")
 
     def git(self, *args: str) -> str:
-        done = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True)
+        done = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True,
+                              check=False)
         assert done.returncode == 0, f"git {args}: {done.stderr}"
         return done.stdout
 
@@ -144,14 +145,16 @@ def make_fake_github():
         server.stop()
 
 
-def write_event(tmp_path: Path, kind: str = "pull_request") -> Path:
+def write_event(tmp_path: Path, kind: str = "pull_request", head_sha: str | None = None) -> Path:
     """A GitHub Actions event payload file for the pull request."""
     if kind == "issue_comment":
         event = {"action": "created", "comment": {"body": "/mlops-adapt"},
                  "issue": {"number": PR_NUMBER, "pull_request": {"url": "..."}}}
     else:
         event = {"action": "labeled", "number": PR_NUMBER,
-                 "pull_request": {"number": PR_NUMBER, "head": {"sha": "x"}}}
+                 "pull_request": {"number": PR_NUMBER}}
+        if head_sha:
+            event["pull_request"]["head"] = {"sha": head_sha}
     path = tmp_path / f"event-{kind}.json"
     path.write_text(json.dumps(event), encoding="utf-8")
     return path
@@ -165,7 +168,7 @@ def run_review_cli(repo: GitRepo, *args: str, env_extra: dict | None = None,
     env["PYTHONPATH"] = str(ROOT)
     env.update(env_extra or {})
     return subprocess.run([sys.executable, "-m", module, *args], cwd=repo.root, env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
 
 
 def github_env(server: FakeGitHub, event: Path, token: str = TOKEN) -> dict[str, str]:

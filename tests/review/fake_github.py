@@ -28,6 +28,7 @@ class FakeGitHub:
         self.reviews: list[dict] = []
         self.comments: list[dict] = []
         self.fail_next: dict[tuple[str, str], tuple[int, dict]] = {}
+        self.link_base: str | None = None  # where "next" links point (default: this server)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -79,7 +80,7 @@ class FakeGitHub:
         chunk = items[(page - 1) * size: page * size]
         headers = {}
         if page * size < len(items):
-            headers["Link"] = f'<{self.url}{path}?per_page={size}&page={page + 1}>; rel="next"'
+            headers["Link"] = f'<{self.link_base or self.url}{path}?per_page={size}&page={page + 1}>; rel="next"'
         return 200, headers, chunk
 
     def _create_review(self, payload: dict) -> tuple[int, dict, object]:

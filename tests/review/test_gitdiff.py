@@ -115,3 +115,20 @@ def test_unknown_refs_are_clear_errors(repo):
         resolve_commit(str(repo.root), "no-such-branch")
     with pytest.raises(GitError, match="invalid ref"):
         resolve_commit(str(repo.root), "--output=/tmp/x")
+
+
+def test_odd_file_names_are_read_literally(repo):
+    repo.write("README.md", "x\n")
+    base = repo.commit("base")
+    repo.branch("pr")
+    repo.write("exp ü/train [v2].py", TRAIN_RF)
+    repo.write("*.py", NOT_TRAINING)
+    head = repo.commit("pr")
+    changed = changed_files(str(repo.root), base, head)
+    assert {c.path for c in changed} == {"exp ü/train [v2].py", "*.py"}
+    star = next(c for c in changed if c.path == "*.py")
+    assert star.right_ranges == ((1, len(NOT_TRAINING.splitlines())),)  # not every *.py file
+    edits, _ = collect_edits(str(repo.root), head, changed, ReviewConfig(), ("track-mlflow",),
+                                 False, AdaptOptions(backend="recipe"))
+    assert [e.path for e in edits] == ["exp ü/train [v2].py"]
+    assert edits[0].original == TRAIN_RF

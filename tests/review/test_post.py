@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import subprocess
 
 import pytest
 
@@ -24,7 +23,7 @@ from .conftest import (
     write_event,
 )
 
-DIFF_BLOCK = re.compile(r"(`{3,})diff\n(.*?)\1\n", re.S)
+DIFF_BLOCK = re.compile(r"(`{3,})diff\n(.*?)\1\n", re.DOTALL)
 REVIEWS = f"/repos/{REPOSITORY}/pulls/{PR_NUMBER}/reviews"
 COMMENTS = f"/repos/{REPOSITORY}/pulls/{PR_NUMBER}/comments"
 
@@ -65,11 +64,12 @@ def test_post_creates_exactly_one_review_whose_suggestions_apply_and_verify(
         new_script_pr, make_fake_github, tmp_path):
     repo, base, head = new_script_pr
     server = make_fake_github(head, repo.commentable(base, head))
-    env = github_env(server, write_event(tmp_path))
+    env = github_env(server, write_event(tmp_path, head_sha=head))
 
     done = run_review_cli(repo, "--base", "main", "--head", "feature", "--post", env_extra=env)
     assert done.returncode == 0, done.stderr
     assert TOKEN not in done.stdout + done.stderr
+    assert "warning" not in done.stderr
     assert "posted review 1000 with 1 suggestion(s)" in done.stderr
 
     # The exact requests: read earlier reviews and comments, then one POST with everything.
@@ -234,7 +234,8 @@ def test_real_auth_and_routing_failures(new_script_pr, make_fake_github, tmp_pat
     # A stale head (the PR moved on) makes GitHub refuse every line: 422, nothing posted.
     server.head_sha = "0" * 40
     done = run_review_cli(repo, "--base", "main", "--head", "feature", "--post",
-                          env_extra=github_env(server, event))
+                          env_extra=github_env(server, write_event(tmp_path, head_sha="0" * 40)))
+    assert "warning: the event's head commit 000000000000 is not --head" in done.stderr
     assert done.returncode == 4 and "422" in done.stderr and "commit_id" in done.stderr
     assert server.reviews == []
 
@@ -260,3 +261,57 @@ def test_executing_pr_code_is_refused_while_a_token_is_present(new_script_pr):
                           env_extra={"GITHUB_TOKEN": TOKEN})
     assert done.returncode == 2 and "--verify run executes the pull request's code" in done.stderr
     assert done.stdout == ""
+
+
+def test_pagination_links_to_another_host_are_refused(new_script_pr, make_fake_github, tmp_path):
+    """The token goes only to GITHUB_API_URL's host, even if a response links elsewhere."""
+    repo, base, head = new_script_pr
+    server = make_fake_github(head, repo.commentable(base, head), page_cap=1)
+    server.reviews.extend([{"id": 1, "body": "hi"}, {"id": 2, "body": "there"}])
+    port = server.url.rsplit(":", 1)[1]
+    server.link_base = f"http://localhost:{port}"  # same server, but a different origin
+    done = run_review_cli(repo, "--base", "main", "--head", "feature", "--post",
+                          env_extra=github_env(server, write_event(tmp_path)))
+    assert done.returncode == 4
+    assert f"refusing to follow a link to another host: http://localhost:{port}" in done.stderr
+    assert [r["headers"]["host"] for r in server.requests] == [f"127.0.0.1:{port}"]
+    assert server.posts() == []
+
+
+def test_unreachable_api_is_a_clear_error(new_script_pr, tmp_path):
+    repo, _, _ = new_script_pr
+    env = {"GITHUB_API_URL": "http://127.0.0.1:9", "GITHUB_REPOSITORY": REPOSITORY,
+           "GITHUB_TOKEN": TOKEN, "GITHUB_EVENT_PATH": str(write_event(tmp_path))}
+    done = run_review_cli(repo, "--base", "main", "--head", "feature", "--post", env_extra=env)
+    assert done.returncode == 4
+    assert "cannot reach the GitHub API at http://127.0.0.1:9" in done.stderr
+    assert TOKEN not in done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_committed_suggestions_pass_executed_verification(new_script_pr, tmp_path):
+    """The file a reviewer gets by committing the suggestions runs and logs to MLflow (V5)."""
+    repo, _, _ = new_script_pr
+    done = run_review_cli(repo, "--base", "main", "--head", "feature")
+    assert done.returncode == 0, done.stderr
+    comments = json.loads(done.stdout)["comments"]
+    head_text = repo.read("src/train.py")
+    result = apply_github_suggestions(head_text, comments)
+    report = verify_candidate(head_text, result, "track-mlflow",
+                              AdaptOptions(verify="run", timeout=240))
+    assert report.ok, report.failures
+    assert report.executed
+
+
+def test_a_stand_in_without_list_endpoints_still_gets_one_review(new_script_pr, make_fake_github,
+                                                                 tmp_path):
+    """Reads that 404 are not fatal: the POST gets the authoritative answer."""
+    repo, base, head = new_script_pr
+    server = make_fake_github(head, repo.commentable(base, head))
+    server.fail_next[("GET", "reviews")] = (404, {"message": "Not Found"})
+    server.fail_next[("GET", "comments")] = (404, {"message": "Not Found"})
+    done = run_review_cli(repo, "--base", "main", "--head", "feature", "--post",
+                          env_extra=github_env(server, write_event(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert "warning: could not list earlier reviews (404)" in done.stderr
+    assert len(server.reviews) == 1 and len(server.posts()) == 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 
+STDERR = subprocess.DEVNULL
+
 from lsp_test_support import SERVER_COMMAND, TRAIN_SCRIPT, package_defaults
 
 
@@ -13,7 +15,7 @@ class RawClient:
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            SERVER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            SERVER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=STDERR
         )
 
     def send_bytes(self, body: bytes) -> None:

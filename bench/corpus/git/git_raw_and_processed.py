@@ -15,5 +15,5 @@ with open("process.py", "w") as fh:
 repo.index.add(["data/raw/events.log", "data/processed/counts.csv"])
 repo.index.add(["process.py"])
 repo.index.commit("raw and processed data")
-print("files in HEAD:", len(list(repo.head.commit.tree.traverse())))
+print("processed in HEAD:", repo.git.show("HEAD:data/processed/counts.csv").splitlines()[1:])
 print("last message:", repo.head.commit.message)

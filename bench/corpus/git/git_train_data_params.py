@@ -12,5 +12,5 @@ with open("params.json", "w") as fh:
 repo.index.add(["train.jsonl", "params.json"])
 commit = repo.index.commit("training data and params")
 print("committed:", commit.message)
-for item in repo.head.commit.tree.traverse():
-    print("tracked:", item.path)
+rows = repo.git.show("HEAD:train.jsonl").splitlines()
+print("training rows in HEAD:", len(rows))

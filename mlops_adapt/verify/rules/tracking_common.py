@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
-from mlops_adapt.analysis.exprs import code, dotted, names_in, string_value
+from mlops_adapt.analysis.exprs import calls_in, code, dotted, imports_of, names_in, nodes_of, string_value
+from mlops_adapt.analysis.lines import statement_lines
 from mlops_adapt.analysis.model import Facts
 from mlops_adapt.analysis.names import slug
 
@@ -44,7 +44,7 @@ class Logged:
 def library_names(module: cst.Module, library: str) -> dict[str, str]:
     """Local name -> canonical dotted name for everything imported from `library`."""
     bound: dict[str, str] = {}
-    for node in _walk(module, (cst.Import, cst.ImportFrom)):
+    for node in imports_of(module):
         if isinstance(node, cst.Import):
             for alias in node.names:
                 full = code(alias.name)
@@ -59,23 +59,14 @@ def library_names(module: cst.Module, library: str) -> dict[str, str]:
     return bound
 
 
-def _walk(module: cst.CSTNode, types):
-    found = []
-
-    class _Collect(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            if isinstance(node, types):
-                found.append(node)
-            return True
-
-    module.visit(_Collect())
-    return found
+def _walk(node: cst.CSTNode, types) -> list:
+    return nodes_of(node, types)
 
 
 def library_calls(module: cst.Module, library: str, starts: set[str], ends: set[str]) -> list[LibCall]:
     """Every call into the library, each marked with whether a run is active at that point."""
     aliases = library_names(module, library)
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    lines = statement_lines(module, module.code)
     out: list[LibCall] = []
 
     def canonical(call: cst.Call) -> str | None:
@@ -93,7 +84,7 @@ def library_calls(module: cst.Module, library: str, starts: set[str], ends: set[
         return active
 
     def calls_of(node: cst.CSTNode) -> list[cst.Call]:
-        return [c for c in _walk(node, (cst.Call,))]
+        return calls_in(node)
 
     def visit_stmt(stmt, active: bool, in_function: bool) -> bool:
         if isinstance(stmt, cst.SimpleStatementLine):
@@ -101,8 +92,7 @@ def library_calls(module: cst.Module, library: str, starts: set[str], ends: set[
                 name = canonical(call)
                 if name is None:
                     continue
-                line = positions[call].start.line if call in positions else 0
-                out.append(LibCall(name, call, line, active or in_function or name in starts))
+                out.append(LibCall(name, call, lines.get(id(stmt), 0), active or in_function or name in starts))
                 if name in starts:
                     active = True
                 elif name in ends:
@@ -121,8 +111,7 @@ def library_calls(module: cst.Module, library: str, starts: set[str], ends: set[
                 for call in calls_of(item):
                     name = canonical(call)
                     if name:
-                        line = positions[call].start.line if call in positions else 0
-                        out.append(LibCall(name, call, line, True))
+                        out.append(LibCall(name, call, lines.get(id(stmt), 0), True))
                         opens = opens or name in starts
             visit_block(_body(stmt.body), active or opens, in_function)
             return active
@@ -133,8 +122,7 @@ def library_calls(module: cst.Module, library: str, starts: set[str], ends: set[
                 for call in calls_of(child):
                     name = canonical(call)
                     if name:
-                        line = positions[call].start.line if call in positions else 0
-                        out.append(LibCall(name, call, line, active or in_function))
+                        out.append(LibCall(name, call, lines.get(id(stmt), 0), active or in_function))
         state = visit_block(_body(getattr(stmt, "body", None)), active, in_function)
         for extra in _else_blocks(stmt):
             state = visit_block(extra, state, in_function) or state

@@ -14,7 +14,7 @@ from mlops_adapt.verify.rules.base import TaskRules
 
 # Statements the translation may replace: they add, read, check, diff, check out or push files.
 _GIT_FILE_OP = re.compile(
-    r"\.(add|show|is_dirty|checkout|commit|diff|push|status)\s*\(|\.tree\s*(/|\[)|\buntracked_files\b"
+    r"\.(add|show|is_dirty|checkout|commit|diff|push|status|iter_commits)\s*\(|\.tree\s*(/|\[)|\buntracked_files\b"
 )
 
 
@@ -120,11 +120,7 @@ class _DvcUse:
         found = []
         for call in calls_in(self.module):
             name = last_name(call)
-            if name in doers:
-                found.append(code(call))
-            elif name == method and isinstance(call.func, cst.Attribute) and self._mentions_dvc(call.func.value):
-                found.append(code(call))
-            elif _is_dvc_cli(call, method):
+            if name in doers or name == method and isinstance(call.func, cst.Attribute) and self._mentions_dvc(call.func.value) or _is_dvc_cli(call, method):
                 found.append(code(call))
         return found
 

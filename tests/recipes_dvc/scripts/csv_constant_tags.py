@@ -35,3 +35,5 @@ for tag in ["v1", "v2", "v3"]:
     print(tag, len(text.splitlines()) - 1, "rows")
 print("tags:", sorted(t.name for t in repo.tags))
 print("clean:", not repo.is_dirty(untracked_files=True))
+print("data commits:", len(list(repo.iter_commits(paths=DATA_PATH))))
+print("config commits:", len(list(repo.iter_commits("HEAD", CONFIG_PATH))))

@@ -1,0 +1,72 @@
+"""The benchmark corpus on disk: scripts, their applicable tasks, and the verifier cases."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def bench_root() -> Path:
+    """The repository's bench/ folder (next to the package, or under the current directory)."""
+    for base in (Path(__file__).resolve().parents[2], Path.cwd()):
+        if (base / "bench" / "corpus" / "tasks.json").is_file():
+            return base / "bench"
+    raise FileNotFoundError("bench/corpus/tasks.json not found; run from the mlops-adapt checkout")
+
+
+@dataclass(frozen=True)
+class CorpusScript:
+    """One training or data-versioning script and the tasks that apply to it."""
+
+    path: Path
+    name: str  # relative to bench/corpus
+    tasks: tuple[str, ...]
+
+    def source(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def load_corpus(root: Path | None = None, tasks: list[str] | None = None, match: str | None = None) -> list[CorpusScript]:
+    """The corpus scripts, each with its applicable tasks (filtered by `tasks` and a name substring)."""
+    corpus = (root or bench_root()) / "corpus"
+    meta = json.loads((corpus / "tasks.json").read_text(encoding="utf-8"))["scripts"]
+    scripts = []
+    for name, applicable in sorted(meta.items()):
+        chosen = tuple(t for t in applicable if not tasks or t in tasks)
+        if chosen and (not match or match in name):
+            scripts.append(CorpusScript(corpus / name, name, chosen))
+    return scripts
+
+
+@dataclass(frozen=True)
+class VerifierCase:
+    """A candidate adaptation with a known verdict: 'reject' (with the reason keyword) or 'accept'."""
+
+    id: str
+    task: str
+    original: Path
+    candidate: Path
+    expect: str
+    reason: str  # a keyword the rejection reasons must contain (bad cases)
+    mistake: str  # what is wrong (bad) or what it shows (good)
+
+
+def load_verifier_cases(root: Path | None = None) -> list[VerifierCase]:
+    """Every case listed in bench/verifier/cases.json."""
+    base = (root or bench_root()) / "verifier"
+    data = json.loads((base / "cases.json").read_text(encoding="utf-8"))
+    cases = []
+    for item in data["cases"]:
+        cases.append(
+            VerifierCase(
+                id=item["id"],
+                task=item["task"],
+                original=(base / item["original"]).resolve(),
+                candidate=(base / item["candidate"]).resolve(),
+                expect=item["expect"],
+                reason=item.get("reason", ""),
+                mistake=item.get("mistake", ""),
+            )
+        )
+    return cases

@@ -1,0 +1,138 @@
+"""Recipe optimize-prune: prune the trained torch model's Linear/Conv weights and evaluate it again."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
+from mlops_adapt.transforms.torch_common import (
+    apply_edits, compare_line, fresh, insert_block, metric_names, names_of, repeated, torch_plan,
+)
+
+PRUNED_LAYERS = "(torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d)"
+
+
+class PruneTorchModel(Recipe):
+    """Prune the trained torch model and report its evaluation before and after.
+
+    Finds the torch model the script trains and the statements that evaluate it after
+    training (or, when it is only evaluated inside the training loop, that evaluation). After
+    them, it zeroes the smallest weights of every Linear and Conv layer with global L1
+    unstructured pruning (`--option amount=0.3` by default), makes the pruning permanent with
+    `prune.remove`, prints the resulting sparsity, runs the evaluation again on the pruned
+    model and prints each result before and after. Everything the script printed is still
+    printed.
+    """
+
+    TASK = "optimize-prune"
+    DESCRIPTION = "Prune the trained torch model and report the metric before and after"
+    EXAMPLES = [
+        Example(
+            """
+            import torch
+            from torch import nn
+
+            torch.manual_seed(0)
+            X = torch.randn(200, 8)
+            y = (X.sum(dim=1) > 0).long()
+            model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+            for epoch in range(20):
+                optimizer.zero_grad()
+                loss = nn.functional.cross_entropy(model(X), y)
+                loss.backward()
+                optimizer.step()
+            accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
+            print(f"accuracy: {accuracy:.3f}")
+            """,
+            """
+            import torch
+            from torch import nn
+            from torch.nn.utils import prune
+
+            torch.manual_seed(0)
+            X = torch.randn(200, 8)
+            y = (X.sum(dim=1) > 0).long()
+            model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+            for epoch in range(20):
+                optimizer.zero_grad()
+                loss = nn.functional.cross_entropy(model(X), y)
+                loss.backward()
+                optimizer.step()
+            accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
+            print(f"accuracy: {accuracy:.3f}")
+
+            # Prune 30% of the Linear/Conv weights (global L1 magnitude) and make it permanent.
+            prune_params = [(layer, "weight") for layer in model.modules() if isinstance(layer, (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d))]
+            prune.global_unstructured(prune_params, pruning_method=prune.L1Unstructured, amount=0.3)
+            for pruned_layer, pruned_name in prune_params:
+                prune.remove(pruned_layer, pruned_name)
+            sparsity = sum(int((layer.weight == 0).sum()) for layer, _ in prune_params) / max(1, sum(layer.weight.nelement() for layer, _ in prune_params))
+            print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
+            print("Evaluation after pruning:")
+            accuracy_pruned = (model(X).argmax(dim=1) == y).float().mean().item()
+            print(f"accuracy: {accuracy_pruned:.3f}")
+            print("accuracy before pruning:", accuracy, "| after pruning:", accuracy_pruned)
+            """,
+        ),
+    ]
+    NOOP = [
+        """
+        import torch
+        from torch.nn.utils import prune
+
+        model = torch.nn.Linear(4, 2)
+        prune.l1_unstructured(model, name="weight", amount=0.5)
+        prune.remove(model, "weight")
+        """,
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression().fit([[0], [1]], [0, 1])
+        print(clf.score([[0], [1]], [0, 1]))
+        """,
+    ]
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        text = tree.code
+        if "global_unstructured" in text or "l1_unstructured" in text or "prune.remove" in text:
+            raise SkipFile("the model is already pruned")
+        plan = torch_plan(tree)
+        amount = self._amount()
+        taken = names_of(tree)
+        if "prune" in taken:
+            raise Unsupported("the script already uses the name `prune`")
+        params = fresh("prune_params", taken)
+        sparsity = fresh("sparsity", taken)
+        mapping = {name: fresh(f"{name}_pruned", taken) for name in plan.assigned}
+        m = plan.model
+        lines = [
+            f"\n# Prune {amount:.0%} of the Linear/Conv weights (global L1 magnitude) and make it permanent.\n"
+            f'{params} = [(layer, "weight") for layer in {m}.modules() if isinstance(layer, {PRUNED_LAYERS})]',
+            f"prune.global_unstructured({params}, pruning_method=prune.L1Unstructured, amount={amount!r})",
+            f"for pruned_layer, pruned_name in {params}:\n    prune.remove(pruned_layer, pruned_name)",
+            f"{sparsity} = sum(int((layer.weight == 0).sum()) for layer, _ in {params}) / "
+            f"max(1, sum(layer.weight.nelement() for layer, _ in {params}))",
+            f'print(f"Pruned with amount={amount!r}: sparsity of Linear/Conv weights {{{sparsity}:.1%}}")',
+        ]
+        if plan.repeat:
+            lines.append('print("Evaluation after pruning:")')
+            lines += repeated(plan.repeat, mapping)
+            lines += [compare_line(n, mapping[n], "before pruning", "after pruning") for n in metric_names(plan)]
+        else:
+            self.warn("no evaluation of the trained model was found to repeat after pruning")
+        AddImportsVisitor.add_needed_import(self.context, "torch")
+        AddImportsVisitor.add_needed_import(self.context, "torch.nn.utils", "prune")
+        return apply_edits(tree, insert_block(plan, lines))
+
+    def _amount(self) -> float:
+        raw = self.option("amount", "0.3")
+        try:
+            amount = float(raw)
+        except ValueError:
+            raise Unsupported(f"--option amount must be a number in (0, 1), got {raw!r}") from None
+        if not 0 < amount < 1:
+            raise Unsupported(f"--option amount must be in (0, 1), got {raw!r}")
+        return amount

@@ -1,0 +1,148 @@
+"""Recipe optimize-quantize: dynamic int8 quantization of the trained torch model, evaluated again."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from mlops_adapt.transforms.base import Example, Recipe, SkipFile
+from mlops_adapt.transforms.torch_common import (
+    apply_edits, compare_line, fresh, insert_block, metric_names, names_of, repeated, torch_plan,
+)
+
+SIZE_HELPER = '''
+def {name}(model):
+    """Size of a model's serialized weights, in MB."""
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return buffer.getbuffer().nbytes / 1e6
+'''
+
+
+class QuantizeTorchModel(Recipe):
+    """Quantize the trained torch model to int8 and report its evaluation and size before and after.
+
+    Finds the torch model the script trains and the statements that evaluate it after training
+    (or, when it is only evaluated inside the training loop, that evaluation). After them, it
+    makes a dynamically quantized copy of the model (`torch.ao.quantization.quantize_dynamic`,
+    int8 weights for every Linear layer, for CPU inference), prints the size of both models,
+    runs the evaluation again on the quantized copy and prints each result before and after.
+    The original model is left as it was, so code after the evaluation (saving, for example)
+    behaves as before.
+    """
+
+    TASK = "optimize-quantize"
+    DESCRIPTION = "Quantize the trained torch model (dynamic int8) and report the metric"
+    EXAMPLES = [
+        Example(
+            """
+            import torch
+            from torch import nn
+
+            torch.manual_seed(0)
+            X = torch.randn(200, 8)
+            y = (X.sum(dim=1) > 0).long()
+            model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+            for epoch in range(20):
+                optimizer.zero_grad()
+                loss = nn.functional.cross_entropy(model(X), y)
+                loss.backward()
+                optimizer.step()
+            accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
+            print(f"accuracy: {accuracy:.3f}")
+            """,
+            """
+            import torch
+            from torch import nn
+            import io
+
+
+            def state_dict_megabytes(model):
+                \"\"\"Size of a model's serialized weights, in MB.\"\"\"
+                buffer = io.BytesIO()
+                torch.save(model.state_dict(), buffer)
+                return buffer.getbuffer().nbytes / 1e6
+
+
+            torch.manual_seed(0)
+            X = torch.randn(200, 8)
+            y = (X.sum(dim=1) > 0).long()
+            model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+            for epoch in range(20):
+                optimizer.zero_grad()
+                loss = nn.functional.cross_entropy(model(X), y)
+                loss.backward()
+                optimizer.step()
+            accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
+            print(f"accuracy: {accuracy:.3f}")
+
+            # Dynamic int8 quantization of the Linear layers (a copy, for CPU inference).
+            model_int8 = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+            print(f"Model size: {state_dict_megabytes(model):.4f} MB float32 -> {state_dict_megabytes(model_int8):.4f} MB int8")
+            print("Evaluation after quantization:")
+            accuracy_int8 = (model_int8(X).argmax(dim=1) == y).float().mean().item()
+            print(f"accuracy: {accuracy_int8:.3f}")
+            print("accuracy float32:", accuracy, "| int8:", accuracy_int8)
+            """,
+        ),
+    ]
+    NOOP = [
+        """
+        import torch
+
+        model = torch.nn.Linear(4, 2)
+        quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        """,
+        """
+        import numpy as np
+
+        print(np.ones(3).sum())
+        """,
+    ]
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        if "quantize_dynamic" in tree.code or "quantize_(" in tree.code:
+            raise SkipFile("the model is already quantized")
+        plan = torch_plan(tree)
+        taken = names_of(tree)
+        m = plan.model
+        quantized = fresh(f"{m}_int8", taken)
+        size = fresh("state_dict_megabytes", taken)
+        mapping = {name: fresh(f"{name}_int8", taken) for name in plan.assigned}
+        mapping[m] = quantized
+        lines = [
+            "\n# Dynamic int8 quantization of the Linear layers (a copy, for CPU inference).\n"
+            f"{quantized} = torch.ao.quantization.quantize_dynamic({m}, {{torch.nn.Linear}}, dtype=torch.qint8)",
+            f'print(f"Model size: {{{size}({m}):.4f}} MB float32 -> {{{size}({quantized}):.4f}} MB int8")',
+        ]
+        if plan.repeat:
+            lines.append('print("Evaluation after quantization:")')
+            lines += repeated(plan.repeat, mapping)
+            lines += [compare_line(n, mapping[n], "float32", "int8") for n in metric_names(plan)]
+        else:
+            self.warn("no evaluation of the trained model was found to repeat after quantization")
+        AddImportsVisitor.add_needed_import(self.context, "io")
+        AddImportsVisitor.add_needed_import(self.context, "torch")
+        return _with_helper(apply_edits(tree, insert_block(plan, lines)), SIZE_HELPER.format(name=size))
+
+
+def _with_helper(tree: cst.Module, helper: str) -> cst.Module:
+    """The module with a helper function after its docstring and top imports, set off by two blank lines."""
+    body = list(tree.body)
+    index = 0
+    while index < len(body) and isinstance(body[index], cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom))
+        or (isinstance(s, cst.Expr) and isinstance(s.value, (cst.SimpleString, cst.ConcatenatedString)))
+        for s in body[index].body
+    ):
+        index += 1
+    two_blank = [cst.EmptyLine(), cst.EmptyLine()]
+    function = cst.parse_statement(helper.strip() + "\n").with_changes(leading_lines=two_blank)
+    if index < len(body):
+        following = body[index]
+        comments = [line for line in following.leading_lines if line.comment is not None]
+        body[index] = following.with_changes(leading_lines=two_blank + comments)
+    body.insert(index, function)
+    return tree.with_changes(body=body)

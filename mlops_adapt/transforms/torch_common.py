@@ -1,0 +1,99 @@
+"""Shared planning for the torch optimization recipes: find the trained model, repeat its evaluation after a change."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import code
+from mlops_adapt.analysis.names import is_metric_name
+from mlops_adapt.analysis.scan import scan_module
+from mlops_adapt.analysis.torch_eval import EvalPlan, plan_evaluation
+from mlops_adapt.transforms.base import SkipFile
+from mlops_adapt.transforms.rewriter import EditPlan, apply_plan
+
+
+class _Rename(cst.CSTTransformer):
+    """Renames bare names (not attributes or keyword names)."""
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        super().__init__()
+        self.mapping = mapping
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.mapping.get(updated_node.value)
+        return updated_node.with_changes(value=new) if new else updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        return updated_node.with_changes(attr=original_node.attr)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
+
+
+def repeated(statements: list[cst.BaseStatement], mapping: dict[str, str]) -> list[str]:
+    """Source of the statements with names renamed, each without its leading comments and blank lines."""
+    out = []
+    for stmt in statements:
+        renamed = stmt.visit(_Rename(mapping))
+        if hasattr(renamed, "leading_lines"):
+            renamed = renamed.with_changes(leading_lines=())
+        out.append(cst.Module(body=[renamed]).code)
+    return out
+
+
+def torch_plan(tree: cst.Module) -> EvalPlan:
+    """The evaluation plan of a torch training script; SkipFile when there is no trained torch model."""
+    scan = scan_module(tree)
+    if "torch" not in scan.imported_modules:
+        raise SkipFile("nothing to adapt: the script does not use torch")
+    plan = plan_evaluation(tree, scan)
+    if plan is None:
+        raise SkipFile("nothing to adapt: no trained torch model was found")
+    return plan
+
+
+def metric_names(plan: EvalPlan) -> list[str]:
+    """The bound names of the repeated evaluation that hold results worth comparing."""
+    return [n for n in plan.assigned if is_metric_name(n) and not n.endswith("s")] or [
+        n for n in plan.assigned if is_metric_name(n)
+    ]
+
+
+def insert_block(plan: EvalPlan, lines: list[str]) -> EditPlan:
+    """An edit plan that puts `lines` after the plan's insertion point."""
+    edits = EditPlan()
+    for line in lines:
+        edits.add_after(plan.insert_after, line)
+    return edits
+
+
+def apply_edits(tree: cst.Module, edits: EditPlan) -> cst.Module:
+    return apply_plan(tree, edits)
+
+
+def compare_line(name: str, new: str, before: str, after: str) -> str:
+    """A print comparing one result before and after the change."""
+    return f'print("{name} {before}:", {name}, "| {after}:", {new})'
+
+
+def names_of(tree: cst.Module) -> set[str]:
+    found: set[str] = set()
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+    tree.visit(_Names())
+    return found
+
+
+def fresh(name: str, taken: set[str]) -> str:
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    return candidate
+
+
+__all__ = ["EvalPlan", "apply_edits", "code", "compare_line", "fresh", "insert_block", "metric_names", "names_of",
+           "repeated", "torch_plan"]

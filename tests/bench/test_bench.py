@@ -1,0 +1,82 @@
+"""The benchmark harness: pass@k, the corpus and verifier cases on disk, and a small real bench run."""
+
+import ast
+import json
+import subprocess
+import sys
+from math import comb
+from pathlib import Path
+
+import pytest
+
+from mlops_adapt.bench.accuracy import format_table, run_accuracy_bench
+from mlops_adapt.bench.corpus import load_corpus, load_verifier_cases
+from mlops_adapt.bench.passk import pass_at_k
+from mlops_adapt.tasks import TASKS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_pass_at_k_unbiased_estimator():
+    assert pass_at_k(5, 1, 1) == pytest.approx(0.2)
+    assert pass_at_k(10, 3, 3) == pytest.approx(1 - comb(7, 3) / comb(10, 3))
+    assert pass_at_k(5, 0, 3) == 0.0 and pass_at_k(5, 5, 1) == 1.0
+    assert pass_at_k(1, 1, 3) == 1.0 and pass_at_k(1, 0, 3) == 0.0  # one deterministic sample
+
+
+def test_corpus_has_enough_varied_scripts_with_valid_tasks():
+    scripts = load_corpus()
+    ml = [s for s in scripts if s.name.startswith("ml/")]
+    git = [s for s in scripts if s.name.startswith("git/")]
+    assert len(ml) >= 30 and len(git) >= 6
+    assert {t for s in scripts for t in s.tasks} == set(TASKS)
+    for script in scripts:
+        ast.parse(script.source())
+    assert all(s.tasks == ("translate-gitpython-dvc",) for s in git)
+    assert {"sklearn", "torch", "numpy"} <= {imp for s in ml for imp in _imports(s.source())}
+
+
+def _imports(source):
+    return {n.names[0].name.split(".")[0] if isinstance(n, ast.Import) else (n.module or "").split(".")[0]
+            for n in ast.walk(ast.parse(source)) if isinstance(n, (ast.Import, ast.ImportFrom))}
+
+
+def test_verifier_cases_are_complete():
+    cases = load_verifier_cases()
+    bad = [c for c in cases if c.expect == "reject"]
+    good = [c for c in cases if c.expect == "accept"]
+    assert len(bad) >= 25 and len(good) >= 25
+    for case in cases:
+        assert case.task in TASKS and case.original.is_file()
+        ast.parse(case.candidate.read_text())
+    assert all(c.reason for c in bad)
+    assert len({c.candidate.read_text() for c in cases}) == len(cases)  # every bad differs from its good
+
+
+def test_unknown_task_is_a_usage_error():
+    done = subprocess.run([sys.executable, "-m", "mlops_adapt.bench.cli", "--tasks", "track-nothing"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2 and "unknown task" in done.stdout
+
+
+def test_static_bench_cli_writes_json(tmp_path):
+    report = tmp_path / "report.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "mlops_adapt.bench.cli", "--match", "np_", "--tasks", "track-mlflow", "--static",
+         "--jobs", "1", "--json", str(report)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(report.read_text())
+    assert data["checks"] == "V1-V4" and [r["task"] for r in data["tasks"]] == ["track-mlflow"]
+    assert data["tasks"][0]["cases"] == 4
+    assert "experiment tracking" in done.stdout and "| track-mlflow | 4 |" in done.stdout
+
+
+@pytest.mark.slow
+def test_executed_bench_on_a_small_subset():
+    report = run_accuracy_bench(tasks=["track-mlflow", "track-wandb"], match="np_linear_regression", jobs=1)
+    rows = {r["task"]: r for r in report["tasks"]}
+    assert set(rows) == {"track-mlflow", "track-wandb"}
+    assert report["checks"] == "V1-V5" and report["cases"] == 2
+    for row in rows.values():
+        assert row["cases"] == 1 and row["pass@1"] == 100.0, row["failed_cases"]
+    assert "WizardCoder" in format_table(report)
