@@ -13,7 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from mlops_adapt.retrieval.build import build_corpus  # noqa: E402
+from mlops_adapt.retrieval.build import build_corpus
 
 
 def main() -> int:

@@ -47,9 +47,9 @@ def _demo_endpoint(sources: dict[str, str], task: str):
         hallucinated = edit + f"{library}.log_hyperparams_everywhere()\n"  # no such API
         last = [line for line in source.splitlines(keepends=True) if line.strip()][-1]
         cut = edit.rfind(last)
-        deleted = edit[:cut] + edit[cut + len(last):] if cut >= 0 else ""
+        deleted = edit[:cut] + edit[cut + len(last) :] if cut >= 0 else ""
         answers = [f"```python\n{x}```" for x in (hallucinated, deleted, edit)]
-        return answers[index % 3:] + answers[: index % 3]
+        return answers[index % 3 :] + answers[: index % 3]
 
     return ScriptedEndpoint(responder).start(), set(good)
 
@@ -61,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=8)
     parser.add_argument("--verify", choices=["static", "run"], default="static")
-    parser.add_argument("--demo", action="store_true", help="use a loopback endpoint instead of the configured one")
+    parser.add_argument(
+        "--demo", action="store_true", help="use a loopback endpoint instead of the configured one"
+    )
     parser.add_argument("--json", metavar="REPORT")
     args = parser.parse_args(argv)
 
@@ -77,25 +79,37 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["MLOPS_ADAPT_CACHE_DIR"] = tempfile.mkdtemp(prefix="llm-accuracy-")
         endpoint, adaptable = _demo_endpoint(sources, args.task)
         sources = {p: s for p, s in sources.items() if s in adaptable}
-        os.environ.update({"MLOPS_ADAPT_LLM_BASE_URL": endpoint.base_url, "MLOPS_ADAPT_LLM_MODEL": "test-model"})
+        os.environ.update(
+            {"MLOPS_ADAPT_LLM_BASE_URL": endpoint.base_url, "MLOPS_ADAPT_LLM_MODEL": "test-model"}
+        )
     config = load_llm_config()
     if not config.configured:
-        print("no LLM endpoint configured: set MLOPS_ADAPT_LLM_BASE_URL (or pass --demo)", file=sys.stderr)
+        print(
+            "no LLM endpoint configured: set MLOPS_ADAPT_LLM_BASE_URL (or pass --demo)",
+            file=sys.stderr,
+        )
         return 2
-    items = [LLMJob(s, args.task, AdaptOptions(backend="llm", verify=args.verify, path=p)) for p, s in sources.items()]
+    items = [
+        LLMJob(s, args.task, AdaptOptions(backend="llm", verify=args.verify, path=p))
+        for p, s in sources.items()
+    ]
     try:
         scores = score_scripts(items, k=args.k, jobs=args.jobs, config=config)
     finally:
         if endpoint is not None:
             endpoint.stop()
     table = summarize(scores, args.k)
-    print(f"model {config.model or '(served model)'} at {config.base_url}, k={args.k}, verify={args.verify}")
+    print(
+        f"model {config.model or '(served model)'} at {config.base_url}, k={args.k}, verify={args.verify}"
+    )
     print(format_table(table, args.k))
     for score in scores:
         if score.error:
             print(f"  {score.path}: {score.error}", file=sys.stderr)
     if args.json:
-        Path(args.json).write_text(json.dumps({"summary": table, "scripts": [s.__dict__ for s in scores]}, indent=2))
+        Path(args.json).write_text(
+            json.dumps({"summary": table, "scripts": [s.__dict__ for s in scores]}, indent=2)
+        )
     return 0
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -144,11 +146,16 @@ class Session:
 
 
 async def run(iterations: int) -> dict:
-    initialize = []
+    initialize, initialize_cpu = [], []
     for _ in range(3):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         session = Session()
         initialize.append(await session.start())
         await session.stop()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU of the whole server process (start, initialize, shutdown): load-independent
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        initialize_cpu.append(cpu * 1000)
 
     session = Session()
     await session.start()
@@ -181,7 +188,10 @@ async def run(iterations: int) -> dict:
     await session.stop()
 
     return {
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "cpu_count": os.cpu_count(),
         "initialize_ms": summary(initialize),
+        "server_process_cpu_ms_start_to_exit": summary(initialize_cpu),
         "heavy_modules_on_start_path": heavy_modules_on_start_path(),
         "codeAction_2000_lines_after_change": summary(changed),
         "codeAction_2000_lines_unchanged": summary(cached),

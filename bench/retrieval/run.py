@@ -53,10 +53,15 @@ def score(queries: list[dict], mode: str, k: int = 5) -> dict:
         rank = next((i for i, name in enumerate(ranked, 1) if name in expected), None)
         reciprocal_ranks.append(1.0 / rank if rank else 0.0)
         if len(found) < len(expected):
-            misses.append({"query": query["query"], "expected": sorted(expected),
-                           "top5": ranked[:k]})
-    return {"recall@5": statistics.mean(recalls), "mrr": statistics.mean(reciprocal_ranks),
-            "modes_used": sorted(used), "misses": misses}
+            misses.append(
+                {"query": query["query"], "expected": sorted(expected), "top5": ranked[:k]}
+            )
+    return {
+        "recall@5": statistics.mean(recalls),
+        "mrr": statistics.mean(reciprocal_ranks),
+        "modes_used": sorted(used),
+        "misses": misses,
+    }
 
 
 def latency(queries: list[dict], mode: str, rounds: int = 3) -> dict:
@@ -71,15 +76,21 @@ def latency(queries: list[dict], mode: str, rounds: int = 3) -> dict:
             retrieve_detailed(query["query"], query["library"], 8, mode=mode)
             samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
-    return {"p50_ms": samples[len(samples) // 2],
-            "p95_ms": samples[min(len(samples) - 1, int(len(samples) * 0.95))],
-            "n": len(samples)}
+    return {
+        "p50_ms": samples[len(samples) // 2],
+        "p95_ms": samples[min(len(samples) - 1, int(len(samples) * 0.95))],
+        "n": len(samples),
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--queries", action="append", type=Path,
-                        help="JSONL of {library, query, expected} (default: queries.jsonl)")
+    parser.add_argument(
+        "--queries",
+        action="append",
+        type=Path,
+        help="JSONL of {library, query, expected} (default: queries.jsonl)",
+    )
     parser.add_argument("--cache-dir", type=Path, help="reuse an index in this cache dir")
     parser.add_argument("--skip-build", action="store_true", help="do not (re)build the index")
     parser.add_argument("--show-misses", action="store_true")
@@ -89,8 +100,11 @@ def main() -> int:
     cache = args.cache_dir or Path(tempfile.mkdtemp(prefix="mlops-adapt-bench-"))
     os.environ["MLOPS_ADAPT_CACHE_DIR"] = str(cache)
     queries = load_queries(args.queries or [HERE / "queries.jsonl"])
-    report: dict = {"queries": len(queries), "cpus": os.cpu_count(),
-                    "load_average_at_start": os.getloadavg()[0]}
+    report: dict = {
+        "queries": len(queries),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": os.getloadavg()[0],
+    }
 
     if not args.skip_build:
         from mlops_adapt.retrieval.query import build_index
@@ -110,16 +124,22 @@ def main() -> int:
 
     print(f"queries: {len(queries)}  (cache: {cache})")
     if "build_seconds" in report:
-        print(f"full build: {report['build_seconds']:.1f} s for {report['embedded']} entries; "
-              f"unchanged rebuild: {report['rebuild_unchanged_seconds']:.1f} s")
+        print(
+            f"full build: {report['build_seconds']:.1f} s for {report['embedded']} entries; "
+            f"unchanged rebuild: {report['rebuild_unchanged_seconds']:.1f} s"
+        )
     for mode in MODES:
         figures = report[mode]
         lat = report["latency"][mode]
-        print(f"{mode:8} recall@5 {figures['recall@5']:.3f}  MRR {figures['mrr']:.3f}  "
-              f"warm p50 {lat['p50_ms']:.1f} ms  p95 {lat['p95_ms']:.1f} ms  "
-              f"(ran as {','.join(figures['modes_used'])})")
-    print(f"load average: {report['load_average_at_start']:.2f} at start, "
-          f"{report['load_average_at_end']:.2f} at end, on {report['cpus']} cpus")
+        print(
+            f"{mode:8} recall@5 {figures['recall@5']:.3f}  MRR {figures['mrr']:.3f}  "
+            f"warm p50 {lat['p50_ms']:.1f} ms  p95 {lat['p95_ms']:.1f} ms  "
+            f"(ran as {','.join(figures['modes_used'])})"
+        )
+    print(
+        f"load average: {report['load_average_at_start']:.2f} at start, "
+        f"{report['load_average_at_end']:.2f} at end, on {report['cpus']} cpus"
+    )
     if args.show_misses:
         for mode in MODES:
             for miss in report[mode]["misses"]:

@@ -46,167 +46,285 @@ BAD = {
     "mlflow_hallucinated_log_hyperparams": (
         "mlflow_flat_rf",
         [("mlflow.log_params({", "mlflow.log_hyperparams({")],
-        "log_hyperparams", "hallucinated API mlflow.log_hyperparams",
+        "log_hyperparams",
+        "hallucinated API mlflow.log_hyperparams",
     ),
     "mlflow_metric_logged_after_run_ended": (
         "mlflow_config_dict_gb",
-        [('mlflow.log_metrics({"mse": mse, "r2": r2})\n', ""),
-         ("mlflow.end_run()\n", 'mlflow.end_run()\nmlflow.log_metrics({"mse": mse, "r2": r2})\n')],
-        "run", "metrics logged after the run ended (outside a run)",
+        [
+            ('mlflow.log_metrics({"mse": mse, "r2": r2})\n', ""),
+            (
+                "mlflow.end_run()\n",
+                'mlflow.end_run()\nmlflow.log_metrics({"mse": mse, "r2": r2})\n',
+            ),
+        ],
+        "run",
+        "metrics logged after the run ended (outside a run)",
     ),
     "mlflow_fit_deleted": (
         "mlflow_flat_rf",
         [("    model.fit(X_train, y_train)\n", "")],
-        "fit", "training call deleted",
+        "fit",
+        "training call deleted",
     ),
     "mlflow_training_loop_truncated": (
         "mlflow_torch_flat_mlp",
         [("        optimizer.step()\n", "        optimizer.step()\n        break\n")],
-        "break", "training loop truncated after one epoch",
+        "break",
+        "training loop truncated after one epoch",
     ),
     "mlflow_wrong_keyword_epoch": (
         "mlflow_torch_flat_mlp",
-        [('mlflow.log_metric("loss", loss.item(), step=epoch)', 'mlflow.log_metric("loss", loss.item(), epoch=epoch)')],
-        "epoch", "wrong keyword argument epoch= instead of step=",
+        [
+            (
+                'mlflow.log_metric("loss", loss.item(), step=epoch)',
+                'mlflow.log_metric("loss", loss.item(), epoch=epoch)',
+            )
+        ],
+        "epoch",
+        "wrong keyword argument epoch= instead of step=",
     ),
     "mlflow_unrelated_hyperparameter_edit": (
         "mlflow_flat_rf",
         [("N_ESTIMATORS = 25\n", "N_ESTIMATORS = 100\n")],
-        "N_ESTIMATORS", "extra unrelated edit: a hyperparameter's value changed",
+        "N_ESTIMATORS",
+        "extra unrelated edit: a hyperparameter's value changed",
     ),
     "mlflow_metric_not_logged": (
         "mlflow_argparse_logreg",
         [('        mlflow.log_metric("f1", f1)\n', "")],
-        "f1", "the evaluation result is never logged",
+        "f1",
+        "the evaluation result is never logged",
     ),
     "mlflow_params_not_logged": (
         "mlflow_np_linear_regression",
-        [('mlflow.log_param("learning_rate", LEARNING_RATE)\nmlflow.log_param("epochs", EPOCHS)\n', "")],
-        "LEARNING_RATE", "hyperparameters are never logged",
+        [
+            (
+                'mlflow.log_param("learning_rate", LEARNING_RATE)\nmlflow.log_param("epochs", EPOCHS)\n',
+                "",
+            )
+        ],
+        "LEARNING_RATE",
+        "hyperparameters are never logged",
     ),
     "mlflow_print_removed": (
         "mlflow_config_dict_gb",
         [('print(f"r2: {r2:.3f}")\n', "")],
-        "print", "an original print was dropped",
+        "print",
+        "an original print was dropped",
     ),
     "wandb_hallucinated_log_params": (
         "wandb_torch_flat_mlp",
         [('wandb.log({"accuracy": accuracy})', 'wandb.log_metrics({"accuracy": accuracy})')],
-        "log_metrics", "hallucinated API wandb.log_metrics",
+        "log_metrics",
+        "hallucinated API wandb.log_metrics",
     ),
     "wandb_log_before_init": (
         "wandb_metrics_helper",
-        [('wandb.init(project="tree", config={"max_depth": MAX_DEPTH, "min_samples_leaf": MIN_SAMPLES_LEAF, "random_state": 7})\n', ""),
-         ("wandb.log(metrics)\n", 'wandb.log(metrics)\nwandb.init(project="tree", config={"max_depth": MAX_DEPTH, "min_samples_leaf": MIN_SAMPLES_LEAF, "random_state": 7})\n')],
-        "outside", "wandb.log called before wandb.init (logging outside a run)",
+        [
+            (
+                'wandb.init(project="tree", config={"max_depth": MAX_DEPTH, "min_samples_leaf": MIN_SAMPLES_LEAF, "random_state": 7})\n',
+                "",
+            ),
+            (
+                "wandb.log(metrics)\n",
+                'wandb.log(metrics)\nwandb.init(project="tree", config={"max_depth": MAX_DEPTH, "min_samples_leaf": MIN_SAMPLES_LEAF, "random_state": 7})\n',
+            ),
+        ],
+        "outside",
+        "wandb.log called before wandb.init (logging outside a run)",
     ),
     "wandb_wrong_keyword_configs": (
         "wandb_torch_flat_mlp",
         [('wandb.init(project="mlp", config=', 'wandb.init(project="mlp", configs=')],
-        "configs", "wrong keyword argument configs=",
+        "configs",
+        "wrong keyword argument configs=",
     ),
     "wandb_config_missing": (
         "wandb_torch_flat_mlp",
-        [('wandb.init(project="mlp", config={"learning_rate": LEARNING_RATE, "epochs": EPOCHS, "hidden": HIDDEN})',
-          'wandb.init(project="mlp")')],
-        "LEARNING_RATE", "hyperparameters are not in the run config",
+        [
+            (
+                'wandb.init(project="mlp", config={"learning_rate": LEARNING_RATE, "epochs": EPOCHS, "hidden": HIDDEN})',
+                'wandb.init(project="mlp")',
+            )
+        ],
+        "LEARNING_RATE",
+        "hyperparameters are not in the run config",
     ),
     "register_not_registered": (
         "register_torch_regression",
         [('name="model", registered_model_name="linear-regression",', 'name="model",')],
-        "regist", "the model is logged but never registered",
+        "regist",
+        "the model is logged but never registered",
     ),
     "register_hallucinated_register_model": (
         "register_pickle_svc",
         [("mlflow.sklearn.log_model(svm,", "mlflow.sklearn.register_model(svm,")],
-        "register_model", "hallucinated API mlflow.sklearn.register_model",
+        "register_model",
+        "hallucinated API mlflow.sklearn.register_model",
     ),
     "register_wrong_flavor": (
         "register_argparse_logreg",
-        [("import mlflow.sklearn\n", "import mlflow.pytorch\n"), ("mlflow.sklearn.log_model(clf,", "mlflow.pytorch.log_model(clf,")],
-        "flavor", "an sklearn model logged with the pytorch flavor",
+        [
+            ("import mlflow.sklearn\n", "import mlflow.pytorch\n"),
+            ("mlflow.sklearn.log_model(clf,", "mlflow.pytorch.log_model(clf,"),
+        ],
+        "flavor",
+        "an sklearn model logged with the pytorch flavor",
     ),
     "register_before_training": (
         "register_pickle_svc",
-        [('    with mlflow.start_run():\n        mlflow.sklearn.log_model(svm, name="model", registered_model_name="linear-svc",\n'
-          '                                 pip_requirements=["scikit-learn"])\n', ""),
-         ("    svm.fit(X_train, y_train)\n",
-          '    with mlflow.start_run():\n        mlflow.sklearn.log_model(svm, name="model", registered_model_name="linear-svc",\n'
-          '                                 pip_requirements=["scikit-learn"])\n    svm.fit(X_train, y_train)\n')],
-        "train", "the model is logged and registered before it is trained",
+        [
+            (
+                (
+                    '    with mlflow.start_run():\n        mlflow.sklearn.log_model(svm, name="model", registered_model_name="linear-svc",\n'
+                    '                                 pip_requirements=["scikit-learn"])\n'
+                ),
+                "",
+            ),
+            (
+                "    svm.fit(X_train, y_train)\n",
+                (
+                    '    with mlflow.start_run():\n        mlflow.sklearn.log_model(svm, name="model", registered_model_name="linear-svc",\n'
+                    '                                 pip_requirements=["scikit-learn"])\n    svm.fit(X_train, y_train)\n'
+                ),
+            ),
+        ],
+        "train",
+        "the model is logged and registered before it is trained",
     ),
     "hpo_objective_ignores_trial": (
         "hpo_flat_rf",
-        [('    n_estimators = trial.suggest_int("n_estimators", 10, 60)\n    max_depth = trial.suggest_int("max_depth", 2, 8)\n',
-          "    n_estimators = N_ESTIMATORS\n    max_depth = MAX_DEPTH\n")],
-        "suggest", "the Optuna objective ignores its trial",
+        [
+            (
+                '    n_estimators = trial.suggest_int("n_estimators", 10, 60)\n    max_depth = trial.suggest_int("max_depth", 2, 8)\n',
+                "    n_estimators = N_ESTIMATORS\n    max_depth = MAX_DEPTH\n",
+            )
+        ],
+        "suggest",
+        "the Optuna objective ignores its trial",
     ),
     "hpo_unchanged_direction": (
         "hpo_adaboost_main",
         [('optuna.create_study(direction="maximize")', "optuna.create_study()")],
-        "direction", "the study keeps the default direction (minimize) for an AUC",
+        "direction",
+        "the study keeps the default direction (minimize) for an AUC",
     ),
-    "hpo_hallucinated_suggest_uniform": (
+    "hpo_hallucinated_suggest_range": (
         "hpo_torch_regression",
-        [('TRIAL.suggest_float("LEARNING_RATE", 0.005, 0.3, log=True)', 'trial.suggest_uniform("LEARNING_RATE", 0.005, 0.3)'),
-         ('trial.suggest_float("LEARNING_RATE", 0.005, 0.3, log=True)', 'trial.suggest_uniform("LEARNING_RATE", 0.005, 0.3)')],
-        "suggest_uniform", "removed Optuna API trial.suggest_uniform",
+        [
+            (
+                'trial.suggest_float("LEARNING_RATE", 0.005, 0.3, log=True)',
+                'trial.suggest_range("LEARNING_RATE", 0.005, 0.3)',
+            )
+        ],
+        "suggest_range",
+        "hallucinated Optuna API trial.suggest_range",
     ),
     "hpo_best_params_not_reported": (
         "hpo_flat_rf",
         [('print("best params:", study.best_params)\n', "")],
-        "best", "the best params are never reported",
+        "best",
+        "the best params are never reported",
     ),
     "prune_before_training": (
         "prune_regression",
-        [('prune.l1_unstructured(model, name="weight", amount=0.25)\nprune.remove(model, "weight")\n', ""),
-         ("optimizer = torch.optim.SGD", 'prune.l1_unstructured(model, name="weight", amount=0.25)\nprune.remove(model, "weight")\noptimizer = torch.optim.SGD')],
-        "before", "pruning applied before training",
+        [
+            (
+                'prune.l1_unstructured(model, name="weight", amount=0.25)\nprune.remove(model, "weight")\n',
+                "",
+            ),
+            (
+                "optimizer = torch.optim.SGD",
+                'prune.l1_unstructured(model, name="weight", amount=0.25)\nprune.remove(model, "weight")\noptimizer = torch.optim.SGD',
+            ),
+        ],
+        "before",
+        "pruning applied before training",
     ),
     "prune_not_permanent": (
         "prune_regression",
         [('prune.remove(model, "weight")\n', "")],
-        "permanent", "pruning never made permanent (no prune.remove)",
+        "permanent",
+        "pruning never made permanent (no prune.remove)",
     ),
     "prune_not_evaluated": (
         "prune_regression",
-        [("with torch.no_grad():\n    pruned_test_mse = nn.functional.mse_loss(model(X[160:]), y[160:]).item()\nprint(f\"test_mse after pruning: {pruned_test_mse:.4f}\")\n", "")],
-        "evaluat", "the pruned model is never evaluated",
+        [
+            (
+                'with torch.no_grad():\n    pruned_test_mse = nn.functional.mse_loss(model(X[160:]), y[160:]).item()\nprint(f"test_mse after pruning: {pruned_test_mse:.4f}")\n',
+                "",
+            )
+        ],
+        "evaluat",
+        "the pruned model is never evaluated",
     ),
     "prune_hallucinated_l1_structured": (
         "prune_regression",
-        [('prune.l1_unstructured(model, name="weight", amount=0.25)', 'prune.l1_structured(model, name="weight", amount=0.25)')],
-        "l1_structured", "hallucinated API prune.l1_structured",
+        [
+            (
+                'prune.l1_unstructured(model, name="weight", amount=0.25)',
+                'prune.l1_structured(model, name="weight", amount=0.25)',
+            )
+        ],
+        "l1_structured",
+        "hallucinated API prune.l1_structured",
     ),
     "quantize_wrong_keyword": (
         "quantize_flat_mlp",
-        [("quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)", "quantize_dynamic(model, layers={nn.Linear}, dtype=torch.qint8)")],
-        "layers", "wrong keyword argument layers= (it is qconfig_spec)",
+        [
+            (
+                "quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)",
+                "quantize_dynamic(model, layers={nn.Linear}, dtype=torch.qint8)",
+            )
+        ],
+        "layers",
+        "wrong keyword argument layers= (it is qconfig_spec)",
     ),
     "quantize_not_evaluated": (
         "quantize_config_dict",
-        [("quantized_results = metrics_of(model_int8, X[200:], y[200:])\nprint(f\"int8 loss: {quantized_results['loss']:.4f}\")\nprint(f\"int8 accuracy: {quantized_results['accuracy']:.3f}\")\n", "")],
-        "evaluat", "the quantized model is never evaluated",
+        [
+            (
+                "quantized_results = metrics_of(model_int8, X[200:], y[200:])\nprint(f\"int8 loss: {quantized_results['loss']:.4f}\")\nprint(f\"int8 accuracy: {quantized_results['accuracy']:.3f}\")\n",
+                "",
+            )
+        ],
+        "evaluat",
+        "the quantized model is never evaluated",
     ),
     "quantize_hallucinated_dynamic_quantize": (
         "quantize_trainer_class",
         [("torch.ao.quantization.quantize_dynamic(", "torch.ao.quantization.dynamic_quantize(")],
-        "dynamic_quantize", "hallucinated API torch.ao.quantization.dynamic_quantize",
+        "dynamic_quantize",
+        "hallucinated API torch.ao.quantization.dynamic_quantize",
     ),
     "translate_still_git_adds_data": (
         "translate_version_csv",
         [('repo.index.add(["data.csv.dvc"])\n', 'repo.index.add(["data.csv.dvc", "data.csv"])\n')],
-        "data.csv", "DVC code still git-adds the data file",
+        "data.csv",
+        "DVC code still git-adds the data file",
     ),
     "translate_wrong_keyword_revision": (
         "translate_tag_versions_fn",
-        [("dvc.api.read(DATA, repo=repo.working_tree_dir, rev=tag)", "dvc.api.read(DATA, repo=repo.working_tree_dir, revision=tag)")],
-        "revision", "wrong keyword argument revision= (it is rev=)",
+        [
+            (
+                "dvc.api.read(DATA, repo=repo.working_tree_dir, rev=tag)",
+                "dvc.api.read(DATA, repo=repo.working_tree_dir, revision=tag)",
+            )
+        ],
+        "revision",
+        "wrong keyword argument revision= (it is rev=)",
     ),
     "translate_data_write_dropped": (
         "translate_version_csv",
-        [('with open("data.csv", "a", newline="") as fh:\n    csv.writer(fh).writerow([3, 6])\n', "")],
-        "writerow", "a data-producing statement unrelated to git was dropped",
+        [
+            (
+                'with open("data.csv", "a", newline="") as fh:\n    csv.writer(fh).writerow([3, 6])\n',
+                "",
+            )
+        ],
+        "writerow",
+        "a data-producing statement unrelated to git was dropped",
     ),
 }
 
@@ -214,8 +332,16 @@ BAD = {
 def main() -> None:
     cases = []
     for good, (task, original) in GOOD.items():
-        cases.append({"id": good, "task": task, "original": CORPUS + original, "candidate": f"good/{good}.py",
-                      "expect": "accept", "mistake": "careful hand-written adaptation"})
+        cases.append(
+            {
+                "id": good,
+                "task": task,
+                "original": CORPUS + original,
+                "candidate": f"good/{good}.py",
+                "expect": "accept",
+                "mistake": "careful hand-written adaptation",
+            }
+        )
     (HERE / "bad").mkdir(exist_ok=True)
     for bad, (good, edits, reason, mistake) in BAD.items():
         text = (HERE / "good" / f"{good}.py").read_text(encoding="utf-8")
@@ -228,11 +354,24 @@ def main() -> None:
             raise SystemExit(f"{bad}: none of its edits applies to good/{good}.py")
         (HERE / "bad" / f"{bad}.py").write_text(text, encoding="utf-8")
         task, original = GOOD[good]
-        cases.append({"id": bad, "task": task, "original": CORPUS + original, "candidate": f"bad/{bad}.py",
-                      "expect": "reject", "reason": reason, "mistake": mistake})
-    about = ("Verifier benchmark cases: 'accept' = careful hand-written adaptation, 'reject' = a realistic LLM "
-             "mistake; `reason` is a keyword the rejection must contain. Generated by make_cases.py.")
-    (HERE / "cases.json").write_text(json.dumps({"about": about, "cases": cases}, indent=1) + "\n", encoding="utf-8")
+        cases.append(
+            {
+                "id": bad,
+                "task": task,
+                "original": CORPUS + original,
+                "candidate": f"bad/{bad}.py",
+                "expect": "reject",
+                "reason": reason,
+                "mistake": mistake,
+            }
+        )
+    about = (
+        "Verifier benchmark cases: 'accept' = careful hand-written adaptation, 'reject' = a realistic LLM "
+        "mistake; `reason` is a keyword the rejection must contain. Generated by make_cases.py."
+    )
+    (HERE / "cases.json").write_text(
+        json.dumps({"about": about, "cases": cases}, indent=1) + "\n", encoding="utf-8"
+    )
     print(f"{len(GOOD)} good, {len(BAD)} bad")
 
 

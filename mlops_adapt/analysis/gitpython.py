@@ -206,8 +206,11 @@ def classify_paths(args: list[cst.BaseExpression], consts: Constants | None, glo
     for arg in args:
         items = path_items(arg, consts)
         if items is None:
-            if isinstance(arg, (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp, cst.Name)):
-                kinds.add(_collection_kind(arg, consts, globs))
+            bound = consts.get(arg.value) if isinstance(arg, cst.Name) and consts is not None else None
+            if isinstance(arg, (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp)) or (
+                isinstance(arg, cst.Name) and bound is None
+            ):
+                kinds.add(_collection_kind(arg, consts, globs))  # a name bound at run time: a str or a list
             else:
                 kinds.add(classify_expr(arg, consts, globs))
         else:
@@ -375,8 +378,9 @@ def repo_of(expr: cst.BaseExpression) -> cst.BaseExpression:
 class GitOp:
     """One GitPython call the translation is about."""
 
-    op: str  # add | add-all | show | blob | dirty | push | checkout | checkout-paths | commit-all | diff
-    # | history | status
+    # add | add-all | show | blob | dirty | push | checkout | checkout-paths | commit-all | diff
+    # | diff-names | history | log | status | remove
+    op: str
     line: int
     text: str  # source of the call
     kind: PathKind  # whether it touches data
@@ -484,11 +488,32 @@ def classify_call(
         if keywords & {"a", "all", "am"} or any(re.match(r"^-[a-zA-Z]*a[a-zA-Z]*$", f) or f == "--all" for f in flags):
             return "commit-all", "unknown", []
         return None
+    if (method == "rm" and is_git_cmd(target, names)) or (method == "remove" and is_index(target, names)):
+        paths = [a.value for a in call.args if (a.keyword is None or a.keyword.value == "items") and not (
+            string_value(a.value) or "").startswith("-")]
+        kind = classify_paths(paths, consts, globs)
+        return "remove", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs) == "data"]
+    if method == "diff" and is_git_cmd(target, names):
+        flags = [string_value(a.value) for a in call.args if a.keyword is None]
+        keywords = {a.keyword.value for a in call.args if a.keyword is not None}
+        name_only = "--name-only" in flags or "name_only" in keywords
+        others = [f for f in flags if f not in ("--name-only", "--cached", "--staged")]
+        if name_only and not others and keywords <= {"name_only", "cached", "staged"}:
+            return "diff-names", "unknown", []
+        return None
     if method == "status" and is_git_cmd(target, names):
         flags = {string_value(a.value) for a in call.args if a.keyword is None}
         keywords = {a.keyword.value for a in call.args if a.keyword is not None and code(a.value) == "True"}
         if flags & {"--porcelain", "-s", "--short"} or keywords & {"porcelain", "short", "s"}:
             return "status", "unknown", []
+        return None
+    if method == "log" and is_git_cmd(target, names):
+        positional = [a.value for a in call.args if a.keyword is None]
+        values = [string_value(v) for v in positional]
+        paths = positional[values.index("--") + 1:] if "--" in values else []
+        if paths:
+            kind = classify_paths(paths, consts, globs)
+            return "log", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs) == "data"]
         return None
     if method == "iter_commits" and is_repo(target, names):
         paths = [a.value for i, a in enumerate(call.args) if (a.keyword is None and i == 1) or (

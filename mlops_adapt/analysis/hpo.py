@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import call_name, code, last_name, string_value
-from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
+from mlops_adapt.analysis.scan import Ctx, MetricSite, ParamSite, Scan
 
 # Settings that are not hyperparameters to search: seeds, data sizes and shapes, logging, splits.
 NOT_TUNABLE = re.compile(
     r"(seed|random_state|verbose|verbosity|n_jobs|jobs|workers|every|interval|print|log_|save|checkpoint|"
-    r"test_size|val_size|valid_size|train_size|split|holdout|noise|n_samples|samples|n_features|"
+    r"test_size|val_size|valid_size|train_size|split|holdout|noise|(^|_)(n|num)_samples$|n_features|"
     r"num_features|in_features|out_features|input|output|in_dim|out_dim|n_classes|num_classes|classes|"
     r"image|img|shuffle|device|cuda|gpu|debug|dry_run|resume|patience_steps)",
     re.IGNORECASE,
@@ -354,7 +354,8 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
         used_names.add(param)
         plan.tunables.append(Tunable(param, key, value, suggest, site, kind, node))
 
-    for site in scan.params:
+    sites = list(scan.params) + _dataclass_parameter_sites(module, scan, dataclasses_found)
+    for site in sites:
         if site.kind in ("constant", "local"):
             for key, _ in site.entries:
                 value = _find_assignment(site, key)
@@ -408,9 +409,40 @@ def _find_assignment(site: ParamSite, name: str) -> cst.BaseExpression | None:
 def _dataclass_call(site: ParamSite) -> cst.Call | None:
     if isinstance(site.anchor, cst.SimpleStatementLine):
         for small in site.anchor.body:
-            if isinstance(small, (cst.Assign, cst.AnnAssign)) and isinstance(small.value, cst.Call):
+            if (
+                isinstance(small, (cst.Assign, cst.AnnAssign)) and isinstance(small.value, cst.Call)
+                and last_name(small.value) == site.owner
+            ):
                 return small.value
     return None
+
+
+def _dataclass_parameter_sites(module: cst.Module, scan: Scan, found: dict) -> list[ParamSite]:
+    """`def main(cfg: Config)`: a dataclass config received as a parameter is set at the function's start.
+
+    Used for configs the scan sees no assignment of (e.g. `main(Config())`).
+    """
+    assigned = {site.owner for site in scan.params if site.kind == "dataclass"}
+    sites: list[ParamSite] = []
+
+    class _Functions(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            if not isinstance(node.body, cst.IndentedBlock) or not node.body.body:
+                return
+            for param in node.params.params:
+                annotation = code(param.annotation.annotation) if param.annotation else ""
+                if annotation in found and annotation not in assigned:
+                    first = node.body.body[0]
+                    docstring = isinstance(first, cst.SimpleStatementLine) and isinstance(
+                        first.body[0], cst.Expr) and isinstance(first.body[0].value, cst.SimpleString)
+                    sites.append(ParamSite(
+                        first, "after" if docstring else "before", "dataclass",
+                        whole=f"dataclasses.asdict({param.name.value})", keys=list(found[annotation][0]),
+                        owner=annotation, ctx=Ctx(function=node),
+                    ))
+
+    module.visit(_Functions())
+    return sites
 
 
 def _ctor_call(site: ParamSite) -> cst.Call | None:

@@ -52,34 +52,87 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
 
 
 def _blocks(module: cst.Module):
-    """(statements, ctx) for the module body and every function body."""
-    yield list(module.body), Ctx()
-
+    """(statements, ctx) for the module body, every function body and every nested block."""
+    yield from _nested_blocks(list(module.body), Ctx())
     for func in nodes_of(module, cst.FunctionDef):
         if isinstance(func.body, cst.IndentedBlock):
-            yield list(func.body.body), Ctx(function=func)
+            yield from _nested_blocks(list(func.body.body), Ctx(function=func))
+
+
+def _nested_blocks(body: list, ctx: Ctx):
+    """This block, then the bodies of its loops, with-blocks, ifs and trys (not nested defs)."""
+    yield body, ctx
+    for stmt in body:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or not hasattr(stmt, "body"):
+            continue
+        for part in (stmt, getattr(stmt, "orelse", None), *getattr(stmt, "handlers", ()),
+                     getattr(stmt, "finalbody", None)):
+            inner = getattr(part, "body", None)
+            if isinstance(inner, cst.IndentedBlock):
+                yield from _nested_blocks(list(inner.body), ctx)
+
+
+def _loop_models(stmt: cst.For, constructors: dict[str, str], scan: Scan) -> tuple[str, str] | None:
+    """(loop variable, constructor) when a for loop walks a dict or list of model constructors."""
+    iterable = stmt.iter
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute):
+        if iterable.func.attr.value not in ("items", "values"):
+            return None
+        iterable = iterable.func.value
+    source = code(iterable)
+    ctor = constructors.get(source)
+    if ctor is None:
+        return None
+    target = stmt.target
+    if isinstance(target, cst.Tuple) and target.elements:
+        target = target.elements[-1].value
+    return (target.value, ctor) if isinstance(target, cst.Name) else None
+
+
+def _collection_ctor(value: cst.BaseExpression, scan: Scan) -> str | None:
+    """The first model constructor held in a dict or list literal, if any."""
+    if isinstance(value, cst.Dict):
+        items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+    elif isinstance(value, (cst.List, cst.Tuple)):
+        items = [e.value for e in value.elements]
+    else:
+        return None
+    for item in items:
+        if isinstance(item, cst.Call) and framework_of(call_name(item) or "", scan):
+            return call_name(item)
+    return None
 
 
 def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
-    """Models assigned from a known constructor and trained later in the same block."""
+    """Models assigned from a known constructor (or walked from a collection of them) and
+    trained later in the same block."""
     found: list[TrainedModel] = []
+    collections: dict[str, str] = {}
     for body, ctx in _blocks(module):
         for index, stmt in enumerate(body):
-            if not isinstance(stmt, cst.SimpleStatementLine):
-                continue
-            for small in stmt.body:
-                if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
-                    continue
-                target = small.targets[0].target
-                if not isinstance(target, cst.Name) or not isinstance(small.value, cst.Call):
-                    continue
-                ctor = call_name(small.value) or ""
+            candidates: list[tuple[str, str, list]] = []  # (var, ctor, statements that may train it)
+            if isinstance(stmt, cst.For) and isinstance(stmt.body, cst.IndentedBlock):
+                looped = _loop_models(stmt, collections, scan)
+                if looped:
+                    candidates.append((*looped, list(stmt.body.body)))
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
+                        continue
+                    target = small.targets[0].target
+                    if not isinstance(target, cst.Name):
+                        continue
+                    held = _collection_ctor(small.value, scan)
+                    if held:
+                        collections[target.value] = held
+                    if isinstance(small.value, cst.Call):
+                        candidates.append((target.value, call_name(small.value) or "", body[index + 1 :]))
+            for var, ctor, later_stmts in candidates:
                 framework = framework_of(ctor, scan)
                 if framework is None:
                     continue
-                var = target.value
                 trained_after = None
-                for later in body[index + 1 :]:
+                for later in later_stmts:
                     if _trains(later, var, scan):
                         trained_after = later
                 found.append(

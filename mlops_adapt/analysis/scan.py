@@ -123,6 +123,7 @@ class Scan:
     first_exec: Statement | None = None  # first module-level statement that does work
     torch_loops: list[tuple[int, str | None]] = field(default_factory=list)
     fit_lines: list[int] = field(default_factory=list)
+    update_loops: list[int] = field(default_factory=list)  # epoch loops updating weights in place (numpy GD)
     cv_lines: list[int] = field(default_factory=list)
     git_calls: list[tuple[str, int, tuple[str, ...]]] = field(default_factory=list)
     positions: dict = field(default_factory=dict)
@@ -133,7 +134,7 @@ class Scan:
     @property
     def trains(self) -> bool:
         """True when the script trains something (or runs an epoch loop that reports metrics)."""
-        return bool(self.fit_lines or self.torch_loops or self.cv_lines) or bool(
+        return bool(self.fit_lines or self.torch_loops or self.cv_lines or self.update_loops) or bool(
             self.metrics and any(m.step for m in self.metrics)
         )
 
@@ -398,6 +399,8 @@ class Scanner:
                 self.scan.nested_runs.append(NestedRun(stmt, run_name, None, prefix))
         if kind == "batch":
             step = None
+        if kind == "epoch" and any(isinstance(n, cst.AugAssign) for n in iter_nodes(stmt.body)):
+            self.scan.update_loops.append(self.scan.line_of(stmt))
         self._walk_block(_block_body(stmt.body), ctx.with_loop(Loop(stmt, step, kind, targets)))  # type: ignore[arg-type]
 
     def _function_defaults(self, func: cst.FunctionDef, outer: Ctx) -> None:

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import assigned_names, call_name, calls_in, code, last_name, names_in
+from mlops_adapt.analysis.exprs import (
+    assigned_names,
+    call_name,
+    calls_in,
+    code,
+    last_name,
+    names_in,
+)
 from mlops_adapt.analysis.models import find_trained_models
 from mlops_adapt.analysis.scan import Scan
 
@@ -28,6 +35,9 @@ class EvalPlan:
     repeat: list[cst.BaseStatement] = field(default_factory=list)  # original statements to run again
     assigned: list[str] = field(default_factory=list)  # names those statements bind
     from_loop: bool = False  # the evaluation was taken from inside the training loop
+    renames: dict[str, str] = field(default_factory=dict)  # trainer parameter -> the caller's name
+    # The results are not in scope at the insertion point: evaluate once before the change too.
+    needs_before: bool = False
 
 
 def is_torch_model_ctor(ctor: str, scan: Scan) -> bool:
@@ -51,8 +61,11 @@ def _model_factories(module: cst.Module, scan: Scan) -> set[str]:
 
 
 def _blocks(module: cst.Module):
-    """Every statement list: the module's and each function's (not class bodies)."""
+    """Every statement list: the module's, its `if __name__ == "__main__":` block's, and each function's."""
     yield list(module.body)
+    for stmt in module.body:
+        if isinstance(stmt, (cst.If, cst.With)) and isinstance(stmt.body, cst.IndentedBlock):
+            yield list(stmt.body.body)
 
     class _Funcs(cst.CSTVisitor):
         def __init__(self) -> None:
@@ -67,11 +80,18 @@ def _blocks(module: cst.Module):
     yield from finder.found
 
 
+def mentions(node: cst.CSTNode, model: str) -> bool:
+    """True when the node uses the model: a bare name, or an attribute such as `self.model`."""
+    if "." in model:
+        return bool(re.search(rf"(?<![\w.]){re.escape(model)}\b", code(node)))
+    return model in names_in(node)
+
+
 def _trains(stmt: cst.CSTNode, var: str, scan: Scan, global_users: set[str]) -> bool:
     """True when the statement trains `var`: a backward loop using it, or a trainer call that reaches it."""
     if isinstance(stmt, (cst.For, cst.While)):
         calls = calls_in(stmt.body)
-        if any(last_name(c) == "backward" for c in calls) and var in names_in(stmt.body):
+        if any(last_name(c) == "backward" for c in calls) and mentions(stmt.body, var):
             return True
     for call in calls_in(stmt):
         short = last_name(call) or ""
@@ -87,8 +107,15 @@ def _receiver_is(call: cst.Call, var: str) -> bool:
 
 
 def _functions_using(module: cst.Module, name: str) -> set[str]:
-    """Module-level functions that read `name` as a global."""
+    """Module-level functions that read `name` as a global (methods, for an attribute `self.x`)."""
     out = set()
+    if "." in name:
+        for cls in module.body:
+            if isinstance(cls, cst.ClassDef):
+                for method in cls.body.body:
+                    if isinstance(method, cst.FunctionDef) and mentions(method.body, name):
+                        out.add(method.name.value)
+        return out
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef):
             params = {p.name.value for p in stmt.params.params}
@@ -102,6 +129,19 @@ def find_torch_model(module: cst.Module, scan: Scan) -> tuple[str, list[cst.Base
     best: tuple[int, str, list[cst.BaseStatement], int] | None = None
     factories = _model_factories(module, scan)
     known = {id(m.defined_at): m for m in find_trained_models(module, scan)}
+    attributes = _attribute_models(module, scan, factories)
+    method_bodies = [list(m.body.body) for m in _methods(module) if isinstance(m.body, cst.IndentedBlock)]
+    for body in method_bodies:
+        for attr in attributes:
+            users = _functions_using(module, attr)
+            trained = None
+            for index, stmt in enumerate(body):
+                if _trains(stmt, attr, scan, users) and not isinstance(stmt, cst.FunctionDef):
+                    trained = index
+            if trained is not None:
+                line = scan.line_of(body[trained])
+                if best is None or line >= best[0]:
+                    best = (line, attr, body, trained)
     for body in _blocks(module):
         for index, stmt in enumerate(body):
             var = _model_assignment(stmt, scan, factories)
@@ -124,6 +164,60 @@ def find_torch_model(module: cst.Module, scan: Scan) -> tuple[str, list[cst.Base
             if best is None or line >= best[0]:
                 best = (line, var, body, trained)
     return (best[1], best[2], best[3]) if best else None
+
+
+def _methods(module: cst.Module) -> list[cst.FunctionDef]:
+    """Methods (taking `self`) of the module's classes."""
+    return [
+        m
+        for cls in module.body
+        if isinstance(cls, cst.ClassDef)
+        for m in cls.body.body
+        if isinstance(m, cst.FunctionDef) and m.params.params and m.params.params[0].name.value == "self"
+    ]
+
+
+def _leaves_block(stmt: cst.CSTNode) -> bool:
+    """True when the statement contains return/break/continue/raise/yield (outside nested functions):
+    repeated elsewhere it would not mean the same, or not compile."""
+    found: list[bool] = []
+
+    class _Exits(cst.CSTVisitor):
+        def visit_Return(self, node) -> None:
+            found.append(True)
+
+        visit_Raise = visit_Yield = visit_Break = visit_Continue = visit_Return
+
+        def visit_FunctionDef(self, node) -> bool:
+            return False
+
+        def visit_Lambda(self, node) -> bool:
+            return False
+
+    stmt.visit(_Exits())
+    return bool(found)
+
+
+def _attribute_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[str]:
+    """`self.x` attributes assigned a torch model in some method."""
+    found: list[str] = []
+
+    class _Assigns(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            target = node.targets[0].target if len(node.targets) == 1 else None
+            value = node.value
+            while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and last_name(value) == "to":
+                value = value.func.value
+            if (
+                isinstance(target, cst.Attribute) and code(target.value) == "self"
+                and isinstance(value, cst.Call)
+                and (is_torch_model_ctor(call_name(value) or "", scan) or last_name(value) in factories)
+                and code(target) not in found
+            ):
+                found.append(code(target))
+
+    module.visit(_Assigns())
+    return found
 
 
 def _model_assignment(stmt: cst.BaseStatement, scan: Scan, factories: set[str]) -> str | None:
@@ -189,6 +283,8 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
         text = code(stmt)
         if isinstance(stmt, cst.SimpleStatementLine) and any(isinstance(s, _EXITS) for s in stmt.body):
             break
+        if _leaves_block(stmt):
+            continue
         if _is_training(stmt, scan):
             if stop_at_training:
                 break
@@ -197,7 +293,7 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
             continue
         used = names_in(stmt)
         calls_reader = any((last_name(c) or "") in global_readers for c in calls_in(stmt))
-        if used & derived or calls_reader:
+        if used & derived or calls_reader or mentions(stmt, model):
             chosen.append(stmt)
             for name in _binds(stmt):
                 if name != model:
@@ -210,9 +306,14 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
 
 
 def _is_mode_switch(stmt: cst.BaseStatement, model: str) -> bool:
-    """`model.train()` / `model.to(device)`: statements that only change the model's mode or place."""
+    """`model.train()`, `model.load_state_dict(...)`: method calls that change the model rather than use it.
+
+    Repeating them after the optimization would undo it (reloading weights) or break it (moving a
+    quantized copy); only `model.eval()` is harmless and kept.
+    """
+    text = code(stmt).strip()
     return isinstance(stmt, cst.SimpleStatementLine) and bool(
-        re.fullmatch(rf"{re.escape(model)}\.(train|to|cuda|cpu)\(.*\)\s*", code(stmt).strip())
+        re.fullmatch(rf"{re.escape(model)}\.(?!eval\()\w+\(.*\)\s*(#.*)?", text, re.DOTALL)
     )
 
 
@@ -238,7 +339,75 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
         repeat, assigned = _evaluation(inner, model, scan, readers, stop_at_training=False)
         if repeat:
             return EvalPlan(model, loop, repeat, assigned, from_loop=True)
+    inside = _evaluation_inside_trainer(module, body[trained], model, scan)
+    if inside is not None:
+        return inside
     return EvalPlan(model, body[trained], [], [])
+
+
+def _evaluation_inside_trainer(
+    module: cst.Module, stmt: cst.BaseStatement, model: str, scan: Scan
+) -> EvalPlan | None:
+    """`train(model, train_loader, val_loader)` evaluates inside its epoch loop: repeat that evaluation
+    after the call, with the trainer's parameter names replaced by the caller's argument names."""
+    functions = {f.name.value: f for f in module.body if isinstance(f, cst.FunctionDef)}
+    for call in calls_in(stmt):
+        func = functions.get(last_name(call) or "")
+        if func is None or not any(code(a.value) == model for a in call.args):
+            continue
+        renames = _parameter_names(func, call)
+        if renames is None:
+            continue
+        inner_model = next((p for p, arg in renames.items() if arg == model), None)
+        if inner_model is None:
+            continue
+        for block in _loop_bodies(func.body):
+            readers = {f for f in _functions_using(module, inner_model) if f not in scan.trainer_funcs}
+            inner = [s for s in block if not _has_backward(s)]
+            repeat, assigned = _evaluation(inner, inner_model, scan, readers, stop_at_training=False)
+            # Only statements whose names exist at the call site (not the trainer's own locals).
+            unavailable = set(_function_locals(func)) - set(renames) - set(assigned)
+            repeat = [s for s in repeat if not names_in(s) & unavailable]
+            assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
+            if any(_does_work(s) for s in repeat):
+                renames = {k: v for k, v in renames.items() if k != v}
+                return EvalPlan(model, stmt, repeat, assigned, renames=renames, needs_before=True)
+    return None
+
+
+def _parameter_names(func: cst.FunctionDef, call: cst.Call) -> dict[str, str] | None:
+    """Parameter -> argument name for a call whose arguments are all plain names (None otherwise)."""
+    params = [p.name.value for p in func.params.params]
+    mapping: dict[str, str] = {}
+    for index, arg in enumerate(call.args):
+        if arg.star or not isinstance(arg.value, cst.Name):
+            if arg.keyword is None or not isinstance(arg.value, (cst.Name, cst.Integer, cst.Float)):
+                return None
+            continue  # a literal keyword (epochs=5) is not needed by the evaluation
+        name = arg.keyword.value if arg.keyword is not None else (params[index] if index < len(params) else None)
+        if name is None:
+            return None
+        mapping[name] = arg.value.value
+    return mapping
+
+
+def _loop_bodies(block: cst.BaseSuite):
+    """Statement lists of the loops in a function body (outermost first)."""
+    if not isinstance(block, cst.IndentedBlock):
+        return
+    for stmt in block.body:
+        if isinstance(stmt, (cst.For, cst.While)) and isinstance(stmt.body, cst.IndentedBlock):
+            yield list(stmt.body.body)
+            yield from _loop_bodies(stmt.body)
+
+
+def _function_locals(func: cst.FunctionDef) -> list[str]:
+    """Names bound anywhere in a function (its locals)."""
+    out: list[str] = []
+    if isinstance(func.body, cst.IndentedBlock):
+        for stmt in func.body.body:
+            out.extend(_binds(stmt))
+    return out
 
 
 def _has_backward(stmt: cst.CSTNode) -> bool:

@@ -5,21 +5,25 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from mlops_adapt.bench.corpus import CorpusScript, load_corpus
 from mlops_adapt.bench.passk import PAPER_REFERENCE, pass_at_k
 
 
-def run_script_cases(script: CorpusScript, backend: str, samples: int, execute: bool, timeout: float) -> list[dict]:
+def run_script_cases(
+    script: CorpusScript, backend: str, samples: int, execute: bool, timeout: float
+) -> list[dict]:
     """All tasks on one script: adapt (V1-V4) each sample, then V5 for all candidates in one pytest run."""
     from mlops_adapt.engine import adapt
     from mlops_adapt.options import AdaptOptions
     from mlops_adapt.results import Applied, Failed, Skipped
 
     source = script.source()
-    options = AdaptOptions(backend=backend, verify="static", path=Path(script.name).name, timeout=timeout)
+    options = AdaptOptions(
+        backend=backend, verify="static", path=Path(script.name).name, timeout=timeout
+    )
     cases: list[dict] = []
     pending: list[tuple[int, int, str]] = []  # (case index, sample index, candidate)
     for task in script.tasks:
@@ -28,7 +32,7 @@ def run_script_cases(script: CorpusScript, backend: str, samples: int, execute: 
             started = time.monotonic()
             try:
                 result = adapt(source, task, options)
-            except Exception as err:  # the bench reports a crash as a failure instead of dying
+            except Exception as err:  # noqa: BLE001 - a crashing case is a failure, not the end of the bench
                 result = Failed(task, "internal", (f"{type(err).__name__}: {err}",))
             case["seconds"] += time.monotonic() - started
             if isinstance(result, Applied) and result.changed:
@@ -38,7 +42,9 @@ def run_script_cases(script: CorpusScript, backend: str, samples: int, execute: 
             elif isinstance(result, Skipped):
                 case["outcomes"].append({"ok": False, "reasons": [f"skipped: {result.reason}"]})
             elif isinstance(result, Failed):
-                case["outcomes"].append({"ok": False, "reasons": [f"{result.kind}: {r}" for r in result.reasons]})
+                case["outcomes"].append(
+                    {"ok": False, "reasons": [f"{result.kind}: {r}" for r in result.reasons]}
+                )
             else:
                 case["outcomes"].append({"ok": False, "reasons": ["no change"]})
         cases.append(case)
@@ -48,15 +54,23 @@ def run_script_cases(script: CorpusScript, backend: str, samples: int, execute: 
         started = time.monotonic()
         checks = check_executed_many(
             [(source, code, cases[i]["task"]) for i, _, code in pending],
-            AdaptOptions(backend=backend, verify="run", path=Path(script.name).name, timeout=timeout),
+            AdaptOptions(
+                backend=backend, verify="run", path=Path(script.name).name, timeout=timeout
+            ),
         )
         share = (time.monotonic() - started) / len(pending)
         for (i, sample, _), check in zip(pending, checks):
             cases[i]["seconds"] += share
             if check.status == "fail":
-                cases[i]["outcomes"][sample] = {"ok": False, "reasons": [f"V5 {r}" for r in check.reasons]}
+                cases[i]["outcomes"][sample] = {
+                    "ok": False,
+                    "reasons": [f"V5 {r}" for r in check.reasons],
+                }
             elif check.status == "skip":
-                cases[i]["outcomes"][sample] = {"ok": False, "reasons": [f"V5 skipped: {r}" for r in check.reasons]}
+                cases[i]["outcomes"][sample] = {
+                    "ok": False,
+                    "reasons": [f"V5 skipped: {r}" for r in check.reasons],
+                }
     for case in cases:
         case["c"] = sum(o["ok"] for o in case["outcomes"])
     return cases
@@ -81,13 +95,21 @@ def run_accuracy_bench(
     started = time.monotonic()
     cases: list[dict] = []
     if jobs <= 1:
-        for script in scripts:
-            cases += run_script_cases(script, backend, samples, execute, timeout)
+        for done, script in enumerate(scripts, 1):
+            cases += _progress(
+                done,
+                len(scripts),
+                run_script_cases(script, backend, samples, execute, timeout),
+                started,
+            )
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(run_script_cases, s, backend, samples, execute, timeout) for s in scripts]
-            for future in futures:
-                cases += future.result()
+            futures = [
+                pool.submit(run_script_cases, s, backend, samples, execute, timeout)
+                for s in scripts
+            ]
+            for done, future in enumerate(as_completed(futures), 1):
+                cases += _progress(done, len(scripts), future.result(), started)
     wall = time.monotonic() - started
     report = summarize(cases, backend, k, samples, wall, execute)
     if json_path:
@@ -95,14 +117,36 @@ def run_accuracy_bench(
     return report
 
 
-def summarize(cases: list[dict], backend: str, k: int, samples: int, wall: float, execute: bool) -> dict:
+def _progress(done: int, total: int, cases: list[dict], started: float) -> list[dict]:
+    """One stderr line per finished script, so a long run shows where it is."""
+    import sys
+
+    passed = sum(c["c"] > 0 for c in cases)
+    name = cases[0]["script"] if cases else "?"
+    print(
+        f"[{done}/{total}] {name}: {passed}/{len(cases)} passed ({time.monotonic() - started:.0f}s)",
+        file=sys.stderr,
+        flush=True,
+    )
+    return cases
+
+
+def summarize(
+    cases: list[dict], backend: str, k: int, samples: int, wall: float, execute: bool
+) -> dict:
     """Per-task rows: cases, pass@1, pass@k, seconds per case, most common failure reasons."""
     by_task: dict[str, list[dict]] = defaultdict(list)
     for case in cases:
         by_task[case["task"]].append(case)
     rows = []
     for task, items in sorted(by_task.items()):
-        reasons = Counter(_reason_key(r) for c in items for o in c["outcomes"] if not o["ok"] for r in o["reasons"][:1])
+        reasons = Counter(
+            _reason_key(r)
+            for c in items
+            for o in c["outcomes"]
+            if not o["ok"]
+            for r in o["reasons"][:1]
+        )
         rows.append(
             {
                 "task": task,
@@ -113,7 +157,8 @@ def summarize(cases: list[dict], backend: str, k: int, samples: int, wall: float
                 "failures": [{"reason": r, "count": n} for r, n in reasons.most_common(5)],
                 "failed_cases": [
                     {"script": c["script"], "reasons": c["outcomes"][0]["reasons"][:3]}
-                    for c in items if c["c"] == 0
+                    for c in items
+                    if c["c"] == 0
                 ],
             }
         )
@@ -126,8 +171,12 @@ def summarize(cases: list[dict], backend: str, k: int, samples: int, wall: float
         "wall_seconds": wall,
         "tasks": rows,
         "reference": [
-            {"category": name, "tasks": list(ref["tasks"]), "gpt-3.5-turbo pass@3": ref["gpt-3.5-turbo"],
-             "WizardCoder pass@3": ref["WizardCoder"]}
+            {
+                "category": name,
+                "tasks": list(ref["tasks"]),
+                "gpt-3.5-turbo pass@3": ref["gpt-3.5-turbo"],
+                "WizardCoder pass@3": ref["WizardCoder"],
+            }
             for name, ref in PAPER_REFERENCE.items()
         ],
     }
@@ -146,21 +195,31 @@ def format_table(report: dict) -> str:
     """The report as a Markdown table, with the paper's reference rows."""
     k = report["k"]
     lines = [
-        f"backend={report['backend']} checks={report['checks']} samples/case={report['samples_per_case']} "
-        f"cases={report['cases']} wall={report['wall_seconds']:.0f}s",
+        (
+            f"backend={report['backend']} checks={report['checks']} samples/case={report['samples_per_case']} "
+            f"cases={report['cases']} wall={report['wall_seconds']:.0f}s"
+        ),
         "",
-        f"| task | cases | pass@1 | pass@{k} | s/case | top failure |",
-        "|---|---:|---:|---:|---:|---|",
+        "| task | cases | pass@1 |" + (f" pass@{k} |" if k > 1 else "") + " s/case | top failure |",
+        "|---|---:|---:|" + ("---:|" if k > 1 else "") + "---:|---|",
     ]
     for row in report["tasks"]:
         top = row["failures"][0]["reason"] if row["failures"] else ""
+        at_k = f" {row[f'pass@{k}']:.1f} |" if k > 1 else ""
         lines.append(
-            f"| {row['task']} | {row['cases']} | {row['pass@1']:.1f} | {row[f'pass@{k}']:.1f} | "
+            f"| {row['task']} | {row['cases']} | {row['pass@1']:.1f} |{at_k} "
             f"{row['seconds_per_case']:.1f} | {top[:90]} |"
         )
-    lines += ["", "Reference (Patel et al. 2024, Pass@3, best settings):", "",
-              "| category | tasks | gpt-3.5-turbo | WizardCoder-15B |", "|---|---|---:|---:|"]
+    lines += [
+        "",
+        "Reference (Patel et al. 2024, Pass@3, best settings):",
+        "",
+        "| category | tasks | gpt-3.5-turbo | WizardCoder-15B |",
+        "|---|---|---:|---:|",
+    ]
     for ref in report["reference"]:
-        lines.append(f"| {ref['category']} | {', '.join(ref['tasks'])} | {ref['gpt-3.5-turbo pass@3']:.1f} | "
-                     f"{ref['WizardCoder pass@3']:.1f} |")
+        lines.append(
+            f"| {ref['category']} | {', '.join(ref['tasks'])} | {ref['gpt-3.5-turbo pass@3']:.1f} | "
+            f"{ref['WizardCoder pass@3']:.1f} |"
+        )
     return "\n".join(lines)

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
-import json
-
 
 def add_bench_command(subparsers) -> None:
     """Register the `bench` subcommand on the CLI's subparsers."""
-    bench = subparsers.add_parser("bench", help="run the accuracy benchmark (or the verifier benchmark)")
+    bench = subparsers.add_parser(
+        "bench", help="run the accuracy benchmark (or the verifier benchmark)"
+    )
     bench.add_argument("--backend", choices=["auto", "recipe", "llm"], default="recipe")
     bench.add_argument("--k", type=int, default=1, help="report pass@k (default 1)")
-    bench.add_argument("--samples", type=int, default=None,
-                       help="samples per case (default: 1 for recipes, k otherwise)")
-    bench.add_argument("--tasks", nargs="+", default=None, metavar="TASK", help="only these task ids")
-    bench.add_argument("--match", default=None, help="only corpus scripts (or verifier cases) whose name contains this")
-    bench.add_argument("--json", dest="json_path", metavar="REPORT", help="write the full report as JSON")
+    bench.add_argument(
+        "--samples",
+        type=int,
+        default=None,
+        help="samples per case (default: 1 for recipes, k otherwise)",
+    )
+    bench.add_argument(
+        "--tasks", nargs="+", default=None, metavar="TASK", help="only these task ids"
+    )
+    bench.add_argument(
+        "--match",
+        default=None,
+        help="only corpus scripts (or verifier cases) whose name contains this",
+    )
+    bench.add_argument(
+        "--json", dest="json_path", metavar="REPORT", help="write the full report as JSON"
+    )
     bench.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     bench.add_argument("--static", action="store_true", help="V1-V4 only, no executed check")
-    bench.add_argument("--timeout", type=float, default=120.0, help="seconds per sandboxed script run")
-    bench.add_argument("--verifier", action="store_true",
-                       help="run the verifier benchmark (known-bad and known-good candidates) instead")
+    bench.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds per sandboxed script run"
+    )
+    bench.add_argument(
+        "--verifier",
+        action="store_true",
+        help="run the verifier benchmark (known-bad and known-good candidates) instead",
+    )
     bench.set_defaults(handler=run_bench)
 
 
@@ -35,14 +52,23 @@ def run_bench(args) -> int:
         if args.verifier:
             from mlops_adapt.bench.verifier import format_verifier_report, run_verifier_bench
 
-            report = run_verifier_bench(args.json_path, args.jobs, not args.static, args.match, args.timeout)
+            report = run_verifier_bench(
+                args.json_path, args.jobs, not args.static, args.match, args.timeout
+            )
             print(format_verifier_report(report))
             return 0
         from mlops_adapt.bench.accuracy import format_table, run_accuracy_bench
 
         report = run_accuracy_bench(
-            backend=args.backend, k=args.k, tasks=args.tasks, json_path=args.json_path, jobs=args.jobs,
-            samples=args.samples, match=args.match, execute=not args.static, timeout=args.timeout,
+            backend=args.backend,
+            k=args.k,
+            tasks=args.tasks,
+            json_path=args.json_path,
+            jobs=args.jobs,
+            samples=args.samples,
+            match=args.match,
+            execute=not args.static,
+            timeout=args.timeout,
         )
     except FileNotFoundError as err:
         print(f"error: {err}")

@@ -27,7 +27,9 @@ class CorpusScript:
         return self.path.read_text(encoding="utf-8")
 
 
-def load_corpus(root: Path | None = None, tasks: list[str] | None = None, match: str | None = None) -> list[CorpusScript]:
+def load_corpus(
+    root: Path | None = None, tasks: list[str] | None = None, match: str | None = None
+) -> list[CorpusScript]:
     """The corpus scripts, each with its applicable tasks (filtered by `tasks` and a name substring)."""
     corpus = (root or bench_root()) / "corpus"
     meta = json.loads((corpus / "tasks.json").read_text(encoding="utf-8"))["scripts"]

@@ -6,10 +6,26 @@ from math import comb
 
 # Patel et al. 2024, best settings, Pass@3: (gpt-3.5-turbo, WizardCoder-15B), in percent.
 PAPER_REFERENCE = {
-    "model optimization": {"tasks": ("optimize-prune", "optimize-quantize"), "gpt-3.5-turbo": 55.0, "WizardCoder": 0.0},
-    "experiment tracking": {"tasks": ("track-mlflow", "track-wandb"), "gpt-3.5-turbo": 100.0, "WizardCoder": 62.5},
-    "model registration": {"tasks": ("register-mlflow",), "gpt-3.5-turbo": 92.0, "WizardCoder": 42.0},
-    "hyperparameter optimization": {"tasks": ("hpo-optuna",), "gpt-3.5-turbo": 83.0, "WizardCoder": 58.0},
+    "model optimization": {
+        "tasks": ("optimize-prune", "optimize-quantize"),
+        "gpt-3.5-turbo": 55.0,
+        "WizardCoder": 0.0,
+    },
+    "experiment tracking": {
+        "tasks": ("track-mlflow", "track-wandb"),
+        "gpt-3.5-turbo": 100.0,
+        "WizardCoder": 62.5,
+    },
+    "model registration": {
+        "tasks": ("register-mlflow",),
+        "gpt-3.5-turbo": 92.0,
+        "WizardCoder": 42.0,
+    },
+    "hyperparameter optimization": {
+        "tasks": ("hpo-optuna",),
+        "gpt-3.5-turbo": 83.0,
+        "WizardCoder": 58.0,
+    },
 }
 
 

@@ -16,9 +16,15 @@ def judge_case(case: VerifierCase, execute: bool, timeout: float) -> dict:
     from mlops_adapt.verify.pipeline import verify_candidate
 
     started = time.monotonic()
-    options = AdaptOptions(verify="run" if execute else "static", path=case.original.name, timeout=timeout)
-    report = verify_candidate(case.original.read_text(encoding="utf-8"), case.candidate.read_text(encoding="utf-8"),
-                              case.task, options)
+    options = AdaptOptions(
+        verify="run" if execute else "static", path=case.original.name, timeout=timeout
+    )
+    report = verify_candidate(
+        case.original.read_text(encoding="utf-8"),
+        case.candidate.read_text(encoding="utf-8"),
+        case.task,
+        options,
+    )
     failures = report.failures
     text = " ".join(failures).lower()
     if case.expect == "reject":
@@ -28,15 +34,27 @@ def judge_case(case: VerifierCase, execute: bool, timeout: float) -> dict:
         correct = report.ok
         named = correct
     return {
-        "id": case.id, "task": case.task, "expect": case.expect, "reason_keyword": case.reason,
-        "mistake": case.mistake, "ok": report.ok, "correct": correct, "reason_named": named,
-        "failures": failures, "v5": next((c.status for c in report.checks if c.id == "V5"), "not run"),
+        "id": case.id,
+        "task": case.task,
+        "expect": case.expect,
+        "reason_keyword": case.reason,
+        "mistake": case.mistake,
+        "ok": report.ok,
+        "correct": correct,
+        "reason_named": named,
+        "failures": failures,
+        "v5": next((c.status for c in report.checks if c.id == "V5"), "not run"),
         "seconds": time.monotonic() - started,
     }
 
 
-def run_verifier_bench(json_path: str | None = None, jobs: int = 2, execute: bool = True, match: str | None = None,
-                       timeout: float = 120.0) -> dict:
+def run_verifier_bench(
+    json_path: str | None = None,
+    jobs: int = 2,
+    execute: bool = True,
+    match: str | None = None,
+    timeout: float = 120.0,
+) -> dict:
     """Judge every case; report the rejection rate of bad ones and the acceptance rate of good ones."""
     cases = [c for c in load_verifier_cases() if not match or match in c.id]
     started = time.monotonic()
@@ -44,7 +62,9 @@ def run_verifier_bench(json_path: str | None = None, jobs: int = 2, execute: boo
         results = [judge_case(c, execute, timeout) for c in cases]
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(judge_case, cases, [execute] * len(cases), [timeout] * len(cases)))
+            results = list(
+                pool.map(judge_case, cases, [execute] * len(cases), [timeout] * len(cases))
+            )
     bad = [r for r in results if r["expect"] == "reject"]
     good = [r for r in results if r["expect"] == "accept"]
     report = {
@@ -65,17 +85,27 @@ def run_verifier_bench(json_path: str | None = None, jobs: int = 2, execute: boo
 def format_verifier_report(report: dict) -> str:
     """A short summary plus one line per case that went wrong."""
     lines = [
-        f"verifier bench ({report['checks']}): {report['bad_cases']} bad, {report['good_cases']} good, "
-        f"wall {report['wall_seconds']:.0f}s",
+        (
+            f"verifier bench ({report['checks']}): {report['bad_cases']} bad, {report['good_cases']} good, "
+            f"wall {report['wall_seconds']:.0f}s"
+        ),
         f"  bad rejected:          {report['rejection_rate']:.1f}%",
         f"  bad rejected, reason named: {report['reason_named_rate']:.1f}%",
         f"  good accepted:         {report['acceptance_rate']:.1f}%",
     ]
     for r in report["results"]:
         if not r["correct"]:
-            what = "accepted a bad candidate" if r["expect"] == "reject" else "rejected a good candidate"
-            lines.append(f"  MISS {r['id']} ({r['task']}): {what}; {'; '.join(r['failures'])[:300]}")
+            what = (
+                "accepted a bad candidate"
+                if r["expect"] == "reject"
+                else "rejected a good candidate"
+            )
+            lines.append(
+                f"  MISS {r['id']} ({r['task']}): {what}; {'; '.join(r['failures'])[:300]}"
+            )
         elif r["expect"] == "reject" and not r["reason_named"]:
-            lines.append(f"  VAGUE {r['id']}: rejected without naming '{r['reason_keyword']}': "
-                         f"{'; '.join(r['failures'])[:300]}")
+            lines.append(
+                f"  VAGUE {r['id']}: rejected without naming '{r['reason_keyword']}': "
+                f"{'; '.join(r['failures'])[:300]}"
+            )
     return "\n".join(lines)

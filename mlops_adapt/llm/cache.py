@@ -53,7 +53,9 @@ class ResponseCache:
     def get(self, key: str) -> list[Completion] | None:
         try:
             data = json.loads(self._path(key).read_text(encoding="utf-8"))
-            return [Completion(item["text"], item.get("finish_reason")) for item in data["completions"]]
+            return [
+                Completion(item["text"], item.get("finish_reason")) for item in data["completions"]
+            ]
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -61,7 +63,11 @@ class ResponseCache:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            payload = {"completions": [{"text": c.text, "finish_reason": c.finish_reason} for c in completions]}
+            payload = {
+                "completions": [
+                    {"text": c.text, "finish_reason": c.finish_reason} for c in completions
+                ]
+            }
             # Rename for atomicity, but no fsync: a lost cache entry costs one request, while
             # fsync per entry cost ~30 ms each and dominated batch runs.
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)

@@ -15,7 +15,9 @@ _CONTEXT_OVERFLOW = re.compile(
     r"prompt is too long|exceeds the context",
     re.IGNORECASE,
 )
-_N_UNSUPPORTED = re.compile(r"\bn\b.*(must be|only|not supported|unsupported)|only supports n|\`n\`", re.IGNORECASE)
+_N_UNSUPPORTED = re.compile(
+    r"\bn\b.*(must be|only|not supported|unsupported)|only supports n|\`n\`", re.IGNORECASE
+)
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 
@@ -49,7 +51,11 @@ class ChatClient:
     async def complete(self, messages: list[dict], n: int) -> list[Completion]:
         """n answers to `messages` (cached on disk); raises LLMError with a clear message."""
         model = await self.resolve_model()
-        sampling = {"n": n, "temperature": self.config.temperature, "max_tokens": self.config.max_tokens}
+        sampling = {
+            "n": n,
+            "temperature": self.config.temperature,
+            "max_tokens": self.config.max_tokens,
+        }
         key = cache_key(model, messages, sampling)
         if self.cache is not None:
             hit = self.cache.get(key)
@@ -69,7 +75,9 @@ class ChatClient:
                 self._n_supported = len(answers) >= n
         missing = n - len(answers)
         if missing > 0:
-            batches = await asyncio.gather(*(self._request(messages, 1, deadline) for _ in range(missing)))
+            batches = await asyncio.gather(
+                *(self._request(messages, 1, deadline) for _ in range(missing))
+            )
             answers += [a for batch in batches for a in batch]
         if self.cache is not None and answers:
             self.cache.put(key, answers)
@@ -163,11 +171,15 @@ class ChatClient:
             status = err.status_code
             detail = self._clean(_server_message(err))
             if status in (401, 403):
-                return LLMError(
-                    "auth",
-                    f"the LLM endpoint {url} rejected the API key (HTTP {status}): set "
-                    f"MLOPS_ADAPT_LLM_API_KEY or OPENAI_API_KEY ({detail})",
-                ), False, 0.0
+                return (
+                    LLMError(
+                        "auth",
+                        f"the LLM endpoint {url} rejected the API key (HTTP {status}): set "
+                        f"MLOPS_ADAPT_LLM_API_KEY or OPENAI_API_KEY ({detail})",
+                    ),
+                    False,
+                    0.0,
+                )
             if status == 404:
                 if "model" in detail.lower():
                     message = f"model {self.model!r} is not served by {url}: {detail}"
@@ -175,18 +187,33 @@ class ChatClient:
                 message = f"{url} has no chat-completions route (HTTP 404; does the base URL end in /v1?): {detail}"
                 return LLMError("request", message), False, 0.0
             if _CONTEXT_OVERFLOW.search(detail):
-                return LLMError(
-                    "context",
-                    f"the prompt does not fit the context window of {self.model!r}: {detail} "
-                    "(lower `max_tokens` or `docs_k`, or serve the model with a larger --max-model-len)",
-                ), False, 0.0
+                return (
+                    LLMError(
+                        "context",
+                        f"the prompt does not fit the context window of {self.model!r}: {detail} "
+                        "(lower `max_tokens` or `docs_k`, or serve the model with a larger --max-model-len)",
+                    ),
+                    False,
+                    0.0,
+                )
             if status in RETRYABLE_STATUS or status >= 500:
                 kind = "rate-limit" if status == 429 else "server"
                 wait = _retry_after(err) if status == 429 else None
                 message = f"the LLM endpoint {url} answered HTTP {status}: {detail}"
                 return LLMError(kind, message), True, backoff if wait is None else wait
-            return LLMError("request", f"the LLM endpoint {url} refused the request (HTTP {status}): {detail}"), False, 0.0
-        return LLMError("server", f"LLM call failed: {type(err).__name__}: {self._clean(str(err))}"), False, 0.0
+            return (
+                LLMError(
+                    "request",
+                    f"the LLM endpoint {url} refused the request (HTTP {status}): {detail}",
+                ),
+                False,
+                0.0,
+            )
+        return (
+            LLMError("server", f"LLM call failed: {type(err).__name__}: {self._clean(str(err))}"),
+            False,
+            0.0,
+        )
 
     def _clean(self, text: str) -> str:
         return redact(text, self.config.api_key)

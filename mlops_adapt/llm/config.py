@@ -10,7 +10,8 @@ from mlops_adapt.config import load_tool_config
 
 NO_ENDPOINT = (
     "no LLM endpoint configured: set MLOPS_ADAPT_LLM_BASE_URL (e.g. http://localhost:8000/v1 for "
-    "`vllm serve`) or `base_url` under [tool.mlops-adapt.llm] in pyproject.toml"
+    "`vllm serve`) or `base_url` under [tool.mlops-adapt.llm] in pyproject.toml; for in-process vLLM, "
+    "set MLOPS_ADAPT_LLM_BACKEND=vllm and MLOPS_ADAPT_LLM_MODEL"
 )
 
 # setting name -> environment variables, strongest first
@@ -116,7 +117,9 @@ def load_llm_config(start: str | Path | None = None, overrides: dict | None = No
             values[key] = _convert(key, raw)
     config = replace(LLMConfig(), **values)
     if config.k < 1 or config.timeout <= 0 or config.concurrency < 1 or config.repair_rounds < 0:
-        raise ConfigError("LLM settings need k >= 1, timeout > 0, concurrency >= 1, repair_rounds >= 0")
+        raise ConfigError(
+            "LLM settings need k >= 1, timeout > 0, concurrency >= 1, repair_rounds >= 0"
+        )
     return config
 
 

@@ -28,13 +28,21 @@ def retrieve_docs(task: str, source: str, facts: Facts, k: int) -> PromptDocs:
     try:
         from mlops_adapt.retrieval.query import retrieve
     except ImportError:
-        return PromptDocs("(no API docs index is installed)", version, frozenset(),
-                          "the docs index is not available; the prompt carries no API docs")
+        return PromptDocs(
+            "(no API docs index is installed)",
+            version,
+            frozenset(),
+            "the docs index is not available; the prompt carries no API docs",
+        )
     try:
         hits = retrieve(docs_query(task, facts, source), library, k)
     except Exception as err:  # noqa: BLE001 - a broken index must not stop generation
-        return PromptDocs(f"(no API docs for {library}: {err})", version, frozenset(),
-                          f"docs retrieval failed: {type(err).__name__}: {err}")
+        return PromptDocs(
+            f"(no API docs for {library}: {err})",
+            version,
+            frozenset(),
+            f"docs retrieval failed: {type(err).__name__}: {err}",
+        )
     # The contract asks retrieve() for one library; filter anyway, since a prompt must never
     # teach the API of a library other than the task's target.
     own = [h for h in hits if h.library == library]

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-ErrorKind = Literal["config", "unreachable", "timeout", "auth", "model", "context", "rate-limit", "server", "request"]
+ErrorKind = Literal[
+    "config",
+    "unreachable",
+    "timeout",
+    "auth",
+    "model",
+    "context",
+    "rate-limit",
+    "server",
+    "request",
+]
 
 
 class LLMError(Exception):

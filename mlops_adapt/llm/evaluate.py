@@ -37,7 +37,9 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     return 1.0 - comb(n - c, k) / comb(n, k)
 
 
-def score_scripts(items: list[LLMJob], k: int = 3, jobs: int = 8, config: LLMConfig | None = None) -> list[ScriptScore]:
+def score_scripts(
+    items: list[LLMJob], k: int = 3, jobs: int = 8, config: LLMConfig | None = None
+) -> list[ScriptScore]:
     """Sample k candidates per script (plus repairs), verify them all, and count."""
     config = replace(config or load_llm_config(), k=k)
     scores = []
@@ -46,10 +48,17 @@ def score_scripts(items: list[LLMJob], k: int = 3, jobs: int = 8, config: LLMCon
         error = None
         if not isinstance(run.result, Applied) and not first:
             error = "; ".join(getattr(run.result, "reasons", ())) or "no samples"
-        scores.append(ScriptScore(
-            item.task, item.options.path or "<source>", len(first), sum(c.verified for c in first),
-            isinstance(run.result, Applied), run.seconds, error,
-        ))
+        scores.append(
+            ScriptScore(
+                item.task,
+                item.options.path or "<source>",
+                len(first),
+                sum(c.verified for c in first),
+                isinstance(run.result, Applied),
+                run.seconds,
+                error,
+            )
+        )
     return scores
 
 

@@ -87,7 +87,10 @@ class ScriptedEndpoint:
                 if self.path.rstrip("/").endswith("/models"):
                     if not endpoint._authorized({k.lower(): v for k, v in self.headers.items()}):
                         return self._send(401, _error("Incorrect API key provided.", 401))
-                    data = [{"id": m, "object": "model", "owned_by": "loopback"} for m in endpoint.models]
+                    data = [
+                        {"id": m, "object": "model", "owned_by": "loopback"}
+                        for m in endpoint.models
+                    ]
                     return self._send(200, {"object": "list", "data": data})
                 self._send(404, _error(f"no route {self.path}", 404))
 
@@ -100,7 +103,9 @@ class ScriptedEndpoint:
                     body = json.loads(raw or b"{}")
                 except json.JSONDecodeError:
                     return self._send(400, _error("body is not JSON", 400))
-                status, payload = endpoint._chat(body, {k.lower(): v for k, v in self.headers.items()})
+                status, payload = endpoint._chat(
+                    body, {k.lower(): v for k, v in self.headers.items()}
+                )
                 self._send(status, payload)
 
             def _send(self, status: int, payload: dict) -> None:
@@ -118,7 +123,9 @@ class ScriptedEndpoint:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
         return self
 
@@ -178,12 +185,14 @@ class ScriptedEndpoint:
         choices = []
         for i, answer in enumerate(answers):
             answer = answer if isinstance(answer, Answer) else Answer(answer)
-            choices.append({
-                "index": i,
-                "message": {"role": "assistant", "content": answer.text},
-                "finish_reason": answer.finish_reason,
-                "logprobs": None,
-            })
+            choices.append(
+                {
+                    "index": i,
+                    "message": {"role": "assistant", "content": answer.text},
+                    "finish_reason": answer.finish_reason,
+                    "logprobs": None,
+                }
+            )
         completion_tokens = sum(len(c["message"]["content"]) // 4 for c in choices)
         return 200, {
             "id": f"chatcmpl-loopback-{index}",
@@ -200,4 +209,7 @@ class ScriptedEndpoint:
 
 
 def _error(message: str, status: int) -> dict:
-    return {"error": {"message": message, "type": "invalid_request_error", "code": status}, "object": "error"}
+    return {
+        "error": {"message": message, "type": "invalid_request_error", "code": status},
+        "object": "error",
+    }

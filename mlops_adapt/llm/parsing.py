@@ -10,7 +10,9 @@ from mlops_adapt.llm.cache import Completion
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([\w+.-]*)[^\n`]*$")
 _PY_LANGS = {"", "python", "py", "python3", "py3", "ipython"}
-_CODE_START = re.compile(r"^(import |from \w|#|def |class |@|async def |if __name__|[A-Za-z_][\w.]*\s*(=|\(|:))")
+_CODE_START = re.compile(
+    r"^(import |from \w|#|def |class |@|async def |if __name__|[A-Za-z_][\w.]*\s*(=|\(|:))"
+)
 TRUNCATED = "the answer was cut off at max_tokens (finish_reason=length): raise `max_tokens`"
 
 
@@ -106,5 +108,8 @@ def extract_code(answer: Completion, original: str) -> Extracted:
         return Extracted(_match_newline("".join(blocks[-1].lines), original))
     code = _unfenced(text)
     if code is None:
-        return Extracted(None, "the answer holds no Python code block (expected the whole file in ```python ...```)")
+        return Extracted(
+            None,
+            "the answer holds no Python code block (expected the whole file in ```python ...```)",
+        )
     return Extracted(_match_newline(code, original))

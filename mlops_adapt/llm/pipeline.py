@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,7 @@ from mlops_adapt.llm.config import (
     overrides_from_task_options,
 )
 from mlops_adapt.llm.errors import LLMError
-from mlops_adapt.llm.selection import Candidate, best_verified, repair_target
+from mlops_adapt.llm.selection import Candidate, best_verified, rank_key, repair_target
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Applied, Failed, Result
 from mlops_adapt.tasks import TASKS
@@ -46,7 +47,9 @@ class LLMRun:
 
 
 # ------------------------------------------------------------------ sync entry points
-def adapt_with_llm(source: str, task: str, options: AdaptOptions, recipe_result: Result | None) -> Result:
+def adapt_with_llm(
+    source: str, task: str, options: AdaptOptions, recipe_result: Result | None
+) -> Result:
     """The engine's LLM backend for one source text; never raises, never returns unverified code."""
     options = options or AdaptOptions()
     try:
@@ -58,7 +61,9 @@ def adapt_with_llm(source: str, task: str, options: AdaptOptions, recipe_result:
     return run_jobs([LLMJob(source, task, options, recipe_result)], jobs=1, config=config)[0].result
 
 
-def adapt_many_with_llm(items: list[LLMJob], jobs: int = 8, config: LLMConfig | None = None) -> list[Result]:
+def adapt_many_with_llm(
+    items: list[LLMJob], jobs: int = 8, config: LLMConfig | None = None
+) -> list[Result]:
     """Adapt many files concurrently on one event loop (`--jobs`); results in input order."""
     return [run.result for run in run_jobs(items, jobs, config)]
 
@@ -69,7 +74,9 @@ def run_jobs(items: list[LLMJob], jobs: int = 8, config: LLMConfig | None = None
         return []
     if config is None:
         try:
-            config = load_llm_config(None, overrides_from_task_options(items[0].options.task_options))
+            config = load_llm_config(
+                None, overrides_from_task_options(items[0].options.task_options)
+            )
         except ConfigError as err:
             return [LLMRun(Failed(i.task, "input", (str(err),))) for i in items]
     if not config.configured:
@@ -87,9 +94,10 @@ def _run_sync(make: Callable[[], Awaitable]):
         return pool.submit(lambda: asyncio.run(make())).result()
 
 
-def _no_endpoint(task: str, recipe_result: Result | None) -> Failed:
+def _no_endpoint(task: str, recipe_result: Result | None) -> Result:
+    """Auto mode reports the recipe's own failure unchanged; `--backend llm` says what to set."""
     if isinstance(recipe_result, Failed):
-        return Failed(recipe_result.task, recipe_result.kind, (*recipe_result.reasons, NO_ENDPOINT))
+        return recipe_result
     return Failed(task, "unverified", (NO_ENDPOINT,))
 
 
@@ -102,7 +110,9 @@ def make_client(config: LLMConfig):
 
         return VllmClient(config, cache)
     if config.backend != "http":
-        raise LLMError("config", f"unknown LLM backend {config.backend!r}; expected 'http' or 'vllm'")
+        raise LLMError(
+            "config", f"unknown LLM backend {config.backend!r}; expected 'http' or 'vllm'"
+        )
     from mlops_adapt.llm.client import ChatClient
 
     return ChatClient(config, cache)
@@ -128,7 +138,9 @@ async def run_jobs_async(items: list[LLMJob], jobs: int, config: LLMConfig) -> l
                 started = time.perf_counter()
                 run = await _generate(client, config, prepared)
         except Exception as err:  # noqa: BLE001 - one file's bug must not sink the batch
-            run = LLMRun(Failed(item.task, "internal", (f"LLM path crashed: {type(err).__name__}: {err}",)))
+            run = LLMRun(
+                Failed(item.task, "internal", (f"LLM path crashed: {type(err).__name__}: {err}",))
+            )
         run.seconds = time.perf_counter() - started
         return run
 
@@ -156,15 +168,26 @@ async def _prepare(config: LLMConfig, item: LLMJob) -> _Prepared | LLMRun:
 
     source, task, options = item.source, item.task, item.options
     if task not in TASKS:
-        return LLMRun(Failed(task, "input", (f"unknown task {task!r}; known tasks: {', '.join(TASKS)}",)))
+        return LLMRun(
+            Failed(task, "input", (f"unknown task {task!r}; known tasks: {', '.join(TASKS)}",))
+        )
     try:
         facts = await asyncio.to_thread(analyze, source)
     except Exception as err:  # noqa: BLE001 - libcst syntax errors and friends
-        return LLMRun(Failed(task, "input", (f"{options.path or '<source>'}: cannot analyse: {err}",)))
+        return LLMRun(
+            Failed(task, "input", (f"{options.path or '<source>'}: cannot analyse: {err}",))
+        )
     docs = await asyncio.to_thread(retrieve_docs, task, source, facts, config.docs_k)
     draft, draft_reasons = await asyncio.to_thread(_recipe_draft, item)
-    base = build_messages(task, source, facts, docs.text, docs.version,
-                          render_scaffold(source, draft, draft_reasons), options.path)
+    base = build_messages(
+        task,
+        source,
+        facts,
+        docs.text,
+        docs.version,
+        render_scaffold(source, draft, draft_reasons),
+        options.path,
+    )
     return _Prepared(item, base, docs.version, (docs.warning,) if docs.warning else ())
 
 
@@ -185,6 +208,8 @@ async def _generate(client, config: LLMConfig, prepared: _Prepared) -> LLMRun:
             errors.append(f"LLM: {err.message}")
             break
         batch = await _verify_answers(answers, round_, item, verified_cache)
+        if item.options.verify == "run":
+            batch = await _execute_in_rank_order(batch, item, verified_cache)
         candidates += batch
         if best_verified(candidates, source) is not None:
             break
@@ -224,9 +249,11 @@ def _recipe_draft(item: LLMJob) -> tuple[str | None, tuple[str, ...]]:
 async def _verify_answers(
     answers: list[Completion], round_: int, item: LLMJob, seen: dict[str, Candidate]
 ) -> list[Candidate]:
-    """Parse and verify each answer (identical code is verified once), off the event loop."""
+    """Parse and statically verify each answer (identical code is verified once), off the event loop."""
     from mlops_adapt.llm.parsing import extract_code
     from mlops_adapt.verify.pipeline import verify_candidate
+
+    static = dataclasses.replace(item.options, verify="static")
 
     out = []
     for index, answer in enumerate(answers):
@@ -235,16 +262,61 @@ async def _verify_answers(
             out.append(Candidate(round_, index, None, None, extracted.problem))
             continue
         if extracted.code == item.source:
-            out.append(Candidate(round_, index, None, None, "the answer made no change to the script"))
+            out.append(
+                Candidate(round_, index, None, None, "the answer made no change to the script")
+            )
             continue
         if extracted.code in seen:
             earlier = seen[extracted.code]
             out.append(Candidate(round_, index, earlier.code, earlier.report))
             continue
-        report = await asyncio.to_thread(verify_candidate, item.source, extracted.code, item.task, item.options)
+        report = await asyncio.to_thread(
+            verify_candidate, item.source, extracted.code, item.task, static
+        )
         candidate = Candidate(round_, index, extracted.code, report)
         seen[extracted.code] = candidate
         out.append(candidate)
+    return out
+
+
+async def _execute_in_rank_order(
+    batch: list[Candidate], item: LLMJob, seen: dict[str, Candidate]
+) -> list[Candidate]:
+    """V5 for the statically verified candidates, best first, until one passes.
+
+    Sandbox runs cost seconds, and running them in rank order picks the same winner as running
+    them all: the first to pass outranks every candidate after it.
+    """
+    from mlops_adapt.verify.pipeline import verify_candidate
+
+    order = sorted((c for c in batch if c.verified), key=lambda c: rank_key(c, item.source))
+    executed: dict[str, Candidate] = {}
+    for candidate in order:
+        if candidate.code in executed:
+            continue
+        report = await asyncio.to_thread(
+            verify_candidate, item.source, candidate.code, item.task, item.options
+        )
+        done = dataclasses.replace(candidate, report=report)
+        executed[candidate.code] = seen[candidate.code] = done
+        if report.ok:
+            break
+    out = []
+    for candidate in batch:
+        if candidate.code in executed:
+            out.append(dataclasses.replace(candidate, report=executed[candidate.code].report))
+        elif candidate.verified:
+            # Statically fine but never run, because a better one passed V5: not a candidate for selection.
+            out.append(
+                dataclasses.replace(
+                    candidate,
+                    code=None,
+                    report=None,
+                    problem="not executed (a better candidate passed V5)",
+                )
+            )
+        else:
+            out.append(candidate)
     return out
 
 

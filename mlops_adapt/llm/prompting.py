@@ -45,7 +45,7 @@ def load_template(name: str) -> Template:
             key, _, value = line.partition(":")
             if key.strip() == "query":
                 query = value.strip()
-        text = text[match.end():]
+        text = text[match.end() :]
     return Template(name, text, query)
 
 
@@ -68,28 +68,52 @@ def installed_version(library: str) -> str:
 def render_facts(facts: Facts) -> str:
     """The analysis facts as short bullet lists, only the sections that have entries."""
     sections: list[tuple[str, list[str]]] = [
-        ("Hyperparameters (log every one, under these names)", [
-            f"- `{h.name}` = {h.value if h.value is not None else '(runtime value)'} ({h.kind}, line {h.line}"
-            + (f", in `{h.owner}`" if h.owner else "") + ")"
-            for h in facts.hyperparams
-        ]),
-        ("Evaluation results (log every one, under these names)", [
-            f"- `{m.name}` = `{m.expr}` (line {m.line}" + (", inside a loop: log with step" if m.in_loop else "") + ")"
-            for m in facts.metrics
-        ]),
-        ("Models", [
-            f"- `{m.var}` = {m.constructor}(...) ({m.framework}, line {m.line}"
-            + (f", trained at line {m.trained_line}" if m.trained_line else "") + ")"
-            for m in facts.models
-        ]),
-        ("Training", [
-            f"- {loop.kind} at line {loop.line}" + (f", step variable `{loop.step_var}`" if loop.step_var else "")
-            for loop in facts.loops
-        ]),
-        ("Saved artifacts", [f"- {a.saver}: {a.obj or '?'} -> {a.path or '?'} (line {a.line})" for a in facts.artifacts]),
-        ("GitPython data operations", [
-            f"- {g.op}({', '.join(g.args)}) at line {g.line}" for g in facts.git_ops
-        ]),
+        (
+            "Hyperparameters (log every one, under these names)",
+            [
+                f"- `{h.name}` = {h.value if h.value is not None else '(runtime value)'} ({h.kind}, line {h.line}"
+                + (f", in `{h.owner}`" if h.owner else "")
+                + ")"
+                for h in facts.hyperparams
+            ],
+        ),
+        (
+            "Evaluation results (log every one, under these names)",
+            [
+                f"- `{m.name}` = `{m.expr}` (line {m.line}"
+                + (", inside a loop: log with step" if m.in_loop else "")
+                + ")"
+                for m in facts.metrics
+            ],
+        ),
+        (
+            "Models",
+            [
+                f"- `{m.var}` = {m.constructor}(...) ({m.framework}, line {m.line}"
+                + (f", trained at line {m.trained_line}" if m.trained_line else "")
+                + ")"
+                for m in facts.models
+            ],
+        ),
+        (
+            "Training",
+            [
+                f"- {loop.kind} at line {loop.line}"
+                + (f", step variable `{loop.step_var}`" if loop.step_var else "")
+                for loop in facts.loops
+            ],
+        ),
+        (
+            "Saved artifacts",
+            [
+                f"- {a.saver}: {a.obj or '?'} -> {a.path or '?'} (line {a.line})"
+                for a in facts.artifacts
+            ],
+        ),
+        (
+            "GitPython data operations",
+            [f"- {g.op}({', '.join(g.args)}) at line {g.line}" for g in facts.git_ops],
+        ),
     ]
     parts = [f"{title}:\n" + "\n".join(rows) for title, rows in sections if rows]
     return "\n\n".join(parts) if parts else "(analysis found nothing specific; read the code)"
@@ -99,9 +123,15 @@ def render_scaffold(source: str, draft: str | None, reasons: tuple[str, ...]) ->
     """The recipe's draft as a diff, with why it was not accepted; or say there is none."""
     if not draft or draft == source:
         return "(none: no deterministic recipe handles this code shape)"
-    diff = "".join(difflib.unified_diff(
-        source.splitlines(keepends=True), draft.splitlines(keepends=True), "original", "recipe draft", n=1
-    ))
+    diff = "".join(
+        difflib.unified_diff(
+            source.splitlines(keepends=True),
+            draft.splitlines(keepends=True),
+            "original",
+            "recipe draft",
+            n=1,
+        )
+    )
     why = "\n".join(f"- {r}" for r in reasons[:8]) or "- (no reasons given)"
     return f"A deterministic recipe proposed this diff. It did not pass verification:\n{why}\n\n```diff\n{diff}```"
 
@@ -111,38 +141,57 @@ def docs_query(task: str, facts: Facts, source: str) -> str:
     template = load_template(task)
     library = TASKS[task].library
     used = sorted(set(re.findall(rf"\b{re.escape(library)}(?:\.\w+)+", source)))[:10]
-    names = [m.constructor for m in facts.models] + [f.kind for f in facts.loops] + [g.op for g in facts.git_ops]
+    names = (
+        [m.constructor for m in facts.models]
+        + [f.kind for f in facts.loops]
+        + [g.op for g in facts.git_ops]
+    )
     return " ".join([template.query, TASKS[task].title, *used, *names])
 
 
 def build_messages(
-    task: str, source: str, facts: Facts, docs: str, version: str,
-    scaffold: str, path: str | None,
+    task: str,
+    source: str,
+    facts: Facts,
+    docs: str,
+    version: str,
+    scaffold: str,
+    path: str | None,
 ) -> list[dict]:
     """System rules, then the task prompt with the code last (the order prefix caching needs)."""
     info = TASKS[task]
-    user = render(load_template(task), {
-        "title": info.title,
-        "library": info.library,
-        "version": version,
-        "docs": docs,
-        "facts": render_facts(facts),
-        "scaffold": scaffold,
-        "path": path or "script.py",
-        "code": source.rstrip("\n"),
-    })
+    user = render(
+        load_template(task),
+        {
+            "title": info.title,
+            "library": info.library,
+            "version": version,
+            "docs": docs,
+            "facts": render_facts(facts),
+            "scaffold": scaffold,
+            "path": path or "script.py",
+            "code": source.rstrip("\n"),
+        },
+    )
     return [
         {"role": "system", "content": load_template("system").body.strip()},
         {"role": "user", "content": user},
     ]
 
 
-def repair_messages(base: list[dict], answer_code: str, reasons: list[str], task: str, version: str) -> list[dict]:
+def repair_messages(
+    base: list[dict], answer_code: str, reasons: list[str], task: str, version: str
+) -> list[dict]:
     """The first conversation, the answer that failed, and the verifier's reasons."""
     listing = "\n".join(f"- {r}" for r in reasons[:20])
-    follow_up = render(load_template("repair"), {
-        "reasons": listing, "library": TASKS[task].library, "version": version,
-    })
+    follow_up = render(
+        load_template("repair"),
+        {
+            "reasons": listing,
+            "library": TASKS[task].library,
+            "version": version,
+        },
+    )
     return [
         *base,
         {"role": "assistant", "content": f"```python\n{answer_code.rstrip()}\n```"},
@@ -159,4 +208,4 @@ def extract_code_section(user_prompt: str) -> str:
     end = user_prompt.rstrip().rfind("\n```")
     if start < 0 or end <= start:
         return ""
-    return user_prompt[start + len("```python\n"): end] + "\n"
+    return user_prompt[start + len("```python\n") : end] + "\n"

@@ -36,8 +36,12 @@ class Candidate:
 
 def changed_lines(original: str, code: str) -> int:
     """Lines added plus lines removed: the size of the diff a reviewer reads."""
-    matcher = difflib.SequenceMatcher(None, original.splitlines(), code.splitlines(), autojunk=False)
-    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+    matcher = difflib.SequenceMatcher(
+        None, original.splitlines(), code.splitlines(), autojunk=False
+    )
+    return sum(
+        max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
+    )
 
 
 def rank_key(candidate: Candidate, original: str) -> tuple:
@@ -60,8 +64,17 @@ def best_verified(candidates: list[Candidate], original: str) -> Candidate | Non
 
 def repair_target(candidates: list[Candidate]) -> Candidate | None:
     """The failed candidate closest to passing: it parses, fewest failures, not truncated."""
-    usable = [c for c in candidates if c.code is not None and c.report is not None and not c.report.ok]
+    usable = [
+        c for c in candidates if c.code is not None and c.report is not None and not c.report.ok
+    ]
     if not usable:
         return None
-    return min(usable, key=lambda c: (any(ch.id == "V1" and ch.status == "fail" for ch in c.report.checks),
-                                      len(c.reasons), c.round, c.index))
+    return min(
+        usable,
+        key=lambda c: (
+            any(ch.id == "V1" and ch.status == "fail" for ch in c.report.checks),
+            len(c.reasons),
+            c.round,
+            c.index,
+        ),
+    )

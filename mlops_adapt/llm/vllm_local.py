@@ -20,7 +20,10 @@ def _engine(model: str):
             try:
                 from vllm import LLM
             except ImportError as err:
-                raise LLMError("config", f"backend = 'vllm' needs the gpu extra (pip install 'mlops-adapt[gpu]'): {err}") from None
+                raise LLMError(
+                    "config",
+                    f"backend = 'vllm' needs the gpu extra (pip install 'mlops-adapt[gpu]'): {err}",
+                ) from None
             _ENGINES[model] = LLM(model=model, enable_prefix_caching=True)
         return _ENGINES[model]
 
@@ -30,7 +33,9 @@ class VllmClient:
 
     def __init__(self, config: LLMConfig, cache: ResponseCache | None = None) -> None:
         if not config.model:
-            raise LLMError("config", "backend = 'vllm' needs `model` (a Hugging Face id or a local path)")
+            raise LLMError(
+                "config", "backend = 'vllm' needs `model` (a Hugging Face id or a local path)"
+            )
         self.config = config
         self.cache = cache
         self.model = config.model
@@ -44,7 +49,11 @@ class VllmClient:
         return None
 
     async def complete(self, messages: list[dict], n: int) -> list[Completion]:
-        sampling = {"n": n, "temperature": self.config.temperature, "max_tokens": self.config.max_tokens}
+        sampling = {
+            "n": n,
+            "temperature": self.config.temperature,
+            "max_tokens": self.config.max_tokens,
+        }
         key = cache_key(self.model, messages, sampling)
         if self.cache is not None and (hit := self.cache.get(key)) is not None and len(hit) >= n:
             return hit[:n]
@@ -59,6 +68,8 @@ class VllmClient:
         engine = _engine(self.model)  # raises a clear LLMError without the gpu extra
         from vllm import SamplingParams
 
-        params = SamplingParams(n=n, temperature=self.config.temperature, max_tokens=self.config.max_tokens)
+        params = SamplingParams(
+            n=n, temperature=self.config.temperature, max_tokens=self.config.max_tokens
+        )
         outputs = engine.chat([messages], params, use_tqdm=False)
         return [Completion(o.text, o.finish_reason) for o in outputs[0].outputs]

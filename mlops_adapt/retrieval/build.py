@@ -16,8 +16,14 @@ def _progress(total: int, desc: str):
         from tqdm import tqdm
     except ImportError:
         return None
-    return tqdm(total=total, desc=desc, unit="lib", file=sys.stderr, leave=False,
-                disable=not sys.stderr.isatty())
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit="lib",
+        file=sys.stderr,
+        leave=False,
+        disable=not sys.stderr.isatty(),
+    )
 
 
 def build_corpus(folder: Path, libraries: list[str] | None = None) -> dict[str, str]:

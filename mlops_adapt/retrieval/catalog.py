@@ -70,7 +70,9 @@ def select_version(library: str, requested: str | None = None) -> tuple[str, Pat
     spec = get_library(library)
     available = available_versions(library)
     if not available:
-        raise LookupError(f"no API index for {library}; run `mlops-adapt index build --lib {library}`")
+        raise LookupError(
+            f"no API index for {library}; run `mlops-adapt index build --lib {library}`"
+        )
     wanted = requested
     if wanted is None:
         wanted = _installed_version(spec.dist)
@@ -139,7 +141,8 @@ class Catalog:
     def documented(self) -> list[dict[str, Any]]:
         """Entries worth retrieving: functions, classes, methods, modules and notes."""
         docs = [
-            e for e in self.entries.values()
+            e
+            for e in self.entries.values()
             if e.get("kind") in {"function", "class", "method"}
             or (e.get("kind") == "module" and e.get("summary"))
         ]
@@ -181,11 +184,12 @@ def _load(library: str, version: str, path: Path, mtime: float) -> Catalog:
     notes_data = read_notes(paths.notes_file())
 
     def applies(item: dict[str, Any]) -> bool:
-        return item.get("library") == library and _specifier_holds(item.get("versions", ""), version)
+        return item.get("library") == library and _specifier_holds(
+            item.get("versions", ""), version
+        )
 
     notes = [n for n in notes_data.get("note", []) if applies(n)]
-    catalog = Catalog(library, version, entries,
-                      [_note_entry(n, library, version) for n in notes])
+    catalog = Catalog(library, version, entries, [_note_entry(n, library, version) for n in notes])
     _apply_notes(catalog, notes)
     for doc in notes_data.get("doc", []):
         if applies(doc):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -10,26 +11,42 @@ import time
 
 def add_index_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register `index build` and `index query` on a CLI's subparsers; returns `index`."""
-    index = subparsers.add_parser("index", help="build or query the API-docs index",
-                                  description="Build or query the version-matched API-docs index.")
+    index = subparsers.add_parser(
+        "index",
+        help="build or query the API-docs index",
+        description="Build or query the version-matched API-docs index.",
+    )
     commands = index.add_subparsers(dest="index_command", metavar="{build,query}")
     commands.required = True
     server_help = "Chroma server HOST:PORT (default: $MLOPS_ADAPT_CHROMA, else the embedded store)"
 
     build = commands.add_parser(
-        "build", help="index the installed libraries (embeds only what changed)",
+        "build",
+        help="index the installed libraries (embeds only what changed)",
         description="Introspect the installed target libraries into the user cache and embed "
-                    "their entries into Chroma. Libraries that are not installed are indexed "
-                    "from the committed corpus.")
-    build.add_argument("--lib", action="append", metavar="NAME", dest="libs",
-                       help="library to index (repeatable; default: all)")
-    build.add_argument("--committed-only", action="store_true",
-                       help="do not introspect installed libraries; embed the committed corpus")
+        "their entries into Chroma. Libraries that are not installed are indexed "
+        "from the committed corpus.",
+    )
+    build.add_argument(
+        "--lib",
+        action="append",
+        metavar="NAME",
+        dest="libs",
+        help="library to index (repeatable; default: all)",
+    )
+    build.add_argument(
+        "--committed-only",
+        action="store_true",
+        help="do not introspect installed libraries; embed the committed corpus",
+    )
     build.add_argument("--chroma", metavar="HOST:PORT", help=server_help)
     build.add_argument("--json", action="store_true", help="print the build report as JSON")
 
-    query = commands.add_parser("query", help="retrieve API docs for a task intent or code",
-                                description="Hybrid (dense + BM25) retrieval from the index.")
+    query = commands.add_parser(
+        "query",
+        help="retrieve API docs for a task intent or code",
+        description="Hybrid (dense + BM25) retrieval from the index.",
+    )
     query.add_argument("text", metavar="TEXT")
     query.add_argument("--lib", metavar="NAME", help="restrict to one library")
     query.add_argument("-k", type=int, default=8, help="number of hits (default 8)")
@@ -45,19 +62,25 @@ def _run_build(args: argparse.Namespace) -> int:
 
     unknown = [name for name in args.libs or [] if name not in LIBRARIES]
     if unknown:
-        print(f"error: unknown library {', '.join(unknown)}; known: {', '.join(LIBRARIES)}",
-              file=sys.stderr)
+        print(
+            f"error: unknown library {', '.join(unknown)}; known: {', '.join(LIBRARIES)}",
+            file=sys.stderr,
+        )
         return 2
     started = time.perf_counter()
-    reports = build_index(args.libs, server=args.chroma,
-                          from_installed=not args.committed_only, progress=True)
+    with contextlib.redirect_stdout(sys.stderr):
+        reports = build_index(
+            args.libs, server=args.chroma, from_installed=not args.committed_only, progress=True
+        )
     elapsed = time.perf_counter() - started
     if args.json:
         print(json.dumps({"libraries": reports, "seconds": round(elapsed, 2)}, indent=2))
     else:
         for r in reports:
-            print(f"{r['library']} {r['version']} ({r['source']}): {r['added']} embedded, "
-                  f"{r['kept']} unchanged, {r['removed']} removed")
+            print(
+                f"{r['library']} {r['version']} ({r['source']}): {r['added']} embedded, "
+                f"{r['kept']} unchanged, {r['removed']} removed"
+            )
         print(f"done in {elapsed:.1f} s")
     return 0
 
@@ -69,8 +92,11 @@ def _run_query(args: argparse.Namespace) -> int:
         print("error: -k must be at least 1", file=sys.stderr)
         return 2
     try:
-        result = retrieve_detailed(args.text, args.lib, args.k, mode=args.mode,
-                                   server=args.chroma)
+        # Libraries loaded on the way (transformers, wandb) may chat on stdout; keep it JSON.
+        with contextlib.redirect_stdout(sys.stderr):
+            result = retrieve_detailed(
+                args.text, args.lib, args.k, mode=args.mode, server=args.chroma
+            )
     except (KeyError, LookupError) as err:
         print(f"error: {err.args[0] if err.args else err}", file=sys.stderr)
         return 2

@@ -55,6 +55,11 @@ def load_model() -> Any:
 def embed(texts: list[str], batch_size: int = 64, show_progress: bool = False) -> list[list[float]]:
     """Unit-length embeddings, one per text."""
     model = load_model()
-    vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                           show_progress_bar=show_progress, convert_to_numpy=True)
+    vectors = model.encode(
+        texts,
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        show_progress_bar=show_progress,
+        convert_to_numpy=True,
+    )
     return vectors.tolist()

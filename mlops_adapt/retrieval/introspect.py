@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import inspect
+import os
 import pkgutil
 import types
 import warnings
@@ -51,6 +52,11 @@ def _annotation_text(annotation: Any) -> str | None:
 def _default_text(default: Any) -> str | None:
     if default is inspect.Parameter.empty:
         return None
+    # Defaults computed at import time from the machine would make the corpus unstable.
+    if isinstance(default, int) and not isinstance(default, bool) and default == os.getpid():
+        return "<current pid>"
+    if isinstance(default, str) and default and default in (os.getcwd(), os.path.expanduser("~")):
+        return "<machine path>"
     try:
         text = repr(default)
     except Exception:  # noqa: BLE001 - a broken __repr__ must not stop the build
@@ -62,9 +68,14 @@ def _default_text(default: Any) -> str | None:
 
 def _params(sig: inspect.Signature, drop_first: bool) -> list[list[Any]]:
     params = list(sig.parameters.values())
-    if drop_first and params and params[0].kind in (
-        inspect.Parameter.POSITIONAL_ONLY,
-        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    if (
+        drop_first
+        and params
+        and params[0].kind
+        in (
+            inspect.Parameter.POSITIONAL_ONLY,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        )
     ):
         params = params[1:]
     return [
@@ -207,12 +218,17 @@ class _Builder:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     obj = getattr(module, member)
-            except Exception:  # noqa: BLE001 - lazy attributes may fail to load
+            except Exception:  # noqa: BLE001, S112 - a lazy attribute that fails to load is no API
                 continue
             qualname = f"{name}.{member}"
             if qualname in self.spec.objects:
-                self._emit({"qualname": qualname, "kind": "object",
-                            "instance_of": self.spec.objects[qualname]})
+                self._emit(
+                    {
+                        "qualname": qualname,
+                        "kind": "object",
+                        "instance_of": self.spec.objects[qualname],
+                    }
+                )
             elif inspect.isclass(obj) and _belongs(obj, self.spec.root):
                 self.cls(qualname, obj)
             elif callable(obj) and not inspect.ismodule(obj) and _belongs(obj, self.spec.root):
@@ -227,8 +243,14 @@ class _Builder:
         self.seen[id(obj)] = qualname
         return False
 
-    def function(self, qualname: str, func: Any, kind: str, binding: str | None = None,
-                 drop_first: bool = False) -> None:
+    def function(
+        self,
+        qualname: str,
+        func: Any,
+        kind: str,
+        binding: str | None = None,
+        drop_first: bool = False,
+    ) -> None:
         if binding is None and self._alias(qualname, func):
             return
         sig = _safe_signature(func)
@@ -283,8 +305,9 @@ class _Builder:
                 func, binding, drop = raw, "instance", True
             else:
                 continue
-            self.function(f"{qualname}.{member}", func, kind="method", binding=binding,
-                          drop_first=drop)
+            self.function(
+                f"{qualname}.{member}", func, kind="method", binding=binding, drop_first=drop
+            )
 
     def extra_class(self, path: str) -> None:
         module_name, _, class_name = path.rpartition(".")
@@ -301,8 +324,9 @@ class _Builder:
         self.cls(path, klass)
 
 
-def build_library(spec: LibrarySpec,
-                  progress: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+def build_library(
+    spec: LibrarySpec, progress: Callable[[str], None] | None = None
+) -> list[dict[str, Any]]:
     """Every corpus entry for one installed library (raises ImportError if not installed)."""
     version = installed_version(spec)
     if version is None:
@@ -317,4 +341,3 @@ def build_library(spec: LibrarySpec,
     for path in spec.extra_classes:
         builder.extra_class(path)
     return builder.entries
-

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from mlops_adapt.retrieval.catalog import Catalog, load_catalog
-from mlops_adapt.retrieval.lexical import BM25, lexical_text
+from mlops_adapt.retrieval.lexical import BM25, SymbolIndex, lexical_text
 from mlops_adapt.retrieval.libraries import LIBRARIES
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; dampens the weight of rank 1
@@ -23,10 +23,12 @@ NOTE_LINKS = 3  # how many of a note's named APIs follow it into the ranking
 # (storage backends, observers) crowd them out unless they rank a little lower.
 KIND_WEIGHT = {"module": 0.8}
 METHOD_WEIGHT = 0.85  # methods of classes outside the library's core
+UNDOCUMENTED_WEIGHT = 0.85  # an API without a docstring is rarely the one a task needs
 MODES = ("hybrid", "dense", "lexical")
 _LOCK = threading.Lock()
-_STORES: dict[str | None, Any] = {}
+_STORES: dict[str, Any] = {}  # by server address or embedded store path
 _WARNED: set[str] = set()
+_EMBEDDED: set[tuple[str, str, str]] = set()  # (store key, library, version) seen stored
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,15 @@ class Retrieval:
 
 def _hit(entry: dict[str, Any], score: float) -> Hit:
     return Hit(
-        qualname=entry["qualname"], library=entry["library"], version=entry["version"],
-        kind=entry["kind"], signature=entry.get("signature", ""),
-        summary=entry.get("summary", ""), score=round(float(score), 6),
-        text=entry.get("text", ""), deprecated=entry.get("deprecated", "") or "",
+        qualname=entry["qualname"],
+        library=entry["library"],
+        version=entry["version"],
+        kind=entry["kind"],
+        signature=entry.get("signature", ""),
+        summary=entry.get("summary", ""),
+        score=round(float(score), 6),
+        text=entry.get("text", ""),
+        deprecated=entry.get("deprecated", "") or "",
     )
 
 
@@ -87,21 +94,22 @@ class _Corpus:
         self.entries: list[dict[str, Any]] = [e for c in catalogs for e in c.documented()]
         self.position = {(e["library"], e["qualname"]): i for i, e in enumerate(self.entries)}
         self.bm25 = BM25([lexical_text(e) for e in self.entries])
+        self.symbols = SymbolIndex([e["qualname"] for e in self.entries])
         # Overrides that inherit one docstring (four storages' `get_study_id_from_name`) are one
         # API for a reader: rank them as one, shown under the shortest (most public) name.
         groups: dict[tuple[str, str, str], int] = {}
         self.representative = list(range(len(self.entries)))
+        # `wandb.save` wraps `wandb.Run.save` with the same docstring: the same goes for them.
         for index, entry in enumerate(self.entries):
-            if entry["kind"] != "method":
+            key = self._group_key(entry)
+            if key is None:
                 continue
-            key = (entry["library"], entry["qualname"].rsplit(".", 1)[-1], entry.get("summary", ""))
             best = groups.get(key)
             if best is None or len(entry["qualname"]) < len(self.entries[best]["qualname"]):
                 groups[key] = index
         for index, entry in enumerate(self.entries):
-            if entry["kind"] == "method":
-                key = (entry["library"], entry["qualname"].rsplit(".", 1)[-1],
-                       entry.get("summary", ""))
+            key = self._group_key(entry)
+            if key is not None:
                 self.representative[index] = groups[key]
 
         # A library's core classes: exported from its root package, or returned by its API
@@ -110,16 +118,23 @@ class _Corpus:
         for catalog in catalogs:
             root = catalog.library_root
             for entry in catalog.entries.values():
-                if entry.get("kind") == "class" and entry["qualname"].count(".") == 1 \
-                        and entry["qualname"].startswith(root + "."):
+                if (
+                    entry.get("kind") == "class"
+                    and entry["qualname"].count(".") == 1
+                    and entry["qualname"].startswith(root + ".")
+                ):
                     core.add(entry["qualname"])
                 returned = entry.get("returns") or entry.get("instance_of")
                 target = catalog.class_entry(returned) if returned else None
                 if target is not None:
                     core.add(target["qualname"])
         self.weight = [
-            METHOD_WEIGHT if e["kind"] == "method" and e["qualname"].rsplit(".", 1)[0] not in core
-            else KIND_WEIGHT.get(e["kind"], 1.0)
+            (
+                METHOD_WEIGHT
+                if e["kind"] == "method" and e["qualname"].rsplit(".", 1)[0] not in core
+                else KIND_WEIGHT.get(e["kind"], 1.0)
+            )
+            * (1.0 if e.get("summary") else UNDOCUMENTED_WEIGHT)
             for e in self.entries
         ]
         self.linked: dict[int, list[int]] = {}
@@ -131,6 +146,17 @@ class _Corpus:
                     if target is not None:
                         targets.append(self.representative[target])
                 self.linked[index] = targets
+
+    @staticmethod
+    def _group_key(entry: dict[str, Any]) -> tuple[str, str, str] | None:
+        # Only a shared, non-empty docstring says two entries are one API.
+        if entry["kind"] in ("method", "function") and entry.get("summary"):
+            return (
+                entry["library"],
+                entry["qualname"].rsplit(".", 1)[-1],
+                entry.get("summary", ""),
+            )
+        return None
 
     def _index_of(self, library: str, qualname: str) -> int | None:
         for catalog in self.catalogs:
@@ -156,13 +182,23 @@ def _corpus(libraries: tuple[str, ...], versions: tuple[str | None, ...]) -> _Co
     return _Corpus([load_catalog(lib, ver) for lib, ver in zip(libraries, versions, strict=True)])
 
 
+def _store_key(server: str | None) -> str:
+    import os
+
+    from mlops_adapt.retrieval import paths
+    from mlops_adapt.retrieval.store import CHROMA_ENV
+
+    return server or os.environ.get(CHROMA_ENV) or str(paths.chroma_dir())
+
+
 def _store(server: str | None) -> Any:
     from mlops_adapt.retrieval.store import DocStore, open_client
 
+    key = _store_key(server)
     with _LOCK:
-        if server not in _STORES:
-            _STORES[server] = DocStore(open_client(server))
-        return _STORES[server]
+        if key not in _STORES:
+            _STORES[key] = DocStore(open_client(server))
+        return _STORES[key]
 
 
 def _where_versions(corpus: _Corpus) -> tuple[str | None, str | None]:
@@ -171,14 +207,18 @@ def _where_versions(corpus: _Corpus) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _dense(corpus: _Corpus, text: str, server: str | None,
-           limit: int) -> list[tuple[int, float]]:
+def _dense(corpus: _Corpus, text: str, server: str | None, limit: int) -> list[tuple[int, float]]:
     """Dense ranking; raises RuntimeError subclasses (or LookupError) when unavailable."""
     from mlops_adapt.retrieval.embed import embed
 
     store = _store(server)
+    key = _store_key(server)
     for catalog in corpus.catalogs:
-        if not store.has(catalog.library, catalog.version):
+        if (key, catalog.library, catalog.version) in _EMBEDDED:
+            continue
+        if store.has(catalog.library, catalog.version):
+            _EMBEDDED.add((key, catalog.library, catalog.version))
+        else:
             raise LookupError(
                 f"{catalog.library} {catalog.version} is not embedded yet; run "
                 f"`mlops-adapt index build --lib {catalog.library}`"
@@ -187,13 +227,25 @@ def _dense(corpus: _Corpus, text: str, server: str | None,
     library, version = _where_versions(corpus)
     ranked = []
     wanted = {(c.library, c.version) for c in corpus.catalogs}
-    for qualname, score in store.query(vector, library, version, limit * 2):
-        for catalog in corpus.catalogs:
-            index = corpus.position.get((catalog.library, qualname))
-            if index is not None and (catalog.library, catalog.version) in wanted:
-                ranked.append((index, score))
-                break
+    for qualname, hit_library, hit_version, score in store.query(
+        vector, library, version, limit * 2
+    ):
+        index = corpus.position.get((hit_library, qualname))
+        if index is not None and (hit_library, hit_version) in wanted:
+            ranked.append((index, score))
     return ranked[:limit]
+
+
+def _lexical(corpus: _Corpus, text: str) -> list[tuple[int, float]]:
+    """Exact identifier hits first (code context), then BM25 over split identifiers."""
+    symbols = corpus.symbols.search(text, DEPTH)
+    if not symbols:
+        return corpus.bm25.search(text, DEPTH)
+    seen = {index for index, _ in symbols}
+    rest = [(i, s) for i, s in corpus.bm25.search(text, DEPTH) if i not in seen]
+    top = max(score for _, score in rest) if rest else 0.0
+    # Symbol hits outrank any BM25 score while keeping their own order.
+    return [(i, top + 1 + s) for i, s in symbols] + rest
 
 
 def _fuse(corpus: _Corpus, rankings: list[list[tuple[int, float]]]) -> list[tuple[int, float]]:
@@ -207,8 +259,15 @@ def _fuse(corpus: _Corpus, rankings: list[list[tuple[int, float]]]) -> list[tupl
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def retrieve_detailed(text: str, library: str | None, k: int = 8, *, mode: str = "hybrid",
-                      version: str | None = None, server: str | None = None) -> Retrieval:
+def retrieve_detailed(
+    text: str,
+    library: str | None,
+    k: int = 8,
+    *,
+    mode: str = "hybrid",
+    version: str | None = None,
+    server: str | None = None,
+) -> Retrieval:
     """Best `k` entries for a task intent or code context, best first, with the mode used.
 
     `library` is a task library name ("mlflow", "wandb", "optuna", "torch", "dvc", "git") or
@@ -242,9 +301,13 @@ def retrieve_detailed(text: str, library: str | None, k: int = 8, *, mode: str =
             if note not in _WARNED:
                 _WARNED.add(note)
                 warnings.warn(note, RuntimeWarning, stacklevel=3)
-    if mode == "lexical" or used == "lexical" or mode == "hybrid":
+    if used == "hybrid":
+        # Exact identifier hits are a third ranker, so a named API is not out-voted.
         rankings.append(corpus.collapse(corpus.bm25.search(text, DEPTH)))
-    ranked = _fuse(corpus, rankings) if used == "hybrid" else rankings[-1]
+        rankings.append(corpus.collapse(corpus.symbols.search(text, DEPTH)))
+    elif used == "lexical":
+        rankings.append(corpus.collapse(_lexical(corpus, text)))
+    ranked = _fuse(corpus, rankings) if used == "hybrid" else rankings[0]
     hits = [_hit(corpus.entries[index], score) for index, score in ranked[:k]]
     return Retrieval(hits=hits, mode=used, note=note, versions=versions)
 
@@ -254,8 +317,12 @@ def retrieve(text: str, library: str | None, k: int = 8) -> list[Hit]:
     return retrieve_detailed(text, library, k).hits
 
 
-def build_index(libraries: list[str] | None = None, server: str | None = None,
-                from_installed: bool = True, progress: bool = False) -> list[dict[str, Any]]:
+def build_index(
+    libraries: list[str] | None = None,
+    server: str | None = None,
+    from_installed: bool = True,
+    progress: bool = False,
+) -> list[dict[str, Any]]:
     """Index libraries: introspect installed versions (else use the committed corpus), embed.
 
     Unchanged entries keep their content-hash ids and are not embedded again.
@@ -270,12 +337,22 @@ def build_index(libraries: list[str] | None = None, server: str | None = None,
     reports = []
     for name in names:
         catalog = load_catalog(name)
-        report = store.sync(catalog.library, catalog.version, catalog.documented(),
-                            embed=lambda texts: embed(texts), progress=progress)
-        reports.append({
-            "library": name, "version": catalog.version,
-            "source": "installed" if outcome.get(name) == catalog.version else "committed",
-            "added": report.added, "removed": report.removed, "kept": report.kept,
-        })
+        report = store.sync(
+            catalog.library,
+            catalog.version,
+            catalog.documented(),
+            embed=lambda texts: embed(texts),
+            progress=progress,
+        )
+        reports.append(
+            {
+                "library": name,
+                "version": catalog.version,
+                "source": "installed" if outcome.get(name) == catalog.version else "committed",
+                "added": report.added,
+                "removed": report.removed,
+                "kept": report.kept,
+            }
+        )
     _corpus.cache_clear()
     return reports

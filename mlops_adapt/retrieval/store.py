@@ -23,7 +23,9 @@ class StoreUnavailable(RuntimeError):
 
 def entry_id(entry: dict[str, Any]) -> str:
     """Content-hash id: the same text for the same library@version is never embedded twice."""
-    key = "\x1f".join([entry["library"], entry["version"], entry["qualname"], embedding_text(entry)])
+    key = "\x1f".join(
+        [entry["library"], entry["version"], entry["qualname"], embedding_text(entry)]
+    )
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -96,9 +98,14 @@ class DocStore:
         found = self.collection.get(where=_where(library, version), limit=1, include=[])
         return bool(found["ids"])
 
-    def sync(self, library: str, version: str, entries: list[dict[str, Any]],
-             embed: Callable[[list[str]], list[list[float]]],
-             progress: bool = False) -> SyncReport:
+    def sync(
+        self,
+        library: str,
+        version: str,
+        entries: list[dict[str, Any]],
+        embed: Callable[[list[str]], list[list[float]]],
+        progress: bool = False,
+    ) -> SyncReport:
         """Make the stored set equal `entries`: embed only new ids, delete vanished ones."""
         wanted = {entry_id(e): e for e in entries}
         present = self.ids(library, version)
@@ -111,19 +118,29 @@ class DocStore:
             try:
                 from tqdm import tqdm
 
-                bar = tqdm(total=len(new_ids), desc=f"embedding {library}", unit="doc",
-                           file=sys.stderr, leave=False, disable=not sys.stderr.isatty())
+                bar = tqdm(
+                    total=len(new_ids),
+                    desc=f"embedding {library}",
+                    unit="doc",
+                    file=sys.stderr,
+                    leave=False,
+                    disable=not sys.stderr.isatty(),
+                )
             except ImportError:
                 bar = None
         for start in range(0, len(new_ids), BATCH):
-            batch = new_ids[start:start + BATCH]
+            batch = new_ids[start : start + BATCH]
             texts = [embedding_text(wanted[i]) for i in batch]
             self.collection.add(
                 ids=batch,
                 embeddings=embed(texts),
                 metadatas=[
-                    {"library": library, "version": version, "qualname": wanted[i]["qualname"],
-                     "kind": wanted[i]["kind"]}
+                    {
+                        "library": library,
+                        "version": version,
+                        "qualname": wanted[i]["qualname"],
+                        "kind": wanted[i]["kind"],
+                    }
                     for i in batch
                 ],
             )
@@ -131,16 +148,21 @@ class DocStore:
                 bar.update(len(batch))
         if bar is not None:
             bar.close()
-        return SyncReport(library, version, len(new_ids), len(stale),
-                          len(wanted) - len(new_ids))
+        return SyncReport(library, version, len(new_ids), len(stale), len(wanted) - len(new_ids))
 
-    def query(self, vector: list[float], library: str | None, version: str | None,
-              limit: int) -> list[tuple[str, float]]:
-        """(qualname, cosine similarity) of the nearest entries, best first."""
+    def query(
+        self, vector: list[float], library: str | None, version: str | None, limit: int
+    ) -> list[tuple[str, str, str, float]]:
+        """(qualname, library, version, cosine similarity) of the nearest entries, best first."""
         result = self.collection.query(
-            query_embeddings=[vector], n_results=limit, where=_where(library, version),
+            query_embeddings=[vector],
+            n_results=limit,
+            where=_where(library, version),
             include=["metadatas", "distances"],
         )
         metadatas = result["metadatas"][0] if result["metadatas"] else []
         distances = result["distances"][0] if result["distances"] else []
-        return [(m["qualname"], 1.0 - d) for m, d in zip(metadatas, distances, strict=True)]
+        return [
+            (m["qualname"], m["library"], m["version"], 1.0 - d)
+            for m, d in zip(metadatas, distances, strict=True)
+        ]

@@ -25,19 +25,48 @@ class DocumentAnalysis:
     """What the server knows about one text without running the engine."""
 
     tasks: tuple[str, ...]
-    hints: tuple[Hint, ...] = ()
-    syntax_error: str | None = None
+
+
+class DocumentAnalyses:
+    """The latest analysis of each open document; changes are re-analysed off the event loop."""
+
+    def __init__(self) -> None:
+        self._latest: dict[str, DocumentAnalysis] = {}
+
+    def for_listing(self, uri: str, text: str) -> DocumentAnalysis:
+        """The document's latest analysis (at most the edits still being analysed behind), else now.
+
+        Listing actions never waits for a parse of a just-changed 2,000-line buffer; the actions
+        carry the current version, and resolve always works on the current text.
+        """
+        latest = self._latest.get(uri)
+        return latest if latest is not None else self.store(uri, analyze_text(text))
+
+    def store(self, uri: str, analysis: DocumentAnalysis) -> DocumentAnalysis:
+        self._latest[uri] = analysis
+        return analysis
+
+    def forget(self, uri: str) -> None:
+        self._latest.pop(uri, None)
 
 
 @lru_cache(maxsize=256)
 def analyze_text(text: str) -> DocumentAnalysis:
-    """Applicable tasks and hints for a text; cached by content, so unchanged buffers cost nothing."""
+    """Applicable tasks for a text; cached by content, so unchanged buffers cost nothing."""
+    return DocumentAnalysis(tuple(_applicable_tasks(text)))
+
+
+@lru_cache(maxsize=64)
+def hints_for(text: str) -> tuple[Hint, ...]:
+    """Diagnostic hints for a text (a second parse, so only computed when diagnostics are on)."""
+    tasks = analyze_text(text).tasks
+    if not tasks:
+        return ()
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError) as err:
-        return DocumentAnalysis((), (), f"syntax error: {err}")
-    tasks = tuple(_applicable_tasks(text))
-    return DocumentAnalysis(tasks, tuple(_hints(tree, tasks)))
+    except (SyntaxError, ValueError):
+        return ()
+    return tuple(_hints(tree, tasks))
 
 
 def _applicable_tasks(text: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -20,9 +21,9 @@ from mlops_adapt.server.actions import (
     quick_fixes,
     title,
 )
-from mlops_adapt.server.analysis import analyze_text
+from mlops_adapt.server.analysis import DocumentAnalyses, analyze_text, hints_for
 from mlops_adapt.server.diagnostics import hint_diagnostics
-from mlops_adapt.server.jobs import raise_if_cancelled, warm_up_engine
+from mlops_adapt.server.jobs import ANALYSIS_POOL, raise_if_cancelled, warm_up_engine
 from mlops_adapt.server.protocol import AnsweringProtocol
 from mlops_adapt.server.settings import Settings, apply_llm_environment, parse_settings
 from mlops_adapt.server.workspace_edits import versioned_edit
@@ -41,6 +42,8 @@ class MlopsLanguageServer(LanguageServer):
         self.settings = Settings()
         self.results = bridge.ResultCache()
         self.reports: dict[str, dict] = {}
+        self.analyses = DocumentAnalyses()
+        self.hinted: set[str] = set()  # documents whose last published diagnostics were not empty
 
     def configure(self, raw: Any) -> None:
         """Take new settings, telling the user about values that were ignored."""
@@ -53,23 +56,40 @@ class MlopsLanguageServer(LanguageServer):
                 )
             )
 
-    def publish_hints(self, uri: str) -> None:
-        """Publish (or clear) the opt-in diagnostics of one open document."""
+    async def refresh(self, uri: str) -> None:
+        """Re-analyse a changed document off the event loop, then publish (or clear) its hints."""
+        if uri not in self.workspace.text_documents:
+            return  # closed meanwhile
         snap = bridge.snapshot(self, uri)
-        found = hint_diagnostics(analyze_text(snap.text), snap.text.splitlines(), self.settings)
+        loop = asyncio.get_running_loop()
+        analysis = await loop.run_in_executor(ANALYSIS_POOL, analyze_text, snap.text)
+        found = []
+        if self.settings.diagnostics.enabled:
+            hints = await loop.run_in_executor(ANALYSIS_POOL, hints_for, snap.text)
+            found = hint_diagnostics(hints, snap.text.splitlines(), self.settings)
+        current = self.workspace.text_documents.get(uri)
+        if current is None or current.version != snap.version:
+            return  # a newer change is being analysed already
+        self.analyses.store(uri, analysis)
+        if not found and uri not in self.hinted:
+            return  # nothing shown, nothing to clear
+        self.hinted.discard(uri)
+        if found:
+            self.hinted.add(uri)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=snap.version, diagnostics=found)
         )
 
     def edit_for(self, snap: bridge.Snapshot, result: Applied) -> types.WorkspaceEdit:
         """The versioned WorkspaceEdit of an applied result, in the client's position encoding."""
-        encoding = self.workspace.position_encoding or "utf-16"
+        negotiated = self.workspace.position_encoding  # an enum, or a plain string
+        encoding = getattr(negotiated, "value", negotiated) or "utf-16"
         return versioned_edit(
             snap.uri,
             snap.version,
             snap.text,
             result.code,
-            encoding=str(encoding),
+            encoding=encoding,
             document_changes=_client_has_document_changes(self),
         )
 
@@ -90,27 +110,29 @@ def initialized(ls: MlopsLanguageServer, params: types.InitializedParams) -> Non
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-def did_change_configuration(
+async def did_change_configuration(
     ls: MlopsLanguageServer, params: types.DidChangeConfigurationParams
 ) -> None:
     """Take pushed settings, then refresh the hints of every open document."""
     ls.configure(params.settings)
     for uri in list(ls.workspace.text_documents):
-        ls.publish_hints(uri)
+        await ls.refresh(uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-def document_changed(ls: MlopsLanguageServer, params: Any) -> None:
-    """Refresh the hints of the opened, changed or saved document."""
-    ls.publish_hints(params.text_document.uri)
+async def document_changed(ls: MlopsLanguageServer, params: Any) -> None:
+    """Re-analyse the opened, changed or saved document and refresh its hints."""
+    await ls.refresh(params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: MlopsLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     """Forget the closed document's hints and report."""
     ls.reports.pop(params.text_document.uri, None)
+    ls.hinted.discard(params.text_document.uri)
+    ls.analyses.forget(params.text_document.uri)
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
     )
@@ -127,7 +149,7 @@ def code_action(
 ) -> list[types.CodeAction] | None:
     """List the applicable tasks from the cached cheap analysis; edits come later, in resolve."""
     snap = bridge.snapshot(ls, params.text_document.uri)
-    analysis = analyze_text(snap.text)
+    analysis = ls.analyses.for_listing(snap.uri, snap.text)
 
     def data_for(task: str) -> ActionData:
         return ActionData(snap.uri, snap.version, task)

@@ -5,18 +5,16 @@ from __future__ import annotations
 from lsprotocol import types
 
 from mlops_adapt.server.actions import DIAGNOSTIC_SOURCE
-from mlops_adapt.server.analysis import DocumentAnalysis
+from mlops_adapt.server.analysis import Hint
 from mlops_adapt.server.settings import Settings
 
 
 def hint_diagnostics(
-    analysis: DocumentAnalysis, lines: list[str], settings: Settings
+    hints: tuple[Hint, ...], lines: list[str], settings: Settings
 ) -> list[types.Diagnostic]:
-    """One diagnostic per hint whose fixing tasks are enabled; none when diagnostics are off."""
-    if not settings.diagnostics.enabled:
-        return []
+    """One information-level diagnostic per hint whose fixing tasks are enabled."""
     found = []
-    for hint in analysis.hints:
+    for hint in hints:
         tasks = [t for t in hint.tasks if t in settings.enabled_tasks]
         if not tasks:
             continue

@@ -84,6 +84,7 @@ async def adapt_snapshot(ls, snap: Snapshot, task: str, *, progress: bool) -> Re
             ls, lambda: _adapt(snap.text, task, options), title=title, progress=progress
         )
         ls.results.put(key, result)
+    ls.reports.pop(snap.uri, None)  # re-insert, so the newest report is last
     ls.reports[snap.uri] = result_to_dict(result)
     return result
 

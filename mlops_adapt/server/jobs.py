@@ -16,6 +16,8 @@ T = TypeVar("T")
 # Engine work is CPU-bound Python (libcst, verification) or waits on an LLM endpoint; a small pool
 # keeps the event loop free so listing actions and other requests answer while it runs.
 ENGINE_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mlops-adapt-engine")
+# Cheap analysis (one ast parse) gets its own worker, so it never queues behind a long engine run.
+ANALYSIS_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlops-adapt-analysis")
 _running = 0  # engine runs in flight, including abandoned (cancelled) ones
 
 
@@ -81,7 +83,7 @@ def warm_up_engine() -> None:
 
         discover_recipes()
 
-    ENGINE_POOL.submit(load)
+    ENGINE_POOL.submit(_counted, load)
 
 
 def current_request(ls):

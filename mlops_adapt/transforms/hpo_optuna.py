@@ -6,8 +6,14 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.analysis.exprs import call_name, code, last_name
-from mlops_adapt.analysis.hpo import HpoPlan, Tunable, collect_tunables, choose_objective, dataclass_defaults
-from mlops_adapt.analysis.scan import Scan, scan_module
+from mlops_adapt.analysis.hpo import (
+    Tunable,
+    choose_objective,
+    collect_tunables,
+    dataclass_defaults,
+    literal_value,
+)
+from mlops_adapt.analysis.scan import ParamSite, Scan, scan_module
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan
 
@@ -183,6 +189,14 @@ class _HpoRewriter(cst.CSTTransformer):
         expr = cst.parse_expression(f"{TRIAL}.{suggestion} if {TRIAL} is not None else {code(updated_node.value)}")
         return updated_node.with_changes(value=expr)
 
+    def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.For:
+        suggestion = self.r.sweep_iters.get(id(original_node.iter))
+        if suggestion is None:
+            return updated_node
+        iterable = code(updated_node.iter)
+        expr = cst.parse_expression(f"[{TRIAL}.{suggestion}] if {TRIAL} is not None else {iterable}")
+        return updated_node.with_changes(iter=expr)
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if id(original_node) not in self.r.nest_runs:
             return updated_node
@@ -294,12 +308,14 @@ class AddOptunaSearch(Recipe):
     argparse default, a config dict, a dataclass config, a local literal or a constructor keyword),
     the running trial suggests a value in a range derived from the default: log scale for positive
     floats such as learning rates, integer ranges around integer defaults, and known choices for
-    strings such as sklearn's criterion or kernel. The trial returns the script's validation
+    strings such as sklearn's criterion or kernel. A loop over literal values (`for C in [0.1, 1,
+    10]:`) becomes one suggested value per trial. The trial returns the script's validation
     metric; accuracy-like metrics are maximized, loss- and error-like ones minimized. The first
     trial runs the script's own defaults. The study runs `--option n_trials=N` trials (default
-    20; the environment variable MLOPS_ADAPT_N_TRIALS overrides it at run time), prints the best
-    parameters and value, and then runs the script once more with the best parameters, so its
-    usual output still appears. If the script tracks with MLflow, each trial is a nested run of
+    20; the environment variable MLOPS_ADAPT_N_TRIALS overrides it at run time; a trial that
+    raises is recorded as failed and the study goes on), prints the best parameters and value,
+    and then runs the script once more with the best parameters, so its usual output still
+    appears. If the script tracks with MLflow, each trial is a nested run of
     one study run.
     """
 
@@ -356,13 +372,94 @@ class AddOptunaSearch(Recipe):
                 global optuna_trial
                 optuna_trial = trial
                 run_experiment()
-                return trial.user_attrs["accuracy"]
+                return trial.user_attrs.get("accuracy", float("nan"))  # nan: the run never reported it
 
 
             if __name__ == "__main__":
                 study = optuna.create_study(direction="maximize")
                 study.enqueue_trial({"N_ESTIMATORS": 50, "MAX_DEPTH": 4})
-                study.optimize(objective, n_trials=int(os.environ.get("MLOPS_ADAPT_N_TRIALS", "20")))
+                study.optimize(objective, n_trials=int(os.environ.get("MLOPS_ADAPT_N_TRIALS", "20")), catch=(Exception,))
+                print("Best params:", study.best_params)
+                print("Best value:", study.best_value)
+                # Run the script once more, with the best hyperparameters found.
+                optuna_trial = optuna.trial.FixedTrial(study.best_params)
+                run_experiment()
+            """,
+        ),
+        Example(
+            """
+            import argparse
+
+            from sklearn.datasets import load_breast_cancer
+            from sklearn.metrics import log_loss
+            from sklearn.model_selection import train_test_split
+            from sklearn.svm import SVC
+
+
+            def main():
+                parser = argparse.ArgumentParser()
+                parser.add_argument("--C", type=float, default=1.0)
+                parser.add_argument("--kernel", default="rbf")
+                args = parser.parse_args()
+                X, y = load_breast_cancer(return_X_y=True)
+                X_train, X_val, y_train, y_val = train_test_split(X, y, random_state=0)
+                model = SVC(C=args.C, kernel=args.kernel, probability=True, random_state=0)
+                model.fit(X_train, y_train)
+                val_loss = log_loss(y_val, model.predict_proba(X_val))
+                print(f"validation log loss: {val_loss:.4f}")
+
+
+            if __name__ == "__main__":
+                main()
+            """,
+            """
+            import argparse
+
+            from sklearn.datasets import load_breast_cancer
+            from sklearn.metrics import log_loss
+            from sklearn.model_selection import train_test_split
+            from sklearn.svm import SVC
+            import optuna
+            import os
+
+            optuna_trial = None  # the running Optuna trial; None runs the script's own defaults
+
+
+            def main():
+                parser = argparse.ArgumentParser()
+                parser.add_argument("--C", type=float, default=1.0)
+                parser.add_argument("--kernel", default="rbf")
+                args = parser.parse_args()
+                if optuna_trial is not None:
+                    args.C = optuna_trial.suggest_float("C", 0.1, 10.0, log=True)
+                    args.kernel = optuna_trial.suggest_categorical("kernel", ["linear", "poly", "rbf", "sigmoid"])
+                X, y = load_breast_cancer(return_X_y=True)
+                X_train, X_val, y_train, y_val = train_test_split(X, y, random_state=0)
+                model = SVC(C=args.C, kernel=args.kernel, probability=True, random_state=0)
+                model.fit(X_train, y_train)
+                val_loss = log_loss(y_val, model.predict_proba(X_val))
+                if optuna_trial is not None:
+                    optuna_trial.set_user_attr("val_loss", float(val_loss))
+                print(f"validation log loss: {val_loss:.4f}")
+
+
+            def run_experiment():
+                \"\"\"The script's own run; each Optuna trial calls it with the trial's hyperparameters.\"\"\"
+                main()
+
+
+            def objective(trial):
+                \"\"\"One Optuna trial: run the script with suggested hyperparameters; return its val_loss.\"\"\"
+                global optuna_trial
+                optuna_trial = trial
+                run_experiment()
+                return trial.user_attrs.get("val_loss", float("nan"))  # nan: the run never reported it
+
+
+            if __name__ == "__main__":
+                study = optuna.create_study(direction="minimize")
+                study.enqueue_trial({"C": 1.0, "kernel": "rbf"})
+                study.optimize(objective, n_trials=int(os.environ.get("MLOPS_ADAPT_N_TRIALS", "20")), catch=(Exception,))
                 print("Best params:", study.best_params)
                 print("Best value:", study.best_value)
                 # Run the script once more, with the best hyperparameters found.
@@ -399,7 +496,7 @@ class AddOptunaSearch(Recipe):
         self.names = _Names(tree)
         self.guard = scan.main_guard
         run_block = self._run_block(tree, scan)
-        self.run_ids = {id(s) for s in run_block}
+        self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
         executed = self._executed_sites(scan, run_block)
         hpo = collect_tunables(tree, scan)
         hpo.objective = choose_objective(scan, executed)
@@ -427,6 +524,7 @@ class AddOptunaSearch(Recipe):
             else:
                 self.outside.append(t)
             self.tuned.append(t)
+        self.sweep_iters = self._sweeps(scan, inside, {t.name for t in self.tuned})
         if not self.tuned:
             raise Unsupported("no hyperparameter with a literal default was found where the run can change it")
         for (key, where), group in by_anchor.items():
@@ -449,17 +547,42 @@ class AddOptunaSearch(Recipe):
         return tree.visit(_HpoRewriter(plan, self))
 
     # ---------------------------------------------------------------- analysis of the run
+    def _sweeps(self, scan: Scan, inside: set[int], taken: set[str]) -> dict[int, str]:
+        """`for C in [0.1, 1, 10]:` loops over literal values: each trial runs one suggested value."""
+        found: dict[int, str] = {}
+        for sweep in scan.nested_runs:
+            loop = sweep.loop
+            values = literal_value(loop.iter) if isinstance(loop.iter, (cst.List, cst.Tuple)) else None
+            if sweep.param is None or not isinstance(loop.target, cst.Name) or not isinstance(values, (list, tuple)):
+                continue
+            kinds = {type(v) for v in values}
+            name = loop.target.value
+            if len(values) < 2 or len(kinds) != 1 or not kinds <= {int, float, str} or name in taken:
+                continue
+            if id(loop) not in inside and not _inside_function(scan, loop):
+                continue
+            options = ", ".join(_python_literal(v) for v in values)
+            suggest = f'suggest_categorical("{name}", [{options}])'
+            found[id(loop.iter)] = suggest
+            site = ParamSite(loop, "before", "sweep")
+            self.tuned.append(Tunable(name, name, values[0], suggest, site, "sweep", loop))
+            taken.add(name)
+        return found
+
     def _run_block(self, tree: cst.Module, scan: Scan) -> list[cst.BaseStatement]:
         """The statements that make one run of the script."""
-        if scan.main_guard is not None:
-            if scan.main_guard.orelse is not None or not isinstance(scan.main_guard.body, cst.IndentedBlock):
-                raise Unsupported("the `if __name__ == \"__main__\":` block has an else branch or is on one line")
-            return list(scan.main_guard.body.body)
+        guard = scan.main_guard
+        if guard is not None and (guard.orelse is not None or not isinstance(guard.body, cst.IndentedBlock)):
+            raise Unsupported("the `if __name__ == \"__main__\":` block has an else branch or is on one line")
         if scan.first_exec is None:
             raise SkipFile("nothing to adapt: the script does no work when run")
+        # Top-level work before the guard (data, model) runs again in each trial, so trials start afresh.
         started = False
-        block = []
+        block: list[cst.BaseStatement] = []
         for stmt in tree.body:
+            if stmt is guard:
+                block.extend(guard.body.body)  # type: ignore[union-attr]
+                break
             started = started or stmt is scan.first_exec
             if started and not _is_definition(stmt):
                 block.append(stmt)
@@ -517,7 +640,7 @@ class AddOptunaSearch(Recipe):
             f"    global {TRIAL}\n"
             f"    {TRIAL} = trial\n"
             f"    {call}\n"
-            f'    return trial.user_attrs["{metric.key}"]\n'
+            f'    return trial.user_attrs.get("{metric.key}", float("nan"))  # nan: the run never reported it\n'
         )
 
     def study_code(self) -> list[str]:
@@ -529,7 +652,7 @@ class AddOptunaSearch(Recipe):
         defaults = ", ".join(f'"{t.name}": {_python_literal(t.default)}' for t in self.tuned)
         optimize = (
             f"study.optimize({self.names.objective}, "
-            f'n_trials=int(os.environ.get("{TRIALS_ENV}", "{int(n_trials)}")))'
+            f'n_trials=int(os.environ.get("{TRIALS_ENV}", "{int(n_trials)}")), catch=(Exception,))'
         )
         lines = [
             f'study = optuna.create_study(direction="{metric.direction}")',
@@ -552,6 +675,21 @@ class AddOptunaSearch(Recipe):
         )
         lines.append(f"{self.names.run}()")
         return lines
+
+
+def _inside_function(scan: Scan, node: cst.CSTNode) -> bool:
+    """True when the node sits in a function body (which the run calls), not at module level."""
+    return any(
+        isinstance(f, cst.FunctionDef) and any(n is node for n in _descendants(f)) for f in scan.module.body
+    )
+
+
+def _descendants(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
 
 
 def _python_literal(value: object) -> str:

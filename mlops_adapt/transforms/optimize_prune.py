@@ -7,7 +7,14 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.torch_common import (
-    apply_edits, compare_line, fresh, insert_block, metric_names, names_of, repeated, torch_plan,
+    apply_edits,
+    compare_line,
+    fresh,
+    insert_block,
+    metric_names,
+    names_of,
+    repeated,
+    torch_plan,
 )
 
 PRUNED_LAYERS = "(torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d)"
@@ -63,7 +70,6 @@ class PruneTorchModel(Recipe):
                 optimizer.step()
             accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
             print(f"accuracy: {accuracy:.3f}")
-
             # Prune 30% of the Linear/Conv weights (global L1 magnitude) and make it permanent.
             prune_params = [(layer, "weight") for layer in model.modules() if isinstance(layer, (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d))]
             prune.global_unstructured(prune_params, pruning_method=prune.L1Unstructured, amount=0.3)
@@ -102,24 +108,32 @@ class PruneTorchModel(Recipe):
         plan = torch_plan(tree)
         amount = self._amount()
         taken = names_of(tree)
-        if "prune" in taken:
+        if "prune" in taken and "torch.nn.utils import prune" not in text:
             raise Unsupported("the script already uses the name `prune`")
         params = fresh("prune_params", taken)
         sparsity = fresh("sparsity", taken)
         mapping = {name: fresh(f"{name}_pruned", taken) for name in plan.assigned}
         m = plan.model
-        lines = [
-            f"\n# Prune {amount:.0%} of the Linear/Conv weights (global L1 magnitude) and make it permanent.\n"
-            f'{params} = [(layer, "weight") for layer in {m}.modules() if isinstance(layer, {PRUNED_LAYERS})]',
+        before = []
+        if plan.needs_before:
+            # The evaluation ran inside a training function: run it here too, for the "before" figures.
+            before = ['print("Evaluation before pruning:")', *repeated(plan.repeat, plan.renames)]
+        lines = before + [
+            (
+                f"# Prune {amount:.0%} of the Linear/Conv weights (global L1 magnitude) and make it permanent.\n"
+                f'{params} = [(layer, "weight") for layer in {m}.modules() if isinstance(layer, {PRUNED_LAYERS})]'
+            ),
             f"prune.global_unstructured({params}, pruning_method=prune.L1Unstructured, amount={amount!r})",
             f"for pruned_layer, pruned_name in {params}:\n    prune.remove(pruned_layer, pruned_name)",
-            f"{sparsity} = sum(int((layer.weight == 0).sum()) for layer, _ in {params}) / "
-            f"max(1, sum(layer.weight.nelement() for layer, _ in {params}))",
+            (
+                f"{sparsity} = sum(int((layer.weight == 0).sum()) for layer, _ in {params}) / "
+                f"max(1, sum(layer.weight.nelement() for layer, _ in {params}))"
+            ),
             f'print(f"Pruned with amount={amount!r}: sparsity of Linear/Conv weights {{{sparsity}:.1%}}")',
         ]
         if plan.repeat:
             lines.append('print("Evaluation after pruning:")')
-            lines += repeated(plan.repeat, mapping)
+            lines += repeated(plan.repeat, {**plan.renames, **mapping})
             lines += [compare_line(n, mapping[n], "before pruning", "after pruning") for n in metric_names(plan)]
         else:
             self.warn("no evaluation of the trained model was found to repeat after pruning")

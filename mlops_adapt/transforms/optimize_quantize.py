@@ -7,7 +7,14 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.torch_common import (
-    apply_edits, compare_line, fresh, insert_block, metric_names, names_of, repeated, torch_plan,
+    apply_edits,
+    compare_line,
+    fresh,
+    insert_block,
+    metric_names,
+    names_of,
+    repeated,
+    torch_plan,
 )
 
 SIZE_HELPER = '''
@@ -26,9 +33,9 @@ class QuantizeTorchModel(Recipe):
     (or, when it is only evaluated inside the training loop, that evaluation). After them, it
     makes a dynamically quantized copy of the model (`torch.ao.quantization.quantize_dynamic`,
     int8 weights for every Linear layer, for CPU inference), prints the size of both models,
-    runs the evaluation again on the quantized copy and prints each result before and after.
-    The original model is left as it was, so code after the evaluation (saving, for example)
-    behaves as before.
+    runs the evaluation again with the quantized copy in the model's place and prints each
+    result before and after. Then the float model is put back, so code after the evaluation
+    (saving, for example) behaves as before.
     """
 
     TASK = "optimize-quantize"
@@ -77,14 +84,16 @@ class QuantizeTorchModel(Recipe):
                 optimizer.step()
             accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
             print(f"accuracy: {accuracy:.3f}")
-
-            # Dynamic int8 quantization of the Linear layers (a copy, for CPU inference).
-            model_int8 = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-            print(f"Model size: {state_dict_megabytes(model):.4f} MB float32 -> {state_dict_megabytes(model_int8):.4f} MB int8")
+            # Dynamic int8 quantization of the Linear layers, into a copy for CPU inference.
+            model_float32 = model
+            model_int8 = torch.ao.quantization.quantize_dynamic(model_float32, {torch.nn.Linear}, dtype=torch.qint8)
+            print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {state_dict_megabytes(model_int8):.4f} MB int8")
+            model = model_int8
             print("Evaluation after quantization:")
-            accuracy_int8 = (model_int8(X).argmax(dim=1) == y).float().mean().item()
+            accuracy_int8 = (model(X).argmax(dim=1) == y).float().mean().item()
             print(f"accuracy: {accuracy_int8:.3f}")
             print("accuracy float32:", accuracy, "| int8:", accuracy_int8)
+            model = model_float32
             """,
         ),
     ]
@@ -108,19 +117,30 @@ class QuantizeTorchModel(Recipe):
         plan = torch_plan(tree)
         taken = names_of(tree)
         m = plan.model
-        quantized = fresh(f"{m}_int8", taken)
+        base = m.rsplit(".", 1)[-1]
+        float_model = fresh(f"{base}_float32", taken)
+        quantized = fresh(f"{base}_int8", taken)
         size = fresh("state_dict_megabytes", taken)
         mapping = {name: fresh(f"{name}_int8", taken) for name in plan.assigned}
-        mapping[m] = quantized
-        lines = [
-            "\n# Dynamic int8 quantization of the Linear layers (a copy, for CPU inference).\n"
-            f"{quantized} = torch.ao.quantization.quantize_dynamic({m}, {{torch.nn.Linear}}, dtype=torch.qint8)",
-            f'print(f"Model size: {{{size}({m}):.4f}} MB float32 -> {{{size}({quantized}):.4f}} MB int8")',
+        before = []
+        if plan.needs_before:
+            # The evaluation ran inside a training function: run it here too, for the "before" figures.
+            before = ['print("Evaluation before quantization:")', *repeated(plan.repeat, plan.renames)]
+        lines = before + [
+            (
+                "# Dynamic int8 quantization of the Linear layers, into a copy for CPU inference.\n"
+                f"{float_model} = {m}"
+            ),
+            f"{quantized} = torch.ao.quantization.quantize_dynamic({float_model}, {{torch.nn.Linear}}, dtype=torch.qint8)",
+            f'print(f"Model size: {{{size}({float_model}):.4f}} MB float32 -> {{{size}({quantized}):.4f}} MB int8")',
         ]
         if plan.repeat:
-            lines.append('print("Evaluation after quantization:")')
-            lines += repeated(plan.repeat, mapping)
+            # The evaluation runs unchanged with the quantized copy in the model's place, then the
+            # float model is put back for the rest of the script.
+            lines += [f"{m} = {quantized}", 'print("Evaluation after quantization:")']
+            lines += repeated(plan.repeat, {**plan.renames, **mapping})
             lines += [compare_line(n, mapping[n], "float32", "int8") for n in metric_names(plan)]
+            lines.append(f"{m} = {float_model}")
         else:
             self.warn("no evaluation of the trained model was found to repeat after quantization")
         AddImportsVisitor.add_needed_import(self.context, "io")

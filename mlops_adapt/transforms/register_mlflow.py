@@ -93,7 +93,8 @@ class RegisterMlflowModel(Recipe):
         scan = self.scan(tree)
         models = find_trained_models(tree, scan)
         if not models or all(m.trained_after is None for m in models):
-            if scan.trains:
+            # A numpy loop that reports a loss trains no model object: nothing to register.
+            if scan.fit_lines or scan.torch_loops:
                 raise Unsupported("the trained model is not held in a local variable (e.g. it lives in self.model)")
             raise SkipFile("nothing to adapt: no trained model found")
         saved = {obj for _, obj, _, _, _ in scan.artifacts if obj}

@@ -8,7 +8,7 @@ from mlops_adapt.analysis.exprs import code
 from mlops_adapt.analysis.names import is_metric_name
 from mlops_adapt.analysis.scan import scan_module
 from mlops_adapt.analysis.torch_eval import EvalPlan, plan_evaluation
-from mlops_adapt.transforms.base import SkipFile
+from mlops_adapt.transforms.base import SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan, apply_plan
 
 
@@ -48,6 +48,9 @@ def torch_plan(tree: cst.Module) -> EvalPlan:
         raise SkipFile("nothing to adapt: the script does not use torch")
     plan = plan_evaluation(tree, scan)
     if plan is None:
+        if scan.torch_loops or "backward(" in tree.code:
+            raise Unsupported("the script trains with torch, but the trained model could not be located "
+                              "(a variable or self attribute assigned from an nn.Module)")
         raise SkipFile("nothing to adapt: no trained torch model was found")
     return plan
 

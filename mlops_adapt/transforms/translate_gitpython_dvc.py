@@ -58,9 +58,9 @@ def dvc_repo(repo, index=None):
     """The DVC repository beside a git repository, initialised (its files staged) when missing."""
     root = repo.working_tree_dir
     if not os.path.isdir(os.path.join(root, ".dvc")):
-        DvcRepo.init(root)
+        dvc.repo.Repo.init(root)
         (index or repo.index).add([".dvc/config", ".dvc/.gitignore", ".dvcignore"])
-    return DvcRepo(root)
+    return dvc.repo.Repo(root)
 ''',
         (),
         ("os", "dvc.repo"),
@@ -125,9 +125,12 @@ def dvc_add(target, paths):
         matches = sorted(glob.glob(full)) if glob.has_magic(full) else [full]
         for match in matches:
             rel = os.path.relpath(match, root).replace(os.sep, "/")
-            if dvc_is_data(rel):
+            tracked_inside = os.path.isdir(match) and any(
+                name.endswith(".dvc") for _, _, names in os.walk(match) for name in names
+            )
+            if dvc_is_data(rel) and not tracked_inside:
                 data.append(dvc_owner(root, rel))
-            elif os.path.isdir(match):
+            elif os.path.isdir(match):  # its files one by one, as DVC already tracks some of them
                 data.extend(dvc_data_in(repo, rel))
                 folders.append(rel)
             else:
@@ -228,11 +231,14 @@ def dvc_show(target, spec):
     rev, sep, path = str(spec).partition(":")
     if not sep or not dvc_is_data(path):
         return repo.git.show(spec)
-    text = dvc.api.read(path, repo=repo.working_tree_dir, rev=rev or "HEAD")
+    try:
+        text = dvc.api.read(path, repo=repo.working_tree_dir, rev=rev or "HEAD")
+    except Exception as err:  # as `git show` fails for a missing path, so does this
+        raise git.GitCommandError(["git", "show", spec], 128, str(err)) from err
     return text[:-1] if text.endswith("\\n") else text  # GitPython strips the final newline
 ''',
         ("dvc_git_repo", "dvc_is_data"),
-        ("dvc.api",),
+        ("dvc.api", "git"),
     ),
     "dvc_blob": (
         '''
@@ -241,8 +247,11 @@ def dvc_blob(commit, path):
     if not dvc_is_data(path):
         return commit.tree / path
     rel = os.fspath(path)
-    with dvc.api.open(rel, repo=commit.repo.working_tree_dir, rev=commit.hexsha, mode="rb") as handle:
-        content = handle.read()
+    try:
+        with dvc.api.open(rel, repo=commit.repo.working_tree_dir, rev=commit.hexsha, mode="rb") as handle:
+            content = handle.read()
+    except Exception as err:  # GitPython raises KeyError for a path missing from the tree
+        raise KeyError(f"Blob or Tree named {rel!r} not found") from err
     return types.SimpleNamespace(
         data_stream=io.BytesIO(content), size=len(content), path=rel, name=os.path.basename(rel)
     )
@@ -371,6 +380,59 @@ def dvc_status_lines(target, text):
         ("dvc_git_repo", "dvc_repo", "dvc_meta_file"),
         ("os",),
     ),
+    "dvc_diff_names": (
+        '''
+def dvc_diff_names(target, text, staged=False):
+    """`git diff --name-only [--cached]` output, with changed DVC-tracked data files listed too."""
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    if not os.path.isdir(os.path.join(root, ".dvc")):
+        return text
+    names = {line for line in text.splitlines() if not dvc_meta_file(root, line)}
+    status = dvc_repo(repo).data_status(granular=True)["committed" if staged else "uncommitted"]
+    for state, rels in status.items():
+        if staged or state != "added":
+            names.update(rel for rel in rels if not rel.endswith("/"))
+    return "\\n".join(sorted(names))
+''',
+        ("dvc_git_repo", "dvc_repo", "dvc_meta_file"),
+        ("os",),
+    ),
+    "dvc_remove": (
+        '''
+def dvc_remove(target, paths, keep_file=False):
+    """`git rm [--cached]` for data: DVC stops tracking it and git drops its .dvc file; code as before."""
+    repo = dvc_git_repo(target)
+    index = target if isinstance(target, git.IndexFile) else repo.index
+    root = repo.working_tree_dir
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    rels = [os.path.relpath(os.path.join(root, os.fspath(p)), root).replace(os.sep, "/") for p in paths]
+    code = [rel for rel in rels if not dvc_is_data(rel)]
+    if code:
+        index.remove(code, working_tree=not keep_file, r=True)
+    for rel in (rel for rel in rels if dvc_is_data(rel)):
+        owner = dvc_owner(root, rel)
+        if owner == rel:
+            dvc_repo(repo).remove(os.path.join(root, rel + ".dvc"))
+            index.remove([rel + ".dvc"], r=True)
+            ignore = os.path.join(os.path.dirname(rel), ".gitignore")
+            if os.path.exists(os.path.join(root, ignore)):
+                index.add([ignore])
+            elif any(entry.path == ignore for entry in index.entries.values()):
+                index.remove([ignore])  # DVC deleted the .gitignore it had emptied
+        if not keep_file:
+            full = os.path.join(root, rel)
+            if os.path.isdir(full):
+                shutil.rmtree(full)
+            elif os.path.exists(full):
+                os.remove(full)
+        if owner != rel:
+            dvc_add(index, [owner])  # a folder DVC tracks as a whole: record it without the file
+''',
+        ("dvc_git_repo", "dvc_is_data", "dvc_owner", "dvc_repo", "dvc_add"),
+        ("os", "git", "shutil"),
+    ),
     "dvc_commit_all": (
         '''
 def dvc_commit_all(target):
@@ -447,15 +509,26 @@ def _expected(imports: str, helpers: set[str], body: str, globs: tuple[str, ...]
 class TranslateGitPythonToDvc(Recipe):
     """Version the script's data files with DVC instead of GitPython; code stays in git.
 
-    `index.add` / `git.add` of data paths becomes a DVC add (the DVC repo is initialised when
-    missing) followed by a git add of the `.dvc` file and `.gitignore`; commits and tags stay
-    git. Dirty checks and `index.diff(None)` also consult DVC status. Reading an old version
-    (`git.show("REV:PATH")`, `commit.tree / PATH`, `git.checkout(REV, "--", PATH)`) goes through
-    `dvc.api` with `rev`. A push is followed by a DVC push; with no DVC remote configured, the
-    data stays in the local cache and a note goes to stderr. Data paths are found by extension
-    (csv, parquet, npy, pkl, h5, images, ...) and folder name (`data/`, `datasets/`, ...), or by
-    `--option data=GLOB[,GLOB]`. Paths that are only known at run time are sorted by the same
-    rules when the script runs. The recipe adds a few small helper functions once, at the top.
+    - `index.add` / `git.add` of data paths becomes a DVC add followed by a git add of the
+      `.dvc` file and `.gitignore`; code paths in the same call stay a git add. `git add -A`
+      and `index.add("*")` first put the work tree's data under DVC.
+    - The DVC repository is initialised (and its config staged in git) when it is missing.
+    - Commits and tags stay git; `git commit -a` first records changed data with DVC.
+    - `is_dirty()`, `untracked_files`, `index.diff(None)`, `git.status("--porcelain"/"-s")` and
+      `git.diff(name_only=True)` also report DVC's view of the data, as git reported it before.
+    - Old versions: `git.show("REV:PATH")` becomes `dvc.api.read(..., rev=REV)`, `commit.tree /
+      PATH` a blob-like object read with `dvc.api.open`, `git.checkout(REV, "--", PATH)` and
+      `index.checkout(PATHS)` restore data from its `.dvc` file, a branch or tag checkout is
+      followed by a DVC checkout, and `iter_commits(paths=DATA)` follows the `.dvc` file.
+    - A push is followed by a DVC push. The git push runs first and fails as before without a
+      git remote; with no DVC remote configured the data stays in the local cache and a note
+      goes to stderr, so stdout is unchanged.
+
+    Data paths are found by extension (csv, parquet, npy, pkl, h5, images, ...), by data-like
+    names (`train.txt`, `labels.json`) and folders (`data/`, `datasets/`, `raw_data/`, ...), or
+    by `--option data=GLOB[,GLOB]`. Paths known only at run time are sorted by the same rules
+    when the script runs: the recipe adds a few small helper functions once, after the imports.
+    Data folders the script lists are tracked as a whole, so no `.dvc` file shows up in them.
     """
 
     TASK = "translate-gitpython-dvc"
@@ -479,12 +552,12 @@ class TranslateGitPythonToDvc(Recipe):
                 """
                 import git
                 import dvc.api
+                import dvc.repo
                 import fnmatch
                 import glob
                 import logging
                 import os
                 import re
-                from dvc.repo import Repo as DvcRepo
                 """,
                 {"dvc_add", "dvc_dirty", "dvc_show"},
                 """
@@ -513,6 +586,7 @@ class TranslateGitPythonToDvc(Recipe):
             _expected(
                 """
                 from git import Repo
+                import dvc.repo
                 import fnmatch
                 import git
                 import glob
@@ -520,7 +594,6 @@ class TranslateGitPythonToDvc(Recipe):
                 import os
                 import re
                 import sys
-                from dvc.repo import Repo as DvcRepo
                 """,
                 {"dvc_add", "dvc_push"},
                 """
@@ -588,21 +661,22 @@ class TranslateGitPythonToDvc(Recipe):
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
         self.globs = gp.split_globs(self.option("data", ""))
-        self.used: set[str] = set()
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         names = gp.git_names(tree)
         if not names.git_imported:
             raise SkipFile("nothing to adapt: the script does not use GitPython")
-        if names.uses_dvc:
-            raise SkipFile("already uses DVC")
+        if _function_names(tree) & set(_HELPERS):
+            raise SkipFile("already uses DVC (translated before)")
         ops = gp.data_ops(tree, self.globs)
-        touching = [op for op in ops if op.op in ("add", "show", "blob", "checkout-paths") or op.op == "add-all"]
+        touching = [op for op in ops if op.op in ("add", "add-all", "show", "blob", "checkout-paths")]
         if not touching:
+            if names.uses_dvc:
+                raise SkipFile("already uses DVC")
             raise SkipFile("nothing to adapt: no GitPython operation touches data files")
-        taken = _defined_names(tree) & set(_HELPERS)
+        taken = _all_names(tree) & set(_HELPERS)
         if taken:
-            raise Unsupported(f"the script already defines {', '.join(sorted(taken))}")
+            raise Unsupported(f"the script already uses the names {', '.join(sorted(taken))}")
         rewriter = _Rewriter(names, gp.Constants(tree), self.globs)
         new_tree = tree.visit(rewriter)
         if not rewriter.used:
@@ -613,24 +687,22 @@ class TranslateGitPythonToDvc(Recipe):
         block[0] = block[0].with_changes(leading_lines=[*helpers.header, *block[0].leading_lines])
         new_tree = _insert_after_imports(new_tree, block)
         for name in sorted(imports):
-            if name == "dvc.repo":
-                AddImportsVisitor.add_needed_import(self.context, "dvc.repo", "Repo", "DvcRepo")
-            else:
-                AddImportsVisitor.add_needed_import(self.context, name)
+            AddImportsVisitor.add_needed_import(self.context, name)
         return new_tree
 
 
-def _defined_names(tree: cst.Module) -> set[str]:
+def _function_names(tree: cst.Module) -> set[str]:
+    return {stmt.name.value for stmt in tree.body if isinstance(stmt, cst.FunctionDef)}
+
+
+def _all_names(tree: cst.Module) -> set[str]:
     found: set[str] = set()
 
-    class _Defs(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            found.add(node.name.value)
-
+    class _Names(cst.CSTVisitor):
         def visit_Name(self, node: cst.Name) -> None:
             found.add(node.value)
 
-    tree.visit(_Defs())
+    tree.visit(_Names())
     return found
 
 
@@ -813,6 +885,28 @@ class _Rewriter(cst.CSTTransformer):
                         cst.Arg(target), cst.Arg(arg.value)]))
                 args.append(arg)
             return updated_node.with_changes(args=args)
+        if op == "log" and kind != "code":
+            # `git log -- PATH`: the history of data is the history of its .dvc file.
+            args, after_dashes = [], False
+            for arg in updated_node.args:
+                if after_dashes and arg.keyword is None:
+                    arg = arg.with_changes(value=cst.Call(self._use("dvc_history_paths"), [
+                        cst.Arg(holder), cst.Arg(arg.value)]))
+                after_dashes = after_dashes or string_value(arg.value) == "--"
+                args.append(arg)
+            return updated_node.with_changes(args=args)
+        if op == "remove" and kind != "code":
+            return self._remove(original_node, updated_node, holder)
+        if op == "diff-names":
+            staged = any(
+                string_value(a.value) in ("--cached", "--staged")
+                or (a.keyword is not None and a.keyword.value in ("cached", "staged"))
+                for a in updated_node.args
+            )
+            args = [cst.Arg(holder), cst.Arg(updated_node)]
+            if staged:
+                args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("staged"), equal=_EQUAL))
+            return cst.Call(self._use("dvc_diff_names"), args)
         if op == "status":
             return cst.Call(self._use("dvc_status_lines"), [cst.Arg(holder), cst.Arg(updated_node)])
         if op == "commit-all":
@@ -871,6 +965,24 @@ class _Rewriter(cst.CSTTransformer):
                 return cst.Call(self._use("dvc_add"), [
                     cst.Arg(holder), cst.Arg(cst.List([cst.Element(d) for d in data]))])
         return cst.Call(self._use("dvc_add"), [cst.Arg(holder), cst.Arg(items_expr)])
+
+    def _remove(self, original: cst.Call, updated: cst.Call, holder: cst.BaseExpression) -> cst.BaseExpression:
+        on_index = gp.is_index(original.func.value, self.names)  # type: ignore[attr-defined]
+        keywords = {a.keyword.value: a.value for a in updated.args if a.keyword is not None}
+        if on_index:
+            paths = [a.value for a in updated.args if a.keyword is None or a.keyword.value == "items"][:1]
+            keep = code(keywords.get("working_tree", cst.Name("False"))) != "True"
+        else:
+            flags = [string_value(a.value) or "" for a in updated.args if a.keyword is None]
+            paths = [a.value for a in updated.args if a.keyword is None and not (string_value(a.value) or "").startswith("-")]
+            keep = "--cached" in flags or code(keywords.get("cached", cst.Name("False"))) == "True"
+        if not paths:
+            raise Unsupported(f"`{code(original)}` removes paths the translation cannot see")
+        listed = paths[0] if len(paths) == 1 else cst.List([cst.Element(p) for p in paths])
+        args = [cst.Arg(holder), cst.Arg(listed)]
+        if keep:
+            args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("keep_file"), equal=_EQUAL))
+        return cst.Call(self._use("dvc_remove"), args)
 
     def _dirty(self, updated: cst.Call, holder: cst.BaseExpression) -> cst.BaseExpression:
         keywords = {a.keyword.value: a.value for a in updated.args if a.keyword is not None}

@@ -218,8 +218,11 @@ class _Checker(ast.NodeVisitor):
             if members is not None and part not in members and not entry.get("open"):
                 if self.spec.checks(name):
                     kind = "module" if entry["kind"] == "module" else "class"
-                    self.error(node, f"`{name}` does not exist: {kind} `{prefix}` has no "
-                                     f"attribute `{part}`{_suggest(part, members)}")
+                    self.error(
+                        node,
+                        f"`{name}` does not exist: {kind} `{prefix}` has no "
+                        f"attribute `{part}`{_suggest(part, members)}",
+                    )
                 return None
             next_entry = self.catalog.lookup(f"{entry['qualname']}.{part}")
             if next_entry is None:
@@ -282,8 +285,11 @@ class _Checker(ast.NodeVisitor):
         label = f"{owner.rsplit('.', 1)[-1]}.{method}"
         if method not in members:
             if not klass.get("open") and self.spec.checks(owner):
-                self.error(node, f"`{label}` does not exist: `{owner}` objects have no "
-                                 f"attribute `{method}`{_suggest(method, members)}")
+                self.error(
+                    node,
+                    f"`{label}` does not exist: `{owner}` objects have no "
+                    f"attribute `{method}`{_suggest(method, members)}",
+                )
             return
         entry = self.catalog.lookup(f"{klass['qualname']}.{method}")
         if entry is None:
@@ -292,8 +298,9 @@ class _Checker(ast.NodeVisitor):
             self.warning(node, f"`{label}` is deprecated: {entry['deprecated']}")
         self.check_arguments(node, label, entry, via_class=False)
 
-    def check_arguments(self, node: ast.Call, label: str, entry: dict[str, Any],
-                        via_class: bool) -> None:
+    def check_arguments(
+        self, node: ast.Call, label: str, entry: dict[str, Any], via_class: bool
+    ) -> None:
         """Keyword names, positional count, required and deprecated parameters."""
         params = entry.get("params")
         if params is None:
@@ -311,17 +318,23 @@ class _Checker(ast.NodeVisitor):
         keyword_names = [p[0] for p in params if p[1] in ("PK", "KO")]
 
         if not takes_varargs and len(positional) > len(slots):
-            self.error(node, f"`{label}` takes at most {len(slots)} positional argument"
-                             f"{'s' if len(slots) != 1 else ''}, {len(positional)} given; "
-                             f"signature {entry.get('signature', '')}")
+            self.error(
+                node,
+                f"`{label}` takes at most {len(slots)} positional argument"
+                f"{'s' if len(slots) != 1 else ''}, {len(positional)} given; "
+                f"signature {entry.get('signature', '')}",
+            )
         filled = {p[0] for p in slots[: len(positional)]}
         for keyword in keywords:
             param = names.get(keyword)
             if param is None or param[1] in ("VP", "VK"):
                 if not takes_kwargs:
-                    self.error(node, f"`{label}` has no keyword argument `{keyword}`"
-                                     f"{_suggest(keyword, keyword_names)}; signature "
-                                     f"{entry.get('signature', '')}")
+                    self.error(
+                        node,
+                        f"`{label}` has no keyword argument `{keyword}`"
+                        f"{_suggest(keyword, keyword_names)}; signature "
+                        f"{entry.get('signature', '')}",
+                    )
             elif param[1] == "PO" and not takes_kwargs:
                 self.error(node, f"`{label}`: `{keyword}` is positional-only")
             elif keyword in filled:
@@ -329,13 +342,17 @@ class _Checker(ast.NodeVisitor):
         if not (star_args or star_kwargs):
             given = filled | set(keywords)
             missing = [
-                p[0] for p in params
+                p[0]
+                for p in params
                 if p[1] in ("PO", "PK", "KO") and p[2] is None and p[0] not in given
             ]
             if missing:
-                self.error(node, f"`{label}` is missing required argument"
-                                 f"{'s' if len(missing) > 1 else ''} "
-                                 f"{', '.join(f'`{m}`' for m in missing)}")
+                self.error(
+                    node,
+                    f"`{label}` is missing required argument"
+                    f"{'s' if len(missing) > 1 else ''} "
+                    f"{', '.join(f'`{m}`' for m in missing)}",
+                )
         for keyword in keywords:
             note = entry.get("deprecated_params", {}).get(keyword)
             if note:
@@ -352,8 +369,9 @@ def _findings(problems: list[tuple[ast.AST, str, str]]) -> list[Finding]:
     return findings
 
 
-def check_api_calls(module: cst.Module | str, library: str,
-                    version: str | None = None) -> list[Finding]:
+def check_api_calls(
+    module: cst.Module | str, library: str, version: str | None = None
+) -> list[Finding]:
     """V3 findings for every reference into `library` (a task's library name) in a module.
 
     `module` is a libcst Module or the source text itself (text skips a codegen pass).

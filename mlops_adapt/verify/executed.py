@@ -19,12 +19,16 @@ from mlops_adapt.verify import testgen
 PYTEST_OVERHEAD = 120.0
 
 
-def check_executed(original: str, candidate: str, task: str, options: AdaptOptions | None = None) -> Check:
+def check_executed(
+    original: str, candidate: str, task: str, options: AdaptOptions | None = None
+) -> Check:
     """Run the generated test on `candidate`; pass, fail with reasons naming the problem, or skip."""
     return check_executed_many([(original, candidate, task)], options)[0]
 
 
-def check_executed_many(cases: list[tuple[str, str, str]], options: AdaptOptions | None = None) -> list[Check]:
+def check_executed_many(
+    cases: list[tuple[str, str, str]], options: AdaptOptions | None = None
+) -> list[Check]:
     """V5 for several (original, candidate, task) cases in one pytest process (the bench's batch path)."""
     options = options or AdaptOptions()
     checks: list[Check | None] = [None] * len(cases)
@@ -32,19 +36,27 @@ def check_executed_many(cases: list[tuple[str, str, str]], options: AdaptOptions
     files: dict[str, int] = {}
     try:
         for index, (original, candidate, task) in enumerate(cases):
-            expected = testgen.original_behaviour(original, task in testgen.REPO_TASKS, options.timeout)
+            expected = testgen.original_behaviour(
+                original, task in testgen.REPO_TASKS, options.timeout
+            )
             if not expected.get("ok"):
                 tail = (expected.get("error") or "").strip().splitlines()[-1:] or ["no output"]
-                checks[index] = Check("V5", "executed", "skip",
-                                      (f"the original script does not run in the sandbox: {tail[0]}",))
+                checks[index] = Check(
+                    "V5",
+                    "executed",
+                    "skip",
+                    (f"the original script does not run in the sandbox: {tail[0]}",),
+                )
                 continue
             script = workdir / f"candidate_{index}" / Path(options.path or "candidate.py").name
             script.parent.mkdir()
             script.write_text(candidate, encoding="utf-8")
             case_options = replace(options, path=str(script))
             test_file = workdir / f"test_case_{index}.py"
-            test_file.write_text(testgen.generate_test(original, candidate, task, case_options, expected=expected),
-                                 encoding="utf-8")
+            test_file.write_text(
+                testgen.generate_test(original, candidate, task, case_options, expected=expected),
+                encoding="utf-8",
+            )
             files[test_file.stem] = index
         if files:
             budget = len(files) * options.timeout + PYTEST_OVERHEAD
@@ -52,7 +64,9 @@ def check_executed_many(cases: list[tuple[str, str, str]], options: AdaptOptions
                 checks[files[stem]] = check
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return [c or Check("V5", "executed", "fail", ("the generated test did not report",)) for c in checks]
+    return [
+        c or Check("V5", "executed", "fail", ("the generated test did not report",)) for c in checks
+    ]
 
 
 def run_pytest(workdir: Path, stems: list[str], timeout: float) -> dict[str, Check]:
@@ -60,17 +74,40 @@ def run_pytest(workdir: Path, stems: list[str], timeout: float) -> dict[str, Che
     report = workdir / "report.xml"
     env = dict(os.environ)
     env.pop("MLOPS_ADAPT_SCRIPT", None)
-    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the generated tests need no plugin; saves start-up
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = (
+        "1"  # the generated tests need no plugin; saves start-up
+    )
     template = testgen.mlflow_template()
     if template:
         env["MLOPS_ADAPT_MLFLOW_TEMPLATE"] = template
     command = [
-        sys.executable, "-m", "pytest", *[f"{stem}.py" for stem in stems], "-q", "-p", "no:cacheprovider",
-        "--rootdir", str(workdir), "-o", "addopts=", "-o", "junit_family=xunit1", f"--junitxml={report}",
-        "-W", "ignore",
+        sys.executable,
+        "-m",
+        "pytest",
+        *[f"{stem}.py" for stem in stems],
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(workdir),
+        "-o",
+        "addopts=",
+        "-o",
+        "junit_family=xunit1",
+        f"--junitxml={report}",
+        "-W",
+        "ignore",
     ]
     try:
-        done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            command,
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         reason = f"the generated test did not finish within {timeout:g} s"
         return {stem: Check("V5", "executed", "fail", (reason,)) for stem in stems}
@@ -82,7 +119,9 @@ def run_pytest(workdir: Path, stems: list[str], timeout: float) -> dict[str, Che
             checks[stem] = Check("V5", "executed", "fail", tuple(failures))
         elif not passed:
             tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
-            checks[stem] = Check("V5", "executed", "fail", ("the generated test could not run: " + " | ".join(tail),))
+            checks[stem] = Check(
+                "V5", "executed", "fail", ("the generated test could not run: " + " | ".join(tail),)
+            )
         else:
             checks[stem] = Check("V5", "executed", "pass", tuple(f"skipped: {s}" for s in skipped))
     return checks
@@ -94,7 +133,12 @@ def _read_junit(path: Path) -> dict[str, tuple[list[str], list[str], int]]:
         return {}
     results: dict[str, tuple[list[str], list[str], int]] = {}
     for case in ET.parse(path).getroot().iter("testcase"):
-        stem = (case.get("file") or case.get("classname") or "").replace(".py", "").split("/")[-1].split(".")[-1]
+        stem = (
+            (case.get("file") or case.get("classname") or "")
+            .replace(".py", "")
+            .split("/")[-1]
+            .split(".")[-1]
+        )
         failures, skipped, passed = results.setdefault(stem, ([], [], 0))
         name = case.get("name", "?").removeprefix("test_").replace("_", " ")
         problem = case.find("failure")

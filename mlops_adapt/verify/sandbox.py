@@ -21,18 +21,35 @@ from pathlib import Path
 # Environment variables that may carry credentials or point at a real server/repository.
 SECRET_SUFFIXES = ("_TOKEN", "_KEY", "_SECRET", "_PASSWORD", "_PASSWD", "_CREDENTIALS", "_AUTH")
 SECRET_PREFIXES = (
-    "OPENAI_", "WANDB_", "MLFLOW_", "AWS_", "GITHUB_", "GH_", "GITLAB_", "AZURE_", "GOOGLE_",
-    "GCP_", "HF_", "HUGGING_FACE_", "DATABRICKS_", "DVC_", "GIT_", "OPTUNA_", "ANTHROPIC_",
-    "SSH_", "NETRC", "MLOPS_ADAPT_",
+    "OPENAI_",
+    "WANDB_",
+    "MLFLOW_",
+    "AWS_",
+    "GITHUB_",
+    "GH_",
+    "GITLAB_",
+    "AZURE_",
+    "GOOGLE_",
+    "GCP_",
+    "HF_",
+    "HUGGING_FACE_",
+    "DATABRICKS_",
+    "DVC_",
+    "GIT_",
+    "OPTUNA_",
+    "ANTHROPIC_",
+    "SSH_",
+    "NETRC",
+    "MLOPS_ADAPT_",
 )
-SECRET_NAMES = {"TOKEN", "PASSWORD", "SECRET", "API_KEY", "PYTHONPATH", "PYTHONSTARTUP", "VIRTUAL_ENV_PROMPT"}
+SECRET_NAMES = {"TOKEN", "PASSWORD", "SECRET", "API_KEY", "PYTHONSTARTUP"}
 
 # How many Optuna trials a study may run in the sandbox (the hpo recipe also reads it).
 DEFAULT_N_TRIALS = 3
 
 # Installed as sitecustomize.py on the sandbox's PYTHONPATH: it observes side effects that no
 # store records (Optuna trials, pruning, quantization) without touching the user's code.
-HOOKS_SOURCE = r'''
+HOOKS_SOURCE = r"""
 import atexit, importlib.abc, importlib.util, json, os, sys
 
 _OUT = os.environ.get("MLOPS_ADAPT_OBSERVE")
@@ -183,7 +200,7 @@ def _report():
     if _STATE["forward_after"]:
         _emit({"event": "forward_calls", "counts": _STATE["forward_after"],
                "optimizer_steps": _STATE["optimizer_steps"]})
-'''
+"""
 
 
 @dataclass
@@ -236,9 +253,20 @@ def scrubbed_env(base: dict | None = None) -> dict:
     return {k: v for k, v in source.items() if not is_secret_var(k)}
 
 
-def sandbox_env(root: Path, n_trials: int = DEFAULT_N_TRIALS, base: dict | None = None) -> dict:
-    """The scrubbed environment with every backend pointed at stores under `root`."""
+def sandbox_env(
+    root: Path,
+    n_trials: int = DEFAULT_N_TRIALS,
+    base: dict | None = None,
+    import_paths: list | None = None,
+) -> dict:
+    """The scrubbed environment with every backend pointed at stores under `root`.
+
+    PYTHONPATH starts with the observation hooks, then the caller's own entries, then
+    `import_paths` (the script's folder, so its sibling modules still import).
+    """
     env = scrubbed_env(base)
+    python_path = [str(root / "hooks"), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    python_path += [str(p) for p in (import_paths or [])]
     home = root / "home"
     db = root / "mlflow.db"
     env.update(
@@ -262,7 +290,7 @@ def sandbox_env(root: Path, n_trials: int = DEFAULT_N_TRIALS, base: dict | None 
             "GIT_TERMINAL_PROMPT": "0",
             "DVC_NO_ANALYTICS": "1",
             "DVC_SITE_CACHE_DIR": str(root / "dvc-site-cache"),
-            "PYTHONPATH": str(root / "hooks"),
+            "PYTHONPATH": os.pathsep.join(python_path),
             "PYTHONHASHSEED": "0",
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -284,12 +312,20 @@ def init_repo(workdir: Path, env: dict, dvc: bool = True) -> None:
     _git(["init", "-q", "-b", "main"], workdir, env)
     if dvc:
         subprocess.run(
-            [sys.executable, "-m", "dvc", "init", "-q"], cwd=workdir, env=env, check=True,
-            capture_output=True, timeout=120,
+            [sys.executable, "-m", "dvc", "init", "-q"],
+            cwd=workdir,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         subprocess.run(
-            [sys.executable, "-m", "dvc", "config", "core.autostage", "false"], cwd=workdir, env=env,
-            check=True, capture_output=True, timeout=120,
+            [sys.executable, "-m", "dvc", "config", "core.autostage", "false"],
+            cwd=workdir,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
     _git(["add", "-A"], workdir, env)
     _git(["commit", "-q", "--allow-empty", "-m", "sandbox: initial commit"], workdir, env)
@@ -303,6 +339,7 @@ def make_sandbox(
     mlflow_template: str | None = None,
     root: Path | None = None,
     n_trials: int = DEFAULT_N_TRIALS,
+    import_paths: list | None = None,
 ) -> tuple[Path, Path, dict]:
     """Lay out a sandbox: root/script, root/work (the cwd), root/home, root/hooks; returns (root, script, env)."""
     root = Path(root or tempfile.mkdtemp(prefix="mlops-adapt-sandbox-")).resolve()
@@ -326,7 +363,7 @@ def make_sandbox(
     if mlflow_template and Path(mlflow_template).is_file():
         # A pre-migrated empty store saves MLflow's ~4 s schema creation per run.
         shutil.copyfile(mlflow_template, root / "mlflow.db")
-    env = sandbox_env(root, n_trials)
+    env = sandbox_env(root, n_trials, import_paths=import_paths)
     if repo:
         init_repo(root / "work", env)
     return root, script, env
@@ -355,11 +392,17 @@ def run_script(
     root: Path | None = None,
     args: list | None = None,
     n_trials: int = DEFAULT_N_TRIALS,
+    import_paths: list | None = None,
 ) -> SandboxRun:
     """Run `script_text` as a script in a fresh sandbox and return what happened."""
     root, script, env = make_sandbox(
-        script_text, extra_files=extra_files, repo=repo, mlflow_template=mlflow_template, root=root,
+        script_text,
+        extra_files=extra_files,
+        repo=repo,
+        mlflow_template=mlflow_template,
+        root=root,
         n_trials=n_trials,
+        import_paths=import_paths,
     )
     workdir = root / "work"
     started = time.monotonic()

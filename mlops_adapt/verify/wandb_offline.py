@@ -67,6 +67,7 @@ def _item_key(item) -> str:
 
 def read_offline_run(path) -> dict:
     """Config, summary, history rows, run info and exit code of one offline run file."""
+    from google.protobuf.message import DecodeError
     from wandb.proto import wandb_internal_pb2
 
     config: dict = {}
@@ -78,11 +79,15 @@ def read_offline_run(path) -> dict:
         record = wandb_internal_pb2.Record()
         try:
             record.ParseFromString(raw)
-        except Exception:
-            continue
+        except DecodeError:
+            continue  # a torn record at the end of a killed run
         kind = record.WhichOneof("record_type")
         if kind == "run":
-            run = {"id": record.run.run_id, "project": record.run.project, "name": record.run.display_name}
+            run = {
+                "id": record.run.run_id,
+                "project": record.run.project,
+                "name": record.run.display_name,
+            }
             for item in record.run.config.update:
                 config[_item_key(item)] = _json_value(item.value_json)
         elif kind == "config":
@@ -101,9 +106,18 @@ def read_offline_run(path) -> dict:
         elif kind == "exit":
             exit_code = record.exit.exit_code
     # wandb stores config values as {"value": v, "desc": ...}; unwrap them.
-    config = {k: (v.get("value") if isinstance(v, dict) and "value" in v else v) for k, v in config.items()}
+    config = {
+        k: (v.get("value") if isinstance(v, dict) and "value" in v else v)
+        for k, v in config.items()
+    }
     config.pop("_wandb", None)
-    return {"run": run, "config": config, "summary": summary, "history": history, "exit_code": exit_code}
+    return {
+        "run": run,
+        "config": config,
+        "summary": summary,
+        "history": history,
+        "exit_code": exit_code,
+    }
 
 
 def find_offline_runs(wandb_dir) -> list:

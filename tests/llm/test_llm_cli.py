@@ -31,16 +31,22 @@ def test_a_verified_llm_edit_is_written_only_when_unsafe_edits_are_allowed(serve
     # Without V5 an LLM edit is labelled unsafe, and batch writes only safe edits by default.
     assert main(["apply", "track-mlflow", str(path), "--backend", "llm", "--write"]) == 3
     assert path.read_text() == SCRIPT
-    assert main(["apply", "track-mlflow", str(path), "--backend", "llm", "--write", "--unsafe"]) == 0
+    assert (
+        main(["apply", "track-mlflow", str(path), "--backend", "llm", "--write", "--unsafe"]) == 0
+    )
     assert path.read_text() == GOOD
 
 
-def test_a_down_endpoint_gives_a_clear_error_and_touches_nothing(monkeypatch, closed_port_url, llm_env, capsys):
+def test_a_down_endpoint_gives_a_clear_error_and_touches_nothing(
+    monkeypatch, closed_port_url, llm_env, capsys
+):
     monkeypatch.setenv("MLOPS_ADAPT_LLM_BASE_URL", closed_port_url)
     monkeypatch.setenv("MLOPS_ADAPT_LLM_MODEL", "any")
     monkeypatch.setenv("MLOPS_ADAPT_LLM_RETRIES", "1")
     path = _script(llm_env)
-    assert main(["apply", "track-mlflow", str(path), "--backend", "llm", "--write", "--unsafe"]) == 3
+    assert (
+        main(["apply", "track-mlflow", str(path), "--backend", "llm", "--write", "--unsafe"]) == 3
+    )
     assert path.read_text() == SCRIPT
     assert f"the LLM endpoint {closed_port_url} is unreachable" in capsys.readouterr().err
 
@@ -49,7 +55,9 @@ def test_a_slow_endpoint_times_out_clearly_and_touches_nothing(serve, monkeypatc
     serve(sequence([fenced(GOOD)]), delay=20)
     monkeypatch.setenv("MLOPS_ADAPT_LLM_TIMEOUT", "1")
     path = _script(llm_env)
-    assert main(["apply", "track-mlflow", str(path), "--backend", "llm", "--write", "--unsafe"]) == 3
+    assert (
+        main(["apply", "track-mlflow", str(path), "--backend", "llm", "--write", "--unsafe"]) == 3
+    )
     assert path.read_text() == SCRIPT
     assert "did not answer within 1 s" in capsys.readouterr().err
 
@@ -59,7 +67,9 @@ def test_the_key_is_not_printed(serve, monkeypatch, llm_env, capsys):
     monkeypatch.setenv("MLOPS_ADAPT_LLM_API_KEY", "sk-client-side-secret")
     path = _script(llm_env)
     report = llm_env / "report.json"
-    assert main(["apply", "track-mlflow", str(path), "--backend", "llm", "--json", str(report)]) == 3
+    assert (
+        main(["apply", "track-mlflow", str(path), "--backend", "llm", "--json", str(report)]) == 3
+    )
     out = capsys.readouterr()
     assert "rejected the API key" in out.err
     assert "sk-client-side-secret" not in out.err + out.out + report.read_text()

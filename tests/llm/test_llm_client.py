@@ -39,11 +39,18 @@ def error_of(config: LLMConfig, n: int = 1) -> LLMError:
 
 def test_n_samples_in_one_request_and_the_model_is_discovered(serve):
     endpoint = serve(numbered, point=False, models=["served-model"])
-    answers, model = complete(LLMConfig(base_url=endpoint.base_url, temperature=0.5, max_tokens=99), 3)
+    answers, model = complete(
+        LLMConfig(base_url=endpoint.base_url, temperature=0.5, max_tokens=99), 3
+    )
     assert [a.text for a in answers] == ["answer 0.0", "answer 0.1", "answer 0.2"]
     assert model == "served-model"
     body = endpoint.requests[0]
-    assert (body["n"], body["temperature"], body["max_tokens"], body["model"]) == (3, 0.5, 99, "served-model")
+    assert (body["n"], body["temperature"], body["max_tokens"], body["model"]) == (
+        3,
+        0.5,
+        99,
+        "served-model",
+    )
 
 
 def test_a_server_that_ignores_n_gets_parallel_requests(serve):
@@ -55,7 +62,9 @@ def test_a_server_that_ignores_n_gets_parallel_requests(serve):
 
 
 def test_429_and_5xx_are_retried(serve):
-    endpoint = serve(numbered, point=False, failures=[(503, "loading"), (429, "slow down"), (502, "bad gateway")])
+    endpoint = serve(
+        numbered, point=False, failures=[(503, "loading"), (429, "slow down"), (502, "bad gateway")]
+    )
     answers, _ = complete(LLMConfig(base_url=endpoint.base_url, model="test-model", retries=3), 1)
     assert answers[0].text == "answer 3.0"
     assert len(endpoint.requests) == 4
@@ -74,7 +83,9 @@ def test_auth_failure_is_clear_and_never_shows_the_key(serve):
     assert err.kind == "auth"
     assert "rejected the API key" in err.message and "MLOPS_ADAPT_LLM_API_KEY" in err.message
     assert SECRET not in str(err)
-    assert endpoint.headers[0]["authorization"] == f"Bearer {SECRET}"  # it was sent, just never shown
+    assert (
+        endpoint.headers[0]["authorization"] == f"Bearer {SECRET}"
+    )  # it was sent, just never shown
 
 
 def test_missing_model(serve):
@@ -86,7 +97,9 @@ def test_missing_model(serve):
 def test_ambiguous_model_asks_for_the_setting(serve):
     endpoint = serve(numbered, point=False, models=["one", "two"])
     err = error_of(LLMConfig(base_url=endpoint.base_url))
-    assert err.kind == "model" and "MLOPS_ADAPT_LLM_MODEL" in err.message and "one, two" in err.message
+    assert (
+        err.kind == "model" and "MLOPS_ADAPT_LLM_MODEL" in err.message and "one, two" in err.message
+    )
 
 
 def test_context_overflow(serve):
@@ -108,7 +121,9 @@ def test_slow_endpoint_times_out_with_a_clear_error(serve):
 
 
 def test_truncation_is_reported_per_answer(serve):
-    endpoint = serve(lambda body, i: [Answer("```python\nx = (", "length"), Answer("x = 1", "stop")], point=False)
+    endpoint = serve(
+        lambda body, i: [Answer("```python\nx = (", "length"), Answer("x = 1", "stop")], point=False
+    )
     answers, _ = complete(LLMConfig(base_url=endpoint.base_url, model="test-model"), 2)
     assert [a.truncated for a in answers] == [True, False]
 
@@ -121,6 +136,8 @@ def test_the_cache_replays_answers_without_a_request(serve, tmp_path):
     again, _ = complete(config, 2, cache=cache)
     assert again == first and len(endpoint.requests) == 1
     # Other sampling parameters or another prompt are other keys.
-    complete(LLMConfig(base_url=endpoint.base_url, model="test-model", temperature=0.0), 2, cache=cache)
+    complete(
+        LLMConfig(base_url=endpoint.base_url, model="test-model", temperature=0.0), 2, cache=cache
+    )
     complete(config, 2, messages=[{"role": "user", "content": "other"}], cache=cache)
     assert len(endpoint.requests) == 3

@@ -23,8 +23,18 @@ def test_pyproject_table_is_read(llm_env):
     config = load_llm_config()
     assert config.base_url == "http://gpu-box:8000/v1"
     assert config.model == "Qwen/Qwen2.5-Coder-7B-Instruct"
-    assert (config.temperature, config.k, config.max_tokens, config.timeout, config.concurrency) == (
-        0.2, 5, 2048, 30.0, 4,
+    assert (
+        config.temperature,
+        config.k,
+        config.max_tokens,
+        config.timeout,
+        config.concurrency,
+    ) == (
+        0.2,
+        5,
+        2048,
+        30.0,
+        4,
     )
     assert config.configured
 
@@ -35,7 +45,12 @@ def test_environment_wins_over_the_file(llm_env, monkeypatch):
     monkeypatch.setenv("MLOPS_ADAPT_LLM_MODEL", "local-model")
     monkeypatch.setenv("MLOPS_ADAPT_LLM_TIMEOUT", "7.5")
     config = load_llm_config()
-    assert (config.base_url, config.model, config.timeout, config.k) == ("http://127.0.0.1:9/v1", "local-model", 7.5, 5)
+    assert (config.base_url, config.model, config.timeout, config.k) == (
+        "http://127.0.0.1:9/v1",
+        "local-model",
+        7.5,
+        5,
+    )
 
 
 def test_openai_variables_are_the_fallback(monkeypatch):

@@ -9,7 +9,9 @@ from mlops_adapt.llm.parsing import TRUNCATED, extract_code
 
 
 def test_one_fenced_block_with_prose_around_it():
-    answer = Completion(f"Sure! Here is the file:\n\n```python\n{GOOD}```\n\nLet me know if you need more.")
+    answer = Completion(
+        f"Sure! Here is the file:\n\n```python\n{GOOD}```\n\nLet me know if you need more."
+    )
     assert extract_code(answer, SCRIPT).code == GOOD
 
 
@@ -23,7 +25,9 @@ def test_unfenced_code_with_prose_before_and_after():
 
 
 def test_the_longest_python_block_is_the_file():
-    answer = Completion(f"Add this import:\n```py\nimport mlflow\n```\nFull file:\n```python\n{GOOD}```\n")
+    answer = Completion(
+        f"Add this import:\n```py\nimport mlflow\n```\nFull file:\n```python\n{GOOD}```\n"
+    )
     assert extract_code(answer, SCRIPT).code == GOOD
 
 

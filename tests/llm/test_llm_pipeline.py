@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from llm_scripts import (
     DELETED,
     GOOD,
@@ -30,7 +31,9 @@ BROKEN = [fenced(HALLUCINATED), fenced(DELETED), fenced(SYNTAX_ERROR, prose=True
 
 
 def test_a_verified_candidate_wins_over_broken_ones(serve):
-    endpoint = serve(sequence([fenced(HALLUCINATED), fenced(GOOD, prose=True), fenced(SYNTAX_ERROR)]))
+    endpoint = serve(
+        sequence([fenced(HALLUCINATED), fenced(GOOD, prose=True), fenced(SYNTAX_ERROR)])
+    )
     result = adapt(SCRIPT, "track-mlflow", LLM)
     assert isinstance(result, Applied) and result.backend == "llm"
     assert result.code == GOOD
@@ -63,15 +66,20 @@ def test_repair_feeds_the_verifier_reasons_back(serve):
     feedback = repair[3]["content"]
     # The answer sent back is the one closest to passing (it parses), with the verifier's words.
     assert "log_hyperparams" in repair[2]["content"]
-    assert "`mlflow.log_hyperparams` does not exist" in feedback and "did you mean log_params" in feedback
+    assert (
+        "`mlflow.log_hyperparams` does not exist" in feedback
+        and "did you mean log_params" in feedback
+    )
 
 
 def test_every_answer_broken_gives_unverified_with_reasons_after_two_repairs(serve):
-    endpoint = serve(sequence(
-        [fenced(DELETED), fenced(SYNTAX_ERROR), Answer(TRUNCATED_TEXT, "length")],
-        [fenced(HALLUCINATED)] * 3,
-        [fenced(SYNTAX_ERROR)] * 3,
-    ))
+    endpoint = serve(
+        sequence(
+            [fenced(DELETED), fenced(SYNTAX_ERROR), Answer(TRUNCATED_TEXT, "length")],
+            [fenced(HALLUCINATED)] * 3,
+            [fenced(SYNTAX_ERROR)] * 3,
+        )
+    )
     result = adapt(SCRIPT, "track-mlflow", LLM)
     assert isinstance(result, Failed) and result.kind == "unverified"
     assert len(endpoint.requests) == 3  # the first sampling and two repair rounds
@@ -111,7 +119,9 @@ def test_only_the_injected_answer_means_no_edit(serve):
 
 def test_an_answer_that_changes_nothing_is_rejected(serve):
     serve(sequence([fenced(SCRIPT)]))
-    result = adapt(SCRIPT, "track-mlflow", AdaptOptions(backend="llm", task_options={"llm.repair_rounds": "0"}))
+    result = adapt(
+        SCRIPT, "track-mlflow", AdaptOptions(backend="llm", task_options={"llm.repair_rounds": "0"})
+    )
     assert isinstance(result, Failed) and any("made no change" in r for r in result.reasons)
 
 
@@ -123,15 +133,18 @@ def test_no_endpoint_configured_is_a_clear_failure():
 
 
 def test_auto_mode_keeps_the_recipe_failure_when_no_endpoint_is_set():
-    recipe = Failed("track-mlflow", "unverified", ("recipe cannot handle this code: dynamic config",))
+    recipe = Failed(
+        "track-mlflow", "unverified", ("recipe cannot handle this code: dynamic config",)
+    )
     result = adapt_with_llm(SCRIPT, "track-mlflow", AdaptOptions(), recipe)
-    assert isinstance(result, Failed)
-    assert result.reasons == (*recipe.reasons, NO_ENDPOINT)
+    assert result == recipe
 
 
 def test_auto_mode_falls_back_to_the_llm_when_the_recipe_failed(serve):
     endpoint = serve(sequence(BROKEN, [fenced(GOOD)]))
-    recipe = Failed("track-mlflow", "unverified", ("recipe cannot handle this code: dynamic config",))
+    recipe = Failed(
+        "track-mlflow", "unverified", ("recipe cannot handle this code: dynamic config",)
+    )
     result = adapt_with_llm(SCRIPT, "track-mlflow", AdaptOptions(), recipe)
     assert isinstance(result, Applied) and result.code == GOOD
     # The recipe's draft and why it failed are in the prompt.
@@ -139,8 +152,12 @@ def test_auto_mode_falls_back_to_the_llm_when_the_recipe_failed(serve):
 
 
 def test_auto_mode_failure_lists_recipe_and_llm_reasons(serve):
-    serve(sequence([fenced(HALLUCINATED)]), )
-    recipe = Failed("track-mlflow", "unverified", ("recipe cannot handle this code: dynamic config",))
+    serve(
+        sequence([fenced(HALLUCINATED)]),
+    )
+    recipe = Failed(
+        "track-mlflow", "unverified", ("recipe cannot handle this code: dynamic config",)
+    )
     options = AdaptOptions(task_options={"llm.repair_rounds": "0", "llm.k": "1"})
     result = adapt_with_llm(SCRIPT, "track-mlflow", options, recipe)
     assert isinstance(result, Failed)
@@ -163,8 +180,12 @@ def test_batch_keeps_input_order_and_isolates_files(serve):
         return [fenced(INJECTED_GOOD if "NOTE TO AI" in code else GOOD)] * body["n"]
 
     endpoint = serve(responder)
-    items = [LLMJob(SCRIPT, "track-mlflow", LLM), LLMJob(INJECTED_SCRIPT, "track-mlflow", LLM),
-             LLMJob(SCRIPT, "no-such-task", LLM), LLMJob(SCRIPT, "track-mlflow", LLM)]
+    items = [
+        LLMJob(SCRIPT, "track-mlflow", LLM),
+        LLMJob(INJECTED_SCRIPT, "track-mlflow", LLM),
+        LLMJob(SCRIPT, "no-such-task", LLM),
+        LLMJob(SCRIPT, "track-mlflow", LLM),
+    ]
     results = adapt_many_with_llm(items, jobs=3)
     assert [r.status for r in results] == ["applied", "applied", "failed", "applied"]
     assert results[0].code == GOOD and results[1].code == INJECTED_GOOD and results[3].code == GOOD
@@ -178,3 +199,22 @@ def test_runs_report_every_candidate_for_the_benchmark(serve):
     (run,) = run_jobs([LLMJob(SCRIPT, "track-mlflow", LLM)], jobs=1)
     assert [c.verified for c in run.candidates] == [False, True, False]
     assert run.seconds > 0
+
+
+@pytest.mark.slow
+def test_with_verify_run_the_best_candidate_is_executed_and_safe(serve):
+    serve(sequence([fenced(GOOD_VERBOSE), fenced(HALLUCINATED), fenced(GOOD)]))
+    options = AdaptOptions(backend="llm", verify="run", timeout=240)
+    (run,) = run_jobs([LLMJob(SCRIPT, "track-mlflow", options)], jobs=1)
+    assert isinstance(run.result, Applied), run.result
+    assert run.result.code == GOOD
+    assert run.result.report.executed and run.result.safety == "safe"
+    # Only the best statically verified candidate went to the sandbox; it passed, so the
+    # runner-up was never executed (and can never be chosen).
+    executed = [
+        c
+        for c in run.candidates
+        if c.report is not None and any(ch.id == "V5" for ch in c.report.checks)
+    ]
+    assert [c.code for c in executed] == [GOOD]
+    assert any(c.problem and "not executed" in c.problem for c in run.candidates)

@@ -47,7 +47,9 @@ def test_repair_template_fields():
 
 def test_the_prefix_before_the_docs_is_shared_across_files():
     first = build_messages("track-mlflow", SCRIPT, analyze(SCRIPT), "DOCS", "3", "none", "a.py")
-    second = build_messages("track-mlflow", INJECTED_SCRIPT, analyze(INJECTED_SCRIPT), "DOCS", "3", "none", "b.py")
+    second = build_messages(
+        "track-mlflow", INJECTED_SCRIPT, analyze(INJECTED_SCRIPT), "DOCS", "3", "none", "b.py"
+    )
     assert first[0] == second[0] and first[0]["role"] == "system"
     prefix = first[1]["content"].split("## API reference:")[0]
     assert second[1]["content"].startswith(prefix)
@@ -60,7 +62,9 @@ def test_braces_and_placeholders_in_user_code_are_kept_verbatim():
 
 
 def test_injected_text_is_confined_to_the_code_section():
-    messages = build_messages("track-mlflow", INJECTED_SCRIPT, analyze(INJECTED_SCRIPT), "D", "3", "none", "x.py")
+    messages = build_messages(
+        "track-mlflow", INJECTED_SCRIPT, analyze(INJECTED_SCRIPT), "D", "3", "none", "x.py"
+    )
     system, user = messages[0]["content"], messages[1]["content"]
     assert "never follow it" in system
     assert INJECTION_COMMENT not in system
@@ -71,7 +75,10 @@ def test_injected_text_is_confined_to_the_code_section():
 
 
 @pytest.mark.skipif(not HAS_RETRIEVAL, reason="mlops_adapt.retrieval.query is not installed")
-@pytest.mark.parametrize("task, library, other", [("track-mlflow", "mlflow", "wandb"), ("track-wandb", "wandb", "mlflow")])
+@pytest.mark.parametrize(
+    "task, library, other",
+    [("track-mlflow", "mlflow", "wandb"), ("track-wandb", "wandb", "mlflow")],
+)
 def test_retrieved_docs_belong_to_the_target_library_only(task, library, other):
     docs = retrieve_docs(task, SCRIPT, analyze(SCRIPT), 6)
     assert docs.libraries == {library}

@@ -14,7 +14,9 @@ from mlops_adapt.results import Failed
 HAS_VLLM = importlib.util.find_spec("vllm") is not None
 
 
-@pytest.mark.skipif(HAS_VLLM, reason="vllm is installed here; the missing-extra message cannot be seen")
+@pytest.mark.skipif(
+    HAS_VLLM, reason="vllm is installed here; the missing-extra message cannot be seen"
+)
 def test_without_vllm_the_backend_explains_the_gpu_extra(monkeypatch):
     monkeypatch.setenv("MLOPS_ADAPT_LLM_BACKEND", "vllm")
     monkeypatch.setenv("MLOPS_ADAPT_LLM_MODEL", "Qwen/Qwen2.5-Coder-7B-Instruct")
@@ -26,7 +28,7 @@ def test_without_vllm_the_backend_explains_the_gpu_extra(monkeypatch):
 def test_vllm_backend_needs_a_model(monkeypatch):
     monkeypatch.setenv("MLOPS_ADAPT_LLM_BACKEND", "vllm")
     result = adapt(SCRIPT, "track-mlflow", AdaptOptions(backend="llm"))
-    assert isinstance(result, Failed) and "MLOPS_ADAPT_LLM_BASE_URL" in result.reasons[-1]
+    assert isinstance(result, Failed) and "MLOPS_ADAPT_LLM_MODEL" in result.reasons[-1]
 
 
 @pytest.mark.slow

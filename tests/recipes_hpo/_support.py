@@ -42,7 +42,7 @@ def run_batch(programs: dict[str, str], workdir: Path, env: dict | None = None, 
     full_env.update({"PYTHONWARNINGS": "ignore", "PYTHONHASHSEED": "0", **(env or {})})
     done = subprocess.run(
         [sys.executable, str(HERE / "_driver.py"), str(results_file), *paths.values()],
-        cwd=workdir, env=full_env, capture_output=True, text=True, timeout=timeout,
+        check=False, cwd=workdir, env=full_env, capture_output=True, text=True, timeout=timeout,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     raw = json.loads(results_file.read_text())

@@ -264,8 +264,8 @@ async def test_many_documents_each_get_their_own_edit(client: LanguageClient):
 
 async def test_diagnostics_are_opt_in_and_carry_a_quick_fix(client: LanguageClient, defaults: dict):
     open_document(client, URI, TRAIN_SCRIPT)
-    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    assert list(client.diagnostics[URI]) == []
+    assert action_for(await list_actions(client, URI), "track-mlflow")
+    assert URI not in client.diagnostics  # off by default: nothing published
 
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(
@@ -287,12 +287,19 @@ async def test_diagnostics_are_opt_in_and_carry_a_quick_fix(client: LanguageClie
         )
     )
     fix = next(f for f in fixes if f.data["task"] == "track-mlflow")
+    assert not any(f.kind.startswith("refactor") for f in fixes)  # only=quickfix
     assert fix.kind == types.CodeActionKind.QuickFix and list(fix.diagnostics) == [hint]
     resolved = await client.code_action_resolve_async(fix)
     assert (
         apply_text_edits(TRAIN_SCRIPT, document_edit(resolved.edit).edits)
         == adapt(TRAIN_SCRIPT, "track-mlflow").code
     )
+
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"mlopsAdapt": defaults})
+    )
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert list(client.diagnostics[URI]) == []  # switched off: cleared
 
 
 async def test_enabled_tasks_setting_filters_the_list(client: LanguageClient, defaults: dict):

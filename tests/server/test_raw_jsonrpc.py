@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 
 STDERR = subprocess.DEVNULL
 
-from lsp_test_support import SERVER_COMMAND, TRAIN_SCRIPT, package_defaults
+from lsp_test_support import TRAIN_SCRIPT, package_defaults
+
+# Exactly how the VS Code extension starts the server (through the CLI).
+CLI_COMMAND = [sys.executable, "-m", "mlops_adapt", "lsp"]
 
 
 class RawClient:
@@ -15,7 +19,7 @@ class RawClient:
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            SERVER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=STDERR
+            CLI_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=STDERR
         )
 
     def send_bytes(self, body: bytes) -> None:

@@ -9,7 +9,7 @@ from lsp_test_support import TRAIN_SCRIPT, apply_text_edits, package_defaults
 
 from mlops_adapt.server import main, parse_tcp
 from mlops_adapt.server.actions import ActionData, BadActionData, kind_requested
-from mlops_adapt.server.analysis import analyze_text
+from mlops_adapt.server.analysis import DocumentAnalyses, analyze_text, hints_for
 from mlops_adapt.server.settings import Settings, apply_llm_environment, parse_settings
 from mlops_adapt.server.workspace_edits import text_edits, versioned_edit
 from mlops_adapt.tasks import TASKS
@@ -119,12 +119,11 @@ def test_kind_filter_matches_sub_kinds_only():
 
 
 def test_cheap_analysis_lists_tracking_and_points_at_training():
-    analysis = analyze_text(TRAIN_SCRIPT)
-    assert "track-mlflow" in analysis.tasks
-    (hint,) = [h for h in analysis.hints if "track-mlflow" in h.tasks]
+    assert "track-mlflow" in analyze_text(TRAIN_SCRIPT).tasks
+    (hint,) = [h for h in hints_for(TRAIN_SCRIPT) if "track-mlflow" in h.tasks]
     assert TRAIN_SCRIPT.splitlines()[hint.line] == "model.fit(X_train, y_train)"
-    broken = analyze_text("def f(:\n")
-    assert broken.tasks == () and broken.syntax_error
+    assert analyze_text("def f(:\n").tasks == ()
+    assert hints_for("def f(:\n") == ()
 
 
 def test_cheap_analysis_imports_nothing_heavy():
@@ -147,3 +146,23 @@ def test_main_rejects_a_bad_tcp_address():
     with pytest.raises(SystemExit) as stop:
         main(["--tcp", "localhost"])
     assert stop.value.code == 2
+
+
+def test_listing_uses_the_latest_analysis_until_a_change_is_analysed():
+    analyses = DocumentAnalyses()
+    first = analyses.for_listing("file:///a.py", TRAIN_SCRIPT)  # nothing known yet: analysed now
+    assert "track-mlflow" in first.tasks
+    # Changed text whose background analysis has not landed: the previous analysis answers.
+    assert analyses.for_listing("file:///a.py", "x = 1\n") is first
+    analyses.store("file:///a.py", analyze_text("x = 1\n"))
+    assert analyses.for_listing("file:///a.py", "x = 1\n").tasks == ()
+    analyses.forget("file:///a.py")
+    assert analyses.for_listing("file:///a.py", TRAIN_SCRIPT) == first
+
+
+@pytest.mark.parametrize(("encoding", "units"), [("utf-8", 21), ("utf-16", 16), ("utf-32", 15)])
+def test_appending_after_a_non_ascii_last_line_counts_in_the_client_encoding(encoding, units):
+    old = 'x = 1\nprint("é✓🙂", x)\n'  # last line: 15 code points, 16 UTF-16 units, 21 bytes
+    (edit,) = text_edits(old, old + "done()\n", encoding)
+    assert (edit.range.start.line, edit.range.start.character) == (1, units)
+    assert edit.new_text == "\ndone()"

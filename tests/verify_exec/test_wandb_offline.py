@@ -7,7 +7,7 @@ import pytest
 from mlops_adapt.verify.sandbox import run_script
 from mlops_adapt.verify.wandb_offline import find_offline_runs, iter_record_bytes, read_offline_run
 
-SCRIPT = '''
+SCRIPT = """
 import wandb
 run = wandb.init(project="reader-test", config={"lr": 0.1, "layers": [8, 4], "blob": "x" * 70000})
 for step in range(3):
@@ -15,12 +15,12 @@ for step in range(3):
 wandb.log({"accuracy": 0.75})
 run.summary["best_loss"] = 0.25
 wandb.finish()
-'''
+"""
 
 
 @pytest.mark.slow
-def test_reads_config_summary_history_and_exit_of_a_real_offline_run():
-    run = run_script(SCRIPT, timeout=180)
+def test_reads_config_summary_history_and_exit_of_a_real_offline_run(tmp_path):
+    run = run_script(SCRIPT, timeout=180, root=tmp_path)
     assert run.ok, run.stderr
     [path] = find_offline_runs(run.wandb_dir)
     data = read_offline_run(path)
@@ -40,7 +40,9 @@ def _chunk(kind: int, payload: bytes) -> bytes:
 def test_framing_joins_chunks_and_skips_block_padding():
     header = b":W&B" + struct.pack("<HB", 0xBEE1, 0)
     first_len = 32 * 1024 - len(header) - 7 - 3  # leaves 3 bytes of padding at the block end
-    body = header + _chunk(2, b"a" * first_len) + b"\0\0\0" + _chunk(4, b"tail") + _chunk(1, b"whole")
+    body = (
+        header + _chunk(2, b"a" * first_len) + b"\0\0\0" + _chunk(4, b"tail") + _chunk(1, b"whole")
+    )
     assert list(iter_record_bytes(body)) == [b"a" * first_len + b"tail", b"whole"]
 
 

@@ -23,4 +23,4 @@ print(f"test_mse: {test_mse:.4f}")
 torch.save(model.state_dict(), "linear.pt")
 with mlflow.start_run():
     mlflow.pytorch.log_model(model, name="model", registered_model_name="linear-regression",
-                             pip_requirements=["torch"])
+                             serialization_format="pickle", pip_requirements=["torch"])

@@ -6,8 +6,9 @@ import re
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import call_name, code, last_name, string_value
-from mlops_adapt.analysis.hpo import NOT_TUNABLE, direction_of
+from mlops_adapt.analysis.exprs import call_name, code, is_literal, last_name, string_value
+from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options, direction_of
+from mlops_adapt.analysis.names import NOT_HYPERPARAM_NAME, PATHLIKE_VALUE
 from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.scope import _normal
 
@@ -19,6 +20,8 @@ class _Unsuggest(cst.CSTTransformer):
 
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
         body = updated_node.body
+        if isinstance(body, cst.List) and len(body.elements) == 1:
+            body = body.elements[0].value  # a sweep loop: `[trial.suggest_categorical(...)] if ... else values`
         if isinstance(body, cst.Call) and _SUGGEST.match(last_name(body) or ""):
             return updated_node.orelse
         return updated_node
@@ -30,6 +33,37 @@ class _Unsuggest(cst.CSTTransformer):
                 args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             return updated_node.with_changes(args=args)
         return updated_node
+
+
+class _MaskTunedKeywords(cst.CSTTransformer):
+    """Keyword values that are literals (original) or trial suggestions (candidate) become a placeholder."""
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        value = updated_node.value
+        suggested = any(_SUGGEST.match(last_name(c) or "") for c in _calls_in(value))
+        if updated_node.keyword is not None and (is_literal(value) or suggested):
+            return updated_node.with_changes(value=cst.Name("__tuned__"))
+        return updated_node
+
+
+def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class _Calls(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            found.append(call)
+
+    node.visit(_Calls())
+    return found
+
+
+def masked(statement: str) -> str:
+    """The statement with tunable keyword values masked (see _MaskTunedKeywords)."""
+    text = statement if not statement.endswith(":") else statement + " pass"
+    try:
+        return _normal(cst.parse_module(text).visit(_MaskTunedKeywords()).code.strip())
+    except cst.ParserSyntaxError:
+        return statement
 
 
 def undo_tuning_edits(statement: str) -> str:
@@ -84,6 +118,11 @@ def _returned_metric(func: cst.FunctionDef) -> str | None:
                 if isinstance(key, cst.Index) and string_value(key.value):
                     found.append(string_value(key.value) or "")
                     return
+            if isinstance(value, cst.Call) and last_name(value) == "get" and value.args:
+                key = string_value(value.args[0].value)
+                if key:
+                    found.append(key)
+                    return
             if isinstance(value, cst.Name):
                 found.append(value.value)
             elif value is not None:
@@ -99,11 +138,11 @@ class HpoOptunaRules(TaskRules):
     HELPER_NAMES = frozenset({"os", "dataclasses"})
 
     def allowed_change(self, original_stmt: str, candidate_stmts: list[str]) -> bool:
-        if "=" not in original_stmt and "start_run" not in original_stmt and not original_stmt.startswith("if "):
-            return False
-        return any(
-            ("suggest_" in c or "nested" in c) and undo_tuning_edits(c) == original_stmt for c in candidate_stmts
-        )
+        if any(("suggest_" in c or "nested" in c) and undo_tuning_edits(c) == original_stmt for c in candidate_stmts):
+            return True
+        # An LLM may pass the suggestion straight into the call: `train(X, lr=trial.suggest_float(...))`.
+        target = masked(original_stmt)
+        return target != original_stmt and any("suggest_" in c and masked(c) == target for c in candidate_stmts)
 
     def postconditions(self, original, candidate, facts, options):
         problems: list[str] = []
@@ -122,14 +161,23 @@ class HpoOptunaRules(TaskRules):
         if _keyword(optimizes[0], "n_trials") is None and _keyword(optimizes[0], "timeout") is None:
             problems.append("study.optimize has neither n_trials nor timeout, so it never stops")
 
+        unknown = sorted({
+            last_name(c) or "" for c in calls
+            if (last_name(c) or "").startswith("suggest_") and not _SUGGEST.match(last_name(c) or "")
+        })
+        for name in unknown:
+            problems.append(f"`trial.{name}` does not exist in Optuna (suggest_float, suggest_int, suggest_categorical)")
         suggested = {
             string_value(c.args[0].value) or code(c.args[0].value)
             for c in calls
             if _SUGGEST.match(last_name(c) or "") and c.args
         }
+        options = argparse_options(original)
         wanted = {
             h.name for h in facts.hyperparams
-            if not NOT_TUNABLE.search(h.name) and (h.value is None or _tunable_literal(h.value))
+            if not NOT_TUNABLE.search(h.name) and not NOT_HYPERPARAM_NAME.search(h.name)
+            and (h.value is None or _tunable_literal(h.value))
+            and (h.kind != "argparse" or _tunable_default(options.get(h.name)))
         }
         covered = {w for w in wanted if w in suggested or any(s.endswith("_" + w) for s in suggested)}
         if not suggested:
@@ -164,6 +212,13 @@ class HpoOptunaRules(TaskRules):
         return problems
 
 
+def _tunable_default(option) -> bool:
+    """An argparse option with a number or a plain string default (not a flag, path or None)."""
+    if option is None or option.default is None or isinstance(option.default, bool):
+        return False
+    return not (isinstance(option.default, str) and PATHLIKE_VALUE.search(option.default))
+
+
 def _tunable_literal(text: str) -> bool:
     return not re.fullmatch(r"(True|False|None|\(.*\)|\[.*\])", text.strip())
 
@@ -186,9 +241,11 @@ def _reruns_after_study(module: cst.Module, objective_name: str) -> bool:
                 if re.search(r"\.optimize\(", text):
                     seen = True
                     continue
-                if seen and re.search(r"\b\w+\(", text) and "print(" not in text.split("\n")[0]:
-                    if "FixedTrial" in text or re.search(r"^\s*\w[\w.]*\(.*\)\s*$", text, re.M):
-                        found.append(True)
+                first_line = text.strip().split("\n")[0]
+                if seen and "print(" not in first_line and (
+                    "FixedTrial" in text or re.search(r"^\s*\w[\w.]*\(.*\)\s*$", text, re.MULTILINE)
+                ):
+                    found.append(True)
 
     module.visit(_Blocks())
     return bool(found)

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import call_name, code, last_name
+from mlops_adapt.analysis.exprs import code, last_name, names_in
 from mlops_adapt.verify.rules.base import TaskRules
-from mlops_adapt.verify.scope import _normal
+from mlops_adapt.verify.scope import statement_prints
 
 # An added statement that repeats an evaluation or reports a result must not train, write files or track.
 _NOT_A_REPORT = re.compile(
     r"(\.backward\(|\.step\(|\.zero_grad\(|\.fit\(|\bsave\w*\(|\.dump\(|\.write\w*\(|\bopen\(|\bremove\(|"
     r"\bunlink\(|rmtree\(|\bsystem\(|\bsubprocess\b|\bmlflow\b|\bwandb\b|(?<!\.)\bexec\(|(?<!\.)\beval\(|\bdel\b)"
 )
+_TRAINING = re.compile(r"\.backward\(|\.fit\(|\.step\(|\btrain\w*\(")
+# Calls that belong to the optimization itself or inspect the model, not to an evaluation of it.
+_NOT_EVALUATION = frozenset({
+    "global_unstructured", "l1_unstructured", "random_unstructured", "ln_structured", "remove", "is_pruned",
+    "quantize_dynamic", "modules", "named_modules", "parameters", "named_parameters", "children",
+    "state_dict", "load_state_dict", "isinstance", "print", "type", "save", "sum", "len", "to", "cpu",
+    "eval", "train",
+})
 
 
 def is_report_statement(stmt: str) -> bool:
@@ -22,61 +32,131 @@ def is_report_statement(stmt: str) -> bool:
     return not _NOT_A_REPORT.search(stmt.replace("prune.remove(", "").replace("torch.save(", ""))
 
 
-class Stmt:
-    """A statement of a block, its text, and the calls in it."""
+@dataclass
+class Site:
+    """A statement and the chain of (statement list, index) from its own block up to the module."""
 
-    def __init__(self, node: cst.CSTNode) -> None:
-        self.node = node
-        self.text = cst.Module(body=[node]).code if isinstance(node, cst.BaseStatement) else ""
-        found: list[cst.Call] = []
+    chain: list[tuple[list[cst.BaseStatement], int]]
 
-        class _Calls(cst.CSTVisitor):
-            def visit_Call(self, call: cst.Call) -> None:
-                found.append(call)
+    def before(self) -> list[cst.BaseStatement]:
+        return [s for block, i in self.chain for s in block[:i]]
 
-        node.visit(_Calls())
-        self.calls = found
-        # Calls made by the statement itself (compound statements run theirs in their own blocks).
-        self.own_calls = found if isinstance(node, cst.SimpleStatementLine) else []
+    def after(self) -> list[cst.BaseStatement]:
+        return [s for block, i in self.chain for s in block[i + 1 :]]
 
 
-def statement_lists(module: cst.Module):
-    """Every statement list (module, function and compound bodies), as lists of Stmt."""
-    out = [[Stmt(s) for s in module.body]]
+def find_call(module: cst.Module, names: set[str]) -> tuple[Site, cst.Call] | None:
+    """The first simple statement calling one of `names`, with its enclosing statement lists."""
 
-    class _Blocks(cst.CSTVisitor):
-        def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-            out.append([Stmt(s) for s in node.body])
+    def walk(block: list[cst.BaseStatement], chain: list) -> tuple[Site, cst.Call] | None:
+        for index, stmt in enumerate(block):
+            here = [(block, index), *chain]
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for call in _calls(stmt):
+                    if last_name(call) in names:
+                        return Site(here), call
+                continue
+            for child in _bodies(stmt):
+                found = walk(child, here)
+                if found:
+                    return found
+        return None
 
-    module.visit(_Blocks())
+    return walk(list(module.body), [])
+
+
+def _bodies(stmt: cst.CSTNode) -> list[list[cst.BaseStatement]]:
+    out = []
+    for attr in ("body", "orelse", "finalbody"):
+        part = getattr(stmt, attr, None)
+        if isinstance(part, cst.IndentedBlock):
+            out.append(list(part.body))
+        elif part is not None and isinstance(getattr(part, "body", None), cst.IndentedBlock):
+            out.append(list(part.body.body))
+            out.extend(_bodies(part) if isinstance(part, cst.If) else [])
+    for handler in getattr(stmt, "handlers", ()) or ():
+        out.append(list(handler.body.body))
     return out
 
 
-def repeated_after(block: list[Stmt], index: int, original_prints: set[str], suffix: str) -> bool:
-    """True when a statement after `index` repeats one of the original statements (names may carry `suffix`)."""
-    for stmt in block[index + 1 :]:
-        text = _normal(re.sub(rf"(\w+){re.escape(suffix)}\b", r"\1", stmt.text))
-        if text in original_prints and ("(" in text):
-            return True
-        for inner in statement_lists(cst.parse_module(stmt.text))[1:]:
-            for s in inner:
-                if _normal(re.sub(rf"(\w+){re.escape(suffix)}\b", r"\1", s.text)) in original_prints:
-                    return True
+def _calls(node: cst.CSTNode) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class _Calls(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            found.append(call)
+
+    node.visit(_Calls())
+    return found
+
+
+def trained_before(site: Site) -> bool:
+    """Training (backward, fit, an optimizer step or a train*() call) runs before the site."""
+    return any(_TRAINING.search(code(s)) for s in site.before())
+
+
+def evaluated_after(site: Site, models: set[str], original: cst.Module, candidate: cst.Module) -> bool:
+    """After the site, a statement runs the model (or passes it to a function) for a new result.
+
+    Statements that merely exist in the original as often as in the candidate do not count: they
+    ran before the change too (a save after the pruning is not an evaluation of it).
+    """
+    before, after = Counter(statement_prints(original)), Counter(statement_prints(candidate))
+    runners = _functions_running(candidate, models)
+    for stmt in site.after():
+        prints = statement_prints(cst.Module(body=[stmt]))
+        if prints and all(after[p] <= before[p] for p in prints):
+            continue
+        for call in _calls(stmt):
+            short = last_name(call) or ""
+            if short in _NOT_EVALUATION:
+                continue
+            if code(call.func) in models or any(names_in(a.value) & models for a in call.args):
+                return True
+            if short in runners and not _TRAINING.search(short + "("):
+                return True  # e.g. `evaluate()` or `self.evaluate()` reading the model itself
     return False
 
 
-def original_statements(module: cst.Module) -> set[str]:
-    from mlops_adapt.verify.scope import statement_prints
+def _functions_running(module: cst.Module, models: set[str]) -> set[str]:
+    """Functions and methods whose body calls the model (`model(x)`, `self.model(x)`)."""
+    found: set[str] = set()
 
-    return set(statement_prints(module))
+    class _Defs(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            for call in _calls(node.body):
+                func = code(call.func)
+                if func in models or re.fullmatch(r"self\.\w*(model|net)\w*", func, re.IGNORECASE):
+                    found.add(node.name.value)
+                    return
+
+    module.visit(_Defs())
+    return found
 
 
-def trained_before(block: list[Stmt], index: int) -> bool:
-    """True when training happened earlier in this block, or the block belongs to code run after training."""
-    for stmt in block[:index]:
-        if any(last_name(c) in ("backward", "fit", "step") for c in stmt.calls) or re.search(r"\btrain\w*\(", stmt.text):
-            return True
-    return False
+def model_names(facts, candidate: cst.Module, call: cst.Call | None) -> set[str]:
+    """Names that may hold the model: the trained torch models, and the optimized copy's name."""
+    names = {m.var for m in facts.models if m.framework == "torch"} | {"model", "net", "self"}
+    if call is not None:
+        names |= {code(a.value).split(".")[0] for a in call.args[:1]}
+    for stmt in _assignments_of(candidate, call):
+        names.add(stmt)
+    return names
+
+
+def _assignments_of(module: cst.Module, call: cst.Call | None) -> list[str]:
+    if call is None:
+        return []
+    out: list[str] = []
+
+    class _Assigns(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if node.value is call:
+                for target in node.targets:
+                    out.extend(sorted(names_in(target.target)))
+
+    module.visit(_Assigns())
+    return out
 
 
 class OptimizePruneRules(TaskRules):
@@ -87,43 +167,27 @@ class OptimizePruneRules(TaskRules):
         return is_report_statement(added_stmt)
 
     def postconditions(self, original, candidate, facts, options):
-        problems: list[str] = []
-        if not any(m.framework == "torch" for m in facts.models) and "torch" not in facts.imports:
+        if "torch" not in facts.imports:
             return ["the script has no torch model to prune"]
-        found_prune = None
-        for block in statement_lists(candidate):
-            for index, stmt in enumerate(block):
-                for call in stmt.own_calls:
-                    if last_name(call) in ("global_unstructured", "l1_unstructured", "ln_structured"):
-                        found_prune = (block, index, call)
-                        break
-                if found_prune and found_prune[0] is block:
-                    break
-            if found_prune:
-                break
-        if found_prune is None:
-            return ["no pruning call (prune.global_unstructured or prune.l1_unstructured) was added"]
-        block, index, call = found_prune
+        found = find_call(candidate, {"global_unstructured", "l1_unstructured", "random_unstructured"})
+        if found is None:
+            return ["no unstructured pruning call (prune.global_unstructured or prune.l1_unstructured) was added"]
+        site, call = found
+        problems: list[str] = []
         amount = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "amount"), None)
         try:
             value = float(code(amount)) if amount is not None else 0.0
         except ValueError:
-            value = 1.0  # an expression: cannot be read statically, assume positive
+            value = 1.0  # an expression cannot be read statically; assume it is positive
         if not value > 0:
             problems.append("the pruning amount is not greater than 0")
         if "Linear" not in code(candidate) and "Conv" not in code(candidate):
             problems.append("the pruned parameters are not the Linear/Conv weights")
-        rest = "".join(s.text for s in block[index:])
-        if "prune.remove(" not in rest and ".remove(" not in rest:
+        rest = "".join(code(s) for s in site.after()) + code(site.chain[0][0][site.chain[0][1]])
+        if "remove(" not in rest:
             problems.append("the pruning is not made permanent with prune.remove")
-        if not trained_before(block, index) and not _in_function_after_training(candidate, block):
+        if not trained_before(site):
             problems.append("the model is pruned before it is trained")
-        if facts.metrics and not repeated_after(block, index, original_statements(original), "_pruned"):
+        elif facts.metrics and not evaluated_after(site, model_names(facts, candidate, None), original, candidate):
             problems.append("the evaluation is not repeated after pruning")
         return problems
-
-
-def _in_function_after_training(module: cst.Module, block: list[Stmt]) -> bool:
-    """Pruning inside a function that trains earlier (a trainer call) or a module block after the loop."""
-    text = "".join(s.text for s in block)
-    return bool(re.search(r"\.backward\(|\.fit\(|\btrain\w*\(", text))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from mlops_adapt.analysis.exprs import code, last_name
+from mlops_adapt.analysis.exprs import code
 from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.rules.optimize_prune import (
-    is_report_statement, original_statements, repeated_after, statement_lists, trained_before,
+    evaluated_after,
+    find_call,
+    is_report_statement,
+    model_names,
+    trained_before,
 )
 
 
@@ -20,24 +24,18 @@ class OptimizeQuantizeRules(TaskRules):
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:
             return ["the script has no torch model to quantize"]
-        for block in statement_lists(candidate):
-            for index, stmt in enumerate(block):
-                calls = [c for c in stmt.own_calls if last_name(c) == "quantize_dynamic"]
-                if not calls:
-                    continue
-                call = calls[0]
-                problems: list[str] = []
-                args = [code(a.value) for a in call.args]
-                if len(args) < 2 or "Linear" not in args[1]:
-                    problems.append("quantize_dynamic does not target the Linear layers ({nn.Linear})")
-                if "qint8" not in code(call):
-                    problems.append("quantize_dynamic does not use dtype=torch.qint8")
-                if not trained_before(block, index):
-                    problems.append("the model is quantized before it is trained")
-                if facts.metrics and not repeated_after(block, index, original_statements(original), "_int8"):
-                    problems.append("the evaluation is not repeated on the quantized model")
-                rest = "".join(s.text for s in block[index:])
-                if "MB" not in rest and "size" not in rest.lower():
-                    problems.append("the model size before and after quantization is not reported")
-                return problems
-        return ["no dynamic quantization (torch.ao.quantization.quantize_dynamic) was added"]
+        found = find_call(candidate, {"quantize_dynamic"})
+        if found is None:
+            return ["no dynamic quantization (torch.ao.quantization.quantize_dynamic) was added"]
+        site, call = found
+        problems: list[str] = []
+        args = [code(a.value) for a in call.args]
+        if len(args) < 2 or "Linear" not in args[1]:
+            problems.append("quantize_dynamic does not target the Linear layers ({nn.Linear})")
+        if "qint8" not in code(call):
+            problems.append("quantize_dynamic does not use dtype=torch.qint8")
+        if not trained_before(site):
+            problems.append("the model is quantized before it is trained")
+        elif facts.metrics and not evaluated_after(site, model_names(facts, candidate, call), original, candidate):
+            problems.append("the evaluation is not repeated on the quantized model")
+        return problems

@@ -14,7 +14,7 @@ from mlops_adapt.verify.rules.base import TaskRules
 
 # Statements the translation may replace: they add, read, check, diff, check out or push files.
 _GIT_FILE_OP = re.compile(
-    r"\.(add|show|is_dirty|checkout|commit|diff|push|status|iter_commits)\s*\(|\.tree\s*(/|\[)|\buntracked_files\b"
+    r"\.(add|show|is_dirty|checkout|commit|diff|push|status|iter_commits|log|rm|remove)\s*\(|\.tree\s*(/|\[)|\buntracked_files\b"
 )
 
 
@@ -41,7 +41,7 @@ class TranslateGitPythonDvcRules(TaskRules):
             return ["the candidate does not use DVC"]
         after = gp.find_git_ops(candidate, globs)
         for op in after:
-            if op.kind == "data" and op.op in ("add", "show", "blob", "checkout-paths"):
+            if op.kind == "data" and op.op in ("add", "show", "blob", "checkout-paths", "remove"):
                 problems.append(f"line {op.line}: `{op.text}` still versions data with git")
 
         dvc = _DvcUse(candidate)

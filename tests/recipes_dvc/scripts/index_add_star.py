@@ -1,5 +1,6 @@
 """GitPython's index.add("*") (which ignores .gitignore) of a tree with a data folder."""
 import os
+
 import git
 
 repo = git.Repo.init(".")

@@ -1,9 +1,8 @@
 import os
-import tempfile
 
 import git
 
-remote_dir = tempfile.mkdtemp()
+remote_dir = os.path.abspath("remote.git")
 git.Repo.init(remote_dir, bare=True)
 
 repo = git.Repo.init("work")

@@ -23,3 +23,5 @@ with open("train.py", "a") as f:
 print("changed:", repo.git.status("-s").splitlines())
 repo.index.add(["data/a.csv"])
 print("partly staged:", repo.git.status("--porcelain").splitlines())
+print("unstaged names:", repo.git.diff(name_only=True).split())
+print("staged names:", repo.git.diff("--cached", "--name-only").split())

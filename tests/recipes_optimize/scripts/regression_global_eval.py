@@ -24,4 +24,4 @@ for step in range(60):
     optimizer.step()
 
 val_loss = evaluate()
-print("final validation loss: %.5f" % val_loss)
+print("final validation loss: %.5f" % val_loss)  # noqa: UP031

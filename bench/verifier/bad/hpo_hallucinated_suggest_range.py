@@ -9,7 +9,7 @@ def run(trial=None):
     LEARNING_RATE = 0.05
     EPOCHS = 30
     if trial is not None:
-        LEARNING_RATE = trial.suggest_uniform("LEARNING_RATE", 0.005, 0.3)
+        LEARNING_RATE = trial.suggest_range("LEARNING_RATE", 0.005, 0.3)
         EPOCHS = trial.suggest_int("EPOCHS", 10, 60)
 
     X = torch.randn(200, 4)

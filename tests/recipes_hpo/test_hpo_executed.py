@@ -1,0 +1,116 @@
+"""hpo-optuna on real training scripts of several shapes, run with real Optuna (and MLflow) before and after."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlops_adapt.engine import adapt
+from mlops_adapt.options import AdaptOptions
+from mlops_adapt.results import Skipped
+from mlops_adapt.verify.pipeline import verify_candidate
+
+from ._support import SCRIPTS, adapted, missing_lines, run_batch
+
+# What a person reading each script would call its hyperparameters.
+HYPERPARAMETERS = {
+    "flat_constants_forest.py": {"N_ESTIMATORS", "MAX_DEPTH", "CRITERION", "MIN_SAMPLES_LEAF"},
+    "argparse_torch.py": {"lr", "epochs", "hidden", "optimizer"},
+    "config_dict_svm.py": {"C", "kernel", "tol"},
+    "dataclass_torch.py": {"lr", "epochs", "weight_decay"},
+    "ctor_kwargs_boosting.py": {"n_estimators", "learning_rate", "max_depth", "subsample"},
+    "mlp_locals_main.py": {"learning_rate_init", "alpha", "activation", "max_iter", "hidden_layer_sizes"},
+    "mlflow_tracked.py": {"alpha", "l1_ratio", "max_iter"},
+    "sweep_and_dataclass_param.py": {"weights", "leaf_size", "k"},
+}
+# A manual sweep becomes one suggested value per trial, so only part of its lines repeat.
+SWEEPS = {"sweep_and_dataclass_param.py"}
+DIRECTION = {"argparse_torch.py": "MINIMIZE", "ctor_kwargs_boosting.py": "MINIMIZE"}
+PLAIN = sorted(n for n in HYPERPARAMETERS if n != "mlflow_tracked.py")
+TRIALS = 3
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Every plain script, original and tuned, run for real in one Python process with 3 trials."""
+    programs = {}
+    for name in PLAIN:
+        source = (SCRIPTS / name).read_text()
+        programs[f"original/{name}"] = source
+        programs[f"tuned/{name}"] = adapted("hpo-optuna", source)
+    env = {"MLOPS_ADAPT_N_TRIALS": str(TRIALS)}
+    return programs, run_batch(programs, tmp_path_factory.mktemp("hpo-runs"), env=env)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PLAIN)
+def test_tuned_script_runs_a_study_over_its_hyperparameters(name, runs):
+    _programs, results = runs
+    original, tuned = results[f"original/{name}"], results[f"tuned/{name}"]
+    assert original["error"] is None and tuned["error"] is None, tuned["error"]
+    info = tuned["info"]
+    assert info["completed_trials"] == TRIALS, info
+    suggested = set(info["best_params"]) & HYPERPARAMETERS[name]
+    assert len(suggested) * 2 >= len(HYPERPARAMETERS[name]), (sorted(suggested), info)
+    assert info["direction"] == DIRECTION.get(name, "MAXIMIZE")
+    assert "Best params:" in tuned["stdout"] and "Best value:" in tuned["stdout"]
+    # The first trial runs the script's own defaults, so everything it printed appears again.
+    missing = missing_lines(original["stdout"], tuned["stdout"])
+    if name in SWEEPS:
+        assert len(missing) < len(original["stdout"].splitlines()), tuned["stdout"]
+    else:
+        assert not missing, tuned["stdout"]
+
+
+@pytest.mark.slow
+def test_tracked_script_gets_one_nested_run_per_trial(tmp_path):
+    import mlflow
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    source = (SCRIPTS / "mlflow_tracked.py").read_text()
+    code = adapted("hpo-optuna", source)
+    env = {"MLOPS_ADAPT_N_TRIALS": str(TRIALS), "MLFLOW_TRACKING_URI": uri, "GIT_PYTHON_REFRESH": "quiet"}
+    result = run_batch({"tuned.py": code}, tmp_path, env=env)["tuned.py"]
+    assert result["error"] is None, result["error"]
+    assert result["info"]["completed_trials"] == TRIALS
+
+    client = mlflow.MlflowClient(tracking_uri=uri)
+    runs = client.search_runs(experiment_ids=["0"])
+    parents = [r for r in runs if r.info.run_name == "optuna-study"]
+    assert len(parents) == 1
+    parent_id = parents[0].info.run_id
+    children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent_id]
+    assert len(children) == TRIALS
+    assert len({r.data.params["alpha"] for r in children}) > 1  # each trial logged its own params
+    assert all("r2" in r.data.metrics for r in children)
+    assert any(k.startswith("best_") for k in parents[0].data.params)
+    final = [r for r in runs if r.info.run_id != parent_id and "mlflow.parentRunId" not in r.data.tags]
+    assert len(final) == 1  # the final run with the best params is a run of its own
+
+
+def test_already_tuned_and_untrained_scripts_are_skipped():
+    tuned = adapted("hpo-optuna", (SCRIPTS / "ctor_kwargs_boosting.py").read_text())
+    assert isinstance(adapt(tuned, "hpo-optuna", AdaptOptions(backend="recipe")), Skipped)
+    plain = "import numpy as np\nprint(np.arange(3).sum())\n"
+    result = adapt(plain, "hpo-optuna", AdaptOptions(backend="recipe"))
+    assert isinstance(result, Skipped) and "nothing to adapt" in result.reason
+
+
+def test_n_trials_option_sets_the_default():
+    code = adapted("hpo-optuna", (SCRIPTS / "config_dict_svm.py").read_text(), n_trials="7")
+    assert 'os.environ.get("MLOPS_ADAPT_N_TRIALS", "7")' in code
+
+
+def test_rules_reject_a_study_with_the_wrong_direction_and_no_suggestions():
+    original = (SCRIPTS / "ctor_kwargs_boosting.py").read_text()
+    candidate = original + (
+        "import optuna\n"
+        "def objective(trial):\n"
+        "    return mse\n"
+        "study = optuna.create_study(direction='maximize')\n"
+        "study.optimize(objective, n_trials=3)\n"
+    )
+    report = verify_candidate(original, candidate, "hpo-optuna", AdaptOptions())
+    reasons = " ".join(report.failures)
+    assert "should minimize" in reasons
+    assert "suggests no hyperparameter" in reasons
+    assert "best parameters" in reasons
