@@ -246,6 +246,7 @@ def _handle_result(path: str, original: str | None, result: Result, mode: str, a
         return EXIT_CHANGES
     if mode == "diff":
         sys.stdout.write(unified_diff(original, result.code, path))
+        sys.stdout.flush()  # keep the diff ahead of the status line when both go to a terminal
         print(f"{path}: {result.safety} edit ({'; '.join(result.report.safety_reasons) or 'verified'})", file=sys.stderr)
         return EXIT_OK
     if not writable(result, args.unsafe):
