@@ -5,7 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from mlops_adapt.analysis import names as vocab
-from mlops_adapt.analysis.exprs import call_name, calls_in, code, last_name, names_in, nodes_of, receiver
+from mlops_adapt.analysis.exprs import (
+    call_name, calls_in, code, dotted, iter_nodes, last_name, names_in, nodes_of, receiver,
+)
 from mlops_adapt.analysis.scan import Ctx, Scan, TrainedModel
 
 _TORCH_CTORS = ("nn.Sequential", "torch.nn.Sequential", "Sequential")
@@ -14,6 +16,8 @@ _TORCH_CTORS = ("nn.Sequential", "torch.nn.Sequential", "Sequential")
 def framework_of(ctor: str, scan: Scan) -> str | None:
     """'sklearn', 'torch', 'xgboost', 'lightgbm' or None for a constructor name."""
     short = ctor.rsplit(".", 1)[-1]
+    if short.endswith("Loss"):  # criteria such as nn.CrossEntropyLoss hold no trained weights
+        return None
     if short in scan.nn_modules or ctor in _TORCH_CTORS and "torch" in scan.imported_modules:
         return "torch"
     qual = _qualify(ctor, scan)
@@ -46,9 +50,16 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
             return True
     if isinstance(stmt, (cst.For, cst.While)):
         body_calls = calls_in(stmt.body)
-        if any(last_name(c) == "backward" for c in body_calls) and var in names_in(stmt.body):
+        if any(last_name(c) == "backward" for c in body_calls) and _uses(stmt.body, var):
             return True
     return False
+
+
+def _uses(node: cst.CSTNode, var: str) -> bool:
+    """True when `var` (a name, or an attribute chain such as self.model) is used in `node`."""
+    if "." not in var:
+        return var in names_in(node)
+    return any(isinstance(n, cst.Attribute) and dotted(n) == var for n in iter_nodes(node))
 
 
 def _blocks(module: cst.Module):
@@ -141,4 +152,34 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                         scan.line_of(stmt), scan.line_of(trained_after) if trained_after else None, ctx,
                     )
                 )
+    return found + _attribute_models(module, scan)
+
+
+def _attribute_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
+    """Models a class keeps in an attribute (self.model = Ctor(...)) and trains in a method."""
+    found: list[TrainedModel] = []
+    for cls in nodes_of(module, cst.ClassDef):
+        methods = [f for f in cls.body.body if isinstance(f, cst.FunctionDef)]
+        blocks = [b for f in methods if isinstance(f.body, cst.IndentedBlock)
+                  for b in _nested_blocks(list(f.body.body), Ctx(function=f, cls=cls))]
+        for body, ctx in blocks:
+            for stmt in body:
+                if not isinstance(stmt, cst.SimpleStatementLine):
+                    continue
+                for small in stmt.body:
+                    if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                            and isinstance(small.value, cst.Call)):
+                        continue
+                    var = dotted(small.targets[0].target) or ""
+                    ctor = call_name(small.value) or ""
+                    framework = framework_of(ctor, scan)
+                    if not var.startswith("self.") or var.count(".") != 1 or framework is None:
+                        continue
+                    trained = [(later, later_ctx) for later_body, later_ctx in blocks for later in later_body
+                               if _trains(later, var, scan)]
+                    after, after_ctx = trained[-1] if trained else (None, ctx)
+                    found.append(TrainedModel(
+                        var, ctor.rsplit(".", 1)[-1], framework, stmt, after,
+                        scan.line_of(stmt), scan.line_of(after) if after else None, after_ctx,
+                    ))
     return found

@@ -32,7 +32,8 @@ METRIC_NAME = re.compile(
 
 # Names that hold paths, handles or bookkeeping rather than hyperparameters.
 NOT_HYPERPARAM_NAME = re.compile(
-    r"(path|dir|file|url|uri|name|fmt|format|csv|root|folder|device|host|port|key|token|"
+    # max_features / n_features are sizes, not feature lists: the lookbehinds keep them
+    r"(?<!max_)(?<!min_)(?<!n_)(?<!num_)(path|dir|file|url|uri|name|fmt|format|csv|root|folder|device|host|port|key|token|"
     r"column|col|cols|target|label|labels|features|feature_names|version|tag|project|experiment)s?$",
     re.IGNORECASE,
 )

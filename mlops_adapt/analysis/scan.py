@@ -59,7 +59,7 @@ class ParamSite:
 
     anchor: Statement
     where: Literal["before", "after"]
-    kind: str  # constant | argparse | config-dict | dataclass | ctor-kwarg | sweep | local
+    kind: str  # constant | argparse | config-dict | config-class | dataclass | ctor-kwarg | sweep | local
     entries: list[tuple[str, str]] = field(default_factory=list)  # (key, value expression)
     whole: str | None = None  # an expression that evaluates to a dict of params
     keys: list[str] = field(default_factory=list)  # keys `whole` will produce, when known
@@ -180,6 +180,7 @@ class Scanner:
         self.nn_modules: set[str] = set()
         self.trainer_funcs: set[str] = set()
         self.classes: set[str] = set()
+        self.config_classes: dict[str, list[str]] = {}  # plain classes holding literal settings
         self.training_classes: set[str] = set()
         self.call_counts: dict[str, int] = {}
 
@@ -259,6 +260,10 @@ class Scanner:
                         if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                             fields.append(small.target.value)
             self.dataclasses[node.name.value] = fields
+        elif _CONFIG_CLASS.search(node.name.value):
+            attrs = _literal_class_attrs(node)
+            if attrs:
+                self.config_classes[node.name.value] = attrs
         bases = {code(b.value) for b in node.bases}
         if any(b.endswith("Module") for b in bases):
             self.nn_modules.add(node.name.value)
@@ -499,6 +504,11 @@ class Scanner:
             self._param(stmt, "after", "dataclass", whole=f"dataclasses.asdict({single})",
                         keys=self.dataclasses[cls], ctx=ctx, line=line, owner=cls)
             return
+        if single and isinstance(value, cst.Call) and not value.args and (call_name(value) or "") in self.config_classes:
+            cls = call_name(value) or ""
+            entries = [(attr, f"{single}.{attr}") for attr in self.config_classes[cls]]
+            self._param(stmt, "after", "config-class", entries=entries, ctx=ctx, line=line, owner=cls)
+            return
         if ctx.module_level and single and single in self.module_const_names:
             self._param(stmt, "after", "constant", entries=[(single, single)], ctx=ctx, line=line)
             return
@@ -631,6 +641,7 @@ class Scanner:
             ]
             if entries:
                 self._param(stmt, "before", "ctor-kwarg", entries=entries, ctx=ctx, line=line, owner=short)
+        self._inline_parse_args(call, short)
         # Saved artifacts.
         saver = _SAVE_CALLS.get(name) or (_SAVE_CALLS.get(short) if qual.startswith("joblib") else None)
         if saver and call.args:
@@ -713,6 +724,29 @@ class Scanner:
             self.scan.torch_loops.append((self.scan.line_of(stmt), step))
 
     # ---------------------------------------------------------------- recording
+    def _inline_parse_args(self, call: cst.Call, callee: str) -> None:
+        """train(parser.parse_args()): log the namespace where the called function receives it."""
+        func = self.functions.get(callee)
+        if func is None or self.call_counts.get(callee, 0) != 1:
+            return
+        positional = [a for a in call.args if a.keyword is None]
+        params = list(func.params.params)
+        for index, arg in enumerate(positional):
+            if not (isinstance(arg.value, cst.Call) and last_name(arg.value) in ("parse_args",)):
+                continue
+            body = _block_body(func.body)
+            if index >= len(params) or not body:
+                return
+            first, where = body[0], "before"
+            if isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr) and isinstance(
+                first.body[0].value, (cst.SimpleString, cst.ConcatenatedString)
+            ):
+                where = "after"  # keep the docstring first
+            name = params[index].name.value
+            self._param(first, where, "argparse", whole=f"vars({name})", keys=self.argparse_dests,
+                        ctx=Ctx(func, None, ()), line=self.scan.line_of(func), owner=callee)
+            return
+
     def _param(self, anchor, where, kind, *, entries=None, whole=None, keys=None, ctx=None, line=0, owner=None):
         self.scan.params.append(
             ParamSite(anchor, where, kind, list(entries or []), whole, list(keys or []), owner, line, ctx)
@@ -965,15 +999,54 @@ def _percent_values(template: str, values: list):
         yield (pieces[i] if i < len(pieces) else ""), value, spec in "feEgG"
 
 
+_CONFIG_CLASS = re.compile(r"(Config|Conf|Params|Hparams|HParams|Settings|Hyper\w*)$")
+
+
+def _literal_class_attrs(node: cst.ClassDef) -> list[str]:
+    """Names of a plain settings class's literal attributes; [] when it has methods or other code."""
+    attrs: list[str] = []
+    for stmt in _block_body(node.body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return []
+        for small in stmt.body:
+            if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+                continue  # docstring
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                target, value = small.targets[0].target, small.value
+            elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+                target, value = small.target, small.value
+            else:
+                return []
+            if is_literal(value) and not target.value.startswith("_"):
+                attrs.append(target.value)
+    return attrs
+
+
+_LABEL_FILLERS = {"is", "was", "of", "the", "and", "with", "at", "for", "on", "in", "to", "after", "a", "an"}
+
+
+def _singular(name: str) -> str:
+    """'scores' -> 'score', 'losses' -> 'loss' (for keys naming one entry of a list)."""
+    if name.endswith("sses"):
+        return name[:-2]
+    return name[:-1] if name.endswith("s") and len(name) > 3 and not name.endswith("ss") else name
+
+
 def _metric_key(label: str, expr: cst.BaseExpression) -> str:
     label = re.split(r"[,;|()\[\]\n\t]", label.strip(" :=-"))[-1] if label.strip() else ""
-    words = re.findall(r"[A-Za-z][A-Za-z0-9_@]*", label)
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_@]*", label) if w.lower() not in _LABEL_FILLERS]
     if words:
         key = vocab.slug("_".join(words[-4:]))
-        if key and key not in ("is", "was", "of", "the", "and"):
+        # "best alpha {a} with r2 {best_r2}": the variable names the value better than the label
+        if isinstance(expr, cst.Name) and set(key.split("_")) < set(expr.value.lower().split("_")):
+            return expr.value
+        if key:
             return key
     if isinstance(expr, cst.Name):
         return expr.value
+    arg = expr.args[0].value if isinstance(expr, cst.Call) and expr.args else None
+    if arg is not None and last_name(expr) in ("mean", "std", "median", "min", "max") and isinstance(arg, cst.Name):
+        return vocab.slug(f"{arg.value}_{last_name(expr)}")  # np.std(scores) -> scores_std
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
         base = dotted(expr.func.value)
         if last_name(expr) in ("item",) and base:
@@ -984,7 +1057,9 @@ def _metric_key(label: str, expr: cst.BaseExpression) -> str:
     if isinstance(expr, cst.Call):
         return vocab.slug(last_name(expr) or "")
     if isinstance(expr, cst.Subscript):
-        return vocab.slug(code(expr))
+        base = dotted(expr.value)
+        # scores[-1] is the latest entry of a list of scores: name it "score"
+        return _singular(vocab.slug(base)) if base else vocab.slug(code(expr))
     if isinstance(expr, cst.Attribute):
         return vocab.slug(expr.attr.value)
     return ""

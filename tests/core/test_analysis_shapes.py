@@ -1,0 +1,127 @@
+"""Analysis on script shapes the first recipes missed: what gets logged and which model is registered."""
+
+import textwrap
+
+import libcst as cst
+
+from mlops_adapt.analysis.models import find_trained_models
+from mlops_adapt.analysis.scan import scan_module
+
+
+def scanned(source: str):
+    source = textwrap.dedent(source).lstrip("\n")
+    module = cst.parse_module(source)
+    return module, scan_module(module, source)
+
+
+def param_entries(scan) -> dict[str, str]:
+    found = {}
+    for site in scan.params:
+        found.update(dict(site.entries))
+        if site.whole:
+            found[site.kind] = site.whole
+    return found
+
+
+def metric_keys(scan) -> dict[str, str]:
+    return {m.key: m.expr for m in scan.metrics}
+
+
+def test_plain_config_class_attributes_are_params():
+    _, scan = scanned("""
+        class Config:
+            hidden = 32
+            lr = 0.01
+
+        def main():
+            cfg = Config()
+            print(cfg.lr)
+    """)
+    assert param_entries(scan) == {"hidden": "cfg.hidden", "lr": "cfg.lr"}
+
+
+def test_namespace_passed_inline_is_logged_in_the_callee():
+    _, scan = scanned("""
+        import argparse
+
+        def train(args):
+            \"\"\"Train.\"\"\"
+            return args.lr
+
+        if __name__ == "__main__":
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--lr", type=float, default=0.1)
+            train(parser.parse_args())
+    """)
+    site = next(s for s in scan.params if s.kind == "argparse")
+    assert site.whole == "vars(args)" and site.where == "after"  # after the docstring
+    assert site.ctx.function.name.value == "train"
+
+
+def test_printed_keys_prefer_the_variable_and_name_list_entries():
+    _, scan = scanned("""
+        import numpy as np
+        from sklearn.linear_model import Ridge
+        scores = []
+        for fold in range(3):
+            m = Ridge().fit([[0], [1]], [0, 1])
+            scores.append(m.score([[0], [1]], [0, 1]))
+            print(f"fold {fold}: {scores[-1]:.3f}")
+        best_r2 = max(scores)
+        print(f"best alpha {1} with r2 {best_r2:.4f}")
+        print(f"mean accuracy {np.mean(scores):.3f} +- {np.std(scores):.3f}")
+    """)
+    keys = metric_keys(scan)
+    assert keys["score"] == "scores[-1]"
+    assert keys["best_r2"] == "best_r2"
+    assert keys["scores_std"] == "np.std(scores)"
+    assert "with_r2" not in keys
+
+
+def test_size_hyperparameters_named_like_features_are_kept():
+    _, scan = scanned("""
+        from sklearn.ensemble import ExtraTreesClassifier
+        model = ExtraTreesClassifier(max_features=0.5, n_estimators=10)
+        model.fit([[0], [1]], [0, 1])
+    """)
+    assert param_entries(scan)["max_features"] == "0.5"
+
+
+def test_loss_criterion_is_not_the_model_to_register():
+    module, scan = scanned("""
+        import torch
+        from torch import nn
+        model = nn.Linear(2, 2)
+        loss_fn = nn.CrossEntropyLoss()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for epoch in range(2):
+            loss = loss_fn(model(torch.randn(4, 2)), torch.tensor([0, 1, 0, 1]))
+            loss.backward()
+            opt.step()
+    """)
+    trained = [m.var for m in find_trained_models(module, scan) if m.trained_after is not None]
+    assert trained == ["model"]
+
+
+def test_models_in_loops_and_attributes_are_found():
+    module, scan = scanned("""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.tree import DecisionTreeClassifier
+
+        models = {"lr": LogisticRegression(), "tree": DecisionTreeClassifier()}
+        for name, model in models.items():
+            model.fit([[0], [1]], [0, 1])
+
+        for C in [0.1, 1.0]:
+            clf = LogisticRegression(C=C)
+            clf.fit([[0], [1]], [0, 1])
+
+        class Trainer:
+            def __init__(self):
+                self.model = DecisionTreeClassifier()
+
+            def fit(self, X, y):
+                self.model.fit(X, y)
+    """)
+    trained = {m.var: m.framework for m in find_trained_models(module, scan) if m.trained_after is not None}
+    assert trained == {"model": "sklearn", "clf": "sklearn", "self.model": "sklearn"}
