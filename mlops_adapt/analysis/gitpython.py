@@ -28,9 +28,19 @@ DATA_NAME_PATTERN = (
     r"(.*[_.-])?(data|dataset|train|test|val|valid|validation|labels?|features|samples|records|corpus"
     r"|points|measurements|observations)([_.-].*|\d+)?"
 )
+# Plain-text files are data (vocabularies, word lists, measurements) unless their name says they
+# are documentation, requirements or settings.
+TEXT_EXTENSIONS: tuple[str, ...] = (".txt",)
+TEXT_NOT_DATA_PATTERN = (
+    r"(.*[_.-])?(requirements?|constraints|readme|license|licence|copying|changelog|changes|history|news"
+    r"|notes?|todo|authors|contributors|contributing|manifest|version|install|config|configuration"
+    r"|settings?|params?|args|options|dependencies|deps|cmakelists|robots)([_.-].*|\d+)?"
+)
 # Folder names whose content is data (besides names like `train_data`, `data_v2`, `datasets`).
 DATA_DIRS: frozenset[str] = frozenset(
-    {"data", "datasets", "dataset", "raw", "processed", "images", "imgs", "interim", "corpus"}
+    {"data", "datasets", "dataset", "raw", "processed", "images", "imgs", "interim", "corpus",
+     "annotations", "labels", "features", "embeddings", "arrays", "shards", "samples", "records",
+     "vocab", "splits", "tables", "measurements", "snapshots", "audio", "videos", "texts"}
 )
 DATA_DIR_PATTERN = r"(\w+[_-])?(data|dataset|datasets)([_-]\w+)?"
 # Files that stay code even inside a data folder.
@@ -49,8 +59,11 @@ def split_globs(option: str | None) -> tuple[str, ...]:
     return tuple(g.strip().lstrip("./") for g in re.split(r"[,;]", option) if g.strip())
 
 
-def is_data_path(path: str, globs: tuple[str, ...] = ()) -> bool:
-    """Whether a repository-relative path (possibly a folder) names data."""
+def is_data_path(path: str, globs: tuple[str, ...] = (), folders: tuple[str, ...] = ()) -> bool:
+    """Whether a repository-relative path (possibly a folder) names data.
+
+    `folders`: folders the script itself fills with data files (see data_folders); their
+    content, and the folders themselves, count as data too."""
     rel = path.replace("\\", "/")
     while rel.startswith("./"):
         rel = rel[2:]
@@ -67,6 +80,10 @@ def is_data_path(path: str, globs: tuple[str, ...] = ()) -> bool:
     name = lower.rsplit("/", 1)[-1]
     if name.endswith(DATA_NAME_EXTENSIONS) and re.fullmatch(DATA_NAME_PATTERN, name.rsplit(".", 1)[0]):
         return True
+    if name.endswith(TEXT_EXTENSIONS) and not re.fullmatch(TEXT_NOT_DATA_PATTERN, name.rsplit(".", 1)[0]):
+        return True
+    if any(rel == f or rel.startswith(f + "/") for f in folders):
+        return True
     return any(is_data_dir(part) for part in lower.split("/"))
 
 
@@ -75,19 +92,21 @@ def is_data_dir(name: str) -> bool:
     return name.lower() in DATA_DIRS or re.fullmatch(DATA_DIR_PATTERN, name.lower()) is not None
 
 
-def classify_pattern(pattern: str | None, globs: tuple[str, ...] = ()) -> PathKind:
+def classify_pattern(pattern: str | None, globs: tuple[str, ...] = (), folders: tuple[str, ...] = ()) -> PathKind:
     """Classify a path known only as a pattern in which `*` stands for unknown text."""
     if pattern is None:
         return "unknown"
     if "*" not in pattern:
-        return "data" if is_data_path(pattern, globs) else "code"
+        return "data" if is_data_path(pattern, globs, folders) else "code"
     head = pattern.rsplit("*", 1)[-1]
     if globs:
         # With explicit globs only an exact answer counts; unknown parts are decided at run time.
         return "unknown"
     if head and head.lower().endswith(DATA_EXTENSIONS):
         return "data"
-    if any(is_data_dir(part) for part in pattern.split("/")[:-1] if "*" not in part):
+    known = pattern.split("*", 1)[0].rsplit("/", 1)[0].removeprefix("./") if "/" in pattern.split("*", 1)[0] else ""
+    in_folder = bool(known) and any(known == f or known.startswith(f + "/") for f in folders)
+    if in_folder or any(is_data_dir(part) for part in pattern.split("/")[:-1] if "*" not in part):
         return "code" if head.lower().endswith(CODE_EXTENSIONS) else "data"
     known_tail = head.rsplit("/", 1)[-1]
     if "." in known_tail and not pattern.endswith("*"):
@@ -182,9 +201,11 @@ def path_pattern(expr: cst.BaseExpression, consts: Constants | None = None, dept
     return "*"
 
 
-def classify_expr(expr: cst.BaseExpression, consts: Constants | None, globs: tuple[str, ...] = ()) -> PathKind:
+def classify_expr(
+    expr: cst.BaseExpression, consts: Constants | None, globs: tuple[str, ...] = (), folders: tuple[str, ...] = ()
+) -> PathKind:
     """data / code / unknown for one path expression."""
-    return classify_pattern(path_pattern(expr, consts), globs)
+    return classify_pattern(path_pattern(expr, consts), globs, folders)
 
 
 def path_items(arg: cst.BaseExpression, consts: Constants | None) -> list[cst.BaseExpression] | None:
@@ -200,7 +221,9 @@ def path_items(arg: cst.BaseExpression, consts: Constants | None) -> list[cst.Ba
     return None
 
 
-def classify_paths(args: list[cst.BaseExpression], consts: Constants | None, globs: tuple[str, ...] = ()) -> PathKind:
+def classify_paths(
+    args: list[cst.BaseExpression], consts: Constants | None, globs: tuple[str, ...] = (), folders: tuple[str, ...] = ()
+) -> PathKind:
     """The combined kind of the paths one call receives (data wins over unknown over code)."""
     kinds: set[str] = set()
     for arg in args:
@@ -210,11 +233,11 @@ def classify_paths(args: list[cst.BaseExpression], consts: Constants | None, glo
             if isinstance(arg, (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp)) or (
                 isinstance(arg, cst.Name) and bound is None
             ):
-                kinds.add(_collection_kind(arg, consts, globs))  # a name bound at run time: a str or a list
+                kinds.add(_collection_kind(arg, consts, globs, folders))  # a name bound at run time: a str or a list
             else:
-                kinds.add(classify_expr(arg, consts, globs))
+                kinds.add(classify_expr(arg, consts, globs, folders))
         else:
-            kinds.update(classify_expr(item, consts, globs) for item in items)
+            kinds.update(classify_expr(item, consts, globs, folders) for item in items)
     if "data" in kinds:
         return "data"
     if "unknown" in kinds:
@@ -222,10 +245,12 @@ def classify_paths(args: list[cst.BaseExpression], consts: Constants | None, glo
     return "code"
 
 
-def _collection_kind(arg: cst.BaseExpression, consts: Constants | None, globs: tuple[str, ...]) -> PathKind:
+def _collection_kind(
+    arg: cst.BaseExpression, consts: Constants | None, globs: tuple[str, ...], folders: tuple[str, ...] = ()
+) -> PathKind:
     """A comprehension is as data-like as its element; a plain name is only known at run time."""
     if isinstance(arg, (cst.ListComp, cst.GeneratorExp)):
-        return classify_expr(arg.elt, consts, globs)
+        return classify_expr(arg.elt, consts, globs, folders)
     return "unknown"
 
 
@@ -409,12 +434,16 @@ def add_call_paths(call: cst.Call) -> tuple[list[cst.BaseExpression], bool]:
     return paths, add_all
 
 
-def find_git_ops(module: cst.Module, globs: tuple[str, ...] = ()) -> list[GitOp]:
+def find_git_ops(
+    module: cst.Module, globs: tuple[str, ...] = (), folders: tuple[str, ...] | None = None
+) -> list[GitOp]:
     """Every GitPython call that versions, reads or checks files, with whether it touches data."""
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     names = git_names(module)
     consts = Constants(module)
+    if folders is None:
+        folders = data_folders(module, globs, consts)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     ops: list[GitOp] = []
@@ -423,20 +452,20 @@ def find_git_ops(module: cst.Module, globs: tuple[str, ...] = ()) -> list[GitOp]
 
     class _Calls(cst.CSTVisitor):
         def visit_Call(self, node: cst.Call) -> None:
-            found = classify_call(node, names, consts, globs)
+            found = classify_call(node, names, consts, globs, folders)
             if found:
                 op, kind, paths = found
                 ops.append(GitOp(op, positions[node].start.line, code(node), kind, tuple(code(p) for p in paths)))
 
         def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
             if isinstance(node.operator, cst.Divide) and is_tree(node.left):
-                kind = classify_expr(node.right, consts, globs)
+                kind = classify_expr(node.right, consts, globs, folders)
                 ops.append(GitOp("blob", positions[node].start.line, code(node), kind, (code(node.right),)))
 
         def visit_Subscript(self, node: cst.Subscript) -> None:
             if is_tree(node.value) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
                 path = node.slice[0].slice.value
-                kind = classify_expr(path, consts, globs)
+                kind = classify_expr(path, consts, globs, folders)
                 ops.append(GitOp("blob", positions[node].start.line, code(node), kind, (code(path),)))
 
     module.visit(_Calls())
@@ -449,7 +478,7 @@ def is_tree(expr: cst.BaseExpression) -> bool:
 
 
 def classify_call(
-    call: cst.Call, names: GitNames, consts: Constants, globs: tuple[str, ...]
+    call: cst.Call, names: GitNames, consts: Constants, globs: tuple[str, ...], folders: tuple[str, ...] = ()
 ) -> tuple[str, PathKind, list[cst.BaseExpression]] | None:
     """(op, kind, data paths) when a call is a GitPython file operation, else None."""
     if not isinstance(call.func, cst.Attribute):
@@ -460,8 +489,8 @@ def classify_call(
         paths, add_all = add_call_paths(call)
         if add_all:
             return "add-all", "unknown", []
-        kind = classify_paths(paths, consts, globs)
-        return "add", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs) == "data"]
+        kind = classify_paths(paths, consts, globs, folders)
+        return "add", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs, folders) == "data"]
     if method == "show" and is_git_cmd(target, names):
         specs = [a.value for a in call.args if a.keyword is None]
         if len(specs) != 1 or any(a.keyword is not None for a in call.args):
@@ -469,7 +498,7 @@ def classify_call(
         pattern = path_pattern(specs[0], consts)
         if pattern is None or ":" not in pattern:
             return None
-        kind = classify_pattern(pattern.split(":", 1)[1], globs)
+        kind = classify_pattern(pattern.split(":", 1)[1], globs, folders)
         return "show", kind, [specs[0]] if kind == "data" else []
     if method == "is_dirty" and is_repo(target, names):
         return "dirty", "unknown", []
@@ -480,8 +509,8 @@ def classify_call(
         if split is None:
             return "checkout", "unknown", []
         _, paths = split
-        kind = classify_paths(paths, consts, globs)
-        return "checkout-paths", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs) == "data"]
+        kind = classify_paths(paths, consts, globs, folders)
+        return "checkout-paths", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs, folders) == "data"]
     if method == "commit" and is_git_cmd(target, names):
         flags = [string_value(a.value) or "" for a in call.args if a.keyword is None]
         keywords = {a.keyword.value for a in call.args if a.keyword is not None and code(a.value) == "True"}
@@ -491,8 +520,8 @@ def classify_call(
     if (method == "rm" and is_git_cmd(target, names)) or (method == "remove" and is_index(target, names)):
         paths = [a.value for a in call.args if (a.keyword is None or a.keyword.value == "items") and not (
             string_value(a.value) or "").startswith("-")]
-        kind = classify_paths(paths, consts, globs)
-        return "remove", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs) == "data"]
+        kind = classify_paths(paths, consts, globs, folders)
+        return "remove", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs, folders) == "data"]
     if method == "diff" and is_git_cmd(target, names):
         flags = [string_value(a.value) for a in call.args if a.keyword is None]
         keywords = {a.keyword.value for a in call.args if a.keyword is not None}
@@ -512,15 +541,15 @@ def classify_call(
         values = [string_value(v) for v in positional]
         paths = positional[values.index("--") + 1:] if "--" in values else []
         if paths:
-            kind = classify_paths(paths, consts, globs)
-            return "log", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs) == "data"]
+            kind = classify_paths(paths, consts, globs, folders)
+            return "log", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs, folders) == "data"]
         return None
     if method == "iter_commits" and is_repo(target, names):
         paths = [a.value for i, a in enumerate(call.args) if (a.keyword is None and i == 1) or (
             a.keyword is not None and a.keyword.value == "paths")]
         if paths:
-            kind = classify_paths(paths, consts, globs)
-            return "history", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs) == "data"]
+            kind = classify_paths(paths, consts, globs, folders)
+            return "history", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs, folders) == "data"]
         return None
     if method == "diff" and is_index(target, names):
         args = [code(a.value) for a in call.args if a.keyword is None]
@@ -554,20 +583,56 @@ def _flatten(paths: list[cst.BaseExpression], consts: Constants) -> list[cst.Bas
     return out
 
 
-def data_ops(module: cst.Module, globs: tuple[str, ...] = ()) -> list[GitOp]:
+def data_ops(module: cst.Module, globs: tuple[str, ...] = (), folders: tuple[str, ...] | None = None) -> list[GitOp]:
     """The operations that (may) touch data: what the translation rewrites."""
-    return [op for op in find_git_ops(module, globs) if op.kind != "code"]
+    return [op for op in find_git_ops(module, globs, folders) if op.kind != "code"]
+
+
+_WRITERS = re.compile(
+    r"(^|\.)(open|save|savez|savez_compressed|savetxt|dump|write_text|write_bytes|to_csv|to_parquet|to_json|"
+    r"to_pickle|to_feather|to_hdf|imwrite|imsave|copy|copyfile|copy2|move|urlretrieve)$"
+)
+
+
+def data_folders(module: cst.Module, globs: tuple[str, ...] = (), consts: Constants | None = None) -> tuple[str, ...]:
+    """Folders the script writes data files into (`open(f"shards/part-{i}.csv", "w")`,
+    `np.save("arrays/x.npy", ...)`): their content is data even when the folder's name does not
+    say so, so that `git add shards` versions them as data. Empty with explicit `--option data`."""
+    if globs:
+        return ()
+    consts = consts or Constants(module)
+    found: list[str] = []
+    for call in _all_calls(module):
+        name = dotted(call.func) or (call.func.attr.value if isinstance(call.func, cst.Attribute) else "")
+        if not _WRITERS.search(name or ""):
+            continue
+        candidates = [a.value for a in call.args[:2] if a.keyword is None]
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value in ("write_text", "write_bytes", "to_csv"):
+            candidates.append(call.func.value)
+        for expr in candidates:
+            pattern = path_pattern(expr, consts)
+            if not pattern or "/" not in pattern or pattern.startswith("/"):
+                continue
+            folder = pattern.rsplit("/", 1)[0].removeprefix("./")
+            leaf = pattern.rsplit("/", 1)[1]
+            if "*" in folder or not folder or folder.startswith(".") or folder.split("/")[0] in ("..", "~"):
+                continue
+            if leaf.lower().endswith(DATA_EXTENSIONS) and folder not in found:
+                found.append(folder)
+    return tuple(sorted(found))
 
 
 _LISTING_CALLS = frozenset({"listdir", "scandir", "walk", "iterdir", "glob", "iglob", "rglob"})
 
 
-def lists_data_folders(module: cst.Module, globs: tuple[str, ...] = ()) -> bool:
+def lists_data_folders(module: cst.Module, globs: tuple[str, ...] = (), folders: tuple[str, ...] | None = None) -> bool:
     """Whether the script lists the content of a data folder (or of a folder not known statically).
 
     Then the translation tracks data folders as a whole, so the listing shows no .dvc files.
     """
     consts = Constants(module)
+    if folders is None:
+        folders = data_folders(module, globs, consts)
     for call in _all_calls(module):
         name = dotted(call.func) or ""
         method = name.rsplit(".", 1)[-1] if name else (
@@ -587,7 +652,7 @@ def lists_data_folders(module: cst.Module, globs: tuple[str, ...] = ()) -> bool:
                 folder, _, pattern = folder.rpartition("/")
         if pattern and re.search(r"\.[A-Za-z0-9]+$", pattern):
             continue  # `*.csv` never matches a .dvc file
-        if folder is None or "*" in folder or folder in ("", ".") or is_data_path(folder.rstrip("/") + "/", globs):
+        if folder is None or "*" in folder or folder in ("", ".") or is_data_path(folder.rstrip("/") + "/", globs, folders):
             return True
     return False
 

@@ -16,11 +16,14 @@ NOT_TUNABLE = re.compile(
     r"(seed|random_state|verbose|verbosity|n_jobs|jobs|workers|every|interval|print|log_|save|checkpoint|"
     r"test_size|val_size|valid_size|train_size|split|holdout|noise|(^|_)(n|num)_samples$|n_features|"
     r"num_features|in_features|out_features|input|output|in_dim|out_dim|n_classes|num_classes|classes|"
-    r"image|img|shuffle|device|cuda|gpu|debug|dry_run|resume|patience_steps)",
+    r"image|img|shuffle|device|cuda|gpu|debug|dry_run|resume|patience_steps|"
+    # Shape-coupled settings: changing them breaks layer sizes computed from them (a flatten size).
+    r"kernel_size|stride|padding|dilation|pool|seq_len|sequence_length|max_len|window)",
     re.IGNORECASE,
 )
 LEARNING_RATE_LIKE = re.compile(r"(^|_)(lr|learning_rate|eta|alpha|c|decay|weight_decay|l2|reg|lambda|tol|eps)($|_)",
                                 re.IGNORECASE)
+STEP_SIZE_LIKE = re.compile(r"(^|_)(lr|learning_rate|eta|step_size)($|_)", re.IGNORECASE)
 RATIO_LIKE = re.compile(r"(dropout|drop|momentum|subsample|colsample|ratio|frac|fraction|beta|keep|smoothing|^p$)",
                         re.IGNORECASE)
 ROUND_LIKE = re.compile(r"(epoch|iter|n_estimators|estimators|rounds|steps)", re.IGNORECASE)
@@ -54,7 +57,7 @@ SCRIPT_CHOICES: dict[str, tuple[str, ...]] = {
 MAXIMIZE = re.compile(r"(acc|accuracy|f1|auc|precision|recall|r2|score|iou|dice|bleu|rouge|kappa|corr|mcc|map|"
                       r"top\d|neg_)", re.IGNORECASE)
 MINIMIZE = re.compile(r"(loss|error|err|mse|rmse|mae|mape|nll|perplexity|ppl|deviance|hamming|zero_one|cost|"
-                      r"regret|brier|logloss)", re.IGNORECASE)
+                      r"regret|brier|logloss|inertia|distortion|wcss|sse)", re.IGNORECASE)
 VALIDATION = re.compile(r"(val|valid|validation|test|eval|holdout|dev)", re.IGNORECASE)
 
 
@@ -126,6 +129,8 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
             return f'suggest_float("{name}", 0.0, 0.1)'
         if value < 1:
             low, high = value / 10, value * 10
+            if STEP_SIZE_LIKE.search(bare):
+                high = min(high, value * 3)  # far larger steps make gradient descent diverge (nan)
             if RATIO_LIKE.search(bare) and not LEARNING_RATE_LIKE.search(bare):
                 high = min(high, max(value, 0.9))
             return f'suggest_float("{name}", {_nice(low)!r}, {_nice(high)!r}, log=True)'
@@ -355,6 +360,15 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
         plan.tunables.append(Tunable(param, key, value, suggest, site, kind, node))
 
     sites = list(scan.params) + _dataclass_parameter_sites(module, scan, dataclasses_found)
+    scanned_args = {
+        id(arg)
+        for site in scan.params
+        if site.kind == "ctor-kwarg"
+        for call in [_ctor_call(site)]
+        if call is not None
+        for arg in call.args
+    }
+    sites += own_call_sites(module, scan, scanned_args)
     for site in sites:
         if site.kind in ("constant", "local"):
             for key, _ in site.entries:
@@ -457,3 +471,180 @@ def _ctor_call(site: ParamSite) -> cst.Call | None:
 
     site.anchor.visit(_Calls())
     return found[0] if found else None
+
+
+# -------------------------------------------------------------------- beyond the shared scan
+# The shared scan finds the common shapes; hyperparameter search also needs a few it leaves out:
+# results gathered in a dict display, iterative numpy algorithms, and literal keyword arguments
+# given to the script's own training functions and classes.
+
+_LINALG_FITS = frozenset({"solve", "lstsq", "pinv", "inv", "cho_solve", "svd", "eigh"})
+_HP_KEYWORD = re.compile(
+    r"(lr|learning_rate|rate|alpha|beta|gamma|lambda|lam|reg|l1|l2|penalty|decay|momentum|dropout|"
+    r"epoch|iter|steps|rounds|n_estimators|estimators|depth|hidden|units|width|layers|neurons|"
+    r"leaves|leaf|neighbors|clusters|components|latent|embed|temperature|tol|eps|margin|^c$|^k$)",
+    re.IGNORECASE,
+)
+
+
+def _statement_blocks(module: cst.Module):
+    """(statement list, enclosing function or None) for the module, its compound statements and functions."""
+    stack: list[tuple[list, cst.FunctionDef | None]] = [(list(module.body), None)]
+    while stack:
+        body, func = stack.pop(0)
+        yield body, func
+        for stmt in body:
+            inner = func
+            if isinstance(stmt, cst.FunctionDef):
+                inner = stmt
+            if isinstance(stmt, cst.ClassDef):
+                for member in stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else []:
+                    if isinstance(member, cst.FunctionDef) and isinstance(member.body, cst.IndentedBlock):
+                        stack.append((list(member.body.body), member))
+                continue
+            for child in ("body", "orelse", "finalbody"):
+                sub = getattr(stmt, child, None)
+                if isinstance(sub, cst.IndentedBlock):
+                    stack.append((list(sub.body), inner))
+                elif sub is not None and isinstance(getattr(sub, "body", None), cst.IndentedBlock):
+                    stack.append((list(sub.body.body), inner))
+            for handler in getattr(stmt, "handlers", ()) or ():
+                stack.append((list(handler.body.body), inner))
+
+
+def _loops_in(node: cst.CSTNode) -> list[cst.CSTNode]:
+    found: list[cst.CSTNode] = []
+
+    class _Loops(cst.CSTVisitor):
+        def visit_For(self, loop: cst.For) -> None:
+            found.append(loop)
+
+        def visit_While(self, loop: cst.While) -> None:
+            found.append(loop)
+
+    node.visit(_Loops())
+    return found
+
+
+def fits_numerically(module: cst.Module) -> bool:
+    """True for numpy-style training: a closed-form solve, or a loop that updates its state in place
+    (`w -= lr * grad`) or recomputes a variable from itself (`centers = f(X, centers)`)."""
+    for call in _calls(module):
+        if last_name(call) in _LINALG_FITS and "linalg" in (call_name(call) or ""):
+            return True
+    for loop in _loops_in(module):
+        for node in _walk(loop.body):
+            if isinstance(node, cst.AugAssign) and isinstance(node.operator, (cst.SubtractAssign, cst.AddAssign)):
+                if not isinstance(node.value, (cst.Integer, cst.Float)):
+                    return True
+            if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+                name = node.targets[0].target.value
+                if isinstance(node.value, cst.Call) and name in _names(node.value) and not name.startswith("_"):
+                    if any(last_name(c) in ("mean", "argmin", "argmax", "dot", "matmul", "exp", "array")
+                           for c in _calls(node.value)):
+                        return True
+    return False
+
+
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
+
+
+def _calls(node: cst.CSTNode) -> list[cst.Call]:
+    return [n for n in _walk(node) if isinstance(n, cst.Call)]
+
+
+def _names(node: cst.CSTNode) -> set[str]:
+    return {n.value for n in _walk(node) if isinstance(n, cst.Name)}
+
+
+def extra_metric_sites(module: cst.Module, scan: Scan) -> list[MetricSite]:
+    """Results the shared scan does not list: a dict display of named results (`results = {"val_acc": ...}`)
+    and scalars whose name tells the direction (`inertia = ...`, `test_error = ...`)."""
+    known = {id(m.anchor) for m in scan.metrics}
+    found: list[MetricSite] = []
+    for body, func in _statement_blocks(module):
+        for stmt in body:
+            if id(stmt) in known or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            small = stmt.body[0]
+            if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+                target, value = small.target.value, small.value
+            elif isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                target, value = small.targets[0].target.value, small.value
+            else:
+                continue
+            ctx = Ctx(function=func)
+            line = scan.line_of(stmt) if hasattr(scan, "line_of") else 0
+            if isinstance(value, cst.Dict):
+                keys = [
+                    string_value(e.key) or "" for e in value.elements
+                    if isinstance(e, cst.DictElement) and string_value(e.key)
+                ]
+                keys = [k for k in keys if direction_of(k) and not k.lower().startswith("train")] or [
+                    k for k in keys if direction_of(k)
+                ]
+                if keys and not _literal_values(value):
+                    found.append(MetricSite(stmt, "after", target, target, "dict", None, line, ctx, keys))
+                continue
+            callee = last_name(value) if isinstance(value, cst.Call) else None
+            if callee and callee[:1].isupper():
+                continue  # a constructor builds an object, not a result
+            if isinstance(value, (cst.List, cst.ListComp, cst.Dict, cst.DictComp, cst.Tuple, cst.Lambda)):
+                continue
+            if is_literal_node(value) or (target.endswith("s") and not target.endswith(("loss", "ss"))):
+                continue
+            if direction_of(target) and not target.isupper():
+                found.append(MetricSite(stmt, "after", target, target, "variable", None, line, ctx))
+    return found
+
+
+def is_literal_node(node: cst.BaseExpression) -> bool:
+    return literal_value(node) is not _NOT_LITERAL
+
+
+def _literal_values(value: cst.Dict) -> bool:
+    """True when every value of the dict display is a literal (a config, not results)."""
+    return all(isinstance(e, cst.DictElement) and is_literal_node(e.value) for e in value.elements)
+
+
+def script_callables(module: cst.Module) -> set[str]:
+    """Functions, classes and methods the script defines (their keyword arguments are the script's own)."""
+    found: set[str] = set()
+    for node in _walk(module):
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and not node.name.value.startswith("__"):
+            found.add(node.name.value)
+    return found
+
+
+def own_call_sites(module: cst.Module, scan: Scan, taken: set[int]) -> list[ParamSite]:
+    """`train(X, y, lr=0.5, epochs=100)`, `Model(reg=1e-3).fit(X, y, lr=0.1)`: literal numeric keyword
+    arguments that the script passes to its own functions and classes, as ctor-kwarg sites."""
+    own = script_callables(module)
+    sites: list[ParamSite] = []
+    for body, func in _statement_blocks(module):
+        for stmt in body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for call in _calls(stmt):
+                short = last_name(call) or ""
+                if short not in own:
+                    continue
+                entries = []
+                for arg in call.args:
+                    if arg.keyword is None or id(arg) in taken:
+                        continue
+                    value = literal_value(arg.value)
+                    if isinstance(value, bool) or not isinstance(value, (int, float)):
+                        continue
+                    if _HP_KEYWORD.search(arg.keyword.value) and not NOT_TUNABLE.search(arg.keyword.value):
+                        entries.append((arg.keyword.value, code(arg.value)))
+                if entries:
+                    sites.append(ParamSite(stmt, "before", "ctor-kwarg", entries, owner=short,
+                                           line=scan.line_of(stmt) if hasattr(scan, "line_of") else 0,
+                                           ctx=Ctx(function=func)))
+    return sites

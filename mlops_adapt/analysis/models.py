@@ -6,7 +6,15 @@ import libcst as cst
 
 from mlops_adapt.analysis import names as vocab
 from mlops_adapt.analysis.exprs import (
-    call_name, calls_in, code, dotted, iter_nodes, last_name, names_in, nodes_of, receiver,
+    call_name,
+    calls_in,
+    code,
+    dotted,
+    iter_nodes,
+    last_name,
+    names_in,
+    nodes_of,
+    receiver,
 )
 from mlops_adapt.analysis.scan import Ctx, Scan, TrainedModel
 
@@ -45,7 +53,9 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
         short = last_name(call)
         if short in vocab.TRAIN_METHODS and receiver(call) == var:
             return True
-        args = {code(a.value) for a in call.args}
+        if short not in scan.trainer_funcs and short not in ("fit", "train", "cross_validate"):
+            continue
+        args = {dotted(a.value) for a in call.args}  # dotted() is cheap; code() would print every node
         if var in args and (short in scan.trainer_funcs or short in ("fit", "train", "cross_validate")):
             return True
     if isinstance(stmt, (cst.For, cst.While)):

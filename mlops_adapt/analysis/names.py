@@ -26,7 +26,8 @@ CV_FUNCTIONS = frozenset({"cross_val_score"})
 
 METRIC_NAME = re.compile(
     r"(^|_)(acc|accuracy|loss|f1|auc|roc_auc|mse|rmse|mae|mape|r2|precision|recall|score|scores|"
-    r"error|err|ppl|perplexity|iou|dice|bleu|rouge|kappa|corr|mcc|logloss|nll|top\d+)(_|$|\d)",
+    r"error|err|ppl|perplexity|iou|dice|bleu|rouge|kappa|corr|mcc|logloss|nll|top\d+|"
+    r"inertia|silhouette|likelihood|reward)(_|$|\d)",
     re.IGNORECASE,
 )
 

@@ -18,6 +18,7 @@ from mlops_adapt.analysis.exprs import (
     dotted,
     is_literal,
     iter_nodes,
+    nodes_of,
     last_name,
     names_in,
     receiver,
@@ -215,7 +216,7 @@ class Scanner:
             elif isinstance(node, cst.FunctionDef):
                 self.functions.setdefault(node.name.value, node)
                 self._inspect_returns(node)
-                if _contains_training(node):
+                if _contains_training(node) or _updates_in_loop(node):
                     self.trainer_funcs.add(node.name.value)
             elif isinstance(node, cst.ClassDef):
                 self._class(node)
@@ -554,6 +555,11 @@ class Scanner:
             return
         if self._returned_by_own_function(ctx, single):
             self.metric_vars.add(single)  # the caller logs it
+            return
+        if isinstance(value, cst.Dict) and _computed_metric_dict(value):
+            keys = [string_value(e.key) for e in value.elements]
+            self._metric(stmt, "after", single, single, "dict", ctx, line, keys=keys)
+            self.metric_vars.add(single)
             return
         if self._is_metric_value(single, value, callee):
             self._metric(stmt, "after", single, single, "variable", ctx, line)
@@ -905,6 +911,26 @@ def _contains_training(node: cst.CSTNode) -> bool:
         if short in ("fit", "partial_fit", "backward", "fit_transform") and receiver(call):
             return True
     return False
+
+
+def _computed_metric_dict(value: cst.Dict) -> bool:
+    """{"mse": float(...), "mae": ...}: string keys naming metrics, values computed (not literals)."""
+    elements = list(value.elements)
+    return bool(elements) and all(
+        isinstance(e, cst.DictElement) and vocab.is_metric_name(string_value(e.key) or "")
+        and not is_literal(e.value)
+        for e in elements
+    )
+
+
+def _updates_in_loop(node: cst.CSTNode) -> bool:
+    """A `for ... in range(...)` loop updating weights in place (`w -= lr * grad`): numpy training."""
+    return any(
+        isinstance(loop.iter, cst.Call) and call_name(loop.iter) == "range"
+        and any(isinstance(n, cst.AugAssign) and isinstance(n.operator, cst.SubtractAssign)
+                for n in iter_nodes(loop.body))
+        for loop in nodes_of(node, cst.For)
+    )
 
 
 def _has_backward(node: cst.CSTNode) -> bool:

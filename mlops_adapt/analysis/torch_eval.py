@@ -124,10 +124,158 @@ def _functions_using(module: cst.Module, name: str) -> set[str]:
     return out
 
 
+@dataclass
+class _Held:
+    """A model held by an object of the script's own class: `trainer.model` after `trainer.fit(...)`."""
+
+    model: str  # e.g. "trainer.model"
+    body: list[cst.BaseStatement]
+    trained: int
+    readers: set[str]  # the class's methods that use the model without training it
+    training: set[str]  # the class's methods that train it
+    owner: str  # the object, e.g. "trainer"
+
+
+def _class_methods(cls: cst.ClassDef) -> dict[str, cst.FunctionDef]:
+    if not isinstance(cls.body, cst.IndentedBlock):
+        return {}
+    return {m.name.value: m for m in cls.body.body if isinstance(m, cst.FunctionDef)}
+
+
+def _training_methods(methods: dict[str, cst.FunctionDef]) -> set[str]:
+    """Methods that train: a backward pass, an optimizer step or a `.fit(`, directly or through `self.other()`."""
+    training = {
+        name for name, m in methods.items()
+        if name != "__init__" and any(last_name(c) in ("backward", "fit", "partial_fit") for c in calls_in(m.body))
+    }
+    changed = True
+    while changed:
+        changed = False
+        for name, m in methods.items():
+            if name in training or name == "__init__":
+                continue
+            if any(code(c.func).startswith("self.") and last_name(c) in training for c in calls_in(m.body)):
+                training.add(name)
+                changed = True
+    return training
+
+
+def _model_attributes(cls: cst.ClassDef, scan: Scan, factories: set[str]) -> dict[str, int | None]:
+    """`self.x` attributes of a class holding a torch model: attr -> None when the class builds it,
+    or the __init__ parameter index (after self) it is assigned from."""
+    methods = _class_methods(cls)
+    init = methods.get("__init__")
+    params = [p.name.value for p in init.params.params[1:]] if init is not None else []
+    found: dict[str, int | None] = {}
+    for method in methods.values():
+        for assign in _assignments(method.body):
+            target = assign.targets[0].target if len(assign.targets) == 1 else None
+            if not (isinstance(target, cst.Attribute) and code(target.value) == "self"):
+                continue
+            value = assign.value
+            while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and last_name(value) == "to":
+                value = value.func.value
+            if isinstance(value, cst.Call) and (
+                is_torch_model_ctor(call_name(value) or "", scan) or last_name(value) in factories
+            ):
+                found.setdefault(target.attr.value, None)
+            elif method is init and isinstance(value, cst.Name) and value.value in params:
+                found.setdefault(target.attr.value, params.index(value.value))
+    return found
+
+
+def _assignments(node: cst.CSTNode) -> list[cst.Assign]:
+    found: list[cst.Assign] = []
+
+    class _Assigns(cst.CSTVisitor):
+        def visit_Assign(self, assign: cst.Assign) -> None:
+            found.append(assign)
+
+    node.visit(_Assigns())
+    return found
+
+
+def _held_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[_Held]:
+    """Models held by instances of the script's classes and trained through a method call on the instance."""
+    classes = {c.name.value: c for c in module.body if isinstance(c, cst.ClassDef) and c.name.value not in scan.nn_modules}
+    found: list[_Held] = []
+    for cls_name, cls in classes.items():
+        methods = _class_methods(cls)
+        training = _training_methods(methods)
+        attributes = _model_attributes(cls, scan, factories)
+        if not training or not attributes:
+            continue
+        for body in _blocks(module):
+            models_here: set[str] = set()
+            for index, stmt in enumerate(body):
+                var = _model_assignment(stmt, scan, factories)
+                if var is not None:
+                    models_here.add(var)
+                obj, call = _instantiation(stmt, cls_name)
+                if obj is None or call is None:
+                    continue
+                positional = [a for a in call.args if a.keyword is None]
+                for attr, param_index in attributes.items():
+                    if param_index is not None:
+                        arg = positional[param_index] if param_index < len(positional) else None
+                        if arg is None or not (isinstance(arg.value, cst.Name) and arg.value.value in models_here):
+                            continue
+                    trained = None
+                    for later in range(index + 1, len(body)):
+                        if _assigns_name(body[later], obj):
+                            break
+                        if any(
+                            isinstance(c.func, cst.Attribute) and code(c.func.value) == obj and last_name(c) in training
+                            for c in calls_in(body[later])
+                        ):
+                            trained = later
+                    if trained is None:
+                        continue
+                    readers = {
+                        name for name, m in methods.items()
+                        if name not in training and name != "__init__" and mentions(m.body, f"self.{attr}")
+                    }
+                    found.append(_Held(f"{obj}.{attr}", body, trained, readers, training, obj))
+    return found
+
+
+def _instantiation(stmt: cst.BaseStatement, cls_name: str) -> tuple[str | None, cst.Call | None]:
+    """`obj = Cls(...)` (or `obj = Cls(...).to(device)`): the object name and the constructor call."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None, None
+    small = stmt.body[0]
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+        return None, None
+    value = small.value
+    while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and last_name(value) in ("to", "cpu"):
+        value = value.func.value
+    if isinstance(value, cst.Call) and last_name(value) == cls_name:
+        return small.targets[0].target.value, value
+    return None, None
+
+
+def _assigns_name(stmt: cst.BaseStatement, name: str) -> bool:
+    return name in _binds(stmt)
+
+
 def find_torch_model(module: cst.Module, scan: Scan) -> tuple[str, list[cst.BaseStatement], int] | None:
     """(model variable, its statement list, index of the statement after which it is trained)."""
-    best: tuple[int, str, list[cst.BaseStatement], int] | None = None
+    found = _find_model(module, scan)
+    if found is None:
+        return None
+    return found[0], found[1], found[2]
+
+
+def _find_model(module: cst.Module, scan: Scan):
+    """(model, statement list, index of the training statement, the holder if an object holds it)."""
     factories = _model_factories(module, scan)
+    held = _held_models(module, scan, factories)
+    if held:
+        # A model trained through its holder's method is evaluated where the holder is used: the
+        # latest such training wins over the training loop inside the class.
+        best_held = max(held, key=lambda h: scan.line_of(h.body[h.trained]))
+        return best_held.model, best_held.body, best_held.trained, best_held
+    best: tuple[int, str, list[cst.BaseStatement], int] | None = None
     known = {id(m.defined_at): m for m in find_trained_models(module, scan)}
     attributes = _attribute_models(module, scan, factories)
     method_bodies = [list(m.body.body) for m in _methods(module) if isinstance(m.body, cst.IndentedBlock)]
@@ -163,7 +311,7 @@ def find_torch_model(module: cst.Module, scan: Scan) -> tuple[str, list[cst.Base
             line = scan.line_of(body[trained])
             if best is None or line >= best[0]:
                 best = (line, var, body, trained)
-    return (best[1], best[2], best[3]) if best else None
+    return (best[1], best[2], best[3], None) if best else None
 
 
 def _methods(module: cst.Module) -> list[cst.FunctionDef]:
@@ -274,8 +422,12 @@ def _binds(stmt: cst.BaseStatement) -> list[str]:
 
 
 def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, global_readers: set[str],
-                stop_at_training: bool) -> tuple[list[cst.BaseStatement], list[str]]:
-    """Statements that use the model (or results derived from it) without training, saving or tracking."""
+                stop_at_training: bool, training_calls: set[str] = frozenset(),
+                holder: str | None = None) -> tuple[list[cst.BaseStatement], list[str]]:
+    """Statements that use the model (or results derived from it) without training, saving or tracking.
+
+    With a holder object (`trainer` for `trainer.model`), calls of its reading methods count as uses
+    and calls of its training methods as training."""
     derived = {model}
     chosen: list[cst.BaseStatement] = []
     assigned: list[str] = []
@@ -285,14 +437,19 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
             break
         if _leaves_block(stmt):
             continue
-        if _is_training(stmt, scan):
+        if _is_training(stmt, scan) or any(
+            holder is not None and receiver_of(c) == holder and last_name(c) in training_calls for c in calls_in(stmt)
+        ):
             if stop_at_training:
                 break
             continue
         if _SAVING.search(text) or _TRACKING.search(text) or _is_mode_switch(stmt, model):
             continue
         used = names_in(stmt)
-        calls_reader = any((last_name(c) or "") in global_readers for c in calls_in(stmt))
+        calls_reader = any(
+            (last_name(c) or "") in global_readers and (holder is None or receiver_of(c) in (holder, None))
+            for c in calls_in(stmt)
+        )
         if used & derived or calls_reader or mentions(stmt, model):
             chosen.append(stmt)
             for name in _binds(stmt):
@@ -303,6 +460,11 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
     if not any(_does_work(s) for s in chosen):
         return [], []
     return chosen, assigned
+
+
+def receiver_of(call: cst.Call) -> str | None:
+    """`obj` for `obj.method(...)`, None for a plain function call."""
+    return code(call.func.value) if isinstance(call.func, cst.Attribute) else None
 
 
 def _is_mode_switch(stmt: cst.BaseStatement, model: str) -> bool:
@@ -324,19 +486,30 @@ def _does_work(stmt: cst.BaseStatement) -> bool:
 
 def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     """The model, the insertion point after its training and evaluation, and the evaluation to repeat."""
-    found = find_torch_model(module, scan)
+    found = _find_model(module, scan)
     if found is None:
         return None
-    model, body, trained = found
+    model, body, trained, held = found
     readers = {f for f in _functions_using(module, model) if f not in scan.trainer_funcs}
+    training: set[str] = set()
+    holder = None
+    if held is not None:
+        readers |= held.readers
+        training = held.training
+        holder = held.owner
     after = body[trained + 1 :]
-    repeat, assigned = _evaluation(after, model, scan, readers, stop_at_training=True)
+    repeat, assigned = _evaluation(after, model, scan, readers, True, training, holder)
     if repeat:
         return EvalPlan(model, repeat[-1], repeat, assigned)
     loop = body[trained]
     if isinstance(loop, (cst.For, cst.While)) and isinstance(loop.body, cst.IndentedBlock):
-        inner = [s for s in loop.body.body if not _has_backward(s)]
-        repeat, assigned = _evaluation(inner, model, scan, readers, stop_at_training=False)
+        inner = [
+            s for s in loop.body.body
+            if not _has_backward(s) and not any(
+                holder is not None and receiver_of(c) == holder and last_name(c) in training for c in calls_in(s)
+            )
+        ]
+        repeat, assigned = _evaluation(inner, model, scan, readers, False, training, holder)
         if repeat:
             return EvalPlan(model, loop, repeat, assigned, from_loop=True)
     inside = _evaluation_inside_trainer(module, body[trained], model, scan)

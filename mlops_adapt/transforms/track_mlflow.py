@@ -124,7 +124,8 @@ class AddMlflowTracking(Recipe):
         if use.logs:
             raise SkipFile("already tracked with MLflow")
         planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run, scan=scan)
-        if not planner.scan.trains:
+        # Evaluation results alone are worth tracking (closed-form fits, numpy-only scripts).
+        if not (planner.scan.trains or planner.scan.metrics):
             raise SkipFile("nothing to adapt: no training code found")
         _, early = planner.plan_runs()
         prefixes = planner.plan_nested_runs()
