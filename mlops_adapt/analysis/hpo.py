@@ -399,8 +399,21 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
                 value = literal_value(arg.value)
                 if value is _NOT_LITERAL:
                     continue  # fed by a variable that is tuned at its own definition
+                if _evaluation_only(arg.keyword.value, site.anchor):
+                    plan.skipped.append(arg.keyword.value)
+                    continue
                 add(arg.keyword.value, arg.keyword.value, value, site, "ctor-kwarg", owner=site.owner, node=arg)
     return plan
+
+
+def _evaluation_only(key: str, anchor: cst.CSTNode) -> bool:
+    """`test_loader = DataLoader(..., batch_size=64)`: a batch size used only to evaluate changes no result."""
+    if "batch" not in key.lower() or not isinstance(anchor, cst.SimpleStatementLine):
+        return False
+    targets = [
+        code(t.target) for small in anchor.body if isinstance(small, cst.Assign) for t in small.targets
+    ]
+    return bool(targets) and all(VALIDATION.search(t) and "train" not in t.lower() for t in targets)
 
 
 def _find_assignment(site: ParamSite, name: str) -> cst.BaseExpression | None:

@@ -148,6 +148,7 @@ _SAVE_CALLS = {
     "np.save": "numpy", "numpy.save": "numpy", "np.savez": "numpy",
 }
 _PRINT_LIKE = re.compile(r"^(print|tqdm\.write|(logging|logger|log|LOGGER|_logger|self\.logger)\.(info|debug|warning))$")
+_PURE_CALLS = frozenset({"item", "float", "int", "round", "len", "sum", "abs", "max", "min", "mean", "std"})
 _NON_SCALAR_METHODS = frozenset(
     {"predict", "predict_proba", "predict_log_proba", "transform", "decision_function", "forward",
      "numpy", "tolist", "detach", "cpu", "argmax", "reshape", "view"}
@@ -324,6 +325,11 @@ class Scanner:
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 continue
             if isinstance(stmt, cst.SimpleStatementLine):
+                const = _constant(stmt)
+                if const and _overridable_literal(const[1]) and counts.get(const[0]) == 1:
+                    # EPOCHS = int(sys.argv[1]) if ... else 40: a hyperparameter with a default
+                    if _hyperparam_name(const[0], cst.Integer("0")):
+                        self.module_const_names.add(const[0])
                 if all(_is_declarative(s) for s in stmt.body):
                     const = _constant(stmt)
                     if const and counts.get(const[0]) == 1 and const[0] not in globals_in_functions:
@@ -695,7 +701,29 @@ class Scanner:
             key = _metric_key(label, expr)
             if not key or not self._printed_is_metric(expr, key, float_spec):
                 continue
+            if any((call_name(c) or "") in self.functions for c in calls_in(expr)):
+                # Re-running evaluate(model, loader) to log it could change what the script does
+                # next (a shuffling loader draws random numbers): log where the function returns.
+                if isinstance(expr, cst.Call):
+                    self._metric_at_return(call_name(expr) or "", key)
+                continue
             self._metric(stmt, "before", key, text, "printed", ctx, line)
+
+    def _metric_at_return(self, function: str, key: str) -> None:
+        """Log a function's result just before its single top-level `return` of a pure expression."""
+        func = self.functions.get(function)
+        if func is None or len(nodes_of(func, cst.Return)) != 1:
+            return
+        for stmt in _block_body(func.body):
+            if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Return):
+                value = stmt.body[0].value
+                if value is None or not all(last_name(c) in _PURE_CALLS for c in calls_in(value)):
+                    return
+                if any(m.anchor is stmt for m in self.scan.metrics):
+                    return
+                self._metric(stmt, "before", key, code(value), "printed", Ctx(func, None, ()),
+                             self.scan.line_of(stmt))
+                return
 
     def _printed_is_metric(self, expr: cst.BaseExpression, key: str, float_spec: bool) -> bool:
         if "time" in key or "elapsed" in key or "second" in key or "duration" in key:
@@ -913,12 +941,29 @@ def _contains_training(node: cst.CSTNode) -> bool:
     return False
 
 
+def _overridable_literal(value: cst.BaseExpression) -> bool:
+    """A literal default behind a command-line or environment override.
+
+    `int(sys.argv[1]) if len(sys.argv) > 1 else 40`, `float(os.environ.get("LR", 0.1))`,
+    `os.getenv("EPOCHS", "5")`.
+    """
+    if isinstance(value, cst.IfExp):
+        return is_literal(value.orelse) or is_literal(value.body)
+    if isinstance(value, cst.Call) and call_name(value) in ("int", "float", "str", "bool") and value.args:
+        value = value.args[0].value
+    if isinstance(value, cst.Call) and (call_name(value) or "").endswith(("environ.get", "getenv")):
+        return len(value.args) == 2 and is_literal(value.args[1].value)
+    return False
+
+
 def _computed_metric_dict(value: cst.Dict) -> bool:
     """{"mse": float(...), "mae": ...}: string keys naming metrics, values computed (not literals)."""
     elements = list(value.elements)
     return bool(elements) and all(
         isinstance(e, cst.DictElement) and vocab.is_metric_name(string_value(e.key) or "")
         and not is_literal(e.value)
+        # a dict of lists is a history, not one result
+        and not isinstance(e.value, (cst.List, cst.Tuple, cst.Dict, cst.Set, cst.ListComp, cst.DictComp))
         for e in elements
     )
 
