@@ -125,3 +125,47 @@ def test_models_in_loops_and_attributes_are_found():
     """)
     trained = {m.var: m.framework for m in find_trained_models(module, scan) if m.trained_after is not None}
     assert trained == {"model": "sklearn", "clf": "sklearn", "self.model": "sklearn"}
+
+
+def test_constants_with_command_line_or_environment_overrides_are_params():
+    _, scan = scanned("""
+        import os
+        import sys
+        EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+        LR = float(os.environ.get("LR", 0.1))
+        for epoch in range(EPOCHS):
+            w = 0
+            w -= LR
+        accuracy = float(w)
+    """)
+    assert {"EPOCHS", "LR"} <= set(param_entries(scan))
+
+
+def test_a_dict_of_histories_is_not_a_metric_dict_but_a_dict_of_results_is():
+    _, scan = scanned("""
+        import numpy as np
+        history = {"train_loss": [], "val_acc": []}
+        pred = np.zeros(3)
+        results = {"mse": float(np.mean(pred ** 2)), "mae": float(np.mean(abs(pred)))}
+        print(results)
+    """)
+    keys = metric_keys(scan)
+    assert "history" not in keys
+    assert keys["results"] == "results"
+
+
+def test_a_printed_user_evaluation_is_logged_where_it_returns_not_recomputed():
+    module, scan = scanned("""
+        def evaluate(model, loader):
+            correct = total = 0
+            for xb, yb in loader:
+                correct += 1
+                total += 1
+            return correct / total
+
+        for epoch in range(3):
+            print(f"epoch {epoch} accuracy {evaluate(None, [(1, 1)]):.3f}")
+    """)
+    site = next(m for m in scan.metrics if m.key == "accuracy")
+    assert site.expr == "correct / total"
+    assert site.ctx.function is not None and site.ctx.function.name.value == "evaluate"
