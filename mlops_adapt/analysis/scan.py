@@ -9,7 +9,6 @@ from typing import Literal
 import libcst as cst
 
 from mlops_adapt.analysis import names as vocab
-from mlops_adapt.analysis.lines import statement_lines
 from mlops_adapt.analysis.exprs import (
     assigned_names,
     call_name,
@@ -18,12 +17,13 @@ from mlops_adapt.analysis.exprs import (
     dotted,
     is_literal,
     iter_nodes,
-    nodes_of,
     last_name,
     names_in,
+    nodes_of,
     receiver,
     string_value,
 )
+from mlops_adapt.analysis.lines import statement_lines
 
 Statement = cst.BaseStatement
 

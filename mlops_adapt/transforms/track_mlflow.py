@@ -124,14 +124,5 @@ class AddMlflowTracking(Recipe):
         if use.logs:
             raise SkipFile("already tracked with MLflow")
         planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run, scan=scan)
-        # Evaluation results alone are worth tracking (closed-form fits, numpy-only scripts).
-        if not (planner.scan.trains or planner.scan.metrics):
-            raise SkipFile("nothing to adapt: no training code found")
-        _, early = planner.plan_runs()
-        prefixes = planner.plan_nested_runs()
-        planner.plan_params(early, prefixes)
-        planner.plan_metrics(prefixes)
-        planner.plan.add_import("mlflow")
-        if planner.needs_dataclasses:
-            planner.plan.add_import("dataclasses")
+        planner.plan_tracking("mlflow")
         return apply_plan(tree, planner.plan)

@@ -10,7 +10,7 @@ import libcst as cst
 from mlops_adapt.analysis.exprs import code
 from mlops_adapt.analysis.names import slug
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
-from mlops_adapt.transforms.base import Unsupported
+from mlops_adapt.transforms.base import SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan
 
 
@@ -82,6 +82,20 @@ class TrackingPlanner:
         self.plan = EditPlan()
         self.used_keys: dict[str, str] = {}
         self.needs_dataclasses = False
+
+    def plan_tracking(self, library: str) -> EditPlan:
+        """The whole tracking edit: run lifecycle, nested runs, params, metrics and imports."""
+        # Evaluation results alone are worth tracking (closed-form fits, numpy-only scripts).
+        if not (self.scan.trains or self.scan.metrics):
+            raise SkipFile("nothing to adapt: no training code found")
+        _, early = self.plan_runs()
+        prefixes = self.plan_nested_runs()
+        self.plan_params(early, prefixes)
+        self.plan_metrics(prefixes)
+        self.plan.add_import(library)
+        if self.needs_dataclasses:
+            self.plan.add_import("dataclasses")
+        return self.plan
 
     # ------------------------------------------------------------------ runs
     def plan_runs(self) -> tuple[cst.CSTNode, list[ParamSite]]:
