@@ -16,6 +16,7 @@ FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "m
            "lightgbm": "mlflow.lightgbm"}
 # MLflow 3 defaults to skops for sklearn (refuses many estimators as "untrusted types") and to
 # torch.export "pt2" for pytorch (needs an input example); the pickle formats work for any model.
+SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
 SERIALIZATION = {"sklearn": "cloudpickle", "torch": "pickle"}
 
 
@@ -114,8 +115,10 @@ class RegisterMlflowModel(Recipe):
         name = self.option("model_name", project_name(self.options.path))
         fmt = SERIALIZATION.get(model.framework)
         extra = f', serialization_format="{fmt}"' if fmt else ""
+        # A fitted search object holds the refitted winner: register that, not the search.
+        logged = f"{model.var}.best_estimator_" if model.constructor in SEARCH_CVS else model.var
         planner.plan.add_after(
-            anchor, f'{flavor}.log_model({model.var}, name="model", registered_model_name="{name}"{extra})'
+            anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name="{name}"{extra})'
         )
         planner.plan.add_import("mlflow")
         planner.plan.add_import(flavor)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from mlops_adapt.analysis.exprs import code
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import calls_in, code
 from mlops_adapt.verify.rules.base import TaskRules
-from mlops_adapt.verify.rules.tracking_common import library_calls
+from mlops_adapt.verify.rules.tracking_common import call_sites, library_calls, trains
 from mlops_adapt.verify.rules.track_mlflow import ENDS, STARTS
 
 FLAVOR_OF = {"sklearn": "sklearn", "torch": "pytorch", "xgboost": "xgboost", "lightgbm": "lightgbm"}
@@ -40,7 +42,51 @@ class RegisterMlflowRules(TaskRules):
                 problems.append(
                     f"model flavor {sorted(flavors)} does not match the trained model's framework {sorted(frameworks)}"
                 )
-            logged_objects = {code(c.node.args[0].value) for c in log_models if c.node.args}
+            # search.best_estimator_ is the model a fitted GridSearchCV `search` holds
+            logged_objects = {code(c.node.args[0].value).removesuffix(".best_estimator_")
+                              for c in log_models if c.node.args}
             if not logged_objects & {m.var for m in trained}:
                 problems.append(f"the logged object {sorted(logged_objects)} is not the trained model")
+            problems += _logged_before_training(candidate, log_models, trained)
+        if log_models and registers:
+            problems += _registered_before_logged(candidate, registers, log_models)
         return problems
+
+
+def _logged_before_training(candidate: cst.Module, log_models, trained) -> list[str]:
+    """A model logged where no training of it ran yet, but training of it follows."""
+    problems: list[str] = []
+    by_var = {m.var: m for m in trained}
+    sites = call_sites(candidate, [c.node for c in log_models])
+    for c in log_models:
+        if not c.node.args:
+            continue
+        model = by_var.get(code(c.node.args[0].value))
+        site = sites.get(id(c.node))
+        if model is None or site is None:
+            continue
+        if any(trains(s, model.var, model.framework) for s in site.before()):
+            continue
+        later = next((t for s in site.after() if (t := trains(s, model.var, model.framework))), None)
+        if later:
+            problems.append(
+                f"`{c.name}` at line {c.line} logs `{model.var}` before it is trained "
+                f"(`{later}` runs after it): register the trained model"
+            )
+    return problems
+
+
+def _registered_before_logged(candidate: cst.Module, registers, log_models) -> list[str]:
+    """`mlflow.register_model(...)` must come after the log_model whose URI it registers."""
+    problems: list[str] = []
+    sites = call_sites(candidate, [c.node for c in registers + log_models])
+    logged = {id(c.node) for c in log_models}
+    for c in registers:
+        site = sites.get(id(c.node))
+        if site is None:
+            continue
+        before = {id(k) for s in site.before() for k in calls_in(s)}
+        after = {id(k) for s in site.after() for k in calls_in(s)}
+        if not before & logged and after & logged:
+            problems.append(f"`{c.name}` at line {c.line} registers the model before it is logged (log_model runs after it)")
+    return problems
