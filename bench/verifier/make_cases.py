@@ -39,6 +39,13 @@ GOOD = {
     "quantize_trainer_class": ("optimize-quantize", "ml/torch_trainer_class.py"),
     "translate_version_csv": ("translate-gitpython-dvc", "git/git_version_csv.py"),
     "translate_tag_versions_fn": ("translate-gitpython-dvc", "git/git_tag_versions_fn.py"),
+    "wandb_config_dict_gb": ("track-wandb", "ml/sk_config_dict_gb.py"),
+    "wandb_dataclass_run_context": ("track-wandb", "ml/sk_dataclass_svc.py"),
+    "mlflow_autolog_mlp": ("track-mlflow", "ml/sk_mlp_classifier.py"),
+    "register_model_after_log_mlp": ("register-mlflow", "ml/sk_mlp_classifier.py"),
+    "hpo_pruner_early_stopping": ("hpo-optuna", "ml/torch_early_stopping.py"),
+    "quantize_module_class": ("optimize-quantize", "ml/torch_module_class.py"),
+    "translate_branch_experiment": ("translate-gitpython-dvc", "git/git_branch_experiment.py"),
 }
 
 # bad id -> (good it derives from, [(old, new), ...], reason keyword the rejection must name, the mistake)
@@ -325,6 +332,113 @@ BAD = {
         ],
         "writerow",
         "a data-producing statement unrelated to git was dropped",
+    ),
+    "wandb_loop_wraps_training": (
+        "wandb_flat_rf",
+        [
+            (
+                "model.fit(X_train, y_train)\n",
+                'for step in range(3):\n    model.fit(X_train, y_train)\n    run.log({"step": step})\n',
+            )
+        ],
+        "for step in range(3)",
+        "an added loop wraps (and repeats) the original training, not only logging",
+    ),
+    "wandb_run_log_after_context": (
+        "wandb_dataclass_run_context",
+        [
+            ('        run.log({"test_accuracy": acc})\n', ""),
+            (
+                '        print("test accuracy:", round(acc, 4))\n',
+                '        print("test accuracy:", round(acc, 4))\n    run.log({"test_accuracy": acc})\n',
+            ),
+        ],
+        "outside",
+        "run.log after the `with wandb.init() as run:` block has finished the run",
+    ),
+    "mlflow_autolog_after_fit": (
+        "mlflow_autolog_mlp",
+        [
+            ("mlflow.sklearn.autolog(log_models=False)\n", ""),
+            (
+                "    mlp.fit(X_train, y_train)\n",
+                "    mlp.fit(X_train, y_train)\n    mlflow.sklearn.autolog(log_models=False)\n",
+            ),
+        ],
+        "autolog",
+        "autologging enabled only after the model was trained (it records nothing)",
+    ),
+    "mlflow_autolog_metrics_not_logged": (
+        "mlflow_autolog_mlp",
+        [('    mlflow.log_metrics({"test_accuracy": accuracy, "test_log_loss": loss})\n', "")],
+        "accuracy",
+        "relies on autolog for the test metrics, which autolog never sees",
+    ),
+    "register_model_before_log_model": (
+        "register_model_after_log_mlp",
+        [
+            (
+                "with mlflow.start_run():\n    model_info = ",
+                (
+                    "with mlflow.start_run() as run:\n"
+                    '    mlflow.register_model(f"runs:/{run.info.run_id}/model", "iris-mlp")\n'
+                    "    model_info = "
+                ),
+            ),
+            ('    mlflow.register_model(model_info.model_uri, "iris-mlp")\n', ""),
+        ],
+        "before it is logged",
+        "mlflow.register_model called before the model is logged to the run",
+    ),
+    "register_model_wrong_keyword": (
+        "register_model_after_log_mlp",
+        [
+            (
+                'mlflow.register_model(model_info.model_uri, "iris-mlp")',
+                'mlflow.register_model(model_info.model_uri, model_name="iris-mlp")',
+            )
+        ],
+        "model_name",
+        "wrong keyword argument model_name= (it is name=)",
+    ),
+    "hpo_pruner_hallucinated_should_stop": (
+        "hpo_pruner_early_stopping",
+        [("if trial.should_prune():", "if trial.should_stop():")],
+        "should_stop",
+        "hallucinated Optuna API trial.should_stop (it is should_prune)",
+    ),
+    "quantize_before_training": (
+        "quantize_module_class",
+        [
+            (
+                "    model_int8 = torch.ao.quantization.quantize_dynamic(model, qconfig_spec={nn.Linear}, dtype=torch.qint8)\n",
+                "",
+            ),
+            (
+                "    optimizer = torch.optim.Adam(model.parameters(), lr=lr)\n",
+                (
+                    "    model_int8 = torch.ao.quantization.quantize_dynamic(model, qconfig_spec={nn.Linear}, dtype=torch.qint8)\n"
+                    "    optimizer = torch.optim.Adam(model.parameters(), lr=lr)\n"
+                ),
+            ),
+        ],
+        "before",
+        "the model is quantized before it is trained (inside main)",
+    ),
+    "translate_read_without_rev": (
+        "translate_branch_experiment",
+        [('dvc.api.read("labels.csv", repo=".", rev="baseline")', 'dvc.api.read("labels.csv", repo=".")')],
+        "rev=",
+        "the old version is read with dvc.api.read but without rev=, so it reads the current data",
+    ),
+    "translate_dvc_file_not_committed": (
+        "translate_branch_experiment",
+        [
+            ('repo.index.add(["labels.csv.dvc", ".gitignore"])\n', 'repo.index.add([".gitignore"])\n'),
+            ('repo.index.add(["labels.csv.dvc"])\n', ""),
+        ],
+        ".dvc files",
+        "the .dvc file is never committed to git, so no git revision knows the data version",
     ),
 }
 

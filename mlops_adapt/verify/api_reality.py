@@ -56,6 +56,8 @@ class _Bindings(ast.NodeVisitor):
         self.names: dict[str, str] = {}  # local name -> dotted path in the library
         self.imports: list[tuple[ast.AST, str]] = []  # (node, dotted path) to validate
         self.assigned: dict[str, list[ast.AST | None]] = {}
+        self.first_params: dict[str, str] = {}  # function name -> its first parameter
+        self.optimized: set[str] = set()  # functions passed to `<study>.optimize(...)`
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -122,6 +124,21 @@ class _Bindings(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.assigned.setdefault(node.name, []).append(None)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = [*node.args.posonlyargs, *node.args.args]
+            if params:
+                self.first_params[node.name] = params[0].arg
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "optimize"
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+        ):
+            self.optimized.add(node.args[0].id)
         self.generic_visit(node)
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -140,6 +157,7 @@ class _Checker(ast.NodeVisitor):
         self.instances: dict[str, str] = {}
         self.last_on_instance = False
         self._resolve_instances(bindings.assigned)
+        self._objective_trials(bindings)
 
     # ---- what expressions mean -------------------------------------------------------
     def full_name(self, node: ast.AST) -> str | None:
@@ -185,6 +203,23 @@ class _Checker(ast.NodeVisitor):
                 classes = {self._class_of_value(v) for v in values}
                 if len(classes) == 1 and None not in classes:
                     self.instances[name] = classes.pop()
+
+    def _objective_trials(self, bindings: _Bindings) -> None:
+        """Optuna: the first parameter of an objective passed to `study.optimize` is a Trial.
+
+        Only a name that is never assigned anything else counts (parameters bind no value).
+        """
+        if self.spec.root != "optuna":
+            return
+        trial_class = self.catalog.lookup("optuna.trial.Trial")
+        if trial_class is None or trial_class.get("kind") != "class":
+            return
+        for function in bindings.optimized:
+            param = bindings.first_params.get(function)
+            if not param or param in self.names or param in self.instances:
+                continue
+            if all(v is None for v in bindings.assigned.get(param, [None])):
+                self.instances[param] = trial_class["qualname"]
 
     # ---- reporting -------------------------------------------------------------------
     def error(self, node: ast.AST, message: str) -> None:

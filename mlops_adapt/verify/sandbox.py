@@ -48,7 +48,8 @@ SECRET_NAMES = {"TOKEN", "PASSWORD", "SECRET", "API_KEY", "PYTHONSTARTUP"}
 DEFAULT_N_TRIALS = 3
 
 # Installed as sitecustomize.py on the sandbox's PYTHONPATH: it observes side effects that no
-# store records (Optuna trials, pruning, quantization) without touching the user's code.
+# store records (Optuna trials, pruning, quantization, cross-validation scores) without touching
+# the user's code.
 HOOKS_SOURCE = r"""
 import atexit, importlib.abc, importlib.util, json, os, sys
 
@@ -161,7 +162,33 @@ def _patch_optim(mod):
         _STATE["optimizer_steps"] += 1
     register(count)
 
+def _patch_cross_validation(mod):
+    def _numbers(values):
+        try:
+            return [float(v) for v in values]
+        except Exception:
+            return None
+    for fname in ("cross_val_score", "cross_validate"):
+        original = getattr(mod, fname, None)
+        if original is None or getattr(original, "_observed", False):
+            continue
+        def wrapper(*args, _original=original, _fname=fname, **kwargs):
+            result = _original(*args, **kwargs)
+            try:
+                if isinstance(result, dict):
+                    scores = {k: _numbers(v) for k, v in result.items() if k.startswith(("test_", "train_"))}
+                else:
+                    scores = {"score": _numbers(result)}
+                _emit({"event": "cv_scores", "function": _fname,
+                       "scores": {k: v for k, v in scores.items() if v is not None}})
+            except Exception:
+                pass
+            return result
+        wrapper._observed = True
+        setattr(mod, fname, wrapper)
+
 _PATCHES = {
+    "sklearn.model_selection": _patch_cross_validation,
     "optuna.study.study": _patch_optuna,
     "torch.nn.utils.prune": _patch_prune,
     "torch.ao.quantization.quantize": _patch_quantize,
@@ -331,6 +358,35 @@ def init_repo(workdir: Path, env: dict, dvc: bool = True) -> None:
     _git(["commit", "-q", "--allow-empty", "-m", "sandbox: initial commit"], workdir, env)
 
 
+def find_git_root(path) -> Path | None:
+    """The top folder of the git repository that holds `path` (a file or a folder), else None.
+
+    Searches `path` and every parent, so a script in a subfolder (`repo/src/train.py`) finds the
+    repository at `repo/`. A `.git` file (a worktree or a submodule) counts like a `.git` folder.
+    """
+    try:
+        here = Path(path).resolve()
+    except OSError:
+        return None
+    if not here.is_dir():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def repo_subdir(script_path) -> str | None:
+    """The folder of a script relative to its git repository's root ("" at the root, "src" for
+    `repo/src/train.py`), or None when the script is in no repository."""
+    root = find_git_root(script_path)
+    if root is None:
+        return None
+    folder = Path(script_path).resolve().parent
+    rel = folder.relative_to(root).as_posix()
+    return "" if rel == "." else rel
+
+
 def make_sandbox(
     script_text: str,
     script_name: str = "script.py",
@@ -340,8 +396,16 @@ def make_sandbox(
     root: Path | None = None,
     n_trials: int = DEFAULT_N_TRIALS,
     import_paths: list | None = None,
+    script_subdir: str | None = None,
 ) -> tuple[Path, Path, dict]:
-    """Lay out a sandbox: root/script, root/work (the cwd), root/home, root/hooks; returns (root, script, env)."""
+    """Lay out a sandbox: root/script, root/work (the cwd), root/home, root/hooks; returns (root, script, env).
+
+    With `repo` and a `script_subdir` (see repo_subdir), the script sits where it sits in the
+    user's repository, inside the sandbox repository (`work/src/script.py`, committed with the
+    initial commit), so code that looks for the repository from the script's own folder
+    (`Repo(os.path.dirname(__file__), search_parent_directories=True)`) finds it. The working
+    directory stays the repository root.
+    """
     root = Path(root or tempfile.mkdtemp(prefix="mlops-adapt-sandbox-")).resolve()
     for sub in ("work", "home", "hooks", "wandb", "dvc-site-cache"):
         (root / sub).mkdir(parents=True, exist_ok=True)
@@ -351,7 +415,14 @@ def make_sandbox(
         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n",
         encoding="utf-8",
     )
-    script = root / script_name
+    if repo and script_subdir is not None:
+        folder = (root / "work" / script_subdir).resolve()
+        if root / "work" not in (folder, *folder.parents):
+            raise ValueError(f"script_subdir {script_subdir!r} leaves the sandbox")
+        folder.mkdir(parents=True, exist_ok=True)
+        script = folder / script_name
+    else:
+        script = root / script_name
     script.write_text(script_text, encoding="utf-8")
     for name, content in (extra_files or {}).items():
         target = root / "work" / name
@@ -393,8 +464,12 @@ def run_script(
     args: list | None = None,
     n_trials: int = DEFAULT_N_TRIALS,
     import_paths: list | None = None,
+    script_subdir: str | None = None,
 ) -> SandboxRun:
-    """Run `script_text` as a script in a fresh sandbox and return what happened."""
+    """Run `script_text` as a script in a fresh sandbox and return what happened.
+
+    `script_subdir` places the script inside the sandbox repository (see make_sandbox).
+    """
     root, script, env = make_sandbox(
         script_text,
         extra_files=extra_files,
@@ -403,6 +478,7 @@ def run_script(
         root=root,
         n_trials=n_trials,
         import_paths=import_paths,
+        script_subdir=script_subdir,
     )
     workdir = root / "work"
     started = time.monotonic()

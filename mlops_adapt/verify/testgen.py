@@ -9,7 +9,10 @@ sandbox runner, and for W&B the offline-run reader. What it asserts, per task:
 - track-mlflow: a finished MLflow run; each script-level hyperparameter (constant, argparse
   default, config dict key, dataclass field) is a param, matched by NAME (case and separators
   ignored, prefixes like "model/" allowed) or, failing that, by its literal VALUE; each metric
-  is logged under a key that contains its name (or is contained in it);
+  is logged under a key that contains its name (or is contained in it); a cross-validation
+  result (`scores_mean`/`scores_std`, one result) may instead be logged by value: the mean or
+  std of the fold scores the script computed (observed in the sandbox), or every fold score in
+  one logged series;
 - track-wandb: the same rule on the offline run's config and its summary/history, and the run
   finished (an exit record with code 0);
 - register-mlflow: a registered model version exists, with the flavor of the trained model;
@@ -21,17 +24,22 @@ sandbox runner, and for W&B the offline-run reader. What it asserts, per task:
   was evaluated and a result was printed;
 - translate-gitpython-dvc: in a fresh git + DVC repo, git tracks `.dvc` files, DVC's cache holds
   their content, git tracks none of the data files, and every data file the original committed
-  to git is tracked by DVC instead; the output equals the original's (commit hashes normalised).
+  to git is tracked by DVC instead (project files, is_project_file: code and configs such as
+  .yaml/.json/.toml/.txt/.ini/.cfg/.sh/.ipynb, are not data unless the original adds them as
+  data); the output equals the original's (commit hashes normalised).
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import inspect
 import json
 import os
 import tempfile
 from pathlib import Path
+
+import libcst as cst
 
 from mlops_adapt.analysis.facts import analyze
 from mlops_adapt.options import AdaptOptions
@@ -42,6 +50,54 @@ FLAVORS = {"sklearn": "sklearn", "torch": "pytorch", "xgboost": "xgboost", "ligh
 MAXIMIZE_WORDS = ("acc", "f1", "auc", "r2", "precision", "recall", "score", "iou", "map")
 MINIMIZE_WORDS = ("loss", "error", "mse", "mae", "rmse", "perplexity", "err")
 REPO_TASKS = ("translate-gitpython-dvc",)
+# Files that belong to the project itself (code, configs, notebooks, scripts, requirements), not
+# to its data: a translation need not move them to DVC.
+PROJECT_FILE_SUFFIXES = (
+    ".py", ".gitignore", ".dvcignore", ".gitattributes", ".md", ".rst", ".toml", ".cfg", ".ini",
+    ".json", ".yaml", ".yml", ".txt", ".sh", ".ipynb",
+)
+
+
+def is_project_file(name: str, data_paths=()) -> bool:
+    """Whether a repository file is part of the project (code or config) rather than data.
+
+    Code and config suffixes (PROJECT_FILE_SUFFIXES: .py, .yaml/.yml, .json, .toml, .txt, .ini,
+    .cfg, .sh, .ipynb, ...) and DVC's own `.dvc/` folder count as project files, unless the
+    original script versions that very file as data: `data_paths` holds the paths (or `fnmatch`
+    patterns) its GitPython data operations add, so `measurements.txt` stays data there.
+    """
+    import fnmatch
+
+    name = name.replace("\\", "/").removeprefix("./")
+    for path in data_paths:
+        path = path.replace("\\", "/").removeprefix("./").rstrip("/")
+        if name == path or name.startswith(path + "/") or ("*" in path and fnmatch.fnmatch(name, path)):
+            return False
+    return name.endswith(PROJECT_FILE_SUFFIXES) or name.startswith(".dvc/")
+
+
+def original_data_paths(original: str) -> list[str]:
+    """The paths (patterns, `*` for what is not known statically) the original adds to git as data."""
+    from mlops_adapt.analysis import gitpython as gp
+    from mlops_adapt.analysis.cache import parsed
+
+    try:
+        module = parsed(original)
+    except cst.ParserSyntaxError:
+        return []
+    consts = gp.Constants(module)
+    found: list[str] = []
+    for op in gp.find_git_ops(module):
+        if op.kind != "data" or op.op not in ("add", "remove"):
+            continue
+        for text in op.paths:
+            try:
+                pattern = gp.path_pattern(cst.parse_expression(text), consts)
+            except cst.ParserSyntaxError:
+                continue
+            if pattern and pattern.strip("*/"):
+                found.append(pattern)
+    return sorted(dict.fromkeys(found))
 
 
 def _module_body(path: Path) -> str:
@@ -114,11 +170,13 @@ def expectations(original: str, candidate: str, task: str) -> dict:
         entry = {"name": hp.name, "value": _literal(hp.value)}
         (script_level if hp.kind in SCRIPT_LEVEL_KINDS else ctor).append(entry)
     metrics = sorted({m.name for m in facts.metrics})
+    cv_metrics = sorted({m.name for m in facts.metrics if m.kind == "cv"})
     flavors = sorted({FLAVORS[m.framework] for m in facts.models if m.framework in FLAVORS})
     return {
         "hyperparams": script_level,
         "ctor_hyperparams": ctor,
         "metrics": metrics,
+        "cv_metrics": cv_metrics,
         "flavors": flavors,
         "direction": expected_direction(candidate, metrics) if task == "hpo-optuna" else None,
         "trains_with_optimizer": any(loop.kind == "torch-loop" for loop in facts.loops),
@@ -136,17 +194,26 @@ def _cache_dir() -> Path:
 
 
 def original_behaviour(
-    original: str, repo: bool, timeout: float, extra_files: dict | None = None
+    original: str,
+    repo: bool,
+    timeout: float,
+    extra_files: dict | None = None,
+    script_subdir: str | None = None,
 ) -> dict:
-    """Run the original once in a sandbox: its stdout, exit status, and (in a repo) the files git tracks."""
+    """Run the original once in a sandbox: its stdout, exit status, and (in a repo) the files git tracks.
+
+    `script_subdir` places the script inside the sandbox repository (see sandbox.make_sandbox),
+    where it sits in the user's repository.
+    """
     import subprocess
     import sys
 
     from mlops_adapt.verify.sandbox import run_script
 
-    key_text = "\0".join(
-        [original, str(repo), sys.executable, json.dumps(sorted(extra_files or {}))]
-    )
+    key_parts = [original, str(repo), sys.executable, json.dumps(sorted(extra_files or {}))]
+    if script_subdir is not None:
+        key_parts.append(f"subdir={script_subdir}")
+    key_text = "\0".join(key_parts)
     key = hashlib.sha256(key_text.encode("utf-8")).hexdigest()[:24]
     if key in _ORIGINAL_CACHE:
         return _ORIGINAL_CACHE[key]
@@ -163,6 +230,7 @@ def original_behaviour(
         extra_files=extra_files,
         repo=repo,
         mlflow_template=mlflow_template(),
+        script_subdir=script_subdir if repo else None,
     )
     git_files: list[str] = []
     if repo and run.ok:
@@ -233,7 +301,14 @@ def generate_test(
     repo = task in REPO_TASKS
     extra = _extra_files(options)
     if expected is None:
-        expected = original_behaviour(original, repo, options.timeout, _read_extra(options, extra))
+        subdir = None
+        if repo and options.path and Path(options.path).is_file():
+            from mlops_adapt.verify.sandbox import repo_subdir
+
+            subdir = repo_subdir(options.path)
+        expected = original_behaviour(
+            original, repo, options.timeout, _read_extra(options, extra), script_subdir=subdir
+        )
     facts = expectations(original, candidate, task)
     script = options.path or "train.py"
     constants = {
@@ -249,10 +324,14 @@ def generate_test(
         "HYPERPARAMS": facts["hyperparams"],
         "CTOR_HYPERPARAMS": facts["ctor_hyperparams"],
         "METRICS": facts["metrics"],
+        "CV_METRICS": facts["cv_metrics"],
         "FLAVORS": facts["flavors"],
         "DIRECTION": facts["direction"],
         "TRAINS_WITH_OPTIMIZER": facts["trains_with_optimizer"],
     }
+    if repo:
+        constants["PROJECT_FILE_SUFFIXES"] = PROJECT_FILE_SUFFIXES
+        constants["DATA_PATHS"] = original_data_paths(original)
     parts = [
         (
             f'"""Generated by mlops-adapt: checks that {Path(script).name} still does its job after `{task}`.\n\n'
@@ -274,6 +353,8 @@ def generate_test(
     parts.append("# --- what this adaptation must do ---\n")
     parts.append("".join(f"{name} = {_py(value)}\n" for name, value in constants.items()))
     parts.append(COMMON)
+    if repo:
+        parts.append("\n" + inspect.getsource(is_project_file))
     parts.append(TASK_TESTS.get(task, ""))
     return "\n".join(parts)
 
@@ -317,6 +398,8 @@ def run():
     result = run_script(
         script.read_text(encoding="utf-8"), timeout=TIMEOUT, extra_files=extra, repo=REPO,
         mlflow_template=os.environ.get("MLOPS_ADAPT_MLFLOW_TEMPLATE"), import_paths=[str(script.parent)],
+        # In a git repository the script keeps its place in the sandbox repository (e.g. src/).
+        script_subdir=repo_subdir(script) if REPO else None,
     )
     yield result
     if not os.environ.get("MLOPS_ADAPT_KEEP_SANDBOX"):
@@ -354,6 +437,48 @@ def value_logged(value, values) -> bool:
 def metric_logged(name, keys) -> bool:
     want = _norm_key(name)
     return any(want and (want in _norm_key(k) or (_norm_key(k) and _norm_key(k) in want)) for k in keys)
+
+
+def _close(a, b) -> bool:
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return False
+    return abs(a - b) <= 1e-9 + 1e-6 * abs(b)
+
+
+def cv_result_logged(run, values, series) -> bool:
+    """VALUE rule for a cross-validation result: a logged value equals the mean or std of the fold
+    scores the script computed (observed in the sandbox), or one logged series holds every fold
+    score. `values` are the logged numbers, `series` the lists logged under one key each."""
+    import statistics
+
+    folds = [
+        list(scores)
+        for event in run.observations
+        if event.get("event") == "cv_scores"
+        for scores in event.get("scores", {}).values()
+        if scores
+    ]
+    for scores in folds:
+        targets = [statistics.fmean(scores), statistics.pstdev(scores)]
+        if any(_close(v, t) for v in values for t in targets):
+            return True
+        for logged in series:
+            if all(any(_close(v, s) for v in logged) for s in scores):
+                return True
+    return False
+
+
+def unlogged_cv(lost, run, values, series) -> list:
+    """The CV metrics (`scores_mean`, `scores_std`) are one result: if any of them is logged by
+    name, or the result is logged by value (cv_result_logged), none of them is missing."""
+    cv_lost = [m for m in lost if m in CV_METRICS]
+    if not cv_lost:
+        return lost
+    if len(cv_lost) < len(CV_METRICS) or cv_result_logged(run, values, series):
+        return [m for m in lost if m not in CV_METRICS]
+    return lost
 
 
 def missing_hyperparams(params: dict) -> list:
@@ -420,6 +545,16 @@ def test_mlflow_run_holds_params_and_metrics(run):
     missing = missing_hyperparams(params)
     assert not missing, f"hyperparameters not logged as MLflow params: {', '.join(missing)} (params: {sorted(params)})"
     lost = [m for m in METRICS if not metric_logged(m, metrics)]
+    if set(lost) & set(CV_METRICS):
+        from mlflow.tracking import MlflowClient
+
+        client = MlflowClient(tracking_uri=run.mlflow_uri)
+        series = [
+            [m.value for m in client.get_metric_history(r.info.run_id, key)]
+            for r in runs for key in r.data.metrics
+        ]
+        values = [v for s in series for v in s]
+        lost = unlogged_cv(lost, run, values, series)
     assert not lost, f"metrics not logged to MLflow: {', '.join(lost)} (metrics: {sorted(metrics)})"
 """
 
@@ -437,14 +572,21 @@ def test_wandb_run_holds_config_and_metrics(run):
     unfinished = [r["run"].get("id") for r in runs if r["exit_code"] != 0]
     assert not unfinished, f"W&B run(s) not finished cleanly (no exit record with code 0): {unfinished}"
     config, logged = {}, set()
+    values, series = [], {}
     for r in runs:
         config.update(r["config"])
         logged.update(k for k in r["summary"] if not k.startswith("_"))
+        values.extend(v for k, v in r["summary"].items() if not k.startswith("_"))
         for row in r["history"]:
             logged.update(k for k in row if not k.startswith("_"))
+            for k, v in row.items():
+                if not k.startswith("_"):
+                    values.append(v)
+                    series.setdefault(k, []).append(v)
     missing = missing_hyperparams(config)
     assert not missing, f"hyperparameters not in the W&B config: {', '.join(missing)} (config: {sorted(config)})"
     lost = [m for m in METRICS if not metric_logged(m, logged)]
+    lost = unlogged_cv(lost, run, values, list(series.values()))
     assert not lost, f"metrics not logged to W&B: {', '.join(lost)} (logged: {sorted(logged)})"
 """
 
@@ -583,11 +725,6 @@ def _dvc_outs(workdir, dvc_files) -> dict:
     return outs
 
 
-def _is_code(name: str) -> bool:
-    code = (".py", ".gitignore", ".dvcignore", ".md", ".toml", ".cfg", ".ini", ".json", ".yaml", ".yml", ".sh", ".ipynb")
-    return name.endswith(code) or name.startswith(".dvc/")
-
-
 def test_dvc_tracks_the_data_and_git_does_not(run):
     assert run.returncode == 0, f"the script failed: {run.error_summary()}"
     tracked = _git_files(run.workdir)
@@ -602,7 +739,7 @@ def test_dvc_tracks_the_data_and_git_does_not(run):
         assert digest and (cache / digest[:2] / (digest[2:] + (".dir" if md5.endswith(".dir") else ""))).exists(), (
             f"DVC's cache does not hold {out} ({md5})"
         )
-    data_files = [f for f in ORIGINAL_GIT_FILES if not _is_code(f)]
+    data_files = [f for f in ORIGINAL_GIT_FILES if not is_project_file(f, DATA_PATHS)]
     covered = lambda f: f in outs or any(f.startswith(out + "/") for out in outs)
     uncovered = [f for f in data_files if not covered(f)]
     assert not uncovered, f"data the original versioned with git is not tracked by DVC: {uncovered}"

@@ -6,8 +6,8 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import calls_in, code
 from mlops_adapt.verify.rules.base import TaskRules
-from mlops_adapt.verify.rules.tracking_common import call_sites, library_calls, trains
 from mlops_adapt.verify.rules.track_mlflow import ENDS, STARTS
+from mlops_adapt.verify.rules.tracking_common import call_sites, library_calls, trains
 
 FLAVOR_OF = {"sklearn": "sklearn", "torch": "pytorch", "xgboost": "xgboost", "lightgbm": "lightgbm"}
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import code, dotted, names_in, nodes_of
 from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.rules.tracking_common import (
+    call_sites,
+    derived_names,
     library_calls,
     logged_by,
     missing_hyperparams,
     missing_metrics,
+    trains,
 )
 
 STARTS = {"mlflow.start_run"}
@@ -36,6 +42,64 @@ class TrackMlflowRules(TaskRules):
         calls = library_calls(candidate, "mlflow", STARTS, ENDS)
         problems = run_problems(calls)
         autolog = any(c.name.endswith("autolog") for c in calls)
-        problems += missing_hyperparams(facts, logged_by(calls, PARAM_LOGS), autolog)
-        problems += missing_metrics(facts, logged_by(calls, METRIC_LOGS))
+        params = logged_by(calls, PARAM_LOGS)
+        late, autologged = autolog_coverage(original, candidate, facts, calls)
+        problems += late
+        params.names |= autologged
+        problems += missing_hyperparams(facts, params, autolog)
+        problems += missing_metrics(facts, logged_by(calls, METRIC_LOGS), derived_names(candidate))
         return problems
+
+
+# Frameworks whose MLflow autologging records the estimator's constructor parameters.
+AUTOLOG_FLAVORS = {"sklearn": "sklearn", "xgboost": "xgboost", "lightgbm": "lightgbm"}
+
+
+def autolog_coverage(original, candidate, facts, calls) -> tuple[list[str], set[str]]:
+    """Autologging (`mlflow.autolog()`, `mlflow.sklearn.autolog()`) before training logs the model's params.
+
+    Returns (problems, names): an autolog call that runs only after the model it should record was
+    trained is a problem; otherwise the names passed to the trained models' constructors
+    (`MLPClassifier(**params)`, `RandomForestClassifier(n_estimators=N_ESTIMATORS)`) count as logged.
+    """
+    autologs = [c for c in calls if c.name.endswith(".autolog")]
+    if not autologs:
+        return [], set()
+    problems: list[str] = []
+    names: set[str] = set()
+    sites = call_sites(candidate, [c.node for c in autologs])
+    models = [m for m in facts.models if m.trained_line and m.framework in AUTOLOG_FLAVORS]
+    for c in autologs:
+        flavor = c.name.split(".")[1] if c.name.count(".") == 2 else None
+        covered = [m for m in models if flavor is None or AUTOLOG_FLAVORS[m.framework] == flavor]
+        if not covered:
+            continue
+        site = sites.get(id(c.node))
+        late = None
+        if site is not None:
+            before = [t for m in covered for s in site.before() if (t := trains(s, m.var, m.framework))]
+            after = [t for m in covered for s in site.after() if (t := trains(s, m.var, m.framework))]
+            late = before[0] if before and not after else None
+        if late:
+            problems.append(
+                f"`{c.name}` at line {c.line} runs after the model is trained (`{late}`): autologging records nothing"
+            )
+            continue
+        names |= _constructor_names(original, covered)
+    return problems, names
+
+
+def _constructor_names(original, models) -> set[str]:
+    """Names passed to the constructors of the given models in the original."""
+    found: set[str] = set()
+    wanted = {m.var: m.constructor for m in models}
+    for node in nodes_of(original, (cst.Assign,)):
+        if not isinstance(node.value, cst.Call):
+            continue
+        for target in node.targets:
+            name = code(target.target)
+            callee = (dotted(node.value.func) or "").rsplit(".", 1)[-1]
+            if name in wanted and callee == wanted[name]:
+                for arg in node.value.args:
+                    found |= names_in(arg.value)
+    return found

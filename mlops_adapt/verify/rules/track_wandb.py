@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import re
 
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import dotted, nodes_of
 from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.rules.tracking_common import (
+    derived_names,
     library_calls,
+    library_names,
     logged_by,
     missing_hyperparams,
     missing_metrics,
+    run_object_names,
 )
 
 STARTS = {"wandb.init"}
@@ -21,12 +27,12 @@ class TrackWandbRules(TaskRules):
     HELPER_NAMES = frozenset({"dataclasses"})
 
     def postconditions(self, original, candidate, facts, options):
-        calls = library_calls(candidate, "wandb", STARTS, ENDS)
+        calls = library_calls(candidate, "wandb", STARTS, ENDS, run_objects=True)
+        runs = run_object_names(candidate, "wandb", STARTS)
         problems = []
         if not any(c.name in STARTS for c in calls):
             problems.append("no W&B run is started (wandb.init)")
-        finished = any(c.name in ENDS for c in calls) or "with wandb.init(" in candidate.code
-        finished = finished or ".finish()" in candidate.code
+        finished = any(c.name in ENDS for c in calls) or _init_as_context(candidate)
         if not finished:
             problems.append("the W&B run is never finished (wandb.finish)")
         for c in calls:
@@ -34,19 +40,34 @@ class TrackWandbRules(TaskRules):
                 problems.append(f"`{c.name}` at line {c.line} runs outside an active W&B run")
         config_calls = [c for c in calls if c.name in ("wandb.init", "wandb.config.update")]
         config = logged_by(config_calls, {"init", "update"})
-        # `wandb.config["lr"] = lr` and `wandb.config.lr = lr` also set config.
+        # `wandb.config["lr"] = lr` and `run.config.lr = lr` also set config.
+        local = {name for name, full in library_names(candidate, "wandb").items() if full == "wandb"}
+        owners = "|".join(re.escape(n) for n in sorted({*local, *(f"{n}.run" for n in local), *runs}))
+        config_line = re.compile(rf"(?<![\w.])({owners})\.config(\[|\.\w+\s*=)")
         for line in candidate.code.splitlines():
-            if "wandb.config[" in line or "wandb.config." in line:
+            if config_line.search(line):
                 config.texts.append(line)
                 config.keys |= {k for pair in re.findall(r"config\[[\"'](\w+)[\"']\]|config\.(\w+)\s*=", line) for k in pair if k}
                 config.names |= set(re.findall(r"=\s*([A-Za-z_]\w*)", line))
         problems += missing_hyperparams(facts, config, autolog=False)
-        log_calls = [c for c in calls if c.name in ("wandb.log",)]
-        logged = logged_by(log_calls, {"log"})
+        log_calls = [c for c in calls if c.name in ("wandb.log", "wandb.summary.update")]
+        logged = logged_by(log_calls, {"log", "update"})
         for line in candidate.code.splitlines():
             if "wandb.summary" in line or ".summary[" in line:
                 logged.texts.append(line)
                 logged.keys |= set(re.findall(r"summary\[[\"'](\w+)[\"']\]", line))
                 logged.names |= set(re.findall(r"=\s*([A-Za-z_]\w*)", line))
-        problems += missing_metrics(facts, logged)
+        problems += missing_metrics(facts, logged, derived_names(candidate))
         return problems
+
+
+def _init_as_context(module) -> bool:
+    """`with wandb.init(...) as run:` finishes the run when the block ends."""
+    names = library_names(module, "wandb")
+    for item in nodes_of(module, (cst.WithItem,)):
+        if isinstance(item.item, cst.Call):
+            name = dotted(item.item.func) or ""
+            head, _, rest = name.partition(".")
+            if head in names and f"{names[head]}.{rest}".rstrip(".") in STARTS:
+                return True
+    return False

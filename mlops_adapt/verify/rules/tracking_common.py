@@ -7,10 +7,19 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import calls_in, code, dotted, imports_of, names_in, nodes_of, string_value
+from mlops_adapt.analysis.exprs import (
+    calls_in,
+    code,
+    dotted,
+    imports_of,
+    names_in,
+    nodes_of,
+    string_value,
+)
 from mlops_adapt.analysis.lines import statement_lines
 from mlops_adapt.analysis.model import Facts
 from mlops_adapt.analysis.names import slug
+from mlops_adapt.verify.rules.optimize_prune import Site, _bodies
 
 
 @dataclass
@@ -63,9 +72,43 @@ def _walk(node: cst.CSTNode, types) -> list:
     return nodes_of(node, types)
 
 
-def library_calls(module: cst.Module, library: str, starts: set[str], ends: set[str]) -> list[LibCall]:
-    """Every call into the library, each marked with whether a run is active at that point."""
+def run_object_names(module: cst.Module, library: str, starts: set[str]) -> set[str]:
+    """Local names bound to the run a start call returns: `run = wandb.init(...)`, `with wandb.init() as run`."""
     aliases = library_names(module, library)
+    found: set[str] = set()
+
+    def starts_run(expr: cst.BaseExpression | None) -> bool:
+        if not isinstance(expr, cst.Call):
+            return False
+        name = dotted(expr.func) or ""
+        head, _, rest = name.partition(".")
+        if head not in aliases:
+            return False
+        full = f"{aliases[head]}.{rest}" if rest else aliases[head]
+        return full in starts
+
+    for node in nodes_of(module, (cst.Assign, cst.AnnAssign, cst.WithItem)):
+        if isinstance(node, cst.WithItem):
+            if node.asname is not None and isinstance(node.asname.name, cst.Name) and starts_run(node.item):
+                found.add(node.asname.name.value)
+        elif isinstance(node, cst.Assign):
+            if starts_run(node.value):
+                found |= {t.target.value for t in node.targets if isinstance(t.target, cst.Name)}
+        elif isinstance(node.target, cst.Name) and starts_run(node.value):
+            found.add(node.target.value)
+    return found - set(aliases)
+
+
+def library_calls(
+    module: cst.Module, library: str, starts: set[str], ends: set[str], run_objects: bool = False
+) -> list[LibCall]:
+    """Every call into the library, each marked with whether a run is active at that point.
+
+    With `run_objects` (W&B), calls on the run a start call returned count as the library's own:
+    `run.log(...)` is `wandb.log(...)`, `run.finish()` is `wandb.finish()`; so does `wandb.run.log`.
+    """
+    aliases = library_names(module, library)
+    runs = run_object_names(module, library, starts) if run_objects else set()
     lines = statement_lines(module, module.code)
     out: list[LibCall] = []
 
@@ -74,25 +117,32 @@ def library_calls(module: cst.Module, library: str, starts: set[str], ends: set[
         if not name:
             return None
         head, _, rest = name.partition(".")
+        if head in runs and rest:
+            return f"{library}.{rest}"
         if head not in aliases:
             return None
-        return f"{aliases[head]}.{rest}" if rest else aliases[head]
+        full = f"{aliases[head]}.{rest}" if rest else aliases[head]
+        if run_objects and full.startswith(f"{library}.run.") and full != f"{library}.run.":
+            full = f"{library}.{full[len(library) + 5:]}"
+        return full
 
-    def visit_block(body, active: bool, in_function: bool) -> bool:
+    # The run state at each point: True (a run is active), False (none is), None (unknown: inside
+    # a function, which may be called while a run is active; calls there count as active).
+    def visit_block(body, active: bool | None) -> bool | None:
         for stmt in body:
-            active = visit_stmt(stmt, active, in_function)
+            active = visit_stmt(stmt, active)
         return active
 
     def calls_of(node: cst.CSTNode) -> list[cst.Call]:
         return calls_in(node)
 
-    def visit_stmt(stmt, active: bool, in_function: bool) -> bool:
+    def visit_stmt(stmt, active: bool | None) -> bool | None:
         if isinstance(stmt, cst.SimpleStatementLine):
             for call in calls_of(stmt):
                 name = canonical(call)
                 if name is None:
                     continue
-                out.append(LibCall(name, call, lines.get(id(stmt), 0), active or in_function or name in starts))
+                out.append(LibCall(name, call, lines.get(id(stmt), 0), active is not False or name in starts))
                 if name in starts:
                     active = True
                 elif name in ends:
@@ -100,10 +150,7 @@ def library_calls(module: cst.Module, library: str, starts: set[str], ends: set[
             return active
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             inner = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else []
-            if isinstance(stmt, cst.ClassDef):
-                visit_block(inner, active, True)
-            else:
-                visit_block(inner, True, True)
+            visit_block(inner, None)
             return active
         if isinstance(stmt, cst.With):
             opens = False
@@ -113,8 +160,9 @@ def library_calls(module: cst.Module, library: str, starts: set[str], ends: set[
                     if name:
                         out.append(LibCall(name, call, lines.get(id(stmt), 0), True))
                         opens = opens or name in starts
-            visit_block(_body(stmt.body), active or opens, in_function)
-            return active
+            visit_block(_body(stmt.body), True if opens else active)
+            # Leaving `with <start>(...)` ends the run it opened (an outer run stays active).
+            return (active is True) if opens else active
         # Other compound statements: headers run in the current state, bodies inherit it.
         for child_name in ("test", "iter"):
             child = getattr(stmt, child_name, None)
@@ -122,13 +170,14 @@ def library_calls(module: cst.Module, library: str, starts: set[str], ends: set[
                 for call in calls_of(child):
                     name = canonical(call)
                     if name:
-                        out.append(LibCall(name, call, lines.get(id(stmt), 0), active or in_function))
-        state = visit_block(_body(getattr(stmt, "body", None)), active, in_function)
+                        out.append(LibCall(name, call, lines.get(id(stmt), 0), active is not False))
+        state = visit_block(_body(getattr(stmt, "body", None)), active)
         for extra in _else_blocks(stmt):
-            state = visit_block(extra, state, in_function) or state
+            after = visit_block(extra, state)
+            state = after if after is not False else state
         return state
 
-    visit_block(module.body, False, False)
+    visit_block(module.body, False)
     return out
 
 
@@ -185,15 +234,117 @@ def missing_hyperparams(facts: Facts, logged: Logged, autolog: bool) -> list[str
     return missing
 
 
-def missing_metrics(facts: Facts, logged: Logged) -> list[str]:
-    """Detected evaluation results that no logging call mentions."""
+def derived_names(module: cst.Module) -> dict[str, set[str]]:
+    """Each assigned or loop-bound name -> every name its value was computed from (transitively).
+
+    `mean_r2 = float(np.mean(scores))` and `for fold, score in enumerate(scores):` both make
+    `scores` a source of the new names, so logging them logs the cross-validation result.
+    """
+    direct: dict[str, set[str]] = {}
+    for node in nodes_of(module, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr)):
+        if isinstance(node, cst.For):
+            targets, value = [node.target], node.iter
+        elif isinstance(node, cst.Assign):
+            targets, value = [t.target for t in node.targets], node.value
+        else:
+            targets, value = [node.target], node.value
+        if value is None:
+            continue
+        sources = names_in(value)
+        for target in targets:
+            for name in _bound_names(target):
+                direct.setdefault(name, set()).update(sources - {name})
+    closed: dict[str, set[str]] = {}
+    for name, sources in direct.items():
+        seen: set[str] = set()
+        todo = list(sources)
+        while todo:
+            item = todo.pop()
+            if item in seen:
+                continue
+            seen.add(item)
+            todo.extend(direct.get(item, ()))
+        closed[name] = seen
+    return closed
+
+
+def _bound_names(target: cst.BaseExpression) -> list[str]:
+    """Plain names a target binds (`a`, `a, b`), not attributes or subscripts it writes into."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _bound_names(e.value)]
+    if isinstance(target, cst.StarredElement):
+        return _bound_names(target.value)
+    return []
+
+
+def missing_metrics(facts: Facts, logged: Logged, derived: dict[str, set[str]] | None = None) -> list[str]:
+    """Detected evaluation results that no logging call mentions.
+
+    A cross-validation result (`scores.mean()`, kind "cv") also counts as logged when a logged
+    value was computed from the score array itself (`derived`, from derived_names): per-fold
+    scores logged in a loop, or their mean under another name.
+    """
     missing = []
     for m in facts.metrics:
         base = m.expr.split("[")[0]
         if m.kind == "dict" and base in logged.names:
             continue
+        if m.kind == "cv" and derived is not None:
+            source = re.split(r"[.\[(]", m.expr, maxsplit=1)[0]
+            if source in logged.names or any(source in derived.get(n, ()) for n in logged.names):
+                continue
         expr_names = set(re.findall(r"[A-Za-z_]\w*", m.expr)) if m.kind in ("variable", "dict") else set()
         if logged.covers(m.name, expr_names, m.expr):
             continue
         missing.append(f"metric `{m.name}` (line {m.line}) is not logged")
     return missing
+
+
+def call_sites(module: cst.Module, calls: list[cst.Call]) -> dict[int, Site]:
+    """The statement (with its enclosing blocks) of each given call, by id of the call node.
+
+    The chain stops at the innermost function or class: statements outside a `def` do not run
+    in order with the statements inside it, so they are neither before nor after them.
+    """
+    wanted = {id(c) for c in calls}
+    found: dict[int, Site] = {}
+
+    def walk(block: list[cst.BaseStatement], chain: list) -> None:
+        for index, stmt in enumerate(block):
+            here = [(block, index), *chain]
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for call in calls_in(stmt):
+                    if id(call) in wanted:
+                        found[id(call)] = Site(here)
+                continue
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                walk(list(stmt.body.body) if isinstance(stmt.body, cst.IndentedBlock) else [], [])
+                continue
+            headers = [getattr(stmt, "items", None), getattr(stmt, "iter", None), getattr(stmt, "test", None)]
+            for header in headers:
+                for node in header if isinstance(header, (list, tuple)) else [header]:
+                    if node is not None:
+                        for call in calls_in(node):
+                            if id(call) in wanted:
+                                found[id(call)] = Site(here)
+            for child in _bodies(stmt):
+                walk(child, here)
+
+    walk(list(module.body), [])
+    return found
+
+
+def trains(stmt: cst.BaseStatement, var: str, framework: str) -> str | None:
+    """Source of the first call in a statement that trains `var`, else None."""
+    for call in calls_in(stmt):
+        text = code(call.func)
+        if re.fullmatch(rf"{re.escape(var)}\.(fit|partial_fit|fit_transform)", text):
+            return code(call)
+        name = text.rsplit(".", 1)[-1]
+        if re.match(r"(train|fit)(_|$)(?!test_split)", name) and any(var in names_in(a.value) for a in call.args):
+            return code(call)  # `train(model, loader)`, `trainer.fit(model)`
+        if framework == "torch" and name in ("backward", "step") and isinstance(call.func, cst.Attribute):
+            return code(call)
+    return None

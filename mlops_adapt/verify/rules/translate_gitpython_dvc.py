@@ -7,7 +7,7 @@ import re
 import libcst as cst
 
 from mlops_adapt.analysis import gitpython as gp
-from mlops_adapt.analysis.exprs import calls_in, code, dotted, last_name, string_value
+from mlops_adapt.analysis.exprs import calls_in, code, dotted, iter_nodes, last_name, string_value
 from mlops_adapt.analysis.model import Facts
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.verify.rules.base import TaskRules
@@ -47,12 +47,13 @@ class TranslateGitPythonDvcRules(TaskRules):
         dvc = _DvcUse(candidate)
         added = [p for op in before if op.op == "add" and op.kind == "data" for p in op.paths]
         dvc_add_calls = dvc.calls_doing("add")
+        constants = {**_string_constants(original), **_string_constants(candidate)}
         for path in dict.fromkeys(added):
-            if not any(path in text for text in dvc_add_calls):
+            if not any(_names_path(text, path, constants) for text in dvc_add_calls):
                 problems.append(f"data path `{path}` is not added with DVC")
         if any(op.op == "add-all" for op in before) and not dvc_add_calls:
             problems.append("`git add --all` is not preceded by a DVC add of the data files")
-        if not dvc.has_string(r"\.dvc$") or not dvc.has_string(r"\.gitignore"):
+        if not _adds_dvc_files(after) or not dvc.has_string(r"\.gitignore"):
             problems.append("the .dvc files and .gitignore are not added to git")
         for method in ("commit", "create_tag"):
             if _count_method(candidate, method) < _count_method(original, method):
@@ -60,11 +61,147 @@ class TranslateGitPythonDvcRules(TaskRules):
         reads = [op for op in before if op.kind == "data" and op.op in ("show", "blob", "checkout-paths")]
         if reads and not (dvc.uses_api_read or dvc.calls_doing("checkout")):
             problems.append("old data versions are not read with dvc.api.read/open (rev=...)")
+        elif reads and any(_reads_old_version(op.text) for op in reads):
+            api_reads = _dvc_api_reads(candidate)
+            if api_reads and not dvc.calls_doing("checkout") and not any(_passes_rev(c) for c in api_reads):
+                problems.append(
+                    "an old data version is read with dvc.api.read/open without rev=, "
+                    "so it reads the current version instead"
+                )
         if any(op.op == "push" for op in before) and not dvc.calls_doing("push"):
             problems.append("the git push is not followed by a DVC push")
         if not dvc.init_guarded:
             problems.append("the DVC repository is not initialised when missing (guarded `Repo.init`)")
         return problems
+
+
+def _adds_dvc_files(ops) -> bool:
+    """Whether a git add of the candidate stages `.dvc` files: a literal `data.csv.dvc`, a built name
+    (`DATA + ".dvc"`, `f"{path}.dvc"`), everything (`git add -A`), or paths computed at run time
+    (which cannot be read statically, so they get the benefit of the doubt). The `.dvc` folder
+    itself (`os.path.isdir(".dvc")`) is not a `.dvc` file."""
+    for op in ops:
+        if op.op == "add-all":
+            return True
+        if op.op != "add" or op.kind == "data":
+            continue
+        try:
+            call = cst.parse_expression(op.text)
+        except cst.ParserSyntaxError:
+            continue
+        if not isinstance(call, cst.Call):
+            continue
+        for arg in call.args:
+            values = arg.value.elements if isinstance(arg.value, (cst.List, cst.Tuple)) else [arg.value]
+            for element in values:
+                expr = element.value if isinstance(element, cst.BaseElement) else element
+                text = string_value(expr)
+                if text is None and not isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+                    if re.search(r"\.dvc\b(?![/\w])", code(expr)) or not isinstance(expr, cst.FormattedString):
+                        return True  # `DATA + ".dvc"`, a variable, a call: decided at run time
+                    continue
+                if text and text.endswith(".dvc") and text != ".dvc" and not text.startswith(".dvc/"):
+                    return True
+    return False
+
+
+def _reads_old_version(text: str) -> bool:
+    """Whether a GitPython read (`repo.git.show("v1:data.csv")`) names a revision other than HEAD."""
+    try:
+        call = cst.parse_expression(text)
+    except cst.ParserSyntaxError:
+        return True
+    if not isinstance(call, cst.Call) or not call.args:
+        return True
+    first = call.args[0].value
+    value = string_value(first)
+    if value is None:
+        if isinstance(first, cst.FormattedString) and first.parts and isinstance(first.parts[0], cst.FormattedStringText):
+            value = first.parts[0].value
+            if ":" not in value:
+                return True  # the revision itself is an expression
+        else:
+            return True
+    ref = value.split(":", 1)[0] if ":" in value else ""
+    return ref.strip().upper() not in ("", "HEAD")
+
+
+def _dvc_api_reads(module: cst.Module) -> list[cst.Call]:
+    """Calls of dvc.api.read / dvc.api.open (also through `from dvc.api import read`)."""
+    local: set[str] = set()
+    for node in iter_nodes(module):
+        if (
+            isinstance(node, cst.ImportFrom)
+            and node.module is not None
+            and code(node.module) == "dvc.api"
+            and not isinstance(node.names, cst.ImportStar)
+        ):
+            for alias in node.names:
+                if code(alias.name) in ("read", "open"):
+                    local.add(code(alias.asname.name) if alias.asname else code(alias.name))
+    found = []
+    for call in calls_in(module):
+        name = dotted(call.func) or ""
+        if name in local or re.search(r"(^|\.)dvc\.api\.(read|open)$", name) or re.fullmatch(r"api\.(read|open)", name):
+            found.append(call)
+    return found
+
+
+def _passes_rev(call: cst.Call) -> bool:
+    """`rev=` given (by keyword, or as the third positional argument: read(path, repo, rev))."""
+    if any(a.keyword is not None and a.keyword.value == "rev" for a in call.args):
+        return True
+    return len([a for a in call.args if a.keyword is None and not a.star]) >= 3
+
+
+def _string_constants(module: cst.Module) -> dict[str, str]:
+    """Module-level `NAME = "text"` constants (data paths are often named once)."""
+    found: dict[str, str] = {}
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    value = string_value(small.value)
+                    if value is not None:
+                        found[small.targets[0].target.value] = value
+    return found
+
+
+def _names_path(call_text: str, path: str, constants: dict[str, str]) -> bool:
+    """Whether a DVC add call's source names the data path `path` (source text of the original's path).
+
+    The same expression counts, and so does the same string however it is spelled: another quote
+    style, a constant that holds it, `os.path.abspath("data.csv")`, a path ending in `/data.csv`.
+    """
+    if path in call_text:
+        return True
+    want = string_value(cst.parse_expression(path)) if _parses(path) else None
+    want = want if want is not None else constants.get(path)
+    if not want:
+        return False
+    want = want.rstrip("/").removeprefix("./")
+    try:
+        call = cst.parse_expression(call_text)
+    except cst.ParserSyntaxError:
+        return False
+    for node in iter_nodes(call):
+        text = string_value(node) if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)) else None
+        if text is None and isinstance(node, cst.Name):
+            text = constants.get(node.value)
+        if text is None:
+            continue
+        text = text.rstrip("/").removeprefix("./")
+        if text == want or text.endswith("/" + want):
+            return True
+    return False
+
+
+def _parses(text: str) -> bool:
+    try:
+        cst.parse_expression(text)
+    except cst.ParserSyntaxError:
+        return False
+    return True
 
 
 def _count_method(module: cst.Module, method: str) -> int:
@@ -77,6 +214,8 @@ class _DvcUse:
     def __init__(self, module: cst.Module) -> None:
         self.module = module
         self.aliases = _dvc_repo_aliases(module)
+        self.instances: set[str] = set()
+        self.instances = self._repo_instances()
         self.functions = {
             node.name.value: node for node in _functions(module)
         }
@@ -95,10 +234,41 @@ class _DvcUse:
         self.init_guarded = self._init_guarded()
         self._strings = [s for s in _strings(module)]
 
+    def _repo_instances(self) -> set[str]:
+        """Names bound to DVC repositories: `dvc_repo = DvcRepo(".")`, `with Repo.init(".") as r:`."""
+        found: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for node in iter_nodes(self.module):
+                if isinstance(node, cst.Assign):
+                    names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
+                    value = node.value
+                elif isinstance(node, cst.WithItem) and node.asname and isinstance(node.asname.name, cst.Name):
+                    names, value = [node.asname.name.value], node.item
+                else:
+                    continue
+                callee = dotted(value.func) if isinstance(value, cst.Call) else None
+                head = (callee or "").split(".")[0]
+                if head in self.aliases and (callee == head or callee.endswith((".Repo", ".Repo.init", ".init"))):
+                    new = set(names) - found
+                    if new:
+                        found |= new
+                        self.instances = found
+                        changed = True
+        return found
+
     def _mentions_dvc(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in self.instances or node.value in self.aliases
+        head = (dotted(node) or "").split(".")[0] if isinstance(node, cst.Attribute) else ""
+        if head and head in self.instances:
+            return True
         for call in calls_in(node):
             name = dotted(call.func) or ""
             if any(name == a or name.startswith(a + ".") for a in self.aliases) or name.startswith("dvc."):
+                return True
+            if name.split(".")[0] in self.instances:
                 return True
             if _is_dvc_cli(call):
                 return True
