@@ -170,6 +170,7 @@ class Scanner:
         lines = statement_lines(module, source if source is not None else module.code)
         self.scan = Scan(module, {}, set(), positions=lines)
         self.functions: dict[str, cst.FunctionDef] = {}
+        self.methods: dict[tuple[str, str], cst.FunctionDef] = {}  # (class, method) -> def
         self.dict_returns: dict[str, list[tuple[str, cst.BaseExpression]]] = {}
         self.scalar_returns: set[str] = set()
         self.tuple_returns: dict[str, list[bool]] = {}
@@ -251,6 +252,9 @@ class Scanner:
 
     def _class(self, node: cst.ClassDef) -> None:
         self.classes.add(node.name.value)
+        for stmt in _block_body(node.body):
+            if isinstance(stmt, cst.FunctionDef):
+                self.methods[(node.name.value, stmt.name.value)] = stmt
         if _contains_training(node.body):
             self.training_classes.add(node.name.value)
         decorators = {code(d.decorator).split("(")[0] for d in node.decorators}
@@ -409,6 +413,14 @@ class Scanner:
                 run_name = f"str({name_var})" if iterable_items or len(targets) > 1 else f"type({name_var}).__name__"
                 prefix = f"{{{name_var}}}" if iterable_items or len(targets) > 1 else f"{{type({name_var}).__name__}}"
                 self.scan.nested_runs.append(NestedRun(stmt, run_name, None, prefix))
+        elif trains and _sweeps_only(ctx) and len(targets) == 1 and _literal_sequence(stmt.iter, self):
+            # for lr in (...): for depth in (...): one child run per depth inside each lr run
+            kind, name_var = "sweep", targets[0]
+            outer = next(n for n in reversed(self.scan.nested_runs) if n.loop is ctx.loops[-1].node)
+            self.scan.nested_runs.append(NestedRun(
+                stmt, f'f"{name_var}={{{name_var}}}"', (name_var, name_var),
+                f"{outer.key_prefix}/{name_var}={{{name_var}}}",
+            ))
         if kind == "batch":
             step = None
         if kind == "epoch" and any(isinstance(n, cst.AugAssign) for n in iter_nodes(stmt.body)):
@@ -653,7 +665,7 @@ class Scanner:
             ]
             if entries:
                 self._param(stmt, "before", "ctor-kwarg", entries=entries, ctx=ctx, line=line, owner=short)
-        self._inline_parse_args(call, short)
+        self._inline_config(call, short)
         # Saved artifacts.
         saver = _SAVE_CALLS.get(name) or (_SAVE_CALLS.get(short) if qual.startswith("joblib") else None)
         if saver and call.args:
@@ -707,6 +719,8 @@ class Scanner:
                 if isinstance(expr, cst.Call):
                     self._metric_at_return(call_name(expr) or "", key)
                 continue
+            if isinstance(expr, cst.Call) and call_name(expr) == "round" and expr.args:
+                text = code(expr.args[0].value)  # log the full-precision value the script rounds for display
             self._metric(stmt, "before", key, text, "printed", ctx, line)
 
     def _metric_at_return(self, function: str, key: str) -> None:
@@ -735,7 +749,7 @@ class Scanner:
             return isinstance(expr, cst.Call) and (last_name(expr) in vocab.METRIC_FUNCTIONS | {"score", "item", "round", "float"} or float_spec)
         if float_spec and vocab.is_metric_name(key):
             return True
-        if isinstance(expr, cst.Call) and last_name(expr) in ("item", "mean") and vocab.is_metric_name(key):
+        if isinstance(expr, cst.Call) and last_name(expr) in ("item", "mean", "round", "float") and vocab.is_metric_name(key):
             return True
         if isinstance(expr, cst.Call) and last_name(expr) in self.scalar_returns and vocab.is_metric_name(key):
             return True
@@ -758,27 +772,34 @@ class Scanner:
             self.scan.torch_loops.append((self.scan.line_of(stmt), step))
 
     # ---------------------------------------------------------------- recording
-    def _inline_parse_args(self, call: cst.Call, callee: str) -> None:
-        """train(parser.parse_args()): log the namespace where the called function receives it."""
-        func = self.functions.get(callee)
+    def _inline_config(self, call: cst.Call, callee: str) -> None:
+        """train(parser.parse_args()) or Experiment(Settings()): log the settings where the callee
+        receives them (a function's parameter, or a class's __init__ parameter)."""
+        func, offset = self.functions.get(callee), 0
+        if callee in self.classes:
+            func, offset = self.methods.get((callee, "__init__")), 1  # skip `self`
         if func is None or self.call_counts.get(callee, 0) != 1:
             return
-        positional = [a for a in call.args if a.keyword is None]
-        params = list(func.params.params)
-        for index, arg in enumerate(positional):
-            if not (isinstance(arg.value, cst.Call) and last_name(arg.value) in ("parse_args",)):
+        params = list(func.params.params)[offset:]
+        body = _block_body(func.body)
+        for index, arg in enumerate(a for a in call.args if a.keyword is None):
+            value = arg.value
+            if not isinstance(value, cst.Call) or index >= len(params) or not body:
                 continue
-            body = _block_body(func.body)
-            if index >= len(params) or not body:
-                return
+            name = params[index].name.value
+            if last_name(value) == "parse_args":
+                kind, whole, keys = "argparse", f"vars({name})", self.argparse_dests
+            elif (call_name(value) or "") in self.dataclasses:
+                kind, whole, keys = "dataclass", f"dataclasses.asdict({name})", self.dataclasses[call_name(value) or ""]
+            else:
+                continue
             first, where = body[0], "before"
             if isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr) and isinstance(
                 first.body[0].value, (cst.SimpleString, cst.ConcatenatedString)
             ):
                 where = "after"  # keep the docstring first
-            name = params[index].name.value
-            self._param(first, where, "argparse", whole=f"vars({name})", keys=self.argparse_dests,
-                        ctx=Ctx(func, None, ()), line=self.scan.line_of(func), owner=callee)
+            self._param(first, where, kind, whole=whole, keys=keys, ctx=Ctx(func, None, ()),
+                        line=self.scan.line_of(func), owner=callee)
             return
 
     def _param(self, anchor, where, kind, *, entries=None, whole=None, keys=None, ctx=None, line=0, owner=None):
@@ -986,6 +1007,11 @@ def _has_backward(node: cst.CSTNode) -> bool:
 
 def _in_epoch(ctx: Ctx) -> bool:
     return any(loop.kind in ("epoch", "batch") for loop in ctx.loops)
+
+
+def _sweeps_only(ctx: Ctx) -> bool:
+    """Directly inside a value sweep that has its own run (and no other loop in between)."""
+    return bool(ctx.loops) and ctx.loops[-1].kind == "sweep" and all(loop.kind == "sweep" for loop in ctx.loops)
 
 
 def _in_models(ctx: Ctx) -> bool:

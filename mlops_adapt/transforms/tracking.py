@@ -174,11 +174,15 @@ class TrackingPlanner:
     # ------------------------------------------------------------------ metrics
     def plan_metrics(self, prefixes: dict[int, str]) -> None:
         seen_sites: set[tuple[int, str]] = set()
+        # One value per key and step in a loop body: `loss` and a printed `loss.item()` are one metric.
+        seen_in_scope: set[tuple[str, str | None, int]] = set()
         for site in self.scan.metrics:
             marker = (id(site.anchor), site.key)
-            if marker in seen_sites:
+            scope = (site.key, site.step, id(site.ctx.loops[-1].node) if site.ctx and site.ctx.loops else 0)
+            if marker in seen_sites or (site.step and scope in seen_in_scope):
                 continue
             seen_sites.add(marker)
+            seen_in_scope.add(scope)
             prefix = self._prefix_for(site.ctx, prefixes)
             if site.kind == "dict" and site.expr.isidentifier():
                 line = self.backend.metrics_dict(site.expr, site.step, prefix)

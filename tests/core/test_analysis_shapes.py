@@ -169,3 +169,45 @@ def test_a_printed_user_evaluation_is_logged_where_it_returns_not_recomputed():
     site = next(m for m in scan.metrics if m.key == "accuracy")
     assert site.expr == "correct / total"
     assert site.ctx.function is not None and site.ctx.function.name.value == "evaluate"
+
+
+def test_inline_dataclass_settings_are_logged_in_the_receiving_init():
+    _, scan = scanned("""
+        from dataclasses import dataclass
+
+        @dataclass
+        class Settings:
+            C: float = 0.5
+
+        class Experiment:
+            def __init__(self, settings):
+                self.settings = settings
+
+        Experiment(Settings())
+    """)
+    site = next(s for s in scan.params if s.kind == "dataclass")
+    assert site.whole == "dataclasses.asdict(settings)"
+    assert site.ctx.function.name.value == "__init__"
+
+
+def test_an_inner_value_sweep_gets_its_own_child_run():
+    _, scan = scanned("""
+        from sklearn.tree import DecisionTreeClassifier
+        for lr in (0.1, 0.3):
+            for depth in (1, 2):
+                m = DecisionTreeClassifier(max_depth=depth)
+                m.fit([[0], [1]], [0, 1])
+    """)
+    assert [(n.param, n.key_prefix) for n in scan.nested_runs] == [
+        (("lr", "lr"), "lr={lr}"), (("depth", "depth"), "lr={lr}/depth={depth}"),
+    ]
+
+
+def test_rounded_printed_results_are_logged_at_full_precision():
+    _, scan = scanned("""
+        from sklearn.linear_model import Ridge
+        m = Ridge().fit([[0], [1]], [0, 1])
+        report = {"accuracy": m.score([[0], [1]], [0, 1])}
+        print("accuracy", round(report["accuracy"], 3))
+    """)
+    assert metric_keys(scan)["accuracy"] == 'report["accuracy"]'
