@@ -368,10 +368,17 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
         if call is not None
         for arg in call.args
     }
-    sites += own_call_sites(module, scan, scanned_args)
+    sites += own_call_sites(module, scan, scanned_args) + function_default_sites(module, scan)
     for site in sites:
         if site.kind in ("constant", "local"):
+            passed = (
+                passed_parameters(module, site.ctx.function, site.ctx.cls)
+                if site.kind == "local" and site.ctx is not None and site.ctx.function is not None else set()
+            )
             for key, _ in site.entries:
+                if key in passed and _is_parameter(site.ctx.function, key):
+                    plan.skipped.append(key)  # the call passes its own value (searched there, if literal)
+                    continue
                 value = _find_assignment(site, key)
                 add(key, key, literal_value(value), site, site.kind)
         elif site.kind == "argparse":
@@ -550,12 +557,29 @@ def fits_numerically(module: cst.Module) -> bool:
             if isinstance(node, cst.AugAssign) and isinstance(node.operator, (cst.SubtractAssign, cst.AddAssign)):
                 if not isinstance(node.value, (cst.Integer, cst.Float)):
                     return True
-            if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-                name = node.targets[0].target.value
-                if isinstance(node.value, cst.Call) and name in _names(node.value) and not name.startswith("_"):
-                    if any(last_name(c) in ("mean", "argmin", "argmax", "dot", "matmul", "exp", "array")
-                           for c in _calls(node.value)):
+        if _iterative_update(loop):
+            return True
+    return False
+
+
+def _iterative_update(loop: cst.CSTNode) -> bool:
+    """A loop over iterations (`range(...)` or `while`) that recomputes an array from its previous value,
+    directly or through the statements before it: `labels = f(centers)` then `centers = g(labels)`."""
+    if isinstance(loop, cst.For) and not (isinstance(loop.iter, cst.Call) and call_name(loop.iter) == "range"):
+        return False
+    body = list(loop.body.body) if isinstance(loop.body, cst.IndentedBlock) else []
+    seen: set[str] = set()
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    name = small.targets[0].target.value
+                    numeric = any((call_name(c) or "").split(".")[0] in ("np", "numpy", "torch") for c in _calls(small.value)) \
+                        or any(isinstance(n, cst.BinaryOperation) and isinstance(n.operator, cst.MatrixMultiply)
+                               for n in _walk(small.value))
+                    if numeric and (name in _names(small.value) or name in seen):
                         return True
+        seen |= _names(stmt)
     return False
 
 
@@ -625,19 +649,35 @@ def _literal_values(value: cst.Dict) -> bool:
     return all(isinstance(e, cst.DictElement) and is_literal_node(e.value) for e in value.elements)
 
 
-def script_callables(module: cst.Module) -> set[str]:
-    """Functions, classes and methods the script defines (their keyword arguments are the script's own)."""
-    found: set[str] = set()
-    for node in _walk(module):
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and not node.name.value.startswith("__"):
-            found.add(node.name.value)
+def script_trainers(module: cst.Module) -> set[str]:
+    """Functions, and classes with their methods, that the script defines and that train a model: a fit,
+    a backward pass or numpy training (directly or through another such function)."""
+    functions = [f for f in module.body if isinstance(f, cst.FunctionDef)]
+    classes = [c for c in module.body if isinstance(c, cst.ClassDef)]
+
+    def trains(node: cst.CSTNode) -> bool:
+        return any(last_name(c) in _ML_WORK for c in _calls(node)) or fits_numerically(node)
+
+    found = {f.name.value for f in functions if trains(f.body)}
+    for cls in classes:
+        if trains(cls.body):
+            found.add(cls.name.value)
+            found.update(m.name.value for m in _walk(cls.body) if isinstance(m, cst.FunctionDef)
+                         and not m.name.value.startswith("__"))
+    changed = True
+    while changed:
+        changed = False
+        for f in functions:
+            if f.name.value not in found and any(last_name(c) in found for c in _calls(f.body)):
+                found.add(f.name.value)
+                changed = True
     return found
 
 
 def own_call_sites(module: cst.Module, scan: Scan, taken: set[int]) -> list[ParamSite]:
     """`train(X, y, lr=0.5, epochs=100)`, `Model(reg=1e-3).fit(X, y, lr=0.1)`: literal numeric keyword
     arguments that the script passes to its own functions and classes, as ctor-kwarg sites."""
-    own = script_callables(module)
+    own = script_trainers(module)
     sites: list[ParamSite] = []
     for body, func in _statement_blocks(module):
         for stmt in body:
@@ -661,3 +701,82 @@ def own_call_sites(module: cst.Module, scan: Scan, taken: set[int]) -> list[Para
                                            line=scan.line_of(stmt) if hasattr(scan, "line_of") else 0,
                                            ctx=Ctx(function=func)))
     return sites
+
+
+_ML_WORK = frozenset({"fit", "partial_fit", "backward", "cross_val_score", "cross_validate", "cross_val_predict",
+                      "fit_transform", "fit_predict"})
+
+
+def function_default_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
+    """`def evaluate_svr(C=10.0, epsilon=0.5):` called as `evaluate_svr()`: literal defaults of a module
+    function that trains or cross-validates, which no call overrides, are set at the function's start
+    (as the shared scan does for the functions it knows train)."""
+    known = {site.owner for site in scan.params if site.kind == "local"}
+    functions = [f for f in module.body if isinstance(f, cst.FunctionDef)]
+    working = {f.name.value for f in functions if any(last_name(c) in _ML_WORK for c in _calls(f.body))}
+    changed = True
+    while changed:  # a function that calls one that trains trains too
+        changed = False
+        for f in functions:
+            if f.name.value not in working and any(last_name(c) in working for c in _calls(f.body)):
+                working.add(f.name.value)
+                changed = True
+    calls = [c for c in _calls(module) if isinstance(c.func, cst.Name)]
+    sites: list[ParamSite] = []
+    for func in functions:
+        name = func.name.value
+        if name not in working or name in known or not isinstance(func.body, cst.IndentedBlock) or not func.body.body:
+            continue
+        if not any(c.func.value == name for c in calls):  # type: ignore[union-attr]
+            continue
+        passed = passed_parameters(module, func)
+        entries = [
+            (p.name.value, p.name.value)
+            for p in list(func.params.params) + list(func.params.kwonly_params)
+            if p.default is not None and literal_value(p.default) is not _NOT_LITERAL
+            and p.name.value not in passed and not NOT_TUNABLE.search(p.name.value)
+        ]
+        if not entries:
+            continue
+        first = func.body.body[0]
+        docstring = isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr) and isinstance(
+            first.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+        sites.append(ParamSite(first, "after" if docstring else "before", "local", entries,
+                               line=scan.line_of(func), ctx=Ctx(function=func), owner=name))
+    return sites
+
+
+def passed_parameters(module: cst.Module, func: cst.FunctionDef, cls: cst.ClassDef | None = None) -> set[str]:
+    """Parameters of a function that some call passes explicitly (all of them after `*args`).
+
+    For a method of `cls`: calls `obj.method(...)`, and `Cls(...)` for `__init__`."""
+    params = [p.name.value for p in func.params.params]
+    if cls is not None:
+        params = params[1:]  # self
+    every = set(params) | {p.name.value for p in func.params.kwonly_params}
+    passed: set[str] = set()
+    for call in _calls(module):
+        if cls is None:
+            matches = isinstance(call.func, cst.Name) and call.func.value == func.name.value
+        elif func.name.value == "__init__":
+            matches = last_name(call) == cls.name.value
+        else:
+            matches = isinstance(call.func, cst.Attribute) and call.func.attr.value == func.name.value
+        if not matches:
+            continue
+        positional = 0
+        for arg in call.args:
+            if arg.star:
+                return every
+            if arg.keyword is None:
+                positional += 1
+            else:
+                passed.add(arg.keyword.value)
+        passed.update(params[:positional])
+    return passed
+
+
+def _is_parameter(func: cst.FunctionDef | None, name: str) -> bool:
+    return func is not None and any(
+        p.name.value == name for p in list(func.params.params) + list(func.params.kwonly_params)
+    )

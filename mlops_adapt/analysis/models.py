@@ -93,6 +93,16 @@ def _nested_blocks(body: list, ctx: Ctx):
                 yield from _nested_blocks(list(inner.body), ctx)
 
 
+def _builder_ctors(module: cst.Module, scan: Scan) -> dict[str, str]:
+    """Functions that build a model: `def build(cfg): return RandomForestClassifier(...)`."""
+    builders: dict[str, str] = {}
+    for func in nodes_of(module, cst.FunctionDef):
+        for ret in nodes_of(func, cst.Return):
+            if isinstance(ret.value, cst.Call) and framework_of(call_name(ret.value) or "", scan):
+                builders.setdefault(func.name.value, call_name(ret.value) or "")
+    return builders
+
+
 def _loop_models(stmt: cst.For, constructors: dict[str, str], scan: Scan) -> tuple[str, str] | None:
     """(loop variable, constructor) when a for loop walks a dict or list of model constructors."""
     iterable = stmt.iter
@@ -129,6 +139,7 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
     trained later in the same block."""
     found: list[TrainedModel] = []
     collections: dict[str, str] = {}
+    builders = _builder_ctors(module, scan)
     for body, ctx in _blocks(module):
         for index, stmt in enumerate(body):
             candidates: list[tuple[str, str, list]] = []  # (var, ctor, statements that may train it)
@@ -147,7 +158,9 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                     if held:
                         collections[target.value] = held
                     if isinstance(small.value, cst.Call):
-                        candidates.append((target.value, call_name(small.value) or "", body[index + 1 :]))
+                        ctor = call_name(small.value) or ""
+                        ctor = builders.get(ctor, ctor)  # model = build(cfg) builds what build returns
+                        candidates.append((target.value, ctor, body[index + 1 :]))
             for var, ctor, later_stmts in candidates:
                 framework = framework_of(ctor, scan)
                 if framework is None:

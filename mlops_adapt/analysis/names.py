@@ -54,7 +54,7 @@ MODEL_SUFFIXES = (
 PATHLIKE_VALUE = re.compile(r"[/\\]|\.(csv|json|pkl|pt|pth|joblib|txt|parquet|npy|h5|yaml|yml|db)$")
 
 # Methods on a fitted model that mean "it has been trained".
-TRAIN_METHODS = frozenset({"fit", "fit_transform", "partial_fit", "train"})
+TRAIN_METHODS = frozenset({"fit", "fit_transform", "fit_predict", "partial_fit", "train"})
 
 
 def is_metric_name(name: str) -> bool:
