@@ -160,3 +160,13 @@ def assigned_names(target: cst.BaseAssignTargetExpression) -> list[str]:
             out.extend(assigned_names(element.value))  # type: ignore[arg-type]
         return out
     return []
+
+
+def main_guard_exits(guard: cst.If) -> bool:
+    """The `if __name__ == "__main__":` body ends with sys.exit(...), exit(...) or raise SystemExit(...)."""
+    last = guard.body.body[-1] if isinstance(guard.body, cst.IndentedBlock) else None
+    if not isinstance(last, cst.SimpleStatementLine):
+        return False
+    small = last.body[-1]
+    value = small.value if isinstance(small, cst.Expr) else small.exc if isinstance(small, cst.Raise) else None
+    return isinstance(value, cst.Call) and dotted(value.func) in ("sys.exit", "exit", "SystemExit")

@@ -280,7 +280,7 @@ def assignment_value(stmt: cst.CSTNode, name: str) -> cst.BaseExpression | None:
     for small in stmt.body:
         if isinstance(small, cst.Assign):
             for t in small.targets:
-                if isinstance(t.target, cst.Name) and t.target.value == name:
+                if isinstance(t.target, (cst.Name, cst.Attribute)) and code(t.target) == name:
                     return small.value
         if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
             return small.value
@@ -369,6 +369,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
         for arg in call.args
     }
     sites += own_call_sites(module, scan, scanned_args) + function_default_sites(module, scan)
+    sites += config_dict_sites(module, scan)
     for site in sites:
         if site.kind in ("constant", "local"):
             passed = (
@@ -780,3 +781,33 @@ def _is_parameter(func: cst.FunctionDef | None, name: str) -> bool:
     return func is not None and any(
         p.name.value == name for p in list(func.params.params) + list(func.params.kwonly_params)
     )
+
+
+def config_dict_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
+    """Settings dicts the shared scan does not list, e.g. `self.cfg = {"learning_rate": 0.1}` later passed
+    as `Model(**self.cfg)` or read as `self.cfg["learning_rate"]`: a dict display (or `dict(...)`) of
+    literals, assigned once, whose keys are read or which is unpacked into a call."""
+    known = {id(site.anchor) for site in scan.params}
+    text = module.code
+    sites: list[ParamSite] = []
+    for body, func in _statement_blocks(module):
+        for stmt in body:
+            if id(stmt) in known or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            small = stmt.body[0]
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
+                continue
+            target = small.targets[0].target
+            if not (isinstance(target, cst.Name) or (isinstance(target, cst.Attribute) and code(target.value) == "self")):
+                continue
+            values = dict_literal_values(small.value)
+            if not values or any(v is _NOT_LITERAL for v in values.values()):
+                continue
+            name = code(target)
+            used = f"**{name}" in text.replace("** ", "**") or f'{name}["' in text or f"{name}['" in text
+            settings = [k for k in values if _HP_KEYWORD.search(k) or k in SKLEARN_CHOICES or k in SCRIPT_CHOICES]
+            if not used or not settings or any(k not in settings and not NOT_TUNABLE.search(k) for k in values):
+                continue  # e.g. a label mapping {"cat": 0, "dog": 1}: not every key names a setting
+            sites.append(ParamSite(stmt, "after", "config-dict", owner=name, keys=list(values),
+                                   line=scan.line_of(stmt), ctx=Ctx(function=func)))
+    return sites

@@ -451,6 +451,21 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
             for c in calls_in(stmt)
         )
         if used & derived or calls_reader or mentions(stmt, model):
+            bound = {n for s in chosen for n in _binds(s)}
+            carried = _read_before_bound(stmt, bound)
+            if carried:
+                # An accumulator (`correct += ...`, `best = max(best, acc)`): repeated, it needs its
+                # starting value. Take the statement that sets it just before (`correct = 0`), if any.
+                starts = _initializers(candidates[: candidates.index(stmt)], carried, chosen)
+                if starts is None:
+                    continue  # no known start: it is the original's running result, not repeated
+                for start in starts:
+                    chosen.append(start)
+                    for name in _binds(start):
+                        derived.add(name)
+                        if name not in assigned:
+                            assigned.append(name)
+                chosen.sort(key=lambda s: next(i for i, c in enumerate(candidates) if c is s))
             chosen.append(stmt)
             for name in _binds(stmt):
                 if name != model:
@@ -460,6 +475,129 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
     if not any(_does_work(s) for s in chosen):
         return [], []
     return chosen, assigned
+
+
+def _loads(node: cst.CSTNode) -> list[str]:
+    """Names an expression or statement reads, in source order (attribute and keyword names excluded)."""
+    out: list[str] = []
+
+    def walk(current: cst.CSTNode) -> None:
+        if isinstance(current, cst.Name):
+            out.append(current.value)
+            return
+        if isinstance(current, cst.Attribute):
+            walk(current.value)
+            return
+        if isinstance(current, cst.Arg):
+            walk(current.value)
+            return
+        for child in current.children:
+            walk(child)
+
+    walk(node)
+    return out
+
+
+def _read_before_bound(stmt: cst.BaseStatement, bound: set[str]) -> set[str]:
+    """Names the statement binds but reads before it binds them (and that `bound` does not hold yet):
+    values carried over from earlier code, such as accumulators and running maxima."""
+    binds = set(_binds(stmt))
+    known = set(bound)
+    carried: set[str] = set()
+
+    def reads(node: cst.CSTNode | None) -> None:
+        if node is not None:
+            carried.update(n for n in _loads(node) if n in binds and n not in known)
+
+    def target(node: cst.CSTNode) -> None:
+        names = assigned_names(node)  # type: ignore[arg-type]
+        if names:
+            known.update(names)
+        else:
+            reads(node)  # `x[i] = ...` / `obj.attr = ...` read x / obj
+
+    def walk(statements) -> None:
+        for current in statements:
+            if isinstance(current, cst.SimpleStatementLine):
+                for small in current.body:
+                    if isinstance(small, cst.Assign):
+                        reads(small.value)
+                        for t in small.targets:
+                            target(t.target)
+                    elif isinstance(small, cst.AugAssign):
+                        reads(small.target)
+                        reads(small.value)
+                        target(small.target)
+                    elif isinstance(small, cst.AnnAssign):
+                        reads(small.value)
+                        target(small.target)
+                    else:
+                        reads(small)
+            elif isinstance(current, (cst.For,)):
+                reads(current.iter)
+                target(current.target)
+                walk(_suite(current.body))
+                if current.orelse is not None:
+                    walk(_suite(current.orelse.body))
+            elif isinstance(current, (cst.If, cst.While)):
+                reads(current.test)
+                walk(_suite(current.body))
+                orelse = current.orelse
+                while orelse is not None:
+                    if isinstance(orelse, cst.If):
+                        reads(orelse.test)
+                        walk(_suite(orelse.body))
+                        orelse = orelse.orelse
+                    else:
+                        walk(_suite(orelse.body))
+                        orelse = None
+            elif isinstance(current, cst.With):
+                for item in current.items:
+                    reads(item.item)
+                    if item.asname is not None:
+                        target(item.asname.name)
+                walk(_suite(current.body))
+            elif isinstance(current, cst.Try):
+                walk(_suite(current.body))
+                for handler in current.handlers:
+                    walk(_suite(handler.body))
+                if current.orelse is not None:
+                    walk(_suite(current.orelse.body))
+                if current.finalbody is not None:
+                    walk(_suite(current.finalbody.body))
+            else:
+                reads(current)
+
+    walk([stmt])
+    return carried
+
+
+def _suite(block) -> list:
+    return list(block.body) if isinstance(block, cst.IndentedBlock) else [
+        cst.SimpleStatementLine(body=list(block.body))
+    ] if isinstance(block, cst.SimpleStatementSuite) else []
+
+
+def _initializers(before: list[cst.BaseStatement], names: set[str],
+                  chosen: list[cst.BaseStatement]) -> list[cst.BaseStatement] | None:
+    """For each name, the latest simple assignment before the statement that sets it from scratch
+    (`correct = 0`, `total, hits = 0, 0`); None when one of them has none."""
+    found: list[cst.BaseStatement] = []
+    for name in names:
+        start = None
+        for stmt in reversed(before):
+            if name in _binds(stmt):
+                if (
+                    isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+                    and isinstance(stmt.body[0], cst.Assign) and name not in _loads(stmt.body[0].value)
+                ):
+                    start = stmt
+                break
+        if start is None:
+            return None
+        if all(start is not c for c in chosen) and all(start is not f for f in found):
+            found.append(start)
+    return found
 
 
 def receiver_of(call: cst.Call) -> str | None:

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from mlops_adapt.bench.corpus import CorpusScript, load_corpus
+from mlops_adapt.bench.corpus import CorpusScript, corpus_dir, load_corpus
 from mlops_adapt.bench.passk import PAPER_REFERENCE, pass_at_k
 
 
@@ -86,10 +86,15 @@ def run_accuracy_bench(
     match: str | None = None,
     execute: bool = True,
     timeout: float = 120.0,
+    corpus: str | None = None,
 ) -> dict:
-    """Run the benchmark and return (and optionally write) the report."""
+    """Run the benchmark and return (and optionally write) the report.
+
+    `corpus` picks another corpus folder with its own tasks.json (e.g. "holdout", the held-out set).
+    """
     samples = samples or (1 if backend == "recipe" else k)
-    scripts = load_corpus(tasks=tasks, match=match)
+    folder = corpus_dir(corpus)
+    scripts = load_corpus(tasks=tasks, match=match, corpus=folder)
     # Costly scripts (torch, many tasks) first, so the pool's workers finish together.
     scripts.sort(key=lambda s: (-len(s.tasks), s.name))
     started = time.monotonic()
@@ -112,9 +117,18 @@ def run_accuracy_bench(
                 cases += _progress(done, len(scripts), future.result(), started)
     wall = time.monotonic() - started
     report = summarize(cases, backend, k, samples, wall, execute)
+    report["corpus"] = _display_path(folder)
     if json_path:
         Path(json_path).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
+
+
+def _display_path(path: Path) -> str:
+    """A corpus folder relative to the current directory when it is under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _progress(done: int, total: int, cases: list[dict], started: float) -> list[dict]:
@@ -196,7 +210,8 @@ def format_table(report: dict) -> str:
     k = report["k"]
     lines = [
         (
-            f"backend={report['backend']} checks={report['checks']} samples/case={report['samples_per_case']} "
+            (f"corpus={report['corpus']} " if report.get("corpus") else "")
+            + f"backend={report['backend']} checks={report['checks']} samples/case={report['samples_per_case']} "
             f"cases={report['cases']} wall={report['wall_seconds']:.0f}s"
         ),
         "",

@@ -27,6 +27,13 @@ def add_bench_command(subparsers) -> None:
     bench.add_argument(
         "--json", dest="json_path", metavar="REPORT", help="write the full report as JSON"
     )
+    bench.add_argument(
+        "--corpus",
+        default=None,
+        metavar="DIR",
+        help="another corpus folder with its own tasks.json, e.g. 'holdout' for bench/corpus/holdout "
+        "(default: bench/corpus)",
+    )
     bench.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     bench.add_argument("--static", action="store_true", help="V1-V4 only, no executed check")
     bench.add_argument(
@@ -69,6 +76,7 @@ def run_bench(args) -> int:
             match=args.match,
             execute=not args.static,
             timeout=args.timeout,
+            corpus=getattr(args, "corpus", None),
         )
     except FileNotFoundError as err:
         print(f"error: {err}")

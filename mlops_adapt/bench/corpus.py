@@ -27,16 +27,43 @@ class CorpusScript:
         return self.path.read_text(encoding="utf-8")
 
 
+def corpus_dir(corpus: str | Path | None = None, root: Path | None = None) -> Path:
+    """The folder holding a corpus's tasks.json: bench/corpus by default, or `corpus`.
+
+    `corpus` is a folder path (absolute, relative to the current directory, or relative to
+    bench/corpus, e.g. "holdout"), or a tasks.json file itself.
+    """
+    default = (root or bench_root()) / "corpus"
+    if corpus is None:
+        return default
+    given = Path(corpus)
+    for candidate in (given, default / given):
+        if candidate.is_file() and candidate.name == "tasks.json":
+            return candidate.parent.resolve()
+        if (candidate / "tasks.json").is_file():
+            return candidate.resolve()
+    raise FileNotFoundError(f"{corpus}: no tasks.json there (a corpus folder lists its scripts in tasks.json)")
+
+
 def load_corpus(
-    root: Path | None = None, tasks: list[str] | None = None, match: str | None = None
+    root: Path | None = None,
+    tasks: list[str] | None = None,
+    match: str | None = None,
+    corpus: str | Path | None = None,
 ) -> list[CorpusScript]:
-    """The corpus scripts, each with its applicable tasks (filtered by `tasks` and a name substring)."""
-    corpus = (root or bench_root()) / "corpus"
+    """The corpus scripts, each with its applicable tasks (filtered by `tasks` and a name substring).
+
+    `corpus` chooses another corpus folder with its own tasks.json (see corpus_dir), such as the
+    held-out set bench/corpus/holdout; names stay relative to that folder.
+    """
+    corpus = corpus_dir(corpus, root)
     meta = json.loads((corpus / "tasks.json").read_text(encoding="utf-8"))["scripts"]
     scripts = []
     for name, applicable in sorted(meta.items()):
         chosen = tuple(t for t in applicable if not tasks or t in tasks)
         if chosen and (not match or match in name):
+            if not (corpus / name).is_file():
+                raise FileNotFoundError(f"{corpus / 'tasks.json'} lists {name}, which does not exist")
             scripts.append(CorpusScript(corpus / name, name, chosen))
     return scripts
 

@@ -11,6 +11,8 @@ from mlops_adapt.analysis.hpo import (
     choose_objective,
     collect_tunables,
     dataclass_defaults,
+    extra_metric_sites,
+    fits_numerically,
     literal_value,
 )
 from mlops_adapt.analysis.scan import ParamSite, Scan, scan_module
@@ -311,12 +313,17 @@ class AddOptunaSearch(Recipe):
     strings such as sklearn's criterion or kernel. A loop over literal values (`for C in [0.1, 1,
     10]:`) becomes one suggested value per trial. The trial returns the script's validation
     metric; accuracy-like metrics are maximized, loss- and error-like ones minimized. The first
-    trial runs the script's own defaults. The study runs `--option n_trials=N` trials (default
-    20; the environment variable MLOPS_ADAPT_N_TRIALS overrides it at run time; a trial that
-    raises is recorded as failed and the study goes on), prints the best parameters and value,
-    and then runs the script once more with the best parameters, so its usual output still
-    appears. If the script tracks with MLflow, each trial is a nested run of
-    one study run.
+    trial runs the script's own defaults, and the sampler is seeded so that a study can be
+    repeated. The study runs `--option n_trials=N` trials (default 20; the environment variable
+    MLOPS_ADAPT_N_TRIALS overrides it at run time; a trial that raises is recorded as failed and
+    the study goes on), prints the best parameters and value, and then runs the script once more
+    with the best parameters, so its usual output still appears. If the script tracks with
+    MLflow, each trial is a nested run of one study run.
+
+    Settings that fix shapes (kernel sizes, strides, sequence lengths), seeds and data sizes are
+    not searched, nor the batch size of an evaluation-only loader. Numpy training (gradient steps
+    in a loop, closed-form solves, iterative updates) counts as training, and literal keyword
+    arguments the script passes to its own training functions and classes are searched too.
     """
 
     TASK = "hpo-optuna"
@@ -376,7 +383,7 @@ class AddOptunaSearch(Recipe):
 
 
             if __name__ == "__main__":
-                study = optuna.create_study(direction="maximize")
+                study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=0))
                 study.enqueue_trial({"N_ESTIMATORS": 50, "MAX_DEPTH": 4})
                 study.optimize(objective, n_trials=int(os.environ.get("MLOPS_ADAPT_N_TRIALS", "20")), catch=(Exception,))
                 print("Best params:", study.best_params)
@@ -457,7 +464,7 @@ class AddOptunaSearch(Recipe):
 
 
             if __name__ == "__main__":
-                study = optuna.create_study(direction="minimize")
+                study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=0))
                 study.enqueue_trial({"C": 1.0, "kernel": "rbf"})
                 study.optimize(objective, n_trials=int(os.environ.get("MLOPS_ADAPT_N_TRIALS", "20")), catch=(Exception,))
                 print("Best params:", study.best_params)
@@ -491,7 +498,8 @@ class AddOptunaSearch(Recipe):
         if "optuna" in tree.code and ("import optuna" in tree.code or "from optuna" in tree.code):
             raise SkipFile("already tuned with Optuna")
         scan = scan_module(tree)
-        if not (scan.fit_lines or scan.torch_loops or scan.cv_lines or scan.trainer_funcs):
+        trains = scan.fit_lines or scan.torch_loops or scan.cv_lines or scan.trainer_funcs or scan.update_loops
+        if not (trains or fits_numerically(tree)):
             raise SkipFile("nothing to adapt: the script trains no model")
         self.names = _Names(tree)
         self.guard = scan.main_guard
@@ -601,9 +609,12 @@ class AddOptunaSearch(Recipe):
         return ids
 
     def _executed_sites(self, scan: Scan, run_block: list[cst.BaseStatement]):
-        """Metric sites that a run executes: in functions, or in the run block itself."""
+        """Metric sites that a run executes: in functions, or in the run block itself.
+
+        The scan's sites come last, so that on a tie they win over the extra ones found here."""
         inside = self._inside_ids(run_block, scan.module)
-        return [m for m in scan.metrics if not m.ctx.module_level or id(m.anchor) in inside]
+        sites = extra_metric_sites(scan.module, scan) + list(scan.metrics)
+        return [m for m in sites if not m.ctx.module_level or id(m.anchor) in inside]
 
     def _mlflow_runs(self, tree: cst.Module, scan: Scan) -> set[int]:
         """mlflow.start_run calls to nest under the study's run (ids of the Call nodes)."""
@@ -655,7 +666,7 @@ class AddOptunaSearch(Recipe):
             f'n_trials=int(os.environ.get("{TRIALS_ENV}", "{int(n_trials)}")), catch=(Exception,))'
         )
         lines = [
-            f'study = optuna.create_study(direction="{metric.direction}")',
+            f'study = optuna.create_study(direction="{metric.direction}", sampler=optuna.samplers.TPESampler(seed=0))',
             f"study.enqueue_trial({{{defaults}}})",
         ]
         report = ['print("Best params:", study.best_params)', 'print("Best value:", study.best_value)']

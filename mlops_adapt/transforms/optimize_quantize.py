@@ -11,6 +11,7 @@ from mlops_adapt.transforms.torch_common import (
     compare_line,
     fresh,
     insert_block,
+    is_bare_layer,
     metric_names,
     names_of,
     repeated,
@@ -122,6 +123,8 @@ class QuantizeTorchModel(Recipe):
         quantized = fresh(f"{base}_int8", taken)
         size = fresh("state_dict_megabytes", taken)
         mapping = {name: fresh(f"{name}_int8", taken) for name in plan.assigned}
+        bare = is_bare_layer(tree, m)
+        source = f"torch.nn.Sequential({float_model})" if bare else float_model
         before = []
         if plan.needs_before:
             # The evaluation ran inside a training function: run it here too, for the "before" figures.
@@ -131,7 +134,11 @@ class QuantizeTorchModel(Recipe):
                 "# Dynamic int8 quantization of the Linear layers, into a copy for CPU inference.\n"
                 f"{float_model} = {m}"
             ),
-            f"{quantized} = torch.ao.quantization.quantize_dynamic({float_model}, {{torch.nn.Linear}}, dtype=torch.qint8)",
+            (
+                "# A bare layer has no children for quantize_dynamic to convert: wrap it in a Sequential.\n"
+                if bare else ""
+            )
+            + f"{quantized} = torch.ao.quantization.quantize_dynamic({source}, {{torch.nn.Linear}}, dtype=torch.qint8)",
             f'print(f"Model size: {{{size}({float_model}):.4f}} MB float32 -> {{{size}({quantized}):.4f}} MB int8")',
         ]
         if plan.repeat:

@@ -62,6 +62,34 @@ def metric_names(plan: EvalPlan) -> list[str]:
     ]
 
 
+_BARE_LAYERS = ("Linear", "Bilinear", "LazyLinear", "Conv1d", "Conv2d", "Conv3d", "LSTM", "GRU", "RNN")
+
+
+def is_bare_layer(tree: cst.Module, model: str) -> bool:
+    """True when the model is one layer (`model = nn.Linear(4, 1)`): it has no children, so module-swapping
+    APIs such as quantize_dynamic, which convert children only, leave it unchanged."""
+    target = model.rsplit(".", 1)[-1]
+    found: list[bool] = []
+
+    class _Assigns(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if len(node.targets) != 1:
+                return
+            t = node.targets[0].target
+            name = t.value if isinstance(t, cst.Name) else t.attr.value if isinstance(t, cst.Attribute) else None
+            if name != target or not isinstance(node.value, cst.Call):
+                return
+            value = node.value
+            while isinstance(value.func, cst.Attribute) and value.func.attr.value in ("to", "cpu", "float", "double") \
+                    and isinstance(value.func.value, cst.Call):
+                value = value.func.value
+            called = code(value.func)
+            found.append(called.rsplit(".", 1)[-1] in _BARE_LAYERS and ("nn." in called or "." not in called))
+
+    tree.visit(_Assigns())
+    return bool(found) and all(found)
+
+
 def insert_block(plan: EvalPlan, lines: list[str]) -> EditPlan:
     """An edit plan that puts `lines` after the plan's insertion point."""
     edits = EditPlan()
@@ -98,5 +126,6 @@ def fresh(name: str, taken: set[str]) -> str:
     return candidate
 
 
-__all__ = ["EvalPlan", "apply_edits", "code", "compare_line", "fresh", "insert_block", "metric_names", "names_of",
+__all__ = ["EvalPlan", "apply_edits", "code", "compare_line", "fresh", "insert_block", "is_bare_layer", "metric_names",
+           "names_of",
            "repeated", "torch_plan"]

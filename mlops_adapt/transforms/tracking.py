@@ -7,7 +7,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import code
+from mlops_adapt.analysis.exprs import code, main_guard_exits
 from mlops_adapt.analysis.names import slug
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
 from mlops_adapt.transforms.base import SkipFile, Unsupported
@@ -113,7 +113,12 @@ class TrackingPlanner:
         if not self.lifecycle:
             return start, []
         entries = [e for p in early_constants for e in p.entries]
-        if start is scan.main_guard:
+        if start is scan.main_guard and main_guard_exits(start):
+            # `with` would mark the run FAILED on sys.exit(main()), even for exit code 0; started
+            # without `with`, the library's exit hook ends the run with the process.
+            for line in self.backend.start(entries):
+                self.plan.add_before(start.body.body[0], line)
+        elif start is scan.main_guard:
             self.plan.wrap_body[id(start)] = (self.backend.with_item(entries), self.backend.start_params(entries))
         else:
             for line in self.backend.start(entries):

@@ -34,6 +34,10 @@ def dvc_is_data(path):
     name = lower.rsplit("/", 1)[-1]
     if name.endswith((".txt", ".json", ".xml")) and re.fullmatch(DVC_DATA_NAME_PATTERN, name.rsplit(".", 1)[0]):
         return True
+    if name.endswith(".txt") and not re.fullmatch(DVC_TEXT_NOT_DATA_PATTERN, name.rsplit(".", 1)[0]):
+        return True
+    if any(rel == f or rel.startswith(f + "/") for f in DVC_DATA_FOLDERS):
+        return True
     return any(p in DVC_DATA_DIRS or re.fullmatch(DVC_DATA_DIR_PATTERN, p) for p in lower.split("/"))
 ''',
         (),
@@ -448,11 +452,14 @@ def dvc_commit_all(target):
 }
 
 
-def helper_source(used: set[str], globs: tuple[str, ...], folders: bool = False) -> tuple[str, set[str]]:
+def helper_source(
+    used: set[str], globs: tuple[str, ...], folders: bool = False, data_folders: tuple[str, ...] = ()
+) -> tuple[str, set[str]]:
     """Source of the helpers in `used` (with what they depend on), and the imports they need.
 
     `folders`: track data folders as a whole (when the script lists them, so that no .dvc file
     shows up among the data); otherwise each data file gets its own .dvc file, as git had it.
+    `data_folders`: folders the script fills with data files (gitpython.data_folders).
     """
     needed: list[str] = []
 
@@ -478,8 +485,10 @@ def helper_source(used: set[str], globs: tuple[str, ...], folders: bool = False)
             "DVC_DATA_DIRS = frozenset({\n" + _wrapped([f'"{d}"' for d in sorted(gp.DATA_DIRS)]) + "})",
             f'DVC_DATA_DIR_PATTERN = r"{gp.DATA_DIR_PATTERN}"',
             f'DVC_DATA_NAME_PATTERN = r"{gp.DATA_NAME_PATTERN}"',
+            f'DVC_TEXT_NOT_DATA_PATTERN = r"{gp.TEXT_NOT_DATA_PATTERN}"',
             "DVC_CODE_EXTENSIONS = (\n" + _wrapped([f'"{e}"' for e in gp.CODE_EXTENSIONS]) + ")",
             f"DVC_DATA_GLOBS = ({''.join(repr(g) + ', ' for g in globs).rstrip(' ')})",
+            f"DVC_DATA_FOLDERS = ({''.join(repr(f) + ', ' for f in data_folders).rstrip(' ')})",
             f"DVC_TRACK_FOLDERS = {folders}",
         ]
     lines.append('logging.getLogger("dvc").setLevel(logging.WARNING)  # keep DVC notes out of stdout')
@@ -668,7 +677,8 @@ class TranslateGitPythonToDvc(Recipe):
             raise SkipFile("nothing to adapt: the script does not use GitPython")
         if _function_names(tree) & set(_HELPERS):
             raise SkipFile("already uses DVC (translated before)")
-        ops = gp.data_ops(tree, self.globs)
+        self.folders = gp.data_folders(tree, self.globs)
+        ops = gp.data_ops(tree, self.globs, self.folders)
         touching = [op for op in ops if op.op in ("add", "add-all", "show", "blob", "checkout-paths")]
         if not touching:
             if names.uses_dvc:
@@ -677,11 +687,13 @@ class TranslateGitPythonToDvc(Recipe):
         taken = _all_names(tree) & set(_HELPERS)
         if taken:
             raise Unsupported(f"the script already uses the names {', '.join(sorted(taken))}")
-        rewriter = _Rewriter(names, gp.Constants(tree), self.globs)
+        rewriter = _Rewriter(names, gp.Constants(tree), self.globs, self.folders)
         new_tree = tree.visit(rewriter)
         if not rewriter.used:
             raise SkipFile("nothing to adapt: no GitPython operation touches data files")
-        body, imports = helper_source(rewriter.used, self.globs, gp.lists_data_folders(tree, self.globs))
+        body, imports = helper_source(
+            rewriter.used, self.globs, gp.lists_data_folders(tree, self.globs, self.folders), self.folders
+        )
         helpers = cst.parse_module(body)
         block = list(helpers.body)
         block[0] = block[0].with_changes(leading_lines=[*helpers.header, *block[0].leading_lines])
@@ -751,9 +763,11 @@ def _comma_args(values: list[cst.BaseExpression]) -> list[cst.Arg]:
 class _Rewriter(cst.CSTTransformer):
     """Rewrites GitPython data operations into DVC helper calls, statement by statement."""
 
-    def __init__(self, names: gp.GitNames, consts: gp.Constants, globs: tuple[str, ...]) -> None:
+    def __init__(
+        self, names: gp.GitNames, consts: gp.Constants, globs: tuple[str, ...], folders: tuple[str, ...] = ()
+    ) -> None:
         super().__init__()
-        self.names, self.consts, self.globs = names, consts, globs
+        self.names, self.consts, self.globs, self.folders = names, consts, globs, folders
         self.used: set[str] = set()
         self.before: list[cst.BaseSmallStatement] = []
         self.after: list[cst.BaseSmallStatement] = []
@@ -841,7 +855,7 @@ class _Rewriter(cst.CSTTransformer):
 
     # ------------------------------------------------------------------ expressions
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        found = gp.classify_call(original_node, self.names, self.consts, self.globs)
+        found = gp.classify_call(original_node, self.names, self.consts, self.globs, self.folders)
         if not found:
             return updated_node
         op, kind, _ = found
@@ -924,7 +938,7 @@ class _Rewriter(cst.CSTTransformer):
         if (
             isinstance(original_node.operator, cst.Divide)
             and gp.is_tree(original_node.left)
-            and gp.classify_expr(original_node.right, self.consts, self.globs) != "code"
+            and gp.classify_expr(original_node.right, self.consts, self.globs, self.folders) != "code"
         ):
             commit = updated_node.left.value  # type: ignore[attr-defined]
             return cst.Call(self._use("dvc_blob"), [cst.Arg(commit), cst.Arg(updated_node.right)])
@@ -933,7 +947,7 @@ class _Rewriter(cst.CSTTransformer):
     def leave_Subscript(self, original_node, updated_node):
         if gp.is_tree(original_node.value) and len(original_node.slice) == 1:
             index = original_node.slice[0].slice
-            if isinstance(index, cst.Index) and gp.classify_expr(index.value, self.consts, self.globs) != "code":
+            if isinstance(index, cst.Index) and gp.classify_expr(index.value, self.consts, self.globs, self.folders) != "code":
                 commit = updated_node.value.value  # type: ignore[attr-defined]
                 path = updated_node.slice[0].slice.value  # type: ignore[attr-defined]
                 return cst.Call(self._use("dvc_blob"), [cst.Arg(commit), cst.Arg(path)])
@@ -953,7 +967,7 @@ class _Rewriter(cst.CSTTransformer):
         items = gp.path_items(items_expr, None)
         is_statement = original is self.statement_call
         if items is not None and is_statement:
-            kinds = [gp.classify_expr(item, self.consts, self.globs) for item in items]
+            kinds = [gp.classify_expr(item, self.consts, self.globs, self.folders) for item in items]
             if "unknown" not in kinds and "code" in kinds:
                 data = [i for i, k in zip(items, kinds) if k == "data"]
                 codes = [i for i, k in zip(items, kinds) if k == "code"]

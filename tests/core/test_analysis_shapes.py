@@ -211,3 +211,26 @@ def test_rounded_printed_results_are_logged_at_full_precision():
         print("accuracy", round(report["accuracy"], 3))
     """)
     assert metric_keys(scan)["accuracy"] == 'report["accuracy"]'
+
+
+def test_a_main_guard_ending_in_sys_exit_starts_the_run_without_with():
+    from mlops_adapt.options import AdaptOptions
+    from mlops_adapt.transforms.base import run_recipe
+
+    source = textwrap.dedent("""
+        import sys
+        from sklearn.linear_model import Ridge
+
+        def main():
+            model = Ridge(alpha=0.5)
+            model.fit([[0], [1]], [0, 1])
+            r2 = model.score([[0], [1]], [0, 1])
+            print(f"r2 {r2:.3f}")
+            return 0
+
+        if __name__ == "__main__":
+            sys.exit(main())
+    """).lstrip("\\n")
+    # `with` would end the run FAILED on SystemExit(0): the run is started plainly instead.
+    out = run_recipe("track-mlflow", source, AdaptOptions())
+    assert '    mlflow.start_run()\n    sys.exit(main())' in out and "with mlflow" not in out

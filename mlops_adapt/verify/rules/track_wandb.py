@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import dotted, nodes_of
+from mlops_adapt.analysis.exprs import code, dotted, main_guard_exits, nodes_of
 from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.rules.tracking_common import (
     derived_names,
@@ -32,7 +32,8 @@ class TrackWandbRules(TaskRules):
         problems = []
         if not any(c.name in STARTS for c in calls):
             problems.append("no W&B run is started (wandb.init)")
-        finished = any(c.name in ENDS for c in calls) or _init_as_context(candidate)
+        # A main guard ending in sys.exit(...) lets W&B's exit hook finish the run with the exit code.
+        finished = any(c.name in ENDS for c in calls) or _init_as_context(candidate) or _guard_exits(candidate)
         if not finished:
             problems.append("the W&B run is never finished (wandb.finish)")
         for c in calls:
@@ -71,3 +72,8 @@ def _init_as_context(module) -> bool:
             if head in names and f"{names[head]}.{rest}".rstrip(".") in STARTS:
                 return True
     return False
+
+
+def _guard_exits(module) -> bool:
+    """True when `if __name__ == "__main__":` ends by calling sys.exit / exit / SystemExit."""
+    return any(isinstance(s, cst.If) and "__main__" in code(s.test) and main_guard_exits(s) for s in module.body)
