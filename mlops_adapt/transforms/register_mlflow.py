@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import iter_nodes
+from mlops_adapt.analysis.exprs import calls_in, code, iter_nodes, last_name
 from mlops_adapt.analysis.models import find_trained_models
 from mlops_adapt.analysis.scan import TrainedModel
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
@@ -36,7 +38,9 @@ class RegisterMlflowModel(Recipe):
     right after its training (or after it is saved with joblib, pickle or torch.save) logs it
     with the matching MLflow flavor (`mlflow.sklearn` or `mlflow.pytorch`) under `name="model"`
     with `registered_model_name`, inside an MLflow run. The registered name comes from
-    `--option model_name=NAME`, else from the file name.
+    `--option model_name=NAME`, else from the file name. A model the script only scores with
+    cross-validation is first fitted once on the same data (`model.fit(X, y)`), since
+    cross-validation leaves no fitted model behind.
     """
 
     TASK = "register-mlflow"
@@ -93,11 +97,17 @@ class RegisterMlflowModel(Recipe):
             raise SkipFile("the model is already registered with MLflow")
         scan = self.scan(tree)
         models = find_trained_models(tree, scan)
+        refit: str | None = None
         if not models or all(m.trained_after is None for m in models):
-            # A numpy loop that reports a loss trains no model object: nothing to register.
-            if scan.fit_lines or scan.torch_loops:
+            cross_validated = _cross_validated(tree, models)
+            if cross_validated is not None:
+                # Only scored by cross-validation: fit it once on the same data, then register it.
+                models, refit = [cross_validated[0]], cross_validated[1]
+            elif scan.fit_lines or scan.torch_loops:
                 raise Unsupported("the trained model is not held in a local variable (e.g. it lives in self.model)")
-            raise SkipFile("nothing to adapt: no trained model found")
+            else:
+                # A numpy loop that reports a loss trains no model object: nothing to register.
+                raise SkipFile("nothing to adapt: no trained model found")
         saved = {obj for _, obj, _, _, _ in scan.artifacts if obj}
         saved |= {obj.split(".")[0] for obj in saved}
         model = choose_model(models, saved)
@@ -112,6 +122,8 @@ class RegisterMlflowModel(Recipe):
         use = existing_use(scan, "mlflow", {"start_run"}, set())
         planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run, scan=scan)
         planner.plan_runs()
+        if refit:
+            planner.plan.add_after(anchor, refit)
         name = self.option("model_name", project_name(self.options.path))
         fmt = SERIALIZATION.get(model.framework)
         extra = f', serialization_format="{fmt}"' if fmt else ""
@@ -123,6 +135,21 @@ class RegisterMlflowModel(Recipe):
         planner.plan.add_import("mlflow")
         planner.plan.add_import(flavor)
         return apply_plan(tree, planner.plan)
+
+
+def _cross_validated(tree: cst.Module, models: list[TrainedModel]) -> tuple[TrainedModel, str] | None:
+    """(model, "model.fit(X, y)") for a model only passed to cross_val_score / cross_validate."""
+    for model in reversed(models):
+        func = model.ctx.function
+        statements = list(func.body.body) if func is not None else list(tree.body)
+        for stmt in statements:
+            for call in calls_in(stmt):
+                args = [a for a in call.args if a.keyword is None]
+                if (last_name(call) in ("cross_val_score", "cross_validate") and len(args) >= 3
+                        and code(args[0].value) == model.var):
+                    fit = f"{model.var}.fit({code(args[1].value)}, {code(args[2].value)})"
+                    return replace(model, trained_after=stmt), fit
+    return None
 
 
 def _same_block(tree: cst.Module, a: cst.CSTNode, b: cst.CSTNode | None) -> bool:

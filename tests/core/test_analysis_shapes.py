@@ -234,3 +234,24 @@ def test_a_main_guard_ending_in_sys_exit_starts_the_run_without_with():
     # `with` would end the run FAILED on SystemExit(0): the run is started plainly instead.
     out = run_recipe("track-mlflow", source, AdaptOptions())
     assert '    mlflow.start_run()\n    sys.exit(main())' in out and "with mlflow" not in out
+
+
+def test_a_cross_validated_only_model_is_fitted_once_then_registered():
+    from mlops_adapt.engine import adapt
+    from mlops_adapt.options import AdaptOptions
+    from mlops_adapt.results import Applied
+
+    source = textwrap.dedent("""
+        from sklearn.datasets import load_iris
+        from sklearn.model_selection import cross_val_score
+        from sklearn.svm import SVC
+
+        X, y = load_iris(return_X_y=True)
+        clf = SVC(C=2.0)
+        scores = cross_val_score(clf, X, y, cv=3)
+        print(scores.mean())
+    """).lstrip("\\n")
+    result = adapt(source, "register-mlflow", AdaptOptions(backend="recipe"))
+    assert isinstance(result, Applied), result
+    fit_at = result.code.index("clf.fit(X, y)\n")
+    assert result.code.index("mlflow.sklearn.log_model(clf,") > fit_at > result.code.index("scores = cross_val_score")

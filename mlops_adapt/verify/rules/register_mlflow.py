@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import calls_in, code
@@ -9,11 +11,16 @@ from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.rules.track_mlflow import ENDS, STARTS
 from mlops_adapt.verify.rules.tracking_common import call_sites, library_calls, trains
 
+_REFIT = re.compile(r"[A-Za-z_]\w*\.fit\([A-Za-z_][\w\[\]:, .]*\)")
 FLAVOR_OF = {"sklearn": "sklearn", "torch": "pytorch", "xgboost": "xgboost", "lightgbm": "lightgbm"}
 
 
 class RegisterMlflowRules(TaskRules):
     TASK = "register-mlflow"
+
+    def allowed_addition(self, added_stmt: str) -> bool:
+        # A model only scored by cross-validation is fitted once on the same data to be registered.
+        return bool(_REFIT.fullmatch(added_stmt.strip()))
 
     def postconditions(self, original, candidate, facts, options):
         calls = library_calls(candidate, "mlflow", STARTS, ENDS)
