@@ -145,9 +145,27 @@ def imports_of(module: cst.Module) -> list:
     ]
 
 
+_NODES: dict[tuple[int, object], tuple[cst.CSTNode, list]] = {}
+_STATEMENT_TYPES = (cst.BaseStatement, cst.BaseSmallStatement)
+
+
 def nodes_of(node: cst.CSTNode, types) -> list:
-    """Every node of the given type(s) under `node`."""
-    return [n for n in iter_nodes(node) if isinstance(n, types)]
+    """Every node of the given type(s) under `node`.
+
+    Memoised like calls_in. Statements never sit inside expressions, so a search for statement
+    types (defs, loops, returns) does not walk expressions, most of a module's nodes.
+    """
+    key = (id(node), types)
+    hit = _NODES.get(key)
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    if len(_NODES) > 50_000:
+        _NODES.clear()
+    kinds = types if isinstance(types, tuple) else (types,)
+    skip = (cst.BaseExpression,) if all(issubclass(k, _STATEMENT_TYPES) for k in kinds) else ()
+    found = [n for n in iter_nodes(node, skip=skip) if isinstance(n, types)]
+    _NODES[key] = (node, found)
+    return found
 
 
 def assigned_names(target: cst.BaseAssignTargetExpression) -> list[str]:
