@@ -322,11 +322,38 @@ def git_names(module: cst.Module) -> GitNames:
         def visit_Param(self, node: cst.Param) -> None:
             if re.search(r"repo$", node.name.value, re.IGNORECASE) and found.git_imported:
                 found.repos.add(node.name.value)
+            annotation = dotted(node.annotation.annotation) if node.annotation is not None else None
+            if annotation and found.git_imported and (
+                annotation in found.repo_ctor_names or annotation.endswith(("git.Repo", "git.repo.base.Repo"))
+            ):
+                found.repos.add(node.name.value)
 
     # Two passes so that `index = repo.index` after `repo = Repo(...)` is seen in any order.
     module.visit(_Bindings())
     module.visit(_Bindings())
+    if found.git_imported and _repo_parameters(module, found):
+        module.visit(_Bindings())
     return found
+
+
+def _repo_parameters(module: cst.Module, found: GitNames) -> bool:
+    """`def snapshot(r, files): r.index.add(files)` called as `snapshot(repo, ...)`: the parameter that
+    receives a repository is one too. True when it found a new one."""
+    functions = {f.name.value: f for f in module.body if isinstance(f, cst.FunctionDef)}
+    added = False
+    for call in _all_calls(module):
+        func = functions.get(call.func.value) if isinstance(call.func, cst.Name) else None
+        if func is None:
+            continue
+        params = [p.name.value for p in func.params.params]
+        for index, arg in enumerate(call.args):
+            if arg.star or expr_kind(arg.value, found) != "repos":
+                continue
+            name = arg.keyword.value if arg.keyword is not None else (params[index] if index < len(params) else None)
+            if name and name not in found.repos:
+                found.repos.add(name)
+                added = True
+    return added
 
 
 def expr_kind(expr: cst.BaseExpression, names: GitNames) -> str | None:
@@ -588,38 +615,48 @@ def data_ops(module: cst.Module, globs: tuple[str, ...] = (), folders: tuple[str
     return [op for op in find_git_ops(module, globs, folders) if op.kind != "code"]
 
 
-_WRITERS = re.compile(
-    r"(^|\.)(open|save|savez|savez_compressed|savetxt|dump|write_text|write_bytes|to_csv|to_parquet|to_json|"
-    r"to_pickle|to_feather|to_hdf|imwrite|imsave|copy|copyfile|copy2|move|urlretrieve)$"
-)
-
-
 def data_folders(module: cst.Module, globs: tuple[str, ...] = (), consts: Constants | None = None) -> tuple[str, ...]:
-    """Folders the script writes data files into (`open(f"shards/part-{i}.csv", "w")`,
-    `np.save("arrays/x.npy", ...)`): their content is data even when the folder's name does not
-    say so, so that `git add shards` versions them as data. Empty with explicit `--option data`."""
+    """Folders the script keeps data files in (`open(f"shards/part-{i}.csv", "w")`, `np.save("arrays/x.npy",
+    ...)`, `repo.index.add(["blobs/a.bin"])`): their content is data even when the folder's name does not
+    say so, so that `git add shards` versions it as data. Empty with explicit `--option data`."""
     if globs:
         return ()
     consts = consts or Constants(module)
     found: list[str] = []
-    for call in _all_calls(module):
-        name = dotted(call.func) or (call.func.attr.value if isinstance(call.func, cst.Attribute) else "")
-        if not _WRITERS.search(name or ""):
+    for node in iter_path_expressions(module):
+        pattern = path_pattern(node, consts)
+        if pattern and ":" in pattern and "://" not in pattern:
+            pattern = pattern.split(":", 1)[1]  # `git show REV:PATH`
+        if not pattern or "/" not in pattern or pattern.startswith(("/", "~")) or "://" in pattern:
             continue
-        candidates = [a.value for a in call.args[:2] if a.keyword is None]
-        if isinstance(call.func, cst.Attribute) and call.func.attr.value in ("write_text", "write_bytes", "to_csv"):
-            candidates.append(call.func.value)
-        for expr in candidates:
-            pattern = path_pattern(expr, consts)
-            if not pattern or "/" not in pattern or pattern.startswith("/"):
-                continue
-            folder = pattern.rsplit("/", 1)[0].removeprefix("./")
-            leaf = pattern.rsplit("/", 1)[1]
-            if "*" in folder or not folder or folder.startswith(".") or folder.split("/")[0] in ("..", "~"):
-                continue
-            if leaf.lower().endswith(DATA_EXTENSIONS) and folder not in found:
-                found.append(folder)
+        folder, _, leaf = pattern.rpartition("/")
+        folder = folder.removeprefix("./")
+        if "*" in folder or not folder or folder.startswith(".") or ".." in folder.split("/"):
+            continue
+        if leaf.lower().endswith(DATA_EXTENSIONS) and folder not in found:
+            found.append(folder)
     return tuple(sorted(found))
+
+
+_PATH_CALLS = ("path.join", "Path", "PurePath", "PosixPath", "joinpath")
+
+
+def iter_path_expressions(module: cst.Module):
+    """Expressions that may spell a file path: strings, f-strings, `os.path.join(...)`, `Path(...)`, `a / b`
+    (outermost only: the parts of a join are not paths of their own)."""
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
+            yield node
+            continue
+        if isinstance(node, cst.Call) and (dotted(node.func) or "").endswith(_PATH_CALLS):
+            yield node
+            continue
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+            yield node
+            continue
+        stack.extend(reversed(node.children))
 
 
 _LISTING_CALLS = frozenset({"listdir", "scandir", "walk", "iterdir", "glob", "iglob", "rglob"})

@@ -549,15 +549,18 @@ def _loops_in(node: cst.CSTNode) -> list[cst.CSTNode]:
 
 def fits_numerically(module: cst.Module) -> bool:
     """True for numpy-style training: a closed-form solve, or a loop that updates its state in place
-    (`w -= lr * grad`) or recomputes a variable from itself (`centers = f(X, centers)`)."""
+    (`w -= lr * grad`) or recomputes a variable from itself (`centers = f(X, centers)`).
+    Accumulating (`correct += ...`) is not training: evaluation loops do it too."""
     for call in _calls(module):
         if last_name(call) in _LINALG_FITS and "linalg" in (call_name(call) or ""):
             return True
     for loop in _loops_in(module):
-        for node in _walk(loop.body):
-            if isinstance(node, cst.AugAssign) and isinstance(node.operator, (cst.SubtractAssign, cst.AddAssign)):
-                if not isinstance(node.value, (cst.Integer, cst.Float)):
-                    return True
+        if any(
+            isinstance(node, cst.AugAssign) and isinstance(node.operator, cst.SubtractAssign)
+            and not isinstance(node.value, (cst.Integer, cst.Float))
+            for node in _walk(loop.body)
+        ):
+            return True
         if _iterative_update(loop):
             return True
     return False

@@ -93,6 +93,17 @@ def _nested_blocks(body: list, ctx: Ctx):
                 yield from _nested_blocks(list(inner.body), ctx)
 
 
+_PLACEMENT = frozenset({"to", "cuda", "cpu", "float", "double", "half", "train", "eval"})
+
+
+def _unchained(call: cst.Call) -> cst.Call:
+    """Net(width=32).to(device) -> Net(width=32): device and mode calls return the same model."""
+    while (isinstance(call.func, cst.Attribute) and call.func.attr.value in _PLACEMENT
+           and isinstance(call.func.value, cst.Call)):
+        call = call.func.value
+    return call
+
+
 def _builder_ctors(module: cst.Module, scan: Scan) -> dict[str, str]:
     """Functions that build a model: `def build(cfg): return RandomForestClassifier(...)`."""
     builders: dict[str, str] = {}
@@ -158,7 +169,7 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                     if held:
                         collections[target.value] = held
                     if isinstance(small.value, cst.Call):
-                        ctor = call_name(small.value) or ""
+                        ctor = call_name(_unchained(small.value)) or ""
                         ctor = builders.get(ctor, ctor)  # model = build(cfg) builds what build returns
                         candidates.append((target.value, ctor, body[index + 1 :]))
             for var, ctor, later_stmts in candidates:
@@ -194,7 +205,7 @@ def _attribute_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                             and isinstance(small.value, cst.Call)):
                         continue
                     var = dotted(small.targets[0].target) or ""
-                    ctor = call_name(small.value) or ""
+                    ctor = call_name(_unchained(small.value)) or ""
                     framework = framework_of(ctor, scan)
                     if not var.startswith("self.") or var.count(".") != 1 or framework is None:
                         continue

@@ -186,6 +186,7 @@ class Scanner:
         self.config_classes: dict[str, list[str]] = {}  # plain classes holding literal settings
         self.training_classes: set[str] = set()
         self.call_counts: dict[str, int] = {}
+        self.bare_calls: dict[str, int] = {}  # calls whose result is thrown away, by short name
 
     # ---------------------------------------------------------------- entry
     def run(self) -> Scan:
@@ -202,6 +203,9 @@ class Scanner:
     def _collect(self, module: cst.Module) -> None:
         """One pass over every node: imports, definitions, call counts, float-formatted values."""
         for node in iter_nodes(module):
+            if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
+                bare = last_name(node.value) or ""
+                self.bare_calls[bare] = self.bare_calls.get(bare, 0) + 1
             if isinstance(node, cst.Call):
                 short = last_name(node) or ""
                 self.call_counts[short] = self.call_counts.get(short, 0) + 1
@@ -607,7 +611,11 @@ class Scanner:
         """True when the enclosing function returns this variable (so the caller logs it)."""
         if ctx.function is None:
             return False
-        return name in self._function_summary(ctx.function)[0]
+        if name not in self._function_summary(ctx.function)[0]:
+            return False
+        # main(cfg) called as a bare statement throws the result away: log it in the function.
+        callee = ctx.function.name.value
+        return self.bare_calls.get(callee, 0) < self.call_counts.get(callee, 0)
 
     def _assigned_once(self, func: cst.FunctionDef, name: str) -> bool:
         return self._function_summary(func)[1].get(name, 0) == 1

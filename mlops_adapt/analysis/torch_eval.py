@@ -276,6 +276,11 @@ def _find_model(module: cst.Module, scan: Scan):
         best_held = max(held, key=lambda h: scan.line_of(h.body[h.trained]))
         return best_held.model, best_held.body, best_held.trained, best_held
     best: tuple[int, str, list[cst.BaseStatement], int] | None = None
+    training_factories = {
+        f.name.value for f in module.body
+        if isinstance(f, cst.FunctionDef) and f.name.value in factories
+        and any(last_name(c) in ("backward", "fit") for c in calls_in(f.body))
+    }
     known = {id(m.defined_at): m for m in find_trained_models(module, scan)}
     attributes = _attribute_models(module, scan, factories)
     method_bodies = [list(m.body.body) for m in _methods(module) if isinstance(m.body, cst.IndentedBlock)]
@@ -298,7 +303,12 @@ def _find_model(module: cst.Module, scan: Scan):
             users = _functions_using(module, var)
             trained = None
             ctor_call = stmt.body[0].value  # type: ignore[union-attr]
-            if isinstance(ctor_call, cst.Call) and (last_name(ctor_call) or "") in scan.trainer_funcs:
+            while isinstance(ctor_call, cst.Call) and isinstance(ctor_call.func, cst.Attribute) \
+                    and last_name(ctor_call) in ("to", "cpu", "double", "float"):
+                ctor_call = ctor_call.func.value
+            if isinstance(ctor_call, cst.Call) and (
+                (last_name(ctor_call) or "") in scan.trainer_funcs or (last_name(ctor_call) or "") in training_factories
+            ):
                 trained = index  # `model = train_model(...)` returns a trained model
             for later_index in range(index + 1, len(body)):
                 if _trains(body[later_index], var, scan, users):

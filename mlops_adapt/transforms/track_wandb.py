@@ -8,7 +8,7 @@ from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.rewriter import apply_plan
 from mlops_adapt.transforms.tracking import Backend, TrackingPlanner, dict_literal, existing_use, project_name
 
-WANDB_LOGS = {"log", "watch"}
+WANDB_LOGS = {"log", "watch", "update"}  # "update": wandb.config.update
 
 
 class WandbBackend(Backend):

@@ -255,3 +255,36 @@ def test_a_cross_validated_only_model_is_fitted_once_then_registered():
     assert isinstance(result, Applied), result
     fit_at = result.code.index("clf.fit(X, y)\n")
     assert result.code.index("mlflow.sklearn.log_model(clf,") > fit_at > result.code.index("scores = cross_val_score")
+
+
+def test_models_moved_to_a_device_are_still_found():
+    module, scan = scanned("""
+        import torch
+        from torch import nn
+        class Net(nn.Module):
+            def forward(self, x):
+                return x
+        model = Net().to("cpu")
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for epoch in range(2):
+            loss = model(torch.ones(1)).sum()
+            loss.backward()
+            opt.step()
+    """)
+    assert [m.var for m in find_trained_models(module, scan) if m.trained_after is not None] == ["model"]
+
+
+def test_a_metrics_dict_returned_to_a_bare_call_is_logged_in_the_function():
+    _, scan = scanned("""
+        from sklearn.linear_model import Ridge
+
+        def main():
+            model = Ridge().fit([[0], [1]], [0, 1])
+            results = {"r2": model.score([[0], [1]], [0, 1])}
+            return results
+
+        if __name__ == "__main__":
+            main()
+    """)
+    site = next(m for m in scan.metrics if m.key == "results")
+    assert site.ctx.function.name.value == "main"
