@@ -110,3 +110,45 @@ def test_executed_bench_on_a_small_subset():
     for row in rows.values():
         assert row["cases"] == 1 and row["pass@1"] == 100.0, row["failed_cases"]
     assert "WizardCoder" in format_table(report)
+
+
+def test_holdout_corpus_is_a_separate_corpus_with_its_own_tasks():
+    holdout = load_corpus(corpus="holdout")
+    main = {s.name for s in load_corpus()}
+    ml = [s for s in holdout if s.name.startswith("ml/")]
+    git = [s for s in holdout if s.name.startswith("git/")]
+    assert len(ml) >= 6 and len(git) >= 4
+    assert not main & {s.name for s in holdout} and all(s.path.parent.parent.name == "holdout" for s in holdout)
+    assert all(s.tasks == ("translate-gitpython-dvc",) for s in git)
+    for script in holdout:
+        ast.parse(script.source())
+        assert set(script.tasks) <= set(TASKS)
+    torch = [s for s in ml if "torch" in _imports(s.source())]
+    assert len(torch) >= 6 and all({"optimize-prune", "optimize-quantize"} <= set(s.tasks) for s in torch)
+    # The same folder, named by path or by its tasks.json.
+    folder = ROOT / "bench" / "corpus" / "holdout"
+    assert [s.name for s in load_corpus(corpus=folder / "tasks.json")] == [s.name for s in holdout]
+
+
+def test_unknown_corpus_folder_is_a_usage_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load_corpus(corpus=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "mlops_adapt.bench.cli", "--corpus", str(tmp_path), "--static"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and "tasks.json" in done.stdout
+
+
+def test_static_bench_on_the_holdout_corpus(tmp_path):
+    report = run_accuracy_bench(
+        tasks=["translate-gitpython-dvc"], corpus="holdout", match="git_csv", jobs=1, execute=False,
+        json_path=str(tmp_path / "r.json"),
+    )
+    assert report["corpus"].endswith("holdout") and report["cases"] == 1
+    assert report["tasks"][0]["pass@1"] == 100.0, report["tasks"][0]["failed_cases"]
+    assert "corpus=" in format_table(report)

@@ -137,12 +137,13 @@ PATHS = [
     "data/train.csv", "features.npy", "model.pkl", "images/cat.png", "train_data/a.txt", "train.txt",
     "labels.json", "data.json", "train_config.json", "config.yaml", "requirements.txt", "README.md",
     "src/model.py", "data/make_dataset.py", "raw/blob.bin", "notes.txt", "records/r1.txt", "x.tar.gz",
-    "data.csv.dvc", ".gitignore", "data/",
+    "data.csv.dvc", ".gitignore", "data/", "vocab/words.txt", "requirements-dev.txt", "LICENSE.txt",
+    "chunks/c1.csv", "chunks/", "chunks/readme.md", "chunks/index.json",
 ]
 
 
-@pytest.mark.parametrize("globs", [(), ("records/*",)])
-def test_generated_runtime_rules_agree_with_the_static_analysis(globs: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(("globs", "folders"), [((), ()), (("records/*",), ()), ((), ("chunks",))])
+def test_generated_runtime_rules_agree_with_the_static_analysis(globs: tuple[str, ...], folders: tuple[str, ...]) -> None:
     """The data test the translated script runs must match the one the recipe used."""
     import fnmatch
     import logging
@@ -151,8 +152,19 @@ def test_generated_runtime_rules_agree_with_the_static_analysis(globs: tuple[str
     from mlops_adapt.analysis.gitpython import is_data_path
     from mlops_adapt.transforms.translate_gitpython_dvc import helper_source
 
-    source, _ = helper_source({"dvc_is_data"}, globs)
+    source, _ = helper_source({"dvc_is_data"}, globs, data_folders=folders)
     namespace: dict = {"os": os, "re": re, "fnmatch": fnmatch, "logging": logging}
     exec(compile(source, "<helpers>", "exec"), namespace)  # noqa: S102 - the recipe's own generated code
     for path in PATHS:
-        assert namespace["dvc_is_data"](path) == is_data_path(path, globs), path
+        assert namespace["dvc_is_data"](path) == is_data_path(path, globs, folders), path
+
+
+def test_folders_the_script_fills_with_data_are_data() -> None:
+    from mlops_adapt.analysis.cache import parsed
+    from mlops_adapt.analysis.gitpython import data_folders
+
+    source = (SCRIPTS / "plain_folder_written_by_script.py").read_text()
+    assert data_folders(parsed(source)) == ("chunks",)
+    assert data_folders(parsed(source), ("records/*",)) == ()  # explicit globs decide alone
+    code = translate("plain_folder_written_by_script.py")
+    assert 'dvc_add(repo, "chunks")' in code and "DVC_DATA_FOLDERS = ('chunks',)" in code

@@ -21,10 +21,12 @@ HYPERPARAMETERS = {
     "mlp_locals_main.py": {"learning_rate_init", "alpha", "activation", "max_iter", "hidden_layer_sizes"},
     "mlflow_tracked.py": {"alpha", "l1_ratio", "max_iter"},
     "sweep_and_dataclass_param.py": {"weights", "leaf_size", "k"},
+    "numpy_gd_trainer_kwargs.py": {"lr", "epochs", "l2"},
+    "cv_function_defaults.py": {"C", "gamma", "tol"},
 }
 # A manual sweep becomes one suggested value per trial, so only part of its lines repeat.
 SWEEPS = {"sweep_and_dataclass_param.py"}
-DIRECTION = {"argparse_torch.py": "MINIMIZE", "ctor_kwargs_boosting.py": "MINIMIZE"}
+DIRECTION = {"argparse_torch.py": "MINIMIZE", "ctor_kwargs_boosting.py": "MINIMIZE", "numpy_gd_trainer_kwargs.py": "MINIMIZE"}
 PLAIN = sorted(n for n in HYPERPARAMETERS if n != "mlflow_tracked.py")
 TRIALS = 3
 
@@ -114,3 +116,39 @@ def test_rules_reject_a_study_with_the_wrong_direction_and_no_suggestions():
     assert "should minimize" in reasons
     assert "suggests no hyperparameter" in reasons
     assert "best parameters" in reasons
+
+
+def test_numpy_training_is_training_and_the_first_trial_keeps_the_call_values():
+    code = adapted("hpo-optuna", (SCRIPTS / "numpy_gd_trainer_kwargs.py").read_text())
+    # The call's own values are searched (the function defaults it overrides are not).
+    assert 'study.enqueue_trial({"lr": 0.05, "epochs": 80, "l2": 0.01})' in code
+    assert "    lr = optuna_trial" not in code
+    kmeans = (
+        "import numpy as np\n\nK = 3\nITERATIONS = 6\nrng = np.random.default_rng(0)\n"
+        "X = rng.normal(size=(90, 2))\ncenters = X[:K]\nfor step in range(ITERATIONS):\n"
+        "    labels = np.argmin(((X[:, None] - centers[None]) ** 2).sum(-1), axis=1)\n"
+        "    centers = np.array([X[labels == k].mean(0) for k in range(K)])\n"
+        "    inertia = float(((X - centers[labels]) ** 2).sum())\nprint(f\"inertia {inertia:.2f}\")\n"
+    )
+    tuned = adapted("hpo-optuna", kmeans)
+    assert 'direction="minimize"' in tuned and 'set_user_attr("inertia"' in tuned
+
+
+def test_shape_settings_and_evaluation_batch_sizes_are_not_searched():
+    source = (
+        "import torch\nfrom torch import nn\nfrom torch.utils.data import DataLoader, TensorDataset\n\n"
+        "CONFIG = {\"lr\": 0.01, \"channels\": 4, \"kernel_size\": 3, \"epochs\": 2}\n"
+        "X, y = torch.randn(64, 1, 8, 8), torch.randint(0, 2, (64,))\n"
+        "test_loader = DataLoader(TensorDataset(X, y), batch_size=32)\n"
+        "net = nn.Sequential(nn.Conv2d(1, CONFIG[\"channels\"], CONFIG[\"kernel_size\"], padding=1), nn.Flatten(),\n"
+        "                    nn.Linear(CONFIG[\"channels\"] * 64, 2))\n"
+        "opt = torch.optim.SGD(net.parameters(), lr=CONFIG[\"lr\"])\n"
+        "for epoch in range(CONFIG[\"epochs\"]):\n"
+        "    opt.zero_grad()\n    loss = nn.functional.cross_entropy(net(X), y)\n    loss.backward()\n    opt.step()\n"
+        "test_acc = sum((net(a).argmax(1) == b).float().sum().item() for a, b in test_loader) / 64\n"
+        "print(f\"test accuracy {test_acc:.3f}\")\n"
+    )
+    code = adapted("hpo-optuna", source)
+    assert 'suggest_float("lr"' in code and 'suggest_int("channels"' in code
+    assert 'suggest_int("kernel_size"' not in code
+    assert "DataLoader_batch_size" not in code and "suggest_int(\"batch_size\"" not in code

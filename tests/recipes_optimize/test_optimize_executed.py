@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import libcst as cst
 import pytest
 
 from mlops_adapt.engine import adapt
@@ -15,7 +16,12 @@ from ._support import SCRIPTS, adapted, missing_lines, run_batch
 
 TORCH_SCRIPTS = sorted(p.name for p in SCRIPTS.glob("*.py"))
 # Scripts whose model is a module global, so the driver can inspect the layers after the run.
-FLAT = {"flat_sequential.py", "cnn_loop_eval.py", "regression_global_eval.py", "train_fn_returns_model.py"}
+FLAT = {
+    "flat_sequential.py", "cnn_loop_eval.py", "regression_global_eval.py", "train_fn_returns_model.py",
+    "bare_linear_layer.py",
+}
+# Scripts whose model an object of the script's own class holds: it is optimized where the object is used.
+HELD = {"holder_object_evaluated_after.py": "learner.net", "model_handed_to_runner.py": "runner.model"}
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +100,28 @@ def test_rules_reject_quantization_without_linear_layers_or_reevaluation():
     report = verify_candidate(original, candidate, "optimize-quantize", AdaptOptions())
     reasons = " ".join(report.failures)
     assert "Linear" in reasons and "qint8" in reasons and "repeated" in reasons
+
+
+@pytest.mark.parametrize("name", sorted(HELD))
+def test_a_model_held_by_an_object_is_optimized_where_the_object_is_used(name):
+    """Not inside the class's training method: the script's own evaluation afterwards stays unchanged."""
+    source = (SCRIPTS / name).read_text()
+    held = HELD[name]
+    pruned = adapted("optimize-prune", source)
+    assert f"for layer in {held}.modules()" in pruned
+    quantized = adapted("optimize-quantize", source)
+    assert f"= {held}\n" in quantized and f"{held} = " in quantized  # swapped in, then put back
+    for code in (pruned, quantized):
+        classes = [s for s in cst.parse_module(code).body if isinstance(s, cst.ClassDef)]
+        assert classes and not any("prune." in c or "quantize_dynamic" in c for c in map(_source, classes))
+
+
+def _source(node) -> str:
+    return cst.Module(body=[node]).code
+
+
+def test_a_bare_layer_is_wrapped_so_that_quantize_dynamic_converts_it():
+    code = adapted("optimize-quantize", (SCRIPTS / "bare_linear_layer.py").read_text())
+    assert "quantize_dynamic(torch.nn.Sequential(model_float32), {torch.nn.Linear}" in code
+    flat = adapted("optimize-quantize", (SCRIPTS / "flat_sequential.py").read_text())
+    assert "torch.nn.Sequential(model_float32)" not in flat

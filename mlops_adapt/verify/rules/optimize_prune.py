@@ -144,6 +144,17 @@ def model_names(facts, candidate: cst.Module, call: cst.Call | None) -> set[str]
     return names
 
 
+def pruned_models(original: cst.Module, candidate: cst.Module) -> set[str]:
+    """Models whose layers the added code walks (`clf.modules()`, `trainer.model.named_modules()`)."""
+    def receivers(module: cst.Module) -> set[str]:
+        return {
+            code(c.func.value) for c in _calls(module)
+            if isinstance(c.func, cst.Attribute) and c.func.attr.value in ("modules", "named_modules", "children")
+        }
+
+    return receivers(candidate) - receivers(original)
+
+
 def _assignments_of(module: cst.Module, call: cst.Call | None) -> list[str]:
     if call is None:
         return []
@@ -188,6 +199,8 @@ class OptimizePruneRules(TaskRules):
             problems.append("the pruning is not made permanent with prune.remove")
         if not trained_before(site):
             problems.append("the model is pruned before it is trained")
-        elif facts.metrics and not evaluated_after(site, model_names(facts, candidate, None), original, candidate):
+        elif facts.metrics and not evaluated_after(
+            site, model_names(facts, candidate, None) | pruned_models(original, candidate), original, candidate
+        ):
             problems.append("the evaluation is not repeated after pruning")
         return problems
