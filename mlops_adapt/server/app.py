@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 CMD_ADAPT_FILE = "mlops-adapt.adaptFile"
 CMD_SHOW_REPORT = "mlops-adapt.showReport"
+CHANGE_DEBOUNCE_S = 0.15  # pause in typing before a changed buffer is re-analysed
 
 
 class MlopsLanguageServer(LanguageServer):
@@ -56,8 +57,16 @@ class MlopsLanguageServer(LanguageServer):
                 )
             )
 
-    async def refresh(self, uri: str) -> None:
+    async def refresh(self, uri: str, delay: float = 0.0) -> None:
         """Re-analyse a changed document off the event loop, then publish (or clear) its hints."""
+        if delay:
+            # Typing sends a change per keystroke: wait for a pause, so analysis threads do not
+            # hold the GIL while the editor asks for code actions (they use the last analysis).
+            version = getattr(self.workspace.text_documents.get(uri), "version", None)
+            await asyncio.sleep(delay)
+            current = self.workspace.text_documents.get(uri)
+            if current is None or current.version != version:
+                return  # a newer change will refresh
         if uri not in self.workspace.text_documents:
             return  # closed meanwhile
         snap = bridge.snapshot(self, uri)
@@ -120,11 +129,16 @@ async def did_change_configuration(
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-async def document_changed(ls: MlopsLanguageServer, params: Any) -> None:
-    """Re-analyse the opened, changed or saved document and refresh its hints."""
+async def document_opened_or_saved(ls: MlopsLanguageServer, params: Any) -> None:
+    """Analyse the opened or saved document now and refresh its hints."""
     await ls.refresh(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+async def document_changed(ls: MlopsLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    """Re-analyse the edited document once typing pauses, and refresh its hints."""
+    await ls.refresh(params.text_document.uri, delay=CHANGE_DEBOUNCE_S)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
