@@ -53,10 +53,9 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
         short = last_name(call)
         if short in vocab.TRAIN_METHODS and receiver(call) == var:
             return True
-        if short not in scan.trainer_funcs and short not in ("fit", "train", "cross_validate"):
-            continue
-        args = {dotted(a.value) for a in call.args}  # dotted() is cheap; code() would print every node
-        if var in args and (short in scan.trainer_funcs or short in ("fit", "train", "cross_validate")):
+        takes_model = short in scan.trainer_funcs or short in ("fit", "train", "cross_validate")
+        # dotted() is cheap; code() would print every argument node
+        if takes_model and var in {dotted(a.value) for a in call.args}:
             return True
     if isinstance(stmt, (cst.For, cst.While)):
         body_calls = calls_in(stmt.body)
@@ -91,6 +90,14 @@ def _nested_blocks(body: list, ctx: Ctx):
             inner = getattr(part, "body", None)
             if isinstance(inner, cst.IndentedBlock):
                 yield from _nested_blocks(list(inner.body), ctx)
+
+
+def _single_assignments(stmt: cst.CSTNode):
+    """(target, value) of each `x = value` / `self.x = value` with one target in a statement line."""
+    if isinstance(stmt, cst.SimpleStatementLine):
+        for small in stmt.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                yield small.targets[0].target, small.value
 
 
 _PLACEMENT = frozenset({"to", "cuda", "cpu", "float", "double", "half", "train", "eval"})
@@ -158,18 +165,15 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                 looped = _loop_models(stmt, collections, scan)
                 if looped:
                     candidates.append((*looped, list(stmt.body.body)))
-            elif isinstance(stmt, cst.SimpleStatementLine):
-                for small in stmt.body:
-                    if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
-                        continue
-                    target = small.targets[0].target
+            else:
+                for target, value in _single_assignments(stmt):
                     if not isinstance(target, cst.Name):
                         continue
-                    held = _collection_ctor(small.value, scan)
+                    held = _collection_ctor(value, scan)
                     if held:
                         collections[target.value] = held
-                    if isinstance(small.value, cst.Call):
-                        ctor = call_name(_unchained(small.value)) or ""
+                    if isinstance(value, cst.Call):
+                        ctor = call_name(_unchained(value)) or ""
                         ctor = builders.get(ctor, ctor)  # model = build(cfg) builds what build returns
                         candidates.append((target.value, ctor, body[index + 1 :]))
             for var, ctor, later_stmts in candidates:
@@ -198,16 +202,13 @@ def _attribute_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                   for b in _nested_blocks(list(f.body.body), Ctx(function=f, cls=cls))]
         for body, ctx in blocks:
             for stmt in body:
-                if not isinstance(stmt, cst.SimpleStatementLine):
-                    continue
-                for small in stmt.body:
-                    if not (isinstance(small, cst.Assign) and len(small.targets) == 1
-                            and isinstance(small.value, cst.Call)):
+                for target, value in _single_assignments(stmt):
+                    var = dotted(target) or ""
+                    if not isinstance(value, cst.Call) or not var.startswith("self.") or var.count(".") != 1:
                         continue
-                    var = dotted(small.targets[0].target) or ""
-                    ctor = call_name(_unchained(small.value)) or ""
+                    ctor = call_name(_unchained(value)) or ""
                     framework = framework_of(ctor, scan)
-                    if not var.startswith("self.") or var.count(".") != 1 or framework is None:
+                    if framework is None:
                         continue
                     trained = [(later, later_ctx) for later_body, later_ctx in blocks for later in later_body
                                if _trains(later, var, scan)]

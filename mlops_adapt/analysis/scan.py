@@ -334,10 +334,10 @@ class Scanner:
                 continue
             if isinstance(stmt, cst.SimpleStatementLine):
                 const = _constant(stmt)
-                if const and _overridable_literal(const[1]) and counts.get(const[0]) == 1:
-                    # EPOCHS = int(sys.argv[1]) if ... else 40: a hyperparameter with a default
-                    if _hyperparam_name(const[0], cst.Integer("0")):
-                        self.module_const_names.add(const[0])
+                default = _overridable_default(const[1]) if const else None
+                # EPOCHS = int(sys.argv[1]) if ... else 40: a hyperparameter with a default
+                if default is not None and counts.get(const[0]) == 1 and _hyperparam_name(const[0], default):
+                    self.module_const_names.add(const[0])
                 if all(_is_declarative(s) for s in stmt.body):
                     const = _constant(stmt)
                     if const and counts.get(const[0]) == 1 and const[0] not in globals_in_functions:
@@ -427,7 +427,7 @@ class Scanner:
             ))
         if kind == "batch":
             step = None
-        if kind == "epoch" and any(isinstance(n, cst.AugAssign) for n in iter_nodes(stmt.body)):
+        if kind == "epoch" and _updates_in_place(stmt.body):
             self.scan.update_loops.append(self.scan.line_of(stmt))
         self._walk_block(_block_body(stmt.body), ctx.with_loop(Loop(stmt, step, kind, targets)))  # type: ignore[arg-type]
 
@@ -449,12 +449,7 @@ class Scanner:
         body = _block_body(func.body)
         if not entries or not body:
             return
-        first = body[0]
-        where = "before"
-        if isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr) and isinstance(
-            first.body[0].value, (cst.SimpleString, cst.ConcatenatedString)
-        ):
-            where = "after"
+        first, where = _body_start(body)
         self._param(first, where, "local", entries=entries, ctx=Ctx(func, outer.cls, ()),
                     line=self.scan.line_of(func), owner=name)
 
@@ -801,11 +796,7 @@ class Scanner:
                 kind, whole, keys = "dataclass", f"dataclasses.asdict({name})", self.dataclasses[call_name(value) or ""]
             else:
                 continue
-            first, where = body[0], "before"
-            if isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr) and isinstance(
-                first.body[0].value, (cst.SimpleString, cst.ConcatenatedString)
-            ):
-                where = "after"  # keep the docstring first
+            first, where = _body_start(body)
             self._param(first, where, kind, whole=whole, keys=keys, ctx=Ctx(func, None, ()),
                         line=self.scan.line_of(func), owner=callee)
             return
@@ -831,6 +822,16 @@ class Scanner:
 
 
 # -------------------------------------------------------------------- module helpers
+def _body_start(body: list) -> tuple[Statement, str]:
+    """Where code added at the start of a function body goes: after its docstring, else first."""
+    first = body[0]
+    if isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr) and isinstance(
+        first.body[0].value, (cst.SimpleString, cst.ConcatenatedString)
+    ):
+        return first, "after"
+    return first, "before"
+
+
 def _block_body(block) -> list:
     return list(block.body) if isinstance(block, cst.IndentedBlock) else []
 
@@ -970,19 +971,20 @@ def _contains_training(node: cst.CSTNode) -> bool:
     return False
 
 
-def _overridable_literal(value: cst.BaseExpression) -> bool:
-    """A literal default behind a command-line or environment override.
+def _overridable_default(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The literal default behind a command-line or environment override, if `value` is one.
 
     `int(sys.argv[1]) if len(sys.argv) > 1 else 40`, `float(os.environ.get("LR", 0.1))`,
     `os.getenv("EPOCHS", "5")`.
     """
     if isinstance(value, cst.IfExp):
-        return is_literal(value.orelse) or is_literal(value.body)
+        return next((v for v in (value.orelse, value.body) if is_literal(v)), None)
     if isinstance(value, cst.Call) and call_name(value) in ("int", "float", "str", "bool") and value.args:
         value = value.args[0].value
     if isinstance(value, cst.Call) and (call_name(value) or "").endswith(("environ.get", "getenv")):
-        return len(value.args) == 2 and is_literal(value.args[1].value)
-    return False
+        default = value.args[1].value if len(value.args) == 2 else None
+        return default if default is not None and is_literal(default) else None
+    return None
 
 
 def _computed_metric_dict(value: cst.Dict) -> bool:
@@ -997,12 +999,15 @@ def _computed_metric_dict(value: cst.Dict) -> bool:
     )
 
 
+def _updates_in_place(node: cst.CSTNode) -> bool:
+    """`w -= lr * grad` somewhere in `node`: weights updated in place, i.e. numpy training."""
+    return any(isinstance(n, cst.AugAssign) and isinstance(n.operator, cst.SubtractAssign) for n in iter_nodes(node))
+
+
 def _updates_in_loop(node: cst.CSTNode) -> bool:
-    """A `for ... in range(...)` loop updating weights in place (`w -= lr * grad`): numpy training."""
+    """A `for ... in range(...)` loop that updates weights in place: a numpy training function."""
     return any(
-        isinstance(loop.iter, cst.Call) and call_name(loop.iter) == "range"
-        and any(isinstance(n, cst.AugAssign) and isinstance(n.operator, cst.SubtractAssign)
-                for n in iter_nodes(loop.body))
+        isinstance(loop.iter, cst.Call) and call_name(loop.iter) == "range" and _updates_in_place(loop.body)
         for loop in nodes_of(node, cst.For)
     )
 

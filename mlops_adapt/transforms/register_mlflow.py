@@ -16,9 +16,9 @@ from mlops_adapt.transforms.tracking import TrackingPlanner, existing_use, proje
 
 FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "mlflow.xgboost",
            "lightgbm": "mlflow.lightgbm"}
+SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
 # MLflow 3 defaults to skops for sklearn (refuses many estimators as "untrusted types") and to
 # torch.export "pt2" for pytorch (needs an input example); the pickle formats work for any model.
-SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
 SERIALIZATION = {"sklearn": "cloudpickle", "torch": "pickle"}
 
 
