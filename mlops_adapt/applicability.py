@@ -1,4 +1,4 @@
-"""Cheap, stdlib-only guess of which tasks apply to a document (for code-action lists and hints)."""
+"""Cheap, stdlib-only signals of what a document does; each task's SPEC.applies reads them."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ class Signals:
     calls: frozenset[str]  # last name of every called function or method
     text_has: frozenset[str]
 
+
+# Calls that train a scikit-learn style model (also cross-validation, which fits per fold).
+SKLEARN_TRAINING_CALLS = frozenset({"fit", "partial_fit", "cross_val_score", "cross_validate"})
 
 _MARKERS = ("registered_model_name", "register_model", "quantize_dynamic", "global_unstructured",
             "l1_unstructured", "create_study", "dvc")
@@ -43,28 +46,26 @@ def signals(source: str) -> Signals | None:
     return Signals(frozenset(imports), frozenset(calls), frozenset(m for m in _MARKERS if m in source))
 
 
+def trains_sklearn(sig: Signals) -> bool:
+    """A scikit-learn style fit or cross-validation call."""
+    return bool(SKLEARN_TRAINING_CALLS & sig.calls)
+
+
+def trains_torch(sig: Signals) -> bool:
+    """A torch training loop (torch imported and a backward pass)."""
+    return "torch" in sig.imports and "backward" in sig.calls
+
+
+def trains(sig: Signals) -> bool:
+    """Any training the tasks can attach to."""
+    return trains_sklearn(sig) or trains_torch(sig) or "train" in sig.calls
+
+
 def applicable_tasks(source: str) -> list[str]:
-    """Task ids that make sense for this source, in catalog order."""
+    """Task ids whose detection predicate accepts this source, in catalog order."""
+    from mlops_adapt.tasks import TASKS
+
     sig = signals(source)
     if sig is None:
         return []
-    trains_sklearn = bool({"fit", "partial_fit", "cross_val_score", "cross_validate"} & sig.calls)
-    trains_torch = "torch" in sig.imports and "backward" in sig.calls
-    trains = trains_sklearn or trains_torch or "train" in sig.calls
-    tracked_mlflow = "mlflow" in sig.imports and bool({"log_metric", "log_metrics", "log_param", "log_params", "autolog"} & sig.calls)
-    tasks: list[str] = []
-    if trains and not tracked_mlflow:
-        tasks.append("track-mlflow")
-    if trains and not ("wandb" in sig.imports and "log" in sig.calls):
-        tasks.append("track-wandb")
-    if trains and "optuna" not in sig.imports:
-        tasks.append("hpo-optuna")
-    if (trains_sklearn or trains_torch) and not {"registered_model_name", "register_model"} & sig.text_has:
-        tasks.append("register-mlflow")
-    if trains_torch and not {"global_unstructured", "l1_unstructured"} & sig.text_has:
-        tasks.append("optimize-prune")
-    if trains_torch and "quantize_dynamic" not in sig.text_has:
-        tasks.append("optimize-quantize")
-    if "git" in sig.imports and "dvc" not in sig.imports:
-        tasks.append("translate-gitpython-dvc")
-    return tasks
+    return [task_id for task_id, spec in TASKS.items() if spec.applies(sig)]

@@ -166,12 +166,10 @@ def adapt_file(job: FileJob) -> tuple[str, str | None, Result]:
 
 
 def writable(result: Applied, allow_unsafe: bool) -> bool:
-    """Safe edits are applied; unsafe ones only with --unsafe, unless the task restructures by design."""
-    from mlops_adapt.verify.pipeline import BY_DESIGN
+    """Safe edits are applied; unsafe ones only with --unsafe (the label alone decides)."""
+    from mlops_adapt.verify.safety import threshold
 
-    if result.safety == "safe" or allow_unsafe:
-        return True
-    return set(result.report.safety_reasons) <= {BY_DESIGN, "static checks only"} and result.backend == "recipe"
+    return result.safety.meets(threshold(allow_unsafe))
 
 
 def cmd_apply(args) -> int:

@@ -74,10 +74,5 @@ def _llm_should_try(recipe_result: Result) -> bool:
 def _adapt_with_llm(source: str, task: str, options: AdaptOptions, recipe_result: Result | None) -> Result:
     """Delegate to the LLM generator; auto mode keeps the recipe's reasons if no endpoint is set."""
     from mlops_adapt.llm import pipeline as llm_pipeline
-    from mlops_adapt.verify.pipeline import label_for_backend
 
-    result = llm_pipeline.adapt_with_llm(source, task, options, recipe_result)
-    if isinstance(result, Applied) and result.backend == "llm":
-        # Whatever the LLM path decided, an LLM edit is only `safe` once it has been executed (V5).
-        return Applied(task, source, result.code, "llm", label_for_backend(result.report, "llm"), result.warnings)
-    return result
+    return llm_pipeline.adapt_with_llm(source, task, options, recipe_result)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import TYPE_CHECKING, Literal, Union
+
+if TYPE_CHECKING:
+    from mlops_adapt.verify.safety import Safety
 
 Status = Literal["pass", "fail", "warn", "skip"]
 
@@ -23,7 +26,7 @@ class VerificationReport:
     """Every check run on one candidate, plus the safety label derived from them."""
 
     checks: tuple[Check, ...]
-    safety: Literal["safe", "unsafe"]
+    safety: Safety  # set once, by verify.safety.verdict
     safety_reasons: tuple[str, ...]
 
     @property
@@ -45,7 +48,7 @@ class VerificationReport:
         """JSON-ready form."""
         return {
             "ok": self.ok,
-            "safety": self.safety,
+            "safety": str(self.safety),
             "safety_reasons": list(self.safety_reasons),
             "checks": [
                 {"id": c.id, "name": c.name, "status": c.status, "reasons": list(c.reasons)}
@@ -71,7 +74,7 @@ class Applied:
         return self.code != self.original
 
     @property
-    def safety(self) -> str:
+    def safety(self) -> Safety:
         return self.report.safety
 
 
@@ -105,7 +108,7 @@ def result_to_dict(result: Result) -> dict:
             "task": result.task,
             "backend": result.backend,
             "changed": result.changed,
-            "safety": result.safety,
+            "safety": str(result.safety),
             "warnings": list(result.warnings),
             "verification": result.report.to_dict(),
         }

@@ -6,7 +6,15 @@ from functools import lru_cache
 
 import libcst as cst
 
-from mlops_adapt.analysis.model import Artifact, Facts, GitDataOp, Hyperparam, Metric, Model, TrainingLoop
+from mlops_adapt.analysis.model import (
+    Artifact,
+    Facts,
+    GitDataOp,
+    Hyperparam,
+    Metric,
+    Model,
+    TrainingLoop,
+)
 from mlops_adapt.analysis.models import find_trained_models
 from mlops_adapt.analysis.scan import scan_module
 

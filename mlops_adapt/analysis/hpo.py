@@ -10,6 +10,7 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import call_name, code, last_name, string_value
 from mlops_adapt.analysis.scan import Ctx, MetricSite, ParamSite, Scan
+from mlops_adapt.vocabulary import VALIDATION, direction_of
 
 # Settings that are not hyperparameters to search: seeds, data sizes and shapes, logging, splits.
 NOT_TUNABLE = re.compile(
@@ -54,11 +55,6 @@ SCRIPT_CHOICES: dict[str, tuple[str, ...]] = {
     "scheduler": ("step", "cosine", "exponential", "plateau", "none"),
 }
 
-MAXIMIZE = re.compile(r"(acc|accuracy|f1|auc|precision|recall|r2|score|iou|dice|bleu|rouge|kappa|corr|mcc|map|"
-                      r"top\d|neg_)", re.IGNORECASE)
-MINIMIZE = re.compile(r"(loss|error|err|mse|rmse|mae|mape|nll|perplexity|ppl|deviance|hamming|zero_one|cost|"
-                      r"regret|brier|logloss|inertia|distortion|wcss|sse)", re.IGNORECASE)
-VALIDATION = re.compile(r"(val|valid|validation|test|eval|holdout|dev)", re.IGNORECASE)
 
 
 @dataclass
@@ -284,18 +280,6 @@ def assignment_value(stmt: cst.CSTNode, name: str) -> cst.BaseExpression | None:
                     return small.value
         if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
             return small.value
-    return None
-
-
-def direction_of(key: str) -> str | None:
-    """'maximize' for accuracy-like names, 'minimize' for loss/error-like names, None if unclear."""
-    low = key.lower()
-    if "neg_" in low:
-        return "maximize"
-    if MINIMIZE.search(low):
-        return "minimize"
-    if MAXIMIZE.search(low):
-        return "maximize"
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mlops_adapt.analysis import names as vocab
+from mlops_adapt import vocabulary as vocab
 from mlops_adapt.analysis.exprs import (
     call_name,
     calls_in,

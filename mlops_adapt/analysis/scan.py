@@ -8,7 +8,7 @@ from typing import Literal
 
 import libcst as cst
 
-from mlops_adapt.analysis import names as vocab
+from mlops_adapt import vocabulary as vocab
 from mlops_adapt.analysis.exprs import (
     assigned_names,
     call_name,
@@ -400,9 +400,7 @@ class Scanner:
         kind: str = "other"
         if _in_epoch(ctx) or (_has_backward(stmt.body) and _BATCH_ITER.search(iter_code) and not _in_models(ctx)):
             kind = "batch"
-        elif step and trains:
-            kind = "epoch"
-        elif step and call_name(stmt.iter) == "range" and _STEP_NAMES.match(step or ""):
+        elif step and trains or step and call_name(stmt.iter) == "range" and _STEP_NAMES.match(step or ""):
             kind = "epoch"
         elif trains and not _in_models(ctx) and self._experiment_iterable(stmt):
             kind = "sweep" if _literal_sequence(stmt.iter, self) else "models"
@@ -845,7 +843,7 @@ def _all_statements(block):
             sub = getattr(stmt, child, None)
             if isinstance(sub, cst.IndentedBlock):
                 yield from _all_statements(sub)
-            elif sub is not None and hasattr(sub, "body") and isinstance(getattr(sub, "body"), cst.IndentedBlock):
+            elif sub is not None and hasattr(sub, "body") and isinstance(sub.body, cst.IndentedBlock):
                 yield from _all_statements(sub.body)
         for handler in getattr(stmt, "handlers", ()) or ():
             yield from _all_statements(handler.body)

@@ -224,11 +224,8 @@ async def _generate(client, config: LLMConfig, prepared: _Prepared) -> LLMRun:
     best = best_verified(candidates, source)
     if best is None:
         return LLMRun(_failure(item, candidates, errors), candidates)
-    from mlops_adapt.verify.pipeline import label_for_backend
-
     assert best.code is not None and best.report is not None
-    report = label_for_backend(best.report, "llm")
-    return LLMRun(Applied(task, source, best.code, "llm", report, prepared.warnings), candidates)
+    return LLMRun(Applied(task, source, best.code, "llm", best.report, prepared.warnings), candidates)
 
 
 def _recipe_draft(item: LLMJob) -> tuple[str | None, tuple[str, ...]]:
@@ -271,7 +268,7 @@ async def _verify_answers(
             out.append(Candidate(round_, index, earlier.code, earlier.report))
             continue
         report = await asyncio.to_thread(
-            verify_candidate, item.source, extracted.code, item.task, static
+            verify_candidate, item.source, extracted.code, item.task, static, "llm"
         )
         candidate = Candidate(round_, index, extracted.code, report)
         seen[extracted.code] = candidate
@@ -295,7 +292,7 @@ async def _execute_in_rank_order(
         if candidate.code in executed:
             continue
         report = await asyncio.to_thread(
-            verify_candidate, item.source, candidate.code, item.task, item.options
+            verify_candidate, item.source, candidate.code, item.task, item.options, "llm"
         )
         done = dataclasses.replace(candidate, report=report)
         executed[candidate.code] = seen[candidate.code] = done

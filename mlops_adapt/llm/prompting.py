@@ -35,8 +35,13 @@ class Template:
 
 @cache
 def load_template(name: str) -> Template:
-    """`prompts/<name>.md`, front matter split off; FileNotFoundError names the missing file."""
-    path = PROMPTS_DIR / f"{name}.md"
+    """A task's `prompt.md` (name = task id) or a shared `prompts/<name>.md`, front matter split off.
+
+    FileNotFoundError names the missing file.
+    """
+    from mlops_adapt.tasks import task_file
+
+    path = task_file(name, "prompt.md") if name in TASKS else PROMPTS_DIR / f"{name}.md"
     text = path.read_text(encoding="utf-8")
     query = ""
     match = _FRONT_MATTER.match(text)

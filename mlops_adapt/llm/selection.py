@@ -48,7 +48,7 @@ def rank_key(candidate: Candidate, original: str) -> tuple:
     """Safe before unsafe, executed (V5) before static-only, then the smallest diff, then first come."""
     assert candidate.report is not None and candidate.code is not None
     return (
-        candidate.report.safety != "safe",
+        -candidate.report.safety.rank,
         not candidate.report.executed,
         changed_lines(original, candidate.code),
         candidate.round,

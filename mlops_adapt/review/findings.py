@@ -9,6 +9,7 @@ from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Applied, Failed, Skipped
 from mlops_adapt.review.config import ReviewConfig
 from mlops_adapt.review.gitdiff import SOURCE_MODES, ChangedFile, file_modes, read_text_blob
+from mlops_adapt.verify.safety import Safety, threshold
 
 REVIEWED_STATUSES = {"added", "modified", "renamed", "copied", "type-changed"}
 
@@ -21,7 +22,7 @@ class FileEdit:
     original: str  # the head text
     code: str  # the verified new text
     tasks: tuple[str, ...]
-    safety: str  # "safe" only when every step was safe
+    safety: Safety  # the least safe label of the edits combined in this file
     safety_reasons: tuple[str, ...]
 
     @property
@@ -70,7 +71,7 @@ def edit_file(
     current = text
     applied: list[str] = []
     reasons: list[str] = []
-    safety = "safe"
+    safety = Safety.SAFE
     file_options = AdaptOptions(backend=options.backend, verify=options.verify, path=item.path,
                                 task_options=options.task_options, timeout=options.timeout)
     for task in tasks:
@@ -87,15 +88,14 @@ def edit_file(
         elif isinstance(result, Failed):
             notes.append(Note(item.path, task, f"{result.kind}: {'; '.join(result.reasons)}"))
         elif isinstance(result, Applied) and result.changed:
-            if result.safety != "safe" and not allow_unsafe:
+            if not result.safety.meets(threshold(allow_unsafe)):
                 why = "; ".join(result.report.safety_reasons)
-                notes.append(Note(item.path, task, f"edit labelled unsafe ({why}); use --unsafe"))
+                notes.append(Note(item.path, task, f"edit labelled {result.safety} ({why}); use --unsafe"))
                 continue
             current = result.code
             applied.append(task)
             reasons.extend(f"{task}: {r}" for r in result.report.safety_reasons)
-            if result.safety != "safe":
-                safety = "unsafe"
+            safety = min(safety, result.safety, key=lambda label: label.rank)
     if not applied:
         return None
     return FileEdit(item, text, current, tuple(applied), safety, tuple(reasons))

@@ -56,8 +56,11 @@ def title(task: str, safety: str) -> str:
 
 
 def expected_safety(task: str) -> str:
-    """The label before the edit exists: additive tasks expect 'safe', translations 'unsafe'."""
-    return "safe" if TASKS[task].kind == "inline" else "unsafe"
+    """The label a recipe edit of this task gets, shown before the edit exists (resolve confirms it)."""
+    from mlops_adapt.verify.rules.base import rules_for
+    from mlops_adapt.verify.safety import expected_safety as label_for_scope
+
+    return str(label_for_scope(rules_for(task).SCOPE))
 
 
 def list_actions(

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 TRAINING_CALLS = frozenset({"fit", "backward", "train", "train_on_batch", "fit_generator"})
-TRACKING_TASKS = ("track-mlflow", "track-wandb")
-DVC_TASKS = ("translate-gitpython-dvc",)
 
 
 @dataclass(frozen=True)
@@ -78,8 +76,11 @@ def _applicable_tasks(text: str) -> list[str]:
 
 def _hints(tree: ast.Module, tasks: tuple[str, ...]) -> list[Hint]:
     """A tracking hint at the first training call, and a DVC hint at the GitPython import."""
-    tracking = tuple(t for t in TRACKING_TASKS if t in tasks)
-    dvc = all(t in tasks for t in DVC_TASKS)
+    from mlops_adapt.tasks import tasks_tagged
+
+    tracking = tuple(t for t in tasks_tagged("tracking") if t in tasks)
+    dvc_tasks = tuple(t for t in tasks_tagged("data-versioning") if t in tasks)
+    dvc = bool(dvc_tasks)
     if not tracking and not dvc:
         return []
     training_line = gitpython_line = None
@@ -97,7 +98,7 @@ def _hints(tree: ast.Module, tasks: tuple[str, ...]) -> list[Hint]:
         hints.append(Hint((training_line or 1) - 1, message, tracking))
     if dvc:
         message = "Data files versioned with GitPython; DVC can version them"
-        hints.append(Hint((gitpython_line or 1) - 1, message, DVC_TASKS))
+        hints.append(Hint((gitpython_line or 1) - 1, message, dvc_tasks))
     return hints
 
 

@@ -1,9 +1,7 @@
-"""The Recipe base class (a libcst codemod), recipe discovery, and run_recipe()."""
+"""The Recipe base class (a libcst codemod), recipe discovery from the task folders, and run_recipe()."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,15 +82,19 @@ class Recipe(VisitorBasedCodemodCommand):
 
 @lru_cache(maxsize=1)
 def discover_recipes() -> dict[str, type[Recipe]]:
-    """Import every module in mlops_adapt.transforms and collect its Recipe subclasses by task id."""
-    import mlops_adapt.transforms as package
+    """The Recipe subclass in each task folder's recipe.py, by task id (KeyError-free lookups fail loudly)."""
+    from mlops_adapt.tasks import TASKS, task_module
 
     found: dict[str, type[Recipe]] = {}
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Recipe) and value is not Recipe and value.TASK:
-                found[value.TASK] = value
+    for task_id in TASKS:
+        module = task_module(task_id, "recipe")
+        classes = [
+            value for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, Recipe) and value.TASK == task_id
+        ]
+        if len(classes) != 1:
+            raise ImportError(f"{module.__name__} must define exactly one Recipe for {task_id}")
+        found[task_id] = classes[0]
     return found
 
 
@@ -100,9 +102,7 @@ def run_recipe(task: str, source: str, options: AdaptOptions) -> str | Skipped |
     """Apply the task's recipe: the new code, a Skipped (nothing to do) or a Failed."""
     from mlops_adapt.analysis.cache import parsed
 
-    recipe_cls = discover_recipes().get(task)
-    if recipe_cls is None:
-        return Failed(task, "unverified", (f"no recipe exists yet for {task}",))
+    recipe_cls = discover_recipes()[task]
     try:
         tree = parsed(source)
     except cst.ParserSyntaxError as err:

@@ -132,9 +132,7 @@ def add_imports(module: cst.Module, modules: list[str]) -> cst.Module:
             isinstance(s, (cst.Import, cst.ImportFrom)) or _is_docstring(s) for s in stmt.body
         ):
             position = index + 1
-        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or not isinstance(stmt, cst.SimpleStatementLine):
-            break
-        elif position:
+        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or not isinstance(stmt, cst.SimpleStatementLine) or position:
             break
     new = [cst.parse_statement(f"import {m}") for m in missing]
     return module.with_changes(body=body[:position] + new + body[position:])

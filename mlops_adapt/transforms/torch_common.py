@@ -5,11 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import code
-from mlops_adapt.analysis.names import is_metric_name
 from mlops_adapt.analysis.scan import scan_module
 from mlops_adapt.analysis.torch_eval import EvalPlan, plan_evaluation
 from mlops_adapt.transforms.base import SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan, apply_plan
+from mlops_adapt.vocabulary import is_metric_name
 
 
 class _Rename(cst.CSTTransformer):

@@ -8,10 +8,10 @@ from pathlib import Path
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import code, main_guard_exits
-from mlops_adapt.analysis.names import slug
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
 from mlops_adapt.transforms.base import SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan
+from mlops_adapt.vocabulary import slug
 
 
 class Backend:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Check
+from mlops_adapt.tasks import TASKS
 from mlops_adapt.verify import testgen
 
 # Seconds the pytest process may take beyond the script's own timeout (imports, reading stores).
@@ -37,7 +38,7 @@ def check_executed_many(
     try:
         for index, (original, candidate, task) in enumerate(cases):
             expected = testgen.original_behaviour(
-                original, task in testgen.REPO_TASKS, options.timeout
+                original, TASKS[task].needs_repo, options.timeout
             )
             if not expected.get("ok"):
                 tail = (expected.get("error") or "").strip().splitlines()[-1:] or ["no output"]

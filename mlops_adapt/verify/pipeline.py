@@ -10,27 +10,29 @@ from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Check, VerificationReport
 from mlops_adapt.tasks import TASKS
 from mlops_adapt.verify.rules.base import rules_for
+from mlops_adapt.verify.safety import verdict
 from mlops_adapt.verify.scope import check_scope
 
-# Why a restructuring task's edits are labelled unsafe even when everything passes.
-BY_DESIGN = "the task restructures code by design"
+def verify_candidate(
+    original: str, candidate: str, task: str, options: AdaptOptions | None = None, backend: str = "recipe"
+) -> VerificationReport:
+    """Check a candidate adaptation of `original` for `task`; never raises on bad candidates.
 
-
-def verify_candidate(original: str, candidate: str, task: str, options: AdaptOptions | None = None) -> VerificationReport:
-    """Check a candidate adaptation of `original` for `task`; never raises on bad candidates."""
+    `backend` ("recipe" or "llm") is who wrote the candidate; the safety label depends on it.
+    """
     options = options or AdaptOptions()
     checks: list[Check] = []
     try:
         original_mod = parsed(original)
     except cst.ParserSyntaxError as err:
         checks.append(Check("V1", "parses", "fail", (f"the original does not parse: line {err.raw_line}",)))
-        return _label(checks, task, options, backend=None)
+        return _label(checks, task, backend)
     try:
         candidate_mod = cst.parse_module(candidate)
     except cst.ParserSyntaxError as err:
         message = str(err.message).strip().splitlines()[0] if err.message else "invalid syntax"
         checks.append(Check("V1", "parses", "fail", (f"syntax error at line {err.raw_line}: {message}",)))
-        return _label(checks, task, options, backend=None)
+        return _label(checks, task, backend)
     checks.append(Check("V1", "parses", "pass"))
 
     library = TASKS[task].library
@@ -51,7 +53,7 @@ def verify_candidate(original: str, candidate: str, task: str, options: AdaptOpt
             checks.append(_executed(original, candidate, task, options))
         else:
             checks.append(Check("V5", "executed", "skip", ("static checks failed first",)))
-    return _label(checks, task, options, backend=None)
+    return _label(checks, task, backend)
 
 
 def _api_reality(module: cst.Module, library: str) -> Check:
@@ -80,23 +82,7 @@ def _executed(original: str, candidate: str, task: str, options: AdaptOptions) -
         return Check("V5", "executed", "fail", (f"sandbox error: {type(err).__name__}: {err}",))
 
 
-def _label(checks: list[Check], task: str, options: AdaptOptions, backend: str | None) -> VerificationReport:
-    reasons: list[str] = []
-    failed = [c for c in checks if c.status == "fail"]
-    if failed:
-        reasons.append("verification failed: " + ", ".join(f"{c.id} {c.name}" for c in failed))
-    if rules_for(task).SCOPE != "additive":
-        reasons.append(BY_DESIGN)
-    ran = any(c.id == "V5" and c.status == "pass" for c in checks)
-    if not ran:
-        reasons.append("static checks only")
-    safe = not failed and rules_for(task).SCOPE == "additive"
-    return VerificationReport(tuple(checks), "safe" if safe else "unsafe", tuple(reasons))
-
-
-def label_for_backend(report: VerificationReport, backend: str) -> VerificationReport:
-    """Recipe edits are covered by the recipes' executed test suite; LLM edits need V5 to be safe."""
-    if backend == "recipe" or report.safety == "unsafe" or report.executed:
-        return report
-    reasons = tuple(r for r in report.safety_reasons) + ("LLM edit without an executed check (V5)",)
-    return VerificationReport(report.checks, "unsafe", reasons)
+def _label(checks: list[Check], task: str, backend: str) -> VerificationReport:
+    """The report with its safety label: the one place the label is decided."""
+    label, reasons = verdict(checks, rules_for(task).SCOPE, backend)
+    return VerificationReport(tuple(checks), label, reasons)

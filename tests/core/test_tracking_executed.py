@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mlops_adapt.analysis.facts import analyze
-from mlops_adapt.analysis.names import slug
+from mlops_adapt.vocabulary import slug
 from mlops_adapt.engine import adapt
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Applied, Failed, Skipped

@@ -150,7 +150,7 @@ def test_generated_runtime_rules_agree_with_the_static_analysis(globs: tuple[str
     import re
 
     from mlops_adapt.analysis.gitpython import is_data_path
-    from mlops_adapt.transforms.translate_gitpython_dvc import helper_source
+    from mlops_adapt.tasks.translate_gitpython_dvc.recipe import helper_source
 
     source, _ = helper_source({"dvc_is_data"}, globs, data_folders=folders)
     namespace: dict = {"os": os, "re": re, "fnmatch": fnmatch, "logging": logging}

@@ -11,12 +11,9 @@ import pytest
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.verify.executed import check_executed
 from mlops_adapt.verify.sandbox import find_git_root, make_sandbox, repo_subdir, run_script
-from mlops_adapt.verify.testgen import (
-    PROJECT_FILE_SUFFIXES,
-    generate_test,
-    is_project_file,
-    original_data_paths,
-)
+from mlops_adapt.tasks.translate_gitpython_dvc.checks import PROJECT_FILE_SUFFIXES, is_project_file
+from mlops_adapt.tasks.translate_gitpython_dvc.rules import original_data_paths
+from mlops_adapt.verify.testgen import generate_test
 
 CORPUS = Path(__file__).resolve().parents[2] / "bench" / "corpus" / "git"
 

@@ -9,7 +9,9 @@ import pytest
 
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.verify.executed import check_executed
-from mlops_adapt.verify.testgen import TASK_TESTS, expected_direction, generate_test
+from mlops_adapt.tasks import TASKS as TASK_TESTS
+from mlops_adapt.tasks.hpo_optuna.rules import expected_direction
+from mlops_adapt.verify.testgen import generate_test
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 ORIGINAL = (BENCH / "corpus" / "ml" / "np_linear_regression.py").read_text()

@@ -1,9 +1,7 @@
-"""TaskRules: the per-task scope policy (V2) and postconditions (V4), discovered by task id."""
+"""TaskRules: the per-task scope policy (V2) and postconditions (V4), discovered from the task folders."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from functools import lru_cache
 from typing import ClassVar, Literal
 
@@ -14,7 +12,7 @@ from mlops_adapt.options import AdaptOptions
 
 
 class TaskRules:
-    """Default rules: additive scope, no postconditions."""
+    """Base of every task's rules: the scope policy and postconditions it overrides."""
 
     TASK: ClassVar[str] = ""
     SCOPE: ClassVar[Literal["additive", "restructure", "translate"]] = "additive"
@@ -36,6 +34,10 @@ class TaskRules:
         """Translate scope: may this original statement be removed or replaced?"""
         return False
 
+    def test_constants(self, original: str, candidate: str, facts: dict) -> dict:
+        """Task-specific constants for the generated V5 test (names its checks.py declares)."""
+        return {}
+
     def postconditions(
         self, original: cst.Module, candidate: cst.Module, facts: Facts, options: AdaptOptions
     ) -> list[str]:
@@ -45,18 +47,22 @@ class TaskRules:
 
 @lru_cache(maxsize=1)
 def discover_rules() -> dict[str, TaskRules]:
-    """Instances of every TaskRules subclass in mlops_adapt.verify.rules, by task id."""
-    import mlops_adapt.verify.rules as package
+    """An instance of the TaskRules subclass in each task folder's rules.py, by task id."""
+    from mlops_adapt.tasks import TASKS, task_module
 
     found: dict[str, TaskRules] = {}
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, TaskRules) and value.TASK:
-                found[value.TASK] = value()
+    for task_id in TASKS:
+        module = task_module(task_id, "rules")
+        classes = [
+            value for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, TaskRules) and value.TASK == task_id
+        ]
+        if len(classes) != 1:
+            raise ImportError(f"{module.__name__} must define exactly one TaskRules for {task_id}")
+        found[task_id] = classes[0]()
     return found
 
 
 def rules_for(task: str) -> TaskRules:
-    """The rules of a task, or the default additive rules."""
-    return discover_rules().get(task) or TaskRules()
+    """The rules of a task; every task folder has them (no silent default)."""
+    return discover_rules()[task]

@@ -18,8 +18,8 @@ from mlops_adapt.analysis.exprs import (
 )
 from mlops_adapt.analysis.lines import statement_lines
 from mlops_adapt.analysis.model import Facts
-from mlops_adapt.analysis.names import slug
-from mlops_adapt.verify.rules.optimize_prune import Site, _bodies
+from mlops_adapt.tasks.optimize_prune.rules import Site, _bodies
+from mlops_adapt.vocabulary import slug
 
 
 @dataclass

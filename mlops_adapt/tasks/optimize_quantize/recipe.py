@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
+from mlops_adapt.tasks.optimize_quantize import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.torch_common import (
     apply_edits,
@@ -39,8 +40,8 @@ class QuantizeTorchModel(Recipe):
     (saving, for example) behaves as before.
     """
 
-    TASK = "optimize-quantize"
-    DESCRIPTION = "Quantize the trained torch model (dynamic int8) and report the metric"
+    TASK = SPEC.id
+    DESCRIPTION = SPEC.title
     EXAMPLES = [
         Example(
             """

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import call_name, code, is_literal, last_name, string_value
-from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options, direction_of
-from mlops_adapt.analysis.names import NOT_HYPERPARAM_NAME, PATHLIKE_VALUE
+from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
+from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.scope import _normal
+from mlops_adapt.vocabulary import NOT_HYPERPARAM_NAME, PATHLIKE_VALUE, direction_of
 
 _SUGGEST = re.compile(r"^suggest_(float|int|categorical|uniform|loguniform|discrete_uniform)$")
 
@@ -133,7 +135,7 @@ def _returned_metric(func: cst.FunctionDef) -> str | None:
 
 
 class HpoOptunaRules(TaskRules):
-    TASK = "hpo-optuna"
+    TASK = SPEC.id
     SCOPE = "restructure"
     HELPER_NAMES = frozenset({"os", "dataclasses"})
 
@@ -211,6 +213,16 @@ class HpoOptunaRules(TaskRules):
                 problems.append("the script tracks with MLflow, but the trials are not nested runs (nested=True)")
         return problems
 
+    def test_constants(self, original: str, candidate: str, facts: dict) -> dict:
+        """The study direction the objective's metric asks for, and the hyperparameters worth tuning."""
+        metrics = facts["metrics"]
+        # Seeds, split sizes and fold settings are hyperparameters to log, not ones to tune.
+        tunable = [
+            hp["name"] for hp in facts["hyperparams"] + facts["ctor_hyperparams"]
+            if not NOT_TUNABLE.search(hp["name"].rsplit(".", 1)[-1].lower())
+        ]
+        return {"DIRECTION": expected_direction(candidate, metrics), "TUNABLE_NAMES": tunable}
+
 
 def _tunable_default(option) -> bool:
     """An argparse option with a number or a plain string default (not a flag, path or None)."""
@@ -249,3 +261,26 @@ def _reruns_after_study(module: cst.Module, objective_name: str) -> bool:
 
     module.visit(_Blocks())
     return bool(found)
+
+
+def expected_direction(candidate: str, metric_names: list[str]) -> str | None:
+    """'maximize'/'minimize' from the name the objective returns, else from the metrics, else None."""
+    names: list[str] = []
+    try:
+        tree = ast.parse(candidate)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.args.args:
+                if node.args.args[0].arg != "trial":
+                    continue
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.Return) and sub.value is not None:
+                        names.append(ast.unparse(sub.value))
+    except SyntaxError:
+        pass
+    for group in (names, metric_names):
+        kinds = {direction_of(n) for n in group} - {None}
+        if len(kinds) == 1:
+            return kinds.pop()
+        if kinds:
+            return None
+    return None

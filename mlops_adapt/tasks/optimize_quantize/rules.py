@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from mlops_adapt.analysis.exprs import code
-from mlops_adapt.verify.rules.base import TaskRules
-from mlops_adapt.verify.rules.optimize_prune import (
+from mlops_adapt.tasks.optimize_prune.rules import (
     evaluated_after,
     find_call,
     is_report_statement,
     model_names,
     trained_before,
 )
+from mlops_adapt.tasks.optimize_quantize import SPEC
+from mlops_adapt.verify.rules.base import TaskRules
 
 
 class OptimizeQuantizeRules(TaskRules):
-    TASK = "optimize-quantize"
+    TASK = SPEC.id
     SCOPE = "additive"
     HELPER_NAMES = frozenset({"io"})
 

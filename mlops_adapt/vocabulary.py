@@ -1,4 +1,4 @@
-"""Vocabularies that tell hyperparameters, metrics and models apart by name."""
+"""The one vocabulary: names that tell hyperparameters, metrics (and their direction), models and training apart."""
 
 from __future__ import annotations
 
@@ -67,3 +67,24 @@ def slug(text: str) -> str:
     text = re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower()
     text = re.sub(r"_+", "_", text)
     return text[:60]
+
+
+# Metric direction by name. One vocabulary for the HPO recipe, its V4 rule and its V5 test, so
+# they cannot disagree (a MAPE is minimised everywhere).
+MAXIMIZE = re.compile(r"(acc|accuracy|f1|auc|precision|recall|r2|score|iou|dice|bleu|rouge|kappa|corr|mcc|map|"
+                      r"top\d|neg_)", re.IGNORECASE)
+MINIMIZE = re.compile(r"(loss|error|err|mse|rmse|mae|mape|nll|perplexity|ppl|deviance|hamming|zero_one|cost|"
+                      r"regret|brier|logloss|inertia|distortion|wcss|sse)", re.IGNORECASE)
+VALIDATION = re.compile(r"(val|valid|validation|test|eval|holdout|dev)", re.IGNORECASE)
+
+
+def direction_of(key: str) -> str | None:
+    """'maximize' for accuracy-like names, 'minimize' for loss/error-like names, None if unclear."""
+    low = key.lower()
+    if "neg_" in low:
+        return "maximize"
+    if MINIMIZE.search(low):
+        return "minimize"
+    if MAXIMIZE.search(low):
+        return "maximize"
+    return None

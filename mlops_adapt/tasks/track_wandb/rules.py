@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import code, dotted, main_guard_exits, nodes_of
+from mlops_adapt.tasks.track_wandb import SPEC
 from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.rules.tracking_common import (
     derived_names,
@@ -23,7 +24,7 @@ ENDS = {"wandb.finish"}
 
 
 class TrackWandbRules(TaskRules):
-    TASK = "track-wandb"
+    TASK = SPEC.id
     HELPER_NAMES = frozenset({"dataclasses"})
 
     def postconditions(self, original, candidate, facts, options):

@@ -9,6 +9,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.analysis import gitpython as gp
 from mlops_adapt.analysis.exprs import code, string_value
+from mlops_adapt.tasks.translate_gitpython_dvc import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 
 # The helpers a translated script may get, each: (source, helpers it calls, imports it needs).
@@ -540,8 +541,8 @@ class TranslateGitPythonToDvc(Recipe):
     Data folders the script lists are tracked as a whole, so no `.dvc` file shows up in them.
     """
 
-    TASK = "translate-gitpython-dvc"
-    DESCRIPTION = "Version data files with DVC instead of GitPython"
+    TASK = SPEC.id
+    DESCRIPTION = SPEC.title
     EXAMPLES = [
         Example(
             """

@@ -16,6 +16,7 @@ from mlops_adapt.analysis.hpo import (
     literal_value,
 )
 from mlops_adapt.analysis.scan import ParamSite, Scan, scan_module
+from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan
 
@@ -326,8 +327,8 @@ class AddOptunaSearch(Recipe):
     arguments the script passes to its own training functions and classes are searched too.
     """
 
-    TASK = "hpo-optuna"
-    DESCRIPTION = "Tune the script's hyperparameters with an Optuna study"
+    TASK = SPEC.id
+    DESCRIPTION = SPEC.title
     EXAMPLES = [
         Example(
             """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
+from mlops_adapt.tasks.optimize_prune import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.torch_common import (
     apply_edits,
@@ -32,8 +33,8 @@ class PruneTorchModel(Recipe):
     printed.
     """
 
-    TASK = "optimize-prune"
-    DESCRIPTION = "Prune the trained torch model and report the metric before and after"
+    TASK = SPEC.id
+    DESCRIPTION = SPEC.title
     EXAMPLES = [
         Example(
             """

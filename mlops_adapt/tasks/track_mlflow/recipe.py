@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from mlops_adapt.tasks.track_mlflow import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.rewriter import apply_plan
 from mlops_adapt.transforms.tracking import Backend, TrackingPlanner, dict_literal, existing_use
@@ -58,8 +59,8 @@ class AddMlflowTracking(Recipe):
     the script already does is removed or reordered.
     """
 
-    TASK = "track-mlflow"
-    DESCRIPTION = "Track hyperparameters and metrics with MLflow"
+    TASK = SPEC.id
+    DESCRIPTION = SPEC.title
     EXAMPLES = [
         Example(
             """

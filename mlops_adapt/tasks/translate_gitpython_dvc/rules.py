@@ -10,6 +10,7 @@ from mlops_adapt.analysis import gitpython as gp
 from mlops_adapt.analysis.exprs import calls_in, code, dotted, iter_nodes, last_name, string_value
 from mlops_adapt.analysis.model import Facts
 from mlops_adapt.options import AdaptOptions
+from mlops_adapt.tasks.translate_gitpython_dvc import SPEC
 from mlops_adapt.verify.rules.base import TaskRules
 
 # Statements the translation may replace: they add, read, check, diff, check out or push files.
@@ -21,7 +22,7 @@ _GIT_FILE_OP = re.compile(
 class TranslateGitPythonDvcRules(TaskRules):
     """Scope: only GitPython file operations change. Postconditions: data goes through DVC."""
 
-    TASK = "translate-gitpython-dvc"
+    TASK = SPEC.id
     SCOPE = "translate"
 
     def removable(self, original_stmt: str) -> bool:
@@ -73,6 +74,10 @@ class TranslateGitPythonDvcRules(TaskRules):
         if not dvc.init_guarded:
             problems.append("the DVC repository is not initialised when missing (guarded `Repo.init`)")
         return problems
+
+    def test_constants(self, original: str, candidate: str, facts: dict) -> dict:
+        """The paths the original versions as data, so the V5 check tells data from project files."""
+        return {"DATA_PATHS": original_data_paths(original)}
 
 
 def _adds_dvc_files(ops) -> bool:
@@ -376,3 +381,27 @@ def _is_dvc_cli(call: cst.Call, method: str | None = None) -> bool:
         if text and re.match(r"^dvc\s+" + verb + r"\b", text):
             return True
     return False
+
+
+def original_data_paths(original: str) -> list[str]:
+    """The paths (patterns, `*` for what is not known statically) the original adds to git as data."""
+    from mlops_adapt.analysis import gitpython as gp
+    from mlops_adapt.analysis.cache import parsed
+
+    try:
+        module = parsed(original)
+    except cst.ParserSyntaxError:
+        return []
+    consts = gp.Constants(module)
+    found: list[str] = []
+    for op in gp.find_git_ops(module):
+        if op.kind != "data" or op.op not in ("add", "remove"):
+            continue
+        for text in op.paths:
+            try:
+                pattern = gp.path_pattern(cst.parse_expression(text), consts)
+            except cst.ParserSyntaxError:
+                continue
+            if pattern and pattern.strip("*/"):
+                found.append(pattern)
+    return sorted(dict.fromkeys(found))

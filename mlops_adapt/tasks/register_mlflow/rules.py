@@ -7,8 +7,9 @@ import re
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import calls_in, code
+from mlops_adapt.tasks.register_mlflow import SPEC
+from mlops_adapt.tasks.track_mlflow.rules import ENDS, STARTS
 from mlops_adapt.verify.rules.base import TaskRules
-from mlops_adapt.verify.rules.track_mlflow import ENDS, STARTS
 from mlops_adapt.verify.rules.tracking_common import call_sites, library_calls, trains
 
 _REFIT = re.compile(r"[A-Za-z_]\w*\.fit\([A-Za-z_][\w\[\]:, .]*\)")
@@ -16,7 +17,7 @@ FLAVOR_OF = {"sklearn": "sklearn", "torch": "pytorch", "xgboost": "xgboost", "li
 
 
 class RegisterMlflowRules(TaskRules):
-    TASK = "register-mlflow"
+    TASK = SPEC.id
 
     def allowed_addition(self, added_stmt: str) -> bool:
         # A model only scored by cross-validation is fitted once on the same data to be registered.

@@ -9,9 +9,10 @@ import libcst as cst
 from mlops_adapt.analysis.exprs import calls_in, code, iter_nodes, last_name
 from mlops_adapt.analysis.models import find_trained_models
 from mlops_adapt.analysis.scan import TrainedModel
+from mlops_adapt.tasks.register_mlflow import SPEC
+from mlops_adapt.tasks.track_mlflow.recipe import MlflowBackend
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import apply_plan
-from mlops_adapt.transforms.track_mlflow import MlflowBackend
 from mlops_adapt.transforms.tracking import TrackingPlanner, existing_use, project_name
 
 FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "mlflow.xgboost",
@@ -43,8 +44,8 @@ class RegisterMlflowModel(Recipe):
     cross-validation leaves no fitted model behind.
     """
 
-    TASK = "register-mlflow"
-    DESCRIPTION = "Log and register the trained model in the MLflow Model Registry"
+    TASK = SPEC.id
+    DESCRIPTION = SPEC.title
     EXAMPLES = [
         Example(
             """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import code, dotted, names_in, nodes_of
+from mlops_adapt.tasks.track_mlflow import SPEC
 from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.rules.tracking_common import (
     call_sites,
@@ -35,7 +36,7 @@ def run_problems(calls) -> list[str]:
 
 
 class TrackMlflowRules(TaskRules):
-    TASK = "track-mlflow"
+    TASK = SPEC.id
     HELPER_NAMES = frozenset({"dataclasses"})
 
     def postconditions(self, original, candidate, facts, options):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import code, last_name, names_in
+from mlops_adapt.tasks.optimize_prune import SPEC
 from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.scope import statement_prints
 
@@ -171,7 +172,7 @@ def _assignments_of(module: cst.Module, call: cst.Call | None) -> list[str]:
 
 
 class OptimizePruneRules(TaskRules):
-    TASK = "optimize-prune"
+    TASK = SPEC.id
     SCOPE = "additive"
 
     def allowed_addition(self, added_stmt: str) -> bool:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import libcst as cst
 
+from mlops_adapt.tasks.track_wandb import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.rewriter import apply_plan
-from mlops_adapt.transforms.tracking import Backend, TrackingPlanner, dict_literal, existing_use, project_name
+from mlops_adapt.transforms.tracking import (
+    Backend,
+    TrackingPlanner,
+    dict_literal,
+    existing_use,
+    project_name,
+)
 
 WANDB_LOGS = {"log", "watch", "update"}  # "update": wandb.config.update
 
@@ -69,8 +76,8 @@ class AddWandbTracking(Recipe):
     comes from `--option project=NAME`, else from the file name.
     """
 
-    TASK = "track-wandb"
-    DESCRIPTION = "Track hyperparameters and metrics with Weights & Biases"
+    TASK = SPEC.id
+    DESCRIPTION = SPEC.title
     EXAMPLES = [
         Example(
             """

@@ -1,0 +1,24 @@
+"""Task `register-mlflow`: log and register the trained model in the MLflow Model Registry."""
+
+from __future__ import annotations
+
+from mlops_adapt.applicability import Signals, trains_sklearn, trains_torch
+from mlops_adapt.tasks.spec import TaskSpec
+
+
+def applies(sig: Signals) -> bool:
+    """Does this file look like it wants `register-mlflow`?"""
+    registered = bool({"registered_model_name", "register_model"} & sig.text_has)
+    return (trains_sklearn(sig) or trains_torch(sig)) and not registered
+
+
+SPEC = TaskSpec(
+    id="register-mlflow",
+    kind="inline",
+    target="MLflow Model Registry",
+    library="mlflow",
+    title="Log and register the trained model in the MLflow Model Registry",
+    applies=applies,
+    order=3,
+    paper_group="model registration",
+)

@@ -1,0 +1,55 @@
+"""V5 checks of `track-mlflow`, inlined into the generated test: a finished MLflow run; each
+script-level hyperparameter (constant, argparse default, config dict key, dataclass field) is a
+param, matched by NAME (case and separators ignored, prefixes like "model/" allowed) or, failing
+that, by its literal VALUE; each metric is logged under a key that contains its name (or is
+contained in it); a cross-validation result (`scores_mean`/`scores_std`, one result) may instead
+be logged by value: the mean or std of the fold scores the script computed (observed in the
+sandbox), or every fold score in one logged series.
+"""
+
+from __future__ import annotations
+
+# inline: drop-start
+from mlops_adapt.verify.testkit import (
+    CV_METRICS,
+    METRICS,
+    metric_logged,
+    missing_hyperparams,
+    unlogged_cv,
+)
+
+# inline: drop-end
+
+
+def _mlflow_runs(run):
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=run.mlflow_uri)
+    experiments = [e.experiment_id for e in client.search_experiments()]
+    return client.search_runs(experiments) if experiments else []
+
+
+def test_mlflow_run_holds_params_and_metrics(run):
+    assert run.returncode == 0, f"the script failed: {run.error_summary()}"
+    runs = _mlflow_runs(run)
+    assert runs, "no MLflow run was recorded"
+    unfinished = [r.info.run_id for r in runs if r.info.status != "FINISHED"]
+    assert not unfinished, f"MLflow run(s) not finished: {unfinished}"
+    params, metrics = {}, {}
+    for r in runs:
+        params.update(r.data.params)
+        metrics.update(r.data.metrics)
+    missing = missing_hyperparams(params)
+    assert not missing, f"hyperparameters not logged as MLflow params: {', '.join(missing)} (params: {sorted(params)})"
+    lost = [m for m in METRICS if not metric_logged(m, metrics)]
+    if set(lost) & set(CV_METRICS):
+        from mlflow.tracking import MlflowClient
+
+        client = MlflowClient(tracking_uri=run.mlflow_uri)
+        series = [
+            [m.value for m in client.get_metric_history(r.info.run_id, key)]
+            for r in runs for key in r.data.metrics
+        ]
+        values = [v for s in series for v in s]
+        lost = unlogged_cv(lost, run, values, series)
+    assert not lost, f"metrics not logged to MLflow: {', '.join(lost)} (metrics: {sorted(metrics)})"
