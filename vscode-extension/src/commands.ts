@@ -1,17 +1,12 @@
 // Commands: the pieces of the extension's commands that need no editor (task choices, report text).
 
+import { TASKS } from "./tasks.generated";
+
 export const SERVER_ADAPT_FILE = "mlops-adapt.adaptFile";
 export const SERVER_SHOW_REPORT = "mlops-adapt.showReport";
 
-export const TASK_TITLES: Record<string, string> = {
-  "track-mlflow": "Track hyperparameters and metrics with MLflow",
-  "track-wandb": "Track hyperparameters and metrics with Weights & Biases",
-  "hpo-optuna": "Tune hyperparameters with an Optuna study",
-  "register-mlflow": "Log and register the trained model in the MLflow Model Registry",
-  "optimize-prune": "Prune the trained torch model and report the metric before and after",
-  "optimize-quantize": "Quantize the trained torch model (dynamic int8) and report the metric",
-  "translate-gitpython-dvc": "Version data files with DVC instead of GitPython",
-};
+/** Title of each task id, from the generated catalog copy (see src/tasks.generated.ts). */
+export const TASK_TITLES: ReadonlyMap<string, string> = new Map(TASKS.map((task) => [task.id, task.title]));
 
 export interface TaskChoice {
   label: string;
@@ -19,10 +14,12 @@ export interface TaskChoice {
   task: string;
 }
 
-export function taskChoices(enabledTasks: string[]): TaskChoice[] {
-  return enabledTasks
-    .filter((task) => task in TASK_TITLES)
-    .map((task) => ({ label: TASK_TITLES[task], description: task, task }));
+/** Quick-pick items for the enabled tasks, in the user's order; ids this extension does not know are left out. */
+export function taskChoices(enabledTasks: readonly string[]): TaskChoice[] {
+  return enabledTasks.flatMap((task) => {
+    const title = TASK_TITLES.get(task);
+    return title === undefined ? [] : [{ label: title, description: task, task }];
+  });
 }
 
 interface Check {

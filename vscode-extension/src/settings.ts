@@ -1,6 +1,8 @@
 // Settings: reads the `mlopsAdapt.*` configuration into typed objects; the server part mirrors the
 // Python dataclasses in mlops_adapt/server/settings.py and is sent as initializationOptions.
 
+import { TASKS } from "./tasks.generated";
+
 export const SECTION = "mlopsAdapt";
 
 export type Backend = "auto" | "recipe" | "llm";
@@ -42,21 +44,14 @@ export const SERVER_KEYS = [
 /** Settings only the extension reads (marked "x-client-only" in package.json). */
 export const CLIENT_KEYS = ["interpreter", "trace.server"] as const;
 
-export const TASK_IDS = [
-  "track-mlflow",
-  "track-wandb",
-  "hpo-optuna",
-  "register-mlflow",
-  "optimize-prune",
-  "optimize-quantize",
-  "translate-gitpython-dvc",
-];
+/** Task ids, from the generated catalog copy (see src/tasks.generated.ts); the enabledTasks default. */
+export const TASK_IDS: readonly string[] = TASKS.map((task) => task.id);
 
 export function readServerSettings(read: SettingReader): ServerSettings {
   return {
     backend: read<Backend>("backend", "auto"),
     verify: read<VerifyMode>("verify", "static"),
-    enabledTasks: [...read<string[]>("enabledTasks", TASK_IDS)],
+    enabledTasks: [...read<readonly string[]>("enabledTasks", TASK_IDS)],
     diagnostics: { enabled: read<boolean>("diagnostics.enabled", false) },
     llm: {
       baseUrl: read<string>("llm.baseUrl", ""),

@@ -3,17 +3,36 @@ import { test } from "node:test";
 import { formatReport, TASK_TITLES, taskChoices } from "../src/commands";
 import { Logger } from "../src/logging";
 import { TASK_IDS } from "../src/settings";
+import { TASKS } from "../src/tasks.generated";
+
+const [first, second] = TASKS;
 
 test("every task has a title and unknown ids are not offered", () => {
-  assert.deepEqual(Object.keys(TASK_TITLES).sort(), [...TASK_IDS].sort());
-  const choices = taskChoices(["track-wandb", "nope"]);
-  assert.deepEqual(choices, [{ label: TASK_TITLES["track-wandb"], description: "track-wandb", task: "track-wandb" }]);
+  assert.deepEqual([...TASK_TITLES.keys()], [...TASK_IDS]);
+  for (const task of TASKS) {
+    assert.ok(task.title.length > 10, `${task.id} has no title`);
+  }
+  const choices = taskChoices([second.id, "nope", first.id]);
+  assert.deepEqual(choices, [
+    { label: second.title, description: second.id, task: second.id },
+    { label: first.title, description: first.id, task: first.id },
+  ]);
+  assert.deepEqual(taskChoices([]), []);
+});
+
+test("the generated task list has unique, well-formed ids and a target each", () => {
+  assert.ok(TASKS.length > 0);
+  assert.equal(new Set(TASK_IDS).size, TASK_IDS.length);
+  for (const task of TASKS) {
+    assert.match(task.id, /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/);
+    assert.ok(task.target.length > 0, `${task.id} has no target`);
+  }
 });
 
 test("an applied result shows its safety and checks", () => {
   const text = formatReport({
     status: "applied",
-    task: "track-mlflow",
+    task: first.id,
     backend: "recipe",
     safety: "safe",
     verification: {
@@ -27,7 +46,7 @@ test("an applied result shows its safety and checks", () => {
   assert.equal(
     text,
     [
-      "track-mlflow: applied",
+      `${first.id}: applied`,
       "backend: recipe, safety: safe",
       "  safety: additive only",
       "  V1 parses: pass",
@@ -37,8 +56,11 @@ test("an applied result shows its safety and checks", () => {
 });
 
 test("failures, skips and nothing at all read clearly", () => {
-  assert.equal(formatReport({ status: "failed", task: "hpo-optuna", reasons: ["a", "b"] }), "hpo-optuna: failed\n  a\n  b");
-  assert.equal(formatReport({ status: "skipped", task: "track-wandb", reason: "nothing to adapt" }), "track-wandb: skipped\n  nothing to adapt");
+  assert.equal(formatReport({ status: "failed", task: first.id, reasons: ["a", "b"] }), `${first.id}: failed\n  a\n  b`);
+  assert.equal(
+    formatReport({ status: "skipped", task: second.id, reason: "nothing to adapt" }),
+    `${second.id}: skipped\n  nothing to adapt`,
+  );
   assert.equal(formatReport(null), "No MLOps-Adapt edit has been computed yet.");
 });
 

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { Logger } from "../src/logging";
 import { Interpreter, ServerCommand } from "../src/python";
 import { ClientHandle, ServerController, ServerDeps } from "../src/server";
-import { readServerSettings, ServerSettings } from "../src/settings";
+import { readServerSettings, ServerSettings, TASK_IDS } from "../src/settings";
 
 class FakeClient implements ClientHandle {
   started = 0;
@@ -104,10 +104,10 @@ test("a burst of settings changes gives one debounced restart", async () => {
 test("execute sends workspace/executeCommand to the running server", async () => {
   const h = harness(python);
   await h.controller.start();
-  const result = await h.controller.execute("mlops-adapt.adaptFile", ["file:///a.py", "track-mlflow", 3]);
+  const result = await h.controller.execute("mlops-adapt.adaptFile", ["file:///a.py", TASK_IDS[0], 3]);
   assert.deepEqual(result, { status: "applied" });
   assert.deepEqual(h.clients[0].client.requests, [
-    ["workspace/executeCommand", { command: "mlops-adapt.adaptFile", arguments: ["file:///a.py", "track-mlflow", 3] }],
+    ["workspace/executeCommand", { command: "mlops-adapt.adaptFile", arguments: ["file:///a.py", TASK_IDS[0], 3] }],
   ]);
 });
 

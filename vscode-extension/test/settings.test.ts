@@ -12,6 +12,7 @@ import {
   SERVER_KEYS,
   TASK_IDS,
 } from "../src/settings";
+import { TASKS } from "../src/tasks.generated";
 
 const manifest = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8"));
 const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
@@ -45,11 +46,17 @@ test("initialization options are the nested server schema", () => {
   assert.deepEqual(options, {
     backend: "auto",
     verify: "static",
-    enabledTasks: TASK_IDS,
+    enabledTasks: [...TASK_IDS],
     diagnostics: { enabled: false },
     llm: { baseUrl: "", model: "", timeout: 120 },
   });
-  assert.deepEqual(properties["mlopsAdapt.enabledTasks"].default, TASK_IDS);
+});
+
+test("the enabledTasks schema lists the generated tasks: ids, titles and the default", () => {
+  const schema = properties["mlopsAdapt.enabledTasks"] as { default: string[]; items: { enum: string[]; enumDescriptions: string[] } };
+  assert.deepEqual(schema.items.enum, [...TASK_IDS]);
+  assert.deepEqual(schema.items.enumDescriptions, TASKS.map((task) => task.title));
+  assert.deepEqual(schema.default, [...TASK_IDS]);
 });
 
 test("user values override defaults", () => {
