@@ -1,17 +1,28 @@
-"""V2 scope: original statements and comments survive, and added code only touches the target."""
+"""V2 scope: original statements and comments survive in meaning, and the edit adds no new capability."""
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
 import libcst as cst
 
 from mlops_adapt.analysis.cache import parsed
-from mlops_adapt.analysis.exprs import calls_in, code, imports_of, iter_nodes, last_name, names_in
+from mlops_adapt.analysis.exprs import (
+    assigned_names,
+    calls_in,
+    code,
+    imports_of,
+    iter_nodes,
+    last_name,
+    names_in,
+)
+from mlops_adapt.verify.capabilities import added_capabilities
 from mlops_adapt.verify.rules.base import TaskRules
 
 
@@ -75,24 +86,49 @@ def _is_subsequence(needle: list[str], haystack: list[str]) -> tuple[bool, str |
     return True, None
 
 
+@dataclass(frozen=True)
+class ScopeVerdict:
+    """V2's findings: what is certainly out of scope (reasons) and what only execution can judge (warnings)."""
+
+    reasons: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+
 def check_scope(
     original: cst.Module, candidate: cst.Module, original_src: str, candidate_src: str,
     rules: TaskRules, library: str,
-) -> list[str]:
-    """Reasons the candidate goes out of scope (empty when it stays in scope)."""
-    reasons: list[str] = []
+) -> ScopeVerdict:
+    """Scope by capability and by meaning: every reason found, not only the first.
+
+    Rejected (certainly wrong): new process, network, file, environment or dynamic-code access
+    anywhere in the edit; an original statement deleted or changed in meaning; original values
+    rebound by added code; original statements put under a new loop or condition; lost comments.
+    Allowed: additions that keep the original's meaning (an import list extended, a dict key or
+    dataclass field added, a new parameter with a default and calls passing it, statements
+    wrapped in a run context or moved under a function or main guard). A changed order is a
+    warning: only the executed comparison (V5) can tell whether it matters.
+    """
+    reasons: list[str] = [
+        use.reason()
+        for use in added_capabilities(original_src, candidate_src, library, rules.HELPER_NAMES)
+        if not rules.allowed_capability(use)
+    ]
+    warnings: list[str] = []
     before = _original_prints(original_src) if original is parsed(original_src) else statement_prints(original)
     after = statement_prints(candidate)
     if rules.SCOPE == "additive":
-        ok, missing = _is_subsequence(before, after)
+        extended = extensions(original, candidate, before, after)
+        missing = list((Counter(before) - Counter(after)).elements())
+        for stmt in missing:
+            if stmt not in extended:
+                reasons.append(f"original statement changed or deleted: `{stmt}`")
+        mapped = [extended.get(stmt, stmt) for stmt in before]
+        ok, moved = _is_subsequence([m for m in mapped if m in after], after)
         if not ok:
-            still_there = Counter(after)[missing] >= Counter(before)[missing]
-            what = "moved or reordered" if still_there else "changed or deleted"
-            reasons.append(f"original statement {what}: `{missing}`")
-        else:
-            aliases = library_aliases(candidate, library)
-            aliases |= library_objects(original, candidate, {library, *rules.HELPER_NAMES, *aliases})
-            reasons.extend(_foreign_additions(before, after, rules, library, aliases, candidate, original))
+            warnings.append(f"original statements run in another order (first: `{moved}`); V5 judges the behaviour")
+        aliases = library_aliases(candidate, library)
+        aliases |= library_objects(original, candidate, {library, *rules.HELPER_NAMES, *aliases})
+        reasons.extend(_unsafe_additions(before, after, rules, library, aliases, candidate, original, set(extended.values())))
     else:
         have = Counter(after)
         for stmt, count in Counter(before).items():
@@ -106,7 +142,137 @@ def check_scope(
     lost = comments(original_src) - comments(candidate_src)
     for comment in lost:
         reasons.append(f"comment removed: `{comment}`")
-    return reasons
+    return ScopeVerdict(tuple(reasons), tuple(warnings))
+
+
+def extensions(
+    original: cst.Module, candidate: cst.Module, before: list[str], after: list[str]
+) -> dict[str, str]:
+    """Original statement print -> the candidate statement that extends it without changing its meaning.
+
+    Extensions: `from m import a` -> `from m import a, b`; `cfg = {"a": 1}` -> `cfg = {"a": 1, "b": 2}`;
+    `def f(x):` -> `def f(x, run=None):`; `f(x)` -> `f(x, run=run)` where `run` is a parameter the
+    candidate added to the script's own `f` with a default.
+    """
+    missing = list((Counter(before) - Counter(after)).elements())
+    added = list((Counter(after) - Counter(before)).elements())
+    if not missing or not added:
+        return {}
+    new_params = _added_parameters(original, candidate)
+    found: dict[str, str] = {}
+    for stmt in missing:
+        for other in added:
+            if other in found.values():
+                continue
+            if _extends(stmt, other, new_params):
+                found[stmt] = other
+                break
+    return found
+
+
+def _parse_one(text: str) -> ast.stmt | None:
+    try:
+        body = ast.parse(text + (" pass" if text.endswith(":") else "")).body
+    except SyntaxError:
+        return None
+    return body[0] if len(body) == 1 else None
+
+
+def _extends(old_text: str, new_text: str, new_params: dict[str, set[str]]) -> bool:
+    """Does `new_text` say everything `old_text` says, plus only meaning-preserving additions?"""
+    old, new = _parse_one(old_text), _parse_one(new_text)
+    if old is None or new is None or type(old) is not type(new):
+        return False
+    if isinstance(old, ast.ImportFrom):
+        return (
+            old.module == new.module and old.level == new.level
+            and {(a.name, a.asname) for a in old.names} <= {(a.name, a.asname) for a in new.names}
+        )
+    if isinstance(old, ast.Import):
+        return {(a.name, a.asname) for a in old.names} <= {(a.name, a.asname) for a in new.names}
+    if isinstance(old, ast.FunctionDef):
+        return old.name == new.name and _params_extended(old.args, new.args)
+    return _same_but_extended(old, new, new_params)
+
+
+def _params_extended(old: ast.arguments, new: ast.arguments) -> bool:
+    """The new signature keeps every old parameter in place and adds only ones with defaults."""
+    old_pos = [a.arg for a in old.posonlyargs + old.args]
+    new_pos = [a.arg for a in new.posonlyargs + new.args]
+    if new_pos[: len(old_pos)] != old_pos or len(new.defaults) - len(old.defaults) != len(new_pos) - len(old_pos):
+        return False
+    if [ast.dump(d) for d in new.defaults[len(new.defaults) - len(old.defaults):]] != [ast.dump(d) for d in old.defaults]:
+        return False
+    old_kw = {a.arg for a in old.kwonlyargs}
+    new_kw = {a.arg: d for a, d in zip(new.kwonlyargs, new.kw_defaults)}
+    return old_kw <= set(new_kw) and all(new_kw[k] is not None for k in set(new_kw) - old_kw) and (
+        (old.vararg is None) == (new.vararg is None) and (old.kwarg is None) == (new.kwarg is None)
+    )
+
+
+def _same_but_extended(old: ast.AST, new: ast.AST, new_params: dict[str, set[str]]) -> bool:
+    """Equal trees, except dicts with added keys and calls to the script's functions with added new parameters."""
+    if type(old) is not type(new):
+        return False
+    if isinstance(old, ast.Dict):
+        old_items = {(ast.dump(k) if k else "**", ast.dump(v)) for k, v in zip(old.keys, old.values)}
+        new_items = {(ast.dump(k) if k else "**", ast.dump(v)) for k, v in zip(new.keys, new.values)}
+        return old_items <= new_items
+    if isinstance(old, ast.Call):
+        callee = old.func.id if isinstance(old.func, ast.Name) else None
+        old_kw = {k.arg for k in old.keywords}
+        extra = [k for k in new.keywords if k.arg not in old_kw]
+        if extra and not (callee and all(k.arg in new_params.get(callee, set()) for k in extra)):
+            return False
+        kept = [k for k in new.keywords if k.arg in old_kw]
+        return (
+            _same_but_extended(old.func, new.func, new_params)
+            and len(old.args) == len(new.args)
+            and all(_same_but_extended(a, b, new_params) for a, b in zip(old.args, new.args))
+            and len(kept) == len(old.keywords)
+            and all(
+                a.arg == b.arg and _same_but_extended(a.value, b.value, new_params)
+                for a, b in zip(old.keywords, kept)
+            )
+        )
+    for field, value in ast.iter_fields(old):
+        if field in ("ctx", "type_comment", "lineno", "col_offset", "end_lineno", "end_col_offset"):
+            continue
+        other = getattr(new, field, None)
+        if isinstance(value, ast.AST):
+            if not isinstance(other, ast.AST) or not _same_but_extended(value, other, new_params):
+                return False
+        elif isinstance(value, list):
+            if not isinstance(other, list) or len(value) != len(other):
+                return False
+            for x, y in zip(value, other):
+                if isinstance(x, ast.AST):
+                    if not isinstance(y, ast.AST) or not _same_but_extended(x, y, new_params):
+                        return False
+                elif x != y:
+                    return False
+        elif value != other:
+            return False
+    return True
+
+
+def _added_parameters(original: cst.Module, candidate: cst.Module) -> dict[str, set[str]]:
+    """The script's own functions (and classes, by __init__) -> parameters the candidate added with defaults."""
+
+    def signatures(module: cst.Module) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for node in iter_nodes(module, skip=_EXPRESSIONS):
+            if isinstance(node, cst.FunctionDef):
+                params = {p.name.value for p in (*node.params.params, *node.params.kwonly_params)}
+                found[node.name.value] = params
+            elif isinstance(node, cst.ClassDef):
+                for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else []:
+                    if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__init__":
+                        found[node.name.value] = {p.name.value for p in (*stmt.params.params, *stmt.params.kwonly_params)}
+        return found
+
+    old, new = signatures(original), signatures(candidate)
+    return {name: new[name] - params for name, params in old.items() if name in new and new[name] - params}
 
 
 def library_aliases(module: cst.Module, library: str) -> set[str]:
@@ -215,18 +381,21 @@ def _library_blocks(candidate: cst.Module, uses_library, taken: set[str]) -> tup
     return ok - bad, bad
 
 
-def _foreign_additions(
+def _unsafe_additions(
     before: list[str], after: list[str], rules: TaskRules, library: str, aliases: set[str],
-    candidate: cst.Module | None = None, original: cst.Module | None = None,
+    candidate: cst.Module, original: cst.Module, extensions: set[str],
 ) -> list[str]:
-    """Added statements that do not touch the target library (unrelated edits).
+    """Added statements that change what the original computes.
 
-    An added loop or condition must hold library code only: around original statements it would
-    repeat them or make them conditional, whatever its header uses.
+    Pure additions are fine whatever they use: a `params = {...}` dict, `asdict(cfg)`, a helper
+    function. What is not: rebinding or updating a value of the original script, and a new loop
+    or condition around code that is not only tracking (it would repeat original statements or
+    make them conditional). Capabilities are judged separately (added_capabilities).
     """
     extra = Counter(after) - Counter(before)
     allowed = {library, *rules.HELPER_NAMES, *aliases}
     import_re = re.compile(rf"^(import|from)\s+({'|'.join(map(re.escape, allowed))})\b")
+    taken = _assigned_names(original)
 
     def uses_library(stmt: str) -> bool:
         if import_re.match(stmt) or rules.allowed_addition(stmt):
@@ -241,30 +410,89 @@ def _foreign_additions(
         return bool(names_in(node) & allowed)
 
     blocks: tuple[set[str], set[str]] | None = None
-    reasons = []
+    reasons = [
+        f"added `{stmt}` changes the control flow of the original code (in {where})"
+        for where, stmt in sorted(_control_flow(candidate, original))
+    ]
     for stmt in extra:
-        if import_re.match(stmt):
+        if stmt in extensions or stmt.startswith(("import ", "from ")) or stmt == "try:":
             continue
-        if stmt in ("try:",) or rules.allowed_addition(stmt):
+        if rules.allowed_addition(stmt):
             continue
-        if stmt.startswith(("for ", "if ", "while ", "def ")) and candidate is not None:
+        if stmt.startswith(("for ", "if ", "while ")):
             if blocks is None:
-                taken = names_in(original) if original is not None else set()
-                blocks = _library_blocks(candidate, uses_library, taken)
+                blocks = _library_blocks(candidate, uses_library, names_in(original))
             library_only, others = blocks
-            if stmt in library_only:
-                continue
-            if stmt in others and not stmt.startswith("def ") and uses_library(stmt):
+            if stmt in others and stmt not in library_only:
                 reasons.append(
-                    f"unrelated edit: added `{stmt}` puts code that does not use {library} "
+                    f"unrelated edit: added `{stmt}` puts code that is not only {library} tracking "
                     "(original statements or new logic) under a new loop or condition"
                 )
-                continue
-        try:
-            node = cst.parse_module(stmt if not stmt.endswith(":") else stmt + " pass")
-        except cst.ParserSyntaxError:
-            reasons.append(f"added statement is not valid on its own: `{stmt}`")
             continue
-        if not names_in(node) & allowed:
-            reasons.append(f"unrelated edit: added `{stmt}` does not use {library}")
+        node = _parse_one(stmt)
+        rebound = sorted(_rebinds(node) & taken) if node is not None else []
+        if rebound and not uses_library(stmt):
+            reasons.append(
+                f"added `{stmt}` changes `{', '.join(rebound)}`, a value of the original script"
+            )
     return reasons
+
+
+_CONTROL = (cst.Break, cst.Continue, cst.Return, cst.Raise, cst.Del, cst.Global, cst.Nonlocal)
+
+
+def _control_flow(candidate: cst.Module, original: cst.Module) -> list[tuple[str, str]]:
+    """Control-flow statements the candidate adds to code of the original (not to its own new functions)."""
+
+    def collect(module: cst.Module) -> tuple[Counter, set[str]]:
+        found: Counter = Counter()
+        functions: set[str] = set()
+
+        def walk(node: cst.CSTNode, where: str) -> None:
+            for child in node.children:
+                if isinstance(child, cst.BaseExpression):
+                    continue
+                if isinstance(child, (cst.FunctionDef, cst.ClassDef)):
+                    functions.add(child.name.value)
+                    walk(child, child.name.value)
+                elif isinstance(child, _CONTROL):
+                    found[(where, _normal(code(child)))] += 1
+                else:
+                    walk(child, where)
+
+        walk(module, "module level")
+        return found, functions
+
+    before, old_functions = collect(original)
+    after, _ = collect(candidate)
+    return [
+        key for key in (after - before)
+        if key[0] == "module level" or key[0] in old_functions
+    ]
+
+
+def _assigned_names(module: cst.Module) -> set[str]:
+    """Names the original binds by assignment (module level or in functions)."""
+    found: set[str] = set()
+    for node in iter_nodes(module, skip=(cst.BaseExpression,)):
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                found |= set(assigned_names(target.target))
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+            found |= set(assigned_names(node.target))
+    return found
+
+
+def _rebinds(node: ast.stmt) -> set[str]:
+    """Plain names an added simple statement assigns or updates."""
+    targets: list[ast.expr] = []
+    if isinstance(node, ast.Assign):
+        targets = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and getattr(node, "value", None) is not None:
+        targets = [node.target]
+    names: set[str] = set()
+    for target in targets:
+        for sub in ast.walk(target):
+            if isinstance(sub, ast.Name):
+                names.add(sub.id)
+    return names

@@ -139,6 +139,10 @@ class HpoOptunaRules(TaskRules):
     SCOPE = "restructure"
     HELPER_NAMES = frozenset({"os", "dataclasses"})
 
+    def allowed_capability(self, use) -> bool:
+        # The recipe's study reads its trial budget from this one variable (the sandbox caps it).
+        return use.kind == "environment" and use.text.startswith("os.environ.get('MLOPS_ADAPT_N_TRIALS'")
+
     def allowed_change(self, original_stmt: str, candidate_stmts: list[str]) -> bool:
         if any(("suggest_" in c or "nested" in c) and undo_tuning_edits(c) == original_stmt for c in candidate_stmts):
             return True

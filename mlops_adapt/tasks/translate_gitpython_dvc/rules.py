@@ -24,6 +24,11 @@ class TranslateGitPythonDvcRules(TaskRules):
 
     TASK = SPEC.id
     SCOPE = "translate"
+    # Data paths are found and checked with os.path; listing a data folder is part of versioning it.
+    HELPER_NAMES = frozenset({"os"})
+
+    def allowed_capability(self, use) -> bool:
+        return use.kind == "file" and use.text.startswith(("os.walk", "os.listdir", "os.scandir", "glob.", "import glob"))
 
     def removable(self, original_stmt: str) -> bool:
         return bool(_GIT_FILE_OP.search(original_stmt))

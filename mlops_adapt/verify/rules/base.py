@@ -30,6 +30,10 @@ class TaskRules:
         """
         return False
 
+    def allowed_capability(self, use) -> bool:
+        """May the edit add this capability use (a verify.capabilities.Use)? None by default."""
+        return False
+
     def removable(self, original_stmt: str) -> bool:
         """Translate scope: may this original statement be removed or replaced?"""
         return False
