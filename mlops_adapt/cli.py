@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("paths", nargs="+", help="files or folders (folders recurse into *.py)")
     mode = apply.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_const", dest="mode", const="diff",
-                      help="print a diff; exit 1 when there are edits (without a mode: diff, exit 0)")
+                      help="print a diff; exit 1 on edits (with no mode given: diff, exit 0)")
     mode.add_argument("--write", action="store_const", dest="mode", const="write", help="rewrite files atomically")
     mode.add_argument("--check", action="store_const", dest="mode", const="check", help="report only; exit 1 on changes")
     apply.add_argument("--backend", choices=BACKENDS, default=None)
@@ -54,8 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
     apply.add_argument("--jobs", type=int, default=1)
     apply.add_argument("--json", dest="json_report", metavar="REPORT",
-                       help="write a JSON report ('-' = stdout, which then carries only the report)")
-    apply.add_argument("--emit-test", metavar="DIR", help="with --write: a pytest file per adapted file into DIR")
+                       help="write a JSON report ('-' = stdout, which then carries only it)")
+    apply.add_argument("--emit-test", metavar="DIR",
+                       help="with --write: a pytest file per adapted file into DIR")
     apply.add_argument("--unsafe", action="store_true", help="also apply edits labelled unsafe")
 
     verify = sub.add_parser("verify", help="verify a candidate adaptation")
@@ -193,18 +194,21 @@ def prepare_apply(args) -> ApplyRun:
     config_options = {k: str(v) for k, v in config.get("options", {}).items()}
     check_options(config_options, None, f"{pyproject}: [tool.mlops-adapt.options]")
     task_options = {**config_options, **cli_options}
-    backend = args.backend or choice_setting(config, "backend", "MLOPS_ADAPT_BACKEND", "auto", BACKENDS, pyproject)
-    verify = args.verify or choice_setting(config, "verify", "MLOPS_ADAPT_VERIFY", "static", VERIFY_MODES, pyproject)
+    backend = args.backend or choice_setting(
+        config, "backend", "MLOPS_ADAPT_BACKEND", "auto", BACKENDS, pyproject)
+    verify = args.verify or choice_setting(
+        config, "verify", "MLOPS_ADAPT_VERIFY", "static", VERIFY_MODES, pyproject)
     options = AdaptOptions(backend=backend, verify=verify, task_options=task_options)
     if "timeout" in task_options:
         options = replace(options, timeout=float(task_options["timeout"]))
     if args.emit_test:
         if args.mode != "write":
-            raise UsageError("--emit-test needs --write: the generated test checks the written file")
+            raise UsageError("--emit-test needs --write: its test checks the written file")
         if Path(args.emit_test).exists() and not Path(args.emit_test).is_dir():
             raise UsageError(f"--emit-test {args.emit_test}: not a folder")
     _check_report_path(args.json_report)
-    _check_installed(options)
+    _check_pytest(options)
+    options = _check_llm_client(options)
     return ApplyRun(args.task, args.mode or "diff", args.mode == "diff", options, args.json_report,
                     args.emit_test, args.unsafe, max(1, args.jobs))
 
@@ -219,23 +223,39 @@ def _check_report_path(report: str | None) -> None:
         raise UsageError(f"--json {report}: folder {path.parent} does not exist")
 
 
-def _check_installed(options: AdaptOptions) -> None:
-    """Optional packages the chosen backend and verification need, named before any work starts."""
+def _check_pytest(options: AdaptOptions) -> None:
     if options.verify == "run" and not _installed("pytest"):
         raise UsageError("--verify run needs pytest, which is not installed: pip install pytest")
-    if options.backend != "llm":
-        return
+
+
+def _check_llm_client(options: AdaptOptions) -> AdaptOptions:
+    """The LLM client package, named before any work starts when the llm backend is chosen.
+
+    `auto` without it falls back to recipes only (with a note when an endpoint is configured),
+    as it does when no endpoint is configured.
+    """
+    if options.backend == "recipe":
+        return options
     from mlops_adapt.llm.config import ConfigError as LLMConfigError
     from mlops_adapt.llm.config import load_llm_config, overrides_from_task_options
 
     try:
         llm = load_llm_config(None, overrides_from_task_options(options.task_options))
     except LLMConfigError as err:
-        raise UsageError(str(err)) from None
+        if options.backend == "llm":
+            raise UsageError(str(err)) from None
+        return options  # auto: reported per file, and only if a file needs the LLM
     package, extra = ("vllm", "gpu") if llm.backend == "vllm" else ("openai", "llm")
-    if not _installed(package):
-        raise UsageError(f"the llm backend needs the {package} package, which is not installed: "
-                         f"pip install 'mlops-adapt[{extra}]'")
+    if _installed(package):
+        return options
+    install = f"pip install 'mlops-adapt[{extra}]'"
+    if options.backend == "llm":
+        raise UsageError(
+            f"the llm backend needs the {package} package, which is not installed: {install}")
+    if llm.configured:
+        print(f"mlops-adapt: note: no LLM fallback, recipes only: the {package} package is not "
+              f"installed: {install}", file=sys.stderr)
+    return replace(options, backend="recipe")
 
 
 def _installed(module: str) -> bool:
@@ -254,7 +274,7 @@ def collect_files(paths: list[str]) -> tuple[list[str], list[str]]:
         path = Path(raw)
         if path.is_dir():
             found = [str(f) for f in sorted(path.rglob("*.py"))
-                     if not SKIP_DIRS & set(f.relative_to(path).parts[:-1])]
+                     if not SKIP_DIRS & set(f.relative_to(path).parts[:-1]) and not f.is_dir()]
             if not found:
                 notebooks = sum(1 for _ in path.rglob("*.ipynb"))
                 extra = f" ({notebooks} notebook(s): not supported yet)" if notebooks else ""
@@ -267,10 +287,14 @@ def collect_files(paths: list[str]) -> tuple[list[str], list[str]]:
             files.append(str(path))
         else:
             problems.append(f"{raw}: no such file or directory")
-    seen: set[str] = set()
+    seen: set[object] = set()
     unique = []
-    for name in files:  # a file named twice (or through a link) is adapted once
-        key = os.path.realpath(name)
+    for name in files:  # a file named twice, or through a symlink or hard link, is adapted once
+        try:
+            info = os.stat(name)
+            key: object = (info.st_dev, info.st_ino)
+        except OSError:
+            key = os.path.realpath(name)
         if key not in seen:
             seen.add(key)
             unique.append(name)
@@ -291,7 +315,8 @@ def adapt_file(job: FileJob) -> tuple[str, SourceFile | None, Result]:
         reason = f"a package it needs is not installed: {err.name or err}"
         return job.path, source, Failed(job.task, "internal", (reason,))
     except Exception as err:  # noqa: BLE001 - one file's crash must not end the batch
-        return job.path, source, Failed(job.task, "internal", (f"internal error: {type(err).__name__}: {err}",))
+        reason = f"internal error: {type(err).__name__}: {err}"
+        return job.path, source, Failed(job.task, "internal", (reason,))
 
 
 def writable(result: Applied, allow_unsafe: bool) -> bool:
@@ -329,7 +354,8 @@ def cmd_apply(args) -> int:
     console.done()
     if files:
         edited = "edited" if run.mode == "write" else "with edits"
-        print(f"mlops-adapt: {len(files)} file{'s' * (len(files) != 1)}: {counts['edited']} {edited}, "
+        plural = "s" * (len(files) != 1)
+        print(f"mlops-adapt: {len(files)} file{plural}: {counts['edited']} {edited}, "
               f"{counts['skipped']} skipped, {counts['failed']} failed "
               f"({time.monotonic() - started:.1f} s)", file=sys.stderr)
     if run.report:
@@ -345,7 +371,8 @@ def _write_report(run: ApplyRun, files: list[dict]) -> int:
     try:
         atomic_write(run.report, text + "\n")
     except OSError as err:
-        print(f"mlops-adapt: --json {run.report}: not written: {err.strerror or err}", file=sys.stderr)
+        print(f"mlops-adapt: --json {run.report}: not written: {err.strerror or err}",
+              file=sys.stderr)
         return EXIT_INPUT
     return EXIT_OK
 
@@ -368,7 +395,8 @@ def _worse(a: int, b: int) -> int:
 
 
 def _handle_result(
-    run: ApplyRun, path: str, source: SourceFile | None, result: Result, entry: dict, console: Console
+    run: ApplyRun, path: str, source: SourceFile | None, result: Result, entry: dict,
+    console: Console,
 ) -> tuple[int, str]:
     """Show or write one file's result; (exit code, "edited" | "skipped" | "failed")."""
     if isinstance(result, Failed):
@@ -393,12 +421,13 @@ def _handle_result(
     if run.mode == "diff":
         if run.report != "-":  # with --json -, stdout carries the report only; the diff is in it
             console.out(diff)
-        console.say(f"{path}: {result.safety} edit ({'; '.join(result.report.safety_reasons) or 'verified'})")
+        reasons = "; ".join(result.report.safety_reasons) or "verified"
+        console.say(f"{path}: {result.safety} edit ({reasons})")
         return (EXIT_CHANGES if run.explicit_mode else EXIT_OK), "edited"
     if not writable(result, run.unsafe):
         entry["written"] = False
-        console.say(f"{path}: not written: unsafe edit ({'; '.join(result.report.safety_reasons)}); "
-                    "pass --unsafe to apply it")
+        reasons = "; ".join(result.report.safety_reasons)
+        console.say(f"{path}: not written: unsafe edit ({reasons}); pass --unsafe to apply it")
         return EXIT_UNVERIFIED, "failed"
     try:
         write_file(path, new, expected=source.raw)
@@ -423,7 +452,10 @@ def _input_error(path: str, reasons: tuple[str, ...]) -> str:
 GENERATED_MARK = '"""Generated by mlops-adapt'  # how testgen's files begin; only those are replaced
 
 
-def _emit_test(run: ApplyRun, path: str, source: SourceFile, result: Applied, console: Console) -> int:
+def _emit_test(
+    run: ApplyRun, path: str, source: SourceFile, result: Applied, console: Console
+) -> int:
+    """Write the pytest file for one written adaptation; never replaces a hand-written file."""
     try:
         from mlops_adapt.verify.testgen import generate_test
     except ImportError:
@@ -431,8 +463,9 @@ def _emit_test(run: ApplyRun, path: str, source: SourceFile, result: Applied, co
         return EXIT_INPUT
     target = Path(run.emit_test) / f"test_{Path(path).stem}_{result.task.replace('-', '_')}.py"
     try:
-        if target.exists() and not target.read_text(encoding="utf-8", errors="replace").startswith(GENERATED_MARK):
-            console.say(f"{target}: not written: the file exists and was not generated by mlops-adapt")
+        ours = not target.exists() or target.read_text(errors="replace").startswith(GENERATED_MARK)
+        if not ours:
+            console.say(f"{target}: not written: it exists and was not generated by mlops-adapt")
             return EXIT_INPUT
         text = generate_test(source.text, result.code, result.task, replace(run.options, path=path))
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -513,7 +546,7 @@ def cmd_verify(args) -> int:
                                task_options=task_options)
         if "timeout" in task_options:
             options = replace(options, timeout=float(task_options["timeout"]))
-        _check_installed(options)
+        _check_pytest(options)
         # Both sides without BOM and with "\n" line ends, as `apply` gives them to the engine.
         original = load_source(args.original).text
         candidate = load_source(args.candidate).text

@@ -1,4 +1,4 @@
-"""User configuration: `[tool.mlops-adapt]` in the nearest pyproject.toml, overridden by env vars."""
+"""User configuration: `[tool.mlops-adapt]` of the nearest pyproject.toml, and env overrides."""
 
 from __future__ import annotations
 
@@ -59,8 +59,10 @@ def read_tool_config(start: str | Path | None = None) -> tuple[dict, Path | None
         raise ConfigError(f"{path}: [tool.mlops-adapt] must be a table")
     unknown = sorted(set(table) - set(TOOL_KEYS))
     if unknown:
-        raise ConfigError(f"{path}: [tool.mlops-adapt] {unknown[0]}: unknown key; "
-                          f"known keys: {', '.join(TOOL_KEYS)}")
+        raise ConfigError(
+            f"{path}: [tool.mlops-adapt] {unknown[0]}: unknown key; "
+            f"known keys: {', '.join(TOOL_KEYS)}"
+        )
     if not isinstance(table.get("options", {}), dict):
         raise ConfigError(f"{path}: [tool.mlops-adapt] options must be a table of KEY = VALUE")
     return table, path
@@ -76,9 +78,14 @@ def setting(config: dict, key: str, env: str, default: str) -> str:
 
 
 def choice_setting(
-    config: dict, key: str, env: str, default: str, choices: tuple[str, ...], path: Path | None = None
+    config: dict,
+    key: str,
+    env: str,
+    default: str,
+    choices: tuple[str, ...],
+    path: Path | None = None,
 ) -> str:
-    """Like setting(), for a value that must be one of `choices`; ConfigError names where it came from."""
+    """Like setting(), for one of `choices`; the ConfigError names where a bad value came from."""
     value = setting(config, key, env, default)
     if value in choices:
         return value

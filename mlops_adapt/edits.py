@@ -1,4 +1,4 @@
-"""Minimal line hunks between two texts, and unified diffs, for the LSP bridge, the PR bot and the CLI."""
+"""Minimal line hunks and unified diffs between two texts, for the LSP bridge, PR bot and CLI."""
 
 from __future__ import annotations
 
@@ -38,8 +38,17 @@ def apply_hunks(old: str, hunks: list[Hunk]) -> str:
 
 NO_NEWLINE = "\\ No newline at end of file\n"
 # How git C-quotes a byte in a file name (anything else below 0x20 or from 0x7f up goes octal).
-_NAME_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r",
-                 34: '\\"', 92: "\\\\"}
+_NAME_ESCAPES = {
+    7: "\\a",
+    8: "\\b",
+    9: "\\t",
+    10: "\\n",
+    11: "\\v",
+    12: "\\f",
+    13: "\\r",
+    34: '\\"',
+    92: "\\\\",
+}
 
 
 def unified_diff(old: str, new: str, path: str, context: int = 3) -> str:
@@ -75,7 +84,9 @@ def diff_lines(text: str) -> list[str]:
 
 
 def _marked(prefix: str, lines: list[str]) -> list[str]:
-    return [prefix + line if line.endswith("\n") else f"{prefix}{line}\n{NO_NEWLINE}" for line in lines]
+    return [
+        prefix + line if line.endswith("\n") else f"{prefix}{line}\n{NO_NEWLINE}" for line in lines
+    ]
 
 
 def _hunk_range(start: int, stop: int) -> str:

@@ -1,4 +1,4 @@
-"""User files in and out: bounded reads with clear errors, and writes that keep a file what it was."""
+"""User files in and out: bounded reads with clear errors, writes that keep a file what it was."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-# Training scripts are kilobytes; anything past this is not one, and libcst would take minutes on it.
+# Training scripts are kilobytes; past this it is not one, and libcst would take minutes on it.
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -73,7 +73,7 @@ def read_source(path: str | Path) -> str:
 
 
 def uniform_newline(text: str) -> str:
-    """The file's one kind of line end; "\\n" when it has none or mixes kinds (then nothing changes)."""
+    """The file's one kind of line end; "\\n" when it has none or mixes kinds (nothing changes)."""
     crlf = text.count("\r\n")
     lone_cr = text.count("\r") - crlf
     lone_lf = text.count("\n") - crlf
@@ -115,13 +115,19 @@ def _require_regular(path: str | Path, info: os.stat_result, limit: int) -> None
 
 
 def _too_large(path: str | Path, size: int, limit: int) -> str:
-    return f"{path}: too large for a training script ({size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB)"
+    return (
+        f"{path}: too large for a training script ({size / 1e6:.1f} MB; "
+        f"the limit is {limit / 1e6:.0f} MB)"
+    )
 
 
 def _file_kind(mode: int) -> str:
     kinds = [
-        (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
     ]
     return next((name for test, name in kinds if test(mode)), "not a plain file")
 
@@ -169,7 +175,9 @@ def _existing(path: str | Path, target: Path) -> os.stat_result | None:
         info = os.stat(target)
     except FileNotFoundError:
         if not target.parent.is_dir():
-            raise WriteError(f"{path}: not written: folder {target.parent} does not exist") from None
+            raise WriteError(
+                f"{path}: not written: folder {target.parent} does not exist"
+            ) from None
         return None
     except OSError as err:
         raise WriteError(f"{path}: not written: {err.strerror or err}") from None
@@ -177,7 +185,9 @@ def _existing(path: str | Path, target: Path) -> os.stat_result | None:
         raise WriteError(f"{path}: not written: {_file_kind(info.st_mode)}, not a file")
     # The mode bits, not only access(): root may write anything, but a 0444 file says "leave me".
     if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
-        raise WriteError(f"{path}: not written: the file is read-only (make it writable to allow edits)")
+        raise WriteError(
+            f"{path}: not written: the file is read-only (make it writable to allow edits)"
+        )
     return info
 
 

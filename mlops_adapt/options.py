@@ -75,7 +75,9 @@ VALUE_CHECKS: dict[str, Callable[[str], str | None]] = {
 
 def known_options(task: str | None = None) -> list[str]:
     """The option keys `task` reads; with no task, the keys any task reads."""
-    per_task = TASK_OPTIONS.get(task, ()) if task else [k for keys in TASK_OPTIONS.values() for k in keys]
+    per_task = (
+        TASK_OPTIONS.get(task, ()) if task else [k for keys in TASK_OPTIONS.values() for k in keys]
+    )
     return sorted(set(per_task)) + list(COMMON_OPTIONS) + [f"{LLM_PREFIX}<setting>"]
 
 
@@ -91,8 +93,10 @@ def check_options(options: dict[str, str], task: str | None, source: str = "--op
             continue
         if key not in allowed:
             scope = f"task {task}" if task else "any task"
-            raise OptionError(f"{source} {key}: unknown option for {scope}; known options: "
-                              f"{', '.join(known_options(task))}")
+            raise OptionError(
+                f"{source} {key}: unknown option for {scope}; known options: "
+                f"{', '.join(known_options(task))}"
+            )
         check = VALUE_CHECKS.get(key)
         problem = check(str(value)) if check else None
         if problem:
@@ -103,11 +107,13 @@ def _check_llm_option(key: str, value: str, source: str) -> None:
     # llm.config's own converter, so that an override is checked exactly as it will be read.
     from mlops_adapt.llm.config import ConfigError, LLMConfig, _convert
 
-    name = key[len(LLM_PREFIX):].replace("-", "_")
+    name = key[len(LLM_PREFIX) :].replace("-", "_")
     settings = list(LLMConfig.__dataclass_fields__)
     if name not in settings:
-        raise OptionError(f"{source} {key}: unknown LLM setting; known: "
-                          f"{', '.join(LLM_PREFIX + s for s in settings)}")
+        raise OptionError(
+            f"{source} {key}: unknown LLM setting; known: "
+            f"{', '.join(LLM_PREFIX + s for s in settings)}"
+        )
     try:
         _convert(name, value)
     except ConfigError as err:

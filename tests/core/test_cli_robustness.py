@@ -1,4 +1,4 @@
-"""The command line on hostile input (issues 14 and 17), through real `python -m mlops_adapt` runs."""
+"""The command line on hostile input (issues 14 and 17), run as real `python -m mlops_adapt`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import shutil
+import socket
 import stat
 import subprocess
 import sys
@@ -39,11 +40,19 @@ def cli_env(extra: dict | None = None) -> dict:
     return env
 
 
-def cli(*args, cwd: Path, env: dict | None = None, block: tuple[str, ...] = (), timeout: float = 120):
+def cli(
+    *args, cwd: Path, env: dict | None = None, block: tuple[str, ...] = (), timeout: float = 120
+):
     """One real run of the command line; stdout and stderr as bytes."""
     prefix = ["-c", BLOCKING_RUNNER, ",".join(block)] if block else ["-m", "mlops_adapt"]
-    return subprocess.run([sys.executable, *prefix, *map(str, args)], cwd=cwd, env=cli_env(env),
-                          capture_output=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, *prefix, *map(str, args)],
+        cwd=cwd,
+        env=cli_env(env),
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def assert_one_line_error(proc, *words: str) -> str:
@@ -71,7 +80,9 @@ def work(tmp_path: Path) -> Path:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith((".tmp", ".mlops-adapt-backup")))
+    return sorted(
+        p.name for p in folder.iterdir() if p.name.endswith((".tmp", ".mlops-adapt-backup"))
+    )
 
 
 # ---------------------------------------------------------------- issue 14: --write keeps the file
@@ -135,10 +146,40 @@ def test_a_read_only_file_is_refused(work):
     assert path.read_text() == TRAIN and stat.S_IMODE(path.stat().st_mode) == 0o444
 
 
-def test_a_file_named_twice_is_adapted_once(work):
-    proc = cli("apply", "track-mlflow", "train.py", "./train.py", "--write", cwd=work)
+def test_a_file_named_twice_or_through_links_is_adapted_once(work):
+    os.link(work / "train.py", work / "hard.py")
+    (work / "soft.py").symlink_to("train.py")
+    proc = cli("apply", "track-mlflow", "train.py", "./train.py", ".", "--write", cwd=work)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.decode().count("adapted for track-mlflow") == 1
+    assert "import mlflow" in (work / "hard.py").read_text() and (work / "soft.py").is_symlink()
+
+
+@pytest.mark.parametrize("hard_link", [False, True], ids=["rename", "in-place"])
+def test_a_failed_write_leaves_the_whole_old_file(work, hard_link):
+    """A real write failure: the file-size limit stops the new, longer content part-way."""
+    path = work / "train.py"
+    if hard_link:
+        os.link(path, work / "other.py")
+    limit = len(TRAIN.encode()) + 40
+    runner = (
+        "import resource, runpy, sys\n"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+        "sys.argv = ['mlops-adapt', 'apply', 'track-mlflow', 'train.py', '--write']\n"
+        "runpy.run_module('mlops_adapt', run_name='__main__', alter_sys=True)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", runner],
+        cwd=work,
+        env=cli_env(),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err, err
+    assert "train.py: not written: File too large" in err
+    assert path.read_text() == TRAIN and leftovers(work) == []
 
 
 # ---------------------------------------------------------------- issue 14: --diff applies
@@ -167,8 +208,15 @@ def test_diff_applies_with_git_and_patch_and_gives_the_written_file(tmp_path, ca
     patch_file = tmp_path / "edit.patch"
     patch_file.write_bytes(proc.stdout)
     diffed = tmp_path / "diffed"
-    subprocess.run(["git", "apply", "--check", str(patch_file)], cwd=diffed, check=True, capture_output=True)
-    dry = subprocess.run(["patch", "-p1", "--dry-run", "-i", str(patch_file)], cwd=diffed, capture_output=True)
+    subprocess.run(
+        ["git", "apply", "--check", str(patch_file)], cwd=diffed, check=True, capture_output=True
+    )
+    dry = subprocess.run(
+        ["patch", "-p1", "--dry-run", "-i", str(patch_file)],
+        cwd=diffed,
+        capture_output=True,
+        check=False,
+    )
     assert dry.returncode == 0, dry.stdout + dry.stderr
     subprocess.run(["git", "apply", str(patch_file)], cwd=diffed, check=True, capture_output=True)
     assert cli("apply", "track-mlflow", name, "--write", cwd=tmp_path / "written").returncode == 0
@@ -212,7 +260,10 @@ def test_a_device_and_a_huge_file_are_refused(work):
     [
         (["--option", "timeout=abc"], ["timeout", "'abc'", "seconds"]),
         (["--json", "reports"], ["--json reports", "is a folder"]),
-        (["--json", "missing/report.json"], ["--json missing/report.json", "folder missing does not exist"]),
+        (
+            ["--json", "missing/report.json"],
+            ["--json missing/report.json", "folder missing does not exist"],
+        ),
         (["--emit-test", "afile"], ["--emit-test afile", "not a folder"]),
     ],
     ids=["timeout-abc", "json-folder", "json-missing-folder", "emit-test-onto-file"],
@@ -226,43 +277,88 @@ def test_bad_arguments_give_one_line_errors_and_touch_nothing(work, args, words)
     assert (work / "afile").read_text() == "keep me\n" and not (work / "missing").exists()
 
 
-def test_lsp_with_a_bad_tcp_address_is_one_line(tmp_path):
-    assert_one_line_error(cli("lsp", "--tcp", "notaport", cwd=tmp_path, timeout=60), "HOST:PORT", "notaport")
+def test_lsp_with_a_bad_tcp_address_or_a_busy_port_is_one_line(tmp_path):
+    proc = cli("lsp", "--tcp", "notaport", cwd=tmp_path, timeout=60)
+    assert_one_line_error(proc, "HOST:PORT", "notaport")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        address = f"127.0.0.1:{busy.getsockname()[1]}"
+        proc = cli("lsp", "--tcp", address, cwd=tmp_path, timeout=60)
+    assert_one_line_error(proc, f"cannot listen on {address}", "address already in use")
 
 
 def test_llm_backend_without_openai_names_the_extra(work):
-    proc = cli("apply", "track-mlflow", "train.py", "--backend", "llm", cwd=work, block=("openai",),
-               env={"MLOPS_ADAPT_LLM_BASE_URL": "http://127.0.0.1:9/v1"})
+    proc = cli(
+        "apply",
+        "track-mlflow",
+        "train.py",
+        "--backend",
+        "llm",
+        cwd=work,
+        block=("openai",),
+        env={"MLOPS_ADAPT_LLM_BASE_URL": "http://127.0.0.1:9/v1"},
+    )
     assert_one_line_error(proc, "openai", "pip install 'mlops-adapt[llm]'")
+
+
+def test_auto_backend_without_openai_says_it_uses_recipes_only(work):
+    proc = cli(
+        "apply",
+        "track-mlflow",
+        "train.py",
+        "--check",
+        cwd=work,
+        block=("openai",),
+        env={"MLOPS_ADAPT_LLM_BASE_URL": "http://127.0.0.1:9/v1"},
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in err
+    assert "note: no LLM fallback, recipes only: the openai package is not installed" in err
+    assert "train.py: would adapt for track-mlflow" in err
 
 
 def test_verify_run_without_pytest_names_pytest(work):
     proc = cli("apply", "track-mlflow", "train.py", "--verify", "run", cwd=work, block=("pytest",))
     assert_one_line_error(proc, "--verify run needs pytest")
-    proc = cli("verify", "track-mlflow", "train.py", "train.py", "--run", cwd=work, block=("pytest",))
+    proc = cli(
+        "verify", "track-mlflow", "train.py", "train.py", "--run", cwd=work, block=("pytest",)
+    )
     assert_one_line_error(proc, "--verify run needs pytest")
 
 
 # ---------------------------------------------------------------- issue 17: conventions
 def test_version(tmp_path):
     proc = cli("--version", cwd=tmp_path)
-    assert proc.returncode == 0 and proc.stdout.decode().strip() == f"mlops-adapt {mlops_adapt.__version__}"
+    assert (
+        proc.returncode == 0
+        and proc.stdout.decode().strip() == f"mlops-adapt {mlops_adapt.__version__}"
+    )
     script = Path(sys.executable).with_name("mlops-adapt")
     if script.exists():  # the console-script entry point, when installed next to this interpreter
-        out = subprocess.run([script, "--version"], env=cli_env(), capture_output=True, text=True)
+        out = subprocess.run(
+            [script, "--version"], env=cli_env(), capture_output=True, text=True, check=True
+        )
         assert out.stdout.strip() == f"mlops-adapt {mlops_adapt.__version__}"
 
 
 def test_a_closed_pipe_ends_the_run_quietly(work):
     for i in range(40):
         shutil.copy(work / "train.py", work / f"t{i:02}.py")
-    proc = subprocess.Popen([sys.executable, "-m", "mlops_adapt", "apply", "track-mlflow", "."],
-                            cwd=work, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlops_adapt", "apply", "track-mlflow", "."],
+        cwd=work,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdout.readline().startswith(b"--- a/")
     proc.stdout.close()  # like `| head -1`
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141
-    assert "Traceback" not in err and "BrokenPipeError" not in err and "Exception ignored" not in err
+    assert (
+        "Traceback" not in err and "BrokenPipeError" not in err and "Exception ignored" not in err
+    )
 
 
 def test_json_to_stdout_is_only_json_and_carries_the_diff(work):
@@ -295,7 +391,11 @@ def test_emit_test_does_not_replace_a_hand_written_test(work):
 @pytest.mark.parametrize(
     "task, option, words",
     [
-        ("track-mlflow", "nope=1", ["--option nope", "unknown option for task track-mlflow", "timeout"]),
+        (
+            "track-mlflow",
+            "nope=1",
+            ["--option nope", "unknown option for task track-mlflow", "timeout"],
+        ),
         ("track-mlflow", "project=x", ["--option project", "unknown option for task track-mlflow"]),
         ("hpo-optuna", "n_trials=0", ["--option n_trials='0'", "whole number"]),
         ("optimize-prune", "amount=2", ["--option amount='2'", "between 0 and 1"]),
@@ -317,12 +417,27 @@ def test_a_known_option_is_accepted(work):
     [
         ("", {"MLOPS_ADAPT_BACKEND": "foo"}, ["MLOPS_ADAPT_BACKEND='foo'", "auto, recipe, llm"]),
         ("", {"MLOPS_ADAPT_VERIFY": "always"}, ["MLOPS_ADAPT_VERIFY='always'", "static, run"]),
-        ('[tool.mlops-adapt]\nverify = "sometimes"\n', {}, ["pyproject.toml", "verify='sometimes'"]),
+        (
+            '[tool.mlops-adapt]\nverify = "sometimes"\n',
+            {},
+            ["pyproject.toml", "verify='sometimes'"],
+        ),
         ('[tool.mlops-adapt]\nbakend = "recipe"\n', {}, ["bakend: unknown key", "backend"]),
-        ('[tool.mlops-adapt.options]\nproject = "p"\ncolour = "red"\n', {}, ["colour", "unknown option"]),
+        (
+            '[tool.mlops-adapt.options]\nproject = "p"\ncolour = "red"\n',
+            {},
+            ["colour", "unknown option"],
+        ),
         ("[tool.mlops-adapt\n", {}, ["pyproject.toml", "invalid TOML"]),
     ],
-    ids=["env-backend", "env-verify", "file-verify", "file-unknown-key", "file-unknown-option", "bad-toml"],
+    ids=[
+        "env-backend",
+        "env-verify",
+        "file-verify",
+        "file-unknown-key",
+        "file-unknown-option",
+        "bad-toml",
+    ],
 )
 def test_configuration_values_are_checked(work, pyproject, env, words):
     if pyproject:
@@ -351,8 +466,9 @@ def test_a_folder_without_python_files_exits_2(work):
 
 def test_a_notebook_is_not_supported_yet(work):
     (work / "explore.ipynb").write_text('{"cells": []}')
-    assert_one_line_error(cli("apply", "track-mlflow", "explore.ipynb", cwd=work),
-                          "notebooks are not supported yet")
+    assert_one_line_error(
+        cli("apply", "track-mlflow", "explore.ipynb", cwd=work), "notebooks are not supported yet"
+    )
 
 
 def test_exit_codes_of_the_modes(work):
@@ -370,13 +486,20 @@ def test_every_run_ends_with_a_summary_line(work):
     proc = cli("apply", "track-mlflow", ".", "--write", cwd=work)
     assert proc.returncode == 2
     last = proc.stderr.decode().strip().splitlines()[-1]
-    assert re.fullmatch(r"mlops-adapt: 3 files: 1 edited, 1 skipped, 1 failed \(\d+\.\d s\)", last), last
+    assert re.fullmatch(
+        r"mlops-adapt: 3 files: 1 edited, 1 skipped, 1 failed \(\d+\.\d s\)", last
+    ), last
 
 
 def _stderr_on_a_terminal(args, cwd: Path) -> str:
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "mlops_adapt", *args], cwd=cwd, env=cli_env(),
-                            stdout=subprocess.DEVNULL, stderr=follower)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlops_adapt", *args],
+        cwd=cwd,
+        env=cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
     os.close(follower)
     chunks = []
     while True:
