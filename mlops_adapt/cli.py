@@ -3,27 +3,39 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
 import json
+import os
 import sys
+import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mlops_adapt.config import load_tool_config, setting
+from mlops_adapt import __version__
+from mlops_adapt.config import ConfigError, choice_setting, read_tool_config
 from mlops_adapt.edits import unified_diff
-from mlops_adapt.fsio import ReadError, atomic_write, read_source
-from mlops_adapt.options import AdaptOptions
+from mlops_adapt.fsio import ReadError, SourceFile, atomic_write, load_source, write_file
+from mlops_adapt.options import BACKENDS, VERIFY_MODES, AdaptOptions, OptionError, check_options
 from mlops_adapt.results import Applied, Failed, Result, Skipped, result_to_dict
 from mlops_adapt.tasks import TASKS
 
 EXIT_OK, EXIT_CHANGES, EXIT_INPUT, EXIT_UNVERIFIED = 0, 1, 2, 3
+EXIT_CLOSED_PIPE = 141  # what a shell reports for a process ended by SIGPIPE, e.g. under `| head`
 SKIP_DIRS = {".git", ".venv", "venv", "env", "__pycache__", "node_modules", ".tox", ".mypy_cache", "build", "dist"}
+
+
+class UsageError(Exception):
+    """A command line that cannot run; reported as one line, exit 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mlops-adapt", description="Adapt ML training code to MLOps tools with verified edits."
     )
+    parser.add_argument("--version", action="version", version=f"mlops-adapt {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     tasks = sub.add_parser("tasks", help="list the tasks")
@@ -33,15 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("task", help="task id (see `mlops-adapt tasks`)")
     apply.add_argument("paths", nargs="+", help="files or folders (folders recurse into *.py)")
     mode = apply.add_mutually_exclusive_group()
-    mode.add_argument("--diff", action="store_const", dest="mode", const="diff", help="print a diff (default)")
+    mode.add_argument("--diff", action="store_const", dest="mode", const="diff",
+                      help="print a diff; exit 1 on edits (with no mode given: diff, exit 0)")
     mode.add_argument("--write", action="store_const", dest="mode", const="write", help="rewrite files atomically")
     mode.add_argument("--check", action="store_const", dest="mode", const="check", help="report only; exit 1 on changes")
-    apply.add_argument("--backend", choices=["auto", "recipe", "llm"], default=None)
-    apply.add_argument("--verify", choices=["static", "run"], default=None)
+    apply.add_argument("--backend", choices=BACKENDS, default=None)
+    apply.add_argument("--verify", choices=VERIFY_MODES, default=None)
     apply.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
     apply.add_argument("--jobs", type=int, default=1)
-    apply.add_argument("--json", dest="json_report", metavar="REPORT", help="write a JSON report ('-' = stdout)")
-    apply.add_argument("--emit-test", metavar="DIR", help="write a pytest file per adapted file into DIR")
+    apply.add_argument("--json", dest="json_report", metavar="REPORT",
+                       help="write a JSON report ('-' = stdout, which then carries only it)")
+    apply.add_argument("--emit-test", metavar="DIR",
+                       help="with --write: a pytest file per adapted file into DIR")
     apply.add_argument("--unsafe", action="store_true", help="also apply edits labelled unsafe")
 
     verify = sub.add_parser("verify", help="verify a candidate adaptation")
@@ -74,6 +89,14 @@ def _add_optional_commands(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _dispatch(argv)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, no traceback
+        _silence_closed_streams()
+        return EXIT_CLOSED_PIPE
+
+
+def _dispatch(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"tasks": cmd_tasks, "apply": cmd_apply, "verify": cmd_verify, "lsp": cmd_lsp}
@@ -83,6 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     if runner is None:
         parser.error(f"command {args.command!r} is not available in this installation")
     return int(runner(args) or 0)
+
+
+def _silence_closed_streams() -> None:
+    """Point stdout and stderr at /dev/null, so the interpreter's last flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
 
 
 def _optional_runner(command: str):
@@ -127,6 +159,20 @@ class FileJob:
     options: AdaptOptions
 
 
+@dataclass(frozen=True)
+class ApplyRun:
+    """An `apply` command line, checked: what to do with each file's result."""
+
+    task: str
+    mode: str  # "diff", "write" or "check"
+    explicit_mode: bool  # --diff given (then edits exit 1, like --check); the default diff exits 0
+    options: AdaptOptions
+    report: str | None  # --json REPORT; "-" is stdout
+    emit_test: str | None
+    unsafe: bool
+    jobs: int
+
+
 def parse_options(pairs: list[str]) -> dict[str, str]:
     """--option KEY=VALUE pairs as a dict; raises ValueError on a malformed pair."""
     out = {}
@@ -138,31 +184,139 @@ def parse_options(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+def prepare_apply(args) -> ApplyRun:
+    """Check everything about the command line and the configuration before any file is read."""
+    if args.task not in TASKS:
+        raise UsageError(f"unknown task {args.task!r}; known tasks: {', '.join(TASKS)}")
+    cli_options = parse_options(args.option)
+    check_options(cli_options, args.task)
+    config, pyproject = read_tool_config()
+    config_options = {k: str(v) for k, v in config.get("options", {}).items()}
+    check_options(config_options, None, f"{pyproject}: [tool.mlops-adapt.options]")
+    task_options = {**config_options, **cli_options}
+    backend = args.backend or choice_setting(
+        config, "backend", "MLOPS_ADAPT_BACKEND", "auto", BACKENDS, pyproject)
+    verify = args.verify or choice_setting(
+        config, "verify", "MLOPS_ADAPT_VERIFY", "static", VERIFY_MODES, pyproject)
+    options = AdaptOptions(backend=backend, verify=verify, task_options=task_options)
+    if "timeout" in task_options:
+        options = replace(options, timeout=float(task_options["timeout"]))
+    if args.emit_test:
+        if args.mode != "write":
+            raise UsageError("--emit-test needs --write: its test checks the written file")
+        if Path(args.emit_test).exists() and not Path(args.emit_test).is_dir():
+            raise UsageError(f"--emit-test {args.emit_test}: not a folder")
+    _check_report_path(args.json_report)
+    _check_pytest(options)
+    options = _check_llm_client(options)
+    return ApplyRun(args.task, args.mode or "diff", args.mode == "diff", options, args.json_report,
+                    args.emit_test, args.unsafe, max(1, args.jobs))
+
+
+def _check_report_path(report: str | None) -> None:
+    if report is None or report == "-":
+        return
+    path = Path(report)
+    if path.is_dir():
+        raise UsageError(f"--json {report}: is a folder; give the report a file name")
+    if not path.parent.is_dir():
+        raise UsageError(f"--json {report}: folder {path.parent} does not exist")
+
+
+def _check_pytest(options: AdaptOptions) -> None:
+    if options.verify == "run" and not _installed("pytest"):
+        raise UsageError("--verify run needs pytest, which is not installed: pip install pytest")
+
+
+def _check_llm_client(options: AdaptOptions) -> AdaptOptions:
+    """The LLM client package, named before any work starts when the llm backend is chosen.
+
+    `auto` without it falls back to recipes only (with a note when an endpoint is configured),
+    as it does when no endpoint is configured.
+    """
+    if options.backend == "recipe":
+        return options
+    from mlops_adapt.llm.config import ConfigError as LLMConfigError
+    from mlops_adapt.llm.config import load_llm_config, overrides_from_task_options
+
+    try:
+        llm = load_llm_config(None, overrides_from_task_options(options.task_options))
+    except LLMConfigError as err:
+        if options.backend == "llm":
+            raise UsageError(str(err)) from None
+        return options  # auto: reported per file, and only if a file needs the LLM
+    package, extra = ("vllm", "gpu") if llm.backend == "vllm" else ("openai", "llm")
+    if _installed(package):
+        return options
+    install = f"pip install 'mlops-adapt[{extra}]'"
+    if options.backend == "llm":
+        raise UsageError(
+            f"the llm backend needs the {package} package, which is not installed: {install}")
+    if llm.configured:
+        print(f"mlops-adapt: note: no LLM fallback, recipes only: the {package} package is not "
+              f"installed: {install}", file=sys.stderr)
+    return replace(options, backend="recipe")
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ValueError:  # imported already, without a spec
+        return module in sys.modules and sys.modules[module] is not None
+    except ImportError:
+        return False
+
+
 def collect_files(paths: list[str]) -> tuple[list[str], list[str]]:
-    """Python files under the given paths, and error messages for paths that do not exist."""
-    files, errors = [], []
+    """Python files under the given paths (each once), and one message per path that gives none."""
+    files, problems = [], []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for found in sorted(path.rglob("*.py")):
-                if not SKIP_DIRS & set(found.relative_to(path).parts[:-1]):
-                    files.append(str(found))
-        elif path.exists():
+            found = [str(f) for f in sorted(path.rglob("*.py"))
+                     if not SKIP_DIRS & set(f.relative_to(path).parts[:-1]) and not f.is_dir()]
+            if not found:
+                notebooks = sum(1 for _ in path.rglob("*.ipynb"))
+                extra = f" ({notebooks} notebook(s): not supported yet)" if notebooks else ""
+                problems.append(f"{raw}: no Python files found{extra}")
+            files += found
+        elif path.suffix == ".ipynb":
+            problems.append(f"{raw}: notebooks are not supported yet; "
+                            "export it with `jupyter nbconvert --to script`")
+        elif path.exists() or path.is_symlink():
             files.append(str(path))
         else:
-            errors.append(f"{raw}: no such file or directory")
-    return files, errors
+            problems.append(f"{raw}: no such file or directory")
+    seen: set[object] = set()
+    unique = []
+    for name in files:  # a file named twice, or through a symlink or hard link, is adapted once
+        try:
+            info = os.stat(name)
+            key: object = (info.st_dev, info.st_ino)
+        except OSError:
+            key = os.path.realpath(name)
+        if key not in seen:
+            seen.add(key)
+            unique.append(name)
+    return unique, problems
 
 
-def adapt_file(job: FileJob) -> tuple[str, str | None, Result]:
-    """Read and adapt one file (runs in a worker): (path, original text or None, result)."""
+def adapt_file(job: FileJob) -> tuple[str, SourceFile | None, Result]:
+    """Read and adapt one file (runs in a worker): (path, the file as read or None, result)."""
     from mlops_adapt.engine import adapt
 
     try:
-        source = read_source(job.path)
+        source = load_source(job.path)
     except ReadError as err:
         return job.path, None, Failed(job.task, "input", (str(err),))
-    return job.path, source, adapt(source, job.task, job.options)
+    try:
+        return job.path, source, adapt(source.text, job.task, job.options)
+    except ImportError as err:
+        reason = f"a package it needs is not installed: {err.name or err}"
+        return job.path, source, Failed(job.task, "internal", (reason,))
+    except Exception as err:  # noqa: BLE001 - one file's crash must not end the batch
+        reason = f"internal error: {type(err).__name__}: {err}"
+        return job.path, source, Failed(job.task, "internal", (reason,))
 
 
 def writable(result: Applied, allow_unsafe: bool) -> bool:
@@ -173,43 +327,52 @@ def writable(result: Applied, allow_unsafe: bool) -> bool:
 
 
 def cmd_apply(args) -> int:
-    if args.task not in TASKS:
-        print(f"mlops-adapt: unknown task {args.task!r}; known tasks: {', '.join(TASKS)}", file=sys.stderr)
-        return EXIT_INPUT
     try:
-        task_options = parse_options(args.option)
-    except ValueError as err:
+        run = prepare_apply(args)
+    except (UsageError, ConfigError, OptionError, ValueError) as err:
         print(f"mlops-adapt: {err}", file=sys.stderr)
         return EXIT_INPUT
-    config = load_tool_config()
-    mode = args.mode or "diff"
-    options_kw = dict(
-        backend=args.backend or setting(config, "backend", "MLOPS_ADAPT_BACKEND", "auto"),
-        verify=args.verify or setting(config, "verify", "MLOPS_ADAPT_VERIFY", "static"),
-        task_options={**{k: str(v) for k, v in config.get("options", {}).items()}, **task_options},
-    )
-    if "timeout" in options_kw["task_options"]:
-        options_kw["timeout"] = float(options_kw["task_options"]["timeout"])
-    files, missing = collect_files(args.paths)
-    for message in missing:
+    started = time.monotonic()
+    files, problems = collect_files(args.paths)
+    for message in problems:
         print(f"mlops-adapt: {message}", file=sys.stderr)
-    jobs = [FileJob(f, args.task, AdaptOptions(path=f, **options_kw)) for f in files]
-    results = list(_run_jobs(jobs, max(1, args.jobs), options_kw["backend"]))
-
-    exit_code = EXIT_INPUT if missing else EXIT_OK
-    report = []
-    for path, original, result in results:
-        entry = {"path": path, **result_to_dict(result)}
-        code = _handle_result(path, original, result, mode, args, entry)
-        exit_code = _worse(exit_code, code)
-        report.append(entry)
-    if args.json_report:
-        text = json.dumps({"task": args.task, "mode": mode, "files": report}, indent=2)
-        if args.json_report == "-":
-            print(text)
-        else:
-            atomic_write(args.json_report, text + "\n")
+    jobs = [FileJob(f, run.task, replace(run.options, path=f)) for f in files]
+    console = Console(len(jobs))
+    exit_code = EXIT_INPUT if problems or not files else EXIT_OK
+    report, counts = [], Counter()
+    with contextlib.closing(_run_jobs(jobs, run.jobs, run.options.backend)) as results:
+        console.progress(0, files[0] if files else "")
+        for done, (path, source, result) in enumerate(results, 1):
+            entry = {"path": path, **result_to_dict(result)}
+            code, outcome = _handle_result(run, path, source, result, entry, console)
+            exit_code = _worse(exit_code, code)
+            counts[outcome] += 1
+            report.append(entry)
+            console.progress(done, path)
+    console.done()
+    if files:
+        edited = "edited" if run.mode == "write" else "with edits"
+        plural = "s" * (len(files) != 1)
+        print(f"mlops-adapt: {len(files)} file{plural}: {counts['edited']} {edited}, "
+              f"{counts['skipped']} skipped, {counts['failed']} failed "
+              f"({time.monotonic() - started:.1f} s)", file=sys.stderr)
+    if run.report:
+        exit_code = _worse(exit_code, _write_report(run, report))
     return exit_code
+
+
+def _write_report(run: ApplyRun, files: list[dict]) -> int:
+    text = json.dumps({"task": run.task, "mode": run.mode, "files": files}, indent=2)
+    if run.report == "-":
+        print(text)
+        return EXIT_OK
+    try:
+        atomic_write(run.report, text + "\n")
+    except OSError as err:
+        print(f"mlops-adapt: --json {run.report}: not written: {err.strerror or err}",
+              file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_OK
 
 
 def _run_jobs(jobs: list[FileJob], workers: int, backend: str):
@@ -217,9 +380,11 @@ def _run_jobs(jobs: list[FileJob], workers: int, backend: str):
         yield from map(adapt_file, jobs)
         return
     # LLM work waits on the network (threads suffice); recipes are CPU-bound (processes).
-    pool_type = ThreadPoolExecutor if backend == "llm" else ProcessPoolExecutor
-    with pool_type(max_workers=workers) as pool:
+    pool = (ThreadPoolExecutor if backend == "llm" else ProcessPoolExecutor)(max_workers=workers)
+    try:
         yield from pool.map(adapt_file, jobs)
+    finally:  # a run cut short (closed pipe, error) must not wait for the files still queued
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worse(a: int, b: int) -> int:
@@ -227,84 +392,166 @@ def _worse(a: int, b: int) -> int:
     return a if order.index(a) >= order.index(b) else b
 
 
-def _handle_result(path: str, original: str | None, result: Result, mode: str, args, entry: dict) -> int:
+def _handle_result(
+    run: ApplyRun, path: str, source: SourceFile | None, result: Result, entry: dict,
+    console: Console,
+) -> tuple[int, str]:
+    """Show or write one file's result; (exit code, "edited" | "skipped" | "failed")."""
     if isinstance(result, Failed):
-        label = "error" if result.kind == "input" else "no verified edit"
-        print(f"{path}: {label}:", file=sys.stderr)
+        if result.kind == "input":
+            console.say(_input_error(path, result.reasons))
+            return EXIT_INPUT, "failed"
+        console.say(f"{path}: no verified edit:")
         for reason in result.reasons:
-            print(f"  - {reason}", file=sys.stderr)
-        return EXIT_INPUT if result.kind == "input" else EXIT_UNVERIFIED
+            console.say(f"  - {reason}")
+        return EXIT_UNVERIFIED, "failed"
     if isinstance(result, Skipped) or not result.changed:
         reason = result.reason if isinstance(result, Skipped) else "nothing to adapt"
-        print(f"{path}: skipped: {reason}", file=sys.stderr)
-        return EXIT_OK
-    assert original is not None
-    if mode == "check":
-        print(f"{path}: would adapt for {result.task} ({result.safety})", file=sys.stderr)
-        return EXIT_CHANGES
-    if mode == "diff":
-        sys.stdout.write(unified_diff(original, result.code, path))
-        sys.stdout.flush()  # keep the diff ahead of the status line when both go to a terminal
-        print(f"{path}: {result.safety} edit ({'; '.join(result.report.safety_reasons) or 'verified'})", file=sys.stderr)
-        return EXIT_OK
-    if not writable(result, args.unsafe):
+        console.say(f"{path}: skipped: {reason}")
+        return EXIT_OK, "skipped"
+    assert source is not None
+    new = source.encode(result.code)  # the file's own BOM and line ends
+    diff = unified_diff(source.raw_text, new.decode("utf-8"), path)
+    entry["diff"] = diff
+    if run.mode == "check":
+        console.say(f"{path}: would adapt for {result.task} ({result.safety})")
+        return EXIT_CHANGES, "edited"
+    if run.mode == "diff":
+        if run.report != "-":  # with --json -, stdout carries the report only; the diff is in it
+            console.out(diff)
+        reasons = "; ".join(result.report.safety_reasons) or "verified"
+        console.say(f"{path}: {result.safety} edit ({reasons})")
+        return (EXIT_CHANGES if run.explicit_mode else EXIT_OK), "edited"
+    if not writable(result, run.unsafe):
         entry["written"] = False
-        print(f"{path}: not written: unsafe edit ({'; '.join(result.report.safety_reasons)}); "
-              "pass --unsafe to apply it", file=sys.stderr)
-        return EXIT_UNVERIFIED
+        reasons = "; ".join(result.report.safety_reasons)
+        console.say(f"{path}: not written: unsafe edit ({reasons}); pass --unsafe to apply it")
+        return EXIT_UNVERIFIED, "failed"
     try:
-        if read_source(path) != original:
-            print(f"{path}: not written: the file changed while it was being adapted", file=sys.stderr)
-            return EXIT_INPUT
-        atomic_write(path, result.code)
-    except (ReadError, OSError) as err:
-        print(f"{path}: not written: {err}", file=sys.stderr)
-        return EXIT_INPUT
+        write_file(path, new, expected=source.raw)
+    except OSError as err:
+        entry["written"] = False
+        console.say(str(err) if str(err).startswith(path) else f"{path}: not written: {err}")
+        return EXIT_INPUT, "failed"
     entry["written"] = True
-    print(f"{path}: adapted for {result.task} ({result.safety})", file=sys.stderr)
-    if args.emit_test:
-        _emit_test(path, original, result, args.emit_test)
-    return EXIT_OK
+    console.say(f"{path}: adapted for {result.task} ({result.safety})")
+    if run.emit_test:
+        return _emit_test(run, path, source, result, console), "edited"
+    return EXIT_OK, "edited"
 
 
-def _emit_test(path: str, original: str, result: Applied, folder: str) -> None:
+def _input_error(path: str, reasons: tuple[str, ...]) -> str:
+    """One line: the reason itself when it already starts with the file's name (file:line:col)."""
+    if len(reasons) == 1 and reasons[0].startswith(f"{path}:"):
+        return reasons[0]
+    return f"{path}: error: {'; '.join(reasons)}"
+
+
+GENERATED_MARK = '"""Generated by mlops-adapt'  # how testgen's files begin; only those are replaced
+
+
+def _emit_test(
+    run: ApplyRun, path: str, source: SourceFile, result: Applied, console: Console
+) -> int:
+    """Write the pytest file for one written adaptation; never replaces a hand-written file."""
     try:
         from mlops_adapt.verify.testgen import generate_test
     except ImportError:
-        print(f"{path}: test generation is not available", file=sys.stderr)
-        return
-    text = generate_test(original, result.code, result.task, AdaptOptions(path=path))
-    target = Path(folder) / f"test_{Path(path).stem}_{result.task.replace('-', '_')}.py"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, text)
-    print(f"{path}: wrote {target}", file=sys.stderr)
+        console.say(f"{path}: test generation is not available")
+        return EXIT_INPUT
+    target = Path(run.emit_test) / f"test_{Path(path).stem}_{result.task.replace('-', '_')}.py"
+    try:
+        ours = not target.exists() or target.read_text("utf-8", "replace").startswith(GENERATED_MARK)
+        if not ours:
+            console.say(f"{target}: not written: it exists and was not generated by mlops-adapt")
+            return EXIT_INPUT
+        text = generate_test(source.text, result.code, result.task, replace(run.options, path=path))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, text)
+    except OSError as err:
+        console.say(f"{target}: not written: {err.strerror or err}")
+        return EXIT_INPUT
+    console.say(f"{path}: wrote {target}")
+    return EXIT_OK
+
+
+class Console:
+    """Output of a run: status lines on stderr, diffs on stdout, and, when stderr is a terminal
+    and there is more than one file, a `[done/total] path` line kept at the bottom."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.live = total > 1 and _is_terminal(sys.stderr)
+        self.drawn = False
+
+    def say(self, line: str) -> None:
+        self._erase()
+        print(line, file=sys.stderr)
+
+    def out(self, text: str) -> None:
+        """Text for stdout, byte for byte (CRs and all) when stdout has a byte layer."""
+        self._erase()
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()  # keep the diff ahead of the status line when both go to a terminal
+
+    def progress(self, done: int, path: str) -> None:
+        if not self.live:
+            return
+        try:
+            width = os.get_terminal_size(sys.stderr.fileno()).columns or 80  # 0: size never set
+        except (OSError, ValueError):
+            width = 80
+        line = f"[{done}/{self.total}] {path}"
+        if len(line) >= width:
+            line = line[: max(width - 2, 0)] + "…"
+        sys.stderr.write("\r\033[K" + line)
+        sys.stderr.flush()
+        self.drawn = True
+
+    def done(self) -> None:
+        self._erase()
+
+    def _erase(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self.drawn = False
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 # ---------------------------------------------------------------- verify
 def cmd_verify(args) -> int:
+    from mlops_adapt.engine import InputError, parse_source
     from mlops_adapt.verify.pipeline import verify_candidate
 
-    if args.task not in TASKS:
-        print(f"mlops-adapt: unknown task {args.task!r}; known tasks: {', '.join(TASKS)}", file=sys.stderr)
-        return EXIT_INPUT
     try:
-        original = read_source(args.original)
-        candidate = read_source(args.candidate)
+        if args.task not in TASKS:
+            raise UsageError(f"unknown task {args.task!r}; known tasks: {', '.join(TASKS)}")
         task_options = parse_options(args.option)
-    except (ReadError, ValueError) as err:
-        print(f"mlops-adapt: {err}", file=sys.stderr)
-        return EXIT_INPUT
-    from mlops_adapt.engine import InputError, parse_source
-
-    try:
+        check_options(task_options, args.task)
+        options = AdaptOptions(verify="run" if args.run else "static", path=args.original,
+                               task_options=task_options)
+        if "timeout" in task_options:
+            options = replace(options, timeout=float(task_options["timeout"]))
+        _check_pytest(options)
+        # Both sides without BOM and with "\n" line ends, as `apply` gives them to the engine.
+        original = load_source(args.original).text
+        candidate = load_source(args.candidate).text
         parse_source(original, args.original)
-    except InputError as err:
+    except (UsageError, OptionError, ValueError, ReadError, InputError) as err:
         print(f"mlops-adapt: {err}", file=sys.stderr)
         return EXIT_INPUT
-    options = AdaptOptions(verify="run" if args.run else "static", path=args.original, task_options=task_options)
-    if "timeout" in task_options:
-        options = AdaptOptions(verify=options.verify, path=options.path, task_options=task_options,
-                               timeout=float(task_options["timeout"]))
     report = verify_candidate(original, candidate, args.task, options)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
@@ -320,11 +567,23 @@ def cmd_verify(args) -> int:
 # ---------------------------------------------------------------- lsp
 def cmd_lsp(args) -> int:
     try:
-        from mlops_adapt.server import start_server
+        from mlops_adapt.server import parse_tcp, start_server
     except ImportError as err:
         print(f"mlops-adapt: the language server is not available: {err}", file=sys.stderr)
         return EXIT_INPUT
-    return int(start_server(args.tcp) or 0)
+    if args.tcp is not None:
+        try:
+            parse_tcp(args.tcp)
+        except ValueError as err:
+            print(f"mlops-adapt: {err}", file=sys.stderr)
+            return EXIT_INPUT
+    try:
+        return int(start_server(args.tcp) or 0)
+    except OSError as err:
+        if args.tcp is None:
+            raise
+        print(f"mlops-adapt: cannot listen on {args.tcp}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

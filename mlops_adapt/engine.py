@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import re
+import warnings
 
 import libcst as cst
 
@@ -22,9 +25,31 @@ def parse_source(source: str, path: str | None = None) -> cst.Module:
     try:
         return parsed(source)
     except cst.ParserSyntaxError as err:
-        where = f"{path or '<source>'}:{err.raw_line}:{err.raw_column + 1}"
-        message = str(err.message).strip().splitlines()[0] if err.message else "invalid syntax"
-        raise InputError(f"{where}: syntax error: {message}") from None
+        line, column, message = syntax_error_position(source, err)
+        raise InputError(f"{path or '<source>'}:{line}:{column}: syntax error: {message}") from None
+
+
+def syntax_error_position(source: str, err: cst.ParserSyntaxError) -> tuple[int, int, str]:
+    """One (line, 1-based column, message) for a libcst syntax error.
+
+    libcst's own text carries two positions that disagree ("@ 3:1" and "error at 4:0"), so
+    Python's parser is asked first: its position and wording ("'(' was never closed") are the
+    ones users know. Only syntax Python accepts but libcst does not falls back to libcst's.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. invalid escape sequences: not our business here
+            ast.parse(source)
+    except SyntaxError as py_err:
+        if py_err.lineno:
+            return py_err.lineno, max(py_err.offset or 1, 1), py_err.msg
+    except (ValueError, MemoryError, RecursionError):
+        pass
+    text = str(err.message).strip().splitlines()[0] if err.message else "invalid syntax"
+    found = re.match(r"(?:parser|tokenizer) error: (?:error at (\d+):(\d+): )?(.*)", text)
+    if found and found.group(1):
+        return int(found.group(1)), int(found.group(2)) + 1, found.group(3)
+    return err.raw_line, err.raw_column + 1, found.group(3) if found else text
 
 
 def source_hash(source: str) -> str:

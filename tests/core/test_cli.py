@@ -39,7 +39,7 @@ def test_diff_is_default_and_leaves_the_file_alone(script, capsys):
 
 def test_check_write_and_diff_agree_and_second_apply_is_a_noop(script, tmp_path, capsys):
     assert main(["apply", "track-mlflow", str(script), "--check"]) == 1
-    assert main(["apply", "track-mlflow", str(script), "--diff"]) == 0
+    assert main(["apply", "track-mlflow", str(script), "--diff"]) == 1  # explicit --diff: 1 on edits
     diff = capsys.readouterr().out
     assert main(["apply", "track-mlflow", str(script), "--write"]) == 0
     written = script.read_text()
