@@ -9,7 +9,7 @@ from mlops_adapt.analysis.facts import analyze
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Check, VerificationReport
 from mlops_adapt.tasks import TASKS
-from mlops_adapt.verify.rules.base import rules_for
+from mlops_adapt.verify.rules.base import Recommendation, rules_for
 from mlops_adapt.verify.safety import verdict
 from mlops_adapt.verify.scope import check_scope
 
@@ -49,7 +49,10 @@ def verify_candidate(
         problems = rules.postconditions(original_mod, candidate_mod, facts, options)
     except Exception as err:  # a rule bug must not crash the caller; it fails the check instead
         problems = [f"postcondition check crashed: {type(err).__name__}: {err}"]
-    checks.append(Check("V4", "postconditions", "fail" if problems else "pass", tuple(problems)))
+    failures = tuple(p for p in problems if not isinstance(p, Recommendation))
+    advice = tuple(f"recommended: {p}" for p in problems if isinstance(p, Recommendation))
+    status = "fail" if failures else "warn" if advice else "pass"
+    checks.append(Check("V4", "postconditions", status, failures + advice))
 
     if options.verify == "run":
         if all(c.status != "fail" for c in checks):

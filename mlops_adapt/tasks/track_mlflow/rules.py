@@ -11,9 +11,11 @@ from mlops_adapt.verify.rules.tracking_common import (
     call_sites,
     derived_names,
     library_calls,
+    logged_after_reset,
     logged_by,
     missing_hyperparams,
     missing_metrics,
+    reported_names,
     trains,
 )
 
@@ -48,7 +50,8 @@ class TrackMlflowRules(TaskRules):
         problems += late
         params.names |= autologged
         problems += missing_hyperparams(facts, params, autolog)
-        problems += missing_metrics(facts, logged_by(calls, METRIC_LOGS), derived_names(candidate))
+        problems += missing_metrics(facts, logged_by(calls, METRIC_LOGS), derived_names(candidate), reported_names(original))
+        problems += logged_after_reset(candidate, calls, METRIC_LOGS)
         return problems
 
 

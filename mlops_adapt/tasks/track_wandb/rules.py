@@ -13,9 +13,11 @@ from mlops_adapt.verify.rules.tracking_common import (
     derived_names,
     library_calls,
     library_names,
+    logged_after_reset,
     logged_by,
     missing_hyperparams,
     missing_metrics,
+    reported_names,
     run_object_names,
 )
 
@@ -59,7 +61,8 @@ class TrackWandbRules(TaskRules):
                 logged.texts.append(line)
                 logged.keys |= set(re.findall(r"summary\[[\"'](\w+)[\"']\]", line))
                 logged.names |= set(re.findall(r"=\s*([A-Za-z_]\w*)", line))
-        problems += missing_metrics(facts, logged, derived_names(candidate))
+        problems += missing_metrics(facts, logged, derived_names(candidate), reported_names(original))
+        problems += logged_after_reset(candidate, log_calls, {"log"})
         return problems
 
 

@@ -11,6 +11,10 @@ from mlops_adapt.analysis.model import Facts
 from mlops_adapt.options import AdaptOptions
 
 
+class Recommendation(str):
+    """A postcondition finding worth fixing but not wrong (a seed not logged): reported as a warning."""
+
+
 class TaskRules:
     """Base of every task's rules: the scope policy and postconditions it overrides."""
 
@@ -45,7 +49,10 @@ class TaskRules:
     def postconditions(
         self, original: cst.Module, candidate: cst.Module, facts: Facts, options: AdaptOptions
     ) -> list[str]:
-        """Failure reasons read from the candidate's code; empty when the task is done."""
+        """Failure reasons read from the candidate's code; empty when the task is done.
+
+        Findings wrapped in Recommendation are warnings: they do not reject the candidate.
+        """
         return []
 
 

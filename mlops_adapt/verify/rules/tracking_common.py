@@ -19,7 +19,8 @@ from mlops_adapt.analysis.exprs import (
 from mlops_adapt.analysis.lines import statement_lines
 from mlops_adapt.analysis.model import Facts
 from mlops_adapt.tasks.optimize_prune.rules import Site, _bodies
-from mlops_adapt.vocabulary import slug
+from mlops_adapt.verify.rules.base import Recommendation
+from mlops_adapt.vocabulary import defines_the_model, slug
 
 
 @dataclass
@@ -230,7 +231,9 @@ def missing_hyperparams(facts: Facts, logged: Logged, autolog: bool) -> list[str
             continue
         if h.kind == "ctor-kwarg" and h.value and h.value.isidentifier() and h.value in logged.names:
             continue
-        missing.append(f"hyperparameter `{h.name}` (line {h.line}) is not logged")
+        message = f"hyperparameter `{h.name}` (line {h.line}) is not logged"
+        # Seeds and split sizes are worth logging, but the run still describes the trained model.
+        missing.append(message if defines_the_model(h.name) else Recommendation(message))
     return missing
 
 
@@ -279,8 +282,29 @@ def _bound_names(target: cst.BaseExpression) -> list[str]:
     return []
 
 
-def missing_metrics(facts: Facts, logged: Logged, derived: dict[str, set[str]] | None = None) -> list[str]:
+def reported_names(module: cst.Module) -> set[str]:
+    """Names the script shows to its user: arguments of print and logging calls."""
+    shown: set[str] = set()
+    for call in calls_in(module):
+        name = dotted(call.func) or ""
+        last = name.rsplit(".", 1)[-1]
+        if last in REPORTING_CALLS and not name.startswith(("mlflow.", "wandb.")):
+            for arg in call.args:
+                shown |= names_in(arg.value)
+    return shown
+
+
+# Calls that show a value to the script's user (stdout, a logger, a progress bar).
+REPORTING_CALLS = frozenset({"print", "info", "warning", "debug", "write", "echo", "pprint", "set_postfix", "set_description"})
+
+
+def missing_metrics(
+    facts: Facts, logged: Logged, derived: dict[str, set[str]] | None = None, reported: set[str] | None = None
+) -> list[str]:
     """Detected evaluation results that no logging call mentions.
+
+    A result the script reports (prints or logs for its user) must be logged; one it only
+    computes is a Recommendation. `reported` is reported_names(original); None counts all as reported.
 
     A cross-validation result (`scores.mean()`, kind "cv") also counts as logged when a logged
     value was computed from the score array itself (`derived`, from derived_names): per-fold
@@ -298,7 +322,9 @@ def missing_metrics(facts: Facts, logged: Logged, derived: dict[str, set[str]] |
         expr_names = set(re.findall(r"[A-Za-z_]\w*", m.expr)) if m.kind in ("variable", "dict") else set()
         if logged.covers(m.name, expr_names, m.expr):
             continue
-        missing.append(f"metric `{m.name}` (line {m.line}) is not logged")
+        message = f"metric `{m.name}` (line {m.line}) is not logged"
+        shown = reported is None or m.kind == "printed" or bool(set(re.findall(r"[A-Za-z_]\w*", m.expr)) & reported)
+        missing.append(message if shown else Recommendation(message))
     return missing
 
 
@@ -348,3 +374,69 @@ def trains(stmt: cst.BaseStatement, var: str, framework: str) -> str | None:
         if framework == "torch" and name in ("backward", "step") and isinstance(call.func, cst.Attribute):
             return code(call)
     return None
+
+
+# Values a variable is reset to before it accumulates a result (`test_loss = 0`, `correct = 0`).
+_RESET_VALUES = frozenset({"0", "0.0", "0.", "None", "[]", "{}", "()", "float(0)", "int(0)"})
+
+
+def logged_after_reset(candidate: cst.Module, calls: list[LibCall], log_names: set[str]) -> list[str]:
+    """Log calls that record a variable right after it was reset (`test_loss = 0`), not the result it will hold.
+
+    Walking back from the log call through its block and the enclosing ones, the nearest
+    statement that binds the logged variable decides: a reset to 0 / None / an empty container
+    means the logged value is not the one the script reports later.
+    """
+    logs = [c for c in calls if c.name.split(".")[-1] in log_names or c.name in log_names]
+    sites = call_sites(candidate, [c.node for c in logs])
+    problems = []
+    for call in logs:
+        site = sites.get(id(call.node))
+        if site is None:
+            continue
+        names = set()
+        for arg in call.node.args:
+            if arg.keyword is None or arg.keyword.value in ("value", "data", "metrics"):
+                names |= names_in(arg.value)
+        for name in sorted(names):
+            binding = _nearest_binding(site, name)
+            if binding is not None and binding in _RESET_VALUES:
+                problems.append(
+                    f"`{call.name}` at line {call.line} logs `{name}` right after it is reset to {binding}: "
+                    "it records the reset value, not the result; log it where the script reports it"
+                )
+    return problems
+
+
+def _nearest_binding(site: Site, name: str) -> str | None:
+    """The value text of the nearest earlier plain `name = value`, or "" when something else binds it first."""
+    for block, index in site.chain:
+        for stmt in reversed(block[:index]):
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in reversed(stmt.body):
+                    if isinstance(small, cst.Assign) and any(
+                        name in _bound_names(t.target) for t in small.targets
+                    ):
+                        return code(small.value).strip()
+                    if isinstance(small, (cst.AugAssign, cst.AnnAssign)) and name in _bound_names(small.target):
+                        return ""
+            elif name in _bound_anywhere(stmt):
+                return ""
+    return None
+
+
+def _bound_anywhere(stmt: cst.CSTNode) -> set[str]:
+    """Names bound anywhere inside a compound statement (assignments, loop targets, `with ... as`)."""
+    found: set[str] = set()
+    for node in nodes_of(stmt, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem, cst.NamedExpr)):
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                found |= set(_bound_names(target.target))
+        elif isinstance(node, cst.For):
+            found |= set(_bound_names(node.target))
+        elif isinstance(node, cst.WithItem):
+            if node.asname is not None:
+                found |= set(_bound_names(node.asname.name))
+        else:
+            found |= set(_bound_names(node.target))
+    return found
