@@ -13,6 +13,7 @@ that is written in its checks.py docstring.
 from __future__ import annotations
 
 import ast
+import re
 import hashlib
 import json
 import os
@@ -66,18 +67,31 @@ def _literal(value: str | None):
 
 
 def expectations(original: str, candidate: str, task: str) -> dict:
-    """What the generated test will require, read from the original's analysis facts."""
+    """What the generated test will require, read from the original's analysis facts.
+
+    Required are the hyperparameters that define the trained model (not seeds or split sizes)
+    and the results the script reports; V4 names the rest as recommendations.
+    """
+    from mlops_adapt.analysis.cache import parsed
+    from mlops_adapt.verify.rules.tracking_common import reported_names
+    from mlops_adapt.vocabulary import defines_the_model
+
     facts = analyze(original)
     seen: set[str] = set()
     script_level, ctor = [], []
     for hp in facts.hyperparams:
-        if hp.name in seen:
+        if hp.name in seen or not defines_the_model(hp.name):
             continue
         seen.add(hp.name)
         entry = {"name": hp.name, "value": _literal(hp.value)}
         (script_level if hp.kind in SCRIPT_LEVEL_KINDS else ctor).append(entry)
-    metrics = sorted({m.name for m in facts.metrics})
-    cv_metrics = sorted({m.name for m in facts.metrics if m.kind == "cv"})
+    shown = reported_names(parsed(original))
+    reported = [
+        m for m in facts.metrics
+        if m.kind == "printed" or set(re.findall(r"[A-Za-z_]\w*", m.expr)) & shown
+    ]
+    metrics = sorted({m.name for m in reported})
+    cv_metrics = sorted({m.name for m in reported if m.kind == "cv"})
     flavors = sorted({FLAVORS[m.framework] for m in facts.models if m.framework in FLAVORS})
     return {
         "hyperparams": script_level,
@@ -116,7 +130,8 @@ def original_behaviour(
 
     from mlops_adapt.verify.sandbox import run_script
 
-    key_parts = [original, str(repo), sys.executable, json.dumps(sorted(extra_files or {}))]
+    # The format version: bump it when the recorded behaviour gains a field (files written, ...).
+    key_parts = ["behaviour-v2", original, str(repo), sys.executable, json.dumps(sorted(extra_files or {}))]
     if script_subdir is not None:
         key_parts.append(f"subdir={script_subdir}")
     key_text = "\0".join(key_parts)
@@ -139,6 +154,9 @@ def original_behaviour(
         script_subdir=script_subdir if repo else None,
     )
     git_files: list[str] = []
+    from mlops_adapt.verify.testkit import written_files
+
+    files = written_files(run.workdir) if run.ok else []
     if repo and run.ok:
         listed = subprocess.run(
             ["git", "ls-files"], cwd=run.workdir, capture_output=True, text=True, check=False
@@ -149,6 +167,7 @@ def original_behaviour(
         "stdout": run.stdout,
         "error": run.stderr_tail(),
         "git_files": git_files,
+        "files": files,
     }
     _ORIGINAL_CACHE[key] = result
     tmp = disk.with_suffix(f".{os.getpid()}.tmp")
@@ -231,6 +250,7 @@ def generate_test(
         "EXPECTED_STDOUT": expected["stdout"] if expected.get("ok") else None,
         "ORIGINAL_ERROR": None if expected.get("ok") else expected.get("error", ""),
         "ORIGINAL_GIT_FILES": expected.get("git_files", []),
+        "ORIGINAL_FILES": expected.get("files", []),
         "HYPERPARAMS": facts["hyperparams"],
         "CTOR_HYPERPARAMS": facts["ctor_hyperparams"],
         "METRICS": facts["metrics"],

@@ -33,6 +33,7 @@ MASK_NUMBERS = False
 EXPECTED_STDOUT: str | None = None
 ORIGINAL_ERROR: str | None = None
 ORIGINAL_GIT_FILES: list[str] = []
+ORIGINAL_FILES: list[str] = []
 HYPERPARAMS: list[dict] = []
 CTOR_HYPERPARAMS: list[dict] = []
 METRICS: list[str] = []
@@ -185,3 +186,61 @@ def test_prints_what_the_original_printed(run):
     assert not missing, (
         f"the output lost or changed {len(missing)} line(s) the original printed, first: {missing[0]!r}"
     )
+
+
+# Folders the backends and tools write into; what the script itself writes is everything else.
+TOOL_STORES = ("mlruns", "mlartifacts", "wandb", ".git", ".dvc", "__pycache__", ".mlflow", "artifacts")
+
+
+def written_files(workdir) -> list:
+    """Files a run left in its working directory, relative paths, tool stores excluded."""
+    root = Path(workdir)
+    found = []
+    for path in root.rglob("*"):
+        relative = path.relative_to(root)
+        if path.is_file() and relative.parts[0] not in TOOL_STORES and not path.name.endswith((".db", ".dvc")):
+            found.append(relative.as_posix())
+    return sorted(found)
+
+
+def test_writes_the_files_the_original_wrote(run):
+    if ORIGINAL_ERROR is not None or REPO:
+        pytest.skip("the original did not run, or git decides what a translation keeps")
+    lost = [name for name in ORIGINAL_FILES if not (Path(run.workdir) / name).is_file()]
+    assert not lost, f"the adapted script no longer writes {len(lost)} file(s) the original wrote: {lost[:5]}"
+
+
+_NUMBER_TOKEN = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _matches_printed(value, token: str) -> bool:
+    """Does a logged number read as this printed token (at its precision, or as a percentage)?"""
+    try:
+        printed, logged = float(token), float(value)
+    except (TypeError, ValueError):
+        return False
+    decimals = len(token.split(".")[1]) if "." in token and "e" not in token.lower() else 0
+    slack = 0.5 * 10 ** -decimals + 1e-9 + 1e-6 * abs(printed)
+    return abs(logged - printed) <= slack or abs(logged * 100 - printed) <= slack
+
+
+def value_mismatches(series: dict, stdout: str) -> list:
+    """Logged metrics whose values the script never reports: `test_loss` logged as 0.0 while it prints 0.3512.
+
+    A key is judged only where the output speaks of it: lines naming every word of the key that
+    carry numbers, and at most as many logged values as such lines (a per-batch series printed
+    per epoch cannot be compared). It fails when none of its values reads as any of those numbers.
+    """
+    lines = [line.lower() for line in stdout.splitlines()]
+    problems = []
+    for key, values in series.items():
+        words = [w for w in re.split(r"[^0-9a-z]+", str(key).lower()) if len(w) > 1 and not w.isdigit()]
+        if not words or not values:
+            continue
+        speaking = [line for line in lines if all(w in line for w in words) and _NUMBER_TOKEN.search(line)]
+        if not speaking or len(values) > len(speaking):
+            continue
+        tokens = [t for line in speaking for t in _NUMBER_TOKEN.findall(line)]
+        if not any(_matches_printed(v, t) for v in values for t in tokens):
+            problems.append(f"`{key}` logged as {values[-1]!r}, but the script reports {speaking[-1].strip()[:80]!r}")
+    return problems

@@ -16,6 +16,7 @@ from mlops_adapt.verify.testkit import (
     metric_logged,
     missing_hyperparams,
     unlogged_cv,
+    value_mismatches,
 )
 
 # inline: drop-end
@@ -53,3 +54,12 @@ def test_mlflow_run_holds_params_and_metrics(run):
         values = [v for s in series for v in s]
         lost = unlogged_cv(lost, run, values, series)
     assert not lost, f"metrics not logged to MLflow: {', '.join(lost)} (metrics: {sorted(metrics)})"
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=run.mlflow_uri)
+    history = {
+        key: [m.value for m in client.get_metric_history(r.info.run_id, key)]
+        for r in runs for key in r.data.metrics
+    }
+    wrong = value_mismatches(history, run.stdout)
+    assert not wrong, "logged values differ from what the script reports: " + "; ".join(wrong)

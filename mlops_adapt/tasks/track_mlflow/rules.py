@@ -45,12 +45,12 @@ class TrackMlflowRules(TaskRules):
         calls = library_calls(candidate, "mlflow", STARTS, ENDS)
         problems = run_problems(calls)
         autolog = any(c.name.endswith("autolog") for c in calls)
-        params = logged_by(calls, PARAM_LOGS)
+        params = logged_by(calls, PARAM_LOGS, candidate)
         late, autologged = autolog_coverage(original, candidate, facts, calls)
         problems += late
         params.names |= autologged
         problems += missing_hyperparams(facts, params, autolog)
-        problems += missing_metrics(facts, logged_by(calls, METRIC_LOGS), derived_names(candidate), reported_names(original))
+        problems += missing_metrics(facts, logged_by(calls, METRIC_LOGS, candidate), derived_names(candidate), reported_names(original))
         problems += logged_after_reset(candidate, calls, METRIC_LOGS)
         return problems
 

@@ -10,6 +10,7 @@ from mlops_adapt.verify.testkit import (
     metric_logged,
     missing_hyperparams,
     unlogged_cv,
+    value_mismatches,
 )
 from mlops_adapt.verify.wandb_offline import find_offline_runs, read_offline_run
 
@@ -44,3 +45,5 @@ def test_wandb_run_holds_config_and_metrics(run):
     lost = [m for m in METRICS if not metric_logged(m, logged)]
     lost = unlogged_cv(lost, run, values, list(series.values()))
     assert not lost, f"metrics not logged to W&B: {', '.join(lost)} (logged: {sorted(logged)})"
+    wrong = value_mismatches(series, run.stdout)
+    assert not wrong, "logged values differ from what the script reports: " + "; ".join(wrong)

@@ -43,7 +43,7 @@ class TrackWandbRules(TaskRules):
             if c.name.split(".")[-1] == "log" and not c.active:
                 problems.append(f"`{c.name}` at line {c.line} runs outside an active W&B run")
         config_calls = [c for c in calls if c.name in ("wandb.init", "wandb.config.update")]
-        config = logged_by(config_calls, {"init", "update"})
+        config = logged_by(config_calls, {"init", "update"}, candidate)
         # `wandb.config["lr"] = lr` and `run.config.lr = lr` also set config.
         local = {name for name, full in library_names(candidate, "wandb").items() if full == "wandb"}
         owners = "|".join(re.escape(n) for n in sorted({*local, *(f"{n}.run" for n in local), *runs}))
@@ -55,7 +55,7 @@ class TrackWandbRules(TaskRules):
                 config.names |= set(re.findall(r"=\s*([A-Za-z_]\w*)", line))
         problems += missing_hyperparams(facts, config, autolog=False)
         log_calls = [c for c in calls if c.name in ("wandb.log", "wandb.summary.update")]
-        logged = logged_by(log_calls, {"log", "update"})
+        logged = logged_by(log_calls, {"log", "update"}, candidate)
         for line in candidate.code.splitlines():
             if "wandb.summary" in line or ".summary[" in line:
                 logged.texts.append(line)

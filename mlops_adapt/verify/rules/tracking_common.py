@@ -202,20 +202,44 @@ def _else_blocks(stmt) -> list[list]:
     return blocks
 
 
-def logged_by(calls: list[LibCall], names: set[str]) -> Logged:
-    """What the given logging calls mention."""
+def logged_by(calls: list[LibCall], names: set[str], module: cst.Module | None = None) -> Logged:
+    """What the given logging calls mention.
+
+    With `module`, a logged variable also brings what it was built from: `params = {"lr": lr}`
+    then `mlflow.log_params(params)` logs `lr` (two levels of such names are followed).
+    """
+    values = _assigned_values(module) if module is not None else {}
     logged = Logged()
     for call in calls:
         if call.name.split(".")[-1] not in names and call.name not in names:
             continue
-        for arg in call.node.args:
-            logged.texts.append(code(arg.value))
-            logged.names |= names_in(arg.value)
-            for node in _walk(arg.value, (cst.SimpleString, cst.FormattedStringText)):
-                text = string_value(node) if isinstance(node, cst.SimpleString) else node.value
-                if text:
-                    logged.keys.add(text.strip("/").split("/")[-1])
+        pending = [arg.value for arg in call.node.args]
+        seen: set[str] = set()
+        for _ in range(3):
+            follow: list[cst.BaseExpression] = []
+            for value in pending:
+                logged.texts.append(code(value))
+                mentioned = names_in(value)
+                logged.names |= mentioned
+                for node in _walk(value, (cst.SimpleString, cst.FormattedStringText)):
+                    text = string_value(node) if isinstance(node, cst.SimpleString) else node.value
+                    if text:
+                        logged.keys.add(text.strip("/").split("/")[-1])
+                for name in mentioned - seen:
+                    seen.add(name)
+                    follow.extend(values.get(name, ()))
+            pending = follow
     return logged
+
+
+def _assigned_values(module: cst.Module) -> dict[str, list[cst.BaseExpression]]:
+    """Plain name -> the values assigned to it anywhere in the module."""
+    found: dict[str, list[cst.BaseExpression]] = {}
+    for node in nodes_of(module, (cst.Assign,)):
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                found.setdefault(target.target.value, []).append(node.value)
+    return found
 
 
 def missing_hyperparams(facts: Facts, logged: Logged, autolog: bool) -> list[str]:
@@ -409,8 +433,14 @@ def logged_after_reset(candidate: cst.Module, calls: list[LibCall], log_names: s
 
 
 def _nearest_binding(site: Site, name: str) -> str | None:
-    """The value text of the nearest earlier plain `name = value`, or "" when something else binds it first."""
-    for block, index in site.chain:
+    """The value text of the nearest earlier plain `name = value`, or "" when something else binds it first.
+
+    A loop around the log call that updates the name (`epoch += 1` at its end) makes the
+    earlier reset a start value, not the value every iteration logs.
+    """
+    for depth, (block, index) in enumerate(site.chain):
+        if depth and isinstance(block[index], (cst.For, cst.While)) and name in _bound_anywhere(block[index]):
+            return ""
         for stmt in reversed(block[:index]):
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in reversed(stmt.body):
@@ -420,14 +450,34 @@ def _nearest_binding(site: Site, name: str) -> str | None:
                         return code(small.value).strip()
                     if isinstance(small, (cst.AugAssign, cst.AnnAssign)) and name in _bound_names(small.target):
                         return ""
+                    if name in _mutated(small):
+                        return ""
             elif name in _bound_anywhere(stmt):
                 return ""
     return None
 
 
+# Methods that fill a container in place (`scores.append(s)` after `scores = []`).
+_MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "__setitem__"})
+
+
+def _mutated(node: cst.CSTNode) -> set[str]:
+    """Names whose object a node changes in place: `x.append(...)`, `x[k] = v`."""
+    found: set[str] = set()
+    for call in calls_in(node):
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value in _MUTATORS:
+            if isinstance(call.func.value, cst.Name):
+                found.add(call.func.value.value)
+    for assign in nodes_of(node, (cst.Assign,)):
+        for target in assign.targets:
+            if isinstance(target.target, cst.Subscript) and isinstance(target.target.value, cst.Name):
+                found.add(target.target.value.value)
+    return found
+
+
 def _bound_anywhere(stmt: cst.CSTNode) -> set[str]:
     """Names bound anywhere inside a compound statement (assignments, loop targets, `with ... as`)."""
-    found: set[str] = set()
+    found: set[str] = _mutated(stmt)
     for node in nodes_of(stmt, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.WithItem, cst.NamedExpr)):
         if isinstance(node, cst.Assign):
             for target in node.targets:
