@@ -94,7 +94,7 @@ def direction_of(key: str) -> str | None:
 # counts and run bookkeeping. A tracking edit that leaves them out gets a warning, not a rejection.
 RECOMMENDED_ONLY_HYPERPARAM = re.compile(
     r"(^|_)(seed|random_state|random_seed|rng|test_size|val_size|valid_size|validation_size|"
-    r"train_size|test_split|val_split|validation_split|holdout|n_splits|splits|folds|n_folds|cv|"
+    r"train_size|test_split|val_split|validation_split|split|holdout|n_splits|splits|folds|n_folds|cv|"
     r"shuffle|verbose|verbosity|n_jobs|jobs|workers|num_workers|log_interval|log_every|"
     r"print_every|save_model|save|dry_run|no_cuda|no_mps|device|test_batch_size)($|_)",
     re.IGNORECASE,

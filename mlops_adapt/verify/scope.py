@@ -116,33 +116,186 @@ def check_scope(
     warnings: list[str] = []
     before = _original_prints(original_src) if original is parsed(original_src) else statement_prints(original)
     after = statement_prints(candidate)
+    extended = extensions(original, candidate, before, after)
+    missing = [stmt for stmt in (Counter(before) - Counter(after)).elements() if stmt not in extended]
+    if rules.SCOPE == "translate":
+        missing = [stmt for stmt in missing if not rules.removable(stmt)]
+    elif rules.SCOPE == "restructure":
+        missing = [stmt for stmt in missing if not rules.allowed_change(stmt, after)]
+    added = [stmt for stmt in (Counter(after) - Counter(before)).elements() if stmt not in extended.values()]
+    rewrites: set[str] = set()
+    for stmt in missing:
+        counterpart = _counterpart(stmt, added, rewrites)
+        if counterpart is not None and _only_literals_differ(stmt, counterpart):
+            rewrites.add(counterpart)
+            reasons.append(f"the edit changes a value of the original: `{stmt}` -> `{counterpart}`")
+        elif counterpart is not None:
+            rewrites.add(counterpart)
+            warnings.append(f"original statement rewritten: `{stmt}` -> `{counterpart}`; V5 must confirm the behaviour")
+        else:
+            found = _deleted(stmt, candidate)
+            (reasons if found.certain else warnings).append(found.message)
+    reasons.extend(_loop_moves(original, candidate))
     if rules.SCOPE == "additive":
-        extended = extensions(original, candidate, before, after)
-        missing = list((Counter(before) - Counter(after)).elements())
-        for stmt in missing:
-            if stmt not in extended:
-                reasons.append(f"original statement changed or deleted: `{stmt}`")
         mapped = [extended.get(stmt, stmt) for stmt in before]
         ok, moved = _is_subsequence([m for m in mapped if m in after], after)
         if not ok:
             warnings.append(f"original statements run in another order (first: `{moved}`); V5 judges the behaviour")
         aliases = library_aliases(candidate, library)
         aliases |= library_objects(original, candidate, {library, *rules.HELPER_NAMES, *aliases})
-        reasons.extend(_unsafe_additions(before, after, rules, library, aliases, candidate, original, set(extended.values())))
-    else:
-        have = Counter(after)
-        for stmt, count in Counter(before).items():
-            if have[stmt] >= count:
-                continue
-            if rules.SCOPE == "translate" and rules.removable(stmt):
-                continue
-            if rules.SCOPE == "restructure" and rules.allowed_change(stmt, after):
-                continue
-            reasons.append(f"original statement changed or deleted: `{stmt}`")
+        reasons.extend(
+            _unsafe_additions(
+                before, after, rules, library, aliases, candidate, original,
+                set(extended.values()) | rewrites,
+            )
+        )
     lost = comments(original_src) - comments(candidate_src)
     for comment in lost:
         reasons.append(f"comment removed: `{comment}`")
     return ScopeVerdict(tuple(reasons), tuple(warnings))
+
+
+@dataclass(frozen=True)
+class _Finding:
+    message: str
+    certain: bool
+
+
+def _shape(stmt: str) -> str | None:
+    """What a statement is about, to pair an original with its rewrite: the call, the target, the import."""
+    node = _parse_one(stmt)
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        func = ast.unparse(node.value.func)
+        if func == "print":  # an output line is the same line only with the same words
+            return "print " + "|".join(
+                str(n.value) for arg in node.value.args for n in ast.walk(arg)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            )
+        return "call " + func
+    if isinstance(node, ast.Assign):
+        return "assign " + " ".join(ast.unparse(t) for t in node.targets)
+    if isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        return "assign " + ast.unparse(node.target)
+    if isinstance(node, ast.ImportFrom):
+        return f"from {node.module}"
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return f"def {node.name}"
+    if isinstance(node, ast.Return):
+        return "return"
+    return None
+
+
+def _only_literals_differ(old_text: str, new_text: str) -> bool:
+    """Same code with other constants (`N = 25` -> `N = 100`): a changed setting, not a rewrite."""
+    old, new = _parse_one(old_text), _parse_one(new_text)
+    if old is None or new is None:
+        return False
+
+    def masked(node: ast.AST) -> str:
+        copy = ast.parse(ast.unparse(node))
+        for sub in ast.walk(copy):
+            if isinstance(sub, ast.Constant):
+                sub.value = "<const>"
+        return ast.dump(copy)
+
+    return ast.dump(old) != ast.dump(new) and masked(old) == masked(new)
+
+
+def _counterpart(stmt: str, added: list[str], taken: set[str]) -> str | None:
+    """An added statement that rewrites `stmt` (same call, same target, same import source), if any."""
+    shape = _shape(stmt)
+    if shape is None:
+        return None
+    for other in added:
+        if other not in taken and _shape(other) == shape:
+            return other
+    return None
+
+
+def _deleted(stmt: str, candidate: cst.Module) -> _Finding:
+    """How bad the deletion of an original statement is, in words that name what is lost."""
+    node = _parse_one(stmt)
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        bound = {(a.asname or a.name).split(".")[0] for a in node.names}
+        still = sorted(bound & names_in(candidate) - _imported_names(candidate))
+        if still:
+            return _Finding(f"the edit removes `{stmt}`, but `{', '.join(still)}` is still used", True)
+        return _Finding(f"import removed, no longer used: `{stmt}`", False)
+    call = node.value if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) else None
+    if call is not None and ast.unparse(call.func) in ("print", "logging.info", "logger.info", "log.info"):
+        return _Finding(f"the edit drops output: `{stmt}` is no longer printed", True)
+    if _trains(node):
+        return _Finding(f"the edit drops training: `{stmt}`", True)
+    return _Finding(f"original statement changed or deleted: `{stmt}`", True)
+
+
+def _trains(node: ast.AST | None) -> bool:
+    """Does a statement train something (`fit`, `partial_fit`, `train(...)`, `backward`, `step`)?"""
+    from mlops_adapt.vocabulary import TRAIN_METHODS
+
+    for sub in ast.walk(node) if node is not None else ():
+        if isinstance(sub, ast.Call):
+            name = sub.func.attr if isinstance(sub.func, ast.Attribute) else getattr(sub.func, "id", "")
+            if name in TRAIN_METHODS or name in ("backward", "step") or name.startswith("train"):
+                return True
+    return False
+
+
+def _imported_names(module: cst.Module) -> set[str]:
+    found: set[str] = set()
+    for node in imports_of(module):
+        if isinstance(node.names, cst.ImportStar):
+            continue
+        for alias in node.names:
+            if alias.asname is not None:
+                found.add(code(alias.asname.name))
+            else:
+                found.add(code(alias.name).split(".")[0])
+    return found
+
+
+def _loop_contexts(module: cst.Module) -> dict[str, list[tuple[str, ...]]]:
+    """Each simple statement's print -> the loop headers around it, per occurrence, in order."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+
+    def walk(node: cst.CSTNode, loops: tuple[str, ...]) -> None:
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                continue
+            if isinstance(child, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                for small in child.body:
+                    found.setdefault(_normal(code(small)), []).append(loops)
+            elif isinstance(child, (cst.FunctionDef, cst.ClassDef)):
+                walk(child, ())  # a function runs wherever it is called
+            elif isinstance(child, (cst.For, cst.While)):
+                header = statement_prints(cst.Module(body=[child]))[0]
+                walk(child.body, (*loops, header))
+                if child.orelse is not None:
+                    walk(child.orelse, loops)
+            else:
+                walk(child, loops)
+
+    walk(module, ())
+    return found
+
+
+def _loop_moves(original: cst.Module, candidate: cst.Module) -> list[str]:
+    """Original statements now inside fewer or more loops: they run a different number of times."""
+    before, after = _loop_contexts(original), _loop_contexts(candidate)
+    problems = []
+    for stmt, contexts in before.items():
+        if stmt not in after or len(after[stmt]) != len(contexts):
+            continue
+        for old, new in zip(contexts, after[stmt]):
+            if old != new:
+                what = "training" if _trains(_parse_one(stmt)) else "statement"
+                where = "out of" if len(new) < len(old) else "into" if len(new) > len(old) else "to another"
+                problems.append(
+                    f"the edit moves {what} `{stmt}` {where} loop `{(old or new)[-1]}`: "
+                    "it runs a different number of times"
+                )
+                break
+    return problems
 
 
 def extensions(

@@ -73,14 +73,13 @@ def expectations(original: str, candidate: str, task: str) -> dict:
     and the results the script reports; V4 names the rest as recommendations.
     """
     from mlops_adapt.analysis.cache import parsed
-    from mlops_adapt.verify.rules.tracking_common import reported_names
-    from mlops_adapt.vocabulary import defines_the_model
+    from mlops_adapt.verify.rules.tracking_common import reported_names, required_hyperparam
 
     facts = analyze(original)
     seen: set[str] = set()
     script_level, ctor = [], []
     for hp in facts.hyperparams:
-        if hp.name in seen or not defines_the_model(hp.name):
+        if hp.name in seen or not required_hyperparam(hp, facts):
             continue
         seen.add(hp.name)
         entry = {"name": hp.name, "value": _literal(hp.value)}

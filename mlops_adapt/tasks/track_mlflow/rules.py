@@ -11,6 +11,7 @@ from mlops_adapt.verify.rules.tracking_common import (
     call_sites,
     derived_names,
     library_calls,
+    hard_coded_values,
     logged_after_reset,
     logged_by,
     missing_hyperparams,
@@ -52,6 +53,7 @@ class TrackMlflowRules(TaskRules):
         problems += missing_hyperparams(facts, params, autolog)
         problems += missing_metrics(facts, logged_by(calls, METRIC_LOGS, candidate), derived_names(candidate), reported_names(original))
         problems += logged_after_reset(candidate, calls, METRIC_LOGS)
+        problems += hard_coded_values(calls, METRIC_LOGS)
         return problems
 
 

@@ -13,6 +13,7 @@ from mlops_adapt.verify.rules.tracking_common import (
     derived_names,
     library_calls,
     library_names,
+    hard_coded_values,
     logged_after_reset,
     logged_by,
     missing_hyperparams,
@@ -63,6 +64,7 @@ class TrackWandbRules(TaskRules):
                 logged.names |= set(re.findall(r"=\s*([A-Za-z_]\w*)", line))
         problems += missing_metrics(facts, logged, derived_names(candidate), reported_names(original))
         problems += logged_after_reset(candidate, log_calls, {"log"})
+        problems += hard_coded_values(log_calls, {"log"})
         return problems
 
 

@@ -242,6 +242,29 @@ def _assigned_values(module: cst.Module) -> dict[str, list[cst.BaseExpression]]:
     return found
 
 
+SCRIPT_LEVEL_KINDS = ("constant", "argparse", "config-dict", "dataclass")
+
+
+def required_hyperparam(h, facts: Facts) -> bool:
+    """Must a tracking edit log this hyperparameter, or is logging it only recommended?
+
+    Required: what defines the trained model and is set at script level (constants, argparse
+    defaults, config dicts and dataclasses), or constructor literals when the script has no such
+    settings. Recommended: seeds, split sizes and bookkeeping, defaults of helper functions'
+    parameters, and constructor literals beside script-level settings.
+    """
+    if not defines_the_model(h.name):
+        return False
+    if h.kind == "constant" and h.owner:
+        return False  # `def train_epoch(..., batch_size=64)`: a helper's default
+    if h.kind == "ctor-kwarg":
+        return not any(
+            o.kind in SCRIPT_LEVEL_KINDS and defines_the_model(o.name) and not (o.kind == "constant" and o.owner)
+            for o in facts.hyperparams
+        )
+    return True
+
+
 def missing_hyperparams(facts: Facts, logged: Logged, autolog: bool) -> list[str]:
     """Detected hyperparameters that no logging call mentions."""
     missing = []
@@ -257,7 +280,7 @@ def missing_hyperparams(facts: Facts, logged: Logged, autolog: bool) -> list[str
             continue
         message = f"hyperparameter `{h.name}` (line {h.line}) is not logged"
         # Seeds and split sizes are worth logging, but the run still describes the trained model.
-        missing.append(message if defines_the_model(h.name) else Recommendation(message))
+        missing.append(message if required_hyperparam(h, facts) else Recommendation(message))
     return missing
 
 
@@ -398,6 +421,35 @@ def trains(stmt: cst.BaseStatement, var: str, framework: str) -> str | None:
         if framework == "torch" and name in ("backward", "step") and isinstance(call.func, cst.Attribute):
             return code(call)
     return None
+
+
+def hard_coded_values(calls: list[LibCall], log_names: set[str]) -> list[str]:
+    """Metric log calls whose value is a number written in the code, not a result the script computed."""
+    problems = []
+    for call in calls:
+        if call.name.split(".")[-1] not in log_names:
+            continue
+        for arg in call.node.args:
+            if arg.keyword is not None and arg.keyword.value in ("step", "commit", "timestamp"):
+                continue
+            values = [arg.value]
+            if isinstance(arg.value, cst.Dict):
+                values = [
+                    e.value for e in arg.value.elements
+                    if isinstance(e, cst.DictElement)
+                    and (string_value(e.key) or "").lower() not in ("epoch", "step", "fold", "trial", "iteration")
+                ]
+            elif arg is call.node.args[0] and string_value(arg.value) is not None:
+                continue  # the metric's key
+            for value in values:
+                if isinstance(value, (cst.Integer, cst.Float)) or (
+                    isinstance(value, cst.UnaryOperation) and isinstance(value.expression, (cst.Integer, cst.Float))
+                ):
+                    problems.append(
+                        f"`{call.name}` at line {call.line} logs the hard-coded value {code(value)}, "
+                        "not a value the script computes"
+                    )
+    return problems
 
 
 # Values a variable is reset to before it accumulates a result (`test_loss = 0`, `correct = 0`).
