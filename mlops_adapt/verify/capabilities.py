@@ -116,6 +116,12 @@ def _dotted(expr: ast.AST, imports: dict[str, str]) -> str | None:
     return ".".join([head, *reversed(parts)])
 
 
+def _call_text(name: str, call: ast.Call) -> str:
+    """`os.system('id')` for `__import__("os").system("id")`: the resolved name with its arguments."""
+    args = ", ".join([ast.unparse(a) for a in call.args] + [ast.unparse(k) for k in call.keywords])
+    return f"{name}({args})"[:120]
+
+
 def _kind_of(name: str) -> str | None:
     for prefix, kind in _PREFIXES:
         if name == prefix or name.startswith(prefix + ".") or name.startswith(prefix + "("):
@@ -166,7 +172,7 @@ def capability_uses(source: str, allowed_imports: frozenset[str] = frozenset()) 
             name = _dotted(node, imports)
             kind = _kind_of(name) if name else None
             if kind:
-                found[Use(kind, ast.unparse(calls[id(node)])[:120] if id(node) in calls else name)] += 1
+                found[Use(kind, _call_text(name, calls[id(node)]) if id(node) in calls else name)] += 1
                 # Inner links of the same chain (`os.environ` inside `os.environ.get`) are not counted again.
                 inner = node.value
                 while isinstance(inner, ast.Attribute):

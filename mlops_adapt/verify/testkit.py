@@ -101,8 +101,16 @@ def value_logged(value, values) -> bool:
 
 
 def metric_logged(name, keys) -> bool:
+    """A key naming the metric (contained either way); a training-set key never stands for another result."""
     want = _norm_key(name)
-    return any(want and (want in _norm_key(k) or (_norm_key(k) and _norm_key(k) in want)) for k in keys)
+
+    def fits(key) -> bool:
+        have = _norm_key(key)
+        if "train" in have and "train" not in want:
+            return False  # `training_accuracy_score` is not the test accuracy the script reports
+        return bool(want and have and (want in have or have in want))
+
+    return any(fits(k) for k in keys)
 
 
 def _close(a, b) -> bool:

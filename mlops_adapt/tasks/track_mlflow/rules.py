@@ -6,7 +6,7 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import code, dotted, names_in, nodes_of
 from mlops_adapt.tasks.track_mlflow import SPEC
-from mlops_adapt.verify.rules.base import TaskRules
+from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 from mlops_adapt.verify.rules.tracking_common import (
     call_sites,
     derived_names,
@@ -14,6 +14,7 @@ from mlops_adapt.verify.rules.tracking_common import (
     hard_coded_values,
     logged_after_reset,
     logged_by,
+    misreported_params,
     missing_hyperparams,
     missing_metrics,
     reported_names,
@@ -27,9 +28,10 @@ METRIC_LOGS = {"log_metric", "log_metrics"}
 
 
 def run_problems(calls) -> list[str]:
-    """A run must be started, and no log call may run outside it."""
+    """A run must be started (autologging starts its own), and no log call may run outside it."""
     problems = []
-    if not any(c.name in STARTS for c in calls):
+    autolog = any(c.name.endswith(".autolog") for c in calls)
+    if not any(c.name in STARTS for c in calls) and not autolog:
         problems.append("no MLflow run is started (mlflow.start_run)")
     for c in calls:
         short = c.name.split(".")[-1]
@@ -51,7 +53,12 @@ class TrackMlflowRules(TaskRules):
         problems += late
         params.names |= autologged
         problems += missing_hyperparams(facts, params, autolog)
-        problems += missing_metrics(facts, logged_by(calls, METRIC_LOGS, candidate), derived_names(candidate), reported_names(original))
+        metrics = missing_metrics(facts, logged_by(calls, METRIC_LOGS, candidate), derived_names(candidate), reported_names(original))
+        if autolog:
+            # Autologging records sklearn metric calls made after training; only V5 sees them.
+            metrics = [m if isinstance(m, Recommendation) else Recommendation(m) for m in metrics]
+        problems += metrics
+        problems += misreported_params(facts, [c for c in calls if c.name.split(".")[-1] in PARAM_LOGS])
         problems += logged_after_reset(candidate, calls, METRIC_LOGS)
         problems += hard_coded_values(calls, METRIC_LOGS)
         return problems

@@ -8,7 +8,7 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import code, dotted, main_guard_exits, nodes_of
 from mlops_adapt.tasks.track_wandb import SPEC
-from mlops_adapt.verify.rules.base import TaskRules
+from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 from mlops_adapt.verify.rules.tracking_common import (
     derived_names,
     library_calls,
@@ -17,6 +17,7 @@ from mlops_adapt.verify.rules.tracking_common import (
     logged_after_reset,
     logged_by,
     missing_hyperparams,
+    misreported_params,
     missing_metrics,
     reported_names,
     run_object_names,
@@ -39,7 +40,8 @@ class TrackWandbRules(TaskRules):
         # A main guard ending in sys.exit(...) lets W&B's exit hook finish the run with the exit code.
         finished = any(c.name in ENDS for c in calls) or _init_as_context(candidate) or _guard_exits(candidate)
         if not finished:
-            problems.append("the W&B run is never finished (wandb.finish)")
+            # W&B finishes an open run when the process exits; an explicit finish is still clearer.
+            problems.append(Recommendation("the W&B run is never finished explicitly (wandb.finish)"))
         for c in calls:
             if c.name.split(".")[-1] == "log" and not c.active:
                 problems.append(f"`{c.name}` at line {c.line} runs outside an active W&B run")
@@ -55,6 +57,7 @@ class TrackWandbRules(TaskRules):
                 config.keys |= {k for pair in re.findall(r"config\[[\"'](\w+)[\"']\]|config\.(\w+)\s*=", line) for k in pair if k}
                 config.names |= set(re.findall(r"=\s*([A-Za-z_]\w*)", line))
         problems += missing_hyperparams(facts, config, autolog=False)
+        problems += misreported_params(facts, config_calls)
         log_calls = [c for c in calls if c.name in ("wandb.log", "wandb.summary.update")]
         logged = logged_by(log_calls, {"log", "update"}, candidate)
         for line in candidate.code.splitlines():

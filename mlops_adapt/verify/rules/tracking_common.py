@@ -370,6 +370,9 @@ def missing_metrics(
         if logged.covers(m.name, expr_names, m.expr):
             continue
         message = f"metric `{m.name}` (line {m.line}) is not logged"
+        on_train = sorted({n for t in logged.texts for n in re.findall(r"\b\w*train\w*\b", t)})
+        if on_train and not any("train" in n for n in re.findall(r"[A-Za-z_]\w*", m.expr)):
+            message += f" (a value computed on the training split, `{on_train[0]}`, is logged instead)"
         shown = reported is None or m.kind == "printed" or bool(set(re.findall(r"[A-Za-z_]\w*", m.expr)) & reported)
         missing.append(message if shown else Recommendation(message))
     return missing
@@ -421,6 +424,59 @@ def trains(stmt: cst.BaseStatement, var: str, framework: str) -> str | None:
         if framework == "torch" and name in ("backward", "step") and isinstance(call.func, cst.Attribute):
             return code(call)
     return None
+
+
+def misreported_params(facts: Facts, calls: list[LibCall]) -> list[str]:
+    """Params logged under a hyperparameter's name with a literal that is not the script's value.
+
+    `mlflow.log_params({"lr": 0.01})` while the optimizer gets `lr=0.02`: the run describes
+    another model than the one trained.
+    """
+    known: dict[str, set[str]] = {}
+    for h in facts.hyperparams:
+        value = _literal_text(h.value)
+        if value is not None:
+            known.setdefault(_key(h.name), set()).add(value)
+    problems = []
+    for call in calls:
+        pairs: list[tuple[str, cst.BaseExpression]] = []
+        args = call.node.args
+        if len(args) >= 2 and string_value(args[0].value) is not None and args[1].keyword is None:
+            pairs.append((string_value(args[0].value) or "", args[1].value))
+        for arg in args:
+            if isinstance(arg.value, cst.Dict):
+                pairs += [
+                    (string_value(e.key) or "", e.value) for e in arg.value.elements
+                    if isinstance(e, cst.DictElement) and string_value(e.key) is not None
+                ]
+        for key, value in pairs:
+            text = _literal_text(code(value))
+            wanted = known.get(_key(key.split("/")[-1].split(".")[-1]))
+            if text is not None and wanted and text not in wanted:
+                problems.append(
+                    f"`{call.name}` at line {call.line} logs `{key}` = {code(value)}, but the script's value is "
+                    f"{' or '.join(sorted(wanted))}"
+                )
+    return problems
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def _literal_text(text: str | None) -> str | None:
+    """A canonical text for a number, string or bool literal, else None."""
+    import ast
+
+    if not text:
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return repr(value) if isinstance(value, bool) else None
+    return repr(float(value)) if isinstance(value, (int, float)) else repr(value)
 
 
 def hard_coded_values(calls: list[LibCall], log_names: set[str]) -> list[str]:
