@@ -11,11 +11,12 @@ from mlops_adapt.analysis.exprs import calls_in, code, dotted, iter_nodes, last_
 from mlops_adapt.analysis.model import Facts
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.tasks.translate_gitpython_dvc import SPEC
-from mlops_adapt.verify.rules.base import TaskRules
+from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 
 # Statements the translation may replace: they add, read, check, diff, check out or push files.
 _GIT_FILE_OP = re.compile(
-    r"\.(add|show|is_dirty|checkout|commit|diff|push|status|iter_commits|log|rm|remove)\s*\(|\.tree\s*(/|\[)|\buntracked_files\b"
+    r"\.(add|show|is_dirty|checkout|commit|diff|push|status|iter_commits|log|rm|remove|create_tag)\s*\("
+    r"|\.tree\s*(/|\[)|\buntracked_files\b"
 )
 
 
@@ -61,9 +62,11 @@ class TranslateGitPythonDvcRules(TaskRules):
             problems.append("`git add --all` is not preceded by a DVC add of the data files")
         if not _adds_dvc_files(after) or not dvc.has_string(r"\.gitignore"):
             problems.append("the .dvc files and .gitignore are not added to git")
-        for method in ("commit", "create_tag"):
-            if _count_method(candidate, method) < _count_method(original, method):
-                problems.append(f"a git `{method}` of the original is missing")
+        if _count_method(candidate, "commit") < _count_method(original, "commit"):
+            problems.append("a git `commit` of the original is missing")
+        if _count_method(candidate, "create_tag") < _count_method(original, "create_tag"):
+            # DVC reads versions by any git revision; a tag is a convenience the output must not need.
+            problems.append(Recommendation("a git `create_tag` of the original is missing"))
         reads = [op for op in before if op.kind == "data" and op.op in ("show", "blob", "checkout-paths")]
         if reads and not (dvc.uses_api_read or dvc.calls_doing("checkout")):
             problems.append("old data versions are not read with dvc.api.read/open (rev=...)")
@@ -77,7 +80,8 @@ class TranslateGitPythonDvcRules(TaskRules):
         if any(op.op == "push" for op in before) and not dvc.calls_doing("push"):
             problems.append("the git push is not followed by a DVC push")
         if not dvc.init_guarded:
-            problems.append("the DVC repository is not initialised when missing (guarded `Repo.init`)")
+            # A migrated repository is initialised once by hand (`dvc init`); guarding it in code is a courtesy.
+            problems.append(Recommendation("the DVC repository is not initialised when missing (guarded `Repo.init`)"))
         return problems
 
     def test_constants(self, original: str, candidate: str, facts: dict) -> dict:
