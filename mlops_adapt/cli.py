@@ -552,7 +552,8 @@ def cmd_verify(args) -> int:
     except (UsageError, OptionError, ValueError, ReadError, InputError) as err:
         print(f"mlops-adapt: {err}", file=sys.stderr)
         return EXIT_INPUT
-    report = verify_candidate(original, candidate, args.task, options)
+    # The candidate comes from outside (a person, another tool): only V5 can make it `safe`.
+    report = verify_candidate(original, candidate, args.task, options, backend="external")
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:

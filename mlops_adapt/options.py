@@ -29,17 +29,6 @@ class OptionError(ValueError):
     """An --option key no task reads, or a value it cannot use."""
 
 
-# The --option keys each task's recipe reads (Recipe.option / AdaptOptions.opt), kept here in one
-# table for now; they belong with each task's recipe and will move into the task folders.
-TASK_OPTIONS: dict[str, tuple[str, ...]] = {
-    "track-mlflow": (),
-    "track-wandb": ("project",),
-    "register-mlflow": ("model_name",),
-    "hpo-optuna": ("n_trials",),
-    "optimize-prune": ("amount",),
-    "optimize-quantize": (),
-    "translate-gitpython-dvc": ("data",),
-}
 # Read for every task: the V5 timeout (CLI) and extra files for the sandbox (verify.testgen).
 COMMON_OPTIONS = ("timeout", "sandbox_files")
 LLM_PREFIX = "llm."  # llm.<setting> overrides one LLM setting (llm.config.LLMConfig's fields)
@@ -75,9 +64,9 @@ VALUE_CHECKS: dict[str, Callable[[str], str | None]] = {
 
 def known_options(task: str | None = None) -> list[str]:
     """The option keys `task` reads; with no task, the keys any task reads."""
-    per_task = (
-        TASK_OPTIONS.get(task, ()) if task else [k for keys in TASK_OPTIONS.values() for k in keys]
-    )
+    from mlops_adapt.tasks import TASKS  # each task's SPEC.options lists the keys its recipe reads
+
+    per_task = list(TASKS[task].options) if task in TASKS else [k for spec in TASKS.values() for k in spec.options]
     return sorted(set(per_task)) + list(COMMON_OPTIONS) + [f"{LLM_PREFIX}<setting>"]
 
 

@@ -187,8 +187,14 @@ def build_messages(
 def repair_messages(
     base: list[dict], answer_code: str, reasons: list[str], task: str, version: str
 ) -> list[dict]:
-    """The first conversation, the answer that failed, and the verifier's reasons."""
-    listing = "\n".join(f"- {r}" for r in reasons[:20])
+    """The first conversation, the answer that failed, and every reason the verifier gave, grouped by check."""
+    groups: dict[str, list[str]] = {}
+    for reason in reasons:
+        check, sep, detail = reason.partition(": ")
+        groups.setdefault(check if sep else "verifier", []).append(detail if sep else reason)
+    listing = "\n".join(
+        f"{check}:\n" + "\n".join(f"- {d}" for d in details[:15]) for check, details in groups.items()
+    )
     follow_up = render(
         load_template("repair"),
         {

@@ -43,7 +43,9 @@ def verdict(checks: Iterable[Check], scope: str, backend: str) -> tuple[Safety, 
 
     - a failed check: display-only;
     - a task that restructures or translates code by design: unsafe, even when verified;
-    - an LLM edit that V5 did not execute: unsafe (recipes are executed by their own test suite);
+    - an edit that rewrites or reorders original statements (V2 warnings): unsafe;
+    - an edit not written by a recipe (an LLM's, or one given to `verify`) that V5 did not
+      execute: unsafe (recipes are executed by their own test suite);
     - otherwise safe.
     """
     checks = list(checks)
@@ -53,15 +55,20 @@ def verdict(checks: Iterable[Check], scope: str, backend: str) -> tuple[Safety, 
         names = ", ".join(f"{c.id} {c.name}" for c in failed)
         return Safety.DISPLAY_ONLY, (f"verification failed: {names}",)
     reasons: list[str] = []
+    rewrites = any(c.id == "V2" and c.status == "warn" for c in checks)
+    unexecuted = backend != "recipe" and not executed
     if scope != "additive":
         reasons.append(f"the task restructures code by design ({scope})")
-    if backend == "llm" and not executed:
-        reasons.append("LLM edit without an executed check (V5)")
+    if rewrites:
+        reasons.append("the edit rewrites or reorders original statements")
+    if unexecuted:
+        who = "LLM edit" if backend == "llm" else "edit not written by a recipe"
+        reasons.append(f"{who} without an executed check (V5)")
     if not executed:
         reasons.append(
-            "static checks only" if backend == "llm" else "static checks; the recipe's executed suite covers it"
+            "static checks only" if backend != "recipe" else "static checks; the recipe's executed suite covers it"
         )
-    label = Safety.UNSAFE if scope != "additive" or (backend == "llm" and not executed) else Safety.SAFE
+    label = Safety.UNSAFE if scope != "additive" or rewrites or unexecuted else Safety.SAFE
     return label, tuple(reasons)
 
 

@@ -124,7 +124,7 @@ def test_verify_accepts_the_recipe_output_and_rejects_an_unrelated_edit(script, 
     tampered = tmp_path / "tampered.py"
     tampered.write_text(script.read_text().replace("test_size=0.3", "test_size=0.5"))
     assert main(["verify", "track-mlflow", str(original), str(tampered)]) == 1
-    assert "changed or deleted" in capsys.readouterr().out
+    assert "changes a value of the original" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -132,8 +132,8 @@ def test_verify_accepts_the_recipe_output_and_rejects_an_unrelated_edit(script, 
     [
         (lambda s: s.replace("mlflow.start_run()\n", ""), "no MLflow run is started"),
         (lambda s: s.replace("mlflow.log_metric(\"acc\", acc)\n", ""), "metric `acc`"),
-        (lambda s: s.replace("model.fit(X_train, y_train)  # train\n", ""), "changed or deleted"),
-        (lambda s: s + "print('done')\n", "unrelated edit"),
+        (lambda s: s.replace("model.fit(X_train, y_train)  # train\n", ""), "drops training"),
+        (lambda s: s + "import os\nmlflow.set_tag('who', os.system('id'))\n", "capability"),
         (lambda s: s.replace("# train", ""), "comment removed"),
         (lambda s: s.replace("mlflow.start_run()\n", "").replace("mlflow.end_run()\n", "with mlflow.start_run():\n    pass\n"), "outside an active MLflow run"),
     ],

@@ -114,7 +114,7 @@ def test_only_the_injected_answer_means_no_edit(serve):
     serve(sequence([fenced(INJECTED_OBEYED)]))
     result = adapt(INJECTED_SCRIPT, "track-mlflow", LLM)
     assert isinstance(result, Failed)
-    assert any("does not use mlflow" in r and "os" in r for r in result.reasons)
+    assert any("capability" in r and "os.system" in r for r in result.reasons), result.reasons
 
 
 def test_an_answer_that_changes_nothing_is_rejected(serve):

@@ -143,7 +143,7 @@ def test_a_deleted_statement_a_rebound_value_and_added_control_flow_are_each_nam
     bad = bad.replace("    print(f\"accuracy", "    accuracy = 1.0\n    print(f\"accuracy")
     bad = bad.replace("    return accuracy\n", "    return accuracy\n    return None\n")
     failures = " | ".join(_verify(bad).failures)
-    assert "original statement changed or deleted: `model.fit(X_train, y_train)`" in failures
+    assert "the edit drops training: `model.fit(X_train, y_train)`" in failures
     assert "changes `accuracy`, a value of the original script" in failures
     assert "`return None` changes the control flow" in failures
 

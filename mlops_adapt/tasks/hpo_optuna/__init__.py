@@ -18,6 +18,7 @@ SPEC = TaskSpec(
     library="optuna",
     title="Tune hyperparameters with an Optuna study",
     applies=applies,
+    options={"n_trials": "how many Optuna trials the study runs"},
     order=2,
     paper_group="hyperparameter optimization",
     output_numbers_may_change=True,

@@ -18,6 +18,7 @@ SPEC = TaskSpec(
     library="torch",
     title="Prune the trained torch model and report the metric before and after",
     applies=applies,
+    options={"amount": "the fraction of weights to prune (0-1)"},
     order=4,
     paper_group="model optimization",
     tags=frozenset({"optimization"}),

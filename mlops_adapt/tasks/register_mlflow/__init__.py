@@ -19,6 +19,7 @@ SPEC = TaskSpec(
     library="mlflow",
     title="Log and register the trained model in the MLflow Model Registry",
     applies=applies,
+    options={"model_name": "the name the model is registered under"},
     order=3,
     paper_group="model registration",
 )

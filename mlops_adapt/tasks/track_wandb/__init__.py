@@ -18,6 +18,7 @@ SPEC = TaskSpec(
     library="wandb",
     title="Track hyperparameters and metrics with Weights & Biases",
     applies=applies,
+    options={"project": "the W&B project the run is logged to"},
     order=1,
     paper_group="experiment tracking",
     tags=frozenset({"tracking"}),

@@ -18,6 +18,7 @@ SPEC = TaskSpec(
     library="dvc",
     title="Version data files with DVC instead of GitPython",
     applies=applies,
+    options={"data": "comma-separated globs of the data files DVC should version"},
     order=0,
     tags=frozenset({"data-versioning"}),
     needs_repo=True,
