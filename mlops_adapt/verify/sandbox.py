@@ -42,7 +42,7 @@ DEFAULT_N_TRIALS = 3
 
 # Resource limits per sandboxed process; each can be raised through the variable in its comment.
 DEFAULT_MEMORY_MB = 3072  # address space (MLOPS_ADAPT_SANDBOX_MEMORY_MB); wandb-core maps 1.8 GB
-DEFAULT_MAX_PROCESSES = 512  # tasks incl. threads (MLOPS_ADAPT_SANDBOX_MAX_PROCESSES)
+DEFAULT_MAX_PROCESSES = 256  # tasks incl. threads (MLOPS_ADAPT_SANDBOX_MAX_PROCESSES)
 DEFAULT_FILE_MB = 1024  # largest file the script may write (MLOPS_ADAPT_SANDBOX_FILE_MB)
 TMPFS_BYTES = 1 << 30  # the sandbox's private /tmp and /dev/shm live in memory
 
@@ -57,7 +57,7 @@ HOOKS_SOURCE: str | None = None
 
 
 class SandboxUnavailable(RuntimeError):
-    """The script cannot run isolated here, and the user did not opt in to run it without isolation."""
+    """The script cannot run isolated here, and the user did not opt in to run it unisolated."""
 
 
 @dataclass
@@ -107,7 +107,7 @@ def is_allowed_var(name: str) -> bool:
 
 
 def allowed_env(base: dict | None = None) -> dict:
-    """The caller's environment reduced to the allow-list: no credentials, no pointers to servers."""
+    """The caller's environment cut down to the allow-list: no credentials, no server addresses."""
     source = dict(os.environ if base is None else base)
     return {k: v for k, v in source.items() if is_allowed_var(k)}
 
@@ -484,7 +484,7 @@ def _mount_args(root: Path, readable: list) -> list:
 
 
 def _mount_point(target: str, mask: str, made: set) -> list:
-    """--dir for each folder between `mask` and `target` (world-traversable: bwrap's own are not)."""
+    """--dir for each folder between `mask` and `target`, world-traversable (bwrap's are not)."""
     args: list = []
     parts = Path(target).relative_to(mask).parts[:-1]
     folder = Path(mask)
@@ -597,7 +597,7 @@ def _wait_gone(pid: int | None, limit: float = 10.0) -> None:
 
 
 def _chown_tree(root: Path, uid: int, gid: int, only_owner: int | None = None) -> None:
-    """lchown everything under `root` (never following links); only `only_owner`'s files if given."""
+    """lchown everything under `root` (never following links), or only what `only_owner` owns."""
     for folder, dirs, files in os.walk(root):
         for path in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
             try:
@@ -669,7 +669,7 @@ def run_script(
 
 
 def _run_unisolated(command: list, workdir: Path, env: dict, timeout: float) -> tuple:
-    """The opted-in fallback: only the environment, the limits and the process group are contained."""
+    """The opted-in fallback: only the environment, the limits and the process group contain it."""
     proc = subprocess.Popen(
         command,
         cwd=workdir,

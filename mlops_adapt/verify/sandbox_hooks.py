@@ -1,4 +1,4 @@
-"""Observation hooks the sandbox installs as sitecustomize.py: they record side effects no store keeps.
+"""Observation hooks, installed in the sandbox as sitecustomize.py: side effects no store records.
 
 Optuna trials (and the trial cap), pruning, quantization, optimizer steps and cross-validation
 scores are observed by wrapping library functions right after their modules are imported, without
