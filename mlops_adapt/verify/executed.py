@@ -75,23 +75,18 @@ def check_executed_many(
 def _refusal() -> str | None:
     """Why executed verification must not run here (no isolation, no opt-in), else None.
 
-    Said once per process on stderr too, so `apply --verify run` explains its V5 failure.
+    Running unisolated under the opt-in is said once per process on stderr.
     """
     problem = sandbox.isolation_problem()
     if problem is None:
         return None
-    if sandbox.unsafe_opted_in():
-        _say_once(f"mlops-adapt: WARNING: running scripts WITHOUT isolation ({problem})")
-        return None
-    message = sandbox.refusal_message(problem)
-    _say_once(f"mlops-adapt: {message}")
-    return message
-
-
-def _say_once(message: str) -> None:
-    if message not in _SAID:
-        _SAID.add(message)
-        print(message, file=sys.stderr)
+    if not sandbox.unsafe_opted_in():
+        return sandbox.refusal_message(problem)
+    warning = f"mlops-adapt: WARNING: running scripts WITHOUT isolation ({problem})"
+    if warning not in _SAID:
+        _SAID.add(warning)
+        print(warning, file=sys.stderr)
+    return None
 
 
 _SAID: set[str] = set()

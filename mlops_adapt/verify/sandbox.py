@@ -472,6 +472,9 @@ def _mount_args(root: Path, readable: list) -> list:
         real = os.path.realpath(path)
         for source, target in dict.fromkeys([(real, real), (real, os.path.abspath(path))]):
             under = [m for m in masks if _inside(target, m)]
+            # Never a whole mask back (a script kept right in $HOME would bring ~/.netrc along).
+            if any(_inside(m, target) for m in masks):
+                continue
             if under and not any(_inside(target, b) for b in binds):
                 args += _mount_point(target, under[0], made) + ["--ro-bind", source, target]
                 binds.append(target)

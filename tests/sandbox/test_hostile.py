@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -123,6 +124,40 @@ print(json.dumps(report))
     assert {report[f] for f in files} == {"unreadable"}
     assert report[str(home)] in ("unlistable", [])
     assert not {".netrc", ".ssh"} & set(report["/root"]) and report["/home"] in ("unlistable", [])
+
+
+def test_the_scripts_folder_is_mounted_back_but_never_a_whole_home(monkeypatch, tmp_path):
+    home = REPO / "tests" / "sandbox" / f".home-{uuid.uuid4().hex}"
+    project = home / "project"
+    project.mkdir(parents=True)
+    (project / "helpers.py").write_text("VALUE = 42\n")
+    netrc = home / ".netrc"
+    netrc.write_text("machine api.example.com login me password s3cret-netrc-0451\n")
+    monkeypatch.setenv("HOME", str(home))
+    script = (
+        "import sys\n"
+        "if sys.argv[1] == 'import':\n"
+        "    import helpers\n"
+        "    print(helpers.VALUE)\n"
+        "try:\n"
+        f"    print(open({str(netrc)!r}).read())\n"
+        "except OSError:\n"
+        "    print('unreadable')\n"
+    )
+    try:
+        # A script in a project folder of the home imports its sibling module...
+        in_project = run_script(
+            script, timeout=60, root=tmp_path / "a", import_paths=[str(project)], args=["import"]
+        )
+        # ...and one kept right in the home does not get the home back.
+        in_home = run_script(
+            script, timeout=60, root=tmp_path / "b", import_paths=[str(home)], args=["-"]
+        )
+    finally:
+        shutil.rmtree(home)
+    assert in_project.ok and in_home.ok, in_project.stderr + in_home.stderr
+    assert in_project.stdout.split() == ["42", "unreadable"]
+    assert in_home.stdout.split() == ["unreadable"]
 
 
 class _Recorder(BaseHTTPRequestHandler):
