@@ -14,7 +14,7 @@ from pathlib import Path
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Check
 from mlops_adapt.tasks import TASKS
-from mlops_adapt.verify import testgen
+from mlops_adapt.verify import sandbox, testgen
 
 # Seconds the pytest process may take beyond the script's own timeout (imports, reading stores).
 PYTEST_OVERHEAD = 120.0
@@ -32,6 +32,9 @@ def check_executed_many(
 ) -> list[Check]:
     """V5 for several (original, candidate, task) cases in one pytest process (the bench's batch path)."""
     options = options or AdaptOptions()
+    refusal = _refusal()
+    if refusal:
+        return [Check("V5", "executed", "fail", (refusal,)) for _ in cases]
     checks: list[Check | None] = [None] * len(cases)
     workdir = Path(tempfile.mkdtemp(prefix="mlops-adapt-v5-"))
     files: dict[str, int] = {}
@@ -70,14 +73,43 @@ def check_executed_many(
     ]
 
 
+def _refusal() -> str | None:
+    """Why executed verification must not run here (no isolation, no opt-in), else None.
+
+    Running unisolated under the opt-in is said once per process on stderr.
+    """
+    problem = sandbox.isolation_problem()
+    if problem is None:
+        return None
+    if not sandbox.unsafe_opted_in():
+        return sandbox.refusal_message(problem)
+    warning = f"mlops-adapt: WARNING: running scripts WITHOUT isolation ({problem})"
+    if warning not in _SAID:
+        _SAID.add(warning)
+        print(warning, file=sys.stderr)
+    return None
+
+
+_SAID: set[str] = set()
+
+
+def pytest_env(workdir: Path) -> dict[str, str]:
+    """The pytest process's environment: the sandbox's allow-list and its control variables.
+
+    Only the generated test runs here, but the script it starts inherits from it, and a process
+    holding no credentials has none to leak.
+    """
+    env = sandbox.allowed_env()
+    env.update({k: os.environ[k] for k in sandbox.CONTROL_VARS if k in os.environ})
+    env["HOME"] = str(workdir)
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the generated tests need no plugin; faster
+    return env
+
+
 def run_pytest(workdir: Path, stems: list[str], timeout: float) -> dict[str, Check]:
     """Run generated test files with pytest; one Check per file, from the junit report."""
     report = workdir / "report.xml"
-    env = dict(os.environ)
-    env.pop("MLOPS_ADAPT_SCRIPT", None)
-    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = (
-        "1"  # the generated tests need no plugin; saves start-up
-    )
+    env = pytest_env(workdir)
     template = testgen.mlflow_template()
     if template:
         env["MLOPS_ADAPT_MLFLOW_TEMPLATE"] = template

@@ -1,7 +1,9 @@
-"""Sandbox runner: runs a script in a temp dir with a scrubbed environment and temp MLOps stores.
+"""Sandbox runner: runs a script isolated by bubblewrap, with an allow-listed environment, resource
+limits and temp MLOps stores.
 
 This module is stdlib-only on purpose: testgen inlines its source into every generated test,
 so the tests users keep in their CI run the script exactly as V5 does, without mlops_adapt.
+docs/sandbox.md says what is isolated and how.
 """
 
 from __future__ import annotations
@@ -18,216 +20,44 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Environment variables that may carry credentials or point at a real server/repository.
-SECRET_SUFFIXES = ("_TOKEN", "_KEY", "_SECRET", "_PASSWORD", "_PASSWD", "_CREDENTIALS", "_AUTH")
-SECRET_PREFIXES = (
-    "OPENAI_",
-    "WANDB_",
-    "MLFLOW_",
-    "AWS_",
-    "GITHUB_",
-    "GH_",
-    "GITLAB_",
-    "AZURE_",
-    "GOOGLE_",
-    "GCP_",
-    "HF_",
-    "HUGGING_FACE_",
-    "DATABRICKS_",
-    "DVC_",
-    "GIT_",
-    "OPTUNA_",
-    "ANTHROPIC_",
-    "SSH_",
-    "NETRC",
-    "MLOPS_ADAPT_",
+# The only variables the script inherits from the caller (plus the names listed in
+# $MLOPS_ADAPT_SANDBOX_PASS_ENV); sandbox_env adds the sandbox's own settings on top.
+ENV_ALLOWED_NAMES = ("PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "PYTHONPATH")
+ENV_ALLOWED_PREFIXES = ("LC_",)
+# Comma-separated extra variable names the user lets through (e.g. a DATA_DIR the script reads).
+PASS_ENV_VAR = "MLOPS_ADAPT_SANDBOX_PASS_ENV"
+# Set to 1 to run scripts WITHOUT isolation where bubblewrap is missing (see docs/sandbox.md).
+UNSAFE_ENV_VAR = "MLOPS_ADAPT_UNSAFE_SANDBOX"
+# The variables that steer the sandbox itself (executed.py hands them to its pytest process).
+CONTROL_VARS = (
+    PASS_ENV_VAR,
+    UNSAFE_ENV_VAR,
+    "MLOPS_ADAPT_SANDBOX_MEMORY_MB",
+    "MLOPS_ADAPT_SANDBOX_MAX_PROCESSES",
+    "MLOPS_ADAPT_SANDBOX_FILE_MB",
 )
-SECRET_NAMES = {"TOKEN", "PASSWORD", "SECRET", "API_KEY", "PYTHONSTARTUP"}
 
 # How many Optuna trials a study may run in the sandbox (the hpo recipe also reads it).
 DEFAULT_N_TRIALS = 3
 
-# Installed as sitecustomize.py on the sandbox's PYTHONPATH: it observes side effects that no
-# store records (Optuna trials, pruning, quantization, cross-validation scores) without touching
-# the user's code.
-HOOKS_SOURCE = r"""
-import atexit, importlib.abc, importlib.util, json, os, sys
+# Resource limits per sandboxed process; each can be raised through the variable in its comment.
+DEFAULT_MEMORY_MB = 3072  # address space (MLOPS_ADAPT_SANDBOX_MEMORY_MB); wandb-core maps 1.8 GB
+DEFAULT_MAX_PROCESSES = 256  # tasks incl. threads (MLOPS_ADAPT_SANDBOX_MAX_PROCESSES)
+DEFAULT_FILE_MB = 1024  # largest file the script may write (MLOPS_ADAPT_SANDBOX_FILE_MB)
+TMPFS_BYTES = 1 << 30  # the sandbox's private /tmp and /dev/shm live in memory
 
-_OUT = os.environ.get("MLOPS_ADAPT_OBSERVE")
-_STATE = {"optimizer_steps": 0, "forward_after": {}}
+# Folders hidden behind an empty tmpfs: homes (~/.netrc, ~/.ssh, ~/.aws...), other temp files,
+# runtime sockets (ssh-agent, docker, dbus). The caller's $HOME is added to them.
+MASKED_DIRS = ("/home", "/root", "/tmp", "/var/tmp", "/run", "/mnt", "/media", "/srv")
+# Who runs the script when the caller is root: bubblewrap drops to this user inside the sandbox.
+NOBODY = 65534
 
-def _emit(event):
-    if not _OUT:
-        return
-    try:
-        with open(_OUT, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(event, default=str) + "\n")
-    except Exception:
-        pass
+# Testgen assigns the hooks module's text here in a generated test, which ships without the package.
+HOOKS_SOURCE: str | None = None
 
-def _sparsity(module, name):
-    try:
-        t = getattr(module, name)
-        return float((t == 0).sum().item()) / max(1, t.numel())
-    except Exception:
-        return None
 
-def _patch_optuna(mod):
-    Study = mod.Study
-    original = Study.optimize
-    def optimize(self, func, n_trials=None, *args, **kwargs):
-        cap = int(os.environ.get("MLOPS_ADAPT_N_TRIALS", "3"))
-        if n_trials is None or n_trials > cap:
-            n_trials = cap
-        try:
-            return original(self, func, n_trials, *args, **kwargs)
-        finally:
-            try:
-                trials = [{"state": t.state.name, "params": t.params, "value": t.value} for t in self.trials]
-                best = None
-                try:
-                    best = self.best_params
-                except Exception:
-                    pass
-                _emit({"event": "optuna.optimize", "directions": [d.name for d in self.directions],
-                       "trials": trials, "best_params": best})
-            except Exception as err:
-                _emit({"event": "optuna.error", "error": repr(err)})
-    Study.optimize = optimize
-
-def _count_forward(module, key):
-    def hook(mod, args, output):
-        _STATE["forward_after"][key] = _STATE["forward_after"].get(key, 0) + 1
-    try:
-        module.register_forward_hook(hook)
-    except Exception:
-        pass
-
-def _patch_prune(mod):
-    for fname in ("l1_unstructured", "random_unstructured", "ln_structured", "random_structured",
-                  "identity", "custom_from_mask", "remove"):
-        original = getattr(mod, fname, None)
-        if original is None:
-            continue
-        def wrapper(module, name, *args, _original=original, _fname=fname, **kwargs):
-            result = _original(module, name, *args, **kwargs)
-            key = "prune:%s:%d" % (type(module).__name__, id(module))
-            _emit({"event": "prune." + _fname, "module": type(module).__name__, "name": name,
-                   "sparsity": _sparsity(module, name), "optimizer_steps": _STATE["optimizer_steps"]})
-            if _fname != "remove" and key not in _STATE["forward_after"]:
-                _STATE["forward_after"][key] = 0
-                _count_forward(module, key)
-            return result
-        setattr(mod, fname, wrapper)
-    original_global = getattr(mod, "global_unstructured", None)
-    if original_global is not None:
-        def global_unstructured(parameters, *args, **kwargs):
-            parameters = list(parameters)
-            result = original_global(parameters, *args, **kwargs)
-            for module, name in parameters:
-                key = "prune:%s:%d" % (type(module).__name__, id(module))
-                _emit({"event": "prune.global_unstructured", "module": type(module).__name__, "name": name,
-                       "sparsity": _sparsity(module, name), "optimizer_steps": _STATE["optimizer_steps"]})
-                if key not in _STATE["forward_after"]:
-                    _STATE["forward_after"][key] = 0
-                    _count_forward(module, key)
-            return result
-        mod.global_unstructured = global_unstructured
-
-def _patch_quantize(mod):
-    original = getattr(mod, "quantize_dynamic", None)
-    if original is None or getattr(original, "_observed", False):
-        return
-    def quantize_dynamic(model, *args, **kwargs):
-        result = original(model, *args, **kwargs)
-        try:
-            quantized = [type(m).__module__ + "." + type(m).__name__ for m in result.modules()
-                         if "quantized" in type(m).__module__]
-        except Exception:
-            quantized = []
-        _emit({"event": "quantize_dynamic", "quantized_modules": quantized,
-               "optimizer_steps": _STATE["optimizer_steps"]})
-        key = "quantized:%d" % id(result)
-        _STATE["forward_after"][key] = 0
-        _count_forward(result, key)
-        return result
-    quantize_dynamic._observed = True
-    mod.quantize_dynamic = quantize_dynamic
-
-def _patch_optim(mod):
-    register = getattr(mod, "register_optimizer_step_post_hook", None)
-    if register is None:
-        return
-    def count(optimizer, args, kwargs):
-        _STATE["optimizer_steps"] += 1
-    register(count)
-
-def _patch_cross_validation(mod):
-    def _numbers(values):
-        try:
-            return [float(v) for v in values]
-        except Exception:
-            return None
-    for fname in ("cross_val_score", "cross_validate"):
-        original = getattr(mod, fname, None)
-        if original is None or getattr(original, "_observed", False):
-            continue
-        def wrapper(*args, _original=original, _fname=fname, **kwargs):
-            result = _original(*args, **kwargs)
-            try:
-                if isinstance(result, dict):
-                    scores = {k: _numbers(v) for k, v in result.items() if k.startswith(("test_", "train_"))}
-                else:
-                    scores = {"score": _numbers(result)}
-                _emit({"event": "cv_scores", "function": _fname,
-                       "scores": {k: v for k, v in scores.items() if v is not None}})
-            except Exception:
-                pass
-            return result
-        wrapper._observed = True
-        setattr(mod, fname, wrapper)
-
-_PATCHES = {
-    "sklearn.model_selection": _patch_cross_validation,
-    "optuna.study.study": _patch_optuna,
-    "torch.nn.utils.prune": _patch_prune,
-    "torch.ao.quantization.quantize": _patch_quantize,
-    "torch.ao.quantization": _patch_quantize,
-    "torch.quantization": _patch_quantize,
-    "torch.optim.optimizer": _patch_optim,
-}
-
-class _PostImport(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname, path, target=None):
-        patch = _PATCHES.get(fullname)
-        if patch is None:
-            return None
-        sys.meta_path.remove(self)
-        try:
-            spec = importlib.util.find_spec(fullname)
-        finally:
-            sys.meta_path.insert(0, self)
-        if spec is None or spec.loader is None:
-            return spec
-        loader = spec.loader
-        original_exec = loader.exec_module
-        def exec_module(module):
-            original_exec(module)
-            try:
-                patch(module)
-            except Exception as err:
-                _emit({"event": "hook.error", "module": fullname, "error": repr(err)})
-        loader.exec_module = exec_module
-        return spec
-
-sys.meta_path.insert(0, _PostImport())
-
-@atexit.register
-def _report():
-    if _STATE["forward_after"]:
-        _emit({"event": "forward_calls", "counts": _STATE["forward_after"],
-               "optimizer_steps": _STATE["optimizer_steps"]})
-"""
+class SandboxUnavailable(RuntimeError):
+    """The script cannot run isolated here, and the user did not opt in to run it unisolated."""
 
 
 @dataclass
@@ -244,6 +74,7 @@ class SandboxRun:
     mlflow_uri: str
     wandb_dir: Path
     observations: list = field(default_factory=list)
+    isolated: bool = True  # False only under the explicit MLOPS_ADAPT_UNSAFE_SANDBOX opt-in
 
     @property
     def ok(self) -> bool:
@@ -262,22 +93,23 @@ class SandboxRun:
         return "\n".join(self.stderr.strip().splitlines()[-lines:])
 
 
-def is_secret_var(name: str) -> bool:
-    """True for environment variables the sandboxed script must not see."""
-    upper = name.upper()
-    return (
-        upper in SECRET_NAMES
-        or upper.endswith(SECRET_SUFFIXES)
-        or upper.startswith(SECRET_PREFIXES)
-        or "PASSWORD" in upper
-        or "SECRET" in upper
-    )
+def hooks_source() -> str:
+    """The observation hooks (sandbox_hooks.py) that the sandbox installs as sitecustomize.py."""
+    if HOOKS_SOURCE is not None:
+        return HOOKS_SOURCE
+    return Path(__file__).with_name("sandbox_hooks.py").read_text(encoding="utf-8")
 
 
-def scrubbed_env(base: dict | None = None) -> dict:
-    """A copy of the environment without credentials or pointers to real servers."""
+def is_allowed_var(name: str) -> bool:
+    """True for the environment variables the sandboxed script may inherit from the caller."""
+    extra = {n.strip() for n in os.environ.get(PASS_ENV_VAR, "").split(",") if n.strip()}
+    return name in ENV_ALLOWED_NAMES or name.startswith(ENV_ALLOWED_PREFIXES) or name in extra
+
+
+def allowed_env(base: dict | None = None) -> dict:
+    """The caller's environment cut down to the allow-list: no credentials, no server addresses."""
     source = dict(os.environ if base is None else base)
-    return {k: v for k, v in source.items() if not is_secret_var(k)}
+    return {k: v for k, v in source.items() if is_allowed_var(k)}
 
 
 def sandbox_env(
@@ -286,19 +118,24 @@ def sandbox_env(
     base: dict | None = None,
     import_paths: list | None = None,
 ) -> dict:
-    """The scrubbed environment with every backend pointed at stores under `root`.
+    """The allow-listed environment with every backend pointed at stores under `root`.
 
     PYTHONPATH starts with the observation hooks, then the caller's own entries, then
-    `import_paths` (the script's folder, so its sibling modules still import).
+    `import_paths` (the script's folder, so its sibling modules still import). PATH starts with
+    the interpreter's folder, so `python` and console scripts (dvc) are the same environment's.
     """
-    env = scrubbed_env(base)
+    env = allowed_env(base)
     python_path = [str(root / "hooks"), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
     python_path += [str(p) for p in (import_paths or [])]
+    path = [p for p in env.get("PATH", os.defpath).split(os.pathsep) if p]
+    bin_dir = os.path.dirname(sys.executable)
     home = root / "home"
     db = root / "mlflow.db"
     env.update(
         {
+            "PATH": os.pathsep.join([bin_dir, *(p for p in path if p != bin_dir)]),
             "HOME": str(home),
+            "TMPDIR": str(root / "tmp"),
             "MLFLOW_TRACKING_URI": f"sqlite:///{db}",
             "MLFLOW_REGISTRY_URI": f"sqlite:///{db}",
             "MLFLOW_ENABLE_ASYNC_LOGGING": "false",
@@ -398,7 +235,8 @@ def make_sandbox(
     import_paths: list | None = None,
     script_subdir: str | None = None,
 ) -> tuple[Path, Path, dict]:
-    """Lay out a sandbox: root/script, root/work (the cwd), root/home, root/hooks; returns (root, script, env).
+    """Lay out a sandbox: root/script, root/work (the cwd), root/home, root/tmp, root/hooks; returns
+    (root, script, env).
 
     With `repo` and a `script_subdir` (see repo_subdir), the script sits where it sits in the
     user's repository, inside the sandbox repository (`work/src/script.py`, committed with the
@@ -407,9 +245,9 @@ def make_sandbox(
     directory stays the repository root.
     """
     root = Path(root or tempfile.mkdtemp(prefix="mlops-adapt-sandbox-")).resolve()
-    for sub in ("work", "home", "hooks", "wandb", "dvc-site-cache"):
+    for sub in ("work", "home", "hooks", "tmp", "wandb", "dvc-site-cache"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    (root / "hooks" / "sitecustomize.py").write_text(HOOKS_SOURCE, encoding="utf-8")
+    (root / "hooks" / "sitecustomize.py").write_text(hooks_source(), encoding="utf-8")
     (root / "home" / ".gitconfig").write_text(
         "[user]\n\tname = MLOps-Adapt Sandbox\n\temail = sandbox@example.invalid\n"
         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n",
@@ -454,6 +292,324 @@ def read_observations(root: Path) -> list:
     return events
 
 
+# Runs first inside the sandbox (python -I -S): drops root to the sandbox user, enters the working
+# folder (as that user: root without capabilities may not enter nobody's private folder), sets the
+# resource limits (every process the script starts inherits them), then becomes the interpreter.
+LAUNCHER = """\
+import json, os, resource, sys
+spec = json.loads(sys.argv[1])
+if spec["uid"] is not None:
+    os.setgroups([])
+    os.setresgid(spec["gid"], spec["gid"], spec["gid"])
+    os.setresuid(spec["uid"], spec["uid"], spec["uid"])
+os.chdir(spec["cwd"])
+for name, value in spec["limits"].items():
+    kind = getattr(resource, name)
+    hard = resource.getrlimit(kind)[1]
+    value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+    resource.setrlimit(kind, (value, value))
+os.execv(sys.argv[2], sys.argv[2:])
+"""
+
+_CACHE: dict = {}  # per process: the isolation probe's answer, the interpreter's folders
+
+
+def unsafe_opted_in() -> bool:
+    """True when the user asked to run scripts without isolation where bubblewrap is missing."""
+    return os.environ.get(UNSAFE_ENV_VAR, "").strip().lower() in ("1", "true", "yes")
+
+
+def isolation_problem() -> str | None:
+    """Why scripts cannot run isolated here, or None when they can (probed once per process)."""
+    if "problem" not in _CACHE:
+        _CACHE["problem"] = _probe_isolation()
+    return _CACHE["problem"]
+
+
+def refusal_message(problem: str) -> str:
+    """What to tell the user when executed verification is refused."""
+    return (
+        f"executed verification refused: the script cannot run isolated ({problem}). "
+        f"Install bubblewrap, or set {UNSAFE_ENV_VAR}=1 to run it WITHOUT isolation "
+        "(it could then read your files and credentials and use the network; docs/sandbox.md)"
+    )
+
+
+def _probe_isolation() -> str | None:
+    if shutil.which("bwrap") is None:
+        return (
+            "bubblewrap (bwrap) is not installed; Debian/Ubuntu: apt-get install bubblewrap, "
+            "Fedora: dnf install bubblewrap"
+        )
+    root = Path(tempfile.mkdtemp(prefix="mlops-adapt-probe-"))
+    try:
+        (root / "work").mkdir()
+        (root / "hooks").mkdir()
+        command = _launch_command(["-c", "pass"], root / "work", {}, as_root=os.geteuid() == 0)
+        done = _run_bwrap(command, root, {"PATH": os.defpath}, [], timeout=60)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    if done[2] or done[3] != 0:
+        detail = (done[1].strip().splitlines() or ["no error output"])[-1]
+        return f"bwrap cannot create the sandbox here: {detail}"
+    return None
+
+
+def sandbox_limits(timeout: float, overrides: dict | None = None) -> dict:
+    """The rlimits (names from the resource module) every process in the sandbox runs under."""
+
+    def setting(var: str, default: int) -> int:
+        try:
+            return int(os.environ.get(var, default))
+        except ValueError:
+            return default
+
+    mib = 1 << 20
+    limits = {
+        "RLIMIT_AS": setting("MLOPS_ADAPT_SANDBOX_MEMORY_MB", DEFAULT_MEMORY_MB) * mib,
+        "RLIMIT_NPROC": setting("MLOPS_ADAPT_SANDBOX_MAX_PROCESSES", DEFAULT_MAX_PROCESSES),
+        "RLIMIT_FSIZE": setting("MLOPS_ADAPT_SANDBOX_FILE_MB", DEFAULT_FILE_MB) * mib,
+        # Every core busy for the whole timeout still fits: this only stops a process that the
+        # wall-clock kill missed.
+        "RLIMIT_CPU": int(timeout * (os.cpu_count() or 1)) + 10,
+        "RLIMIT_CORE": 0,
+    }
+    limits.update(overrides or {})
+    return limits
+
+
+def _launch_command(script_argv: list, workdir: Path, limits: dict, as_root: bool) -> list:
+    """The launcher, then the interpreter and the script's own arguments."""
+    spec = {
+        "uid": NOBODY if as_root else None,
+        "gid": NOBODY if as_root else None,
+        "cwd": str(workdir),
+        "limits": limits,
+    }
+    return [
+        sys.executable,
+        "-I",
+        "-S",
+        "-c",
+        LAUNCHER,
+        json.dumps(spec),
+        sys.executable,
+        *script_argv,
+    ]
+
+
+def _task_count(uid: int) -> int:
+    """How many tasks (threads included) `uid` runs now: RLIMIT_NPROC counts them all."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    count += len(os.listdir(f"/proc/{entry.name}/task"))
+            except OSError:
+                continue
+    return count
+
+
+def _interpreter_paths() -> list:
+    """The folders this interpreter reads: its prefixes and the sys.path it starts with."""
+    if "interpreter" not in _CACHE:
+        paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+        paths |= {
+            os.path.dirname(sys.executable),
+            os.path.dirname(os.path.realpath(sys.executable)),
+        }
+        probe = "import json, sys; print(json.dumps(sys.path))"
+        try:
+            out = subprocess.run(
+                [sys.executable, "-E", "-s", "-c", probe],
+                cwd="/",
+                env={"PATH": os.defpath},
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            ).stdout
+            paths.update(json.loads(out))
+        except (OSError, subprocess.SubprocessError, ValueError):
+            paths.update(sys.path)
+        _CACHE["interpreter"] = sorted(p for p in paths if p and os.path.isabs(p))
+    return _CACHE["interpreter"]
+
+
+def _masked_dirs() -> list:
+    """MASKED_DIRS plus the caller's home, outermost first, each a real folder."""
+    homes = [os.environ.get("HOME", ""), os.path.expanduser("~")]
+    system = {"/", "/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/opt", "/var", "/proc"}
+    masks: list = []
+    for path in [*MASKED_DIRS, *homes]:
+        if not path or os.path.realpath(path) in system or not os.path.isdir(path):
+            continue
+        if os.path.islink(path):
+            path = os.path.realpath(path)
+        if not any(_inside(path, m) for m in masks):
+            masks.append(path)
+    return masks
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _mount_args(root: Path, readable: list) -> list:
+    """bwrap's filesystem: everything read-only, masks over homes/temp/sockets, the sandbox root
+    writable, and what the interpreter and the script's imports need mounted back into the masks."""
+    args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    args += ["--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/dev/shm"]
+    masks = _masked_dirs()
+    for mask in masks:
+        if mask in ("/tmp", "/var/tmp"):
+            args += ["--perms", "1777", "--size", str(TMPFS_BYTES)]
+        args += ["--tmpfs", mask]
+    made: set = set(masks)
+    binds: list = []
+    for path in sorted({p for p in readable if os.path.exists(p)}, key=len):
+        real = os.path.realpath(path)
+        for source, target in dict.fromkeys([(real, real), (real, os.path.abspath(path))]):
+            under = [m for m in masks if _inside(target, m)]
+            # Never a whole mask back (a script kept right in $HOME would bring ~/.netrc along).
+            if any(_inside(m, target) for m in masks):
+                continue
+            if under and not any(_inside(target, b) for b in binds):
+                args += _mount_point(target, under[0], made) + ["--ro-bind", source, target]
+                binds.append(target)
+    root_dir = str(root)
+    under = [m for m in masks if _inside(root_dir, m)]
+    if under and not any(_inside(root_dir, b) for b in binds):
+        args += _mount_point(root_dir, under[0], made)
+    args += ["--bind", root_dir, root_dir, "--ro-bind", str(root / "hooks"), str(root / "hooks")]
+    return args
+
+
+def _mount_point(target: str, mask: str, made: set) -> list:
+    """--dir for each folder between `mask` and `target`, world-traversable (bwrap's are not)."""
+    args: list = []
+    parts = Path(target).relative_to(mask).parts[:-1]
+    folder = Path(mask)
+    for part in parts:
+        folder = folder / part
+        if str(folder) not in made:
+            made.add(str(folder))
+            args += ["--perms", "0755", "--dir", str(folder)]
+    return args
+
+
+def _namespace_args(as_root: bool) -> list:
+    args = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
+    args += ["--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    if as_root:
+        # bwrap runs privileged; the launcher keeps only what it needs to become nobody.
+        return args + ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    return args + ["--unshare-user", "--disable-userns"]
+
+
+def _run_bwrap(command: list, root: Path, env: dict, readable: list, timeout: float) -> tuple:
+    """Run `command` in a bubblewrap sandbox; (stdout, stderr, timed_out, returncode).
+
+    Returns only once every process of the sandbox is gone: when the script exits, bwrap exits,
+    its pid 1 in the sandbox dies with it (--die-with-parent) and the kernel kills the rest.
+    """
+    as_root = os.geteuid() == 0
+    argv = [shutil.which("bwrap") or "bwrap", *_namespace_args(as_root)]
+    argv += _mount_args(root, [*_interpreter_paths(), *readable])
+    info_read, info_write = os.pipe()  # bwrap writes the host pid of the sandbox's pid 1 here
+    argv += ["--info-fd", str(info_write), "--", *command]
+    if as_root:  # the script runs as nobody: hand it the sandbox, take it back afterwards
+        _chown_tree(root, NOBODY, NOBODY)
+    try:
+        with os.fdopen(info_read, "rb") as info:
+            try:
+                proc = subprocess.Popen(
+                    argv,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    start_new_session=True,
+                    pass_fds=(info_write,),
+                )
+            finally:
+                os.close(info_write)
+            try:
+                stdout, stderr, timed_out = _communicate(proc, timeout)
+            finally:
+                _kill_group(proc)  # only when leaving early (an interrupt)
+                _wait_gone(_sandbox_pid(info))
+    finally:
+        if as_root:
+            _chown_tree(root, os.geteuid(), os.getegid(), only_owner=NOBODY)
+    return stdout, stderr, timed_out, proc.returncode
+
+
+def _sandbox_pid(info) -> int | None:
+    """The host pid of the sandbox's pid 1, from what bwrap wrote to --info-fd (None if nothing)."""
+    os.set_blocking(info.fileno(), False)
+    try:
+        text = (info.read() or b"").decode("utf-8", "replace")
+    except OSError:
+        return None
+    match = re.search(r'"child-pid"\s*:\s*(\d+)', text)
+    return int(match.group(1)) if match else None
+
+
+def _communicate(proc: subprocess.Popen, timeout: float) -> tuple:
+    """(stdout, stderr, timed_out); on timeout the process group is killed."""
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+        return stdout, stderr, False
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+    try:
+        stdout, stderr = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:  # only unisolated: a process outside the group kept a pipe
+        proc.kill()
+        stdout, stderr = "", "[sandbox] a process that left the sandbox kept its output open"
+    return stdout, stderr + f"\n[sandbox] timed out after {timeout:g} s", True
+
+
+def _kill_group(proc: subprocess.Popen, leftovers: bool = False) -> None:
+    """SIGKILL the process group `proc` leads, while it runs; once it was reaped only for
+    `leftovers` (the group id stays reserved while any member lives)."""
+    if proc.returncode is not None and not leftovers:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        pass  # the group is already gone
+
+
+def _wait_gone(pid: int | None, limit: float = 10.0) -> None:
+    """Wait until the sandbox's pid 1 is gone (or a zombie): its namespace's processes are dead."""
+    if pid is None:
+        return
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return
+        if state in ("Z", "X"):
+            return
+        time.sleep(0.005)
+
+
+def _chown_tree(root: Path, uid: int, gid: int, only_owner: int | None = None) -> None:
+    """lchown everything under `root` (never following links), or only what `only_owner` owns."""
+    for folder, dirs, files in os.walk(root):
+        for path in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
+            try:
+                if only_owner is None or os.lstat(path).st_uid == only_owner:
+                    os.lchown(path, uid, gid)
+            except OSError:
+                continue
+
+
 def run_script(
     script_text: str,
     timeout: float = 300.0,
@@ -465,11 +621,17 @@ def run_script(
     n_trials: int = DEFAULT_N_TRIALS,
     import_paths: list | None = None,
     script_subdir: str | None = None,
+    limits: dict | None = None,
 ) -> SandboxRun:
-    """Run `script_text` as a script in a fresh sandbox and return what happened.
+    """Run `script_text` as a script in a fresh, isolated sandbox and return what happened.
 
-    `script_subdir` places the script inside the sandbox repository (see make_sandbox).
+    `script_subdir` places the script inside the sandbox repository (see make_sandbox); `limits`
+    overrides entries of sandbox_limits. Raises SandboxUnavailable when bubblewrap cannot isolate
+    the script here and the user did not set MLOPS_ADAPT_UNSAFE_SANDBOX=1.
     """
+    problem = isolation_problem()
+    if problem and not unsafe_opted_in():
+        raise SandboxUnavailable(refusal_message(problem))
     root, script, env = make_sandbox(
         script_text,
         extra_files=extra_files,
@@ -481,30 +643,21 @@ def run_script(
         script_subdir=script_subdir,
     )
     workdir = root / "work"
+    as_root = problem is None and os.geteuid() == 0
+    rlimits = sandbox_limits(timeout, limits)
+    # RLIMIT_NPROC counts every task of the user, not only the sandbox's: budget on top of those.
+    rlimits["RLIMIT_NPROC"] += _task_count(NOBODY if as_root else os.getuid())
+    command = _launch_command([str(script), *(args or [])], workdir, rlimits, as_root)
     started = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, str(script), *(args or [])],
-        cwd=workdir,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # so a timeout can kill the whole process group
-    )
-    timed_out = False
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            proc.kill()
-        stdout, stderr = proc.communicate()
-        stderr += f"\n[sandbox] timed out after {timeout:g} s"
+    if problem is None:
+        readable = [*filter(None, env["PYTHONPATH"].split(os.pathsep)), *(import_paths or [])]
+        stdout, stderr, timed_out, returncode = _run_bwrap(
+            command, root, env, [str(p) for p in readable], timeout
+        )
+    else:
+        stdout, stderr, timed_out, returncode = _run_unisolated(command, workdir, env, timeout)
     return SandboxRun(
-        returncode=None if timed_out else proc.returncode,
+        returncode=None if timed_out else returncode,
         stdout=stdout,
         stderr=stderr,
         seconds=time.monotonic() - started,
@@ -514,7 +667,27 @@ def run_script(
         mlflow_uri=env["MLFLOW_TRACKING_URI"],
         wandb_dir=Path(env["WANDB_DIR"]),
         observations=read_observations(root),
+        isolated=problem is None,
     )
+
+
+def _run_unisolated(command: list, workdir: Path, env: dict, timeout: float) -> tuple:
+    """The opted-in fallback: only the environment, the limits and the process group contain it."""
+    proc = subprocess.Popen(
+        command,
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # so the whole process group can be killed
+    )
+    try:
+        stdout, stderr, timed_out = _communicate(proc, timeout)
+    finally:
+        _kill_group(proc, leftovers=True)  # what the script left in its group (setsid escapes it)
+    return stdout, stderr, timed_out, proc.returncode
 
 
 # Things that legitimately differ between two runs of the same script: durations, run ids,

@@ -1,4 +1,7 @@
-"""The sandbox runner: scrubbed environment, temp stores, timeout, temp git + DVC repo, observation hooks."""
+"""The sandbox runner: allow-listed environment, temp stores, timeout, temp git + DVC repo, observation hooks.
+
+tests/sandbox/ runs hostile scripts against the isolation itself.
+"""
 
 import json
 import subprocess
@@ -6,7 +9,7 @@ import subprocess
 import pytest
 
 from mlops_adapt.verify.sandbox import (
-    is_secret_var,
+    is_allowed_var,
     missing_output_lines,
     normalize_line,
     run_script,
@@ -15,7 +18,7 @@ from mlops_adapt.verify.sandbox import (
 PRINT_ENV = "import json, os\nprint(json.dumps(dict(os.environ)))\n"
 
 
-def test_environment_is_scrubbed_and_points_at_temp_stores(monkeypatch, tmp_path):
+def test_environment_is_allow_listed_and_points_at_temp_stores(monkeypatch, tmp_path):
     secrets = {
         "OPENAI_API_KEY": "sk-live",
         "WANDB_API_KEY": "wb",
@@ -29,12 +32,14 @@ def test_environment_is_scrubbed_and_points_at_temp_stores(monkeypatch, tmp_path
     for key, value in secrets.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://tracking.example.com")
-    monkeypatch.setenv("HARMLESS_SETTING", "kept")
+    monkeypatch.setenv("HARMLESS_SETTING", "dropped too: only the allow-list passes")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
     run = run_script(PRINT_ENV, timeout=60, root=tmp_path / "sandbox")
     assert run.ok, run.stderr
     env = json.loads(run.stdout)
     assert not set(secrets) & set(env)
-    assert env["HARMLESS_SETTING"] == "kept"
+    assert "HARMLESS_SETTING" not in env
+    assert env["LC_ALL"] == "C.UTF-8"
     assert env["MLFLOW_TRACKING_URI"] == f"sqlite:///{run.root / 'mlflow.db'}"
     assert env["MLFLOW_REGISTRY_URI"] == env["MLFLOW_TRACKING_URI"]
     assert env["WANDB_MODE"] == "offline" and env["WANDB_DIR"].startswith(str(run.root))
@@ -43,17 +48,22 @@ def test_environment_is_scrubbed_and_points_at_temp_stores(monkeypatch, tmp_path
 
 
 @pytest.mark.parametrize(
-    "name", ["OPENAI_BASE_URL", "X_API_KEY", "GH_TOKEN", "AZURE_CLIENT_SECRET", "SSH_AUTH_SOCK"]
+    "name",
+    ["OPENAI_BASE_URL", "X_API_KEY", "GH_TOKEN", "SSH_AUTH_SOCK", "DATABASE_URL", "TERM", "USER"],
 )
-def test_secret_names(name):
-    assert is_secret_var(name)
+def test_names_outside_the_allow_list_are_dropped(name):
+    assert not is_allowed_var(name)
 
 
-@pytest.mark.parametrize(
-    "name", ["PATH", "LANG", "TERM", "PYTHONHASHSEED_NOT", "CUDA_VISIBLE_DEVICES"]
-)
-def test_ordinary_names_are_kept(name):
-    assert not is_secret_var(name)
+@pytest.mark.parametrize("name", ["PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "PYTHONPATH"])
+def test_allow_listed_names_are_kept(name):
+    assert is_allowed_var(name)
+
+
+def test_the_user_can_pass_named_variables(monkeypatch):
+    monkeypatch.setenv("MLOPS_ADAPT_SANDBOX_PASS_ENV", "DATA_DIR, SEED")
+    assert is_allowed_var("DATA_DIR") and is_allowed_var("SEED")
+    assert not is_allowed_var("DATA_DIR_2")
 
 
 def test_script_runs_in_its_own_temp_dir_with_extra_files(tmp_path, monkeypatch):
