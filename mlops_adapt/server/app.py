@@ -22,7 +22,7 @@ from mlops_adapt.server.actions import (
     title,
 )
 from mlops_adapt.server.analysis import DocumentAnalyses, analyze_text, hints_for
-from mlops_adapt.server.diagnostics import hint_diagnostics
+from mlops_adapt.server.diagnostics import hint_diagnostics, lsp_lines
 from mlops_adapt.server.jobs import ANALYSIS_POOL, raise_if_cancelled, warm_up_engine
 from mlops_adapt.server.protocol import AnsweringProtocol
 from mlops_adapt.server.settings import Settings, apply_llm_environment, parse_settings
@@ -75,7 +75,7 @@ class MlopsLanguageServer(LanguageServer):
         found = []
         if self.settings.diagnostics.enabled:
             hints = await loop.run_in_executor(ANALYSIS_POOL, hints_for, snap.text)
-            found = hint_diagnostics(hints, snap.text.splitlines(), self.settings)
+            found = hint_diagnostics(hints, lsp_lines(snap.text), self.settings)
         current = self.workspace.text_documents.get(uri)
         if current is None or current.version != snap.version:
             return  # a newer change is being analysed already

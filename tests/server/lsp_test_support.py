@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -63,7 +64,7 @@ def big_script(lines: int) -> str:
 
 def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
     """Apply LSP text edits (ranges in the original text) the way an editor does."""
-    lines = text.splitlines(keepends=True)
+    lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)  # LSP ends lines only so
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
