@@ -23,6 +23,7 @@ from mlops_adapt.server.actions import (
 )
 from mlops_adapt.server.analysis import DocumentAnalyses, analyze_text, hints_for
 from mlops_adapt.server.diagnostics import hint_diagnostics, lsp_lines
+from mlops_adapt.server.framing import serve_stdio
 from mlops_adapt.server.jobs import ANALYSIS_POOL, raise_if_cancelled, warm_up_engine
 from mlops_adapt.server.protocol import AnsweringProtocol
 from mlops_adapt.server.settings import Settings, apply_llm_environment, parse_settings
@@ -45,6 +46,15 @@ class MlopsLanguageServer(LanguageServer):
         self.reports: dict[str, dict] = {}
         self.analyses = DocumentAnalyses()
         self.hinted: set[str] = set()  # documents whose last published diagnostics were not empty
+
+    def start_io(self, stdin=None, stdout=None) -> None:
+        """Serve over stdio; a malformed message header is logged and skipped, not fatal."""
+        serve_stdio(self, self.log_error, stdin, stdout)
+
+    def log_error(self, message: str) -> None:
+        """Tell the client's log (the extension's output channel) about a problem."""
+        self.window_log_message(types.LogMessageParams(type=types.MessageType.Error,
+                                                       message=message))
 
     def configure(self, raw: Any) -> None:
         """Take new settings, telling the user about values that were ignored."""
