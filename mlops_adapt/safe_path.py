@@ -15,11 +15,18 @@ def drop_working_directory() -> None:
     The interpreter's own `-m` entry and an empty PYTHONPATH segment both look the same (the
     absolute working directory), so all entries resolving to it go. Modules already imported,
     such as this package itself, keep working: their submodules load through `__path__`.
+
+    One exception: when this package was itself imported from the working directory (a
+    developer's source checkout), the entry stays. The tool's code already comes from there,
+    and child processes (the language server's engine workers) must import the same copy.
     """
     try:
         cwd = os.path.realpath(os.getcwd())
     except OSError:  # a deleted working directory: nothing can be imported from it anyway
         sys.path[:] = [entry for entry in sys.path if entry]
+        return
+    own_root = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    if own_root == cwd:
         return
     sys.path[:] = [entry for entry in sys.path
                    if entry and os.path.realpath(entry) != cwd]

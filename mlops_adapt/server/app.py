@@ -47,9 +47,9 @@ class MlopsLanguageServer(LanguageServer):
         self.analyses = DocumentAnalyses()
         self.hinted: set[str] = set()  # documents whose last published diagnostics were not empty
 
-    def start_io(self, stdin=None, stdout=None) -> None:
-        """Serve over stdio; a malformed message header is logged and skipped, not fatal."""
-        serve_stdio(self, self.log_error, stdin, stdout)
+    def start_io(self, stdin=None, stdout=None) -> int:
+        """Serve over stdio until `exit` (its exit code); a malformed header is logged, not fatal."""
+        return serve_stdio(self, self.log_error, stdin, stdout)
 
     def log_error(self, message: str) -> None:
         """Tell the client's log (the extension's output channel) about a problem."""

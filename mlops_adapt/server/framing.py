@@ -119,23 +119,27 @@ class FramedReader:
                 return True
 
 
-def serve_stdio(server, on_bad_frame: Callable[[str], None], stdin=None, stdout=None) -> None:
+def serve_stdio(server, on_bad_frame: Callable[[str], None], stdin=None, stdout=None) -> int:
     """pygls' asynchronous stdio server (LanguageServer._start_io_async), reading through
-    FramedReader."""
+    FramedReader; returns the exit code of the client's `exit` (pygls drops it)."""
     server._stop_event = threading.Event()  # what pygls' shutdown() sets to end the loop
     reader = FramedReader(StdinAsyncReader(stdin or sys.stdin.buffer, server.thread_pool),
                           on_bad_frame)
     server.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+    code = 0
     try:
         asyncio.run(run_async(stop_event=server._stop_event, reader=reader,
                               protocol=server.protocol, logger=log,
                               error_handler=server.report_server_error))
     except BrokenPipeError:
         log.error("Connection to the client is lost! Shutting down the server.")
-    except (KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt:
         pass
+    except SystemExit as stop:  # the client's `exit`: 0 after `shutdown`, else 1
+        code = stop.code if isinstance(stop.code, int) else 1
     finally:
         server.shutdown()
+    return code
 
 
 def _show(line: bytes) -> str:
