@@ -143,6 +143,9 @@ class _Worker:
 
 def serve_calls(conn, parent_pid: int) -> None:
     """The worker process: warm up, then answer (environment, function, args) calls until EOF."""
+    # The worker shares the server's stdout, which carries the LSP stream: anything the engine
+    # or a library prints goes to stderr (the server's log) instead.
+    os.dup2(2, 1)
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     _load_engine()
     while True:
