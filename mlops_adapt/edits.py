@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+NO_NEWLINE = "\\ No newline at end of file\n"
 
 
 @dataclass(frozen=True)
@@ -16,10 +20,19 @@ class Hunk:
     new_lines: tuple[str, ...]
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines as git and GitHub count them, each keeping its end: broken after "\\n" only.
+
+    str.splitlines() also breaks at \\f, \\v, \\x1c-\\x1e, \\x85, U+2028 and U+2029, which
+    would shift every line number after them and corrupt patches.
+    """
+    return _LINE.findall(text)
+
+
 def line_hunks(old: str, new: str) -> list[Hunk]:
     """The smallest set of line replacements that turns `old` into `new`."""
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
+    old_lines = split_lines(old)
+    new_lines = split_lines(new)
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     return [
         Hunk(i1, i2, tuple(new_lines[j1:j2]))
@@ -30,13 +43,12 @@ def line_hunks(old: str, new: str) -> list[Hunk]:
 
 def apply_hunks(old: str, hunks: list[Hunk]) -> str:
     """Apply hunks produced by line_hunks (used to check round trips)."""
-    lines = old.splitlines(keepends=True)
+    lines = split_lines(old)
     for hunk in sorted(hunks, key=lambda h: h.old_start, reverse=True):
         lines[hunk.old_start : hunk.old_end] = list(hunk.new_lines)
     return "".join(lines)
 
 
-NO_NEWLINE = "\\ No newline at end of file\n"
 # How git C-quotes a byte in a file name (anything else below 0x20 or from 0x7f up goes octal).
 _NAME_ESCAPES = {
     7: "\\a",

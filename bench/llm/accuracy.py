@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             endpoint.stop()
     table = summarize(scores, args.k)
     print(
-        f"model {config.model or '(served model)'} at {config.base_url}, k={args.k}, verify={args.verify}"
+        f"model {config.model or '(served model)'} at {config.shown_url}, k={args.k}, verify={args.verify}"
     )
     print(format_table(table, args.k))
     for score in scores:

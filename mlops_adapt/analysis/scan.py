@@ -850,6 +850,18 @@ def _all_statements(block):
 
 
 def _statement_targets(stmt) -> list[str]:
+    """Names the statement assigns, its nested blocks' statements included, each assignment once."""
+    out = _own_targets(stmt)
+    if isinstance(stmt, (cst.For, cst.While, cst.If, cst.With, cst.Try)):
+        # _all_statements already descends into nested blocks: recursing here as well visited
+        # a statement 2**depth times, which never finished on deeply nested code.
+        for inner in _all_statements(stmt.body):
+            out.extend(_own_targets(inner))
+    return out
+
+
+def _own_targets(stmt) -> list[str]:
+    """Names an assignment line or a for-loop header assigns (not its body)."""
     out = []
     if isinstance(stmt, cst.SimpleStatementLine):
         for small in stmt.body:
@@ -860,11 +872,6 @@ def _statement_targets(stmt) -> list[str]:
                 out.extend(assigned_names(small.target))
     elif isinstance(stmt, cst.For):
         out.extend(assigned_names(stmt.target))  # type: ignore[arg-type]
-        for inner in _all_statements(stmt.body):
-            out.extend(_statement_targets(inner))
-    elif isinstance(stmt, (cst.While, cst.If, cst.With, cst.Try)):
-        for inner in _all_statements(stmt.body):
-            out.extend(_statement_targets(inner))
     return out
 
 

@@ -8,7 +8,7 @@ import re
 
 from mlops_adapt.llm.cache import Completion, ResponseCache, cache_key
 from mlops_adapt.llm.config import NO_ENDPOINT, LLMConfig
-from mlops_adapt.llm.errors import LLMError, redact
+from mlops_adapt.llm.errors import LLMError
 
 _CONTEXT_OVERFLOW = re.compile(
     r"maximum context length|context[_ ]length[_ ]exceeded|context window|too many tokens|"
@@ -95,7 +95,7 @@ class ChatClient:
                     raise LLMError(
                         "model",
                         f"set MLOPS_ADAPT_LLM_MODEL (or `model` in [tool.mlops-adapt.llm]): "
-                        f"{self.config.base_url} serves {listing}",
+                        f"{self.config.shown_url} serves {listing}",
                     )
                 self.model = served[0]
         return self.model
@@ -124,7 +124,7 @@ class ChatClient:
             text = (choice.message.content if choice.message else None) or ""
             out.append(Completion(text, choice.finish_reason))
         if not out:
-            raise LLMError("server", f"{self.config.base_url} answered with no choices")
+            raise LLMError("server", f"{self.config.shown_url} answered with no choices")
         return out
 
     async def _call(self, make, deadline: float):
@@ -152,14 +152,14 @@ class ChatClient:
     def _timeout_error(self) -> LLMError:
         return LLMError(
             "timeout",
-            f"the LLM endpoint {self.config.base_url} did not answer within {self.config.timeout:g} s "
+            f"the LLM endpoint {self.config.shown_url} did not answer within {self.config.timeout:g} s "
             "(MLOPS_ADAPT_LLM_TIMEOUT)",
         )
 
     def _classify(self, err: Exception, attempt: int) -> tuple[LLMError, bool, float]:
         """(clear error, retry?, seconds to wait first)."""
         o = self._openai
-        url = self.config.base_url
+        url = self.config.shown_url  # credentials in the URL never reach a message
         backoff = min(8.0, 0.25 * 2**attempt) * (1 + random.random() / 4)
         if isinstance(err, (asyncio.TimeoutError, o.APITimeoutError)):
             return self._timeout_error(), False, 0.0
@@ -216,7 +216,7 @@ class ChatClient:
         )
 
     def _clean(self, text: str) -> str:
-        return redact(text, self.config.api_key)
+        return self.config.clean(text)
 
 
 def _server_message(err) -> str:

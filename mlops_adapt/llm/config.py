@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from mlops_adapt.config import load_tool_config
+from mlops_adapt.llm.errors import redact, redact_url, url_secrets
 
 NO_ENDPOINT = (
     "no LLM endpoint configured: set MLOPS_ADAPT_LLM_BASE_URL (e.g. http://localhost:8000/v1 for "
@@ -59,19 +60,32 @@ class LLMConfig:
         """True when there is something to talk to."""
         return bool(self.base_url) or (self.backend == "vllm" and bool(self.model))
 
+    @property
+    def shown_url(self) -> str:
+        """The base URL for messages and reports: credentials in it (user:password@, api-key=)
+        replaced by ***."""
+        return redact_url(self.base_url)
+
+    def clean(self, text: str) -> str:
+        """`text` (an error message, a library's exception) without the key or URL credentials."""
+        if self.base_url:
+            text = text.replace(self.base_url, self.shown_url)
+        return redact(text, self.api_key, *url_secrets(self.base_url))
+
     def __repr__(self) -> str:
         # The key must never reach logs or reports, and dataclass reprs end up in both.
-        shown = ", ".join(
-            f"{f.name}={'***' if f.name == 'api_key' and self.api_key else repr(getattr(self, f.name))}"
-            for f in fields(self)
-        )
-        return f"LLMConfig({shown})"
+        shown = dict(self._shown_items(), api_key="***" if self.api_key else "")
+        return "LLMConfig(" + ", ".join(f"{f.name}={shown[f.name]!r}" for f in fields(self)) + ")"
 
     __str__ = __repr__
 
     def public_dict(self) -> dict:
-        """Settings for reports, without the key."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "api_key"}
+        """Settings for reports, without the key, and with the URL's credentials hidden."""
+        return dict(self._shown_items())
+
+    def _shown_items(self) -> list[tuple[str, object]]:
+        return [(f.name, self.shown_url if f.name == "base_url" else getattr(self, f.name))
+                for f in fields(self) if f.name != "api_key"]
 
 
 def _convert(name: str, raw: object) -> object:

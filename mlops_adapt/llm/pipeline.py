@@ -123,7 +123,7 @@ async def run_jobs_async(items: list[LLMJob], jobs: int, config: LLMConfig) -> l
     try:
         client = make_client(config)
     except LLMError as err:
-        return [LLMRun(_failure(i, [], [f"LLM: {err.message}"])) for i in items]
+        return [LLMRun(_failure(i, [], [f"LLM: {config.clean(err.message)}"])) for i in items]
     # Prompts for the next files are built while `jobs` files wait on the endpoint.
     gate, prep_gate = asyncio.Semaphore(max(1, jobs)), asyncio.Semaphore(max(1, jobs))
 
@@ -142,6 +142,7 @@ async def run_jobs_async(items: list[LLMJob], jobs: int, config: LLMConfig) -> l
                 Failed(item.task, "internal", (f"LLM path crashed: {type(err).__name__}: {err}",))
             )
         run.seconds = time.perf_counter() - started
+        run.result = _without_credentials(run.result, config)
         return run
 
     try:
@@ -315,6 +316,19 @@ async def _execute_in_rank_order(
         else:
             out.append(candidate)
     return out
+
+
+def _without_credentials(result: Result, config: LLMConfig) -> Result:
+    """The result with the API key and URL credentials cleaned out of its messages.
+
+    A last line of defence: the client's own messages are clean already, but a library's
+    exception text (quoted in a crash reason) may hold the full URL.
+    """
+    if isinstance(result, Failed):
+        return dataclasses.replace(result, reasons=tuple(config.clean(r) for r in result.reasons))
+    if isinstance(result, Applied) and result.warnings:
+        return dataclasses.replace(result, warnings=tuple(config.clean(w) for w in result.warnings))
+    return result
 
 
 def _failure(item: LLMJob, candidates: list[Candidate], errors: list[str]) -> Failed:

@@ -1,5 +1,9 @@
 """Entry point for `python -m mlops_adapt.review`, the same options as `mlops-adapt review`."""
 
+from mlops_adapt.safe_path import drop_working_directory
+
+drop_working_directory()  # before any other import: the cwd is the pull request's checkout
+
 import argparse
 
 from mlops_adapt.review.cli import add_review_arguments, run_review

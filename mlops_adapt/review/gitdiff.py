@@ -94,7 +94,8 @@ def right_ranges(repo: str, base: str, head: str, old: str, new: str) -> tuple[t
     text = run_git(repo, "diff", "-U3", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
                    base, head, "--", *paths)
     ranges = []
-    for line in text.decode("utf-8", "replace").splitlines():
+    # Split at "\n" only: a changed line holding \f or U+2028 must not look like two lines.
+    for line in text.decode("utf-8", "replace").split("\n"):
         match = HUNK_HEADER.match(line)
         if match:
             start = int(match.group(1))

@@ -109,6 +109,14 @@ class GitHubClient:
     def __init__(self, pull: PullRequest):
         self.pull = pull
         self.origin = _origin(pull.api_url)
+        # urllib's default redirect handler copies the Authorization header to any host.
+        self._opener = urllib.request.build_opener(_SameOriginRedirects(self.check_redirect))
+
+    def check_redirect(self, url: str) -> None:
+        """Refuse a redirect that would carry the token to another origin (host, port, scheme)."""
+        if _origin(url) != self.origin:
+            raise GitHubError(f"refusing to follow a redirect to another host: {_origin(url)} "
+                              f"(the token is only sent to {self.origin})")
 
     def request(self, method: str, url: str, body: dict | None = None) -> tuple[object, dict]:
         """Send one request; return the decoded JSON and the response headers."""
@@ -123,7 +131,7 @@ class GitHubClient:
             **({"Content-Type": "application/json"} if data is not None else {}),
         })
         try:
-            with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
+            with self._opener.open(req, timeout=TIMEOUT) as resp:
                 raw = resp.read()
                 headers = dict(resp.headers.items())
         except urllib.error.HTTPError as err:
@@ -172,6 +180,25 @@ class GitHubClient:
 
     def _redact(self, text: str) -> str:
         return text.replace(self.pull.token, "***") if self.pull.token else text
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects within the API's origin (with the token) and refuses all others."""
+
+    def __init__(self, check):
+        self._check = check
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        try:
+            self._check(newurl)
+        except GitHubError:
+            fp.close()
+            raise
+        if code in (307, 308):  # the method and body must be kept; urllib refuses for POST
+            return urllib.request.Request(newurl, data=req.data, method=req.get_method(),
+                                          headers=dict(req.header_items()),
+                                          origin_req_host=req.origin_req_host, unverifiable=True)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlops_adapt.edits import line_hunks
+from mlops_adapt.edits import line_hunks, split_lines
 from mlops_adapt.review.findings import FileEdit
 from mlops_adapt.review.render_github import task_titles
 from mlops_adapt.review.textpos import line_start, location_lines
@@ -16,7 +16,7 @@ def _position(pair: tuple[int, int]) -> dict:
 
 def diagnostic(edit: FileEdit) -> dict:
     """The file's verified edit as one rdjson Diagnostic; reviewdog does the diff filtering."""
-    lines = edit.original.splitlines(keepends=True)
+    lines = split_lines(edit.original)
     hunks = line_hunks(edit.original, edit.code)
     first, last = location_lines(hunks, len(lines))
     suggestions = [

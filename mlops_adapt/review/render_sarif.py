@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlops_adapt.edits import line_hunks
+from mlops_adapt.edits import line_hunks, split_lines
 from mlops_adapt.review.findings import FileEdit
 from mlops_adapt.review.render_github import task_titles
 from mlops_adapt.review.suggestions import fingerprint
@@ -33,7 +33,7 @@ def _region(lines: list[str], start: int, end: int) -> dict:
 
 
 def _result(edit: FileEdit, rule_index: dict[str, int]) -> dict:
-    lines = edit.original.splitlines(keepends=True)
+    lines = split_lines(edit.original)
     hunks = line_hunks(edit.original, edit.code)
     first, last = location_lines(hunks, len(lines))
     rule = edit.tasks[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from mlops_adapt.edits import Hunk, apply_hunks, line_hunks, unified_diff
+from mlops_adapt.edits import Hunk, apply_hunks, line_hunks, split_lines, unified_diff
 from mlops_adapt.review.findings import FileEdit
 
 MERGE_GAP = 6  # unchanged lines allowed between two hunks shown as one suggestion
@@ -58,7 +58,7 @@ def plan_file(edit: FileEdit) -> FilePlan:
     some suggestions of an edit would leave code that was never verified.
     """
     patch = unified_diff(edit.original, edit.code, edit.path)
-    lines = edit.original.splitlines(keepends=True)
+    lines = split_lines(edit.original)  # GitHub's line numbers: "\n" ends a line, nothing else
     ranges = merge_nearby(anchored_ranges(line_hunks(edit.original, edit.code), len(lines)), edit)
     suggestions = []
     for start, end, hunks in ranges:
@@ -115,7 +115,7 @@ def _replace_in_slice(lines: list[str], start: int, end: int, hunks: list[Hunk])
 
 def apply_line_suggestions(text: str, suggestions: list[LineSuggestion]) -> str:
     """What GitHub's "commit suggestion" does to the head file, for every suggestion at once."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     for item in sorted(suggestions, key=lambda s: s.first, reverse=True):
-        lines[item.first - 1: item.last] = item.replacement.splitlines(keepends=True)
+        lines[item.first - 1: item.last] = split_lines(item.replacement)
     return "".join(lines)

@@ -6,10 +6,11 @@ from __future__ import annotations
 def line_start(lines: list[str], index: int, utf16: bool = False) -> tuple[int, int]:
     """1-based (line, column) where 0-based line `index` starts; `index == len(lines)` is the end.
 
-    When the file does not end in a newline, its end is a column on the last line, counted in
-    UTF-8 bytes (rdjson) or UTF-16 code units (SARIF's default column kind).
+    `lines` are split at "\\n" only (mlops_adapt.edits.split_lines), as git counts them. When
+    the file does not end in "\\n", its end is a column on the last line, counted in UTF-8
+    bytes (rdjson) or UTF-16 code units (SARIF's default column kind).
     """
-    if index < len(lines) or not lines or lines[-1].endswith(("\n", "\r")):
+    if index < len(lines) or not lines or lines[-1].endswith("\n"):
         return index + 1, 1
     last = lines[-1]
     width = len(last.encode("utf-16-le")) // 2 if utf16 else len(last.encode("utf-8"))

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
-import os
-import sys
 
 
-def start_server(tcp: str | None = None) -> None:
-    """Serve LSP over stdio, or over TCP when given "HOST:PORT"."""
+def start_server(tcp: str | None = None) -> int:
+    """Serve LSP over stdio, or over TCP when given "HOST:PORT"; the exit code when it ends.
+
+    The code is 0 after `shutdown` then `exit`, 1 after an `exit` alone (as LSP asks). Engine
+    workers still busy with abandoned runs are ended here, so exiting never waits for them.
+    """
     from mlops_adapt.server.app import server
+    from mlops_adapt.server.jobs import ENGINE
 
-    if tcp is None:
-        server.start_io()
-        return
-    host, port = parse_tcp(tcp)
-    server.start_tcp(host, port)
+    try:
+        if tcp is None:
+            return server.start_io()
+        host, port = parse_tcp(tcp)
+        server.start_tcp(host, port)
+        return 0
+    except SystemExit as stop:  # pygls leaves through sys.exit on the client's `exit`
+        return stop.code if isinstance(stop.code, int) else 1
+    finally:
+        ENGINE.close()
 
 
 def parse_tcp(value: str) -> tuple[str, int]:
@@ -43,16 +50,4 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(err))
     if args.log_file:
         logging.basicConfig(filename=args.log_file, level=logging.INFO)
-    try:
-        start_server(args.tcp)
-        code = 0
-    except SystemExit as stop:  # pygls leaves through sys.exit on the client's `exit`
-        code = stop.code if isinstance(stop.code, int) else 1
-    from mlops_adapt.server.jobs import engine_busy
-
-    if engine_busy():  # abandoned (cancelled) engine runs must not hold the editor's shutdown
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(ValueError, OSError):  # pygls may have closed stdout already
-                stream.flush()
-        os._exit(code)
-    return code
+    return start_server(args.tcp)

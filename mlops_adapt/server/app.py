@@ -22,7 +22,8 @@ from mlops_adapt.server.actions import (
     title,
 )
 from mlops_adapt.server.analysis import DocumentAnalyses, analyze_text, hints_for
-from mlops_adapt.server.diagnostics import hint_diagnostics
+from mlops_adapt.server.diagnostics import hint_diagnostics, lsp_lines
+from mlops_adapt.server.framing import serve_stdio
 from mlops_adapt.server.jobs import ANALYSIS_POOL, raise_if_cancelled, warm_up_engine
 from mlops_adapt.server.protocol import AnsweringProtocol
 from mlops_adapt.server.settings import Settings, apply_llm_environment, parse_settings
@@ -45,6 +46,15 @@ class MlopsLanguageServer(LanguageServer):
         self.reports: dict[str, dict] = {}
         self.analyses = DocumentAnalyses()
         self.hinted: set[str] = set()  # documents whose last published diagnostics were not empty
+
+    def start_io(self, stdin=None, stdout=None) -> int:
+        """Serve over stdio until `exit` (its exit code); a malformed header is logged, not fatal."""
+        return serve_stdio(self, self.log_error, stdin, stdout)
+
+    def log_error(self, message: str) -> None:
+        """Tell the client's log (the extension's output channel) about a problem."""
+        self.window_log_message(types.LogMessageParams(type=types.MessageType.Error,
+                                                       message=message))
 
     def configure(self, raw: Any) -> None:
         """Take new settings, telling the user about values that were ignored."""
@@ -75,7 +85,7 @@ class MlopsLanguageServer(LanguageServer):
         found = []
         if self.settings.diagnostics.enabled:
             hints = await loop.run_in_executor(ANALYSIS_POOL, hints_for, snap.text)
-            found = hint_diagnostics(hints, snap.text.splitlines(), self.settings)
+            found = hint_diagnostics(hints, lsp_lines(snap.text), self.settings)
         current = self.workspace.text_documents.get(uri)
         if current is None or current.version != snap.version:
             return  # a newer change is being analysed already

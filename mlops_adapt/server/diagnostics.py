@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from lsprotocol import types
 
 from mlops_adapt.server.actions import DIAGNOSTIC_SOURCE
 from mlops_adapt.server.analysis import Hint
 from mlops_adapt.server.settings import Settings
+
+
+def lsp_lines(text: str) -> list[str]:
+    """The text's lines as LSP (and Python's ast) count them: ends at \\r\\n, \\r or \\n only.
+
+    str.splitlines() would also break at \\f, \\x1c-\\x1e, \\x85, U+2028 and U+2029 and shift
+    every hint after them onto the wrong line.
+    """
+    return re.split(r"\r\n|\r|\n", text)
 
 
 def hint_diagnostics(

@@ -81,7 +81,7 @@ async def adapt_snapshot(ls, snap: Snapshot, task: str, *, progress: bool) -> Re
     if result is None:
         title = f"MLOps-Adapt: {TASKS[task].title}"
         result = await run_off_loop(
-            ls, lambda: _adapt(snap.text, task, options), title=title, progress=progress
+            ls, _adapt, snap.text, task, options, title=title, progress=progress
         )
         ls.results.put(key, result)
     ls.reports.pop(snap.uri, None)  # re-insert, so the newest report is last

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from mlops_adapt.edits import line_hunks
+from mlops_adapt.edits import line_hunks, split_lines
 
 
 def text_edits(old: str, new: str, encoding: str = "utf-16") -> list[types.TextEdit]:
     """Whole-line replacements that turn `old` into `new`, in the client's position encoding."""
-    lines = old.splitlines(keepends=True)
-    if any(not line.endswith(("\n", "\r")) for line in lines[:-1]):
-        # str.splitlines() also breaks at \f, \v, \x1c.. and \u2028, which LSP does not count as
-        # line ends; line numbers would drift, so replace the whole text instead.
+    lines = split_lines(old)  # lines end at "\n" (or "\r\n"), as line_hunks counts them
+    if "\r" in old.replace("\r\n", ""):
+        # LSP also ends a line at a lone \r, line_hunks does not: line numbers would drift,
+        # so replace the whole text instead.
         end = _lsp_end(old, encoding)
         return [types.TextEdit(range=types.Range(types.Position(0, 0), end), new_text=new)]
     return [
@@ -58,7 +58,7 @@ def versioned_edit(
 
 def _line_start(lines: list[str], index: int, encoding: str) -> types.Position:
     """The position where 0-based line `index` starts; past the last line, the end of the text."""
-    if index < len(lines) or not lines or lines[-1].endswith(("\n", "\r")):
+    if index < len(lines) or not lines or lines[-1].endswith("\n"):
         return types.Position(line=index, character=0)
     last = lines[-1]  # the text does not end with a newline: clamp to its end
     return types.Position(line=len(lines) - 1, character=_units(last, encoding))

@@ -134,8 +134,31 @@ def add_imports(module: cst.Module, modules: list[str]) -> cst.Module:
             position = index + 1
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or not isinstance(stmt, cst.SimpleStatementLine) or position:
             break
+    # A script may do work above its first import (`print("hi")`), and the plan may have put a
+    # use of the module there (the run start goes before the first working statement): the
+    # import must come before that use, or it is a NameError at run time.
+    roots = {m.split(".")[0] for m in missing}
+    position = next((i for i, stmt in enumerate(body[:position]) if _uses_names(stmt, roots)),
+                    position)
     new = [cst.parse_statement(f"import {m}") for m in missing]
     return module.with_changes(body=body[:position] + new + body[position:])
+
+
+def _uses_names(stmt: cst.CSTNode, names: set[str]) -> bool:
+    """True when a statement other than an import mentions one of `names` (`mlflow.start_run()`)."""
+    if isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
+    ):
+        return False
+    found = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            if node.value in names:
+                found.append(node)
+
+    stmt.visit(Finder())
+    return bool(found)
 
 
 def _is_docstring(small: cst.BaseSmallStatement) -> bool:

@@ -131,6 +131,19 @@ def repo(tmp_path) -> GitRepo:
 
 
 @pytest.fixture
+def new_script_pr(repo):
+    """A PR in an unseen repository that adds a training script without any tracking."""
+    repo.write("README.md", "# wine project\n")
+    repo.write("src/utils.py", NOT_TRAINING)
+    base = repo.commit("base")
+    repo.branch("feature")
+    repo.write("src/train.py", TRAIN_RF)
+    repo.write("docs/notes.md", "how we train\n")
+    head = repo.commit("add training script")
+    return repo, base, head
+
+
+@pytest.fixture
 def make_fake_github():
     """Start fake GitHub servers for a test and stop them afterwards."""
     servers: list[FakeGitHub] = []

@@ -18,6 +18,7 @@ class FakeGitHub:
       on a line outside the diff (`commentable[path]`, computed by the test from `git diff`).
     - Lists are paginated with `per_page` (capped at `page_cap`) and `Link: rel="next"`.
     - `fail_next[(method, kind)] = (status, body)` forces one error answer.
+    - `redirect_next[(method, kind)] = (status, location)` answers one request with a redirect.
     """
 
     def __init__(self, repository: str, number: int, token: str, head_sha: str,
@@ -28,6 +29,7 @@ class FakeGitHub:
         self.reviews: list[dict] = []
         self.comments: list[dict] = []
         self.fail_next: dict[tuple[str, str], tuple[int, dict]] = {}
+        self.redirect_next: dict[tuple[str, str], tuple[int, str]] = {}
         self.link_base: str | None = None  # where "next" links point (default: this server)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -64,6 +66,9 @@ class FakeGitHub:
         if not match or match.group(1) != self.repository or int(match.group(2)) != self.number:
             return 404, {}, {"message": "Not Found"}
         kind = match.group(3)
+        moved = self.redirect_next.pop((method, kind), None)
+        if moved:
+            return moved[0], {"Location": moved[1]}, {"message": "Moved"}
         forced = self.fail_next.pop((method, kind), None)
         if forced:
             return forced[0], {}, forced[1]
@@ -128,6 +133,48 @@ class FakeGitHub:
                 pass
 
         return Handler
+
+
+class RecordingServer:
+    """Another host on loopback: answers every request with `[]` and records its headers."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                recorder.requests.append({"method": self.command, "path": self.path,
+                                          "headers": {k.lower(): v for k, v in self.headers.items()}})
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"[]")
+
+            do_GET = do_POST = _serve
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> RecordingServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 def commentable_lines(diff_text: str) -> dict[str, set[int]]:

@@ -28,19 +28,6 @@ REVIEWS = f"/repos/{REPOSITORY}/pulls/{PR_NUMBER}/reviews"
 COMMENTS = f"/repos/{REPOSITORY}/pulls/{PR_NUMBER}/comments"
 
 
-@pytest.fixture
-def new_script_pr(repo):
-    """A PR in an unseen repository that adds a training script without any tracking."""
-    repo.write("README.md", "# wine project\n")
-    repo.write("src/utils.py", NOT_TRAINING)
-    base = repo.commit("base")
-    repo.branch("feature")
-    repo.write("src/train.py", TRAIN_RF)
-    repo.write("docs/notes.md", "how we train\n")
-    head = repo.commit("add training script")
-    return repo, base, head
-
-
 def apply_github_suggestions(text: str, comments: list[dict]) -> str:
     """Commit every suggestion as GitHub does: replace lines start_line..line with the block."""
     lines = text.splitlines(keepends=True)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import queue
+import re
+import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 from lsprotocol import types
@@ -63,7 +68,7 @@ def big_script(lines: int) -> str:
 
 def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
     """Apply LSP text edits (ranges in the original text) the way an editor does."""
-    lines = text.splitlines(keepends=True)
+    lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)  # LSP ends lines only so
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
@@ -113,3 +118,78 @@ def action_for(actions, task: str) -> types.CodeAction:
     matching = [a for a in actions or [] if a.kind == f"refactor.rewrite.mlops.{task}"]
     assert matching, f"no {task} action in {[a.kind for a in actions or []]}"
     return matching[0]
+
+
+class RawClient:
+    """A blocking LSP client over the real `mlops-adapt lsp` process that frames bytes by hand.
+
+    A thread reads the server's frames into a queue, so a silent server fails a test with a
+    clear message instead of hanging it.
+    """
+
+    def __init__(self, command: list[str] | None = None, stderr=None) -> None:
+        self.process = subprocess.Popen(
+            command or [sys.executable, "-m", "mlops_adapt", "lsp"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr or subprocess.DEVNULL,
+        )
+        self.notifications: list[dict] = []
+        self._inbox: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        while True:
+            headers = {}
+            while (line := stream.readline()).strip():
+                name, _, value = line.partition(b":")
+                headers[name.strip().lower()] = value.strip()
+            if not line and not headers:
+                self._inbox.put(None)  # the server closed its output
+                return
+            self._inbox.put(json.loads(stream.read(int(headers[b"content-length"]))))
+
+    def send_bytes(self, data: bytes) -> None:
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def send(self, message: dict) -> None:
+        body = json.dumps(message).encode()
+        self.send_bytes(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def answer(self, msg_id, timeout: float = 60.0) -> dict:
+        """The response to `msg_id`; notifications that arrive meanwhile are kept."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                message = self._inbox.get(timeout=left)
+            except queue.Empty:
+                break
+            if message is None:
+                raise AssertionError(f"the server closed its output before answering {msg_id!r}")
+            if "method" in message:
+                self.notifications.append(message)
+            elif message.get("id") == msg_id:
+                return message
+        raise AssertionError(f"no answer to {msg_id!r} within {timeout} s")
+
+    def request(self, msg_id, method: str, params, timeout: float = 60.0) -> dict:
+        self.send({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+        return self.answer(msg_id, timeout)
+
+    def notify(self, method: str, params) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def initialize(self, capabilities: dict | None = None) -> dict:
+        init = self.request(1, "initialize", {"capabilities": capabilities or {},
+                                              "initializationOptions": package_defaults()})
+        self.notify("initialized", {})
+        return init
+
+    def log_messages(self) -> list[str]:
+        return [n["params"]["message"] for n in self.notifications
+                if n["method"] == "window/logMessage"]
+
+    def close(self, timeout: float = 30.0) -> int:
+        self.request("shutdown", "shutdown", None)
+        self.notify("exit", None)
+        return self.process.wait(timeout=timeout)
