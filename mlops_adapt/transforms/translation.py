@@ -297,6 +297,21 @@ def _is_docstring(stmt: cst.CSTNode) -> bool:
     )
 
 
+class _Renamer(cst.CSTTransformer):
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.names.get(updated_node.value)
+        return updated_node if new is None else updated_node.with_changes(value=new)
+
+
+def renamed(node: cst.CSTNodeT, names: dict[str, str]) -> cst.CSTNodeT:
+    """The node with every Name in `names` renamed: a helper copied under a name the script leaves free."""
+    return node.visit(_Renamer(names))  # type: ignore[return-value]
+
+
 def defined_functions(tree: cst.Module) -> set[str]:
     """Names of the module's top-level functions (a translated file defines its helpers there)."""
     return {stmt.name.value for stmt in tree.body if isinstance(stmt, cst.FunctionDef)}
