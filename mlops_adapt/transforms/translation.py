@@ -1,4 +1,4 @@
-"""Statement machinery for translations: expand statements, inject helper functions once, track uses.
+"""Statement machinery for translations: expand statements, inject helpers once, track uses.
 
 A translation (one library's calls rewritten into another's, as translate-gitpython-dvc does)
 is built from three parts of this module:
@@ -52,7 +52,7 @@ class _Helper(NamedTuple):
 
 
 class HelperLibrary:
-    """The top-level functions of a runtime module, read from its source for copying into scripts."""
+    """The top-level functions of a runtime module, read from its source to copy into scripts."""
 
     def __init__(self, module: str) -> None:
         spec = importlib.util.find_spec(module)
@@ -66,7 +66,10 @@ class HelperLibrary:
         return frozenset(self.helpers)
 
     def closure(self, used: Iterable[str]) -> list[str]:
-        """The used helpers and every helper they call, each after the helpers it calls."""
+        """The used helpers and every helper they call, each after the helpers it calls.
+
+        The order is stable, so the output is: the used helpers by name, each preceded by the
+        helpers it calls (in the order the module defines those) that are not out yet."""
         needed: list[str] = []
 
         def visit(name: str) -> None:
@@ -104,7 +107,9 @@ def _read_helpers(text: str, module: str) -> dict[str, _Helper]:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
-                    raise ValueError(f"{module}: `import {alias.name} as {alias.asname}` cannot be copied")
+                    # Copied helpers say `np.x`; the script may bind `np` to something else.
+                    alias_text = f"import {alias.name} as {alias.asname}"
+                    raise ValueError(f"{module}: `{alias_text}` cannot be copied")
                 bound.setdefault(alias.name.split(".")[0], []).append(NeededImport(alias.name))
         elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
             for alias in node.names:
@@ -117,7 +122,8 @@ def _read_helpers(text: str, module: str) -> dict[str, _Helper]:
     helpers: dict[str, _Helper] = {}
     for function in functions:
         start = min([function.lineno] + [d.lineno for d in function.decorator_list])
-        source = "".join(_NOQA.sub("", line.rstrip("\n")) + "\n" for line in lines[start - 1 : function.end_lineno])
+        text_lines = lines[start - 1 : function.end_lineno]
+        source = "".join(_NOQA.sub("", line.rstrip("\n")) + "\n" for line in text_lines)
         imports: set[NeededImport] = set()
         for chain in _dotted_uses(function):
             root = chain.split(".")[0]
@@ -125,7 +131,8 @@ def _read_helpers(text: str, module: str) -> dict[str, _Helper]:
                 imports.add(_matching_import(chain, bound[root], f"{module}.{function.name}"))
         used = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
         calls = sorted((used & order.keys()) - {function.name}, key=order.__getitem__)
-        helpers[function.name] = _Helper(source, tuple(calls), frozenset(imports), frozenset(used & constants))
+        reads = frozenset(used & constants)
+        helpers[function.name] = _Helper(source, tuple(calls), frozenset(imports), reads)
     return helpers
 
 
@@ -163,7 +170,7 @@ def _matching_import(chain: str, candidates: list[NeededImport], where: str) -> 
 
 
 class StatementExpander(cst.CSTTransformer):
-    """A transformer that can replace one statement by several: added statements go before or after it.
+    """A transformer that can replace one statement by several, added before or after it.
 
     A subclass rewrites expressions in its leave_* methods as usual; while it is inside a simple
     statement it may add whole statements around that statement. `a; b` lines and one-line
@@ -189,7 +196,9 @@ class StatementExpander(cst.CSTTransformer):
     def need_statement(self, what: str) -> None:
         """Raise Unsupported unless the node being rewritten is inside a simple statement."""
         if self._small_depth == 0:
-            raise Unsupported(f"{what} inside a condition or expression header cannot be translated safely")
+            raise Unsupported(
+                f"{what} inside a condition or expression header cannot be translated safely"
+            )
 
     def add_before(self, statement: cst.BaseSmallStatement) -> None:
         self._before.append(statement)
@@ -233,7 +242,8 @@ class StatementExpander(cst.CSTTransformer):
             return updated_node
         lines = []
         for i, small in enumerate(body):
-            line = cst.SimpleStatementLine([small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])
+            small = small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+            line = cst.SimpleStatementLine([small])
             if i == 0:
                 line = line.with_changes(leading_lines=updated_node.leading_lines)
             if i == len(body) - 1:
@@ -279,7 +289,8 @@ def insert_after_imports(tree: cst.Module, block: list[cst.BaseStatement]) -> cs
     if after:
         # Two blank lines below the block; the comments above the next statement stay on it.
         comments = [line for line in after[0].leading_lines if line.comment is not None]
-        after[0] = after[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *comments])
+        spacing = [cst.EmptyLine(), cst.EmptyLine()]
+        after[0] = after[0].with_changes(leading_lines=[*spacing, *comments])
     return tree.with_changes(body=body[:position] + block + after)
 
 
@@ -308,7 +319,7 @@ class _Renamer(cst.CSTTransformer):
 
 
 def renamed(node: cst.CSTNodeT, names: dict[str, str]) -> cst.CSTNodeT:
-    """The node with every Name in `names` renamed: a helper copied under a name the script leaves free."""
+    """The node with every Name in `names` renamed: a helper copied under a free name."""
     return node.visit(_Renamer(names))  # type: ignore[return-value]
 
 

@@ -1,4 +1,4 @@
-"""The translation toolkit: helper libraries read from real modules, statement expansion, injection."""
+"""The translation toolkit: helper libraries from real modules, statement expansion, injection."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def third(node):
 '''
 
 
-def _library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str) -> HelperLibrary:
+def _library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str):
     package = tmp_path / f"toolkit_{name}"  # a package of its own: sys.modules keeps packages
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -64,7 +64,9 @@ def test_library_reads_functions_their_calls_imports_and_constants(tmp_path, mon
     assert library.closure({"second", "first"}) == ["first", "second"]
     assert library.imports({"first"}) == {NeededImport("os.path")}
     assert library.imports({"third"}) == {
-        NeededImport("os.path"), NeededImport("json", "dumps"), NeededImport("xml.etree.ElementTree"),
+        NeededImport("os.path"),
+        NeededImport("json", "dumps"),
+        NeededImport("xml.etree.ElementTree"),
     }
     assert library.constants({"second"}) == {"LIMIT"}
     assert library.constants({"third"}) == {"LIMIT"}
@@ -186,9 +188,9 @@ def test_helpers_open_a_module_without_imports() -> None:
 
 
 def test_names_for_skips_and_clashes() -> None:
-    tree = cst.parse_module("import os\n\n\ndef helper():\n    return os.sep\n\n\nvalue = helper()\n")
+    tree = cst.parse_module("import os\n\n\ndef helper():\n    return os.sep\n\n\nx = helper()\n")
     assert defined_functions(tree) == {"helper"}
-    assert all_names(tree) == {"os", "helper", "sep", "value"}
+    assert all_names(tree) == {"os", "helper", "sep", "x"}
 
 
 def test_renamed_renames_a_copied_helper_and_its_uses() -> None:

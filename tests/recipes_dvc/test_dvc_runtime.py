@@ -13,7 +13,7 @@ git = pytest.importorskip("git")
 
 
 def test_data_rules_are_the_analysis_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = ["data/train.csv", "src/model.py", "train.txt", "requirements.txt", "records/r1.txt", "x.dvc"]
+    paths = ["data/a.csv", "src/m.py", "train.txt", "requirements.txt", "records/r1.txt", "x.dvc"]
     for path in paths:
         assert runtime.dvc_is_data(path) == is_data_path(path), path
     monkeypatch.setattr(runtime, "DVC_DATA_GLOBS", ("records/*",))
@@ -64,7 +64,8 @@ def test_changed_data_shows_in_status_diff_and_old_versions(repo) -> None:
 
     runtime.dvc_commit_all(repo)
     assert runtime.dvc_changes(repo) == {}
-    assert runtime.dvc_diff_names(repo, repo.git.diff("--cached", "--name-only"), staged=True) == "data.csv"
+    staged = repo.git.diff("--cached", "--name-only")
+    assert runtime.dvc_diff_names(repo, staged, staged=True) == "data.csv"
     repo.index.commit("v2")
     runtime.dvc_checkout_paths(repo, "HEAD~1", ["data.csv"])
     assert (root / "data.csv").read_text() == "a,b\n1,2\n"

@@ -1,4 +1,4 @@
-"""Code the optimize-quantize recipe copies into scripts (read as source; the recipe never imports it)."""
+"""Code the optimize-quantize recipe copies into scripts (it reads the source, never imports it)."""
 
 from __future__ import annotations
 
