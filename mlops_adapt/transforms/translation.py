@@ -175,7 +175,8 @@ class StatementExpander(cst.CSTTransformer):
     A subclass rewrites expressions in its leave_* methods as usual; while it is inside a simple
     statement it may add whole statements around that statement. `a; b` lines and one-line
     suites (`if x: a`) are handled: an expanded line becomes one line per statement, the first
-    keeping the original's comments above it and the last its trailing comment.
+    keeping the comments above the original line and the last original statement its trailing
+    comment.
     """
 
     def __init__(self) -> None:
@@ -240,13 +241,16 @@ class StatementExpander(cst.CSTTransformer):
         body = self._expanded(updated_node.body)
         if len(body) == len(updated_node.body):
             return updated_node
+        # The trailing comment stays with the (last) original statement, not with an added one.
+        originals = {id(small) for small in updated_node.body}
+        last_original = max(i for i, small in enumerate(body) if id(small) in originals)
         lines = []
         for i, small in enumerate(body):
             small = small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
             line = cst.SimpleStatementLine([small])
             if i == 0:
                 line = line.with_changes(leading_lines=updated_node.leading_lines)
-            if i == len(body) - 1:
+            if i == last_original:
                 line = line.with_changes(trailing_whitespace=updated_node.trailing_whitespace)
             lines.append(line)
         return cst.FlattenSentinel(lines)

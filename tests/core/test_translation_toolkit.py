@@ -148,8 +148,8 @@ def test_statement_expansion_keeps_comments_and_indentation() -> None:
             x = 1
             # log the value
             setup()
-            record(x)
-            flush()  # once
+            record(x)  # once
+            flush()
             y = 2
         """
     )
