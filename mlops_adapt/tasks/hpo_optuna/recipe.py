@@ -182,6 +182,7 @@ class _Insertions:
     after: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)
 
     def add(self, anchor: cst.CSTNode, where: str, statement: cst.BaseStatement) -> None:
+        """`where`: "after" the anchor, or before it (any other value, as ParamSite.where has it)."""
         (self.after if where == "after" else self.before).setdefault(id(anchor), []).append(statement)
 
 
@@ -563,7 +564,7 @@ class AddOptunaSearch(Recipe):
             plan.add(anchors[key], where, guarded(override_lines(group, self.frozen)))
         metric = hpo.objective
         report = guarded([f'{TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))'])
-        plan.add(metric.site.anchor, "after" if metric.site.where == "after" else "before", report)
+        plan.add(metric.site.anchor, metric.site.where, report)
         self.nest_runs = self._mlflow_runs(tree, scan)
         self.run_exits = any(k in code(cst.Module(body=run_block)) for k in ("exit(", "SystemExit"))
         if any(t.kind == "dataclass" and self.frozen.get(t.site.owner or "") for t in self.tuned):
