@@ -23,6 +23,7 @@ is built from three parts of this module:
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import re
 from collections.abc import Iterable
@@ -55,11 +56,15 @@ class HelperLibrary:
     """The top-level functions of a runtime module, read from its source to copy into scripts."""
 
     def __init__(self, module: str) -> None:
-        spec = importlib.util.find_spec(module)
-        if spec is None or spec.origin is None:
-            raise ImportError(f"no source for helper module {module}")
         self.module = module
-        self.helpers = _read_helpers(Path(spec.origin).read_text(encoding="utf-8"), module)
+
+    @functools.cached_property
+    def helpers(self) -> dict[str, _Helper]:
+        """Read on first use, so that importing a recipe stays cheap."""
+        spec = importlib.util.find_spec(self.module)
+        if spec is None or spec.origin is None:
+            raise ImportError(f"no source for helper module {self.module}")
+        return _read_helpers(Path(spec.origin).read_text(encoding="utf-8"), self.module)
 
     @property
     def names(self) -> frozenset[str]:

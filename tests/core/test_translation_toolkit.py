@@ -53,7 +53,9 @@ def _library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: s
     (package / "__init__.py").write_text("")
     (package / "runtime.py").write_text(textwrap.dedent(text))
     monkeypatch.syspath_prepend(str(tmp_path))
-    return HelperLibrary(f"toolkit_{name}.runtime")
+    library = HelperLibrary(f"toolkit_{name}.runtime")
+    assert library.names is not None  # reads the module now, while sys.path holds tmp_path
+    return library
 
 
 def test_library_reads_functions_their_calls_imports_and_constants(tmp_path, monkeypatch) -> None:
