@@ -168,3 +168,13 @@ def test_folders_the_script_fills_with_data_are_data() -> None:
     assert data_folders(parsed(source), ("records/*",)) == ()  # explicit globs decide alone
     code = translate("plain_folder_written_by_script.py")
     assert 'dvc_add(repo, "chunks")' in code and "DVC_DATA_FOLDERS = ('chunks',)" in code
+
+
+def test_a_trailing_comment_stays_with_its_statement() -> None:
+    source = (
+        "import git\nrepo = git.Repo('.')\nrepo.index.add(['data.csv'])\n"
+        "repo.remote('origin').push()  # publish\n"
+    )
+    result = adapt(source, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(result, Applied)
+    assert "repo.remote('origin').push()  # publish\ndvc_push(repo)\n" in result.code

@@ -152,3 +152,52 @@ def test_shape_settings_and_evaluation_batch_sizes_are_not_searched():
     assert 'suggest_float("lr"' in code and 'suggest_int("channels"' in code
     assert 'suggest_int("kernel_size"' not in code
     assert "DataLoader_batch_size" not in code and "suggest_int(\"batch_size\"" not in code
+
+
+LOGS_WITHOUT_A_RUN_AND_EXITS = '''
+"""Logs to MLflow without starting a run of its own, and ends with an exit status."""
+import sys
+
+import mlflow
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+C = 1.0
+
+if __name__ == "__main__":
+    X, y = load_iris(return_X_y=True)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, random_state=0)
+    model = LogisticRegression(C=C, max_iter=500).fit(X_train, y_train)
+    accuracy = model.score(X_val, y_val)
+    mlflow.log_metric("accuracy", accuracy)
+    print(f"accuracy = {accuracy:.3f}")
+    sys.exit(0)
+'''
+
+
+@pytest.mark.slow
+def test_trials_of_a_script_that_exits_and_logs_without_a_run_are_nested_runs(tmp_path):
+    """Each trial opens its own nested MLflow run and survives the script's exit (this code did not parse once)."""
+    import subprocess
+    import sys
+
+    import mlflow
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    code = adapted("hpo-optuna", LOGS_WITHOUT_A_RUN_AND_EXITS)
+    assert "except SystemExit:" in code and 'run_name=f"trial-{trial.number}", nested=True' in code
+    script = tmp_path / "tuned.py"
+    script.write_text(code)
+    env = {"MLOPS_ADAPT_N_TRIALS": str(TRIALS), "MLFLOW_TRACKING_URI": uri, "PATH": "/usr/bin:/bin",
+           "HOME": str(tmp_path), "PYTHONWARNINGS": "ignore", "GIT_PYTHON_REFRESH": "quiet"}
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=400, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Best value:" in done.stdout  # the study went on after each trial's exit
+    runs = mlflow.MlflowClient(tracking_uri=uri).search_runs(experiment_ids=["0"])
+    parent = [r for r in runs if r.info.run_name == "optuna-study"]
+    assert len(parent) == 1
+    trials = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent[0].info.run_id]
+    assert sorted(r.info.run_name for r in trials) == [f"trial-{n}" for n in range(TRIALS)]
+    assert all("accuracy" in r.data.metrics for r in trials)

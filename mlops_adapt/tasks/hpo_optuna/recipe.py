@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
@@ -18,7 +20,6 @@ from mlops_adapt.analysis.hpo import (
 from mlops_adapt.analysis.scan import ParamSite, Scan, scan_module
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
-from mlops_adapt.transforms.rewriter import EditPlan
 
 TRIAL = "optuna_trial"  # module-level handle on the running trial, read where hyperparameters are set
 TRIALS_ENV = "MLOPS_ADAPT_N_TRIALS"
@@ -155,15 +156,40 @@ def override_lines(tunables: list[Tunable], frozen: dict[str, bool]) -> list[str
     return lines
 
 
-def guarded(lines: list[str]) -> str:
-    body = "".join(f"    {line}\n" for line in lines)
-    return f"if {TRIAL} is not None:\n{body}"
+def guarded(lines: list[str]) -> cst.If:
+    """`if optuna_trial is not None:` over one-line statements: they run only inside a trial."""
+    return cst.If(
+        test=cst.parse_expression(f"{TRIAL} is not None"),
+        body=cst.IndentedBlock([cst.parse_statement(line) for line in lines]),
+    )
+
+
+def _with(item: str, body: list[cst.BaseStatement]) -> cst.With:
+    """`with ITEM:` over statements."""
+    return cst.With(items=[cst.WithItem(cst.parse_expression(item))], body=cst.IndentedBlock(body))
+
+
+def _commented(statement: cst.BaseStatement, comment: str) -> cst.BaseStatement:
+    """The statement with a comment line above it."""
+    return statement.with_changes(leading_lines=[cst.EmptyLine(comment=cst.Comment(f"# {comment}"))])
+
+
+@dataclass
+class _Insertions:
+    """Statements to put before or after statements of the script, keyed by their identity."""
+
+    before: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)
+    after: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)
+
+    def add(self, anchor: cst.CSTNode, where: str, statement: cst.BaseStatement) -> None:
+        """`where`: "after" the anchor, or before it (any other value, as ParamSite.where has it)."""
+        (self.after if where == "after" else self.before).setdefault(id(anchor), []).append(statement)
 
 
 class _HpoRewriter(cst.CSTTransformer):
     """Inserts the overrides, swaps constructor literals for suggestions, and moves the run into a function."""
 
-    def __init__(self, plan: EditPlan, recipe: AddOptunaSearch) -> None:
+    def __init__(self, plan: _Insertions, recipe: AddOptunaSearch) -> None:
         super().__init__()
         self.plan = plan
         self.r = recipe
@@ -172,14 +198,14 @@ class _HpoRewriter(cst.CSTTransformer):
         """The statement list with the planned statements before/after original statements."""
         out: list = []
         for orig, new in zip(original_body, updated_body):
-            before = [cst.parse_statement(s) for s in self.plan.before.get(id(orig), [])]
+            before = list(self.plan.before.get(id(orig), []))
             if before and getattr(new, "leading_lines", ()):
                 # The statement's comment stays on top of the block that now precedes it.
                 before[0] = before[0].with_changes(leading_lines=new.leading_lines)
                 new = new.with_changes(leading_lines=())
             out.extend(before)
             out.append(new)
-            out.extend(cst.parse_statement(s) for s in self.plan.after.get(id(orig), []))
+            out.extend(self.plan.after.get(id(orig), []))
         return out
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock):
@@ -241,10 +267,8 @@ class _HpoRewriter(cst.CSTTransformer):
             body=cst.IndentedBlock(body=[docstring, *head, *run]),
             leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
         )
-        objective_def = cst.parse_statement(r.objective_code()).with_changes(
-            leading_lines=[cst.EmptyLine(), cst.EmptyLine()]
-        )
-        study = [cst.parse_statement(s) for s in r.study_code()]
+        objective_def = r.objective_def().with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+        study = r.study_statements()
         if guard is not None:
             new_guard = guard.with_changes(body=guard.body.with_changes(body=study))
         else:
@@ -272,7 +296,7 @@ class _HpoRewriter(cst.CSTTransformer):
         if names:
             head.append(cst.parse_statement(f"global {', '.join(names)}"))
         if r.outside:
-            head.append(cst.parse_statement(guarded(override_lines(r.outside, r.frozen))))
+            head.append(guarded(override_lines(r.outside, r.frozen)))
         return head
 
 
@@ -512,7 +536,7 @@ class AddOptunaSearch(Recipe):
         if hpo.objective is None:
             raise Unsupported("no evaluation metric was found to optimise")
         self.hpo = hpo
-        plan = EditPlan()
+        plan = _Insertions()
         self.arg_suggestions: dict[int, str] = {}
         self.outside: list[Tunable] = []
         self.frozen = {name: frozen for name, (_, frozen) in dataclass_defaults(tree).items()}
@@ -537,14 +561,10 @@ class AddOptunaSearch(Recipe):
         if not self.tuned:
             raise Unsupported("no hyperparameter with a literal default was found where the run can change it")
         for (key, where), group in by_anchor.items():
-            add = plan.add_after if where == "after" else plan.add_before
-            add(anchors[key], guarded(override_lines(group, self.frozen)))
+            plan.add(anchors[key], where, guarded(override_lines(group, self.frozen)))
         metric = hpo.objective
-        report = f'if {TRIAL} is not None:\n    {TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))\n'
-        if metric.site.where == "after":
-            plan.add_after(metric.site.anchor, report)
-        else:
-            plan.add_before(metric.site.anchor, report)
+        report = guarded([f'{TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))'])
+        plan.add(metric.site.anchor, metric.site.where, report)
         self.nest_runs = self._mlflow_runs(tree, scan)
         self.run_exits = any(k in code(cst.Module(body=run_block)) for k in ("exit(", "SystemExit"))
         if any(t.kind == "dataclass" and self.frozen.get(t.site.owner or "") for t in self.tuned):
@@ -638,55 +658,64 @@ class AddOptunaSearch(Recipe):
         return found
 
     # ---------------------------------------------------------------- generated code
-    def objective_code(self) -> str:
+    def objective_def(self) -> cst.FunctionDef:
+        """`def objective(trial)`: one trial runs the script and returns the metric it reported."""
         metric = self.hpo.objective
         assert metric is not None
-        call = f"{self.names.run}()"
+        run: cst.BaseStatement = cst.parse_statement(f"{self.names.run}()")
         if self.uses_mlflow and not self.script_starts_runs:
-            call = f'with mlflow.start_run(run_name=f"trial-{{trial.number}}", nested=True):\n        {call}'
+            run = _with('mlflow.start_run(run_name=f"trial-{trial.number}", nested=True)', [run])
         if self.run_exits:
-            call = f"try:\n        {call}\n    except SystemExit:\n        pass  # the script's exit ends one trial, not the study"
-        return (
-            f"def {self.names.objective}(trial):\n"
-            f'    """One Optuna trial: run the script with suggested hyperparameters; return its {metric.key}."""\n'
-            f"    global {TRIAL}\n"
-            f"    {TRIAL} = trial\n"
-            f"    {call}\n"
-            f'    return trial.user_attrs.get("{metric.key}", float("nan"))  # nan: the run never reported it\n'
+            ends_trial = cst.parse_statement("pass  # the script's exit ends one trial, not the study")
+            handler = cst.ExceptHandler(body=cst.IndentedBlock([ends_trial]), type=cst.Name("SystemExit"))
+            run = cst.Try(body=cst.IndentedBlock([run]), handlers=[handler])
+        return cst.FunctionDef(
+            name=cst.Name(self.names.objective),
+            params=cst.Parameters([cst.Param(cst.Name("trial"))]),
+            body=cst.IndentedBlock([
+                cst.parse_statement(
+                    f'"""One Optuna trial: run the script with suggested hyperparameters; return its {metric.key}."""'
+                ),
+                cst.parse_statement(f"global {TRIAL}"),
+                cst.parse_statement(f"{TRIAL} = trial"),
+                run,
+                cst.parse_statement(
+                    f'return trial.user_attrs.get("{metric.key}", float("nan"))  # nan: the run never reported it'
+                ),
+            ]),
         )
 
-    def study_code(self) -> list[str]:
+    def study_statements(self) -> list[cst.BaseStatement]:
+        """The body of `if __name__ == "__main__":`: the study, its report, and a last run with the best values."""
         metric = self.hpo.objective
         assert metric is not None
         n_trials = self.option("n_trials", "20")
         if not n_trials.isdigit() or int(n_trials) < 1:
             raise Unsupported(f"--option n_trials must be a positive integer, got {n_trials!r}")
         defaults = ", ".join(f'"{t.name}": {_python_literal(t.default)}' for t in self.tuned)
-        optimize = (
+        optimize = cst.parse_statement(
             f"study.optimize({self.names.objective}, "
             f'n_trials=int(os.environ.get("{TRIALS_ENV}", "{int(n_trials)}")), catch=(Exception,))'
         )
-        lines = [
-            f'study = optuna.create_study(direction="{metric.direction}", sampler=optuna.samplers.TPESampler(seed=0))',
-            f"study.enqueue_trial({{{defaults}}})",
-        ]
-        report = ['print("Best params:", study.best_params)', 'print("Best value:", study.best_value)']
         if self.uses_mlflow:
-            lines.append(
-                'with mlflow.start_run(run_name="optuna-study"):\n'
-                f"    {optimize}\n"
-                '    mlflow.log_params({f"best_{k}": v for k, v in study.best_params.items()})\n'
-                f'    mlflow.log_metric("best_{metric.key}", study.best_value)\n'
-            )
-        else:
-            lines.append(optimize)
-        lines += report
-        lines.append(
-            "# Run the script once more, with the best hyperparameters found.\n"
-            f"{TRIAL} = optuna.trial.FixedTrial(study.best_params)\n"
-        )
-        lines.append(f"{self.names.run}()")
-        return lines
+            optimize = _with('mlflow.start_run(run_name="optuna-study")', [
+                optimize,
+                cst.parse_statement('mlflow.log_params({f"best_{k}": v for k, v in study.best_params.items()})'),
+                cst.parse_statement(f'mlflow.log_metric("best_{metric.key}", study.best_value)'),
+            ])
+        rerun = cst.parse_statement(f"{TRIAL} = optuna.trial.FixedTrial(study.best_params)")
+        return [
+            cst.parse_statement(
+                f'study = optuna.create_study(direction="{metric.direction}", '
+                "sampler=optuna.samplers.TPESampler(seed=0))"
+            ),
+            cst.parse_statement(f"study.enqueue_trial({{{defaults}}})"),
+            optimize,
+            cst.parse_statement('print("Best params:", study.best_params)'),
+            cst.parse_statement('print("Best value:", study.best_value)'),
+            _commented(rerun, "Run the script once more, with the best hyperparameters found."),
+            cst.parse_statement(f"{self.names.run}()"),
+        ]
 
 
 def _inside_function(scan: Scan, node: cst.CSTNode) -> bool:

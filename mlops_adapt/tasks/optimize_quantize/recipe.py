@@ -18,14 +18,10 @@ from mlops_adapt.transforms.torch_common import (
     repeated,
     torch_plan,
 )
+from mlops_adapt.transforms.translation import HelperLibrary, renamed
 
-SIZE_HELPER = '''
-def {name}(model):
-    """Size of a model's serialized weights, in MB."""
-    buffer = io.BytesIO()
-    torch.save(model.state_dict(), buffer)
-    return buffer.getbuffer().nbytes / 1e6
-'''
+# The size helper the recipe copies into the script (runtime.py), under a name the script leaves free.
+HELPERS = HelperLibrary("mlops_adapt.tasks.optimize_quantize.runtime")
 
 
 class QuantizeTorchModel(Recipe):
@@ -153,10 +149,12 @@ class QuantizeTorchModel(Recipe):
             self.warn("no evaluation of the trained model was found to repeat after quantization")
         AddImportsVisitor.add_needed_import(self.context, "io")
         AddImportsVisitor.add_needed_import(self.context, "torch")
-        return _with_helper(apply_edits(tree, insert_block(plan, lines)), SIZE_HELPER.format(name=size))
+        helper = cst.parse_statement(HELPERS.source(["state_dict_megabytes"]))
+        helper = renamed(helper, {"state_dict_megabytes": size})
+        return _with_helper(apply_edits(tree, insert_block(plan, lines)), helper)
 
 
-def _with_helper(tree: cst.Module, helper: str) -> cst.Module:
+def _with_helper(tree: cst.Module, helper: cst.BaseStatement) -> cst.Module:
     """The module with a helper function after its docstring and top imports, set off by two blank lines."""
     body = list(tree.body)
     index = 0
@@ -167,7 +165,7 @@ def _with_helper(tree: cst.Module, helper: str) -> cst.Module:
     ):
         index += 1
     two_blank = [cst.EmptyLine(), cst.EmptyLine()]
-    function = cst.parse_statement(helper.strip() + "\n").with_changes(leading_lines=two_blank)
+    function = helper.with_changes(leading_lines=two_blank)
     if index < len(body):
         following = body[index]
         comments = [line for line in following.leading_lines if line.comment is not None]

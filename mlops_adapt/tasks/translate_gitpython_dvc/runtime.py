@@ -1,0 +1,385 @@
+"""The DVC helpers a translated script runs; the recipe copies the ones a script uses into it.
+
+Each function is copied verbatim, without its `# noqa` markers, into the user's file, so the
+translated script needs nothing from mlops_adapt (and the code keeps to Python 3.8: no
+removesuffix). The constants below are defaults; the recipe writes the script's own values
+(its `--option data` globs, the folders it fills with data, whether data folders are tracked
+as a whole) above the copied functions.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import io
+import logging
+import os
+import re
+import shutil
+import sys
+import types
+
+import dvc.api
+import dvc.repo
+import git
+
+from mlops_adapt.analysis import gitpython as _rules
+
+# The same data rules as the recipe's static analysis (mlops_adapt.analysis.gitpython).
+DVC_DATA_EXTENSIONS = _rules.DATA_EXTENSIONS
+DVC_DATA_DIRS = _rules.DATA_DIRS
+DVC_DATA_DIR_PATTERN = _rules.DATA_DIR_PATTERN
+DVC_DATA_NAME_PATTERN = _rules.DATA_NAME_PATTERN
+DVC_TEXT_NOT_DATA_PATTERN = _rules.TEXT_NOT_DATA_PATTERN
+DVC_CODE_EXTENSIONS = _rules.CODE_EXTENSIONS
+DVC_DATA_GLOBS: tuple[str, ...] = ()  # `--option data=GLOB,...`: only these paths are data
+DVC_DATA_FOLDERS: tuple[str, ...] = ()  # folders the script fills with data files
+DVC_TRACK_FOLDERS = False  # track data folders as a whole (one .dvc file per folder)
+logging.getLogger("dvc").setLevel(logging.WARNING)  # keep DVC notes out of stdout
+
+
+def dvc_git_repo(obj):
+    """The git.Repo behind a GitPython repository, index, command, remote or commit object."""
+    if isinstance(obj, git.Repo):
+        return obj
+    if hasattr(obj, "repo"):
+        return obj.repo
+    return git.Repo(obj.working_dir)
+
+
+def dvc_is_data(path):
+    """Whether a repository-relative path names data that DVC versions (not code)."""
+    rel = os.fspath(path).replace(os.sep, "/")
+    while rel.startswith("./"):
+        rel = rel[2:]
+    rel = rel.rstrip("/")
+    if not rel or rel == "." or rel.endswith((".dvc", ".gitignore", ".dvcignore", ".gitattributes")):
+        return False
+    if DVC_DATA_GLOBS:
+        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel + "/", g) for g in DVC_DATA_GLOBS)
+    lower = rel.lower()
+    if lower.endswith(DVC_DATA_EXTENSIONS):
+        return True
+    if lower.endswith(DVC_CODE_EXTENSIONS):
+        return False
+    name = lower.rsplit("/", 1)[-1]
+    if name.endswith((".txt", ".json", ".xml")) and re.fullmatch(DVC_DATA_NAME_PATTERN, name.rsplit(".", 1)[0]):
+        return True
+    if name.endswith(".txt") and not re.fullmatch(DVC_TEXT_NOT_DATA_PATTERN, name.rsplit(".", 1)[0]):
+        return True
+    if any(rel == f or rel.startswith(f + "/") for f in DVC_DATA_FOLDERS):
+        return True
+    return any(p in DVC_DATA_DIRS or re.fullmatch(DVC_DATA_DIR_PATTERN, p) for p in lower.split("/"))
+
+
+def dvc_owner(root, rel):
+    """What DVC tracks for `rel`: a folder DVC tracks already, its topmost data folder when data
+    folders are tracked as a whole, or the file itself."""
+    parts = rel.split("/")
+    for depth in range(1, len(parts)):
+        folder = "/".join(parts[:depth])
+        if os.path.exists(os.path.join(root, folder + ".dvc")):
+            return folder
+        if DVC_TRACK_FOLDERS and dvc_is_data(folder + "/"):
+            return folder
+    return rel
+
+
+def dvc_data_in(repo, folder):
+    """Data under a work-tree folder (data folders as a whole) that git does not ignore or DVC tracks."""
+    root = repo.working_tree_dir
+    found = []
+    for here, dirs, files in os.walk(os.path.join(root, folder)):
+        rel_here = os.path.relpath(here, root).replace(os.sep, "/")
+        prefix = "" if rel_here == "." else rel_here + "/"
+        kept = []
+        for name in sorted(dirs):
+            rel = prefix + name
+            if name.startswith(".") or name in ("__pycache__", "venv", "node_modules"):
+                continue
+            if os.path.exists(os.path.join(root, rel + ".dvc")) or (
+                DVC_TRACK_FOLDERS and dvc_is_data(rel + "/")
+            ):
+                found.append(rel)
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        found.extend(prefix + name for name in sorted(files) if dvc_is_data(prefix + name))
+    ignored = set(repo.ignored(*found)) if found else set()
+    return [p for p in found if p not in ignored or os.path.exists(os.path.join(root, p + ".dvc"))]
+
+
+def dvc_repo(repo, index=None):
+    """The DVC repository beside a git repository, initialised (its files staged) when missing."""
+    root = repo.working_tree_dir
+    if not os.path.isdir(os.path.join(root, ".dvc")):
+        dvc.repo.Repo.init(root)
+        (index or repo.index).add([".dvc/config", ".dvc/.gitignore", ".dvcignore"])
+    return dvc.repo.Repo(root)
+
+
+def dvc_meta_file(root, rel):
+    """Whether a path is DVC's bookkeeping in git: .dvc files, its config, .gitignore files of DVC."""
+    if rel.startswith(".dvc/") or rel in (".dvc", ".dvcignore") or rel.endswith(".dvc"):
+        return True
+    if os.path.basename(rel) != ".gitignore":
+        return False
+    folder = os.path.dirname(os.path.join(root, rel))
+    try:
+        with open(os.path.join(root, rel)) as handle:
+            entries = [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+    except OSError:
+        return False
+    return bool(entries) and all(os.path.exists(os.path.join(folder, e.strip("/") + ".dvc")) for e in entries)
+
+
+def dvc_changes(target, path=None):
+    """{file: "modified" | "added" | "deleted"} for DVC-tracked data that differs from its .dvc file."""
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    if not os.path.isdir(os.path.join(root, ".dvc")):
+        return {}
+    changes = {}
+    uncommitted = dvc_repo(repo).data_status(granular=True)["uncommitted"]
+    for state in ("modified", "added", "deleted"):
+        for rel in uncommitted.get(state, []):
+            if not rel.endswith("/"):  # a folder's own entry; its files are listed too
+                changes[rel] = state
+    if path is not None:
+        want = os.path.relpath(os.path.join(root, os.fspath(path)), root).replace(os.sep, "/")
+        changes = {k: v for k, v in changes.items() if k == want or k.startswith(want + "/")}
+    return dict(sorted(changes.items()))
+
+
+def dvc_add(target, paths):
+    """`git add` for data: DVC versions data paths and git stages their .dvc file and .gitignore."""
+    repo = dvc_git_repo(target)
+    index = target if isinstance(target, git.IndexFile) else repo.index
+    root = repo.working_tree_dir
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    data, files, folders = [], [], []
+    for path in paths:
+        full = os.path.join(root, os.fspath(path))
+        matches = sorted(glob.glob(full)) if glob.has_magic(full) else [full]
+        for match in matches:
+            rel = os.path.relpath(match, root).replace(os.sep, "/")
+            tracked_inside = os.path.isdir(match) and any(
+                name.endswith(".dvc") for _, _, names in os.walk(match) for name in names
+            )
+            if dvc_is_data(rel) and not tracked_inside:
+                data.append(dvc_owner(root, rel))
+            elif os.path.isdir(match):  # its files one by one, as DVC already tracks some of them
+                data.extend(dvc_data_in(repo, rel))
+                folders.append(rel)
+            else:
+                files.append(rel)
+    if data:
+        data = sorted(set(data))
+        # Absolute paths: DVC resolves relative ones against the process cwd, not the repo root.
+        dvc_repo(repo, index).add([os.path.join(root, rel) for rel in data])
+        staged = []
+        for rel in data:
+            ignore = os.path.join(os.path.dirname(rel), ".gitignore")
+            staged += [p for p in (rel + ".dvc", ignore) if os.path.exists(os.path.join(root, p))]
+        index.add(staged)
+    if files:
+        index.add(files)
+    if folders:
+        repo.git.add("--", *folders)  # the git CLI honours .gitignore, so DVC's data stays out
+
+
+def dvc_add_all(target):
+    """Before `git add --all`: version every data file of the work tree with DVC."""
+    repo = dvc_git_repo(target)
+    found = dvc_data_in(repo, ".")
+    if found:
+        dvc_add(target, found)
+
+
+def dvc_dirty(target, path=None, untracked_files=False):
+    """Whether DVC-tracked data changed: git sees only the .dvc files, DVC sees the data."""
+    states = set(dvc_changes(target, path).values())
+    return bool(states & {"modified", "deleted"}) or (untracked_files and "added" in states)
+
+
+def dvc_untracked(target, untracked):
+    """`repo.untracked_files` plus new files inside folders that DVC tracks (git ignores those)."""
+    added = [rel for rel, state in dvc_changes(target).items() if state == "added"]
+    return sorted(set(untracked) | set(added))
+
+
+def dvc_with_changes(target, diffs):
+    """`index.diff(None)` plus the DVC-tracked files that changed, sorted by path as git sorts."""
+    extra = [
+        types.SimpleNamespace(
+            a_path=rel, b_path=rel, change_type="D" if state == "deleted" else "M",
+            deleted_file=state == "deleted", new_file=False, renamed_file=False,
+        )
+        for rel, state in dvc_changes(target).items()
+        if state != "added"
+    ]
+    return sorted(list(diffs) + extra, key=lambda d: d.a_path or d.b_path)
+
+
+def dvc_show(target, spec):
+    """`git show REV:PATH`: an old version of DVC-tracked data is read with dvc.api.read."""
+    repo = dvc_git_repo(target)
+    rev, sep, path = str(spec).partition(":")
+    if not sep or not dvc_is_data(path):
+        return repo.git.show(spec)
+    try:
+        text = dvc.api.read(path, repo=repo.working_tree_dir, rev=rev or "HEAD")
+    except Exception as err:  # as `git show` fails for a missing path, so does this
+        raise git.GitCommandError(["git", "show", spec], 128, str(err)) from err
+    return text[:-1] if text.endswith("\n") else text  # GitPython strips the final newline  # noqa: FURB188
+
+
+def dvc_blob(commit, path):
+    """`commit.tree / PATH` for DVC-tracked data: a blob-like object whose data_stream reads it."""
+    if not dvc_is_data(path):
+        return commit.tree / path
+    rel = os.fspath(path)
+    try:
+        with dvc.api.open(rel, repo=commit.repo.working_tree_dir, rev=commit.hexsha, mode="rb") as handle:
+            content = handle.read()
+    except Exception as err:  # GitPython raises KeyError for a path missing from the tree
+        raise KeyError(f"Blob or Tree named {rel!r} not found") from err
+    return types.SimpleNamespace(
+        data_stream=io.BytesIO(content), size=len(content), path=rel, name=os.path.basename(rel)
+    )
+
+
+def dvc_checkout(target):
+    """After a git checkout: bring DVC-tracked data in line with the checked-out .dvc files."""
+    repo = dvc_git_repo(target)
+    if os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
+        dvc_repo(repo).checkout(force=True)
+
+
+def dvc_checkout_paths(target, rev, paths):
+    """`git checkout [REV] -- PATHS`: data comes back through its .dvc file (of REV), code through git."""
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    rels = [os.path.relpath(os.path.join(root, os.fspath(p)), root).replace(os.sep, "/") for p in paths]
+    code = [rel for rel in rels if not dvc_is_data(rel)]
+    revision = [rev] if rev is not None else []  # no revision: restore from the index
+    if code:
+        repo.git.checkout(*revision, "--", *code)
+    for rel in (rel for rel in rels if dvc_is_data(rel)):
+        owner = dvc_owner(root, rel)
+        if owner == rel or rev is None:
+            if rev is not None:
+                repo.git.checkout(rev, "--", owner + ".dvc")
+            dvc_repo(repo).checkout(os.path.join(root, owner + ".dvc"), force=True)
+        else:
+            with dvc.api.open(rel, repo=root, rev=rev, mode="rb") as src:
+                content = src.read()
+            with open(os.path.join(root, rel), "wb") as dst:
+                dst.write(content)
+            dvc_add(repo, [owner])  # git checkout stages what it restores; so does this
+
+
+def dvc_push(target):
+    """After `git push`: push DVC-tracked data too. With no DVC remote configured the data
+    stays in the local cache and a note goes to stderr (the git push above already ran)."""
+    repo = dvc_git_repo(target)
+    if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
+        return
+    data_repo = dvc_repo(repo)
+    if not data_repo.config["core"].get("remote"):
+        print("dvc push skipped: no DVC remote is configured", file=sys.stderr)
+        return
+    data_repo.push()
+
+
+def dvc_history_paths(target, paths):
+    """Paths for a git history query: DVC-tracked data changes through its .dvc file."""
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    single = isinstance(paths, (str, os.PathLike))
+    out = []
+    for path in [paths] if single else paths:
+        rel = os.path.relpath(os.path.join(root, os.fspath(path)), root).replace(os.sep, "/")
+        out.append(dvc_owner(root, rel) + ".dvc" if dvc_is_data(rel) else path)
+    return out[0] if single else out
+
+
+def dvc_status_lines(target, text):
+    """`git status --porcelain` / `--short` output, with DVC-tracked data listed as git listed it."""
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    if not os.path.isdir(os.path.join(root, ".dvc")):
+        return text
+    entries = {line[3:]: line for line in text.splitlines() if not dvc_meta_file(root, line[3:])}
+    status = dvc_repo(repo).data_status(granular=True)
+    letters = {"modified": "M", "added": "A", "deleted": "D"}
+    for column, key in ((0, "committed"), (1, "uncommitted")):
+        for state, rels in status[key].items():
+            for rel in rels:
+                if rel.endswith("/"):
+                    continue
+                if key == "uncommitted" and state == "added":
+                    entries[rel] = "?? " + rel
+                    continue
+                xy = list(entries.get(rel, "   ")[:2])
+                xy[column] = letters[state]
+                entries[rel] = "".join(xy) + " " + rel
+    tracked = sorted((v for v in entries.values() if not v.startswith("??")), key=lambda v: v[3:])
+    untracked = sorted((v for v in entries.values() if v.startswith("??")), key=lambda v: v[3:])
+    return "\n".join(tracked + untracked)
+
+
+def dvc_diff_names(target, text, staged=False):
+    """`git diff --name-only [--cached]` output, with changed DVC-tracked data files listed too."""
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    if not os.path.isdir(os.path.join(root, ".dvc")):
+        return text
+    names = {line for line in text.splitlines() if not dvc_meta_file(root, line)}
+    status = dvc_repo(repo).data_status(granular=True)["committed" if staged else "uncommitted"]
+    for state, rels in status.items():
+        if staged or state != "added":
+            names.update(rel for rel in rels if not rel.endswith("/"))
+    return "\n".join(sorted(names))
+
+
+def dvc_remove(target, paths, keep_file=False):
+    """`git rm [--cached]` for data: DVC stops tracking it and git drops its .dvc file; code as before."""
+    repo = dvc_git_repo(target)
+    index = target if isinstance(target, git.IndexFile) else repo.index
+    root = repo.working_tree_dir
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    rels = [os.path.relpath(os.path.join(root, os.fspath(p)), root).replace(os.sep, "/") for p in paths]
+    code = [rel for rel in rels if not dvc_is_data(rel)]
+    if code:
+        index.remove(code, working_tree=not keep_file, r=True)
+    for rel in (rel for rel in rels if dvc_is_data(rel)):
+        owner = dvc_owner(root, rel)
+        if owner == rel:
+            dvc_repo(repo).remove(os.path.join(root, rel + ".dvc"))
+            index.remove([rel + ".dvc"], r=True)
+            ignore = os.path.join(os.path.dirname(rel), ".gitignore")
+            if os.path.exists(os.path.join(root, ignore)):
+                index.add([ignore])
+            elif any(entry.path == ignore for entry in index.entries.values()):
+                index.remove([ignore])  # DVC deleted the .gitignore it had emptied
+        if not keep_file:
+            full = os.path.join(root, rel)
+            if os.path.isdir(full):
+                shutil.rmtree(full)
+            elif os.path.exists(full):
+                os.remove(full)
+        if owner != rel:
+            dvc_add(index, [owner])  # a folder DVC tracks as a whole: record it without the file
+
+
+def dvc_commit_all(target):
+    """Before `git commit -a`: record changed DVC-tracked data in its (git-tracked) .dvc files."""
+    repo = dvc_git_repo(target)
+    changed = [rel for rel, state in dvc_changes(repo).items() if state == "modified"]
+    if changed:
+        dvc_add(target, changed)
