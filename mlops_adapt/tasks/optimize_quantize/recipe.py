@@ -116,7 +116,7 @@ class QuantizeTorchModel(Recipe):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         if "quantize_dynamic" in tree.code or "quantize_(" in tree.code:
             raise SkipFile("the model is already quantized")
-        plan = torch_plan(tree)
+        plan = torch_plan(tree, self.scan(tree))
         taken = names_of(tree)
         m = plan.model
         base = m.rsplit(".", 1)[-1]
