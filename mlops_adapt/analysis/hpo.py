@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from mlops_adapt import vocabulary as vocab
 from mlops_adapt.analysis.exprs import (
     NOT_LITERAL,
     body_start,
@@ -22,7 +23,6 @@ from mlops_adapt.analysis.exprs import (
 )
 from mlops_adapt.analysis.hyperparams import ArgparseOption, argparse_options  # noqa: F401 (re-exported)
 from mlops_adapt.analysis.scan import Ctx, MetricSite, ParamSite, Scan
-from mlops_adapt import vocabulary as vocab
 from mlops_adapt.vocabulary import VALIDATION, direction_of
 
 # Settings that are not hyperparameters to search: seeds, data sizes and shapes, logging, splits.

@@ -13,6 +13,7 @@ from mlops_adapt.analysis.exprs import (
     iter_nodes,
     last_name,
     names_in,
+    nested_blocks,
     nodes_of,
     receiver,
 )
@@ -80,16 +81,8 @@ def _blocks(module: cst.Module):
 
 
 def _nested_blocks(body: list, ctx: Ctx):
-    """This block, then the bodies of its loops, with-blocks, ifs and trys (not nested defs)."""
-    yield body, ctx
-    for stmt in body:
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or not hasattr(stmt, "body"):
-            continue
-        for part in (stmt, getattr(stmt, "orelse", None), *getattr(stmt, "handlers", ()),
-                     getattr(stmt, "finalbody", None)):
-            inner = getattr(part, "body", None)
-            if isinstance(inner, cst.IndentedBlock):
-                yield from _nested_blocks(list(inner.body), ctx)
+    """This block, then the bodies of its loops, with-blocks, ifs and trys (not nested defs), with `ctx`."""
+    return ((block, ctx) for block in nested_blocks(body))
 
 
 def _single_assignments(stmt: cst.CSTNode):

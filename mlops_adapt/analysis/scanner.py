@@ -24,6 +24,7 @@ from mlops_adapt.analysis.hyperparams import (
     argparse_dest,
     argparse_option,
     dataclass_defaults,
+    first_constants,
     is_declarative,
     literal_class_attrs,
     literal_sequence,
@@ -268,7 +269,7 @@ class Scanner(ParamRecorder, MetricRecorder):
         elif step and trains or step and call_name(stmt.iter) == "range" and STEP_NAMES.match(step or ""):
             kind = "epoch"
         elif trains and not in_models(ctx) and self._experiment_iterable(stmt):
-            kind = "sweep" if literal_sequence(stmt.iter, self) else "models"
+            kind = "sweep" if literal_sequence(stmt.iter, self._constants()) else "models"
             name_var = targets[0] if targets else None
             if kind == "sweep" and name_var:
                 run_name = f'f"{name_var}={{{name_var}}}"'
@@ -280,7 +281,7 @@ class Scanner(ParamRecorder, MetricRecorder):
                 run_name = f"str({name_var})" if iterable_items or len(targets) > 1 else f"type({name_var}).__name__"
                 prefix = f"{{{name_var}}}" if iterable_items or len(targets) > 1 else f"{{type({name_var}).__name__}}"
                 self.scan.nested_runs.append(NestedRun(stmt, run_name, None, prefix))
-        elif trains and sweeps_only(ctx) and len(targets) == 1 and literal_sequence(stmt.iter, self):
+        elif trains and sweeps_only(ctx) and len(targets) == 1 and literal_sequence(stmt.iter, self._constants()):
             # for lr in (...): for depth in (...): one child run per depth inside each lr run
             kind, name_var = "sweep", targets[0]
             outer = next(n for n in reversed(self.scan.nested_runs) if n.loop is ctx.loops[-1].node)
@@ -305,6 +306,12 @@ class Scanner(ParamRecorder, MetricRecorder):
         if isinstance(it, cst.Name):
             return it.value in self._literal_collections()
         return False
+
+    def _constants(self) -> dict[str, cst.BaseExpression]:
+        """The first value bound to each name (computed once: sweep loops ask for it)."""
+        if "_first_constants" not in self.__dict__:
+            self.__dict__["_first_constants"] = first_constants(self.scan.module)
+        return self.__dict__["_first_constants"]
 
     def _literal_collections(self) -> set[str]:
         if "_collections" in self.__dict__:
