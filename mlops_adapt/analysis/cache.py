@@ -13,7 +13,10 @@ from mlops_adapt.analysis.scan import Scan, scan_module
 # libcst parses, prints and visits trees recursively (a few Python frames per level), and its parser
 # slows down sharply on very deep expressions (a 2,000-term sum takes seconds, 20,000 never ends).
 # Deeper sources are refused up front, measured on the stdlib parse, which is fast and iterative here.
-MAX_NESTING = 150
+# Measured (bench/analysis_scaling.py --probe): every task handles a 300-term sum and 95 nested ifs holding
+# a 100-term sum fails; 200 weighted levels leave a margin for callers with deeper stacks (the server).
+MAX_NESTING = 200
+STATEMENT_LEVEL = 3
 
 
 class TooDeeplyNested(ValueError):
@@ -44,7 +47,11 @@ def check_nesting(source: str) -> None:
 
 
 def deepest(tree: ast.AST) -> tuple[int, int]:
-    """(depth, line) of the most deeply nested node, walked without recursion."""
+    """(depth, line) of the most deeply nested node, walked without recursion.
+
+    A statement nested in another counts STATEMENT_LEVEL levels: libcst puts an IndentedBlock between
+    them, and its walks spend more frames on a statement than on an expression.
+    """
     best_depth, best_line = 0, 1
     stack: list[tuple[ast.AST, int, int]] = [(tree, 1, 1)]
     while stack:
@@ -53,7 +60,8 @@ def deepest(tree: ast.AST) -> tuple[int, int]:
         if depth > best_depth:
             best_depth, best_line = depth, line
         for child in ast.iter_child_nodes(node):
-            stack.append((child, depth + 1, line))
+            step = STATEMENT_LEVEL if isinstance(child, (ast.stmt, ast.excepthandler)) else 1
+            stack.append((child, depth + step, line))
     return best_depth, best_line
 
 
