@@ -618,7 +618,7 @@ def config_dict_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
     as `Model(**self.cfg)` or read as `self.cfg["learning_rate"]`: a dict display (or `dict(...)`) of
     literals, assigned once, whose keys are read or which is unpacked into a call."""
     known = {id(site.anchor) for site in scan.params}
-    text = module.code
+    text = scan.source
     sites: list[ParamSite] = []
     for body, func in scan.blocks:
         for stmt in body:

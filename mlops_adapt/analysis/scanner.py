@@ -58,8 +58,8 @@ class Scanner(ParamRecorder, MetricRecorder):
     """Walks a module's statements with their context and fills a Scan."""
 
     def __init__(self, module: cst.Module, source: str | None = None) -> None:
-        lines = statement_lines(module, source if source is not None else module.code)
-        self.scan = Scan(module, {}, set(), positions=lines)
+        text = source if source is not None else module.code
+        self.scan = Scan(module, {}, set(), positions=statement_lines(module, text), source=text)
         self.functions: dict[str, cst.FunctionDef] = {}
         self.methods: dict[tuple[str, str], cst.FunctionDef] = {}  # (class, method) -> def
         self.dict_returns: dict[str, list[tuple[str, cst.BaseExpression]]] = {}

@@ -119,6 +119,7 @@ class Scan:
     argparse_options: dict = field(default_factory=dict)  # dest -> hyperparams.ArgparseOption
     dataclass_defaults: dict = field(default_factory=dict)  # class -> (field -> literal default, frozen)
     strings: set[str] = field(default_factory=set)  # short string literals and every name used
+    source: str = ""  # the text the scan read (the module's code when no text was given)
 
     @cached_property
     def blocks(self) -> list[tuple[list, cst.FunctionDef | None]]:

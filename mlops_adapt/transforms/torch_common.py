@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import code, fresh_name, names_in
+from mlops_adapt.analysis.exprs import code, fresh_name, names_in, nodes_of
 from mlops_adapt.analysis.scan import Scan, scan_module
 from mlops_adapt.analysis.torch_eval import EvalPlan, plan_evaluation
 from mlops_adapt.transforms.base import SkipFile, Unsupported
@@ -72,23 +72,19 @@ def is_bare_layer(tree: cst.Module, model: str) -> bool:
     APIs such as quantize_dynamic, which convert children only, leave it unchanged."""
     target = model.rsplit(".", 1)[-1]
     found: list[bool] = []
-
-    class _Assigns(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            if len(node.targets) != 1:
-                return
-            t = node.targets[0].target
-            name = t.value if isinstance(t, cst.Name) else t.attr.value if isinstance(t, cst.Attribute) else None
-            if name != target or not isinstance(node.value, cst.Call):
-                return
-            value = node.value
-            while isinstance(value.func, cst.Attribute) and value.func.attr.value in ("to", "cpu", "float", "double") \
-                    and isinstance(value.func.value, cst.Call):
-                value = value.func.value
-            called = code(value.func)
-            found.append(called.rsplit(".", 1)[-1] in _BARE_LAYERS and ("nn." in called or "." not in called))
-
-    tree.visit(_Assigns())
+    for node in nodes_of(tree, cst.Assign):
+        if len(node.targets) != 1:
+            continue
+        t = node.targets[0].target
+        name = t.value if isinstance(t, cst.Name) else t.attr.value if isinstance(t, cst.Attribute) else None
+        if name != target or not isinstance(node.value, cst.Call):
+            continue
+        value = node.value
+        while isinstance(value.func, cst.Attribute) and value.func.attr.value in ("to", "cpu", "float", "double") \
+                and isinstance(value.func.value, cst.Call):
+            value = value.func.value
+        called = code(value.func)
+        found.append(called.rsplit(".", 1)[-1] in _BARE_LAYERS and ("nn." in called or "." not in called))
     return bool(found) and all(found)
 
 

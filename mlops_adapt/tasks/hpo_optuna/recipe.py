@@ -26,7 +26,7 @@ from mlops_adapt.analysis.hpo import (
 from mlops_adapt.analysis.scan import ParamSite, Scan
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
-from mlops_adapt.transforms.rewriter import EditPlan
+from mlops_adapt.transforms.rewriter import EditPlan, expand_body
 
 TRIAL = "optuna_trial"  # module-level handle on the running trial, read where hyperparameters are set
 TRIALS_ENV = "MLOPS_ADAPT_N_TRIALS"
@@ -158,18 +158,7 @@ class _HpoRewriter(cst.CSTTransformer):
         self.r = recipe
 
     def _expand(self, original_body, updated_body) -> list:
-        """The statement list with the planned statements before/after original statements."""
-        out: list = []
-        for orig, new in zip(original_body, updated_body):
-            before = [cst.parse_statement(s) for s in self.plan.before.get(id(orig), [])]
-            if before and getattr(new, "leading_lines", ()):
-                # The statement's comment stays on top of the block that now precedes it.
-                before[0] = before[0].with_changes(leading_lines=new.leading_lines)
-                new = new.with_changes(leading_lines=())
-            out.extend(before)
-            out.append(new)
-            out.extend(cst.parse_statement(s) for s in self.plan.after.get(id(orig), []))
-        return out
+        return expand_body(self.plan, original_body, updated_body)
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock):
         return updated_node.with_changes(body=self._expand(original_node.body, updated_node.body))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
+from mlops_adapt.analysis.exprs import after_imports
 from mlops_adapt.tasks.optimize_quantize import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.torch_common import (
@@ -159,13 +160,7 @@ class QuantizeTorchModel(Recipe):
 def _with_helper(tree: cst.Module, helper: str) -> cst.Module:
     """The module with a helper function after its docstring and top imports, set off by two blank lines."""
     body = list(tree.body)
-    index = 0
-    while index < len(body) and isinstance(body[index], cst.SimpleStatementLine) and all(
-        isinstance(s, (cst.Import, cst.ImportFrom))
-        or (isinstance(s, cst.Expr) and isinstance(s.value, (cst.SimpleString, cst.ConcatenatedString)))
-        for s in body[index].body
-    ):
-        index += 1
+    index = after_imports(body)
     two_blank = [cst.EmptyLine(), cst.EmptyLine()]
     function = cst.parse_statement(helper.strip() + "\n").with_changes(leading_lines=two_blank)
     if index < len(body):
