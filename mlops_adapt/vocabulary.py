@@ -64,6 +64,8 @@ ML_WORK = frozenset({"fit", "partial_fit", "backward", "cross_val_score", "cross
 SKLEARN_TRAINING_CALLS = frozenset({"fit", "partial_fit", "cross_val_score", "cross_validate"})
 # Calls a training step makes (a torch loop or a fit): statements making them change the model.
 TRAINING_STEP_CALLS = frozenset({"backward", "step", "zero_grad", "fit", "partial_fit", "train"})
+# Calls that train the model passed to them: `trainer.fit(model)`, `train(model, ...)`, `cross_validate(model, ...)`.
+TRAINS_ITS_ARGUMENT = frozenset({"fit", "train", "cross_validate"})
 # Methods whose presence makes a class method a training method.
 TRAINING_METHOD_CALLS = frozenset({"backward", "fit", "partial_fit"})
 # Training calls an editor hint points at (`model.fit(...)`, `loss.backward()`, Keras' fit_generator).

@@ -18,6 +18,7 @@ from mlops_adapt.analysis.exprs import (
     receiver,
 )
 from mlops_adapt.analysis.scan import Ctx, Scan, TrainedModel
+from mlops_adapt.analysis.training import backward_loop
 
 _TORCH_CTORS = ("nn.Sequential", "torch.nn.Sequential", "Sequential")
 
@@ -54,14 +55,12 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
         short = last_name(call)
         if short in vocab.TRAIN_METHODS and receiver(call) == var:
             return True
-        takes_model = short in scan.trainer_funcs or short in ("fit", "train", "cross_validate")
+        takes_model = short in scan.trainer_funcs or short in vocab.TRAINS_ITS_ARGUMENT
         # dotted() is cheap; code() would print every argument node
         if takes_model and var in {dotted(a.value) for a in call.args}:
             return True
-    if isinstance(stmt, (cst.For, cst.While)):
-        body_calls = calls_in(stmt.body)
-        if any(last_name(c) == "backward" for c in body_calls) and _uses(stmt.body, var):
-            return True
+    if backward_loop(stmt) and _uses(stmt.body, var):
+        return True
     return False
 
 

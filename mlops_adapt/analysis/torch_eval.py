@@ -19,6 +19,7 @@ from mlops_adapt.analysis.exprs import (
 )
 from mlops_adapt.analysis.models import find_trained_models
 from mlops_adapt.analysis.scan import Scan
+from mlops_adapt.analysis.training import backward_loop, runs_backward
 
 _LAYER_CTORS = ("Sequential", "Linear", "Conv1d", "Conv2d", "Conv3d", "LSTM", "GRU", "RNN", "Transformer",
                 "TransformerEncoder", "ModuleList", "ModuleDict")
@@ -81,10 +82,8 @@ def mentions(node: cst.CSTNode, model: str) -> bool:
 
 def _trains(stmt: cst.CSTNode, var: str, scan: Scan, global_users: set[str]) -> bool:
     """True when the statement trains `var`: a backward loop using it, or a trainer call that reaches it."""
-    if isinstance(stmt, (cst.For, cst.While)):
-        calls = calls_in(stmt.body)
-        if any(last_name(c) == "backward" for c in calls) and mentions(stmt.body, var):
-            return True
+    if backward_loop(stmt) and mentions(stmt.body, var):
+        return True
     for call in calls_in(stmt):
         short = last_name(call) or ""
         if short in scan.trainer_funcs and (var in {code(a.value) for a in call.args} or short in global_users):
@@ -628,7 +627,7 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     if isinstance(loop, (cst.For, cst.While)) and isinstance(loop.body, cst.IndentedBlock):
         inner = [
             s for s in loop.body.body
-            if not _has_backward(s) and not any(
+            if not runs_backward(s) and not any(
                 holder is not None and receiver_of(c) == holder and last_name(c) in training for c in calls_in(s)
             )
         ]
@@ -659,7 +658,7 @@ def _evaluation_inside_trainer(
             continue
         for block in _loop_bodies(func.body):
             readers = {f for f in _functions_using(module, inner_model) if f not in scan.trainer_funcs}
-            inner = [s for s in block if not _has_backward(s)]
+            inner = [s for s in block if not runs_backward(s)]
             repeat, assigned = _evaluation(inner, inner_model, scan, readers, stop_at_training=False)
             # Only statements whose names exist at the call site (not the trainer's own locals).
             unavailable = set(_function_locals(func)) - set(renames) - set(assigned)
@@ -704,7 +703,3 @@ def _function_locals(func: cst.FunctionDef) -> list[str]:
         for stmt in func.body.body:
             out.extend(_binds(stmt))
     return out
-
-
-def _has_backward(stmt: cst.CSTNode) -> bool:
-    return any(last_name(c) == "backward" for c in calls_in(stmt))

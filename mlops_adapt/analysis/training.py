@@ -76,3 +76,13 @@ def while_counter(stmt: cst.While) -> str | None:
                 ):
                     return small.target.value
     return None
+
+
+def runs_backward(node: cst.CSTNode) -> bool:
+    """A `.backward()` call somewhere in the node: a torch training step."""
+    return any(last_name(c) == "backward" for c in calls_in(node))
+
+
+def backward_loop(stmt: cst.CSTNode) -> bool:
+    """A for/while loop whose body runs a backward pass."""
+    return isinstance(stmt, (cst.For, cst.While)) and runs_backward(stmt.body)
