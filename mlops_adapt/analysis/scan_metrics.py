@@ -25,11 +25,24 @@ from mlops_adapt.analysis.metric_sites import (
     print_values,
     scalar_evidence,
 )
-from mlops_adapt.analysis.sites import Ctx, MetricSite
+from mlops_adapt.analysis.sites import Ctx, MetricSite, Scan
 
 
 class MetricRecorder:
     """Metric sites of a Scanner (mixed into it; reads its pre-pass tables)."""
+
+    # Filled by Scanner: its result, and the tables its pre-pass (_collect) builds.
+    scan: Scan
+    functions: dict[str, cst.FunctionDef]
+    dict_returns: dict[str, list[tuple[str, cst.BaseExpression]]]
+    scalar_returns: set[str]
+    tuple_returns: dict[str, list[bool]]
+    float_printed: set[str]
+    metric_vars: set[str]
+    cv_vars: set[str]
+    module_const_names: set[str]
+    call_counts: dict[str, int]
+    bare_calls: dict[str, int]
 
     def _is_metric_value(self, name: str, value: cst.BaseExpression, callee: str | None) -> bool:
         if callee and callee[:1].isupper():

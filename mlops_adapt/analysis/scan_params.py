@@ -24,11 +24,24 @@ from mlops_adapt.analysis.hyperparams import (
     overridable_default,
     statement_targets,
 )
-from mlops_adapt.analysis.sites import Ctx, ParamSite
+from mlops_adapt.analysis.sites import Ctx, ParamSite, Scan
 
 
 class ParamRecorder:
     """Hyperparameter sites of a Scanner (mixed into it; reads its pre-pass tables)."""
+
+    # Filled by Scanner: its result, and the tables its pre-pass (_collect) builds.
+    scan: Scan
+    functions: dict[str, cst.FunctionDef]
+    methods: dict[tuple[str, str], cst.FunctionDef]
+    classes: set[str]
+    dataclasses: dict[str, list[str]]
+    config_classes: dict[str, list[str]]
+    training_classes: set[str]
+    trainer_funcs: set[str]
+    argparse_dests: list[str]
+    module_const_names: set[str]
+    call_counts: dict[str, int]
 
     def _module_level(self, module: cst.Module) -> None:
         """Module constants, the main guard and the first statement that does work."""
