@@ -6,6 +6,8 @@ import ast
 from dataclasses import dataclass
 from functools import lru_cache
 
+from mlops_adapt.vocabulary import SKLEARN_TRAINING_CALLS
+
 
 @dataclass(frozen=True)
 class Signals:
@@ -16,8 +18,6 @@ class Signals:
     text_has: frozenset[str]
 
 
-# Calls that train a scikit-learn style model (also cross-validation, which fits per fold).
-SKLEARN_TRAINING_CALLS = frozenset({"fit", "partial_fit", "cross_val_score", "cross_validate"})
 
 _MARKERS = ("registered_model_name", "register_model", "quantize_dynamic", "global_unstructured",
             "l1_unstructured", "create_study", "dvc")

@@ -20,10 +20,12 @@ class InputError(Exception):
 
 def parse_source(source: str, path: str | None = None) -> cst.Module:
     """Parse with libcst, turning a syntax error into an InputError carrying file:line:col."""
-    from mlops_adapt.analysis.cache import parsed
+    from mlops_adapt.analysis.cache import TooDeeplyNested, parsed
 
     try:
         return parsed(source)
+    except TooDeeplyNested as err:
+        raise InputError(f"{path or '<source>'}:{err.line}: {err}") from None
     except cst.ParserSyntaxError as err:
         line, column, message = syntax_error_position(source, err)
         raise InputError(f"{path or '<source>'}:{line}:{column}: syntax error: {message}") from None

@@ -55,6 +55,21 @@ PATHLIKE_VALUE = re.compile(r"[/\\]|\.(csv|json|pkl|pt|pth|joblib|txt|parquet|np
 
 # Methods on a fitted model that mean "it has been trained".
 TRAIN_METHODS = frozenset({"fit", "fit_transform", "fit_predict", "partial_fit", "train"})
+# Calls on an object that train it in place: a fit, or a torch backward pass.
+FIT_OR_BACKWARD = frozenset({"fit", "partial_fit", "backward", "fit_transform"})
+# Calls that do the work of a training function: training, or cross-validation (it fits per fold).
+ML_WORK = frozenset({"fit", "partial_fit", "backward", "cross_val_score", "cross_validate", "cross_val_predict",
+                     "fit_transform", "fit_predict"})
+# Calls that train a scikit-learn style model (also cross-validation, which fits per fold).
+SKLEARN_TRAINING_CALLS = frozenset({"fit", "partial_fit", "cross_val_score", "cross_validate"})
+# Calls a training step makes (a torch loop or a fit): statements making them change the model.
+TRAINING_STEP_CALLS = frozenset({"backward", "step", "zero_grad", "fit", "partial_fit", "train"})
+# Calls that train the model passed to them: `trainer.fit(model)`, `train(model, ...)`, `cross_validate(model, ...)`.
+TRAINS_ITS_ARGUMENT = frozenset({"fit", "train", "cross_validate"})
+# Methods whose presence makes a class method a training method.
+TRAINING_METHOD_CALLS = frozenset({"backward", "fit", "partial_fit"})
+# Training calls an editor hint points at (`model.fit(...)`, `loss.backward()`, Keras' fit_generator).
+HINT_TRAINING_CALLS = frozenset({"fit", "backward", "train", "train_on_batch", "fit_generator"})
 
 
 def is_metric_name(name: str) -> bool:

@@ -1,6 +1,10 @@
-"""Small helpers that read libcst expressions: dotted names, literals, calls, source text."""
+"""The shared libcst reading helpers: names, literals, calls, statement blocks and body anchors."""
 
 from __future__ import annotations
+
+import ast
+from collections import deque
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -14,12 +18,14 @@ def code(node: cst.CSTNode) -> str:
 
 def dotted(expr: cst.BaseExpression | None) -> str | None:
     """'a.b.c' for Name/Attribute chains, else None."""
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        head = dotted(expr.value)
-        return f"{head}.{expr.attr.value}" if head else None
-    return None
+    parts: list[str] = []
+    while isinstance(expr, cst.Attribute):  # a loop, not recursion: chains can be long
+        parts.append(expr.attr.value)
+        expr = expr.value
+    if not isinstance(expr, cst.Name):
+        return None
+    parts.append(expr.value)
+    return ".".join(reversed(parts))
 
 
 def call_name(call: cst.Call) -> str | None:
@@ -55,6 +61,19 @@ def is_literal(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, (cst.Tuple, cst.List)):
         return bool(expr.elements) and all(is_literal(e.value) for e in expr.elements)
     return False
+
+
+def literal_value(node: cst.BaseExpression | None) -> object:
+    """The Python value of a literal node, or NOT_LITERAL when it is not a literal."""
+    if node is None:
+        return NOT_LITERAL
+    try:
+        return ast.literal_eval(code(node))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return NOT_LITERAL
+
+
+NOT_LITERAL = object()  # literal_value's answer for anything that is not a literal
 
 
 def is_number(expr: cst.BaseExpression) -> bool:
@@ -118,22 +137,24 @@ def names_in(node: cst.CSTNode) -> set[str]:
     return {n.value for n in iter_nodes(node) if type(n) is cst.Name}
 
 
-_CALLS: dict[int, tuple[cst.CSTNode, list[cst.Call]]] = {}
+_CALLS: dict[tuple[int, bool], tuple[cst.CSTNode, list[cst.Call]]] = {}
 
 
-def calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    """Every call inside a node, outermost first (lambda bodies excluded: they run later).
+def calls_in(node: cst.CSTNode, *, lambdas: bool = False) -> list[cst.Call]:
+    """Every call inside a node, outermost first; lambda bodies only with `lambdas` (they run later).
 
     Memoised per node: analysis asks the same question of the same function bodies many times.
     The node is kept with the answer, so its id cannot be reused while the entry lives.
     """
-    hit = _CALLS.get(id(node))
+    key = (id(node), lambdas)
+    hit = _CALLS.get(key)
     if hit is not None and hit[0] is node:
         return hit[1]
     if len(_CALLS) > 200_000:
         _CALLS.clear()
-    found = [n for n in iter_nodes(node, skip=(cst.Lambda,)) if type(n) is cst.Call]
-    _CALLS[id(node)] = (node, found)
+    skip = () if lambdas else (cst.Lambda,)
+    found = [n for n in iter_nodes(node, skip=skip) if type(n) is cst.Call]
+    _CALLS[key] = (node, found)
     return found
 
 
@@ -169,15 +190,139 @@ def nodes_of(node: cst.CSTNode, types) -> list:
 
 
 def assigned_names(target: cst.BaseAssignTargetExpression) -> list[str]:
-    """Names bound by an assignment target (tuple unpacking included)."""
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        out: list[str] = []
-        for element in target.elements:
-            out.extend(assigned_names(element.value))  # type: ignore[arg-type]
-        return out
-    return []
+    """Names bound by an assignment target (tuple unpacking included), left to right."""
+    out: list[str] = []
+    stack = [target]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            out.append(current.value)
+        elif isinstance(current, (cst.Tuple, cst.List)):
+            stack.extend(reversed([element.value for element in current.elements]))
+    return out
+
+
+def fresh_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name_2`, `name_3`... : the first that is not taken."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    return candidate
+
+
+def functions(module: cst.Module) -> dict[str, cst.FunctionDef]:
+    """Every function and method defined anywhere in the module, the first one of each name."""
+    found: dict[str, cst.FunctionDef] = {}
+    for func in nodes_of(module, cst.FunctionDef):
+        found.setdefault(func.name.value, func)
+    return found
+
+
+# ------------------------------------------------------------------ statements and blocks
+def block_body(block) -> list:
+    """The statements of an indented block; [] for a one-line suite or None."""
+    return list(block.body) if isinstance(block, cst.IndentedBlock) else []
+
+
+def inner_blocks(stmt: cst.CSTNode) -> list[list]:
+    """The statement lists directly inside a compound statement, in source order.
+
+    Body, except handlers, every elif/else branch, finally; a def or class gives its body.
+    """
+    blocks = [block_body(getattr(stmt, "body", None))] if isinstance(getattr(stmt, "body", None), cst.IndentedBlock) else []
+    for handler in getattr(stmt, "handlers", ()) or ():
+        blocks.append(block_body(handler.body))
+    orelse = getattr(stmt, "orelse", None)
+    while orelse is not None:  # an elif chain, followed to its end
+        blocks.append(block_body(orelse.body))
+        orelse = orelse.orelse if isinstance(orelse, cst.If) else None
+    final = getattr(stmt, "finalbody", None)
+    if final is not None:
+        blocks.append(block_body(final.body))
+    return blocks
+
+
+def all_statements(block) -> Iterator[cst.BaseStatement]:
+    """Every statement under a block (a Module, IndentedBlock or list), depth first in source order.
+
+    Iterative: nesting depth costs no recursion, and each statement is visited once.
+    """
+    body = block.body if isinstance(block, (cst.IndentedBlock, cst.Module)) else block
+    stack: list[Iterator] = [iter(body if isinstance(body, (list, tuple)) else ())]
+    while stack:
+        stmt = next(stack[-1], _DONE)
+        if stmt is _DONE:
+            stack.pop()
+            continue
+        yield stmt
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            stack.append(s for inner in inner_blocks(stmt) for s in inner)
+
+
+_DONE = object()
+
+
+def nested_blocks(body: list, *, into_defs: bool = False) -> Iterator[list]:
+    """This statement list, then every list nested in its compound statements, depth first.
+
+    Function and class bodies are entered only with `into_defs`.
+    """
+    stack = [body]
+    while stack:
+        current = stack.pop()
+        yield current
+        inner = [
+            block for stmt in current
+            if into_defs or not isinstance(stmt, (cst.FunctionDef, cst.ClassDef))
+            for block in inner_blocks(stmt)
+        ]
+        stack.extend(reversed(inner))
+
+
+def statement_blocks(module: cst.Module) -> Iterator[tuple[list, cst.FunctionDef | None]]:
+    """(statement list, enclosing function or None), breadth first: the module, its compound
+    statements, its functions and its classes' methods (a class's other statements are skipped)."""
+    queue: deque[tuple[list, cst.FunctionDef | None]] = deque([(list(module.body), None)])
+    while queue:
+        body, func = queue.popleft()
+        yield body, func
+        for stmt in body:
+            if isinstance(stmt, cst.ClassDef):
+                for member in block_body(stmt.body):
+                    if isinstance(member, cst.FunctionDef) and isinstance(member.body, cst.IndentedBlock):
+                        queue.append((list(member.body.body), member))
+                continue
+            inner = stmt if isinstance(stmt, cst.FunctionDef) else func
+            for block in inner_blocks(stmt):
+                queue.append((block, inner))
+
+
+def is_docstring(small: cst.CSTNode) -> bool:
+    """A bare string statement (a docstring where it opens a body)."""
+    return isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+
+
+def _imports_or_docstring(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom)) or is_docstring(s) for s in stmt.body
+    )
+
+
+def body_start(body: list) -> tuple[cst.BaseStatement, str]:
+    """Where code added at the start of a body goes: ("after", its docstring), else ("before", first)."""
+    first = body[0]
+    if isinstance(first, cst.SimpleStatementLine) and is_docstring(first.body[0]):
+        return first, "after"
+    return first, "before"
+
+
+def after_imports(body: list) -> int:
+    """Index just after the leading docstring and import lines of a module body."""
+    index = 0
+    while index < len(body) and _imports_or_docstring(body[index]):
+        index += 1
+    return index
 
 
 def main_guard_exits(guard: cst.If) -> bool:

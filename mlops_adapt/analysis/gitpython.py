@@ -9,7 +9,7 @@ from typing import Literal
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import code, dotted, string_value
+from mlops_adapt.analysis.exprs import assigned_names, calls_in, code, dotted, string_value
 
 PathKind = Literal["data", "code", "unknown"]
 
@@ -134,7 +134,7 @@ class Constants:
                     self_values[node.target.value] = node.value
 
             def visit_For(self, node: cst.For) -> None:
-                for name in _names(node.target):
+                for name in assigned_names(node.target):
                     counts[name] = counts.get(name, 0) + 2  # a loop variable is never one value
 
         self_values: dict[str, cst.BaseExpression] = {}
@@ -143,14 +143,6 @@ class Constants:
 
     def get(self, name: str) -> cst.BaseExpression | None:
         return self.values.get(name)
-
-
-def _names(target: cst.CSTNode) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for e in target.elements for n in _names(e.value)]
-    return []
 
 
 def path_pattern(expr: cst.BaseExpression, consts: Constants | None = None, depth: int = 0) -> str | None:
@@ -341,7 +333,7 @@ def _repo_parameters(module: cst.Module, found: GitNames) -> bool:
     receives a repository is one too. True when it found a new one."""
     functions = {f.name.value: f for f in module.body if isinstance(f, cst.FunctionDef)}
     added = False
-    for call in _all_calls(module):
+    for call in calls_in(module, lambdas=True):
         func = functions.get(call.func.value) if isinstance(call.func, cst.Name) else None
         if func is None:
             continue
@@ -670,7 +662,7 @@ def lists_data_folders(module: cst.Module, globs: tuple[str, ...] = (), folders:
     consts = Constants(module)
     if folders is None:
         folders = data_folders(module, globs, consts)
-    for call in _all_calls(module):
+    for call in calls_in(module, lambdas=True):
         name = dotted(call.func) or ""
         method = name.rsplit(".", 1)[-1] if name else (
             call.func.attr.value if isinstance(call.func, cst.Attribute) else "")
@@ -692,14 +684,3 @@ def lists_data_folders(module: cst.Module, globs: tuple[str, ...] = (), folders:
         if folder is None or "*" in folder or folder in ("", ".") or is_data_path(folder.rstrip("/") + "/", globs, folders):
             return True
     return False
-
-
-def _all_calls(module: cst.Module) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class _Calls(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            found.append(node)
-
-    module.visit(_Calls())
-    return found

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass, field
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import call_name, code, last_name, string_value
+from mlops_adapt import vocabulary as vocab
+from mlops_adapt.analysis.exprs import (
+    NOT_LITERAL,
+    body_start,
+    call_name,
+    calls_in,
+    code,
+    iter_nodes,
+    last_name,
+    literal_value,
+    names_in,
+    nodes_of,
+    string_value,
+)
+from mlops_adapt.analysis.hyperparams import ArgparseOption, argparse_options  # noqa: F401 (re-exported)
 from mlops_adapt.analysis.scan import Ctx, MetricSite, ParamSite, Scan
 from mlops_adapt.vocabulary import VALIDATION, direction_of
 
@@ -80,17 +93,7 @@ class Objective:
     direction: str  # "maximize" | "minimize"
 
 
-def literal_value(node: cst.BaseExpression | None) -> object:
-    """The Python value of a literal node, or a sentinel when it is not a literal."""
-    if node is None:
-        return _NOT_LITERAL
-    try:
-        return ast.literal_eval(code(node))
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return _NOT_LITERAL
-
-
-_NOT_LITERAL = object()
+_NOT_LITERAL = NOT_LITERAL  # the name this module and its callers use
 
 
 def _nice(x: float) -> float:
@@ -164,98 +167,6 @@ def _string_choices(key: str, value: str, owner: str | None, script_strings: set
     return None
 
 
-def script_strings(module: cst.Module) -> set[str]:
-    """Every plain string literal in the module and every name (to recognise option values it handles)."""
-    found: set[str] = set()
-
-    class _Strings(cst.CSTVisitor):
-        def visit_SimpleString(self, node: cst.SimpleString) -> None:
-            value = string_value(node)
-            if value and len(value) < 40:
-                found.add(value)
-
-        def visit_Name(self, node: cst.Name) -> None:
-            found.add(node.value)
-
-    module.visit(_Strings())
-    return found
-
-
-@dataclass
-class ArgparseOption:
-    """One add_argument call: its dest, default, type and choices."""
-
-    dest: str
-    default: object
-    choices: tuple | None
-    call: cst.Call
-
-
-def argparse_options(module: cst.Module) -> dict[str, ArgparseOption]:
-    """Every add_argument(...) in the module, by dest."""
-    found: dict[str, ArgparseOption] = {}
-
-    class _Args(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            if last_name(node) != "add_argument":
-                return
-            flags = [string_value(a.value) for a in node.args if a.keyword is None]
-            flags = [f for f in flags if f]
-            keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
-            dest = string_value(keywords["dest"]) if "dest" in keywords else None
-            if dest is None and flags:
-                long = [f for f in flags if f.startswith("--")]
-                dest = (long or flags)[0].lstrip("-").replace("-", "_")
-            if not dest:
-                return
-            action = string_value(keywords["action"]) if "action" in keywords else None
-            if action and action != "store":
-                return
-            default = literal_value(keywords.get("default")) if "default" in keywords else None
-            type_name = code(keywords["type"]) if "type" in keywords else None
-            if isinstance(default, str) and type_name in ("int", "float"):
-                try:
-                    default = int(default) if type_name == "int" else float(default)
-                except ValueError:
-                    return
-            if type_name == "float" and isinstance(default, int) and not isinstance(default, bool):
-                default = float(default)
-            choices = literal_value(keywords["choices"]) if "choices" in keywords else None
-            choices = tuple(choices) if isinstance(choices, (list, tuple)) else None
-            found[dest] = ArgparseOption(dest, default, choices, node)
-
-    module.visit(_Args())
-    return found
-
-
-def dataclass_defaults(module: cst.Module) -> dict[str, tuple[dict[str, object], bool]]:
-    """Dataclass name -> (field defaults, frozen)."""
-    found: dict[str, tuple[dict[str, object], bool]] = {}
-
-    class _Classes(cst.CSTVisitor):
-        def visit_ClassDef(self, node: cst.ClassDef) -> None:
-            decorators = [d.decorator for d in node.decorators]
-            names = [code(d.func if isinstance(d, cst.Call) else d) for d in decorators]
-            if not any(n in ("dataclass", "dataclasses.dataclass") for n in names):
-                return
-            frozen = any(
-                isinstance(d, cst.Call) and any(
-                    a.keyword is not None and a.keyword.value == "frozen" and code(a.value) == "True" for a in d.args
-                )
-                for d in decorators
-            )
-            defaults: dict[str, object] = {}
-            for stmt in node.body.body:
-                if isinstance(stmt, cst.SimpleStatementLine):
-                    for small in stmt.body:
-                        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                            defaults[small.target.value] = literal_value(small.value)
-            found[node.name.value] = (defaults, frozen)
-
-    module.visit(_Classes())
-    return found
-
-
 def dict_literal_values(value: cst.BaseExpression) -> dict[str, object]:
     """Key -> literal value of a dict display or dict(k=v) call."""
     if isinstance(value, cst.Dict):
@@ -323,10 +234,10 @@ class HpoPlan:
 def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
     """Tunable hyperparameters of every detected parameter site, with their search spaces."""
     plan = HpoPlan()
-    strings = script_strings(module)
+    strings = scan.strings
     imports = set(scan.imported_modules)
-    args = argparse_options(module)
-    dataclasses_found = dataclass_defaults(module)
+    args: dict[str, ArgparseOption] = scan.argparse_options
+    dataclasses_found = scan.dataclass_defaults
     used_names: set[str] = set()
 
     def add(name: str, key: str, value: object, site: ParamSite, kind: str, *, owner=None, choices=None, node=None):
@@ -357,7 +268,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
     for site in sites:
         if site.kind in ("constant", "local"):
             passed = (
-                passed_parameters(module, site.ctx.function, site.ctx.cls)
+                passed_parameters(scan, site.ctx.function, site.ctx.cls)
                 if site.kind == "local" and site.ctx is not None and site.ctx.function is not None else set()
             )
             for key, _ in site.entries:
@@ -443,39 +354,28 @@ def _dataclass_parameter_sites(module: cst.Module, scan: Scan, found: dict) -> l
     """
     assigned = {site.owner for site in scan.params if site.kind == "dataclass"}
     sites: list[ParamSite] = []
-
-    class _Functions(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            if not isinstance(node.body, cst.IndentedBlock) or not node.body.body:
-                return
-            for param in node.params.params:
-                annotation = code(param.annotation.annotation) if param.annotation else ""
-                if annotation in found and annotation not in assigned:
-                    first = node.body.body[0]
-                    docstring = isinstance(first, cst.SimpleStatementLine) and isinstance(
-                        first.body[0], cst.Expr) and isinstance(first.body[0].value, cst.SimpleString)
-                    sites.append(ParamSite(
-                        first, "after" if docstring else "before", "dataclass",
-                        whole=f"dataclasses.asdict({param.name.value})", keys=list(found[annotation][0]),
-                        owner=annotation, ctx=Ctx(function=node),
-                    ))
-
-    module.visit(_Functions())
+    for node in nodes_of(module, cst.FunctionDef):
+        if not isinstance(node.body, cst.IndentedBlock) or not node.body.body:
+            continue
+        for param in node.params.params:
+            annotation = code(param.annotation.annotation) if param.annotation else ""
+            if annotation in found and annotation not in assigned:
+                first, where = body_start(list(node.body.body))
+                sites.append(ParamSite(
+                    first, where, "dataclass",
+                    whole=f"dataclasses.asdict({param.name.value})", keys=list(found[annotation][0]),
+                    owner=annotation, ctx=Ctx(function=node),
+                ))
     return sites
 
 
 def _ctor_call(site: ParamSite) -> cst.Call | None:
     """The constructor call of a ctor-kwarg site, inside its anchor statement."""
-    found: list[cst.Call] = []
     keys = {k for k, _ in site.entries}
-
-    class _Calls(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            if last_name(node) == site.owner and {a.keyword.value for a in node.args if a.keyword} >= keys:
-                found.append(node)
-
-    site.anchor.visit(_Calls())
-    return found[0] if found else None
+    for node in calls_in(site.anchor, lambdas=True):
+        if last_name(node) == site.owner and {a.keyword.value for a in node.args if a.keyword} >= keys:
+            return node
+    return None
 
 
 # -------------------------------------------------------------------- beyond the shared scan
@@ -492,57 +392,17 @@ _HP_KEYWORD = re.compile(
 )
 
 
-def _statement_blocks(module: cst.Module):
-    """(statement list, enclosing function or None) for the module, its compound statements and functions."""
-    stack: list[tuple[list, cst.FunctionDef | None]] = [(list(module.body), None)]
-    while stack:
-        body, func = stack.pop(0)
-        yield body, func
-        for stmt in body:
-            inner = func
-            if isinstance(stmt, cst.FunctionDef):
-                inner = stmt
-            if isinstance(stmt, cst.ClassDef):
-                for member in stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else []:
-                    if isinstance(member, cst.FunctionDef) and isinstance(member.body, cst.IndentedBlock):
-                        stack.append((list(member.body.body), member))
-                continue
-            for child in ("body", "orelse", "finalbody"):
-                sub = getattr(stmt, child, None)
-                if isinstance(sub, cst.IndentedBlock):
-                    stack.append((list(sub.body), inner))
-                elif sub is not None and isinstance(getattr(sub, "body", None), cst.IndentedBlock):
-                    stack.append((list(sub.body.body), inner))
-            for handler in getattr(stmt, "handlers", ()) or ():
-                stack.append((list(handler.body.body), inner))
-
-
-def _loops_in(node: cst.CSTNode) -> list[cst.CSTNode]:
-    found: list[cst.CSTNode] = []
-
-    class _Loops(cst.CSTVisitor):
-        def visit_For(self, loop: cst.For) -> None:
-            found.append(loop)
-
-        def visit_While(self, loop: cst.While) -> None:
-            found.append(loop)
-
-    node.visit(_Loops())
-    return found
-
-
 def fits_numerically(module: cst.Module) -> bool:
     """True for numpy-style training: a closed-form solve, or a loop that updates its state in place
     (`w -= lr * grad`) or recomputes a variable from itself (`centers = f(X, centers)`).
     Accumulating (`correct += ...`) is not training: evaluation loops do it too."""
-    for call in _calls(module):
+    for call in calls_in(module, lambdas=True):
         if last_name(call) in _LINALG_FITS and "linalg" in (call_name(call) or ""):
             return True
-    for loop in _loops_in(module):
+    for loop in nodes_of(module, (cst.For, cst.While)):
         if any(
-            isinstance(node, cst.AugAssign) and isinstance(node.operator, cst.SubtractAssign)
-            and not isinstance(node.value, (cst.Integer, cst.Float))
-            for node in _walk(loop.body)
+            isinstance(node.operator, cst.SubtractAssign) and not isinstance(node.value, (cst.Integer, cst.Float))
+            for node in nodes_of(loop.body, cst.AugAssign)
         ):
             return True
         if _iterative_update(loop):
@@ -562,29 +422,13 @@ def _iterative_update(loop: cst.CSTNode) -> bool:
             for small in stmt.body:
                 if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
                     name = small.targets[0].target.value
-                    numeric = any((call_name(c) or "").split(".")[0] in ("np", "numpy", "torch") for c in _calls(small.value)) \
+                    numeric = any((call_name(c) or "").split(".")[0] in ("np", "numpy", "torch") for c in calls_in(small.value, lambdas=True)) \
                         or any(isinstance(n, cst.BinaryOperation) and isinstance(n.operator, cst.MatrixMultiply)
-                               for n in _walk(small.value))
-                    if numeric and (name in _names(small.value) or name in seen):
+                               for n in iter_nodes(small.value))
+                    if numeric and (name in names_in(small.value) or name in seen):
                         return True
-        seen |= _names(stmt)
+        seen |= names_in(stmt)
     return False
-
-
-def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)
-
-
-def _calls(node: cst.CSTNode) -> list[cst.Call]:
-    return [n for n in _walk(node) if isinstance(n, cst.Call)]
-
-
-def _names(node: cst.CSTNode) -> set[str]:
-    return {n.value for n in _walk(node) if isinstance(n, cst.Name)}
 
 
 def extra_metric_sites(module: cst.Module, scan: Scan) -> list[MetricSite]:
@@ -592,7 +436,7 @@ def extra_metric_sites(module: cst.Module, scan: Scan) -> list[MetricSite]:
     and scalars whose name tells the direction (`inertia = ...`, `test_error = ...`)."""
     known = {id(m.anchor) for m in scan.metrics}
     found: list[MetricSite] = []
-    for body, func in _statement_blocks(module):
+    for body, func in scan.blocks:
         for stmt in body:
             if id(stmt) in known or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
                 continue
@@ -604,7 +448,7 @@ def extra_metric_sites(module: cst.Module, scan: Scan) -> list[MetricSite]:
             else:
                 continue
             ctx = Ctx(function=func)
-            line = scan.line_of(stmt) if hasattr(scan, "line_of") else 0
+            line = scan.line_of(stmt)
             if isinstance(value, cst.Dict):
                 keys = [
                     string_value(e.key) or "" for e in value.elements
@@ -637,29 +481,41 @@ def _literal_values(value: cst.Dict) -> bool:
     return all(isinstance(e, cst.DictElement) and is_literal_node(e.value) for e in value.elements)
 
 
-def script_trainers(module: cst.Module) -> set[str]:
-    """Functions, and classes with their methods, that the script defines and that train a model: a fit,
-    a backward pass or numpy training (directly or through another such function)."""
-    functions = [f for f in module.body if isinstance(f, cst.FunctionDef)]
-    classes = [c for c in module.body if isinstance(c, cst.ClassDef)]
-
-    def trains(node: cst.CSTNode) -> bool:
-        return any(last_name(c) in _ML_WORK for c in _calls(node)) or fits_numerically(node)
-
-    found = {f.name.value for f in functions if trains(f.body)}
-    for cls in classes:
-        if trains(cls.body):
-            found.add(cls.name.value)
-            found.update(m.name.value for m in _walk(cls.body) if isinstance(m, cst.FunctionDef)
-                         and not m.name.value.startswith("__"))
+def _callers_closure(defs: list[cst.FunctionDef], found: set[str]) -> set[str]:
+    """Grow `found` with the functions that call one in it, until nothing changes."""
     changed = True
     while changed:
         changed = False
-        for f in functions:
-            if f.name.value not in found and any(last_name(c) in found for c in _calls(f.body)):
+        for f in defs:
+            if f.name.value not in found and any(last_name(c) in found for c in calls_in(f.body, lambdas=True)):
                 found.add(f.name.value)
                 changed = True
     return found
+
+
+def _does_ml_work(node: cst.CSTNode) -> bool:
+    return any(last_name(c) in vocab.ML_WORK for c in calls_in(node, lambdas=True))
+
+
+def _module_functions(module: cst.Module) -> list[cst.FunctionDef]:
+    return [f for f in module.body if isinstance(f, cst.FunctionDef)]
+
+
+def script_trainers(module: cst.Module) -> set[str]:
+    """Functions, and classes with their methods, that the script defines and that train a model: a fit,
+    a backward pass or numpy training (directly or through another such function)."""
+    defs = _module_functions(module)
+    classes = [c for c in module.body if isinstance(c, cst.ClassDef)]
+
+    def trains(node: cst.CSTNode) -> bool:
+        return _does_ml_work(node) or fits_numerically(node)
+
+    found = {f.name.value for f in defs if trains(f.body)}
+    for cls in classes:
+        if trains(cls.body):
+            found.add(cls.name.value)
+            found.update(m.name.value for m in nodes_of(cls.body, cst.FunctionDef) if not m.name.value.startswith("__"))
+    return _callers_closure(defs, found)
 
 
 def own_call_sites(module: cst.Module, scan: Scan, taken: set[int]) -> list[ParamSite]:
@@ -667,11 +523,11 @@ def own_call_sites(module: cst.Module, scan: Scan, taken: set[int]) -> list[Para
     arguments that the script passes to its own functions and classes, as ctor-kwarg sites."""
     own = script_trainers(module)
     sites: list[ParamSite] = []
-    for body, func in _statement_blocks(module):
+    for body, func in scan.blocks:
         for stmt in body:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 continue
-            for call in _calls(stmt):
+            for call in calls_in(stmt, lambdas=True):
                 short = last_name(call) or ""
                 if short not in own:
                     continue
@@ -686,13 +542,8 @@ def own_call_sites(module: cst.Module, scan: Scan, taken: set[int]) -> list[Para
                         entries.append((arg.keyword.value, code(arg.value)))
                 if entries:
                     sites.append(ParamSite(stmt, "before", "ctor-kwarg", entries, owner=short,
-                                           line=scan.line_of(stmt) if hasattr(scan, "line_of") else 0,
-                                           ctx=Ctx(function=func)))
+                                           line=scan.line_of(stmt), ctx=Ctx(function=func)))
     return sites
-
-
-_ML_WORK = frozenset({"fit", "partial_fit", "backward", "cross_val_score", "cross_validate", "cross_val_predict",
-                      "fit_transform", "fit_predict"})
 
 
 def function_default_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
@@ -700,24 +551,17 @@ def function_default_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
     function that trains or cross-validates, which no call overrides, are set at the function's start
     (as the shared scan does for the functions it knows train)."""
     known = {site.owner for site in scan.params if site.kind == "local"}
-    functions = [f for f in module.body if isinstance(f, cst.FunctionDef)]
-    working = {f.name.value for f in functions if any(last_name(c) in _ML_WORK for c in _calls(f.body))}
-    changed = True
-    while changed:  # a function that calls one that trains trains too
-        changed = False
-        for f in functions:
-            if f.name.value not in working and any(last_name(c) in working for c in _calls(f.body)):
-                working.add(f.name.value)
-                changed = True
-    calls = [c for c in _calls(module) if isinstance(c.func, cst.Name)]
+    defs = _module_functions(module)
+    # a function that calls one that trains trains too
+    working = _callers_closure(defs, {f.name.value for f in defs if _does_ml_work(f.body)})
     sites: list[ParamSite] = []
-    for func in functions:
+    for func in defs:
         name = func.name.value
         if name not in working or name in known or not isinstance(func.body, cst.IndentedBlock) or not func.body.body:
             continue
-        if not any(c.func.value == name for c in calls):  # type: ignore[union-attr]
-            continue
-        passed = passed_parameters(module, func)
+        if not any(isinstance(c.func, cst.Name) for c in scan.calls_by_name.get(name, ())):
+            continue  # never called by its bare name
+        passed = passed_parameters(scan, func)
         entries = [
             (p.name.value, p.name.value)
             for p in list(func.params.params) + list(func.params.kwonly_params)
@@ -726,15 +570,13 @@ def function_default_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
         ]
         if not entries:
             continue
-        first = func.body.body[0]
-        docstring = isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr) and isinstance(
-            first.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-        sites.append(ParamSite(first, "after" if docstring else "before", "local", entries,
+        first, where = body_start(list(func.body.body))
+        sites.append(ParamSite(first, where, "local", entries,
                                line=scan.line_of(func), ctx=Ctx(function=func), owner=name))
     return sites
 
 
-def passed_parameters(module: cst.Module, func: cst.FunctionDef, cls: cst.ClassDef | None = None) -> set[str]:
+def passed_parameters(scan: Scan, func: cst.FunctionDef, cls: cst.ClassDef | None = None) -> set[str]:
     """Parameters of a function that some call passes explicitly (all of them after `*args`).
 
     For a method of `cls`: calls `obj.method(...)`, and `Cls(...)` for `__init__`."""
@@ -743,13 +585,14 @@ def passed_parameters(module: cst.Module, func: cst.FunctionDef, cls: cst.ClassD
         params = params[1:]  # self
     every = set(params) | {p.name.value for p in func.params.kwonly_params}
     passed: set[str] = set()
-    for call in _calls(module):
+    callee = cls.name.value if cls is not None and func.name.value == "__init__" else func.name.value
+    for call in scan.calls_by_name.get(callee, ()):
         if cls is None:
-            matches = isinstance(call.func, cst.Name) and call.func.value == func.name.value
+            matches = isinstance(call.func, cst.Name)
         elif func.name.value == "__init__":
-            matches = last_name(call) == cls.name.value
+            matches = True
         else:
-            matches = isinstance(call.func, cst.Attribute) and call.func.attr.value == func.name.value
+            matches = isinstance(call.func, cst.Attribute)
         if not matches:
             continue
         positional = 0
@@ -775,9 +618,9 @@ def config_dict_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
     as `Model(**self.cfg)` or read as `self.cfg["learning_rate"]`: a dict display (or `dict(...)`) of
     literals, assigned once, whose keys are read or which is unpacked into a call."""
     known = {id(site.anchor) for site in scan.params}
-    text = module.code
+    text = scan.source
     sites: list[ParamSite] = []
-    for body, func in _statement_blocks(module):
+    for body, func in scan.blocks:
         for stmt in body:
             if id(stmt) in known or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
                 continue

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 
 import libcst as cst
+
+
+@lru_cache(maxsize=64)
+def python_ast(source: str) -> ast.Module | None:
+    """The stdlib ast of a source text, or None when it does not parse (cached: several readers share it)."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def statement_lines(module: cst.Module, source: str) -> dict[int, int]:
@@ -13,9 +23,8 @@ def statement_lines(module: cst.Module, source: str) -> dict[int, int]:
     libcst's PositionProvider costs a full code-generation pass; both parsers list statements in the
     same order, so pairing them is exact and about a hundred times cheaper.
     """
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = python_ast(source)
+    if tree is None:
         return {}
     lines: dict[int, int] = {}
     _pair(list(module.body), list(tree.body), lines)

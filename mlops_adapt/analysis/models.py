@@ -13,10 +13,12 @@ from mlops_adapt.analysis.exprs import (
     iter_nodes,
     last_name,
     names_in,
+    nested_blocks,
     nodes_of,
     receiver,
 )
 from mlops_adapt.analysis.scan import Ctx, Scan, TrainedModel
+from mlops_adapt.analysis.training import backward_loop
 
 _TORCH_CTORS = ("nn.Sequential", "torch.nn.Sequential", "Sequential")
 
@@ -53,14 +55,12 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
         short = last_name(call)
         if short in vocab.TRAIN_METHODS and receiver(call) == var:
             return True
-        takes_model = short in scan.trainer_funcs or short in ("fit", "train", "cross_validate")
+        takes_model = short in scan.trainer_funcs or short in vocab.TRAINS_ITS_ARGUMENT
         # dotted() is cheap; code() would print every argument node
         if takes_model and var in {dotted(a.value) for a in call.args}:
             return True
-    if isinstance(stmt, (cst.For, cst.While)):
-        body_calls = calls_in(stmt.body)
-        if any(last_name(c) == "backward" for c in body_calls) and _uses(stmt.body, var):
-            return True
+    if backward_loop(stmt) and _uses(stmt.body, var):
+        return True
     return False
 
 
@@ -80,16 +80,8 @@ def _blocks(module: cst.Module):
 
 
 def _nested_blocks(body: list, ctx: Ctx):
-    """This block, then the bodies of its loops, with-blocks, ifs and trys (not nested defs)."""
-    yield body, ctx
-    for stmt in body:
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or not hasattr(stmt, "body"):
-            continue
-        for part in (stmt, getattr(stmt, "orelse", None), *getattr(stmt, "handlers", ()),
-                     getattr(stmt, "finalbody", None)):
-            inner = getattr(part, "body", None)
-            if isinstance(inner, cst.IndentedBlock):
-                yield from _nested_blocks(list(inner.body), ctx)
+    """This block, then the bodies of its loops, with-blocks, ifs and trys (not nested defs), with `ctx`."""
+    return ((block, ctx) for block in nested_blocks(body))
 
 
 def _single_assignments(stmt: cst.CSTNode):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from mlops_adapt import vocabulary as vocab
 from mlops_adapt.analysis.exprs import (
     assigned_names,
     call_name,
@@ -14,13 +15,14 @@ from mlops_adapt.analysis.exprs import (
     code,
     last_name,
     names_in,
+    nodes_of,
 )
 from mlops_adapt.analysis.models import find_trained_models
 from mlops_adapt.analysis.scan import Scan
+from mlops_adapt.analysis.training import backward_loop, runs_backward
 
 _LAYER_CTORS = ("Sequential", "Linear", "Conv1d", "Conv2d", "Conv3d", "LSTM", "GRU", "RNN", "Transformer",
                 "TransformerEncoder", "ModuleList", "ModuleDict")
-_TRAINING_CALLS = frozenset({"backward", "step", "zero_grad", "fit", "partial_fit", "train"})
 _SAVING = re.compile(r"(\bsave\w*\(|\.dump\(|\.write\w*\(|\bopen\(|\bremove\(|\bunlink\(|rmtree\(|\bsystem\()")
 _TRACKING = re.compile(r"\b(mlflow|wandb|tensorboard|writer|SummaryWriter)\b")
 _EXITS = (cst.Return, cst.Raise, cst.Break, cst.Continue)
@@ -66,18 +68,9 @@ def _blocks(module: cst.Module):
     for stmt in module.body:
         if isinstance(stmt, (cst.If, cst.With)) and isinstance(stmt.body, cst.IndentedBlock):
             yield list(stmt.body.body)
-
-    class _Funcs(cst.CSTVisitor):
-        def __init__(self) -> None:
-            self.found: list[list[cst.BaseStatement]] = []
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            if isinstance(node.body, cst.IndentedBlock):
-                self.found.append(list(node.body.body))
-
-    finder = _Funcs()
-    module.visit(finder)
-    yield from finder.found
+    for func in nodes_of(module, cst.FunctionDef):
+        if isinstance(func.body, cst.IndentedBlock):
+            yield list(func.body.body)
 
 
 def mentions(node: cst.CSTNode, model: str) -> bool:
@@ -89,10 +82,8 @@ def mentions(node: cst.CSTNode, model: str) -> bool:
 
 def _trains(stmt: cst.CSTNode, var: str, scan: Scan, global_users: set[str]) -> bool:
     """True when the statement trains `var`: a backward loop using it, or a trainer call that reaches it."""
-    if isinstance(stmt, (cst.For, cst.While)):
-        calls = calls_in(stmt.body)
-        if any(last_name(c) == "backward" for c in calls) and mentions(stmt.body, var):
-            return True
+    if backward_loop(stmt) and mentions(stmt.body, var):
+        return True
     for call in calls_in(stmt):
         short = last_name(call) or ""
         if short in scan.trainer_funcs and (var in {code(a.value) for a in call.args} or short in global_users):
@@ -146,7 +137,7 @@ def _training_methods(methods: dict[str, cst.FunctionDef]) -> set[str]:
     """Methods that train: a backward pass, an optimizer step or a `.fit(`, directly or through `self.other()`."""
     training = {
         name for name, m in methods.items()
-        if name != "__init__" and any(last_name(c) in ("backward", "fit", "partial_fit") for c in calls_in(m.body))
+        if name != "__init__" and any(last_name(c) in vocab.TRAINING_METHOD_CALLS for c in calls_in(m.body))
     }
     changed = True
     while changed:
@@ -185,14 +176,7 @@ def _model_attributes(cls: cst.ClassDef, scan: Scan, factories: set[str]) -> dic
 
 
 def _assignments(node: cst.CSTNode) -> list[cst.Assign]:
-    found: list[cst.Assign] = []
-
-    class _Assigns(cst.CSTVisitor):
-        def visit_Assign(self, assign: cst.Assign) -> None:
-            found.append(assign)
-
-    node.visit(_Assigns())
-    return found
+    return nodes_of(node, cst.Assign)
 
 
 def _held_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[_Held]:
@@ -359,22 +343,18 @@ def _leaves_block(stmt: cst.CSTNode) -> bool:
 def _attribute_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[str]:
     """`self.x` attributes assigned a torch model in some method."""
     found: list[str] = []
-
-    class _Assigns(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            target = node.targets[0].target if len(node.targets) == 1 else None
-            value = node.value
-            while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and last_name(value) == "to":
-                value = value.func.value
-            if (
-                isinstance(target, cst.Attribute) and code(target.value) == "self"
-                and isinstance(value, cst.Call)
-                and (is_torch_model_ctor(call_name(value) or "", scan) or last_name(value) in factories)
-                and code(target) not in found
-            ):
-                found.append(code(target))
-
-    module.visit(_Assigns())
+    for node in nodes_of(module, cst.Assign):
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        value = node.value
+        while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and last_name(value) == "to":
+            value = value.func.value
+        if (
+            isinstance(target, cst.Attribute) and code(target.value) == "self"
+            and isinstance(value, cst.Call)
+            and (is_torch_model_ctor(call_name(value) or "", scan) or last_name(value) in factories)
+            and code(target) not in found
+        ):
+            found.append(code(target))
     return found
 
 
@@ -402,7 +382,7 @@ def _model_assignment(stmt: cst.BaseStatement, scan: Scan, factories: set[str]) 
 def _is_training(stmt: cst.CSTNode, scan: Scan) -> bool:
     for call in calls_in(stmt):
         short = last_name(call) or ""
-        if short in _TRAINING_CALLS or short in scan.trainer_funcs:
+        if short in vocab.TRAINING_STEP_CALLS or short in scan.trainer_funcs:
             return True
     return False
 
@@ -490,21 +470,15 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
 def _loads(node: cst.CSTNode) -> list[str]:
     """Names an expression or statement reads, in source order (attribute and keyword names excluded)."""
     out: list[str] = []
-
-    def walk(current: cst.CSTNode) -> None:
+    stack = [node]  # iterative: expressions can nest deeper than Python's recursion limit
+    while stack:
+        current = stack.pop()
         if isinstance(current, cst.Name):
             out.append(current.value)
-            return
-        if isinstance(current, cst.Attribute):
-            walk(current.value)
-            return
-        if isinstance(current, cst.Arg):
-            walk(current.value)
-            return
-        for child in current.children:
-            walk(child)
-
-    walk(node)
+        elif isinstance(current, (cst.Attribute, cst.Arg)):
+            stack.append(current.value)
+        else:
+            stack.extend(reversed(current.children))
     return out
 
 
@@ -653,7 +627,7 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     if isinstance(loop, (cst.For, cst.While)) and isinstance(loop.body, cst.IndentedBlock):
         inner = [
             s for s in loop.body.body
-            if not _has_backward(s) and not any(
+            if not runs_backward(s) and not any(
                 holder is not None and receiver_of(c) == holder and last_name(c) in training for c in calls_in(s)
             )
         ]
@@ -684,7 +658,7 @@ def _evaluation_inside_trainer(
             continue
         for block in _loop_bodies(func.body):
             readers = {f for f in _functions_using(module, inner_model) if f not in scan.trainer_funcs}
-            inner = [s for s in block if not _has_backward(s)]
+            inner = [s for s in block if not runs_backward(s)]
             repeat, assigned = _evaluation(inner, inner_model, scan, readers, stop_at_training=False)
             # Only statements whose names exist at the call site (not the trainer's own locals).
             unavailable = set(_function_locals(func)) - set(renames) - set(assigned)
@@ -729,7 +703,3 @@ def _function_locals(func: cst.FunctionDef) -> list[str]:
         for stmt in func.body.body:
             out.extend(_binds(stmt))
     return out
-
-
-def _has_backward(stmt: cst.CSTNode) -> bool:
-    return any(last_name(c) == "backward" for c in calls_in(stmt))

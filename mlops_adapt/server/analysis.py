@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass
 from functools import lru_cache
 
-TRAINING_CALLS = frozenset({"fit", "backward", "train", "train_on_batch", "fit_generator"})
+from mlops_adapt.vocabulary import HINT_TRAINING_CALLS as TRAINING_CALLS
 
 
 @dataclass(frozen=True)

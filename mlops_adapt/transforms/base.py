@@ -100,11 +100,13 @@ def discover_recipes() -> dict[str, type[Recipe]]:
 
 def run_recipe(task: str, source: str, options: AdaptOptions) -> str | Skipped | Failed:
     """Apply the task's recipe: the new code, a Skipped (nothing to do) or a Failed."""
-    from mlops_adapt.analysis.cache import parsed
+    from mlops_adapt.analysis.cache import TooDeeplyNested, parsed
 
     recipe_cls = discover_recipes()[task]
     try:
         tree = parsed(source)
+    except TooDeeplyNested as err:
+        return Failed(task, "input", (f"{options.path or '<source>'}:{err.line}: {err}",))
     except cst.ParserSyntaxError as err:
         return Failed(task, "input", (f"{options.path or '<source>'}:{err.raw_line}:{err.raw_column + 1}: syntax error",))
     recipe = recipe_cls(CodemodContext(filename=options.path), options)

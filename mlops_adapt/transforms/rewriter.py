@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import code
+from mlops_adapt.analysis.exprs import code, is_docstring
 
 
 @dataclass
@@ -35,6 +35,21 @@ class EditPlan:
         return set(self.before) | set(self.after) | set(self.wrap_body)
 
 
+def expand_body(plan: EditPlan, original_body, updated_body) -> list:
+    """The statement list with the plan's statements before/after its original statements."""
+    out: list = []
+    for orig, new in zip(original_body, updated_body):
+        before = [cst.parse_statement(s) for s in plan.before.get(id(orig), [])]
+        if before and getattr(new, "leading_lines", ()):
+            # Keep a comment above the statement it introduces, on top of our lines.
+            before[0] = before[0].with_changes(leading_lines=new.leading_lines)
+            new = new.with_changes(leading_lines=())
+        out.extend(before)
+        out.append(new)
+        out.extend(cst.parse_statement(s) for s in plan.after.get(id(orig), []))
+    return out
+
+
 class PlanApplier(cst.CSTTransformer):
     """Rebuilds statement lists with the planned insertions; never removes anything."""
 
@@ -43,17 +58,7 @@ class PlanApplier(cst.CSTTransformer):
         self.plan = plan
 
     def expand(self, original_body, updated_body) -> list:
-        out: list = []
-        for orig, new in zip(original_body, updated_body):
-            before = [cst.parse_statement(s) for s in self.plan.before.get(id(orig), [])]
-            if before and getattr(new, "leading_lines", ()):
-                # Keep a comment above the statement it introduces, on top of our lines.
-                before[0] = before[0].with_changes(leading_lines=new.leading_lines)
-                new = new.with_changes(leading_lines=())
-            out.extend(before)
-            out.append(new)
-            out.extend(cst.parse_statement(s) for s in self.plan.after.get(id(orig), []))
-        return out
+        return expand_body(self.plan, original_body, updated_body)
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock):
         return updated_node.with_changes(body=self.expand(original_node.body, updated_node.body))
@@ -129,7 +134,7 @@ def add_imports(module: cst.Module, modules: list[str]) -> cst.Module:
     position = 0
     for index, stmt in enumerate(body):
         if isinstance(stmt, cst.SimpleStatementLine) and all(
-            isinstance(s, (cst.Import, cst.ImportFrom)) or _is_docstring(s) for s in stmt.body
+            isinstance(s, (cst.Import, cst.ImportFrom)) or is_docstring(s) for s in stmt.body
         ):
             position = index + 1
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or not isinstance(stmt, cst.SimpleStatementLine) or position:
@@ -159,7 +164,3 @@ def _uses_names(stmt: cst.CSTNode, names: set[str]) -> bool:
 
     stmt.visit(Finder())
     return bool(found)
-
-
-def _is_docstring(small: cst.BaseSmallStatement) -> bool:
-    return isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))

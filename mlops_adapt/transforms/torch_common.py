@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import code
-from mlops_adapt.analysis.scan import scan_module
+from mlops_adapt.analysis.exprs import code, fresh_name, names_in, nodes_of
+from mlops_adapt.analysis.scan import Scan, scan_module
 from mlops_adapt.analysis.torch_eval import EvalPlan, plan_evaluation
 from mlops_adapt.transforms.base import SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan, apply_plan
@@ -41,9 +41,11 @@ def repeated(statements: list[cst.BaseStatement], mapping: dict[str, str]) -> li
     return out
 
 
-def torch_plan(tree: cst.Module) -> EvalPlan:
-    """The evaluation plan of a torch training script; SkipFile when there is no trained torch model."""
-    scan = scan_module(tree)
+def torch_plan(tree: cst.Module, scan: Scan | None = None) -> EvalPlan:
+    """The evaluation plan of a torch training script; SkipFile when there is no trained torch model.
+
+    `scan` is the recipe's cached scan of `tree` (Recipe.scan); without it the tree is scanned here."""
+    scan = scan or scan_module(tree)
     if "torch" not in scan.imported_modules:
         raise SkipFile("nothing to adapt: the script does not use torch")
     plan = plan_evaluation(tree, scan)
@@ -70,23 +72,19 @@ def is_bare_layer(tree: cst.Module, model: str) -> bool:
     APIs such as quantize_dynamic, which convert children only, leave it unchanged."""
     target = model.rsplit(".", 1)[-1]
     found: list[bool] = []
-
-    class _Assigns(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            if len(node.targets) != 1:
-                return
-            t = node.targets[0].target
-            name = t.value if isinstance(t, cst.Name) else t.attr.value if isinstance(t, cst.Attribute) else None
-            if name != target or not isinstance(node.value, cst.Call):
-                return
-            value = node.value
-            while isinstance(value.func, cst.Attribute) and value.func.attr.value in ("to", "cpu", "float", "double") \
-                    and isinstance(value.func.value, cst.Call):
-                value = value.func.value
-            called = code(value.func)
-            found.append(called.rsplit(".", 1)[-1] in _BARE_LAYERS and ("nn." in called or "." not in called))
-
-    tree.visit(_Assigns())
+    for node in nodes_of(tree, cst.Assign):
+        if len(node.targets) != 1:
+            continue
+        t = node.targets[0].target
+        name = t.value if isinstance(t, cst.Name) else t.attr.value if isinstance(t, cst.Attribute) else None
+        if name != target or not isinstance(node.value, cst.Call):
+            continue
+        value = node.value
+        while isinstance(value.func, cst.Attribute) and value.func.attr.value in ("to", "cpu", "float", "double") \
+                and isinstance(value.func.value, cst.Call):
+            value = value.func.value
+        called = code(value.func)
+        found.append(called.rsplit(".", 1)[-1] in _BARE_LAYERS and ("nn." in called or "." not in called))
     return bool(found) and all(found)
 
 
@@ -107,23 +105,8 @@ def compare_line(name: str, new: str, before: str, after: str) -> str:
     return f'print("{name} {before}:", {name}, "| {after}:", {new})'
 
 
-def names_of(tree: cst.Module) -> set[str]:
-    found: set[str] = set()
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            found.add(node.value)
-
-    tree.visit(_Names())
-    return found
-
-
-def fresh(name: str, taken: set[str]) -> str:
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}_{n}"
-    return candidate
+names_of = names_in  # every Name in a tree
+fresh = fresh_name
 
 
 __all__ = ["EvalPlan", "apply_edits", "code", "compare_line", "fresh", "insert_block", "is_bare_layer", "metric_names",

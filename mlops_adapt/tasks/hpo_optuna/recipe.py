@@ -7,17 +7,25 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
-from mlops_adapt.analysis.exprs import call_name, code, last_name
+from mlops_adapt.analysis.exprs import (
+    after_imports,
+    call_name,
+    calls_in,
+    code,
+    fresh_name,
+    iter_nodes,
+    last_name,
+    names_in,
+)
 from mlops_adapt.analysis.hpo import (
     Tunable,
     choose_objective,
     collect_tunables,
-    dataclass_defaults,
     extra_metric_sites,
     fits_numerically,
     literal_value,
 )
-from mlops_adapt.analysis.scan import ParamSite, Scan, scan_module
+from mlops_adapt.analysis.scan import ParamSite, Scan
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 
@@ -29,30 +37,11 @@ class _Names:
     """Fresh names for the generated functions, avoiding the script's own."""
 
     def __init__(self, module: cst.Module) -> None:
-        taken = _all_names(module)
+        taken = names_in(module)
         if TRIAL in taken:
             raise SkipFile(f"already adapted: the script defines `{TRIAL}`")
-        self.run = _fresh("run_experiment", taken)
-        self.objective = _fresh("objective", taken)
-
-
-def _fresh(name: str, taken: set[str]) -> str:
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}_{n}"
-    return candidate
-
-
-def _all_names(module: cst.Module) -> set[str]:
-    found: set[str] = set()
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            found.add(node.value)
-
-    module.visit(_Names())
-    return found
+        self.run = fresh_name("run_experiment", taken)
+        self.objective = fresh_name("objective", taken)
 
 
 def assigned_in(statements: list[cst.BaseStatement]) -> list[str]:
@@ -276,7 +265,7 @@ class _HpoRewriter(cst.CSTTransformer):
                                body=cst.IndentedBlock(body=study),
                                leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
         state = cst.parse_statement(f"{TRIAL} = None  # the running Optuna trial; None runs the script's own defaults")
-        index = _after_leading_imports(kept)
+        index = after_imports(kept)
         if index < len(kept):
             state = state.with_changes(leading_lines=[cst.EmptyLine()])
         kept.insert(index, state)
@@ -310,21 +299,6 @@ def _tidy_blank_lines(stmt: cst.BaseStatement) -> cst.BaseStatement:
             line = line.with_changes(indent=False, whitespace=cst.SimpleWhitespace(""))
         lines.append(line)
     return stmt.with_changes(leading_lines=lines) if hasattr(stmt, "leading_lines") else stmt
-
-
-def _after_leading_imports(body: list[cst.BaseStatement]) -> int:
-    """Index just after the module docstring and the imports at the top."""
-    index = 0
-    for i, stmt in enumerate(body):
-        if isinstance(stmt, cst.SimpleStatementLine) and all(
-            isinstance(s, (cst.Import, cst.ImportFrom))
-            or (isinstance(s, cst.Expr) and isinstance(s.value, (cst.SimpleString, cst.ConcatenatedString)))
-            for s in stmt.body
-        ):
-            index = i + 1
-            continue
-        break
-    return index
 
 
 class AddOptunaSearch(Recipe):
@@ -522,7 +496,7 @@ class AddOptunaSearch(Recipe):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         if "optuna" in tree.code and ("import optuna" in tree.code or "from optuna" in tree.code):
             raise SkipFile("already tuned with Optuna")
-        scan = scan_module(tree)
+        scan = self.scan(tree)
         trains = scan.fit_lines or scan.torch_loops or scan.cv_lines or scan.trainer_funcs or scan.update_loops
         if not (trains or fits_numerically(tree)):
             raise SkipFile("nothing to adapt: the script trains no model")
@@ -539,7 +513,7 @@ class AddOptunaSearch(Recipe):
         plan = _Insertions()
         self.arg_suggestions: dict[int, str] = {}
         self.outside: list[Tunable] = []
-        self.frozen = {name: frozen for name, (_, frozen) in dataclass_defaults(tree).items()}
+        self.frozen = {name: frozen for name, (_, frozen) in scan.dataclass_defaults.items()}
         self.tuned: list[Tunable] = []
         by_anchor: dict[tuple[int, str], list[Tunable]] = {}
         anchors: dict[int, cst.CSTNode] = {}
@@ -618,16 +592,7 @@ class AddOptunaSearch(Recipe):
         return block
 
     def _inside_ids(self, run_block: list[cst.BaseStatement], tree: cst.Module) -> set[int]:
-        ids: set[int] = set()
-
-        class _All(cst.CSTVisitor):
-            def on_visit(self, node: cst.CSTNode) -> bool:
-                ids.add(id(node))
-                return True
-
-        for stmt in run_block:
-            stmt.visit(_All())
-        return ids
+        return {id(node) for stmt in run_block for node in iter_nodes(stmt)}
 
     def _executed_sites(self, scan: Scan, run_block: list[cst.BaseStatement]):
         """Metric sites that a run executes: in functions, or in the run block itself.
@@ -644,17 +609,12 @@ class AddOptunaSearch(Recipe):
         if not self.uses_mlflow:
             return set()
         found: set[int] = set()
-        recipe = self
-
-        class _Runs(cst.CSTVisitor):
-            def visit_Call(self, node: cst.Call) -> None:
-                name = call_name(node) or ""
-                if last_name(node) == "start_run" and scan.imports.get(name.split(".")[0], "").startswith("mlflow"):
-                    recipe.script_starts_runs = True
-                    if not any(a.keyword is not None and a.keyword.value == "nested" for a in node.args):
-                        found.add(id(node))
-
-        tree.visit(_Runs())
+        for node in calls_in(tree, lambdas=True):
+            name = call_name(node) or ""
+            if last_name(node) == "start_run" and scan.imports.get(name.split(".")[0], "").startswith("mlflow"):
+                self.script_starts_runs = True
+                if not any(a.keyword is not None and a.keyword.value == "nested" for a in node.args):
+                    found.add(id(node))
         return found
 
     # ---------------------------------------------------------------- generated code
@@ -721,16 +681,8 @@ class AddOptunaSearch(Recipe):
 def _inside_function(scan: Scan, node: cst.CSTNode) -> bool:
     """True when the node sits in a function body (which the run calls), not at module level."""
     return any(
-        isinstance(f, cst.FunctionDef) and any(n is node for n in _descendants(f)) for f in scan.module.body
+        isinstance(f, cst.FunctionDef) and any(n is node for n in iter_nodes(f)) for f in scan.module.body
     )
-
-
-def _descendants(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)
 
 
 def _python_literal(value: object) -> str:

@@ -7,7 +7,15 @@ import re
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import call_name, code, is_literal, last_name, string_value
+from mlops_adapt.analysis.exprs import (
+    call_name,
+    calls_in,
+    code,
+    functions,
+    is_literal,
+    last_name,
+    string_value,
+)
 from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.verify.rules.base import TaskRules
@@ -42,21 +50,10 @@ class _MaskTunedKeywords(cst.CSTTransformer):
 
     def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
         value = updated_node.value
-        suggested = any(_SUGGEST.match(last_name(c) or "") for c in _calls_in(value))
+        suggested = any(_SUGGEST.match(last_name(c) or "") for c in calls_in(value, lambdas=True))
         if updated_node.keyword is not None and (is_literal(value) or suggested):
             return updated_node.with_changes(value=cst.Name("__tuned__"))
         return updated_node
-
-
-def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class _Calls(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            found.append(call)
-
-    node.visit(_Calls())
-    return found
 
 
 def masked(statement: str) -> str:
@@ -77,28 +74,6 @@ def undo_tuning_edits(statement: str) -> str:
         return statement
     undone = node.visit(_Unsuggest()).code.strip()
     return _normal(undone[: -len(" pass")] if statement.endswith(":") and undone.endswith(" pass") else undone)
-
-
-def _calls(module: cst.Module) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class _Calls(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            found.append(node)
-
-    module.visit(_Calls())
-    return found
-
-
-def _functions(module: cst.Module) -> dict[str, cst.FunctionDef]:
-    found: dict[str, cst.FunctionDef] = {}
-
-    class _Defs(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            found.setdefault(node.name.value, node)
-
-    module.visit(_Defs())
-    return found
 
 
 def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
@@ -152,8 +127,8 @@ class HpoOptunaRules(TaskRules):
 
     def postconditions(self, original, candidate, facts, options):
         problems: list[str] = []
-        calls = _calls(candidate)
-        functions = _functions(candidate)
+        calls = calls_in(candidate, lambdas=True)
+        defs = functions(candidate)
         studies = [c for c in calls if last_name(c) == "create_study"]
         optimizes = [c for c in calls if last_name(c) == "optimize" and c.args]
         if not studies:
@@ -161,7 +136,7 @@ class HpoOptunaRules(TaskRules):
         if not optimizes:
             return ["the study is never optimised (study.optimize(objective, n_trials=...))"]
         objective_name = code(optimizes[0].args[0].value)
-        objective = functions.get(objective_name)
+        objective = defs.get(objective_name)
         if objective is None or not objective.params.params:
             problems.append(f"`{objective_name}` passed to study.optimize is not a function taking a trial")
         if _keyword(optimizes[0], "n_trials") is None and _keyword(optimizes[0], "timeout") is None:

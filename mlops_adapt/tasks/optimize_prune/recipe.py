@@ -106,7 +106,7 @@ class PruneTorchModel(Recipe):
         text = tree.code
         if "global_unstructured" in text or "l1_unstructured" in text or "prune.remove" in text:
             raise SkipFile("the model is already pruned")
-        plan = torch_plan(tree)
+        plan = torch_plan(tree, self.scan(tree))
         amount = self._amount()
         taken = names_of(tree)
         if "prune" in taken and "torch.nn.utils import prune" not in text:

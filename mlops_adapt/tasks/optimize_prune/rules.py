@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import code, last_name, names_in
+from mlops_adapt.analysis.exprs import calls_in, code, inner_blocks, last_name, names_in, nodes_of
 from mlops_adapt.tasks.optimize_prune import SPEC
 from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.scope import statement_prints
@@ -53,42 +53,17 @@ def find_call(module: cst.Module, names: set[str]) -> tuple[Site, cst.Call] | No
         for index, stmt in enumerate(block):
             here = [(block, index), *chain]
             if isinstance(stmt, cst.SimpleStatementLine):
-                for call in _calls(stmt):
+                for call in calls_in(stmt, lambdas=True):
                     if last_name(call) in names:
                         return Site(here), call
                 continue
-            for child in _bodies(stmt):
+            for child in inner_blocks(stmt):
                 found = walk(child, here)
                 if found:
                     return found
         return None
 
     return walk(list(module.body), [])
-
-
-def _bodies(stmt: cst.CSTNode) -> list[list[cst.BaseStatement]]:
-    out = []
-    for attr in ("body", "orelse", "finalbody"):
-        part = getattr(stmt, attr, None)
-        if isinstance(part, cst.IndentedBlock):
-            out.append(list(part.body))
-        elif part is not None and isinstance(getattr(part, "body", None), cst.IndentedBlock):
-            out.append(list(part.body.body))
-            out.extend(_bodies(part) if isinstance(part, cst.If) else [])
-    for handler in getattr(stmt, "handlers", ()) or ():
-        out.append(list(handler.body.body))
-    return out
-
-
-def _calls(node: cst.CSTNode) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class _Calls(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            found.append(call)
-
-    node.visit(_Calls())
-    return found
 
 
 def trained_before(site: Site) -> bool:
@@ -108,7 +83,7 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
         prints = statement_prints(cst.Module(body=[stmt]))
         if prints and all(after[p] <= before[p] for p in prints):
             continue
-        for call in _calls(stmt):
+        for call in calls_in(stmt, lambdas=True):
             short = last_name(call) or ""
             if short in _NOT_EVALUATION:
                 continue
@@ -122,16 +97,12 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
 def _functions_running(module: cst.Module, models: set[str]) -> set[str]:
     """Functions and methods whose body calls the model (`model(x)`, `self.model(x)`)."""
     found: set[str] = set()
-
-    class _Defs(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            for call in _calls(node.body):
-                func = code(call.func)
-                if func in models or re.fullmatch(r"self\.\w*(model|net)\w*", func, re.IGNORECASE):
-                    found.add(node.name.value)
-                    return
-
-    module.visit(_Defs())
+    for node in nodes_of(module, cst.FunctionDef):
+        for call in calls_in(node.body, lambdas=True):
+            func = code(call.func)
+            if func in models or re.fullmatch(r"self\.\w*(model|net)\w*", func, re.IGNORECASE):
+                found.add(node.name.value)
+                break
     return found
 
 
@@ -149,7 +120,7 @@ def pruned_models(original: cst.Module, candidate: cst.Module) -> set[str]:
     """Models whose layers the added code walks (`clf.modules()`, `trainer.model.named_modules()`)."""
     def receivers(module: cst.Module) -> set[str]:
         return {
-            code(c.func.value) for c in _calls(module)
+            code(c.func.value) for c in calls_in(module, lambdas=True)
             if isinstance(c.func, cst.Attribute) and c.func.attr.value in ("modules", "named_modules", "children")
         }
 
@@ -159,16 +130,10 @@ def pruned_models(original: cst.Module, candidate: cst.Module) -> set[str]:
 def _assignments_of(module: cst.Module, call: cst.Call | None) -> list[str]:
     if call is None:
         return []
-    out: list[str] = []
-
-    class _Assigns(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            if node.value is call:
-                for target in node.targets:
-                    out.extend(sorted(names_in(target.target)))
-
-    module.visit(_Assigns())
-    return out
+    return [
+        name for node in nodes_of(module, cst.Assign) if node.value is call
+        for target in node.targets for name in sorted(names_in(target.target))
+    ]
 
 
 class OptimizePruneRules(TaskRules):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
+from mlops_adapt.analysis.exprs import after_imports
 from mlops_adapt.tasks.optimize_quantize import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.torch_common import (
@@ -112,7 +113,7 @@ class QuantizeTorchModel(Recipe):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         if "quantize_dynamic" in tree.code or "quantize_(" in tree.code:
             raise SkipFile("the model is already quantized")
-        plan = torch_plan(tree)
+        plan = torch_plan(tree, self.scan(tree))
         taken = names_of(tree)
         m = plan.model
         base = m.rsplit(".", 1)[-1]
@@ -157,13 +158,7 @@ class QuantizeTorchModel(Recipe):
 def _with_helper(tree: cst.Module, helper: cst.BaseStatement) -> cst.Module:
     """The module with a helper function after its docstring and top imports, set off by two blank lines."""
     body = list(tree.body)
-    index = 0
-    while index < len(body) and isinstance(body[index], cst.SimpleStatementLine) and all(
-        isinstance(s, (cst.Import, cst.ImportFrom))
-        or (isinstance(s, cst.Expr) and isinstance(s.value, (cst.SimpleString, cst.ConcatenatedString)))
-        for s in body[index].body
-    ):
-        index += 1
+    index = after_imports(body)
     two_blank = [cst.EmptyLine(), cst.EmptyLine()]
     function = helper.with_changes(leading_lines=two_blank)
     if index < len(body):

@@ -7,7 +7,15 @@ import re
 import libcst as cst
 
 from mlops_adapt.analysis import gitpython as gp
-from mlops_adapt.analysis.exprs import calls_in, code, dotted, iter_nodes, last_name, string_value
+from mlops_adapt.analysis.exprs import (
+    calls_in,
+    code,
+    dotted,
+    iter_nodes,
+    last_name,
+    nodes_of,
+    string_value,
+)
 from mlops_adapt.analysis.model import Facts
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.tasks.translate_gitpython_dvc import SPEC
@@ -231,7 +239,7 @@ class _DvcUse:
         self.instances: set[str] = set()
         self.instances = self._repo_instances()
         self.functions = {
-            node.name.value: node for node in _functions(module)
+            node.name.value: node for node in nodes_of(module, cst.FunctionDef)
         }
         self.aware = {name for name, node in self.functions.items() if self._mentions_dvc(node)}
         changed = True
@@ -348,17 +356,6 @@ def _dvc_repo_aliases(module: cst.Module) -> set[str]:
 
     module.visit(_Imports())
     return aliases
-
-
-def _functions(module: cst.Module) -> list[cst.FunctionDef]:
-    found: list[cst.FunctionDef] = []
-
-    class _Defs(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            found.append(node)
-
-    module.visit(_Defs())
-    return found
 
 
 def _strings(module: cst.Module) -> list[str]:

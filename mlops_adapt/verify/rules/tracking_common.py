@@ -8,17 +8,19 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import (
+    block_body,
     calls_in,
     code,
     dotted,
     imports_of,
+    inner_blocks,
     names_in,
     nodes_of,
     string_value,
 )
 from mlops_adapt.analysis.lines import statement_lines
 from mlops_adapt.analysis.model import Facts
-from mlops_adapt.tasks.optimize_prune.rules import Site, _bodies
+from mlops_adapt.tasks.optimize_prune.rules import Site
 from mlops_adapt.verify.rules.base import Recommendation
 from mlops_adapt.vocabulary import defines_the_model, slug
 
@@ -67,10 +69,6 @@ def library_names(module: cst.Module, library: str) -> dict[str, str]:
                     local = code(alias.asname.name) if alias.asname else code(alias.name)
                     bound[local] = f"{code(node.module)}.{code(alias.name)}"
     return bound
-
-
-def _walk(node: cst.CSTNode, types) -> list:
-    return nodes_of(node, types)
 
 
 def run_object_names(module: cst.Module, library: str, starts: set[str]) -> set[str]:
@@ -134,12 +132,9 @@ def library_calls(
             active = visit_stmt(stmt, active)
         return active
 
-    def calls_of(node: cst.CSTNode) -> list[cst.Call]:
-        return calls_in(node)
-
     def visit_stmt(stmt, active: bool | None) -> bool | None:
         if isinstance(stmt, cst.SimpleStatementLine):
-            for call in calls_of(stmt):
+            for call in calls_in(stmt):
                 name = canonical(call)
                 if name is None:
                     continue
@@ -156,23 +151,23 @@ def library_calls(
         if isinstance(stmt, cst.With):
             opens = False
             for item in stmt.items:
-                for call in calls_of(item):
+                for call in calls_in(item):
                     name = canonical(call)
                     if name:
                         out.append(LibCall(name, call, lines.get(id(stmt), 0), True))
                         opens = opens or name in starts
-            visit_block(_body(stmt.body), True if opens else active)
+            visit_block(block_body(stmt.body), True if opens else active)
             # Leaving `with <start>(...)` ends the run it opened (an outer run stays active).
             return (active is True) if opens else active
         # Other compound statements: headers run in the current state, bodies inherit it.
         for child_name in ("test", "iter"):
             child = getattr(stmt, child_name, None)
             if child is not None:
-                for call in calls_of(child):
+                for call in calls_in(child):
                     name = canonical(call)
                     if name:
                         out.append(LibCall(name, call, lines.get(id(stmt), 0), active is not False))
-        state = visit_block(_body(getattr(stmt, "body", None)), active)
+        state = visit_block(block_body(getattr(stmt, "body", None)), active)
         for extra in _else_blocks(stmt):
             after = visit_block(extra, state)
             state = after if after is not False else state
@@ -182,23 +177,17 @@ def library_calls(
     return out
 
 
-def _body(block) -> list:
-    if isinstance(block, cst.IndentedBlock):
-        return list(block.body)
-    return []
-
-
 def _else_blocks(stmt) -> list[list]:
     blocks = []
     orelse = getattr(stmt, "orelse", None)
     while orelse is not None:
-        blocks.append(_body(orelse.body))
+        blocks.append(block_body(orelse.body))
         orelse = orelse.orelse if isinstance(orelse, cst.If) else None
     for handler in getattr(stmt, "handlers", ()) or ():
-        blocks.append(_body(handler.body))
+        blocks.append(block_body(handler.body))
     final = getattr(stmt, "finalbody", None)
     if final is not None:
-        blocks.append(_body(final.body))
+        blocks.append(block_body(final.body))
     return blocks
 
 
@@ -221,7 +210,7 @@ def logged_by(calls: list[LibCall], names: set[str], module: cst.Module | None =
                 logged.texts.append(code(value))
                 mentioned = names_in(value)
                 logged.names |= mentioned
-                for node in _walk(value, (cst.SimpleString, cst.FormattedStringText)):
+                for node in nodes_of(value, (cst.SimpleString, cst.FormattedStringText)):
                     text = string_value(node) if isinstance(node, cst.SimpleString) else node.value
                     if text:
                         logged.keys.add(text.strip("/").split("/")[-1])
@@ -405,7 +394,7 @@ def call_sites(module: cst.Module, calls: list[cst.Call]) -> dict[int, Site]:
                         for call in calls_in(node):
                             if id(call) in wanted:
                                 found[id(call)] = Site(here)
-            for child in _bodies(stmt):
+            for child in inner_blocks(stmt):
                 walk(child, here)
 
     walk(list(module.body), [])

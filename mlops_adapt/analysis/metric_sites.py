@@ -1,0 +1,149 @@
+"""Metric sites: printed and logged results, scalar evidence, and the keys results are logged under."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from mlops_adapt import vocabulary as vocab
+from mlops_adapt.analysis.exprs import code, dotted, is_literal, last_name, string_value
+
+PRINT_LIKE = re.compile(r"^(print|tqdm\.write|(logging|logger|log|LOGGER|_logger|self\.logger)\.(info|debug|warning))$")
+
+PURE_CALLS = frozenset({"item", "float", "int", "round", "len", "sum", "abs", "max", "min", "mean", "std"})
+
+NON_SCALAR_METHODS = frozenset(
+    {"predict", "predict_proba", "predict_log_proba", "transform", "decision_function", "forward",
+     "numpy", "tolist", "detach", "cpu", "argmax", "reshape", "view"}
+)
+
+_REDUCTIONS = frozenset({"item", "mean", "sum", "max", "min", "std", "median", "score"})
+
+
+
+def is_float_spec(spec: str | None) -> bool:
+    return bool(spec) and bool(re.search(r"\.\d+[efgEFG%]?$|[efgEFG%]$", spec or ""))
+
+
+def computed_metric_dict(value: cst.Dict) -> bool:
+    """{"mse": float(...), "mae": ...}: string keys naming metrics, values computed (not literals)."""
+    elements = list(value.elements)
+    return bool(elements) and all(
+        isinstance(e, cst.DictElement) and vocab.is_metric_name(string_value(e.key) or "")
+        and not is_literal(e.value)
+        # a dict of lists is a history, not one result
+        and not isinstance(e.value, (cst.List, cst.Tuple, cst.Dict, cst.Set, cst.ListComp, cst.DictComp))
+        for e in elements
+    )
+
+
+def scalar_evidence(expr: cst.BaseExpression) -> bool:
+    """True when an expression clearly yields one number."""
+    if isinstance(expr, (cst.Integer, cst.Float)):
+        return True
+    if isinstance(expr, cst.Call):
+        short = last_name(expr)
+        if short in vocab.METRIC_FUNCTIONS or short in _REDUCTIONS or short in ("float", "round", "int", "len"):
+            return True
+        if short in ("sqrt", "log", "exp", "abs") and expr.args:
+            return scalar_evidence(expr.args[0].value)
+        return False
+    if isinstance(expr, cst.BinaryOperation):
+        left, right = scalar_evidence(expr.left), scalar_evidence(expr.right)
+        return (left or right) and not any(
+            isinstance(side, cst.Name) and side.value.lower() in ("x", "y", "preds", "y_pred", "outputs", "logits")
+            for side in (expr.left, expr.right)
+        )
+    if isinstance(expr, cst.Name):
+        return vocab.is_metric_name(expr.value) and not expr.value.endswith("s")
+    return False
+
+
+def print_values(call: cst.Call):
+    """(label, expression, has_float_format) for every value a print/log call shows."""
+    label = ""
+    args = [a for a in call.args if a.keyword is None]
+    if args and isinstance(args[0].value, (cst.SimpleString,)) and "%" in (string_value(args[0].value) or "") and len(args) > 1:
+        template = string_value(args[0].value) or ""
+        yield from _percent_values(template, [a.value for a in args[1:]])
+        return
+    for arg in args:
+        value = arg.value
+        if isinstance(value, cst.FormattedString):
+            for part in value.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    label = part.value
+                elif isinstance(part, cst.FormattedStringExpression):
+                    spec = "".join(code(p) for p in part.format_spec) if part.format_spec else ""
+                    yield label, part.expression, is_float_spec(spec)
+                    label = ""
+        elif isinstance(value, cst.SimpleString):
+            label = string_value(value) or ""
+        elif isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Modulo) and isinstance(value.left, cst.SimpleString):
+            right = value.right
+            items = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [right]
+            yield from _percent_values(string_value(value.left) or "", items)
+        elif isinstance(value, cst.Call) and last_name(value) == "format" and isinstance(value.func, cst.Attribute) and isinstance(value.func.value, cst.SimpleString):
+            template = string_value(value.func.value) or ""
+            pieces = re.split(r"\{[^}]*\}", template)
+            specs = re.findall(r"\{([^}]*)\}", template)
+            for i, a in enumerate(a for a in value.args if a.keyword is None):
+                yield (pieces[i] if i < len(pieces) else ""), a.value, is_float_spec(specs[i] if i < len(specs) else "")
+        else:
+            yield label, value, False
+            label = ""
+
+
+def _percent_values(template: str, values: list):
+    pieces = re.split(r"%[-+ #0]*\d*(?:\.\d+)?[sdifeEgGr%]", template)
+    specs = re.findall(r"%[-+ #0]*\d*(?:\.\d+)?([sdifeEgGr%])", template)
+    for i, value in enumerate(values):
+        spec = specs[i] if i < len(specs) else "s"
+        yield (pieces[i] if i < len(pieces) else ""), value, spec in "feEgG"
+
+
+
+_LABEL_FILLERS = {"is", "was", "of", "the", "and", "with", "at", "for", "on", "in", "to", "after", "a", "an"}
+
+
+
+def _singular(name: str) -> str:
+    """'scores' -> 'score', 'losses' -> 'loss' (for keys naming one entry of a list)."""
+    if name.endswith("sses"):
+        return name[:-2]
+    return name[:-1] if name.endswith("s") and len(name) > 3 and not name.endswith("ss") else name
+
+
+def metric_key(label: str, expr: cst.BaseExpression) -> str:
+    label = re.split(r"[,;|()\[\]\n\t]", label.strip(" :=-"))[-1] if label.strip() else ""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_@]*", label) if w.lower() not in _LABEL_FILLERS]
+    if words:
+        key = vocab.slug("_".join(words[-4:]))
+        # "best alpha {a} with r2 {best_r2}": the variable names the value better than the label
+        if isinstance(expr, cst.Name) and set(key.split("_")) < set(expr.value.lower().split("_")):
+            return expr.value
+        if key:
+            return key
+    if isinstance(expr, cst.Name):
+        return expr.value
+    arg = expr.args[0].value if isinstance(expr, cst.Call) and expr.args else None
+    if arg is not None and last_name(expr) in ("mean", "std", "median", "min", "max") and isinstance(arg, cst.Name):
+        return vocab.slug(f"{arg.value}_{last_name(expr)}")  # np.std(scores) -> scores_std
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
+        base = dotted(expr.func.value)
+        if last_name(expr) in ("item",) and base:
+            return vocab.slug(base.split(".")[-1])
+        if last_name(expr) in ("mean", "std") and base:
+            return vocab.slug(f"{base.split('.')[-1]}_{last_name(expr)}")
+        return vocab.slug(last_name(expr) or "")
+    if isinstance(expr, cst.Call):
+        return vocab.slug(last_name(expr) or "")
+    if isinstance(expr, cst.Subscript):
+        base = dotted(expr.value)
+        # scores[-1] is the latest entry of a list of scores: name it "score"
+        return _singular(vocab.slug(base)) if base else vocab.slug(code(expr))
+    if isinstance(expr, cst.Attribute):
+        return vocab.slug(expr.attr.value)
+    return ""
+

@@ -1,0 +1,196 @@
+"""The Scanner's metric half: records where results are computed or printed, to log or optimise them."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from mlops_adapt import vocabulary as vocab
+from mlops_adapt.analysis.exprs import (
+    block_body,
+    call_name,
+    calls_in,
+    code,
+    is_literal,
+    last_name,
+    names_in,
+    nodes_of,
+    string_value,
+)
+from mlops_adapt.analysis.metric_sites import (
+    NON_SCALAR_METHODS,
+    PRINT_LIKE,
+    PURE_CALLS,
+    computed_metric_dict,
+    metric_key,
+    print_values,
+    scalar_evidence,
+)
+from mlops_adapt.analysis.sites import Ctx, MetricSite, Scan
+
+
+class MetricRecorder:
+    """Metric sites of a Scanner (mixed into it; reads its pre-pass tables)."""
+
+    # Filled by Scanner: its result, and the tables its pre-pass (_collect) builds.
+    scan: Scan
+    functions: dict[str, cst.FunctionDef]
+    dict_returns: dict[str, list[tuple[str, cst.BaseExpression]]]
+    scalar_returns: set[str]
+    tuple_returns: dict[str, list[bool]]
+    float_printed: set[str]
+    metric_vars: set[str]
+    cv_vars: set[str]
+    module_const_names: set[str]
+    call_counts: dict[str, int]
+    bare_calls: dict[str, int]
+
+    def _is_metric_value(self, name: str, value: cst.BaseExpression, callee: str | None) -> bool:
+        if callee and callee[:1].isupper():
+            return False  # a constructor (nn.MSELoss()) builds an object, not a result
+        if callee in vocab.METRIC_FUNCTIONS or callee == "score":
+            return True
+        if any(last_name(c) in vocab.METRIC_FUNCTIONS for c in calls_in(value)) and scalar_evidence(value):
+            return True
+        if callee in self.scalar_returns and (vocab.is_metric_name(name) or callee in ("evaluate", "validate", "test")):
+            return True
+        if not vocab.is_metric_name(name) or name.endswith("s") and not name.endswith("loss"):
+            return False
+        if callee in NON_SCALAR_METHODS:
+            return False
+        if name in self.float_printed:
+            return True
+        if scalar_evidence(value):
+            return True
+        if callee and ("loss" in callee.lower() or "criterion" in callee.lower()) and "loss" in name:
+            return True
+        return False
+
+    def _returned_by_own_function(self, ctx: Ctx, name: str) -> bool:
+        """True when the enclosing function returns this variable (so the caller logs it)."""
+        if ctx.function is None:
+            return False
+        if name not in self._function_summary(ctx.function)[0]:
+            return False
+        # main(cfg) called as a bare statement throws the result away: log it in the function.
+        callee = ctx.function.name.value
+        return self.bare_calls.get(callee, 0) < self.call_counts.get(callee, 0)
+
+    def _printed(self, stmt, call: cst.Call, ctx: Ctx, line: int) -> None:
+        name = call_name(call) or ""
+        if not PRINT_LIKE.match(name):
+            return
+        if any(loop.kind == "batch" for loop in ctx.loops):
+            return
+        loop_targets = {t for loop in ctx.loops if loop.kind in ("models", "sweep", "other") for t in loop.targets}
+        for label, expr, float_spec in print_values(call):
+            text = code(expr)
+            if is_literal(expr) or text in loop_targets or any(text == (l.step_var or "") for l in ctx.loops):
+                continue
+            if isinstance(expr, cst.Name) and (expr.value in self.metric_vars or expr.value in self.module_const_names):
+                continue
+            if isinstance(expr, cst.Name) and expr.value in loop_targets:
+                continue
+            if names_in(expr) & self.cv_vars:
+                continue
+            if names_in(expr) & self.metric_vars and not isinstance(expr, cst.Call):
+                continue
+            key = metric_key(label, expr)
+            if not key or not self._printed_is_metric(expr, key, float_spec):
+                continue
+            if any((call_name(c) or "") in self.functions for c in calls_in(expr)):
+                # Re-running evaluate(model, loader) to log it could change what the script does
+                # next (a shuffling loader draws random numbers): log where the function returns.
+                if isinstance(expr, cst.Call):
+                    self._metric_at_return(call_name(expr) or "", key)
+                continue
+            if isinstance(expr, cst.Call) and call_name(expr) == "round" and expr.args:
+                text = code(expr.args[0].value)  # log the full-precision value the script rounds for display
+            self._metric(stmt, "before", key, text, "printed", ctx, line)
+
+    def _metric_at_return(self, function: str, key: str) -> None:
+        """Log a function's result just before its single top-level `return` of a pure expression."""
+        func = self.functions.get(function)
+        if func is None or len(nodes_of(func, cst.Return)) != 1:
+            return
+        for stmt in block_body(func.body):
+            if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Return):
+                value = stmt.body[0].value
+                if value is None or not all(last_name(c) in PURE_CALLS for c in calls_in(value)):
+                    return
+                if any(m.anchor is stmt for m in self.scan.metrics):
+                    return
+                self._metric(stmt, "before", key, code(value), "printed", Ctx(func, None, ()),
+                             self.scan.line_of(stmt))
+                return
+
+    def _printed_is_metric(self, expr: cst.BaseExpression, key: str, float_spec: bool) -> bool:
+        if "time" in key or "elapsed" in key or "second" in key or "duration" in key:
+            return False
+        calls = calls_in(expr)
+        if any(last_name(c) in NON_SCALAR_METHODS - {"score"} and last_name(c) != "item" for c in calls[:1]):
+            return False
+        if any(last_name(c) in vocab.METRIC_FUNCTIONS or last_name(c) == "score" for c in calls):
+            return isinstance(expr, cst.Call) and (last_name(expr) in vocab.METRIC_FUNCTIONS | {"score", "item", "round", "float"} or float_spec)
+        if float_spec and vocab.is_metric_name(key):
+            return True
+        if isinstance(expr, cst.Call) and last_name(expr) in ("item", "mean", "round", "float") and vocab.is_metric_name(key):
+            return True
+        if isinstance(expr, cst.Call) and last_name(expr) in self.scalar_returns and vocab.is_metric_name(key):
+            return True
+        return False
+
+    def _metric(self, anchor, where, key, expr, kind, ctx: Ctx, line: int, keys=None) -> None:
+        step = None
+        for loop in reversed(ctx.loops):
+            if loop.kind in ("models", "sweep"):
+                break
+            if loop.step_var:
+                step = loop.step_var
+                break
+        if kind != "printed" and isinstance(anchor, cst.SimpleStatementLine):
+            for small in anchor.body:
+                if isinstance(small, (cst.Assign, cst.AnnAssign)):
+                    self.metric_vars.add(expr.split(".")[0].split("[")[0])
+        self.scan.metrics.append(MetricSite(anchor, where, key, expr, kind, step, line, ctx, list(keys or [])))
+
+    def _metric_assignment(self, stmt, value, targets: list, names: list[str], single: str | None, ctx: Ctx,
+                           line: int) -> None:
+        """Record a metric site for `names = value`, when the value is an evaluation result."""
+        if any(loop.kind == "batch" for loop in ctx.loops) or not names:
+            return
+        if isinstance(value, cst.Call) and last_name(value) in vocab.CV_FUNCTIONS and single:
+            self.cv_vars.add(single)
+            self.scan.cv_lines.append(line)
+            for suffix in ("mean", "std"):
+                self._metric(stmt, "after", f"{single}_{suffix}", f"{single}.{suffix}()", "cv", ctx, line)
+            return
+        callee = last_name(value) if isinstance(value, cst.Call) else None
+        if single and callee in self.dict_returns and self._returned_by_own_function(ctx, single) is False:
+            entries = self.dict_returns[callee]
+            keys = [k for k, _ in entries]
+            if all(scalar_evidence(v) or vocab.is_metric_name(k) for k, v in entries):
+                self._metric(stmt, "after", single, single, "dict", ctx, line, keys=keys)
+            else:
+                for key, v in entries:
+                    if scalar_evidence(v):
+                        self._metric(stmt, "after", key, f'{single}["{key}"]', "dict", ctx, line)
+            self.metric_vars.add(single)
+            return
+        if callee in self.tuple_returns and isinstance(targets[0], cst.Tuple):
+            flags = self.tuple_returns[callee]
+            for name, scalar in zip(names, flags):
+                if scalar and vocab.is_metric_name(name) and not self._returned_by_own_function(ctx, name):
+                    self._metric(stmt, "after", name, name, "variable", ctx, line)
+            return
+        if not single:
+            return
+        if self._returned_by_own_function(ctx, single):
+            self.metric_vars.add(single)  # the caller logs it
+            return
+        if isinstance(value, cst.Dict) and computed_metric_dict(value):
+            keys = [string_value(e.key) for e in value.elements]
+            self._metric(stmt, "after", single, single, "dict", ctx, line, keys=keys)
+            self.metric_vars.add(single)
+            return
+        if self._is_metric_value(single, value, callee):
+            self._metric(stmt, "after", single, single, "variable", ctx, line)
