@@ -198,7 +198,21 @@ def _only_literals_differ(old_text: str, new_text: str) -> bool:
                 sub.value = "<const>"
         return ast.dump(copy)
 
-    return ast.dump(old) != ast.dump(new) and masked(old) == masked(new)
+    if ast.dump(old) != ast.dump(new) and masked(old) == masked(new):
+        return True
+    # The same call with an argument now pinned to a constant (`max_iter=cfg.max_iter` -> `max_iter=5`).
+    old_call = getattr(old, "value", None)
+    new_call = getattr(new, "value", None)
+    if isinstance(old_call, ast.Call) and isinstance(new_call, ast.Call) and ast.dump(old_call.func) == ast.dump(new_call.func):
+        olds = {k.arg: k.value for k in old_call.keywords if k.arg}
+        for keyword in new_call.keywords:
+            before = olds.get(keyword.arg)
+            if before is not None and isinstance(keyword.value, ast.Constant) and ast.dump(before) != ast.dump(keyword.value):
+                return True
+        for before, after in zip(old_call.args, new_call.args):
+            if isinstance(after, ast.Constant) and ast.dump(before) != ast.dump(after):
+                return True
+    return False
 
 
 def _counterpart(stmt: str, added: list[str], taken: set[str]) -> str | None:
