@@ -65,6 +65,7 @@ def run_script(path: Path, repo: bool, timeout: float) -> tuple[int, str, str, f
                 capture_output=True,
                 text=True,
                 timeout=timeout,
+                check=False,
             )
         except subprocess.TimeoutExpired:
             return -1, "", f"timed out after {timeout:g} s", timeout

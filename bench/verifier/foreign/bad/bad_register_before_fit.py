@@ -15,7 +15,12 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=TEST_SIZE, r
 
 with mlflow.start_run():
     clf = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=MAX_DEPTH, random_state=SEED)
-    mlflow.sklearn.log_model(clf, name="iris_rf", registered_model_name="iris-random-forest")
+    mlflow.sklearn.log_model(
+        clf,
+        name="iris_rf",
+        serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_CLOUDPICKLE,
+        registered_model_name="iris-random-forest",
+    )
     clf.fit(X_train, y_train)
 
     y_pred = clf.predict(X_test)

@@ -29,5 +29,7 @@ with mlflow.start_run() as run:
         sk_model=rf,
         name="sklearn-model",
         signature=signature,
+        # skops refuses tree internals unless they are trusted explicitly
+        skops_trusted_types=["sklearn.tree._tree.Tree"],
         registered_model_name="sk-learn-random-forest-reg-model",
     )

@@ -22,4 +22,9 @@ with mlflow.start_run():
     print("Accuracy:", round(acc, 4))
 
     mlflow.log_metric("accuracy", acc)
-    mlflow.sklearn.log_model(clf, name="iris_rf", registered_model_name="iris-random-forest")
+    mlflow.sklearn.log_model(
+        clf,
+        name="iris_rf",
+        serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_CLOUDPICKLE,
+        registered_model_name="iris-random-forest",
+    )

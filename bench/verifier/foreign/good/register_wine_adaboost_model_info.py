@@ -27,7 +27,9 @@ def main():
     score = evaluate(X_test, y_test)
     print(f"balanced accuracy: {score:.4f}")
     with mlflow.start_run():
-        model_info = mlflow.sklearn.log_model(model, name="adaboost", input_example=X_test[:2])
+        model_info = mlflow.sklearn.log_model(
+            model, name="adaboost", input_example=X_test[:2], serialization_format="cloudpickle"
+        )
     mlflow.register_model(model_info.model_uri, "wine-adaboost")
 
 

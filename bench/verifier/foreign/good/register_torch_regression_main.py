@@ -48,7 +48,12 @@ def main():
         test_mse = evaluate(model, X_test, y_test)
         print(f"test mse: {test_mse:.4f}")
         mlflow.log_metric("test_mse", test_mse)
-        mlflow.pytorch.log_model(model, name="model", registered_model_name="torch-regressor")
+        mlflow.pytorch.log_model(
+            model,
+            name="model",
+            input_example=X_test[:4].numpy(),
+            registered_model_name="torch-regressor",
+        )
 
 
 if __name__ == "__main__":
