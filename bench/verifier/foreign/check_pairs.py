@@ -3,9 +3,12 @@
 For each `accept` case in cases.json it runs the original and the candidate in fresh temp
 folders (MLflow on a temp sqlite store, W&B offline, HOME in the temp folder), requires both to
 exit 0, and requires every line the original printed to appear, in order, in the candidate's
-output (numbers masked for hpo-optuna, whose tuned model scores differently). Translation pairs
-run twice: in an empty folder and in a folder that already is a git + DVC repository (as the
-verifier's sandbox prepares it).
+output (numbers masked for hpo-optuna, whose tuned model scores differently). It also checks the
+candidate's side effect: a finished MLflow run with params and metrics (track-mlflow), a
+registered model version (register-mlflow), a finished offline W&B run with config and metrics
+(track-wandb), and .dvc files but no data files in git (translate-gitpython-dvc). Translation
+pairs run twice: in an empty folder and in a folder that already is a git + DVC repository (as
+the verifier's sandbox prepares it).
 
     /work/main/.venv/bin/python bench/verifier/foreign/check_pairs.py [--match TEXT] [--jobs 2]
 """
@@ -24,11 +27,19 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # the W&B offline-run reader of mlops_adapt
 NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?")
 
 
-def run_script(path: Path, repo: bool, timeout: float) -> tuple[int, str, str, float]:
-    """Run `path` in a fresh folder; (exit code, stdout, stderr, seconds)."""
+def run_script(
+    path: Path, repo: bool, timeout: float, task: str | None = None
+) -> tuple[int, str, str, float, list[str]]:
+    """Run `path` in a fresh folder; (exit code, stdout, stderr, seconds, side-effect problems).
+
+    The side effect of `task` is checked only when a task is given.
+    """
     with tempfile.TemporaryDirectory(prefix="foreign-pair-") as tmp:
         work = Path(tmp) / "work"
         home = Path(tmp) / "home"
@@ -68,8 +79,47 @@ def run_script(path: Path, repo: bool, timeout: float) -> tuple[int, str, str, f
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            return -1, "", f"timed out after {timeout:g} s", timeout
-        return done.returncode, done.stdout, done.stderr, time.monotonic() - started
+            return -1, "", f"timed out after {timeout:g} s", timeout, []
+        seconds = time.monotonic() - started
+        effects = side_effect_problems(task, Path(tmp), work, env) if task else []
+        return done.returncode, done.stdout, done.stderr, seconds, effects
+
+
+def side_effect_problems(task: str, root: Path, work: Path, env: dict) -> list[str]:
+    """What is missing from the task's side effect after a candidate ran in `root`."""
+    if task in ("track-mlflow", "register-mlflow"):
+        if not (root / "mlflow.db").is_file():
+            return ["no MLflow store was written"]
+        from mlflow.tracking import MlflowClient
+
+        uri = f"sqlite:///{root}/mlflow.db"
+        client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        ids = [e.experiment_id for e in client.search_experiments()]
+        runs = [r for r in client.search_runs(ids) if r.info.status == "FINISHED"]
+        if not runs:
+            return ["no finished MLflow run"]
+        if task == "register-mlflow":
+            return [] if client.search_model_versions() else ["no registered model version"]
+        problems = [] if any(r.data.params for r in runs) else ["no MLflow params"]
+        return problems + ([] if any(r.data.metrics for r in runs) else ["no MLflow metrics"])
+    if task == "track-wandb":
+        from mlops_adapt.verify.wandb_offline import find_offline_runs, read_offline_run
+
+        found = find_offline_runs(root)
+        if not found:
+            return ["no offline W&B run"]
+        run = read_offline_run(found[-1])
+        problems = [] if run["config"] else ["empty W&B config"]
+        problems += [] if run["summary"] or run["history"] else ["no W&B metrics"]
+        return problems + ([] if run["exit_code"] == 0 else ["the W&B run did not finish"])
+    if task == "translate-gitpython-dvc":
+        listed = subprocess.run(
+            ["git", "ls-files"], cwd=work, env=env, capture_output=True, text=True, check=True
+        ).stdout.split()
+        problems = [] if any(f.endswith(".dvc") for f in listed) else ["git tracks no .dvc file"]
+        data = [f for f in listed if f.endswith(".csv")]
+        return problems + ([f"git still tracks data: {data}"] if data else [])
+    return []
 
 
 def lines_kept(original: str, candidate: str, mask: bool) -> list[str]:
@@ -96,9 +146,10 @@ def check_case(case: dict, timeout: float) -> dict:
     problems, seconds = [], 0.0
     for repo in modes:
         where = "in a git+DVC repo" if repo else "in an empty folder"
-        o_rc, o_out, o_err, _ = run_script(original, repo, timeout)
-        c_rc, c_out, c_err, took = run_script(candidate, repo, timeout)
+        o_rc, o_out, o_err, _, _ = run_script(original, repo, timeout)
+        c_rc, c_out, c_err, took, effects = run_script(candidate, repo, timeout, case["task"])
         seconds = max(seconds, took)
+        problems += [f"{where}: {problem}" for problem in effects]
         if o_rc != 0:
             problems.append(f"original exits {o_rc} {where}: {o_err.strip()[-300:]}")
         if c_rc != 0:

@@ -45,7 +45,8 @@ GOOD = {
         "track-mlflow",
         "iris_rf_constants.py",
         (
-            "mlflow.sklearn.autolog() alone (params of the estimator, accuracy_score as a "
+            "mlflow.sklearn.autolog() alone, enabled before sklearn.metrics is imported (params of "
+            "the estimator, accuracy_score as a "
             "post-training metric); TEST_SIZE and SEED are not logged"
         ),
     ),
