@@ -4,9 +4,9 @@ For each `accept` case in cases.json it runs the original and the candidate in f
 folders (MLflow on a temp sqlite store, W&B offline, HOME in the temp folder), requires both to
 exit 0, and requires every line the original printed to appear, in order, in the candidate's
 output (numbers masked for hpo-optuna, whose tuned model scores differently). It also checks the
-candidate's side effect: a finished MLflow run with params and metrics (track-mlflow), a
-registered model version (register-mlflow), a finished offline W&B run with config and metrics
-(track-wandb), and .dvc files but no data files in git (translate-gitpython-dvc). Translation
+candidate's side effect: a finished MLflow run with params and, among its metrics, a number of
+the original's last output line (track-mlflow), a registered model version (register-mlflow), a
+finished offline W&B run with config and that number logged (track-wandb), and .dvc files but no data files in git (translate-gitpython-dvc). Translation
 pairs run twice: in an empty folder and in a folder that already is a git + DVC repository (as
 the verifier's sandbox prepares it).
 
@@ -34,11 +34,12 @@ NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?")
 
 
 def run_script(
-    path: Path, repo: bool, timeout: float, task: str | None = None
+    path: Path, repo: bool, timeout: float, task: str | None = None, result: str = ""
 ) -> tuple[int, str, str, float, list[str]]:
     """Run `path` in a fresh folder; (exit code, stdout, stderr, seconds, side-effect problems).
 
-    The side effect of `task` is checked only when a task is given.
+    The side effect of `task` is checked only when a task is given; `result` is the original's
+    last output line, one of whose numbers a tracking task must have logged.
     """
     with tempfile.TemporaryDirectory(prefix="foreign-pair-") as tmp:
         work = Path(tmp) / "work"
@@ -81,11 +82,13 @@ def run_script(
         except subprocess.TimeoutExpired:
             return -1, "", f"timed out after {timeout:g} s", timeout, []
         seconds = time.monotonic() - started
-        effects = side_effect_problems(task, Path(tmp), work, env) if task else []
+        effects = side_effect_problems(task, Path(tmp), work, env, result) if task else []
         return done.returncode, done.stdout, done.stderr, seconds, effects
 
 
-def side_effect_problems(task: str, root: Path, work: Path, env: dict) -> list[str]:
+def side_effect_problems(
+    task: str, root: Path, work: Path, env: dict, result: str = ""
+) -> list[str]:
     """What is missing from the task's side effect after a candidate ran in `root`."""
     if task in ("track-mlflow", "register-mlflow"):
         if not (root / "mlflow.db").is_file():
@@ -101,7 +104,8 @@ def side_effect_problems(task: str, root: Path, work: Path, env: dict) -> list[s
         if task == "register-mlflow":
             return [] if client.search_model_versions() else ["no registered model version"]
         problems = [] if any(r.data.params for r in runs) else ["no MLflow params"]
-        return problems + ([] if any(r.data.metrics for r in runs) else ["no MLflow metrics"])
+        logged = [v for r in runs for v in r.data.metrics.values()]
+        return problems + result_not_logged(result, logged)
     if task == "track-wandb":
         from mlops_adapt.verify.wandb_offline import find_offline_runs, read_offline_run
 
@@ -110,7 +114,8 @@ def side_effect_problems(task: str, root: Path, work: Path, env: dict) -> list[s
             return ["no offline W&B run"]
         run = read_offline_run(found[-1])
         problems = [] if run["config"] else ["empty W&B config"]
-        problems += [] if run["summary"] or run["history"] else ["no W&B metrics"]
+        logged = list(run["summary"].values()) + [v for row in run["history"] for v in row.values()]
+        problems += result_not_logged(result, logged)
         return problems + ([] if run["exit_code"] == 0 else ["the W&B run did not finish"])
     if task == "translate-gitpython-dvc":
         listed = subprocess.run(
@@ -139,6 +144,19 @@ def lines_kept(original: str, candidate: str, mask: bool) -> list[str]:
     return missing
 
 
+def result_not_logged(result: str, logged: list) -> list[str]:
+    """A problem unless some number of the original's result line was logged (to its precision)."""
+    values = [v for v in logged if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if not values:
+        return ["no metrics logged"]
+    for match in NUMBER.finditer(result):
+        text = match.group(0)
+        decimals = len(text.split(".")[1].split("e")[0]) if "." in text else 0
+        if any(abs(v - float(text)) <= 0.5 * 10**-decimals + 1e-12 for v in values):
+            return []
+    return [f"none of the numbers in {result!r} was logged"] if NUMBER.search(result) else []
+
+
 def check_case(case: dict, timeout: float) -> dict:
     original = (HERE / case["original"]).resolve()
     candidate = (HERE / case["candidate"]).resolve()
@@ -147,7 +165,10 @@ def check_case(case: dict, timeout: float) -> dict:
     for repo in modes:
         where = "in a git+DVC repo" if repo else "in an empty folder"
         o_rc, o_out, o_err, _, _ = run_script(original, repo, timeout)
-        c_rc, c_out, c_err, took, effects = run_script(candidate, repo, timeout, case["task"])
+        result = ([line for line in o_out.splitlines() if line.strip()] or [""])[-1]
+        c_rc, c_out, c_err, took, effects = run_script(
+            candidate, repo, timeout, case["task"], result
+        )
         seconds = max(seconds, took)
         problems += [f"{where}: {problem}" for problem in effects]
         if o_rc != 0:
