@@ -44,6 +44,14 @@ def add_bench_command(subparsers) -> None:
         action="store_true",
         help="run the verifier benchmark (known-bad and known-good candidates) instead",
     )
+    bench.add_argument(
+        "--set",
+        dest="case_set",
+        choices=["all", "own", "foreign"],
+        default="all",
+        help="verifier case set: own (this project's style), foreign (other projects' style) "
+        "or all (default); only with --verifier",
+    )
     bench.set_defaults(handler=run_bench)
 
 
@@ -60,7 +68,12 @@ def run_bench(args) -> int:
             from mlops_adapt.bench.verifier import format_verifier_report, run_verifier_bench
 
             report = run_verifier_bench(
-                args.json_path, args.jobs, not args.static, args.match, args.timeout
+                args.json_path,
+                args.jobs,
+                not args.static,
+                args.match,
+                args.timeout,
+                getattr(args, "case_set", "all"),
             )
             print(format_verifier_report(report))
             return 0

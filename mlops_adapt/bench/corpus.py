@@ -79,23 +79,35 @@ class VerifierCase:
     expect: str
     reason: str  # a keyword the rejection reasons must contain (bad cases)
     mistake: str  # what is wrong (bad) or what it shows (good)
+    set: str = "own"  # which case set it belongs to (VERIFIER_SETS)
 
 
-def load_verifier_cases(root: Path | None = None) -> list[VerifierCase]:
-    """Every case listed in bench/verifier/cases.json."""
-    base = (root or bench_root()) / "verifier"
-    data = json.loads((base / "cases.json").read_text(encoding="utf-8"))
+# Verifier case sets, each a cases.json under bench/: "own" holds adaptations in this project's
+# recipe style, "foreign" correct adaptations in the style other projects publish.
+VERIFIER_SETS = {"own": "verifier", "foreign": "verifier/foreign"}
+
+
+def load_verifier_cases(root: Path | None = None, which: str = "own") -> list[VerifierCase]:
+    """The cases of one set ("own", "foreign") or of every set ("all"), from their cases.json."""
+    if which != "all" and which not in VERIFIER_SETS:
+        raise ValueError(f"unknown verifier set {which!r}; known: all, {', '.join(VERIFIER_SETS)}")
     cases = []
-    for item in data["cases"]:
-        cases.append(
-            VerifierCase(
-                id=item["id"],
-                task=item["task"],
-                original=(base / item["original"]).resolve(),
-                candidate=(base / item["candidate"]).resolve(),
-                expect=item["expect"],
-                reason=item.get("reason", ""),
-                mistake=item.get("mistake", ""),
+    for name, folder in VERIFIER_SETS.items():
+        if which not in ("all", name):
+            continue
+        base = (root or bench_root()) / folder
+        data = json.loads((base / "cases.json").read_text(encoding="utf-8"))
+        for item in data["cases"]:
+            cases.append(
+                VerifierCase(
+                    id=item["id"],
+                    task=item["task"],
+                    original=(base / item["original"]).resolve(),
+                    candidate=(base / item["candidate"]).resolve(),
+                    expect=item["expect"],
+                    reason=item.get("reason", ""),
+                    mistake=item.get("mistake", ""),
+                    set=name,
+                )
             )
-        )
     return cases

@@ -35,6 +35,7 @@ def judge_case(case: VerifierCase, execute: bool, timeout: float) -> dict:
         named = correct
     return {
         "id": case.id,
+        "set": case.set,
         "task": case.task,
         "expect": case.expect,
         "reason_keyword": case.reason,
@@ -54,9 +55,11 @@ def run_verifier_bench(
     execute: bool = True,
     match: str | None = None,
     timeout: float = 120.0,
+    which: str = "all",
 ) -> dict:
-    """Judge every case; report the rejection rate of bad ones and the acceptance rate of good ones."""
-    cases = [c for c in load_verifier_cases() if not match or match in c.id]
+    """Judge every case of the chosen set(s); report the rejection rate of bad ones and the
+    acceptance rate of good ones, overall and per set and task."""
+    cases = [c for c in load_verifier_cases(which=which) if not match or match in c.id]
     started = time.monotonic()
     if jobs <= 1:
         results = [judge_case(c, execute, timeout) for c in cases]
@@ -65,21 +68,48 @@ def run_verifier_bench(
             results = list(
                 pool.map(judge_case, cases, [execute] * len(cases), [timeout] * len(cases))
             )
-    bad = [r for r in results if r["expect"] == "reject"]
-    good = [r for r in results if r["expect"] == "accept"]
+    sets = _keys(results, "set")
     report = {
         "checks": "V1-V5" if execute else "V1-V4",
-        "bad_cases": len(bad),
-        "good_cases": len(good),
-        "rejection_rate": 100.0 * sum(r["correct"] for r in bad) / max(1, len(bad)),
-        "reason_named_rate": 100.0 * sum(r["reason_named"] for r in bad) / max(1, len(bad)),
-        "acceptance_rate": 100.0 * sum(r["correct"] for r in good) / max(1, len(good)),
+        "set": which,
+        **_rates(results),
+        "by_set": {s: _rates(_where(results, set=s)) for s in sets},
+        "by_task": {
+            s: {
+                t: _rates(_where(results, set=s, task=t))
+                for t in _keys(_where(results, set=s), "task")
+            }
+            for s in sets
+        },
         "wall_seconds": time.monotonic() - started,
         "results": results,
     }
     if json_path:
         Path(json_path).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
+
+
+def _keys(results: list[dict], key: str) -> list[str]:
+    return list(dict.fromkeys(r[key] for r in results))
+
+
+def _where(results: list[dict], **match) -> list[dict]:
+    return [r for r in results if all(r[k] == v for k, v in match.items())]
+
+
+def _rates(results: list[dict]) -> dict:
+    """Counts and rates of a group of judged cases."""
+    bad = [r for r in results if r["expect"] == "reject"]
+    good = [r for r in results if r["expect"] == "accept"]
+    return {
+        "bad_cases": len(bad),
+        "good_cases": len(good),
+        "bad_rejected": sum(r["correct"] for r in bad),
+        "good_accepted": sum(r["correct"] for r in good),
+        "rejection_rate": 100.0 * sum(r["correct"] for r in bad) / max(1, len(bad)),
+        "reason_named_rate": 100.0 * sum(r["reason_named"] for r in bad) / max(1, len(bad)),
+        "acceptance_rate": 100.0 * sum(r["correct"] for r in good) / max(1, len(good)),
+    }
 
 
 def format_verifier_report(report: dict) -> str:
@@ -93,6 +123,10 @@ def format_verifier_report(report: dict) -> str:
         f"  bad rejected, reason named: {report['reason_named_rate']:.1f}%",
         f"  good accepted:         {report['acceptance_rate']:.1f}%",
     ]
+    for name, tasks in report.get("by_task", {}).items():
+        row = report["by_set"][name]
+        lines.append(f"  set {name}: {_counts(row)}")
+        lines += [f"    {task:<24} {_counts(r)}" for task, r in tasks.items()]
     for r in report["results"]:
         if not r["correct"]:
             what = (
@@ -109,3 +143,11 @@ def format_verifier_report(report: dict) -> str:
                 f"{'; '.join(r['failures'])[:300]}"
             )
     return "\n".join(lines)
+
+
+def _counts(row: dict) -> str:
+    return (
+        f"bad rejected {row['bad_rejected']}/{row['bad_cases']} "
+        f"(reason named {row['reason_named_rate']:.0f}%), "
+        f"good accepted {row['good_accepted']}/{row['good_cases']}"
+    )

@@ -60,6 +60,56 @@ def test_verifier_cases_are_complete():
     )  # every bad differs from its good
 
 
+def test_foreign_verifier_set_is_complete_and_separate():
+    foreign = load_verifier_cases(which="foreign")
+    own = load_verifier_cases()
+    bad = [c for c in foreign if c.expect == "reject"]
+    good = [c for c in foreign if c.expect == "accept"]
+    assert len(good) >= 40 and len(bad) >= 20
+    assert {c.task for c in good} == set(TASKS)
+    assert all(c.set == "foreign" for c in foreign) and all(c.set == "own" for c in own)
+    assert [c.id for c in load_verifier_cases(which="all")] == [c.id for c in own + foreign]
+    for case in foreign:
+        assert case.original.is_file() and "foreign" in case.original.parts
+        ast.parse(case.candidate.read_text())
+    assert all(c.reason for c in bad)
+    assert len({c.candidate.read_text() for c in foreign}) == len(foreign)
+    with pytest.raises(ValueError, match="unknown verifier set"):
+        load_verifier_cases(which="theirs")
+
+
+def test_static_verifier_bench_reports_each_set(tmp_path):
+    report = tmp_path / "verifier.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mlops_adapt.bench.cli",
+            "--verifier",
+            "--static",
+            "--jobs",
+            "1",
+            "--match",
+            "iris_rf",
+            "--json",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(report.read_text())
+    assert data["set"] == "all" and set(data["by_set"]) == {"foreign"}
+    by_task = data["by_task"]["foreign"]
+    assert set(by_task) == {"track-mlflow", "track-wandb", "hpo-optuna", "register-mlflow"}
+    rows = by_task.values()
+    assert sum(r["good_cases"] + r["bad_cases"] for r in rows) == len(data["results"])
+    assert "set foreign:" in done.stdout and "register-mlflow" in done.stdout
+
+
 def test_unknown_task_is_a_usage_error():
     done = subprocess.run(
         [sys.executable, "-m", "mlops_adapt.bench.cli", "--tasks", "track-nothing"],

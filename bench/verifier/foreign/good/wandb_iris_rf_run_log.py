@@ -1,0 +1,28 @@
+"""A random forest on iris; the settings are module-level constants."""
+import wandb
+from sklearn.datasets import load_iris
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+
+N_ESTIMATORS = 40
+MAX_DEPTH = 3
+TEST_SIZE = 0.3
+SEED = 1
+
+run = wandb.init(
+    project="iris-random-forest",
+    config={"n_estimators": N_ESTIMATORS, "max_depth": MAX_DEPTH},
+)
+
+X, y = load_iris(return_X_y=True)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=TEST_SIZE, random_state=SEED)
+
+clf = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=MAX_DEPTH, random_state=SEED)
+clf.fit(X_train, y_train)
+
+y_pred = clf.predict(X_test)
+acc = accuracy_score(y_test, y_pred)
+run.log({"accuracy": acc})
+print("Accuracy:", round(acc, 4))
+run.finish()

@@ -1,0 +1,33 @@
+"""Versions a folder of per-split CSV files with GitPython and reads the first version of one back."""
+import os
+
+from git import Repo
+
+
+def write_split(name, n):
+    with open(os.path.join("dataset", f"{name}.csv"), "w") as fh:
+        fh.write("id,label\n")
+        for i in range(n):
+            fh.write(f"{i},{i % 2}\n")
+
+
+def main():
+    repo = Repo.init(".")
+    os.makedirs("dataset", exist_ok=True)
+    write_split("train", 8)
+    write_split("valid", 2)
+    repo.index.add(["dataset"])
+    first = repo.index.commit("dataset v1")
+
+    write_split("train", 12)
+    repo.index.add(["dataset"])
+    repo.index.commit("dataset v2")
+
+    old_train = repo.git.show(f"{first.hexsha}:dataset/train.csv")
+    print("train rows then:", len(old_train.splitlines()) - 1)
+    with open("dataset/train.csv") as fh:
+        print("train rows now:", len(fh.read().splitlines()) - 1)
+
+
+if __name__ == "__main__":
+    main()

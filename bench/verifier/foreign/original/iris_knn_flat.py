@@ -1,0 +1,17 @@
+"""k-nearest neighbours on iris with a held-out test split."""
+from sklearn.datasets import load_iris
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+
+n_neighbors = 5
+weights = "uniform"
+
+data = load_iris()
+X_train, X_test, y_train, y_test = train_test_split(
+    data.data, data.target, test_size=0.3, random_state=9, stratify=data.target
+)
+knn = KNeighborsClassifier(n_neighbors=n_neighbors, weights=weights)
+knn.fit(X_train, y_train)
+accuracy = accuracy_score(y_test, knn.predict(X_test))
+print("test accuracy = %.4f" % accuracy)
