@@ -604,7 +604,7 @@ BAD = {
                 'optuna.create_study(direction="minimize")',
             )
         ],
-        "direction",
+        "maximize",
         "wrong direction: the validation accuracy is minimised",
     ),
     "bad_hpo_minimize_neg_mse": (
@@ -615,7 +615,7 @@ BAD = {
                 'optuna.create_study(direction="minimize")',
             )
         ],
-        "direction",
+        "maximize",
         (
             "wrong direction: the negated MSE (neg_mean_squared_error) is minimised, i.e. the error "
             "maximised"
