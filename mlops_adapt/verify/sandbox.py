@@ -459,12 +459,13 @@ def _inside(path: str, folder: str) -> bool:
 def _mount_args(root: Path, readable: list) -> list:
     """bwrap's filesystem: everything read-only, masks over homes/temp/sockets, the sandbox root
     writable, and what the interpreter and the script's imports need mounted back into the masks."""
+    size = ["--size", str(TMPFS_BYTES)] if _bwrap_has("--size") else []  # bwrap >= 0.7
     args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    args += ["--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/dev/shm"]
+    args += ["--perms", "1777", *size, "--tmpfs", "/dev/shm"]
     masks = _masked_dirs()
     for mask in masks:
         if mask in ("/tmp", "/var/tmp"):
-            args += ["--perms", "1777", "--size", str(TMPFS_BYTES)]
+            args += ["--perms", "1777", *size]
         args += ["--tmpfs", mask]
     made: set = set(masks)
     binds: list = []
@@ -505,7 +506,28 @@ def _namespace_args(as_root: bool) -> list:
     if as_root:
         # bwrap runs privileged; the launcher keeps only what it needs to become nobody.
         return args + ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    return args + ["--unshare-user", "--disable-userns"]
+    # bwrap >= 0.8 can also stop the script from making user namespaces of its own.
+    return args + [
+        "--unshare-user",
+        *(["--disable-userns"] if _bwrap_has("--disable-userns") else []),
+    ]
+
+
+def _bwrap_has(option: str) -> bool:
+    """Whether the installed bwrap knows `option` (Ubuntu 22.04 ships 0.6, Debian 12 0.8)."""
+    if "bwrap_help" not in _CACHE:
+        try:
+            done = subprocess.run(
+                [shutil.which("bwrap") or "bwrap", "--help"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
+            _CACHE["bwrap_help"] = done.stdout + done.stderr
+        except (OSError, subprocess.SubprocessError):
+            _CACHE["bwrap_help"] = ""
+    return re.search(rf"^\s*{re.escape(option)}\b", _CACHE["bwrap_help"], re.MULTILINE) is not None
 
 
 def _run_bwrap(command: list, root: Path, env: dict, readable: list, timeout: float) -> tuple:

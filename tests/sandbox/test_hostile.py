@@ -70,8 +70,14 @@ def test_parent_processes_are_invisible_and_hold_no_secret():
         stderr=subprocess.PIPE,
         text=True,
     )
-    # From the host, the runner's environ does hold the secrets: the sandbox must hide it.
-    assert SECRETS["CI_JOB_JWT"].encode() in Path(f"/proc/{runner.pid}/environ").read_bytes()
+    # From the host, the runner's environ does hold the secrets (once it has exec'd): the
+    # sandbox must hide it.
+    deadline = time.monotonic() + 10
+    environ = b""
+    while SECRETS["CI_JOB_JWT"].encode() not in environ and time.monotonic() < deadline:
+        time.sleep(0.01)
+        environ = Path(f"/proc/{runner.pid}/environ").read_bytes()
+    assert SECRETS["CI_JOB_JWT"].encode() in environ
     out, err = runner.communicate(READ_PROC, timeout=120)
     assert runner.returncode == 0, err
     result = json.loads(out)
