@@ -303,7 +303,7 @@ class Program:
                 path.append(next(i for i, e in enumerate(above.elts) if e is node))
             node, above = above, self.parent.get(id(above))
         if isinstance(above, ast.Assign):
-            value = above.value
+            value = _per_element(above.value)
             for index in reversed(path):
                 elts = getattr(value, "elts", None)
                 if not isinstance(value, (ast.Tuple, ast.List)) or any(isinstance(e, ast.Starred) for e in elts):
@@ -620,6 +620,15 @@ def _data_names(node: ast.AST) -> Iterator[ast.Name]:
     for sub in _data_nodes(node):
         if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
             yield sub
+
+
+def _per_element(value: ast.AST) -> ast.AST:
+    """`(f(v) for v in (a, b, c))` unpacked into three names: each takes one of `(a, b, c)`."""
+    if isinstance(value, (ast.GeneratorExp, ast.ListComp)) and len(value.generators) == 1:
+        gen = value.generators[0]
+        if isinstance(gen.iter, (ast.Tuple, ast.List)) and not gen.ifs and isinstance(gen.target, ast.Name):
+            return gen.iter
+    return value
 
 
 def _position(node: ast.AST) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from mlops_adapt.tasks.hpo_optuna.dataflow import (
     string_key,
     user_attr_key,
 )
-from mlops_adapt.vocabulary import TRAIN_METHODS, direction_of
+from mlops_adapt.vocabulary import TRAIN_METHODS, direction_of, is_metric_name
 
 # A name part that means "the test split": X_test, y_te, test_loader, testset, Xtest, "test.csv".
 _TEST_PART = re.compile(
@@ -164,35 +164,51 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
         value = node.value
         return "train=False" if isinstance(value, ast.Constant) and value.value is False else None
     text = string_key(node)
-    if text is not None and user_attr_key(program.parent.get(id(node))) == text:
+    if text is None or len(text) > 80 or user_attr_key(program.parent.get(id(node))) == text:
         return None  # the key of a reported result: what was reported under it decides
-    if text is not None and len(text) < 80 and is_test_name(re.sub(r"\W+", "_", text)):
+    if is_metric_name(re.sub(r"\W+", "_", text)):
+        return None  # `metrics["test_r2"]`: a result's label; the data it was computed from decides
+    if is_test_name(re.sub(r"\W+", "_", text)):
         return None if _cv_result_key(program, node, text) else repr(text)
     return None
 
 
 def carved_from_training(program: Program, target: ast.Name) -> bool:
-    """`X_tr, X_val, ... = train_test_split(X_train, y_train)` or `X_val = X_train[-50:]`: the
-    stored data comes only from training data (whatever the target is called)."""
+    """`X_tr, X_val, ... = train_test_split(X_train, y_train)`, `X_val = X_train[-50:]`: the stored
+    data comes only from training data (whatever the target is called)."""
     value = program.def_value(target)
-    if value is None:
-        return False
-    if isinstance(value, ast.Call) and last_attr(value.func) not in SPLIT_FUNCTIONS:
-        return False
-    names = [
-        n.id for n in ast.walk(value)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and not _is_callee(program, n)
-    ]
-    data = [n for n in names if not n.isupper() or is_train_name(n)]
-    return bool(data) and all(is_train_name(n) for n in data)
+    sources = _data_sources(value) if value is not None else None
+    return bool(sources) and all(is_train_name(n) for n in sources)
+
+
+def _data_sources(expr: ast.AST) -> list[str] | None:
+    """The names of the arrays an expression selects rows from (None when it computes something else)."""
+    if isinstance(expr, ast.Name):
+        return [expr.id]
+    if isinstance(expr, (ast.Subscript, ast.Attribute)):
+        return _data_sources(expr.value)  # X_train[idx], X_train.iloc[...]: the indices select, X_train is the data
+    if isinstance(expr, ast.Call) and last_attr(expr.func) in SPLIT_FUNCTIONS:
+        found: list[str] = []
+        for arg in expr.args:
+            names = _data_sources(arg)
+            if names is None:
+                return None
+            found += names
+        return found
+    return None
 
 
 def _passed_on(program: Program, target: ast.Name) -> bool:
-    """The stored value is another name's or what a function of this file returns."""
+    """The stored value is another name's, what a function of this file returns, or computed from
+    other test data: its sources decide (`X_test = scaler.transform(X_test)`)."""
     value = program.def_value(target)
     if isinstance(value, (ast.Name, ast.Attribute)):
         return True
-    return isinstance(value, ast.Call) and bool(program.callees(value))
+    if isinstance(value, ast.Call) and program.callees(value):
+        return True
+    return value is not None and any(
+        is_test_name(n.id) for n in ast.walk(value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    )
 
 
 def _is_callee(program: Program, name: ast.Name) -> bool:
