@@ -55,7 +55,7 @@ def string_key(expr: ast.AST | None) -> str | None:
 class Frame:
     """One activation of a function (or the module) while tracing: its parameters' bound arguments."""
 
-    __slots__ = ("unit", "env", "key", "depth")
+    __slots__ = ("depth", "env", "key", "unit")
 
     def __init__(self, unit: ast.AST, env: dict | None = None, key: int = 0, depth: int = 0) -> None:
         self.unit = unit
@@ -382,9 +382,11 @@ class Program:
                 return True
             if isinstance(test.ops[0], ast.Is):
                 return False
-        if isinstance(test, ast.Call) and last_attr(test.func) == "isinstance" and len(test.args) == 2:
-            if self.is_trial(test.args[0]) and "FixedTrial" in ast.unparse(test.args[1]):
-                return False
+        if (
+            isinstance(test, ast.Call) and last_attr(test.func) == "isinstance" and len(test.args) == 2
+            and self.is_trial(test.args[0]) and "FixedTrial" in ast.unparse(test.args[1])
+        ):
+            return False
         if self.is_trial(test):
             return True
         return None
@@ -501,6 +503,14 @@ class Program:
         if self.is_param(binding) and id(frame.unit) == binding[0] and name.id in frame.env:
             argument, caller = frame.env[name.id]
             found.append((None, argument, caller))
+        elif self.is_param(binding) and frame.depth < MAX_CALL_DEPTH:
+            # Entered without a call (e.g. from a global's definition): any call site may bind it.
+            func = self.scope_node(binding)
+            for call in self.call_sites(func) if func is not None else []:
+                caller = Frame(self.unit(call), depth=frame.depth + 1)
+                bound = self.bind(func, call, caller).env.get(name.id)
+                if bound is not None:
+                    found.append((None, bound[0], bound[1]))
         todo, seen = [name], set()
         while todo:
             current = todo.pop()

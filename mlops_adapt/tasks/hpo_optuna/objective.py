@@ -211,11 +211,6 @@ def _passed_on(program: Program, target: ast.Name) -> bool:
     )
 
 
-def _is_callee(program: Program, name: ast.Name) -> bool:
-    above = program.parent.get(id(name))
-    return isinstance(above, ast.Call) and above.func is name
-
-
 def _cv_result_key(program: Program, node: ast.AST, text: str) -> bool:
     """`cross_validate(...)["test_score"]`, `search.cv_results_["mean_test_score"]`: CV folds, not a test split."""
     above = program.parent.get(id(node))
@@ -526,7 +521,7 @@ def _acts(branch: ast.If) -> bool:
     for stmt in branch.body:
         if isinstance(stmt, (ast.Break, ast.Continue, ast.Return, ast.Raise, ast.Assign, ast.AugAssign)):
             return True
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            if (last_attr(stmt.value.func) or "") not in _REPORTING_CALLS:
-                return True
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and (last_attr(call.func) or "") not in _REPORTING_CALLS:
+            return True
     return False

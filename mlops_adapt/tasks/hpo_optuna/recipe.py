@@ -21,7 +21,12 @@ from mlops_adapt.analysis.hpo import (
 )
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
 from mlops_adapt.tasks.hpo_optuna import SPEC
-from mlops_adapt.tasks.hpo_optuna.objective import is_test_name, read, suggestions, test_split_evidence
+from mlops_adapt.tasks.hpo_optuna.objective import (
+    is_test_name,
+    read,
+    suggestions,
+    test_split_evidence,
+)
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan
 

@@ -7,7 +7,7 @@ import re
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import call_name, code, is_literal, last_name, string_value
+from mlops_adapt.analysis.exprs import code, is_literal, last_name, string_value
 from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
@@ -203,8 +203,11 @@ def _scored_on_validation(program: Program, objective) -> list[str]:
     evidence = test_split_evidence(program, objective)
     if evidence is None:
         return []
-    return [f"the objective is scored on the test split (`{evidence}`); score it on a validation split "
-            "or cross-validation"]
+    reason = (
+        f"the objective is scored on the test split (`{evidence}`); score it on a validation split "
+        "or cross-validation"
+    )
+    return [reason]
 
 
 def _direction_fits(program: Program, objective, study: cst.Call) -> list[str]:
@@ -217,8 +220,11 @@ def _direction_fits(program: Program, objective, study: cst.Call) -> list[str]:
         return ["the objective returns no metric"]
     if given is None:
         if found.direction == "maximize":
-            return [f"the study direction is minimize (Optuna's default), but the objective returns "
-                    f"`{found.label}`, so the study should maximize"]
+            reason = (
+                f"the study direction is minimize (Optuna's default), but the objective returns "
+                f"`{found.label}`, so the study should maximize"
+            )
+            return [reason]
         if found.direction is None:
             return ['create_study has no direction="maximize" or "minimize"']
         return []
@@ -226,8 +232,11 @@ def _direction_fits(program: Program, objective, study: cst.Call) -> list[str]:
     if direction not in ("maximize", "minimize"):
         return ['create_study has no direction="maximize" or "minimize"']
     if found.direction and direction != found.direction:
-        return [f"the study direction is {direction}, but the objective returns `{found.label}`, "
-                f"so the study should {found.direction}"]
+        reason = (
+            f"the study direction is {direction}, but the objective returns `{found.label}`, "
+            f"so the study should {found.direction}"
+        )
+        return [reason]
     return []
 
 
