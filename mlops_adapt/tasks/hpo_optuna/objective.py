@@ -354,10 +354,10 @@ class _Reach:
         self.ends: list[str] = []
 
     def dead_end(self) -> str:
-        if "reported" in self.ends:
-            return "it is only printed or logged"
         if "evaluation" in self.ends:
             return "it only reaches evaluation code"
+        if "reported" in self.ends:
+            return "it is only printed or logged"
         return "its value is never used"
 
     def reaches(self, node: ast.AST) -> bool:
