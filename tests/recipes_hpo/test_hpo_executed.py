@@ -46,7 +46,7 @@ def runs(tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", PLAIN)
 def test_tuned_script_runs_a_study_over_its_hyperparameters(name, runs):
-    _programs, results = runs
+    programs, results = runs
     original, tuned = results[f"original/{name}"], results[f"tuned/{name}"]
     assert original["error"] is None and tuned["error"] is None, tuned["error"]
     info = tuned["info"]
@@ -55,8 +55,11 @@ def test_tuned_script_runs_a_study_over_its_hyperparameters(name, runs):
     assert len(suggested) * 2 >= len(HYPERPARAMETERS[name]), (sorted(suggested), info)
     assert info["direction"] == DIRECTION.get(name, "MAXIMIZE")
     assert "Best params:" in tuned["stdout"] and "Best value:" in tuned["stdout"]
-    # The first trial runs the script's own defaults, so everything it printed appears again.
-    missing = missing_lines(original["stdout"], tuned["stdout"])
+    # The first trial runs the script's own defaults, so everything it printed appears again. A
+    # script that scores its model only on a test split is re-split while a trial runs (the study
+    # never selects on the test split), so there the lines come back with other numbers.
+    carved = "isinstance(optuna_trial, optuna.trial.FixedTrial)" in programs[f"tuned/{name}"]
+    missing = missing_lines(original["stdout"], tuned["stdout"], mask_numbers=carved)
     if name in SWEEPS:
         assert len(missing) < len(original["stdout"].splitlines()), tuned["stdout"]
     else:

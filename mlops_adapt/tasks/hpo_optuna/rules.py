@@ -279,21 +279,22 @@ def _best_reported(program: Program) -> bool:
 
 
 def _runs_after_study(program: Program) -> bool:
-    """After `study.optimize(...)`, the same block runs the script's own work again (a final run or refit)."""
+    """After `study.optimize(...)`, the script's own work runs again (a final run or a refit): later in
+    the same block, or after the `with`/`if` block holding the study."""
     for call in program.calls:
         if last_attr(call.func) != "optimize" or not isinstance(call.func, ast.Attribute):
             continue
-        stmt = program.statement(call)
-        block = next(
-            (v for _, v in ast.iter_fields(program.parent.get(id(stmt))) if isinstance(v, list) and stmt in v), []
-        )
         study = root_name(call.func)
-        for later in block[block.index(stmt) + 1 :] if stmt in block else []:
-            if isinstance(later, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
-                continue
-            for sub in ast.walk(later):
-                if isinstance(sub, ast.Call) and _does_work(sub, study):
+        stmt = program.statement(call)
+        while isinstance(stmt, ast.stmt):
+            above = program.parent.get(id(stmt))
+            block = next((v for _, v in ast.iter_fields(above) if isinstance(v, list) and stmt in v), [])
+            for later in block[block.index(stmt) + 1 :] if stmt in block else []:
+                if isinstance(later, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+                    continue
+                if any(isinstance(sub, ast.Call) and _does_work(sub, study) for sub in ast.walk(later)):
                     return True
+            stmt = above
     return False
 
 
