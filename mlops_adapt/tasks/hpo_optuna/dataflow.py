@@ -85,6 +85,10 @@ class Program:
         self.trials: set[Binding] = set()  # bindings that hold the running Optuna trial
         self.objectives: list[ast.AST] = []  # the functions Optuna calls with a trial
         self._derived: dict[Binding, bool] = {}
+        self._reaching: dict[int, list[ast.Name]] = {}
+        self._units: dict[int, ast.AST] = {}
+        self._sites: dict[int, list[ast.Call]] | None = None
+        self._methods: dict[str, list[ast.AST]] | None = None
         for node in ast.walk(tree):
             for child in ast.iter_child_nodes(node):
                 self.parent[id(child)] = node
@@ -196,12 +200,15 @@ class Program:
 
     def unit(self, node: ast.AST) -> ast.AST:
         """The function (or the module) whose code holds the node."""
-        current = node
-        while id(current) in self.parent:
-            current = self.parent[id(current)]
-            if isinstance(current, FUNCTIONS):
-                return current
-        return self.tree
+        found = self._units.get(id(node))
+        if found is None:
+            found = self.tree
+            for above in self.ancestors(node):
+                if isinstance(above, FUNCTIONS):
+                    found = above
+                    break
+            self._units[id(node)] = found
+        return found
 
     def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
         while id(node) in self.parent:
@@ -228,11 +235,12 @@ class Program:
 
     def methods(self, name: str) -> list[ast.AST]:
         """Functions of that name defined directly in a class body."""
-        return [
-            f for f in self.functions
-            if not isinstance(f, ast.Lambda) and f.name == name
-            and isinstance(self.parent.get(id(f)), ast.ClassDef)
-        ]
+        if self._methods is None:
+            self._methods = {}
+            for f in self.functions:
+                if not isinstance(f, ast.Lambda) and isinstance(self.parent.get(id(f)), ast.ClassDef):
+                    self._methods.setdefault(f.name, []).append(f)
+        return self._methods.get(name, [])
 
     def callees(self, call: ast.Call) -> list[ast.AST]:
         """The functions of this file a call runs (none for library calls and constructors)."""
@@ -253,7 +261,12 @@ class Program:
 
     def call_sites(self, func: ast.AST) -> list[ast.Call]:
         """Calls in this file that run `func`."""
-        return [c for c in self.calls if any(f is func for f in self.callees(c))]
+        if self._sites is None:
+            self._sites = {}
+            for call in self.calls:
+                for callee in self.callees(call):
+                    self._sites.setdefault(id(callee), []).append(call)
+        return self._sites.get(id(func), [])
 
     def returns(self, func: ast.AST) -> list[ast.AST]:
         """The returned expressions of a function (a lambda returns its body)."""
@@ -322,6 +335,11 @@ class Program:
 
     def reaching(self, at: ast.Name) -> list[ast.Name]:
         """The definitions of the name read (or augmented) at `at` that may reach it."""
+        if id(at) not in self._reaching:
+            self._reaching[id(at)] = self._reaching_now(at)
+        return self._reaching[id(at)]
+
+    def _reaching_now(self, at: ast.Name) -> list[ast.Name]:
         binding = self.binding.get(id(at))
         if binding is None:
             return []
