@@ -1,4 +1,4 @@
-"""V2/V4 rules for hpo-optuna: an objective suggests the hyperparameters, a study optimises the right direction."""
+"""V2/V4 rules for hpo-optuna: suggestions that change the model, a score never taken on the test split, the right direction."""
 
 from __future__ import annotations
 

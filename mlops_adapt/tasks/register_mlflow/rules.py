@@ -1,4 +1,4 @@
-"""V2/V4 rules for register-mlflow: the trained model is logged with its flavor and registered."""
+"""V2/V4 rules for register-mlflow: the trained model itself, after training, is logged with its flavor and registered."""
 
 from __future__ import annotations
 
