@@ -228,11 +228,6 @@ class Program:
                 loops.append(above)
         return loops
 
-    def function_binding(self, func: ast.AST) -> Binding | None:
-        if isinstance(func, ast.Lambda):
-            return None
-        return self._resolve(func.name, self.scope[id(func)])
-
     def methods(self, name: str) -> list[ast.AST]:
         """Functions of that name defined directly in a class body."""
         if self._methods is None:
