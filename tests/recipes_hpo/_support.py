@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +50,11 @@ def run_batch(programs: dict[str, str], workdir: Path, env: dict | None = None, 
     return {key: raw[path] for key, path in paths.items()}
 
 
-def missing_lines(original_stdout: str, adapted_stdout: str) -> list[str]:
-    """Lines the original printed that the adapted script no longer prints."""
-    produced = set(adapted_stdout.splitlines())
-    return [line for line in original_stdout.splitlines() if line.strip() and line not in produced]
+def missing_lines(original_stdout: str, adapted_stdout: str, mask_numbers: bool = False) -> list[str]:
+    """Lines the original printed that the adapted script no longer prints (numbers masked on request)."""
+
+    def norm(line: str) -> str:
+        return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "<n>", line) if mask_numbers else line
+
+    produced = {norm(line) for line in adapted_stdout.splitlines()}
+    return [line for line in original_stdout.splitlines() if line.strip() and norm(line) not in produced]

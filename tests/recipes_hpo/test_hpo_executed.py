@@ -46,7 +46,7 @@ def runs(tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", PLAIN)
 def test_tuned_script_runs_a_study_over_its_hyperparameters(name, runs):
-    _programs, results = runs
+    programs, results = runs
     original, tuned = results[f"original/{name}"], results[f"tuned/{name}"]
     assert original["error"] is None and tuned["error"] is None, tuned["error"]
     info = tuned["info"]
@@ -55,8 +55,11 @@ def test_tuned_script_runs_a_study_over_its_hyperparameters(name, runs):
     assert len(suggested) * 2 >= len(HYPERPARAMETERS[name]), (sorted(suggested), info)
     assert info["direction"] == DIRECTION.get(name, "MAXIMIZE")
     assert "Best params:" in tuned["stdout"] and "Best value:" in tuned["stdout"]
-    # The first trial runs the script's own defaults, so everything it printed appears again.
-    missing = missing_lines(original["stdout"], tuned["stdout"])
+    # The first trial runs the script's own defaults, so everything it printed appears again. A
+    # script that scores its model only on a test split is re-split while a trial runs (the study
+    # never selects on the test split), so there the lines come back with other numbers.
+    carved = "isinstance(optuna_trial, optuna.trial.FixedTrial)" in programs[f"tuned/{name}"]
+    missing = missing_lines(original["stdout"], tuned["stdout"], mask_numbers=carved)
     if name in SWEEPS:
         assert len(missing) < len(original["stdout"].splitlines()), tuned["stdout"]
     else:
@@ -139,14 +142,14 @@ def test_shape_settings_and_evaluation_batch_sizes_are_not_searched():
         "import torch\nfrom torch import nn\nfrom torch.utils.data import DataLoader, TensorDataset\n\n"
         "CONFIG = {\"lr\": 0.01, \"channels\": 4, \"kernel_size\": 3, \"epochs\": 2}\n"
         "X, y = torch.randn(64, 1, 8, 8), torch.randint(0, 2, (64,))\n"
-        "test_loader = DataLoader(TensorDataset(X, y), batch_size=32)\n"
+        "val_loader = DataLoader(TensorDataset(X, y), batch_size=32)\n"
         "net = nn.Sequential(nn.Conv2d(1, CONFIG[\"channels\"], CONFIG[\"kernel_size\"], padding=1), nn.Flatten(),\n"
         "                    nn.Linear(CONFIG[\"channels\"] * 64, 2))\n"
         "opt = torch.optim.SGD(net.parameters(), lr=CONFIG[\"lr\"])\n"
         "for epoch in range(CONFIG[\"epochs\"]):\n"
         "    opt.zero_grad()\n    loss = nn.functional.cross_entropy(net(X), y)\n    loss.backward()\n    opt.step()\n"
-        "test_acc = sum((net(a).argmax(1) == b).float().sum().item() for a, b in test_loader) / 64\n"
-        "print(f\"test accuracy {test_acc:.3f}\")\n"
+        "val_acc = sum((net(a).argmax(1) == b).float().sum().item() for a, b in val_loader) / 64\n"
+        "print(f\"validation accuracy {val_acc:.3f}\")\n"
     )
     code = adapted("hpo-optuna", source)
     assert 'suggest_float("lr"' in code and 'suggest_int("channels"' in code

@@ -16,6 +16,9 @@ def main():
         learning_rate = TRIAL.suggest_float("learning_rate", 0.05, 1.0, log=True)
     X, y = load_breast_cancer(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
+    if TRIAL is not None and not isinstance(TRIAL, optuna.trial.FixedTrial):
+        # A trial is scored on a validation split of the training data, never on the test split.
+        X_train, X_test, y_train, y_test = train_test_split(X_train, y_train, stratify=y_train, random_state=0)
     model = AdaBoostClassifier(n_estimators=n_estimators, learning_rate=learning_rate, random_state=0)
     model.fit(X_train, y_train)
     auc = roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])

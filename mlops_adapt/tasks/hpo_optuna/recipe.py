@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
@@ -18,6 +19,7 @@ from mlops_adapt.analysis.exprs import (
     names_in,
 )
 from mlops_adapt.analysis.hpo import (
+    Objective,
     Tunable,
     choose_objective,
     collect_tunables,
@@ -25,8 +27,14 @@ from mlops_adapt.analysis.hpo import (
     fits_numerically,
     literal_value,
 )
-from mlops_adapt.analysis.scan import ParamSite, Scan
+from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
 from mlops_adapt.tasks.hpo_optuna import SPEC
+from mlops_adapt.tasks.hpo_optuna.objective import (
+    is_test_name,
+    read,
+    suggestions,
+    test_split_evidence,
+)
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 
 TRIAL = "optuna_trial"  # module-level handle on the running trial, read where hyperparameters are set
@@ -311,7 +319,12 @@ class AddOptunaSearch(Recipe):
     floats such as learning rates, integer ranges around integer defaults, and known choices for
     strings such as sklearn's criterion or kernel. A loop over literal values (`for C in [0.1, 1,
     10]:`) becomes one suggested value per trial. The trial returns the script's validation
-    metric; accuracy-like metrics are maximized, loss- and error-like ones minimized. The first
+    metric; accuracy-like metrics are maximized, loss- and error-like ones minimized. A study never
+    selects on the test split: when the script only scores its model on a test split made by
+    `train_test_split` or by slicing (`X[:200]`, `X[200:]`), a trial re-splits the training part and
+    is scored on the held-out rows, while the final run still reports the test split; a script whose
+    test data cannot be set aside this way (a test DataLoader, inline slices) is not tuned. Values
+    the model never sees (cross-validation folds, printed settings) are not searched. The first
     trial runs the script's own defaults, and the sampler is seeded so that a study can be
     repeated. The study runs `--option n_trials=N` trials (default 20; the environment variable
     MLOPS_ADAPT_N_TRIALS overrides it at run time; a trial that raises is recorded as failed and
@@ -365,6 +378,9 @@ class AddOptunaSearch(Recipe):
                     MAX_DEPTH = optuna_trial.suggest_int("MAX_DEPTH", 2, 8)
                 X, y = load_iris(return_X_y=True)
                 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+                if optuna_trial is not None and not isinstance(optuna_trial, optuna.trial.FixedTrial):
+                    # A trial is scored on a validation split of the training data, never on the test split.
+                    X_train, X_test, y_train, y_test = train_test_split(X_train, y_train, test_size=0.25, random_state=0)
                 clf = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=MAX_DEPTH, random_state=0)
                 clf.fit(X_train, y_train)
                 accuracy = clf.score(X_test, y_test)
@@ -506,9 +522,40 @@ class AddOptunaSearch(Recipe):
         self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
         executed = self._executed_sites(scan, run_block)
         hpo = collect_tunables(tree, scan)
-        hpo.objective = choose_objective(scan, executed)
-        if hpo.objective is None:
-            raise Unsupported("no evaluation metric was found to optimise")
+        # Build, then read the result the way the verifier will: a study must not select on the
+        # test split, and every suggestion must reach the model. Each round fixes one finding.
+        excluded: set[tuple[int, str]] = set()  # metrics computed on the test split
+        dropped: set[str] = set()  # hyperparameters whose value reaches no model
+        on_test: tuple[Objective, str] | None = None
+        carve = False
+        for _ in range(8):
+            objective = None if carve else choose_objective(scan, _without(executed, excluded))
+            if on_test is not None and objective is not None and not _validation_metric(objective):
+                objective = None  # instead of the test metric, only a validation one (not a training loss)
+            if objective is None and on_test is None:
+                raise Unsupported("no evaluation metric was found to optimise")
+            if objective is None:
+                objective, carve = on_test[0], True
+            hpo.objective = objective
+            result = self._build(tree, scan, run_block, hpo, dropped, carve)
+            evidence, dead = _verdict(result)
+            if dead - dropped:
+                dropped |= dead
+                continue
+            if evidence is None:
+                return result
+            if carve:
+                raise Unsupported(
+                    f"the script scores its model only on the test split (`{on_test[1]}`): an Optuna study "
+                    "would fit the hyperparameters to the test set; add a validation split (or "
+                    "cross-validation) for the study to score"
+                )
+            on_test = on_test or (objective, evidence)
+            excluded.add((id(objective.site), objective.key))
+        raise Unsupported("no metric the study may optimise was found")
+
+    def _build(self, tree: cst.Module, scan: Scan, run_block: list, hpo, dropped: set[str], carve: bool) -> cst.Module:
+        """The adapted module for one choice of metric and hyperparameters."""
         self.hpo = hpo
         plan = _Insertions()
         self.arg_suggestions: dict[int, str] = {}
@@ -519,6 +566,8 @@ class AddOptunaSearch(Recipe):
         anchors: dict[int, cst.CSTNode] = {}
         inside = self._inside_ids(run_block, tree)
         for t in hpo.tunables:
+            if t.name in dropped:
+                continue
             in_run = id(t.site.anchor) in inside or (t.site.ctx is not None and not t.site.ctx.module_level)
             if t.kind == "ctor-kwarg":
                 if in_run and t.node is not None:
@@ -531,11 +580,15 @@ class AddOptunaSearch(Recipe):
             else:
                 self.outside.append(t)
             self.tuned.append(t)
-        self.sweep_iters = self._sweeps(scan, inside, {t.name for t in self.tuned})
+        self.sweep_iters = self._sweeps(scan, inside, {t.name for t in self.tuned} | dropped)
         if not self.tuned:
             raise Unsupported("no hyperparameter with a literal default was found where the run can change it")
         for (key, where), group in by_anchor.items():
             plan.add(anchors[key], where, guarded(override_lines(group, self.frozen)))
+        if carve:
+            for split, text in validation_carves(tree, inside):
+                for statement in cst.parse_module(text).body:
+                    plan.add(split, "after", statement)
         metric = hpo.objective
         report = guarded([f'{TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))'])
         plan.add(metric.site.anchor, metric.site.where, report)
@@ -676,6 +729,136 @@ class AddOptunaSearch(Recipe):
             _commented(rerun, "Run the script once more, with the best hyperparameters found."),
             cst.parse_statement(f"{self.names.run}()"),
         ]
+
+
+def _without(sites: list[MetricSite], excluded: set[tuple[int, str]]) -> list[MetricSite]:
+    """The metric sites minus the (site, key) pairs already found to be computed on the test split."""
+    kept = []
+    for site in sites:
+        if site.kind == "dict" and site.keys:
+            keys = [k for k in site.keys if (id(site), k) not in excluded]
+            if keys:
+                kept.append(site if keys == site.keys else _with_keys(site, keys, excluded))
+        elif (id(site), site.key) not in excluded:
+            kept.append(site)
+    return kept
+
+
+def _with_keys(site: MetricSite, keys: list[str], excluded: set[tuple[int, str]]) -> MetricSite:
+    """A dict site reduced to some of its keys; exclusions made on the original carry over to it."""
+    reduced = replace(site, keys=keys)
+    excluded.update((id(reduced), k) for (sid, k) in list(excluded) if sid == id(site))
+    return reduced
+
+
+def _validation_metric(objective: Objective) -> bool:
+    """A metric named as computed on validation data (val_loss, valid_f1, dev_acc) or by cross-validation."""
+    parts = re.split(r"[^a-z0-9]+", objective.key.lower())
+    return objective.site.kind == "cv" or any(p in _VALIDATION_PARTS for p in parts)
+
+
+_VALIDATION_PARTS = frozenset({"val", "valid", "validation", "dev", "eval", "evaluation", "holdout", "cv", "oof"})
+
+
+def _verdict(module: cst.Module) -> tuple[str | None, set[str]]:
+    """(what shows the study's score comes from the test split, suggested names that change no model)."""
+    program = read(module.code)
+    found = program.objectives if program is not None else []
+    if not found:
+        return None, set()
+    dead = {s.name for s in suggestions(program) if not s.changes_model}
+    return test_split_evidence(program, found[0]), dead
+
+
+def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """For each split into training and test data the run executes, the statement and the code that
+    re-splits the training part while a trial runs: a trial is then scored on held-out training
+    rows, and the final run (a FixedTrial) still on the test split.
+
+    Two shapes: `X_train, X_test, y_train, y_test = train_test_split(X, y, ...)`, and slices of
+    the same arrays, `X_train, X_test = X[:200], X[200:]` (or index arrays, `tr, te = idx[:n], idx[n:]`).
+    """
+    found: list[tuple[cst.CSTNode, str]] = []
+    runs = set(inside)  # the run's own statements, and every function or method it may call
+    for top in tree.body:
+        if isinstance(top, (cst.FunctionDef, cst.ClassDef)):
+            runs.update(id(n) for n in iter_nodes(top, skip=(cst.BaseExpression,)))
+    for stmt in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        if id(stmt) not in runs or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            continue
+        assign = stmt.body[0]
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            continue
+        target = assign.targets[0].target
+        if not isinstance(target, cst.Tuple):
+            continue
+        resplit = _split_again(target, assign.value) or _slice_again(target, assign.value)
+        if resplit:
+            found.append((stmt, (
+                f"if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial):\n"
+                "    # A trial is scored on a validation split of the training data, never on the test split.\n"
+                f"    {resplit}\n"
+            )))
+    return found
+
+
+def _split_again(target: cst.Tuple, call: cst.BaseExpression) -> str | None:
+    """`X_train, X_test, ... = train_test_split(X_train, y_train, test_size=0.25, ...)` for a train_test_split."""
+    if not (isinstance(call, cst.Call) and last_name(call) == "train_test_split"):
+        return None
+    arrays = [a for a in call.args if a.keyword is None and a.star == ""]
+    names = [code(e.value) for e in target.elements]
+    if not arrays or len(names) != 2 * len(arrays) or not any(is_test_name(n.split(".")[-1]) for n in names[1::2]):
+        return None
+    train_parts = names[0::2]
+    keywords = {a.keyword.value: code(a.value) for a in call.args if a.keyword is not None}
+    options = [f"random_state={keywords.get('random_state', '0')}"]
+    given = [code(a.value) for a in arrays]
+    if keywords.get("stratify") in given:
+        options.append(f"stratify={train_parts[given.index(keywords['stratify'])]}")
+    if "shuffle" in keywords:
+        options.append(f"shuffle={keywords['shuffle']}")
+    return f"{', '.join(names)} = {code(call.func)}({', '.join(train_parts)}, test_size=0.25, {', '.join(options)})"
+
+
+def _slice_again(target: cst.Tuple, value: cst.BaseExpression) -> str | None:
+    """`X_train, X_test = X[:200], X[200:]` -> `X_train, X_test = X_train[: len(X_train) * 3 // 4], X_train[len(X_train) * 3 // 4 :]`."""
+    if not isinstance(value, cst.Tuple) or len(value.elements) != len(target.elements):
+        return None
+    heads: dict[str, str] = {}  # sliced array -> the name of its training part
+    tails: list[tuple[str, str]] = []  # (test part's name, sliced array)
+    for element, sliced in zip(target.elements, value.elements):
+        name, part = code(element.value), _sliced(sliced.value)
+        if part is None:
+            continue
+        base, side = part
+        if side == "head" and not is_test_name(name.split(".")[-1]):
+            heads[base] = name
+        elif side == "tail" and is_test_name(name.split(".")[-1]):
+            tails.append((name, base))
+    pairs = [(heads[base], name) for name, base in tails if base in heads]
+    if not pairs:
+        return None
+    names, values = [], []
+    for train, test in pairs:
+        cut = f"len({train}) * 3 // 4"
+        names += [train, test]
+        values += [f"{train}[:{cut}]", f"{train}[{cut}:]"]
+    return f"{', '.join(names)} = {', '.join(values)}"
+
+
+def _sliced(expr: cst.BaseExpression) -> tuple[str, str] | None:
+    """(array, "head") for `X[:n]`, (array, "tail") for `X[n:]`; None for anything else."""
+    if not isinstance(expr, cst.Subscript) or len(expr.slice) != 1:
+        return None
+    part = expr.slice[0].slice
+    if not isinstance(part, cst.Slice) or part.step is not None:
+        return None
+    if part.lower is None and part.upper is not None:
+        return code(expr.value), "head"
+    if part.lower is not None and part.upper is None:
+        return code(expr.value), "tail"
+    return None
 
 
 def _inside_function(scan: Scan, node: cst.CSTNode) -> bool:

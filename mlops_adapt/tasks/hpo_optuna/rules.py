@@ -1,4 +1,4 @@
-"""V2/V4 rules for hpo-optuna: an objective suggests the hyperparameters, a study optimises the right direction."""
+"""V2/V4 rules for hpo-optuna: suggestions that change the model, a score never taken on the test split, the right direction."""
 
 from __future__ import annotations
 
@@ -8,16 +8,22 @@ import re
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import (
-    call_name,
     calls_in,
     code,
-    functions,
     is_literal,
     last_name,
     string_value,
 )
 from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
 from mlops_adapt.tasks.hpo_optuna import SPEC
+from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
+from mlops_adapt.tasks.hpo_optuna.objective import (
+    objectives,
+    read,
+    score,
+    suggestions,
+    test_split_evidence,
+)
 from mlops_adapt.verify.rules.base import TaskRules
 from mlops_adapt.verify.scope import _normal
 from mlops_adapt.vocabulary import NOT_HYPERPARAM_NAME, PATHLIKE_VALUE, direction_of
@@ -76,37 +82,22 @@ def undo_tuning_edits(statement: str) -> str:
     return _normal(undone[: -len(" pass")] if statement.endswith(":") and undone.endswith(" pass") else undone)
 
 
+def _calls(module: cst.Module) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class _Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            found.append(node)
+
+    module.visit(_Calls())
+    return found
+
+
 def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == name:
             return arg.value
     return None
-
-
-def _returned_metric(func: cst.FunctionDef) -> str | None:
-    """The name the objective returns: a variable, a user attribute key, or a call's name."""
-    found: list[str] = []
-
-    class _Returns(cst.CSTVisitor):
-        def visit_Return(self, node: cst.Return) -> None:
-            value = node.value
-            if isinstance(value, cst.Subscript) and value.slice:
-                key = value.slice[0].slice
-                if isinstance(key, cst.Index) and string_value(key.value):
-                    found.append(string_value(key.value) or "")
-                    return
-            if isinstance(value, cst.Call) and last_name(value) == "get" and value.args:
-                key = string_value(value.args[0].value)
-                if key:
-                    found.append(key)
-                    return
-            if isinstance(value, cst.Name):
-                found.append(value.value)
-            elif value is not None:
-                found.append(code(value))
-
-    func.visit(_Returns())
-    return found[-1] if found else None
 
 
 class HpoOptunaRules(TaskRules):
@@ -127,18 +118,20 @@ class HpoOptunaRules(TaskRules):
 
     def postconditions(self, original, candidate, facts, options):
         problems: list[str] = []
-        calls = calls_in(candidate, lambdas=True)
-        defs = functions(candidate)
+        calls = _calls(candidate)
         studies = [c for c in calls if last_name(c) == "create_study"]
         optimizes = [c for c in calls if last_name(c) == "optimize" and c.args]
         if not studies:
             return ["no Optuna study is created (optuna.create_study)"]
         if not optimizes:
             return ["the study is never optimised (study.optimize(objective, n_trials=...))"]
-        objective_name = code(optimizes[0].args[0].value)
-        objective = defs.get(objective_name)
-        if objective is None or not objective.params.params:
-            problems.append(f"`{objective_name}` passed to study.optimize is not a function taking a trial")
+        program = read(candidate.code)
+        found = objectives(program) if program is not None else []
+        objective = found[0] if found else None
+        if objective is None or not program.params.get(id(objective)):
+            given = code(optimizes[0].args[0].value)
+            problems.append(f"`{given}` passed to study.optimize is not a function taking a trial")
+            objective = None
         if _keyword(optimizes[0], "n_trials") is None and _keyword(optimizes[0], "timeout") is None:
             problems.append("study.optimize has neither n_trials nor timeout, so it never stops")
 
@@ -149,16 +142,16 @@ class HpoOptunaRules(TaskRules):
         for name in unknown:
             problems.append(f"`trial.{name}` does not exist in Optuna (suggest_float, suggest_int, suggest_categorical)")
         suggested = {
-            string_value(c.args[0].value) or code(c.args[0].value)
+            (string_value(c.args[0].value) or code(c.args[0].value)).lower()
             for c in calls
             if _SUGGEST.match(last_name(c) or "") and c.args
         }
-        options = argparse_options(original)
+        argparse = argparse_options(original)
         wanted = {
-            h.name for h in facts.hyperparams
+            h.name.lower() for h in facts.hyperparams
             if not NOT_TUNABLE.search(h.name) and not NOT_HYPERPARAM_NAME.search(h.name)
             and (h.value is None or _tunable_literal(h.value))
-            and (h.kind != "argparse" or _tunable_default(options.get(h.name)))
+            and (h.kind != "argparse" or _tunable_default(argparse.get(h.name)))
         }
         covered = {w for w in wanted if w in suggested or any(s.endswith("_" + w) for s in suggested)}
         if not suggested:
@@ -168,23 +161,13 @@ class HpoOptunaRules(TaskRules):
             problems.append(
                 f"only {len(covered)} of {len(wanted)} hyperparameters are suggested by the trial; missing {missing}"
             )
-
-        direction = _keyword(studies[0], "direction")
-        returned = _returned_metric(objective) if objective is not None else None
-        if returned is None:
-            problems.append("the objective returns no metric")
-        elif direction is None or string_value(direction) not in ("maximize", "minimize"):
-            problems.append('create_study has no direction="maximize" or "minimize"')
-        else:
-            expected = direction_of(returned)
-            if expected and string_value(direction) != expected:
-                problems.append(f"the objective returns {returned!r}, so the study should {expected}, "
-                                f"not {string_value(direction)}")
-
-        printed = " ".join(code(c) for c in calls if (call_name(c) or "").endswith(("print", "info")))
-        if "best_params" not in printed and "best_trial" not in printed:
+        if program is not None and objective is not None:
+            problems += _scored_on_validation(program, objective)
+            problems += _direction_fits(program, objective, studies[0])
+            problems += _suggestions_change_the_model(program)
+        if program is not None and not _best_reported(program):
             problems.append("the best parameters are never printed")
-        if not _reruns_after_study(candidate, objective_name):
+        if program is not None and not _runs_after_study(program):
             problems.append("the script's own run is not reachable after the study (e.g. a final run with the best params)")
         if "mlflow" in facts.imports:
             starts = [c for c in calls if last_name(c) == "start_run"]
@@ -214,36 +197,125 @@ def _tunable_literal(text: str) -> bool:
     return not re.fullmatch(r"(True|False|None|\(.*\)|\[.*\])", text.strip())
 
 
-def _reruns_after_study(module: cst.Module, objective_name: str) -> bool:
-    """True when, after study.optimize, the same block calls the script's run (or the best trial) again."""
-    found: list[bool] = []
+def _scored_on_validation(program: Program, objective) -> list[str]:
+    """The study must not select hyperparameters on the test split."""
+    evidence = test_split_evidence(program, objective)
+    if evidence is None:
+        return []
+    reason = (
+        f"the objective is scored on the test split (`{evidence}`); score it on a validation split "
+        "or cross-validation"
+    )
+    return [reason]
 
-    class _Blocks(cst.CSTVisitor):
-        def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-            self._check(list(node.body))
 
-        def visit_Module(self, node: cst.Module) -> None:
-            self._check(list(node.body))
+def _direction_fits(program: Program, objective, study: cst.Call) -> list[str]:
+    """maximize accuracy-like scores, minimize loss-like ones (Optuna's default is minimize)."""
+    given = _keyword(study, "direction")
+    if _keyword(study, "directions") is not None:
+        return []  # a multi-objective study: one direction per value
+    found = score(program, objective)
+    if found is None:
+        return ["the objective returns no metric"]
+    if given is None:
+        if found.direction == "maximize":
+            reason = (
+                f"the study direction is minimize (Optuna's default), but the objective returns "
+                f"`{found.label}`, so the study should maximize"
+            )
+            return [reason]
+        if found.direction is None:
+            return ['create_study has no direction="maximize" or "minimize"']
+        return []
+    direction = string_value(given)
+    if direction not in ("maximize", "minimize"):
+        return ['create_study has no direction="maximize" or "minimize"']
+    if found.direction and direction != found.direction:
+        reason = (
+            f"the study direction is {direction}, but the objective returns `{found.label}`, "
+            f"so the study should {found.direction}"
+        )
+        return [reason]
+    return []
 
-        def _check(self, body: list) -> None:
-            seen = False
-            for stmt in body:
-                text = cst.Module(body=[stmt]).code
-                if re.search(r"\.optimize\(", text):
-                    seen = True
+
+def _suggestions_change_the_model(program: Program) -> list[str]:
+    """Every suggested value must reach the model's construction or its training."""
+    return [
+        f"the suggested hyperparameter `{s.name}` (trial.{s.method}, line {s.line}) does not change the model: "
+        f"{s.dead_end}; pass it to the model, its optimizer or its training"
+        for s in suggestions(program) if not s.changes_model
+    ]
+
+
+_STUDY_RESULTS = frozenset({"best_params", "best_trial", "best_trials", "best_value"})
+_FORMATTING = frozenset({
+    "items", "values", "keys", "format", "str", "repr", "dict", "list", "tuple", "sorted", "round",
+    "float", "int", "dumps", "join", "get", "copy", "update",
+})
+_OUTPUT_CALLS = frozenset({"print", "pprint", "info", "warning", "debug", "write", "log_params", "log_param"})
+
+
+def _best_reported(program: Program) -> bool:
+    """Some printed (or logged) value comes from the study's best trial."""
+
+    def from_study(node, _frame) -> str | None:
+        if isinstance(node, ast.Attribute) and node.attr in ("best_params", "best_trial", "best_trials"):
+            return node.attr
+        return None
+
+    def formatting(call: ast.Call) -> bool:  # the printed value is the params, not a model built from them
+        return (last_attr(call.func) or "") in _FORMATTING
+
+    for call in program.calls:
+        if (last_attr(call.func) or "") not in _OUTPUT_CALLS:
+            continue
+        frame = Frame(program.unit(call))
+        values = [*call.args, *(k.value for k in call.keywords)]
+        if any(program.walk(value, frame, from_study, formatting) for value in values):
+            return True
+    return False
+
+
+def _runs_after_study(program: Program) -> bool:
+    """After `study.optimize(...)`, the script's own work runs again (a final run or a refit): later in
+    the same block, or after the `with`/`if` block holding the study."""
+    for call in program.calls:
+        if last_attr(call.func) != "optimize" or not isinstance(call.func, ast.Attribute):
+            continue
+        study = root_name(call.func)
+        stmt = program.statement(call)
+        while isinstance(stmt, ast.stmt):
+            above = program.parent.get(id(stmt))
+            block = next((v for _, v in ast.iter_fields(above) if isinstance(v, list) and stmt in v), [])
+            for later in block[block.index(stmt) + 1 :] if stmt in block else []:
+                if isinstance(later, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
                     continue
-                first_line = text.strip().split("\n")[0]
-                if seen and "print(" not in first_line and (
-                    "FixedTrial" in text or re.search(r"^\s*\w[\w.]*\(.*\)\s*$", text, re.MULTILINE)
-                ):
-                    found.append(True)
+                if any(isinstance(sub, ast.Call) and _does_work(sub, study) for sub in ast.walk(later)):
+                    return True
+            stmt = above
+    return False
 
-    module.visit(_Blocks())
-    return bool(found)
+
+def _does_work(call: ast.Call, study: str | None) -> bool:
+    name = last_attr(call.func) or ""
+    root = root_name(call.func)
+    if name in _OUTPUT_CALLS or name in ("len", "str", "repr", "format", "round", "float", "int", "items"):
+        return False
+    if "FixedTrial" in ast.unparse(call.func):
+        return True  # the script's run, replayed with the best trial
+    return root not in (study, "optuna", "logging", "logger", "mlflow", "wandb", "json")
 
 
 def expected_direction(candidate: str, metric_names: list[str]) -> str | None:
-    """'maximize'/'minimize' from the name the objective returns, else from the metrics, else None."""
+    """'maximize'/'minimize' for the objective's score (through its data flow), else from its returned
+    expression's or the metrics' names, else None."""
+    program = read(candidate)
+    found = objectives(program) if program is not None else []
+    if found:
+        result = score(program, found[0])
+        if result is not None and result.direction:
+            return result.direction
     names: list[str] = []
     try:
         tree = ast.parse(candidate)

@@ -1,12 +1,14 @@
-"""V2/V4 rules for register-mlflow: the trained model is logged with its flavor and registered."""
+"""V2/V4 rules for register-mlflow: the trained model itself, after training, is logged with its flavor and registered."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import calls_in, code
+from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.track_mlflow.rules import ENDS, STARTS
 from mlops_adapt.verify.rules.base import TaskRules
@@ -35,30 +37,145 @@ class RegisterMlflowRules(TaskRules):
         ]
         if not registered:
             problems.append("the logged model is not registered (registered_model_name=...)")
-        if not any(c.name in STARTS for c in calls):
-            problems.append("the model is not logged inside an MLflow run (mlflow.start_run)")
+        # No run is required: outside one, log_model logs (and registers) the model on its own.
         for c in log_models:
-            if not c.active:
-                problems.append(f"`{c.name}` at line {c.line} runs outside an active MLflow run")
             if any(a.keyword and a.keyword.value == "artifact_path" for a in c.node.args):
                 problems.append(f"`{c.name}` at line {c.line} uses artifact_path=, deprecated in MLflow 3 (use name=)")
-        trained = [m for m in facts.models if m.trained_line]
+        trained = trained_models(facts)
         if trained and log_models:
             frameworks = {m.framework for m in trained}
             flavors = {c.name.split(".")[1] for c in log_models}
-            if not flavors & {FLAVOR_OF.get(f, f) for f in frameworks}:
+            if not flavors & ({FLAVOR_OF.get(f, f) for f in frameworks} | {"pyfunc"}):
                 problems.append(
                     f"model flavor {sorted(flavors)} does not match the trained model's framework {sorted(frameworks)}"
                 )
-            # search.best_estimator_ is the model a fitted GridSearchCV `search` holds
-            logged_objects = {code(c.node.args[0].value).removesuffix(".best_estimator_")
-                              for c in log_models if c.node.args}
-            if not logged_objects & {m.var for m in trained}:
-                problems.append(f"the logged object {sorted(logged_objects)} is not the trained model")
+            problems += _logged_objects_are_models(candidate, log_models, trained)
             problems += _logged_before_training(candidate, log_models, trained)
         if log_models and registers:
             problems += _registered_before_logged(candidate, registers, log_models)
         return problems
+
+    def test_constants(self, original: str, candidate: str, facts: dict) -> dict:
+        """The classes a registered model may be: the model classes the original script builds."""
+        return {"MODEL_CLASSES": model_classes(original)}
+
+
+# Objects that hold data, not a trained model, although the analysis may see them "trained"
+# (a DataLoader is iterated in the training loop).
+_DATA_HOLDERS = re.compile(r"(DataLoader|Loader|Dataset|Subset|TensorDataset|DataFrame|Series|ndarray|Tensor)$")
+# The keyword each flavor's log_model takes the model under.
+_MODEL_KEYWORDS = ("sk_model", "pytorch_model", "xgb_model", "lgb_model", "model", "python_model", "keras_model")
+# Calls whose result is still the model they are given (sklearn's fit returns self, torch's to/eval too).
+_KEEPS_MODEL = frozenset({
+    "deepcopy", "copy", "max", "min", "sorted", "get", "to", "cpu", "cuda", "eval", "train", "fit",
+    "double", "float", "half", "pop", "next", "iter", "values", "items",
+})
+_SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
+_CLASS_OF = {"make_pipeline": "Pipeline", "make_union": "FeatureUnion"}
+_MODEL_LIBRARIES = ("sklearn", "xgboost", "lightgbm", "catboost", "torch.nn", "torchvision.models")
+
+
+def trained_models(facts) -> list:
+    """The script's trained models, without the data objects the analysis may count among them."""
+    return [m for m in facts.models if m.trained_line and not _DATA_HOLDERS.search(m.constructor)]
+
+
+def model_classes(source: str) -> list[str]:
+    """Class names of the models a script builds: library estimators and networks, its own nn.Module
+    classes, and the estimators inside a search (GridSearchCV(SVC(), ...) may register an SVC)."""
+    program = Program.parse(source)
+    if program is None:
+        return []
+    imported: dict[str, str] = {}
+    for node in ast.walk(program.tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                imported[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                imported[alias.asname or alias.name.split(".")[0]] = alias.name
+    own_modules = {
+        name for name, classes in program.classes.items()
+        if any(any("Module" in ast.unparse(b) for b in c.bases) for c in classes)
+    }
+    found: list[str] = []
+    for call in program.calls:
+        name = last_attr(call.func) or ""
+        head = root_name(call.func) or ""
+        qualified = imported.get(head, head) + (ast.unparse(call.func)[len(head):] if head else "")
+        cls = _CLASS_OF.get(name, name)
+        known = name in own_modules or (qualified.startswith(_MODEL_LIBRARIES) and cls[:1].isupper())
+        if known and not _DATA_HOLDERS.search(cls) and cls not in found:
+            found.append(cls)
+    return found
+
+
+def _model_argument(call: ast.Call) -> ast.AST | None:
+    """The model a log_model call logs: its first positional argument, or sk_model=, pytorch_model=, ..."""
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        return call.args[0]
+    return next((k.value for k in call.keywords if k.arg in _MODEL_KEYWORDS), None)
+
+
+def _ast_calls(program: Program, log_models) -> list[tuple[object, ast.Call]]:
+    """Each log_model LibCall with its ast node (the n-th call with the same callee text is the n-th one)."""
+    by_text: dict[str, list[ast.Call]] = {}
+    for call in program.calls:
+        by_text.setdefault(ast.unparse(call.func), []).append(call)
+    seen: dict[str, int] = {}
+    pairs = []
+    for c in log_models:
+        text = ast.unparse(ast.parse(code(c.node.func), mode="eval").body)
+        index = seen.get(text, 0)
+        seen[text] = index + 1
+        candidates = by_text.get(text, [])
+        if index < len(candidates):
+            pairs.append((c, candidates[index]))
+    return pairs
+
+
+def _unknown_argument(program: Program, name: ast.Name, frame: Frame) -> bool:
+    binding = program.binding.get(id(name))
+    if binding is None or not program.is_param(binding):
+        return False
+    if id(frame.unit) == binding[0] and name.id in frame.env:
+        return False
+    func = program.scope_node(binding)
+    return func is None or not program.call_sites(func)
+
+
+def _logged_objects_are_models(candidate: cst.Module, log_models, trained) -> list[str]:
+    """What log_model logs must be (or come from) one of the script's trained models, not its data."""
+    program = Program.parse(candidate.code)
+    if program is None:
+        return []
+    names = {m.var for m in trained}
+
+    def is_model(node, frame) -> str | None:
+        if isinstance(node, ast.Name) and node.id in names:
+            return node.id
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and _unknown_argument(program, node, frame):
+            return "?"  # a parameter no call in the file binds: what it holds cannot be told
+        if isinstance(node, ast.Attribute) and ast.unparse(node) in names:
+            return ast.unparse(node)
+        return None
+
+    problems: list[str] = []
+    for c, call in _ast_calls(program, log_models):
+        value = _model_argument(call)
+        if value is None:
+            continue
+        pyfunc = c.name.startswith("mlflow.pyfunc.")
+
+        def keeps_model(inner: ast.Call, pyfunc=pyfunc) -> bool:
+            return pyfunc or (last_attr(inner.func) or "") in _KEEPS_MODEL or bool(program.callees(inner))
+
+        if program.walk(value, Frame(program.unit(call)), is_model, keeps_model) is None:
+            problems.append(
+                f"the logged object `{ast.unparse(value)}` (`{c.name}` at line {c.line}) is not a trained model of "
+                f"the script (trained: {', '.join(sorted(names))}); log the trained model itself"
+            )
+    return problems
 
 
 def _logged_before_training(candidate: cst.Module, log_models, trained) -> list[str]:

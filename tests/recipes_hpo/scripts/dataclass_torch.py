@@ -1,4 +1,4 @@
-"""A dataclass config for a torch logistic regression; the test accuracy is printed."""
+"""A dataclass config for a torch logistic regression; the validation and test accuracies are printed."""
 from dataclasses import dataclass
 
 import torch
@@ -21,9 +21,11 @@ def run(cfg: TrainConfig):
     optimizer = torch.optim.SGD(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     for epoch in range(cfg.epochs):
         optimizer.zero_grad()
-        loss = nn.functional.binary_cross_entropy_with_logits(model(X[:240]).squeeze(1), y[:240])
+        loss = nn.functional.binary_cross_entropy_with_logits(model(X[:200]).squeeze(1), y[:200])
         loss.backward()
         optimizer.step()
+    val_acc = ((model(X[200:240]).squeeze(1) > 0).float() == y[200:240]).float().mean().item()
+    print(f"validation accuracy {val_acc:.3f}")
     test_acc = ((model(X[240:]).squeeze(1) > 0).float() == y[240:]).float().mean().item()
     print(f"test accuracy {test_acc:.3f}")
 

@@ -1,0 +1,527 @@
+"""What an Optuna script's objective is scored on, which way it should go, and what its suggestions change."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from mlops_adapt.tasks.hpo_optuna.dataflow import (
+    FUNCTIONS,
+    Frame,
+    Program,
+    last_attr,
+    root_name,
+    string_key,
+    user_attr_key,
+)
+from mlops_adapt.vocabulary import TRAIN_METHODS, direction_of, is_metric_name
+
+# A name part that means "the test split": X_test, y_te, test_loader, testset, Xtest, "test.csv".
+_TEST_PART = re.compile(
+    r"^(x|y|xs|ys)?(test|tst|te|testing)"
+    r"(s|set|sets|loader|loaders|data|dataset|datasets|ds|dl|df|x|y|images|labels|targets|inputs|features|iter)?$"
+)
+_TRAIN_PART = re.compile(r"^(x|y|xs|ys)?(train|tr|trn|training|fit)(ing|set|loader|data|dataset|ds|df|x|y)?$")
+# A last part that makes the name a setting about the test split, not the split: test_size, test_batch_size.
+_SETTING_PART = frozenset({
+    "size", "sizes", "batch", "ratio", "frac", "fraction", "pct", "percent", "split", "splits", "every",
+    "interval", "freq", "frequency", "steps", "step", "n", "num", "count", "seed", "kwargs", "args",
+    "cfg", "config", "fn", "func", "function", "mode", "flag",
+})
+_CV_RESULT_KEY = re.compile(r"^(mean_|std_|rank_|split\d+_)?test_\w+$")
+SPLIT_FUNCTIONS = frozenset({"train_test_split", "random_split"})
+
+# Calls whose arguments go nowhere the model sees: output, logging and tracking.
+_REPORTING_CALLS = frozenset({
+    "print", "pprint", "info", "debug", "warning", "warn", "error", "critical", "exception", "log",
+    "log_param", "log_params", "log_metric", "log_metrics", "log_dict", "log_text", "log_artifact",
+    "set_tag", "set_tags", "set_user_attr", "set_system_attr", "report", "write", "format",
+    "add_scalar", "add_scalars", "add_text", "add_hparams", "enqueue_trial", "dump", "dumps",
+})
+_REPORTING_ROOTS = frozenset({"logging", "logger", "log", "mlflow", "wandb", "writer", "tb", "sys", "json"})
+# Methods through which a value enters a container the script reads later.
+_MUTATORS = frozenset({"update", "append", "extend", "insert", "setdefault", "add", "__setitem__"})
+# Class-like callees that only hold values (the value goes on into the object they return).
+_HOLDERS = re.compile(
+    r"(Namespace|SimpleNamespace|OrderedDict|defaultdict|Counter|Path|Decimal|Fraction|"
+    r"DataLoader|Loader|Dataset|Subset|TensorDataset|DataFrame|Series|Tensor|Generator|RandomState)$"
+)
+# Closed-form fits (`np.linalg.solve(X.T @ X + alpha * I, X.T @ y)`): their result is the model.
+_SOLVERS = frozenset({"solve", "lstsq", "inv", "pinv", "cholesky", "svd", "eigh", "eig", "qr", "polyfit", "lsqr"})
+_NUMERIC_ROOTS = frozenset({"np", "numpy", "scipy", "linalg", "la", "sp", "torch"})
+# Training calls made on a value: it is the model, its optimizer, or what trains them.
+_TRAINING_METHODS = frozenset(TRAIN_METHODS | {
+    "set_params", "compile", "fit_generator", "train_on_batch", "backward", "step", "zero_grad",
+})
+
+
+@dataclass(frozen=True)
+class Score:
+    """What the objective returns: its name (for the reasons) and the direction it calls for."""
+
+    label: str
+    direction: str | None
+
+
+def read(source: str) -> Program | None:
+    """The script's data flow with its objectives found and its trial names marked (None if it does not parse)."""
+    program = Program.parse(source)
+    if program is not None:
+        objectives(program)
+    return program
+
+
+def objectives(program: Program) -> list[ast.AST]:
+    """The functions passed to `study.optimize` (a def, a lambda, a partial, a callable object)."""
+    found: list[ast.AST] = []
+    for call in program.calls:
+        if last_attr(call.func) != "optimize" or not isinstance(call.func, ast.Attribute):
+            continue
+        given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "func"), None)
+        func = _callable(program, given)
+        if func is not None and not any(f is func for f in found):
+            found.append(func)
+    for func in found:
+        program.mark_trial(func)
+    return found
+
+
+def _callable(program: Program, expr: ast.AST | None) -> ast.AST | None:
+    if isinstance(expr, ast.Lambda):
+        return expr
+    if isinstance(expr, ast.Call) and last_attr(expr.func) == "partial" and expr.args:
+        return _callable(program, expr.args[0])
+    if isinstance(expr, ast.Attribute):
+        methods = program.methods(expr.attr)
+        return methods[-1] if methods else None
+    if not isinstance(expr, ast.Name):
+        return None
+    defs = program.defs_of_function.get(program.binding.get(id(expr), (0, "")), [])
+    if defs:
+        return defs[-1]
+    for target in program.stores.get(program.binding.get(id(expr), (0, "")), []):
+        value = program.def_value(target)
+        if isinstance(value, ast.Call):
+            cls = program.constructed_class(value)
+            if cls is not None:
+                calls = [f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__call__"]
+                if calls:
+                    return calls[0]
+    return None
+
+
+def name_parts(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return [p for p in re.split(r"[^0-9a-zA-Z]+|(?<=[a-zA-Z])(?=[0-9])", spaced.lower()) if p and not p.isdigit()]
+
+
+def is_test_name(name: str) -> bool:
+    """X_test, y_te, test_loader, testset, test_acc; not test_size or test_batch_size."""
+    parts = name_parts(name)
+    return bool(parts) and parts[-1] not in _SETTING_PART and any(_TEST_PART.match(p) for p in parts)
+
+
+def is_train_name(name: str) -> bool:
+    return any(_TRAIN_PART.match(p) for p in name_parts(name))
+
+
+# ---------------------------------------------------------------------------- test split
+def test_split_evidence(program: Program, objective: ast.AST) -> str | None:
+    """What shows that the objective's score is computed from the test split, or None.
+
+    The signals: data stored under a test name (`X_test`, `test_loader`) that is not a split
+    carved from the training data, a `split="test"`/`"test.csv"` string, `train=False` (torchvision's
+    test set), and, when the flow shows nothing, the returned score's own name (`test_mse`)."""
+    frame = Frame(objective)
+    carved: list[bool] = []
+    for value in program.returns(objective):
+        found = program.walk(value, frame, lambda node, fr: _test_signal(program, node, carved))
+        if found:
+            return found
+        named = value.id if isinstance(value, ast.Name) else user_attr_key(value)
+        if named and is_test_name(named) and not carved:
+            return named
+    return None
+
+
+def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | None:
+    if isinstance(node, ast.Name):
+        if isinstance(node.ctx, ast.Load):
+            # A read shows its definitions next; only a name defined nowhere speaks for itself.
+            return node.id if is_test_name(node.id) and not program.has_definitions(node) else None
+        if not is_test_name(node.id):
+            return None
+        if carved_from_training(program, node):
+            carved.append(True)
+            return None
+        if _passed_on(program, node) or program.derived_from_params(node):
+            return None  # where the value comes from decides, not the name it is passed on under
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and is_test_name(node.attr):
+        return ast.unparse(node)
+    if isinstance(node, ast.keyword) and node.arg == "train":
+        value = node.value
+        return "train=False" if isinstance(value, ast.Constant) and value.value is False else None
+    text = string_key(node)
+    if text is None or len(text) > 80 or user_attr_key(program.parent.get(id(node))) == text:
+        return None  # the key of a reported result: what was reported under it decides
+    if is_metric_name(re.sub(r"\W+", "_", text)):
+        return None  # `metrics["test_r2"]`: a result's label; the data it was computed from decides
+    if is_test_name(re.sub(r"\W+", "_", text)):
+        return None if _cv_result_key(program, node, text) else repr(text)
+    return None
+
+
+def carved_from_training(program: Program, target: ast.Name) -> bool:
+    """`X_tr, X_val, ... = train_test_split(X_train, y_train)`, `X_val = X_train[-50:]`: the stored
+    data comes only from training data (whatever the target is called)."""
+    value = program.def_value(target)
+    sources = _data_sources(value) if value is not None else None
+    return bool(sources) and all(is_train_name(n) for n in sources)
+
+
+def _data_sources(expr: ast.AST) -> list[str] | None:
+    """The names of the arrays an expression selects rows from (None when it computes something else)."""
+    if isinstance(expr, ast.Name):
+        return [expr.id]
+    if isinstance(expr, (ast.Subscript, ast.Attribute)):
+        return _data_sources(expr.value)  # X_train[idx], X_train.iloc[...]: the indices select, X_train is the data
+    if isinstance(expr, ast.Call) and last_attr(expr.func) in SPLIT_FUNCTIONS:
+        found: list[str] = []
+        for arg in expr.args:
+            names = _data_sources(arg)
+            if names is None:
+                return None
+            found += names
+        return found
+    return None
+
+
+def _passed_on(program: Program, target: ast.Name) -> bool:
+    """The stored value is another name's, what a function of this file returns, or computed from
+    other test data: its sources decide (`X_test = scaler.transform(X_test)`)."""
+    value = program.def_value(target)
+    if isinstance(value, (ast.Name, ast.Attribute)):
+        return True
+    if isinstance(value, ast.Call) and program.callees(value):
+        return True
+    return value is not None and any(
+        is_test_name(n.id) for n in ast.walk(value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    )
+
+
+def _cv_result_key(program: Program, node: ast.AST, text: str) -> bool:
+    """`cross_validate(...)["test_score"]`, `search.cv_results_["mean_test_score"]`: CV folds, not a test split."""
+    above = program.parent.get(id(node))
+    if not _CV_RESULT_KEY.match(text) or not isinstance(above, ast.Subscript):
+        return False
+
+    def from_cv(sub: ast.AST, _frame: Frame) -> str | None:
+        if isinstance(sub, ast.Call) and last_attr(sub.func) in ("cross_validate", "cross_val_predict"):
+            return "cv"
+        if isinstance(sub, ast.Attribute) and sub.attr == "cv_results_":
+            return "cv"
+        return None
+
+    return program.walk(above.value, Frame(program.unit(above)), from_cv) is not None
+
+
+# ---------------------------------------------------------------------------- direction
+def score(program: Program, objective: ast.AST) -> Score | None:
+    """The metric the objective returns and the direction its name calls for (None if unclear)."""
+    for value in program.returns(objective):
+        found = _direction(program, value, Frame(objective), set())
+        if found is not None:
+            return found
+    values = program.returns(objective)
+    return Score(ast.unparse(values[-1]), None) if values else None
+
+
+def _direction(program: Program, expr: ast.AST, frame: Frame, seen: set[int]) -> Score | None:
+    if id(expr) in seen or len(seen) > 400:
+        return None
+    seen.add(id(expr))
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
+        return _flipped(_direction(program, expr.operand, frame, seen))
+    if isinstance(expr, ast.BinOp):
+        if isinstance(expr.op, ast.Sub) and isinstance(expr.left, ast.Constant) and expr.left.value in (1, 1.0, 100):
+            return _flipped(_direction(program, expr.right, frame, seen))
+        return _direction(program, expr.left, frame, seen) or _direction(program, expr.right, frame, seen)
+    if isinstance(expr, ast.IfExp):
+        return _direction(program, expr.body, frame, seen)
+    key = user_attr_key(expr)
+    if key is not None:
+        if direction_of(key):
+            return Score(key, direction_of(key))
+        for call in program.calls:
+            if last_attr(call.func) == "set_user_attr" and len(call.args) >= 2 and string_key(call.args[0]) == key:
+                found = _direction(program, call.args[1], Frame(program.unit(call)), seen)
+                if found:
+                    return found
+        return None
+    if isinstance(expr, ast.Name):
+        if direction_of(expr.id):
+            return Score(expr.id, direction_of(expr.id))
+        for _target, value, where in program.sources(expr, frame):
+            found = _direction(program, value, where, seen)
+            if found:
+                return found
+        return None
+    if isinstance(expr, ast.Call):
+        name = last_attr(expr.func) or ""
+        if name in ("cross_val_score", "cross_validate"):
+            return Score(name, "maximize")  # scikit-learn scorers are all greater-is-better
+        callees = program.callees(expr)
+        if callees and frame.depth < 8:
+            for func in callees:
+                inner = program.bind(func, expr, frame)
+                for value in program.returns(func):
+                    found = _direction(program, value, inner, seen)
+                    if found:
+                        return found
+            return None
+        if direction_of(name) and name not in ("mean", "item"):
+            return Score(name, direction_of(name))
+        if isinstance(expr.func, ast.Attribute):
+            found = _direction(program, expr.func.value, frame, seen)
+            if found:
+                return found
+        for arg in expr.args[:1]:
+            return _direction(program, arg, frame, seen)
+        return None
+    if isinstance(expr, ast.Subscript):
+        key = string_key(expr.slice)
+        if key and direction_of(key):
+            return Score(key, direction_of(key))
+        return _direction(program, expr.value, frame, seen)
+    if isinstance(expr, ast.Attribute):
+        if direction_of(expr.attr):
+            return Score(ast.unparse(expr), direction_of(expr.attr))
+        return _direction(program, expr.value, frame, seen)
+    return None
+
+
+def _flipped(found: Score | None) -> Score | None:
+    if found is None or found.direction is None:
+        return found
+    other = "minimize" if found.direction == "maximize" else "maximize"
+    return Score(f"-{found.label}", other)
+
+
+# ---------------------------------------------------------------------------- suggestions
+@dataclass(frozen=True)
+class Suggestion:
+    name: str
+    method: str
+    line: int
+    changes_model: bool
+    dead_end: str  # what happens to it instead, when it changes nothing
+
+
+def suggestions(program: Program) -> list[Suggestion]:
+    """Every `trial.suggest_*(...)` call, and whether its value reaches the model or its training."""
+    found = []
+    for call in program.calls:
+        method = last_attr(call.func) or ""
+        if not (isinstance(call.func, ast.Attribute) and method.startswith("suggest_")):
+            continue
+        name = string_key(call.args[0]) if call.args else None
+        name = name or next((string_key(k.value) for k in call.keywords if k.arg == "name"), None)
+        name = name or ast.unparse(call)
+        flow = _Reach(program)
+        starts: list[ast.AST] = [call] + _trial_param_reads(program, name)
+        reached = any(flow.reaches(start) for start in starts)
+        found.append(Suggestion(name, method, call.lineno, reached, flow.dead_end()))
+    return found
+
+
+def _trial_param_reads(program: Program, name: str) -> list[ast.AST]:
+    """`trial.params["lr"]`: the suggested value read back from the trial."""
+    return [
+        n for n in ast.walk(program.tree)
+        if isinstance(n, ast.Subscript) and string_key(n.slice) == name
+        and isinstance(n.value, ast.Attribute) and n.value.attr == "params" and program.is_trial(n.value.value)
+    ]
+
+
+class _Reach:
+    """Follows a value forward until it reaches what builds or trains a model (a sink)."""
+
+    def __init__(self, program: Program) -> None:
+        self.p = program
+        self.seen: set[int] = set()
+        self.ends: list[str] = []
+
+    def dead_end(self) -> str:
+        if "evaluation" in self.ends:
+            return "it only reaches evaluation code"
+        if "reported" in self.ends:
+            return "it is only printed or logged"
+        return "its value is never used"
+
+    def reaches(self, node: ast.AST) -> bool:
+        todo = [node]
+        while todo:
+            current = todo.pop()
+            if id(current) in self.seen or len(self.seen) > 20_000:
+                continue
+            self.seen.add(id(current))
+            result = self._step(current)
+            if result is True:
+                return True
+            todo.extend(result)
+        return False
+
+    def _step(self, node: ast.AST) -> bool | list[ast.AST]:
+        """True at a sink, else the nodes the value flows on to (none at a dead end)."""
+        p = self.p
+        above = p.parent.get(id(node))
+        if above is None:
+            return []
+        if isinstance(above, ast.keyword):
+            return self._into_call(p.parent[id(above)], node, above.arg or "**")
+        if isinstance(above, ast.Starred) and isinstance(p.parent.get(id(above)), ast.Call):
+            return self._into_call(p.parent[id(above)], above, "*")
+        if isinstance(above, ast.Call):
+            if above.func is node:  # a suggested class or function is what gets called
+                return [above]
+            return self._into_call(above, node, None)
+        if isinstance(above, ast.Attribute):
+            call = p.parent.get(id(above))
+            if isinstance(call, ast.Call) and call.func is above:
+                if above.attr in _TRAINING_METHODS:
+                    return True
+                if above.attr in _MUTATORS:
+                    return p.stored_reads(node) if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)) else []
+            return [above]
+        if isinstance(above, (ast.Tuple, ast.List)) and isinstance(p.parent.get(id(above)), ast.Assign):
+            assign = p.parent[id(above)]
+            if assign.value is above and all(isinstance(t, (ast.Tuple, ast.List)) for t in assign.targets):
+                index = next(i for i, e in enumerate(above.elts) if e is node)
+                return [r for t in assign.targets if len(t.elts) == len(above.elts) for r in p.stored_reads(t.elts[index])]
+        if isinstance(above, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
+            if getattr(above, "value", None) is not node:
+                return []
+            targets = above.targets if isinstance(above, ast.Assign) else [above.target]
+            if self._in_training_loop(above):
+                return True
+            return [r for t in targets for r in p.stored_reads(t)]
+        if isinstance(above, ast.AugAssign):
+            return True if self._in_training_loop(above) else p.stored_reads(above.target)
+        if isinstance(above, ast.Return):
+            unit = p.unit(above)
+            if any(unit is o for o in p.objectives):
+                self.ends.append("returned")
+                return []
+            return list(p.call_sites(unit))
+        if isinstance(above, (ast.For, ast.AsyncFor)) and above.iter is node:
+            if _is_training_loop(p, above):
+                return True
+            self.ends.append("evaluation")
+            return p.stored_reads(above.target)
+        if isinstance(above, ast.comprehension):
+            return [p.parent[id(above)]] if above.iter is node else []
+        if isinstance(above, ast.While) and above.test is node:
+            return True if _is_training_loop(p, above) else []
+        if isinstance(above, ast.If) and above.test is node:
+            return True if self._in_training_loop(above) and _acts(above) else []
+        if isinstance(above, ast.withitem):
+            return p.stored_reads(above.optional_vars) if above.optional_vars is not None else []
+        if isinstance(above, (ast.expr, ast.comprehension)) and not isinstance(above, FUNCTIONS):
+            return [above]  # arithmetic, containers, f-strings, subscripts, comparisons
+        return []
+
+    def _into_call(self, call: ast.Call, arg: ast.AST, keyword: str | None) -> bool | list[ast.AST]:
+        p = self.p
+        name = last_attr(call.func) or ""
+        root = root_name(call.func)
+        if name in _REPORTING_CALLS or (root in _REPORTING_ROOTS and root != name):
+            self.ends.append("reported")
+            return []
+        if isinstance(call.func, ast.Attribute) and name in _TRAINING_METHODS:
+            return True
+        if name in _SOLVERS and root in _NUMERIC_ROOTS:
+            return True  # a closed-form fit: the solution is the model
+        if isinstance(call.func, ast.Attribute) and name in _MUTATORS:
+            return p.stored_reads(call.func.value) if isinstance(call.func.value, (ast.Name, ast.Attribute, ast.Subscript)) else []
+        callees = p.callees(call)
+        if callees:
+            return [r for func in callees for r in self._into_params(func, call, arg, keyword)]
+        cls = p.constructed_class(call)
+        if cls is not None:
+            inits = [f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"]
+            if inits:
+                return self._into_params(inits[0], call, arg, keyword)
+            return [call]  # a dataclass or plain holder: the value lives in the instance
+        if name[:1].isupper() and not _HOLDERS.search(name):
+            return True  # an estimator, network, optimizer or scheduler is built with it
+        return [call]
+
+    def _into_params(self, func: ast.AST, call: ast.Call, arg: ast.AST, keyword: str | None) -> list[ast.AST]:
+        """The reads, inside `func`, of the parameter(s) the argument binds to (all of them for */**)."""
+        p = self.p
+        if keyword in ("*", "**"):
+            params = list(p.params.get(id(func), []))
+        else:
+            frame = p.bind(func, call, Frame(p.tree))
+            params = [name for name, (value, _) in frame.env.items() if value is arg]
+        reads: list[ast.AST] = []
+        for name in params:
+            reads += p.loads.get((id(func), name), [])
+        return reads
+
+    def _in_training_loop(self, node: ast.AST) -> bool:
+        loops = self.p.enclosing_loops(node)
+        return bool(loops) and _is_training_loop(self.p, loops[0])
+
+
+def _is_training_loop(program: Program, loop: ast.AST, depth: int = 0) -> bool:
+    """A loop that trains: it calls fit/backward/step (or a function of this file that does), or it
+    updates state it carries from one iteration to the next (`w -= lr * grad`, `centers = f(labels)`)."""
+    for node in ast.walk(loop):
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Sub):
+            return True
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _TRAINING_METHODS - {"compile"}:
+                return True
+            if depth < 2 and any(_trains(program, f, depth + 1) for f in program.callees(node)):
+                return True
+    if isinstance(loop, ast.While) or (
+        isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call) and last_attr(loop.iter.func) == "range"
+    ):
+        return _carries_state(program, loop)
+    return False
+
+
+def _trains(program: Program, func: ast.AST, depth: int) -> bool:
+    body = func.body if isinstance(func.body, list) else [func.body]
+    return any(_is_training_loop(program, stmt, depth) for stmt in body)
+
+
+def _carries_state(program: Program, loop: ast.AST) -> bool:
+    """Some name bound before the loop is reassigned in it and read in it (iterative updates)."""
+    start = loop.lineno
+    assigned = {
+        program.binding[id(t)]
+        for node in ast.walk(loop) if isinstance(node, ast.Assign)
+        for t in ast.walk(node) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)
+    }
+    read = {
+        program.binding[id(n)] for n in ast.walk(loop) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+    for binding in assigned & read:
+        if any(d.lineno < start for d in program.stores.get(binding, [])):
+            return True
+    return False
+
+
+def _acts(branch: ast.If) -> bool:
+    """The `if` inside a training loop changes the training (stops it, skips, or updates state)."""
+    for stmt in branch.body:
+        if isinstance(stmt, (ast.Break, ast.Continue, ast.Return, ast.Raise, ast.Assign, ast.AugAssign)):
+            return True
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and (last_attr(call.func) or "") not in _REPORTING_CALLS:
+            return True
+    return False
