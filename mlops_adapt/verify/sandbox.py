@@ -272,10 +272,32 @@ def make_sandbox(
     if mlflow_template and Path(mlflow_template).is_file():
         # A pre-migrated empty store saves MLflow's ~4 s schema creation per run.
         shutil.copyfile(mlflow_template, root / "mlflow.db")
+        _point_artifacts_into(root / "mlflow.db", root / "work" / "mlruns")
     env = sandbox_env(root, n_trials, import_paths=import_paths)
     if repo:
         init_repo(root / "work", env)
     return root, script, env
+
+
+def _point_artifacts_into(db: Path, folder: Path) -> None:
+    """Give the copied store's experiments artifact folders inside this sandbox.
+
+    The template was created elsewhere, and MLflow stored that place's `./mlruns` as the default
+    experiment's artifact location: outside the sandbox, where a run may not (and must not) write.
+    """
+    import sqlite3
+
+    connection = sqlite3.connect(str(db))
+    try:
+        rows = connection.execute("SELECT experiment_id FROM experiments").fetchall()
+        for (experiment_id,) in rows:
+            connection.execute(
+                "UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?",
+                (str(folder / str(experiment_id)), experiment_id),
+            )
+        connection.commit()
+    finally:
+        connection.close()
 
 
 def read_observations(root: Path) -> list:

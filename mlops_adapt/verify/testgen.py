@@ -192,7 +192,7 @@ def mlflow_template() -> str | None:
         version = metadata.version("mlflow")
     except metadata.PackageNotFoundError:
         return None
-    path = _cache_dir() / f"mlflow-{version}-template.db"
+    path = _cache_dir() / f"mlflow-{version}-template-v2.db"
     if path.is_file():
         return str(path)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -200,9 +200,12 @@ def mlflow_template() -> str | None:
         "import sys; from mlflow.tracking import MlflowClient;"
         "MlflowClient(tracking_uri='sqlite:///' + sys.argv[1]).search_experiments()"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(tmp)], capture_output=True, timeout=120, check=False
-    )
+    # In a scratch folder: MLflow records the creator's `./mlruns` as the default artifact place.
+    with tempfile.TemporaryDirectory() as scratch:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(tmp)], capture_output=True, timeout=120, check=False,
+            cwd=scratch,
+        )
     if done.returncode != 0 or not tmp.is_file():
         return None
     os.replace(tmp, path)
