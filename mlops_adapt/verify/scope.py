@@ -301,7 +301,8 @@ def _loop_moves(original: cst.Module, candidate: cst.Module) -> list[str]:
         if stmt not in after or len(after[stmt]) != len(contexts):
             continue
         for old, new in zip(contexts, after[stmt]):
-            if old != new:
+            # A rewritten loop header is V5's to judge; a changed loop depth is certain.
+            if len(old) != len(new):
                 what = "training" if _trains(_parse_one(stmt)) else "statement"
                 where = "out of" if len(new) < len(old) else "into" if len(new) > len(old) else "to another"
                 problems.append(
@@ -577,6 +578,7 @@ def _unsafe_additions(
         return bool(names_in(node) & allowed)
 
     blocks: tuple[set[str], set[str]] | None = None
+    original_statements = set(before)
     reasons = [
         f"added `{stmt}` changes the control flow of the original code (in {where})"
         for where, stmt in sorted(_control_flow(candidate, original))
@@ -598,10 +600,12 @@ def _unsafe_additions(
             continue
         node = _parse_one(stmt)
         rebound = sorted(_rebinds(node) & taken) if node is not None else []
-        if rebound and not uses_library(stmt):
+        if rebound:
             reasons.append(
                 f"added `{stmt}` changes `{', '.join(rebound)}`, a value of the original script"
             )
+        elif stmt in original_statements and not stmt.startswith(("print(", "def ", "class ")):
+            reasons.append(f"unrelated edit: added `{stmt}` repeats an original statement, so it runs again")
     return reasons
 
 

@@ -46,7 +46,10 @@ def test_run_object_calls_are_wandb_calls():
     assert _static(ORIGINAL, WANDB_RUN, "track-wandb").ok
     # ... and what the run object does is judged like wandb's own calls.
     never_finished = WANDB_RUN.replace("run.finish()\n", "")
-    assert any("never finished" in f for f in _static(ORIGINAL, never_finished, "track-wandb").failures)
+    # W&B finishes an open run at exit: an explicit finish is recommended, not required.
+    report = _static(ORIGINAL, never_finished, "track-wandb")
+    v4 = next(c for c in report.checks if c.id == "V4")
+    assert v4.status == "warn" and any("never finished" in r for r in v4.reasons)
     after_finish = WANDB_RUN.replace('run.log({"accuracy": accuracy})\n', "").replace(
         "run.finish()\n", 'run.finish()\nrun.log({"accuracy": accuracy})\n'
     )
@@ -60,7 +63,8 @@ def test_rebinding_an_original_name_to_the_library_does_not_make_its_uses_librar
         "model.fit(X_train, y_train)\nX_train = wandb.config.get('x', X_train)\nmodel.fit(X_train, y_train)\n",
     )
     failures = _static(ORIGINAL, tampered, "track-wandb").failures
-    assert any("unrelated edit" in f and "model.fit" in f for f in failures), failures
+    assert any("model.fit" in f and "runs again" in f for f in failures), failures
+    assert any("changes `X_train`" in f for f in failures), failures
 
 
 def test_an_added_if_with_an_original_statement_in_its_else_is_unrelated():

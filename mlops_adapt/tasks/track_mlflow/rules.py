@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import code, dotted, names_in, nodes_of
@@ -54,14 +56,25 @@ class TrackMlflowRules(TaskRules):
         params.names |= autologged
         problems += missing_hyperparams(facts, params, autolog)
         metrics = missing_metrics(facts, logged_by(calls, METRIC_LOGS, candidate), derived_names(candidate), reported_names(original))
-        if autolog:
-            # Autologging records sklearn metric calls made after training; only V5 sees them.
+        if autolog and _autolog_sees_metric_calls(candidate.code):
+            # Autologging records sklearn.metrics calls imported after it is on; V5 checks the run.
             metrics = [m if isinstance(m, Recommendation) else Recommendation(m) for m in metrics]
         problems += metrics
         problems += misreported_params(facts, [c for c in calls if c.name.split(".")[-1] in PARAM_LOGS])
         problems += logged_after_reset(candidate, calls, METRIC_LOGS)
         problems += hard_coded_values(calls, METRIC_LOGS)
         return problems
+
+
+def _autolog_sees_metric_calls(text: str) -> bool:
+    """Autologging patches sklearn.metrics when it is turned on: names imported before stay unpatched."""
+    lines = text.splitlines()
+    on = next((i for i, line in enumerate(lines) if "autolog(" in line), None)
+    imported = next(
+        (i for i, line in enumerate(lines) if re.match(r"\s*(from sklearn(\.metrics)? import|import sklearn)", line)),
+        None,
+    )
+    return on is not None and (imported is None or on < imported)
 
 
 # Frameworks whose MLflow autologging records the estimator's constructor parameters.

@@ -33,11 +33,18 @@ class TranslateGitPythonDvcRules(TaskRules):
 
     TASK = SPEC.id
     SCOPE = "translate"
-    # Data paths are found and checked with os.path; listing a data folder is part of versioning it.
-    HELPER_NAMES = frozenset({"os"})
+    # Versioning data means reading, writing, restoring and removing the data files themselves
+    # (a checkout of old paths rewrites them); process, network and environment stay out.
+    HELPER_NAMES = frozenset({"os", "sys"})
 
     def allowed_capability(self, use) -> bool:
-        return use.kind == "file" and use.text.startswith(("os.walk", "os.listdir", "os.scandir", "glob.", "import glob"))
+        if use.kind == "file":
+            return True
+        # The DVC and git command lines themselves, with a literal command: `subprocess.run(["dvc", "add", p])`.
+        return use.kind == "process" and (
+            use.text == "import subprocess"
+            or bool(re.match(r"subprocess\.(run|call|check_call|check_output)\(\[\s*['\"](dvc|git)['\"]", use.text))
+        )
 
     def removable(self, original_stmt: str) -> bool:
         return bool(_GIT_FILE_OP.search(original_stmt))
