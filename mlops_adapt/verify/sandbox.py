@@ -314,24 +314,17 @@ def read_observations(root: Path) -> list:
     return events
 
 
-# Runs first inside the sandbox (python -I -S): drops root to the sandbox user, enters the working
-# folder (as that user: root without capabilities may not enter nobody's private folder), sets the
-# resource limits (every process the script starts inherits them), then becomes the interpreter.
-LAUNCHER = """\
-import json, os, resource, sys
-spec = json.loads(sys.argv[1])
-if spec["uid"] is not None:
-    os.setgroups([])
-    os.setresgid(spec["gid"], spec["gid"], spec["gid"])
-    os.setresuid(spec["uid"], spec["uid"], spec["uid"])
-os.chdir(spec["cwd"])
-for name, value in spec["limits"].items():
-    kind = getattr(resource, name)
-    hard = resource.getrlimit(kind)[1]
-    value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-    resource.setrlimit(kind, (value, value))
-os.execv(sys.argv[2], sys.argv[2:])
-"""
+# The launcher that runs first inside the sandbox (sandbox_launcher.py); a generated test, which
+# has no package to read it from, defines this constant with its text.
+LAUNCHER_SOURCE: str | None = None
+
+
+def launcher_source() -> str:
+    """The text of sandbox_launcher.py, run with `python -I -S -c` before the script."""
+    if LAUNCHER_SOURCE is not None:
+        return LAUNCHER_SOURCE
+    return Path(__file__).with_name("sandbox_launcher.py").read_text(encoding="utf-8")
+
 
 _CACHE: dict = {}  # per process: the isolation probe's answer, the interpreter's folders
 
@@ -413,7 +406,7 @@ def _launch_command(script_argv: list, workdir: Path, limits: dict, as_root: boo
         "-I",
         "-S",
         "-c",
-        LAUNCHER,
+        launcher_source(),
         json.dumps(spec),
         sys.executable,
         *script_argv,

@@ -277,6 +277,8 @@ def generate_test(
         _module_body(HERE / "sandbox.py"),
         "# The sandbox writes this as sitecustomize.py (the text of mlops_adapt/verify/sandbox_hooks.py).\n"
         "HOOKS_SOURCE = r'''" + (HERE / "sandbox_hooks.py").read_text(encoding="utf-8") + "'''\n",
+        "# The sandbox runs this first, as the script's user (the text of mlops_adapt/verify/sandbox_launcher.py).\n"
+        "LAUNCHER_SOURCE = r'''" + (HERE / "sandbox_launcher.py").read_text(encoding="utf-8") + "'''\n",
     ]
     for support in spec.test_support:
         parts += [f"# --- inlined from mlops_adapt.verify.{support} ---\n", _module_body(HERE / f"{support}.py")]
