@@ -146,5 +146,7 @@ def test_an_ordinary_user_gets_the_same_isolation(as_nobody):
     assert report["post"] == "blocked" and server.received == []
     assert report["escape"] == "refused" and not escape.exists()
     assert not Path("/tmp", escape.name).exists()
-    assert 0 < report["children"] <= 32
+    # Bounded well below the 200 forks tried; the limit counts the user's other tasks at start,
+    # so sandboxes that end meanwhile (other runs as nobody) leave a little slack.
+    assert 0 < report["children"] <= 64
     assert result["daemon_survived"] is False
