@@ -82,7 +82,8 @@ def expectations(original: str, candidate: str, task: str) -> dict:
         if hp.name in seen or not required_hyperparam(hp, facts):
             continue
         seen.add(hp.name)
-        entry = {"name": hp.name, "value": _literal(hp.value)}
+        value = _literal(hp.value) if hp.value is not None else _constant_values(original).get(hp.name)
+        entry = {"name": hp.name, "value": value}
         (script_level if hp.kind in SCRIPT_LEVEL_KINDS else ctor).append(entry)
     shown = reported_names(parsed(original))
     reported = [
@@ -90,16 +91,61 @@ def expectations(original: str, candidate: str, task: str) -> dict:
         if m.kind == "printed" or set(re.findall(r"[A-Za-z_]\w*", m.expr)) & shown
     ]
     metrics = sorted({m.name for m in reported})
+    labels = _printed_labels(original, {m.name: set(re.findall(r"[A-Za-z_]\w*", m.expr)) for m in reported})
     cv_metrics = sorted({m.name for m in reported if m.kind == "cv"})
     flavors = sorted({FLAVORS[m.framework] for m in facts.models if m.framework in FLAVORS})
     return {
         "hyperparams": script_level,
         "ctor_hyperparams": ctor,
         "metrics": metrics,
+        "metric_labels": labels,
+        "constant_values": _constant_values(original),
         "cv_metrics": cv_metrics,
         "flavors": flavors,
         "trains_with_optimizer": any(loop.kind == "torch-loop" for loop in facts.loops),
     }
+
+
+def _printed_labels(original: str, names: dict[str, set[str]]) -> dict[str, str]:
+    """Each reported metric -> the words its print puts before it (`print(f"balanced accuracy: {score}")`)."""
+    try:
+        tree = ast.parse(original)
+    except SyntaxError:
+        return {}
+    labels: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "print"):
+            continue
+        for arg in node.args:
+            if not isinstance(arg, ast.JoinedStr):
+                continue
+            text = ""
+            for part in arg.values:
+                if isinstance(part, ast.Constant):
+                    text = str(part.value)
+                    continue
+                used = {n.id for n in ast.walk(part) if isinstance(n, ast.Name)}
+                label = re.sub(r"[^a-z ]", " ", text.lower()).strip()
+                for metric, variables in names.items():
+                    if used & variables and label and metric not in labels:
+                        labels[metric] = label
+                text = ""
+    return labels
+
+
+def _constant_values(original: str) -> dict[str, object]:
+    """Module-level `NAME = literal` settings, for the VALUE rule of hyperparameters."""
+    try:
+        tree = ast.parse(original)
+    except SyntaxError:
+        return {}
+    found: dict[str, object] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = _literal(ast.unparse(node.value))
+            if value is not None:
+                found[node.targets[0].id] = value
+    return found
 
 
 # Original runs are cached by content: the bench runs many tasks on one script.
@@ -256,6 +302,7 @@ def generate_test(
         "HYPERPARAMS": facts["hyperparams"],
         "CTOR_HYPERPARAMS": facts["ctor_hyperparams"],
         "METRICS": facts["metrics"],
+        "METRIC_LABELS": facts["metric_labels"],
         "CV_METRICS": facts["cv_metrics"],
         "FLAVORS": facts["flavors"],
         "DIRECTION": None,

@@ -37,7 +37,9 @@ ORIGINAL_FILES: list[str] = []
 HYPERPARAMS: list[dict] = []
 CTOR_HYPERPARAMS: list[dict] = []
 METRICS: list[str] = []
+METRIC_LABELS: dict[str, str] = {}
 CV_METRICS: list[str] = []
+METRIC_LABELS: dict[str, str] = {}
 FLAVORS: list[str] = []
 DIRECTION: str | None = None
 TRAINS_WITH_OPTIMIZER = False
@@ -77,10 +79,11 @@ def _norm_key(text) -> str:
 
 
 def key_logged(name, keys) -> bool:
-    """NAME rule: equal ignoring case/separators, or a logged key ending in /name or .name."""
+    """NAME rule: equal ignoring case/separators, or a logged key ending in /name, .name or __name
+    (`model/lr`, `optimizer.lr`, sklearn's `svc__C`)."""
     want = _norm_key(name)
     for key in keys:
-        if _norm_key(key) == want or re.split(r"[/.]", str(key))[-1].lower() == str(name).lower():
+        if _norm_key(key) == want or re.split(r"[/.]|__", str(key))[-1].lower() == str(name).lower():
             return True
     return False
 
@@ -230,6 +233,15 @@ def _matches_printed(value, token: str) -> bool:
     decimals = len(token.split(".")[1]) if "." in token and "e" not in token.lower() else 0
     slack = 0.5 * 10 ** -decimals + 1e-9 + 1e-6 * abs(printed)
     return abs(logged - printed) <= slack or abs(logged * 100 - printed) <= slack
+
+
+def metric_logged_by_value(metric, values, stdout: str) -> bool:
+    """VALUE rule for a result logged under another name: a logged number reads as the decimal the
+    script prints after the metric's own label (`balanced accuracy: 0.9333` for `score`)."""
+    label = METRIC_LABELS.get(metric) or str(metric).replace("_", " ")
+    lines = [line for line in stdout.lower().splitlines() if label and label in re.sub(r"[^a-z ]", " ", line)]
+    tokens = [t for line in lines for t in _NUMBER_TOKEN.findall(line) if "." in t]
+    return any(_matches_printed(v, t) for v in values for t in tokens)
 
 
 def value_mismatches(series: dict, stdout: str) -> list:
