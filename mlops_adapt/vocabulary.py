@@ -119,3 +119,8 @@ RECOMMENDED_ONLY_HYPERPARAM = re.compile(
 def defines_the_model(hyperparam_name: str) -> bool:
     """True unless the name is a seed, split size or bookkeeping setting (see RECOMMENDED_ONLY_HYPERPARAM)."""
     return not RECOMMENDED_ONLY_HYPERPARAM.search(hyperparam_name.rsplit(".", 1)[-1])
+
+
+# Values a variable is reset to before it accumulates a result (`test_loss = 0`, `correct = 0`):
+# such an assignment is a start value, never the result to log or report.
+RESET_VALUES = frozenset({"0", "0.0", "0.", "None", "[]", "{}", "()", "float(0)", "int(0)"})

@@ -11,7 +11,7 @@ from mlops_adapt.analysis.exprs import code, main_guard_exits
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
 from mlops_adapt.transforms.base import SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan
-from mlops_adapt.vocabulary import slug
+from mlops_adapt.vocabulary import RESET_VALUES, slug
 
 
 class Backend:
@@ -184,7 +184,7 @@ class TrackingPlanner:
         for site in self.scan.metrics:
             marker = (id(site.anchor), site.key)
             scope = (site.key, site.step, id(site.ctx.loops[-1].node) if site.ctx and site.ctx.loops else 0)
-            if marker in seen_sites or (site.step and scope in seen_in_scope):
+            if marker in seen_sites or (site.step and scope in seen_in_scope) or _is_reset(site):
                 continue
             seen_sites.add(marker)
             seen_in_scope.add(scope)
@@ -220,3 +220,13 @@ def project_name(path: str | None, default: str = "mlops-adapt") -> str:
 def has_statement(module: cst.Module, text: str) -> bool:
     """True when a statement with exactly this text exists at module level."""
     return any(code(s).strip() == text for s in module.body)
+
+
+def _is_reset(site: MetricSite) -> bool:
+    """A site right after `best_acc = 0.0`: the start value of a result, not the result."""
+    anchor = site.anchor
+    if site.where != "after" or not isinstance(anchor, cst.SimpleStatementLine):
+        return False
+    return any(
+        isinstance(small, cst.Assign) and code(small.value).strip() in RESET_VALUES for small in anchor.body
+    )

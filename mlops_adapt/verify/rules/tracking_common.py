@@ -22,7 +22,7 @@ from mlops_adapt.analysis.lines import statement_lines
 from mlops_adapt.analysis.model import Facts
 from mlops_adapt.tasks.optimize_prune.rules import Site
 from mlops_adapt.verify.rules.base import Recommendation
-from mlops_adapt.vocabulary import defines_the_model, slug
+from mlops_adapt.vocabulary import RESET_VALUES, defines_the_model, slug
 
 
 @dataclass
@@ -497,8 +497,7 @@ def hard_coded_values(calls: list[LibCall], log_names: set[str]) -> list[str]:
     return problems
 
 
-# Values a variable is reset to before it accumulates a result (`test_loss = 0`, `correct = 0`).
-_RESET_VALUES = frozenset({"0", "0.0", "0.", "None", "[]", "{}", "()", "float(0)", "int(0)"})
+_RESET_VALUES = RESET_VALUES
 
 
 def logged_after_reset(candidate: cst.Module, calls: list[LibCall], log_names: set[str]) -> list[str]:
