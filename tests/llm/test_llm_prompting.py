@@ -97,3 +97,17 @@ def test_the_prompt_sent_to_the_endpoint_carries_the_target_docs(serve):
     assert "mlflow.log_metric" in docs or "mlflow.log_params" in docs or "mlflow.start_run" in docs
     assert "wandb" not in docs and "optuna" not in docs
     assert extract_code_section(user) == SCRIPT
+
+
+def test_the_repair_prompt_carries_every_reason_grouped_by_check():
+    from mlops_adapt.llm.prompting import repair_messages
+
+    reasons = [
+        "V2 scope: original statement changed or deleted: `a = 1`",
+        "V2 scope: the edit drops output: `print(a)` is no longer printed",
+        "V4 postconditions: metric `acc` (line 3) is not logged",
+    ]
+    messages = repair_messages([{"role": "user", "content": "x"}], "a = 2\n", reasons, "track-mlflow", "3")
+    follow_up = messages[-1]["content"]
+    assert "V2 scope:\n- original statement changed or deleted: `a = 1`\n- the edit drops output" in follow_up
+    assert "V4 postconditions:\n- metric `acc` (line 3) is not logged" in follow_up
