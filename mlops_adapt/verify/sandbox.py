@@ -484,16 +484,25 @@ def _mount_args(root: Path, readable: list) -> list:
         args += ["--tmpfs", mask]
     made: set = set(masks)
     binds: list = []
+    # A home that lies inside another mask (HOME under /tmp) is hidden again wherever a folder
+    # around it is mounted back: a later mount covers the earlier one.
+    homes = {
+        os.path.realpath(h) for h in (os.environ.get("HOME", ""), os.path.expanduser("~"))
+        if h and os.path.isdir(h) and os.path.realpath(h) not in masks
+    }
     for path in sorted({p for p in readable if os.path.exists(p)}, key=len):
         real = os.path.realpath(path)
         for source, target in dict.fromkeys([(real, real), (real, os.path.abspath(path))]):
             under = [m for m in masks if _inside(target, m)]
             # Never a whole mask back (a script kept right in $HOME would bring ~/.netrc along).
-            if any(_inside(m, target) for m in masks):
+            if any(_inside(m, target) for m in [*masks, *homes]):
                 continue
             if under and not any(_inside(target, b) for b in binds):
                 args += _mount_point(target, under[0], made) + ["--ro-bind", source, target]
                 binds.append(target)
+                for home in sorted(h for h in homes if _inside(h, target) and h != target):
+                    args += ["--tmpfs", home]
+                    made.add(home)
     root_dir = str(root)
     under = [m for m in masks if _inside(root_dir, m)]
     if under and not any(_inside(root_dir, b) for b in binds):
