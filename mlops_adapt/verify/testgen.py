@@ -78,11 +78,12 @@ def expectations(original: str, candidate: str, task: str) -> dict:
     facts = analyze(original)
     seen: set[str] = set()
     script_level, ctor = [], []
+    constants = _constant_values(original)
     for hp in facts.hyperparams:
         if hp.name in seen or not required_hyperparam(hp, facts):
             continue
         seen.add(hp.name)
-        value = _literal(hp.value) if hp.value is not None else _constant_values(original).get(hp.name)
+        value = _literal(hp.value) if hp.value is not None else constants.get(hp.name)
         entry = {"name": hp.name, "value": value}
         (script_level if hp.kind in SCRIPT_LEVEL_KINDS else ctor).append(entry)
     shown = reported_names(parsed(original))
@@ -99,7 +100,6 @@ def expectations(original: str, candidate: str, task: str) -> dict:
         "ctor_hyperparams": ctor,
         "metrics": metrics,
         "metric_labels": labels,
-        "constant_values": _constant_values(original),
         "cv_metrics": cv_metrics,
         "flavors": flavors,
         "trains_with_optimizer": any(loop.kind == "torch-loop" for loop in facts.loops),

@@ -82,17 +82,6 @@ def undo_tuning_edits(statement: str) -> str:
     return _normal(undone[: -len(" pass")] if statement.endswith(":") and undone.endswith(" pass") else undone)
 
 
-def _calls(module: cst.Module) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class _Calls(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            found.append(node)
-
-    module.visit(_Calls())
-    return found
-
-
 def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == name:
@@ -118,7 +107,7 @@ class HpoOptunaRules(TaskRules):
 
     def postconditions(self, original, candidate, facts, options):
         problems: list[str] = []
-        calls = _calls(candidate)
+        calls = calls_in(candidate, lambdas=True)
         studies = [c for c in calls if last_name(c) == "create_study"]
         optimizes = [c for c in calls if last_name(c) == "optimize" and c.args]
         if not studies:

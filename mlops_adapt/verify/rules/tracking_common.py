@@ -497,7 +497,6 @@ def hard_coded_values(calls: list[LibCall], log_names: set[str]) -> list[str]:
     return problems
 
 
-_RESET_VALUES = RESET_VALUES
 
 
 def logged_after_reset(candidate: cst.Module, calls: list[LibCall], log_names: set[str]) -> list[str]:
@@ -520,7 +519,7 @@ def logged_after_reset(candidate: cst.Module, calls: list[LibCall], log_names: s
                 names |= names_in(arg.value)
         for name in sorted(names):
             binding = _nearest_binding(site, name)
-            if binding is not None and binding in _RESET_VALUES:
+            if binding is not None and binding in RESET_VALUES:
                 problems.append(
                     f"`{call.name}` at line {call.line} logs `{name}` right after it is reset to {binding}: "
                     "it records the reset value, not the result; log it where the script reports it"
