@@ -1,4 +1,4 @@
-"""On-disk cache of LLM answers, keyed by model, prompt hash and sampling parameters."""
+"""On-disk cache of LLM answers (keyed by endpoint, model, prompt and sampling) and of endpoint facts."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +35,79 @@ def default_cache_dir() -> Path:
     return Path(base) / "mlops-adapt" / "llm"
 
 
-def cache_key(model: str, messages: list[dict], sampling: dict) -> str:
-    """Stable hash of what determines an answer: model, prompt and sampling parameters."""
+def cache_key(model: str, messages: list[dict], sampling: dict, endpoint: str = "") -> str:
+    """Stable hash of what determines an answer: endpoint (base URL), model, prompt and sampling.
+
+    The endpoint is part of the key because two servers may serve different weights under one
+    model name (a quantized llama.cpp build and a vLLM fp16 one, say).
+    """
     prompt_hash = hashlib.sha256(json.dumps(messages, sort_keys=True).encode()).hexdigest()
-    blob = json.dumps({"model": model, "prompt": prompt_hash, "sampling": sampling}, sort_keys=True)
+    blob = json.dumps(
+        {
+            "endpoint": endpoint.rstrip("/"),
+            "model": model,
+            "prompt": prompt_hash,
+            "sampling": sampling,
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _write_json_atomically(path: Path, payload: dict) -> None:
+    """Write via a temporary file and a rename; errors (a read-only dir) are the caller's."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Rename for atomicity, but no fsync: a lost entry costs one request, while fsync per entry
+    # cost ~30 ms each and dominated batch runs.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:8]}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class EndpointMemory:
+    """What the client learned about an endpoint (base URL + model), kept across processes.
+
+    Today that is whether the server honours `n`; a fact older than `max_age` seconds is
+    probed again, in case the server was upgraded.
+    """
+
+    def __init__(self, folder: Path | None = None, max_age: float = 7 * 24 * 3600) -> None:
+        self.folder = (folder or default_cache_dir()) / "endpoints"
+        self.max_age = max_age
+
+    def _path(self, base_url: str, model: str) -> Path:
+        key = hashlib.sha256(f"{base_url.rstrip('/')}\n{model}".encode()).hexdigest()
+        return self.folder / f"{key}.json"
+
+    def get(self, base_url: str, model: str, fact: str) -> object | None:
+        """A remembered fact, or None when unknown or stale."""
+        try:
+            data = json.loads(self._path(base_url, model).read_text(encoding="utf-8"))
+            entry = data["facts"][fact]
+            if time.time() - float(entry["at"]) > self.max_age:
+                return None
+            return entry["value"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, base_url: str, model: str, fact: str, value: object, shown_url: str) -> None:
+        """Remember a fact; `shown_url` (credentials hidden) is stored for people reading it."""
+        path = self._path(base_url, model)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            facts = data["facts"] if isinstance(data.get("facts"), dict) else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            facts = {}
+        facts[fact] = {"value": value, "at": time.time()}
+        try:
+            _write_json_atomically(path, {"endpoint": shown_url, "model": model, "facts": facts})
+        except OSError:
+            pass  # a read-only cache dir costs one probing request per process, nothing more
 
 
 class ResponseCache:
@@ -60,19 +129,10 @@ class ResponseCache:
             return None
 
     def put(self, key: str, completions: list[Completion]) -> None:
-        path = self._path(key)
+        payload = {
+            "completions": [{"text": c.text, "finish_reason": c.finish_reason} for c in completions]
+        }
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            payload = {
-                "completions": [
-                    {"text": c.text, "finish_reason": c.finish_reason} for c in completions
-                ]
-            }
-            # Rename for atomicity, but no fsync: a lost cache entry costs one request, while
-            # fsync per entry cost ~30 ms each and dominated batch runs.
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle)
-            os.replace(tmp, path)
+            _write_json_atomically(self._path(key), payload)
         except OSError:
             pass  # a read-only cache dir must not fail the adaptation

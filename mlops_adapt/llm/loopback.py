@@ -3,11 +3,18 @@
 It implements the subset the client uses: `GET /v1/models` and non-streaming
 `POST /v1/chat/completions` with `n`, plus scripted delays, HTTP errors, an API key
 check, unknown models and a context limit. Answers come from a `responder` callable.
+
+Knobs imitate real servers: `single_slot` serves one chat request at a time (llama.cpp with
+one slot), `delay` may depend on the request, and `flavour` adds a tokenizer and a context
+window: "llama.cpp" (`/props` n_ctx, `/tokenize`, `/apply-template`; an over-long request is
+clamped silently, as llama.cpp does) or "vllm" (`max_model_len` in `/v1/models`,
+`/tokenize` with messages; an over-long request gets HTTP 400).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -36,6 +43,19 @@ class HttpFailure(Exception):
 # choices (strings or Answers). Returning fewer than `n` choices imitates servers that ignore n.
 Responder = Callable[[dict, int], Sequence["Answer | str"]]
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def loopback_tokens(text: str) -> int:
+    """The loopback tokenizer: words and punctuation marks (deliberately unlike chars / 3.5)."""
+    return len(_TOKEN.findall(text))
+
+
+def render_template(messages: list[dict]) -> str:
+    """The loopback chat template."""
+    turns = "".join(f"<|{m.get('role')}|>\n{m.get('content') or ''}\n" for m in messages)
+    return turns + "<|assistant|>\n"
+
 
 def user_code_of(body: dict) -> str:
     """The code section of the last user message built by mlops_adapt.llm.prompting (for responders)."""
@@ -52,8 +72,11 @@ class ScriptedEndpoint:
         self,
         responder: Responder,
         *,
-        delay: float = 0.0,
+        delay: float | Callable[[dict, int], float] = 0.0,  # seconds, or f(body, index)
         honor_n: bool = True,
+        single_slot: bool = False,
+        flavour: str | None = None,
+        n_ctx: int = 4096,
         api_key: str | None = None,
         models: Sequence[str] = ("test-model",),
         failures: Sequence[tuple[int, str]] = (),
@@ -66,9 +89,19 @@ class ScriptedEndpoint:
         self.models = list(models)
         self.failures = list(failures)  # answered, in order, before any scripted answer
         self.max_prompt_chars = max_prompt_chars
+        self.single_slot = single_slot
+        if flavour not in (None, "llama.cpp", "vllm"):
+            raise ValueError(f"unknown flavour {flavour!r}")
+        self.flavour = flavour
+        self.n_ctx = n_ctx
         self.requests: list[dict] = []  # chat bodies, in arrival order
         self.headers: list[dict[str, str]] = []  # lower-cased header names
+        self.prompt_tokens: list[int] = []  # per chat request, by the loopback tokenizer
+        self.clamped: list[int] = []  # indexes of chat requests clamped to n_ctx (llama.cpp)
+        self.calls: list[tuple[str, str]] = []  # (method, path) of every request, chat included
+        self.served: list[tuple[int, float, float]] = []  # (index, start, end) of chat answers
         self._lock = threading.Lock()
+        self._slot = threading.Lock()
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -84,25 +117,29 @@ class ScriptedEndpoint:
                 return
 
             def do_GET(self) -> None:
-                if self.path.rstrip("/").endswith("/models"):
+                endpoint._note("GET", self.path)
+                path = self.path.rstrip("/")
+                if path.endswith("/models"):
                     if not endpoint._authorized({k.lower(): v for k, v in self.headers.items()}):
                         return self._send(401, _error("Incorrect API key provided.", 401))
-                    data = [
-                        {"id": m, "object": "model", "owned_by": "loopback"}
-                        for m in endpoint.models
-                    ]
-                    return self._send(200, {"object": "list", "data": data})
+                    return self._send(200, endpoint._model_list())
+                if path == "/props" and endpoint.flavour == "llama.cpp":
+                    return self._send(200, endpoint._props())
                 self._send(404, _error(f"no route {self.path}", 404))
 
             def do_POST(self) -> None:
+                endpoint._note("POST", self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
-                if not self.path.rstrip("/").endswith("/chat/completions"):
-                    return self._send(404, _error(f"no route {self.path}", 404))
+                path = self.path.rstrip("/")
                 try:
                     body = json.loads(raw or b"{}")
                 except json.JSONDecodeError:
                     return self._send(400, _error("body is not JSON", 400))
+                if path in ("/tokenize", "/apply-template") and endpoint.flavour:
+                    return self._send(*endpoint._tokenizer_route(path, body))
+                if not path.endswith("/chat/completions"):
+                    return self._send(404, _error(f"no route {self.path}", 404))
                 status, payload = endpoint._chat(
                     body, {k.lower(): v for k, v in self.headers.items()}
                 )
@@ -154,13 +191,53 @@ class ScriptedEndpoint:
             return True
         return headers.get("authorization", "") == f"Bearer {self.api_key}"
 
+    def _note(self, method: str, path: str) -> None:
+        with self._lock:
+            self.calls.append((method, path))
+
+    def _model_list(self) -> dict:
+        data = []
+        for m in self.models:
+            entry = {"id": m, "object": "model", "owned_by": "loopback"}
+            if self.flavour == "vllm":
+                entry["max_model_len"] = self.n_ctx
+            data.append(entry)
+        return {"object": "list", "data": data}
+
+    def _props(self) -> dict:
+        return {
+            "default_generation_settings": {"n_ctx": self.n_ctx},
+            "total_slots": 1 if self.single_slot else 4,
+        }
+
+    def _tokenizer_route(self, path: str, body: dict) -> tuple[int, dict]:
+        if path == "/apply-template":
+            if self.flavour != "llama.cpp":
+                return 404, _error("no route", 404)
+            return 200, {"prompt": render_template(body.get("messages") or [])}
+        if self.flavour == "llama.cpp":
+            count = loopback_tokens(str(body.get("content", "")))
+            return 200, {"tokens": list(range(count))}
+        count = loopback_tokens(render_template(body.get("messages") or []))
+        return 200, {"count": count, "max_model_len": self.n_ctx, "tokens": list(range(count))}
+
     def _chat(self, body: dict, headers: dict[str, str]) -> tuple[int, dict]:
+        if self.single_slot:
+            with self._slot:  # one request at a time; the others wait in the server's queue
+                return self._serve_chat(body, headers)
+        return self._serve_chat(body, headers)
+
+    def _serve_chat(self, body: dict, headers: dict[str, str]) -> tuple[int, dict]:
+        started = time.monotonic()
+        tokens = loopback_tokens(render_template(body.get("messages") or []))
         with self._lock:
             index = len(self.requests)
             self.requests.append(body)
             self.headers.append(headers)
+            self.prompt_tokens.append(tokens)
             failure = self.failures.pop(0) if self.failures else None
-        if self.delay and self._stopping.wait(self.delay):
+        delay = self.delay(body, index) if callable(self.delay) else self.delay
+        if delay and self._stopping.wait(delay):
             return 503, _error("server shutting down", 503)
         if not self._authorized(headers):
             return 401, _error("Incorrect API key provided.", 401)
@@ -176,6 +253,15 @@ class ScriptedEndpoint:
                 f"However, you requested {prompt_chars // 4} tokens in the messages."
             )
             return 400, _error(message, 400)
+        if self.flavour and tokens + int(body.get("max_tokens") or 0) > self.n_ctx:
+            if self.flavour == "vllm":
+                message = (
+                    f"This model's maximum context length is {self.n_ctx} tokens. However, you "
+                    f"requested {tokens + int(body.get('max_tokens') or 0)} tokens."
+                )
+                return 400, _error(message, 400)
+            with self._lock:
+                self.clamped.append(index)  # llama.cpp cuts the prompt or the answer, silently
         try:
             answers = list(self.responder(body, index))
         except HttpFailure as failure_:
@@ -194,6 +280,8 @@ class ScriptedEndpoint:
                 }
             )
         completion_tokens = sum(len(c["message"]["content"]) // 4 for c in choices)
+        with self._lock:
+            self.served.append((index, started, time.monotonic()))
         return 200, {
             "id": f"chatcmpl-loopback-{index}",
             "object": "chat.completion",
