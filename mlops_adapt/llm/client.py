@@ -269,9 +269,13 @@ class ChatClient:
 
     # ------------------------------------------------------------ endpoint facts
     async def _probe(self) -> None:
-        """Learn the context window and tokenizer once per client; failures mean 'unknown'."""
+        """Learn the context window and tokenizer once per client; failures mean 'unknown'.
+
+        Raises LLMError only when the model cannot be resolved (the endpoint is down, say).
+        """
         if self._probed:
             return
+        await self.resolve_model()  # an endpoint that is down or lacks the model: say so now
         async with self._probe_lock:
             if self._probed:
                 return
@@ -282,7 +286,6 @@ class ChatClient:
             self._probed = True
 
     async def _probe_endpoint(self) -> None:
-        await self.resolve_model()
         try:
             props = await self._probe_json("GET", "/props")
         except LLMError:

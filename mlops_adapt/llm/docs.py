@@ -17,6 +17,15 @@ class PromptDocs:
     version: str
     libraries: frozenset[str]  # the libraries of the entries, for checking
     warning: str | None = None
+    entries: tuple[str, ...] = ()  # the rendered entries, best first (the token budget trims)
+
+    def first(self, count: int) -> str:
+        """The text with only the `count` best entries (the whole text when there are none)."""
+        if not self.entries or count >= len(self.entries):
+            return self.text
+        if count <= 0:
+            return "(docs left out: the prompt must fit the model's context window)"
+        return "\n".join(self.entries[:count])
 
 
 def retrieve_docs(task: str, source: str, facts: Facts, k: int) -> PromptDocs:
@@ -50,5 +59,5 @@ def retrieve_docs(task: str, source: str, facts: Facts, k: int) -> PromptDocs:
         return PromptDocs(f"(no API docs found for {library})", version, frozenset())
     if own[0].version:
         version = own[0].version
-    text = "\n".join(h.render() for h in own)
-    return PromptDocs(text, version, frozenset(h.library for h in own))
+    entries = tuple(h.render() for h in own)
+    return PromptDocs("\n".join(entries), version, frozenset(h.library for h in own), None, entries)

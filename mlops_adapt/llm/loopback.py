@@ -99,7 +99,9 @@ class ScriptedEndpoint:
         self.prompt_tokens: list[int] = []  # per chat request, by the loopback tokenizer
         self.clamped: list[int] = []  # indexes of chat requests clamped to n_ctx (llama.cpp)
         self.calls: list[tuple[str, str]] = []  # (method, path) of every request, chat included
-        self.served: list[tuple[int, float, float]] = []  # (index, start, end) of chat answers
+        # (index, arrived, answered) per chat answer, time.monotonic(): arrival is before the
+        # request waits for the single slot, so answered - arrived is what the client waited.
+        self.served: list[tuple[int, float, float]] = []
         self._lock = threading.Lock()
         self._slot = threading.Lock()
         self._stopping = threading.Event()
@@ -222,13 +224,13 @@ class ScriptedEndpoint:
         return 200, {"count": count, "max_model_len": self.n_ctx, "tokens": list(range(count))}
 
     def _chat(self, body: dict, headers: dict[str, str]) -> tuple[int, dict]:
+        arrived = time.monotonic()
         if self.single_slot:
             with self._slot:  # one request at a time; the others wait in the server's queue
-                return self._serve_chat(body, headers)
-        return self._serve_chat(body, headers)
+                return self._serve_chat(body, headers, arrived)
+        return self._serve_chat(body, headers, arrived)
 
-    def _serve_chat(self, body: dict, headers: dict[str, str]) -> tuple[int, dict]:
-        started = time.monotonic()
+    def _serve_chat(self, body: dict, headers: dict[str, str], arrived: float) -> tuple[int, dict]:
         tokens = loopback_tokens(render_template(body.get("messages") or []))
         with self._lock:
             index = len(self.requests)
@@ -281,7 +283,7 @@ class ScriptedEndpoint:
             )
         completion_tokens = sum(len(c["message"]["content"]) // 4 for c in choices)
         with self._lock:
-            self.served.append((index, started, time.monotonic()))
+            self.served.append((index, arrived, time.monotonic()))
         return 200, {
             "id": f"chatcmpl-loopback-{index}",
             "object": "chat.completion",

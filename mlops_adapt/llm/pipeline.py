@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from mlops_adapt.llm.budget import Fit, answer_room, fit_prompt
 from mlops_adapt.llm.cache import Completion, ResponseCache
 from mlops_adapt.llm.config import (
     NO_ENDPOINT,
@@ -131,7 +132,7 @@ async def run_jobs_async(items: list[LLMJob], jobs: int, config: LLMConfig) -> l
         started = time.perf_counter()
         try:
             async with prep_gate:
-                prepared = await _prepare(config, item)
+                prepared = await _prepare(client, config, item)
             if isinstance(prepared, LLMRun):
                 return prepared
             async with gate:
@@ -159,10 +160,13 @@ class _Prepared:
     base: list[dict]
     version: str
     warnings: tuple[str, ...]
+    max_tokens: int | None = None  # the answer's room in the context (None: window unknown)
+    reserve: int = 0  # tokens an answer needs, for checking repair prompts
 
 
-async def _prepare(config: LLMConfig, item: LLMJob) -> _Prepared | LLMRun:
-    """Facts, docs and the recipe draft into the first prompt; an LLMRun when the input is bad."""
+async def _prepare(client, config: LLMConfig, item: LLMJob) -> _Prepared | LLMRun:
+    """Facts, docs and the recipe draft into the first prompt, fitted to the model's context;
+    an LLMRun when the input is bad or the code alone does not fit."""
     from mlops_adapt.analysis.facts import analyze
     from mlops_adapt.llm.docs import retrieve_docs
     from mlops_adapt.llm.prompting import build_messages, render_scaffold
@@ -180,16 +184,46 @@ async def _prepare(config: LLMConfig, item: LLMJob) -> _Prepared | LLMRun:
         )
     docs = await asyncio.to_thread(retrieve_docs, task, source, facts, config.docs_k)
     draft, draft_reasons = await asyncio.to_thread(_recipe_draft, item)
-    base = build_messages(
-        task,
-        source,
-        facts,
-        docs.text,
-        docs.version,
-        render_scaffold(source, draft, draft_reasons),
-        options.path,
+    scaffold = render_scaffold(source, draft, draft_reasons)
+
+    def build(docs_kept: int, with_scaffold: bool) -> list[dict]:
+        shown = scaffold if with_scaffold else SCAFFOLD_LEFT_OUT
+        return build_messages(
+            task, source, facts, docs.first(docs_kept), docs.version, shown, options.path
+        )
+
+    total = len(docs.entries)
+    try:
+        fit = await fit_prompt(client, build, total, source, config.max_tokens)
+    except LLMError as err:
+        return LLMRun(_failure(item, [], [f"LLM: {err.message}"]))
+    if fit.messages is None:
+        return LLMRun(Failed(task, "input", (_too_long(options.path, fit),)))
+    warnings = [docs.warning] if docs.warning else []
+    if fit.docs_kept < total or not fit.scaffold_kept:
+        dropped = [f"docs {total} -> {fit.docs_kept} entries"] if fit.docs_kept < total else []
+        dropped += [] if fit.scaffold_kept else ["recipe draft left out"]
+        warnings.append(
+            f"prompt trimmed to fit the model's context of {fit.window} tokens: "
+            + ", ".join(dropped)
+        )
+    return _Prepared(
+        item, fit.messages, docs.version, tuple(warnings), fit.max_tokens, fit.reserve
     )
-    return _Prepared(item, base, docs.version, (docs.warning,) if docs.warning else ())
+
+
+SCAFFOLD_LEFT_OUT = "(recipe draft left out: the prompt must fit the model's context window)"
+
+
+def _too_long(path: str | None, fit: Fit) -> str:
+    how = "counted by the server's tokenizer" if fit.exact else "estimated at 3.5 characters each"
+    return (
+        f"{path or '<source>'}: the script does not fit the model's context window: the prompt "
+        f"without docs or recipe draft takes {fit.prompt_tokens} tokens ({how}) and the answer "
+        f"needs about {fit.reserve} more, but the context holds {fit.window}. Serve the model "
+        "with a larger context (llama.cpp -c, vLLM --max-model-len; set `context_tokens` if the "
+        "server reports it wrong) or split the file"
+    )
 
 
 async def _generate(client, config: LLMConfig, prepared: _Prepared) -> LLMRun:
@@ -201,10 +235,10 @@ async def _generate(client, config: LLMConfig, prepared: _Prepared) -> LLMRun:
     candidates: list[Candidate] = []
     verified_cache: dict[str, Candidate] = {}
     errors: list[str] = []
-    messages = base
+    messages, max_tokens = base, prepared.max_tokens
     for round_ in range(config.repair_rounds + 1):
         try:
-            answers = await client.complete(messages, config.k)
+            answers = await client.complete(messages, config.k, max_tokens=max_tokens)
         except LLMError as err:
             errors.append(f"LLM: {err.message}")
             break
@@ -220,6 +254,13 @@ async def _generate(client, config: LLMConfig, prepared: _Prepared) -> LLMRun:
         follow_up = repair_messages(base, target.code, target.reasons, task, prepared.version)
         if follow_up == messages:
             break  # the same question again would only replay the same (cached) answers
+        max_tokens = await answer_room(client, follow_up, prepared.reserve, config.max_tokens)
+        if max_tokens == 0:
+            errors.append(
+                "LLM: no repair round: the repair prompt leaves too little of the model's "
+                "context window for an answer"
+            )
+            break
         messages = follow_up
 
     best = best_verified(candidates, source)

@@ -141,3 +141,49 @@ def test_the_cache_replays_answers_without_a_request(serve, tmp_path):
     )
     complete(config, 2, messages=[{"role": "user", "content": "other"}], cache=cache)
     assert len(endpoint.requests) == 3
+
+
+def test_the_cache_key_holds_the_base_url(serve, tmp_path):
+    first = serve(numbered, point=False)
+    second = serve(lambda body, i: ["from the second server"], point=False)
+    cache = ResponseCache(tmp_path / "answers")
+    a, _ = complete(LLMConfig(base_url=first.base_url, model="test-model"), 1, cache=cache)
+    b, _ = complete(LLMConfig(base_url=second.base_url, model="test-model"), 1, cache=cache)
+    assert a[0].text == "answer 0.0" and b[0].text == "from the second server"
+    assert len(first.requests) == 1 and len(second.requests) == 1
+
+
+def test_sampling_parameters_and_headers_reach_the_server(serve):
+    endpoint = serve(numbered, point=False)
+    config = LLMConfig(
+        base_url=endpoint.base_url,
+        model="test-model",
+        top_p=0.9,
+        top_k=20,
+        min_p=0.05,
+        repetition_penalty=1.1,
+        seed=7,
+        stop=("</code>",),
+        chat_template_kwargs={"enable_thinking": False},
+        extra_body={"cache_prompt": True},
+        extra_headers={"X-Trace": "run-42", "X-Gateway-Token": "gw-secret-value"},
+    )
+    complete(config, 2)
+    body, headers = endpoint.requests[0], endpoint.headers[0]
+    assert (body["top_p"], body["top_k"], body["min_p"], body["repetition_penalty"]) == (
+        0.9, 20, 0.05, 1.1,
+    )
+    assert body["seed"] == 7 and body["stop"] == ["</code>"]
+    assert body["chat_template_kwargs"] == {"enable_thinking": False}
+    assert body["cache_prompt"] is True and body["n"] == 2
+    assert headers["x-trace"] == "run-42" and headers["x-gateway-token"] == "gw-secret-value"
+    # A token-like header value is a secret: never in reprs or reports.
+    assert "gw-secret-value" not in repr(config)
+    assert "gw-secret-value" not in str(config.public_dict())
+
+
+def test_unset_sampling_parameters_are_not_sent(serve):
+    endpoint = serve(numbered, point=False)
+    complete(LLMConfig(base_url=endpoint.base_url, model="test-model"), 1)
+    sent = set(endpoint.requests[0])
+    assert not sent & {"top_p", "top_k", "min_p", "repetition_penalty", "seed", "stop"}
