@@ -1,15 +1,25 @@
-"""The in-process vLLM backend: a clear error without the gpu extra; a real run only where vllm imports."""
+"""The in-process vLLM backend: a clear error without the gpu extra, batching across files and
+threads through the collector (with a stand-in engine), a real run only where vllm imports."""
 
 from __future__ import annotations
 
 import importlib.util
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from llm_scripts import SCRIPT
+from llm_scripts import GOOD, SCRIPT, fenced
 
 from mlops_adapt.engine import adapt
+from mlops_adapt.llm import vllm_local
+from mlops_adapt.llm.cache import Completion
+from mlops_adapt.llm.config import load_llm_config
+from mlops_adapt.llm.errors import LLMError
+from mlops_adapt.llm.loopback import loopback_tokens, render_template, user_code_of
+from mlops_adapt.llm.pipeline import LLMJob, run_jobs
 from mlops_adapt.options import AdaptOptions
-from mlops_adapt.results import Failed
+from mlops_adapt.results import Applied, Failed
 
 HAS_VLLM = importlib.util.find_spec("vllm") is not None
 
@@ -45,3 +55,123 @@ def test_in_process_vllm_samples_k_candidates(monkeypatch):  # pragma: no cover 
     assert result.status in ("applied", "failed")
     if isinstance(result, Failed):
         assert result.kind == "unverified" and result.reasons
+
+
+# ---------------------------------------------------------------- batching, with a stand-in engine
+# vllm needs a GPU, so the one boundary that touches it (vllm_local.load_engine, which builds a
+# VllmEngine) is replaced by an object with the same three members; the collector, the client,
+# the pipeline and the verifier run for real.
+
+
+def variant(code: str, trees: int) -> str:
+    """The script (or its adapted form) with its own number of trees, to tell files apart."""
+    return code.replace("N_ESTIMATORS = 50", f"N_ESTIMATORS = {trees}")
+
+
+class StandInEngine:
+    """VllmEngine's interface: answers each conversation with the adapted form of its own script."""
+
+    max_model_len = 32768
+
+    def __init__(self, seconds_per_call: float = 0.4) -> None:
+        self.seconds_per_call = seconds_per_call
+        self.calls: list[tuple[int, list[dict], dict | None]] = []
+        self.inside = 0
+        self.most_inside = 0
+        self._lock = threading.Lock()
+
+    def generate(self, conversations, samplings, template_kwargs):
+        with self._lock:
+            self.inside += 1
+            self.most_inside = max(self.most_inside, self.inside)
+        time.sleep(self.seconds_per_call)  # the GPU at work; meanwhile other files queue up
+        with self._lock:
+            self.inside -= 1
+            self.calls.append((len(conversations), list(samplings), template_kwargs))
+        out = []
+        for conversation, sampling in zip(conversations, samplings):
+            code = user_code_of({"messages": conversation})
+            trees = int(code.split("N_ESTIMATORS = ")[1].split("\n")[0])
+            out.append([Completion(fenced(variant(GOOD, trees)))] * sampling["n"])
+        return out
+
+    def count_tokens(self, messages):
+        return loopback_tokens(render_template(messages))
+
+
+@pytest.fixture
+def engine(monkeypatch):
+    """A fresh process-wide engine slot, filled by a stand-in; records the engine settings."""
+    stand_in = StandInEngine()
+    loads: list[tuple[str, dict]] = []
+
+    def load(model, engine_args):
+        loads.append((model, engine_args))
+        return stand_in
+
+    monkeypatch.setattr(vllm_local, "_COLLECTORS", {})
+    monkeypatch.setattr(vllm_local, "load_engine", load)
+    monkeypatch.setenv("MLOPS_ADAPT_LLM_BACKEND", "vllm")
+    monkeypatch.setenv("MLOPS_ADAPT_LLM_MODEL", "Qwen/Qwen2.5-Coder-7B-Instruct")
+    stand_in.loads = loads
+    return stand_in
+
+
+FILES = [variant(SCRIPT, 60 + i) for i in range(6)]
+
+
+def test_a_batch_run_sends_its_files_to_the_engine_together(engine, monkeypatch):
+    monkeypatch.setenv("MLOPS_ADAPT_LLM_VLLM_MAX_MODEL_LEN", "8192")
+    monkeypatch.setenv("MLOPS_ADAPT_LLM_VLLM_TENSOR_PARALLEL_SIZE", "2")
+    monkeypatch.setenv("MLOPS_ADAPT_LLM_VLLM_QUANTIZATION", "awq")
+    monkeypatch.setenv("MLOPS_ADAPT_LLM_TOP_K", "20")
+    monkeypatch.setenv("MLOPS_ADAPT_LLM_CHAT_TEMPLATE_KWARGS", '{"enable_thinking": false}')
+    config = load_llm_config()
+    jobs = [LLMJob(source, "track-mlflow", AdaptOptions(backend="llm")) for source in FILES]
+    runs = run_jobs(jobs, jobs=len(jobs), config=config)
+    # Every file got the adaptation of its own script: answers were matched to their prompts.
+    for source, run in zip(FILES, runs):
+        assert isinstance(run.result, Applied)
+        assert run.result.code == variant(GOOD, int(source.split("N_ESTIMATORS = ")[1][:2]))
+    sizes = [size for size, _, _ in engine.calls]
+    assert sum(sizes) == len(FILES) and len(sizes) < len(FILES)  # batched, not one at a time
+    assert engine.most_inside == 1  # vllm.LLM is never entered twice at once
+    _, samplings, template_kwargs = engine.calls[0]
+    assert samplings[0]["n"] == 3 and samplings[0]["top_k"] == 20  # k samples in one request
+    assert template_kwargs == {"enable_thinking": False}
+    assert engine.loads == [
+        (
+            "Qwen/Qwen2.5-Coder-7B-Instruct",
+            {"max_model_len": 8192, "tensor_parallel_size": 2, "quantization": "awq"},
+        )
+    ]
+
+
+def test_apply_jobs_threads_share_one_engine_and_batch_across_threads(engine):
+    # `apply --jobs N` with the llm backend runs one event loop per worker thread.
+    with ThreadPoolExecutor(max_workers=len(FILES)) as pool:
+        results = list(
+            pool.map(lambda source: adapt(source, "track-mlflow", AdaptOptions(backend="llm")),
+                     FILES)
+        )
+    assert all(isinstance(result, Applied) for result in results)
+    assert [r.code for r in results] == [variant(GOOD, 60 + i) for i in range(len(FILES))]
+    assert len(engine.loads) == 1 and engine.most_inside == 1
+    assert sum(size for size, _, _ in engine.calls) == len(FILES)
+    assert len(engine.calls) < len(FILES)
+
+
+def test_a_second_engine_in_one_process_is_refused_clearly(engine):
+    vllm_local.collector_for("model-a", {})
+    with pytest.raises(LLMError, match="one vLLM engine per process"):
+        vllm_local.collector_for("model-b", {})
+
+
+def test_an_engine_failure_reaches_every_waiting_file(engine, monkeypatch):
+    def broken(conversations, samplings, template_kwargs):
+        raise RuntimeError("CUDA out of memory")
+
+    monkeypatch.setattr(engine, "generate", broken)
+    result = adapt(SCRIPT, "track-mlflow", AdaptOptions(backend="llm"))
+    assert isinstance(result, Failed)
+    assert any("vLLM generation failed" in r and "CUDA out of memory" in r for r in result.reasons)
