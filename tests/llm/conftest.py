@@ -6,24 +6,11 @@ import socket
 
 import pytest
 
+from mlops_adapt.llm.config import ENV_VARS
 from mlops_adapt.llm.loopback import ScriptedEndpoint
 
-LLM_ENV = [
-    "MLOPS_ADAPT_LLM_BASE_URL",
-    "MLOPS_ADAPT_LLM_MODEL",
-    "MLOPS_ADAPT_LLM_API_KEY",
-    "MLOPS_ADAPT_LLM_TIMEOUT",
-    "MLOPS_ADAPT_LLM_TEMPERATURE",
-    "MLOPS_ADAPT_LLM_K",
-    "MLOPS_ADAPT_LLM_MAX_TOKENS",
-    "MLOPS_ADAPT_LLM_CONCURRENCY",
-    "MLOPS_ADAPT_LLM_REPAIR_ROUNDS",
-    "MLOPS_ADAPT_LLM_RETRIES",
-    "MLOPS_ADAPT_LLM_CACHE",
-    "MLOPS_ADAPT_LLM_DOCS_K",
-    "MLOPS_ADAPT_LLM_BACKEND",
-    "OPENAI_BASE_URL",
-    "OPENAI_API_KEY",
+# Every variable the LLM settings read, plus the backend/verify switches of the engine.
+LLM_ENV = sorted({env for envs in ENV_VARS.values() for env in envs}) + [
     "MLOPS_ADAPT_BACKEND",
     "MLOPS_ADAPT_VERIFY",
 ]
