@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from llm_scripts import GOOD, SCRIPT, fenced
+from llm_scripts import GOOD, HALLUCINATED, SCRIPT, fenced
 
 from mlops_adapt.llm.budget import estimate_tokens
 from mlops_adapt.llm.config import LLMConfig
@@ -92,3 +92,19 @@ def test_an_unknown_window_leaves_the_prompt_whole(serve):
     plain = serve(good, point=False)
     assert isinstance(run(plain.base_url), Applied)
     assert plain.requests[0]["max_tokens"] == ANSWER_ROOM
+
+
+def test_a_repair_prompt_without_room_for_the_answer_is_not_sent(serve):
+    tokens, docs, _ = full_prompt(serve)
+    # The first prompt fits whole; the repair prompt (plus the failed answer and the reasons)
+    # would leave fewer than ANSWER_ROOM tokens for the next answer.
+    tight = serve(broken, point=False, flavour="llama.cpp", n_ctx=tokens + ANSWER_ROOM + 20)
+    result = run(tight.base_url, repair_rounds=1)
+    assert isinstance(result, Failed)
+    assert len(tight.requests) == 1 and docs_in(tight.requests[0]) == docs
+    assert any("no repair round" in reason for reason in result.reasons)
+    assert tight.clamped == []
+
+
+def broken(body, index):
+    return [fenced(HALLUCINATED)] * (body.get("n") or 1)
