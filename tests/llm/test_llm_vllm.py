@@ -73,18 +73,23 @@ class StandInEngine:
 
     max_model_len = 32768
 
-    def __init__(self, seconds_per_call: float = 0.4) -> None:
-        self.seconds_per_call = seconds_per_call
+    def __init__(self) -> None:
         self.calls: list[tuple[int, list[dict], dict | None]] = []
         self.inside = 0
         self.most_inside = 0
+        self.first_size: int | None = None
+        self.release = threading.Event()  # the first call works until the test releases it
         self._lock = threading.Lock()
 
     def generate(self, conversations, samplings, template_kwargs):
         with self._lock:
             self.inside += 1
             self.most_inside = max(self.most_inside, self.inside)
-        time.sleep(self.seconds_per_call)  # the GPU at work; meanwhile other files queue up
+            first = self.first_size is None
+            if first:
+                self.first_size = len(conversations)
+        if first:  # the GPU at work on the first batch; meanwhile the other files queue up
+            self.release.wait(60)
         with self._lock:
             self.inside -= 1
             self.calls.append((len(conversations), list(samplings), template_kwargs))
@@ -120,6 +125,28 @@ def engine(monkeypatch):
 FILES = [variant(SCRIPT, 60 + i) for i in range(6)]
 
 
+def batched(engine: StandInEngine, conversations: int) -> list[int]:
+    """The engine calls a batching collector makes: the first batch, then all the rest at once."""
+    rest = conversations - (engine.first_size or 0)
+    return [engine.first_size] + ([rest] if rest else [])
+
+
+def while_the_first_batch_works(engine: StandInEngine, conversations: int, work):
+    """Run `work` while the engine holds its first batch until every other conversation is
+    queued, then let it go: the queued ones must then reach the engine as one batch."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(work)
+        deadline = time.monotonic() + 120
+        while not future.done() and time.monotonic() < deadline:
+            collectors = list(vllm_local._COLLECTORS.values())
+            queued = collectors[0]._queue.qsize() if collectors else 0
+            if engine.first_size is not None and engine.first_size + queued >= conversations:
+                break
+            time.sleep(0.02)
+        engine.release.set()
+        return future.result()
+
+
 def test_a_batch_run_sends_its_files_to_the_engine_together(engine, monkeypatch):
     monkeypatch.setenv("MLOPS_ADAPT_LLM_VLLM_MAX_MODEL_LEN", "8192")
     monkeypatch.setenv("MLOPS_ADAPT_LLM_VLLM_TENSOR_PARALLEL_SIZE", "2")
@@ -128,13 +155,15 @@ def test_a_batch_run_sends_its_files_to_the_engine_together(engine, monkeypatch)
     monkeypatch.setenv("MLOPS_ADAPT_LLM_CHAT_TEMPLATE_KWARGS", '{"enable_thinking": false}')
     config = load_llm_config()
     jobs = [LLMJob(source, "track-mlflow", AdaptOptions(backend="llm")) for source in FILES]
-    runs = run_jobs(jobs, jobs=len(jobs), config=config)
+    runs = while_the_first_batch_works(
+        engine, len(FILES), lambda: run_jobs(jobs, jobs=len(jobs), config=config)
+    )
     # Every file got the adaptation of its own script: answers were matched to their prompts.
     for source, run in zip(FILES, runs):
         assert isinstance(run.result, Applied)
         assert run.result.code == variant(GOOD, int(source.split("N_ESTIMATORS = ")[1][:2]))
     sizes = [size for size, _, _ in engine.calls]
-    assert sum(sizes) == len(FILES) and len(sizes) < len(FILES)  # batched, not one at a time
+    assert sizes == batched(engine, len(FILES))
     assert engine.most_inside == 1  # vllm.LLM is never entered twice at once
     _, samplings, template_kwargs = engine.calls[0]
     assert samplings[0]["n"] == 3 and samplings[0]["top_k"] == 20  # k samples in one request
@@ -149,16 +178,18 @@ def test_a_batch_run_sends_its_files_to_the_engine_together(engine, monkeypatch)
 
 def test_apply_jobs_threads_share_one_engine_and_batch_across_threads(engine):
     # `apply --jobs N` with the llm backend runs one event loop per worker thread.
-    with ThreadPoolExecutor(max_workers=len(FILES)) as pool:
-        results = list(
-            pool.map(lambda source: adapt(source, "track-mlflow", AdaptOptions(backend="llm")),
-                     FILES)
-        )
+    def apply_with_jobs():
+        with ThreadPoolExecutor(max_workers=len(FILES)) as pool:
+            return list(pool.map(
+                lambda source: adapt(source, "track-mlflow", AdaptOptions(backend="llm")), FILES
+            ))
+
+    results = while_the_first_batch_works(engine, len(FILES), apply_with_jobs)
     assert all(isinstance(result, Applied) for result in results)
     assert [r.code for r in results] == [variant(GOOD, 60 + i) for i in range(len(FILES))]
     assert len(engine.loads) == 1 and engine.most_inside == 1
-    assert sum(size for size, _, _ in engine.calls) == len(FILES)
-    assert len(engine.calls) < len(FILES)
+    sizes = [size for size, _, _ in engine.calls]
+    assert sizes == batched(engine, len(FILES))
 
 
 def test_a_second_engine_in_one_process_is_refused_clearly(engine):
@@ -172,6 +203,7 @@ def test_an_engine_failure_reaches_every_waiting_file(engine, monkeypatch):
         raise RuntimeError("CUDA out of memory")
 
     monkeypatch.setattr(engine, "generate", broken)
+    engine.release.set()
     result = adapt(SCRIPT, "track-mlflow", AdaptOptions(backend="llm"))
     assert isinstance(result, Failed)
     assert any("vLLM generation failed" in r and "CUDA out of memory" in r for r in result.reasons)
