@@ -72,7 +72,7 @@ class ChatClient:
         self._probe_lock = asyncio.Lock()
         self._probed = False
         self._window: int | None = config.context_tokens or None
-        self._tokenizer: str | None = None  # "llama.cpp", "vllm", or None (estimate)
+        self._tokenizer: str | None = None  # "llama.cpp", "vllm", "llama-cpp-python", None
         self._last_progress = float("-inf")
         self.requests_sent = 0
 
@@ -98,7 +98,7 @@ class ChatClient:
             answers = (self.cache.get(key) or [])[:n]
         if len(answers) < n:
             try:
-                answers += await self._sample(messages, n - len(answers), request)
+                answers += await self._sample(messages, n - len(answers), request, len(answers))
             except LLMError:
                 if not answers:
                     raise
@@ -136,7 +136,8 @@ class ChatClient:
         return self._window
 
     async def count_tokens(self, messages: list[dict]) -> TokenCount:
-        """Prompt tokens by the server's tokenizer (llama.cpp or vLLM /tokenize), else estimated."""
+        """Prompt tokens by the server's tokenizer (llama.cpp or vLLM /tokenize, llama-cpp-python
+        /extras/tokenize/count), else estimated."""
         await self._probe()
         try:
             if self._tokenizer == "vllm":
@@ -147,6 +148,11 @@ class ChatClient:
                 return TokenCount(int(data["count"]), exact=True)
             if self._tokenizer == "llama.cpp":
                 return await self._llama_count(messages)
+            if self._tokenizer == "llama-cpp-python":
+                # No chat-template route: the contents, plus the template's tokens per message.
+                text = "\n".join(str(m.get("content") or "") for m in messages)
+                data = await self._probe_json("POST", "/extras/tokenize/count", {"input": text})
+                return TokenCount(int(data["count"]) + MESSAGE_OVERHEAD * len(messages), True)
         except (LLMError, KeyError, TypeError, ValueError):
             self._tokenizer = None  # a tokenizer that failed once is not asked again
         return estimate_tokens(messages)
@@ -160,8 +166,14 @@ class ChatClient:
             **self.config.sampling_extras(),
         }
 
-    async def _sample(self, messages: list[dict], n: int, request: dict) -> list[Completion]:
-        """n fresh answers: one request with n where the endpoint honours it, else n requests."""
+    async def _sample(
+        self, messages: list[dict], n: int, request: dict, held: int = 0
+    ) -> list[Completion]:
+        """n fresh answers: one request with n where the endpoint honours it, else n requests.
+
+        `held` answers exist already (cached). With a `seed`, separate requests get seed + the
+        sample's index: the same seed on each would give k copies of one answer.
+        """
         self._load_n_fact()
         answers: list[Completion] = []
         if n > 1 and self._n_supported is not False:
@@ -178,8 +190,10 @@ class ChatClient:
         missing = n - len(answers)
         if missing <= 0:
             return answers
+        first = held + len(answers)
         results = await asyncio.gather(
-            *(self._request(messages, 1, request) for _ in range(missing)), return_exceptions=True
+            *(self._request(messages, 1, _nth_sample(request, first + i)) for i in range(missing)),
+            return_exceptions=True,
         )
         errors = []
         for result in results:
@@ -308,6 +322,14 @@ class ChatClient:
                 self._tokenizer = "vllm"  # vLLM lists max_model_len and serves /tokenize
                 if not self.config.context_tokens:
                     self._window = int(entry["max_model_len"])
+                return
+        # llama-cpp-python's server: a tokenizer under /extras, no context size (config only).
+        try:
+            counted = await self._probe_json("POST", "/extras/tokenize/count", {"input": "a"})
+        except LLMError:
+            return
+        if isinstance(counted, dict) and isinstance(counted.get("count"), int):
+            self._tokenizer = "llama-cpp-python"
 
     async def _llama_count(self, messages: list[dict]) -> TokenCount:
         """llama.cpp: render the chat template (/apply-template), then /tokenize the text."""
@@ -409,6 +431,13 @@ class ChatClient:
 
     def _clean(self, text: str) -> str:
         return self.config.clean(text)
+
+
+def _nth_sample(request: dict, index: int) -> dict:
+    """The request for sample `index` when samples go out one per request."""
+    if request.get("seed") is None or index == 0:
+        return request
+    return {**request, "seed": request["seed"] + index}
 
 
 def _server_message(err) -> str:

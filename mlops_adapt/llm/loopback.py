@@ -8,7 +8,9 @@ Knobs imitate real servers: `single_slot` serves one chat request at a time (lla
 one slot), `delay` may depend on the request, and `flavour` adds a tokenizer and a context
 window: "llama.cpp" (`/props` n_ctx, `/tokenize`, `/apply-template`; an over-long request is
 clamped silently, as llama.cpp does) or "vllm" (`max_model_len` in `/v1/models`,
-`/tokenize` with messages; an over-long request gets HTTP 400).
+`/tokenize` with messages; an over-long request gets HTTP 400) or "llama-cpp-python"
+(`/extras/tokenize/count` on raw text, no context size; a prompt longer than the context
+gets HTTP 400, a long answer is clamped silently).
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ class ScriptedEndpoint:
         self.failures = list(failures)  # answered, in order, before any scripted answer
         self.max_prompt_chars = max_prompt_chars
         self.single_slot = single_slot
-        if flavour not in (None, "llama.cpp", "vllm"):
+        if flavour not in (None, "llama.cpp", "vllm", "llama-cpp-python"):
             raise ValueError(f"unknown flavour {flavour!r}")
         self.flavour = flavour
         self.n_ctx = n_ctx
@@ -138,7 +140,9 @@ class ScriptedEndpoint:
                     body = json.loads(raw or b"{}")
                 except json.JSONDecodeError:
                     return self._send(400, _error("body is not JSON", 400))
-                if path in ("/tokenize", "/apply-template") and endpoint.flavour:
+                if path in ("/tokenize", "/apply-template", "/extras/tokenize/count") and (
+                    endpoint.flavour
+                ):
                     return self._send(*endpoint._tokenizer_route(path, body))
                 if not path.endswith("/chat/completions"):
                     return self._send(404, _error(f"no route {self.path}", 404))
@@ -213,6 +217,10 @@ class ScriptedEndpoint:
         }
 
     def _tokenizer_route(self, path: str, body: dict) -> tuple[int, dict]:
+        if (path == "/extras/tokenize/count") != (self.flavour == "llama-cpp-python"):
+            return 404, _error("no route", 404)
+        if path == "/extras/tokenize/count":
+            return 200, {"count": loopback_tokens(str(body.get("input", "")))}
         if path == "/apply-template":
             if self.flavour != "llama.cpp":
                 return 404, _error("no route", 404)
@@ -256,6 +264,11 @@ class ScriptedEndpoint:
             )
             return 400, _error(message, 400)
         if self.flavour and tokens + int(body.get("max_tokens") or 0) > self.n_ctx:
+            if self.flavour == "llama-cpp-python" and tokens > self.n_ctx:
+                message = (
+                    f"Requested tokens ({tokens}) exceed context window of {self.n_ctx}"
+                )
+                return 400, _error(message, 400)
             if self.flavour == "vllm":
                 message = (
                     f"This model's maximum context length is {self.n_ctx} tokens. However, you "

@@ -108,3 +108,16 @@ def test_a_repair_prompt_without_room_for_the_answer_is_not_sent(serve):
 
 def broken(body, index):
     return [fenced(HALLUCINATED)] * (body.get("n") or 1)
+
+
+def test_llama_cpp_python_counts_with_extras_tokenize_against_context_tokens(serve):
+    tokens, docs, _ = full_prompt(serve)
+    # llama-cpp-python reports no context size: the window comes from `context_tokens`.
+    window = tokens + ANSWER_ROOM + 40
+    tight = serve(good, point=False, flavour="llama-cpp-python", n_ctx=window)
+    result = run(tight.base_url, context_tokens=window - 60)
+    assert isinstance(result, Applied)
+    body = tight.requests[0]
+    assert docs_in(body) < docs
+    assert ("POST", "/extras/tokenize/count") in tight.calls
+    assert tight.prompt_tokens[0] + body["max_tokens"] <= window and tight.clamped == []

@@ -187,3 +187,10 @@ def test_unset_sampling_parameters_are_not_sent(serve):
     complete(LLMConfig(base_url=endpoint.base_url, model="test-model"), 1)
     sent = set(endpoint.requests[0])
     assert not sent & {"top_p", "top_k", "min_p", "repetition_penalty", "seed", "stop"}
+
+
+def test_a_seed_is_spread_over_samples_sent_one_per_request(serve):
+    # The same seed on each of k separate requests would give k copies of one answer.
+    endpoint = serve(numbered, point=False, honor_n=False)
+    complete(LLMConfig(base_url=endpoint.base_url, model="test-model", seed=10), 3)
+    assert sorted(r["seed"] for r in endpoint.requests) == [10, 11, 12]

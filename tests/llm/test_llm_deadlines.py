@@ -44,9 +44,9 @@ def test_a_single_slot_server_serving_samples_one_after_another_finishes_all(ser
 
 
 def test_an_answer_later_than_the_timeout_is_kept_while_the_server_makes_progress(serve):
-    # A parallel server: sample 1 takes 2.8 s (over the 2 s timeout), sample 2 finishes at
-    # 1.6 s, which shows the server is working, so sample 1 is waited for and kept.
-    delays = {0: 0.2, 1: 2.8, 2: 1.6}
+    # A parallel server: sample 1 takes 2.6 s (over the 2 s timeout); sample 2 finishes after
+    # 1.2 s, which shows the server is working, so sample 1 is waited for and kept.
+    delays = {0: 0.2, 1: 2.6, 2: 1.2}
     endpoint = serve(numbered, point=False, honor_n=False, delay=lambda body, i: delays[i])
     answers = complete(LLMConfig(base_url=endpoint.base_url, model="test-model", timeout=2.0), 3)
     assert sorted(a.text for a in answers) == ["answer 0.0", "answer 1.0", "answer 2.0"]
