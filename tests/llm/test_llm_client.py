@@ -194,3 +194,11 @@ def test_a_seed_is_spread_over_samples_sent_one_per_request(serve):
     endpoint = serve(numbered, point=False, honor_n=False)
     complete(LLMConfig(base_url=endpoint.base_url, model="test-model", seed=10), 3)
     assert sorted(r["seed"] for r in endpoint.requests) == [10, 11, 12]
+
+
+def test_a_llama_cpp_like_server_clamps_silently_without_the_budget(serve):
+    # What the token budget protects against: llama.cpp answers 200 to a request that does not
+    # fit, cutting it short. complete() alone (no budget) shows the loopback doing the same.
+    endpoint = serve(numbered, point=False, flavour="llama.cpp", n_ctx=64)
+    answers, _ = complete(LLMConfig(base_url=endpoint.base_url, model="test-model"), 1)
+    assert answers and endpoint.clamped == [0]
