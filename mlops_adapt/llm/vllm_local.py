@@ -223,7 +223,12 @@ class VllmClient:
             self.requests_sent += 1
             future = collector.submit(messages, {**sampling, "n": n - len(answers)},
                                       template_kwargs)
-            answers += await asyncio.wrap_future(future)
+            try:
+                answers += await asyncio.wrap_future(future)
+            except LLMError:
+                if not answers:
+                    raise
+                return answers  # cached answers from an earlier run are answers too
             if self.cache is not None:
                 self.cache.put(key, answers)
         return answers[:n]
