@@ -86,11 +86,18 @@ def _check_syntax(path: str, program: Program) -> None:
         raise NotebookError(str(err)) from None
 
 
-def adapt_notebook(source: NotebookFile, task: str, options: AdaptOptions) -> Result:
-    """Adapt the notebook's code as one program; an edit its cells cannot hold is no edit."""
+def adapt_notebook(
+    source: NotebookFile, task: str, options: AdaptOptions, text: str | None = None
+) -> Result:
+    """Adapt the notebook's code as one program; an edit its cells cannot hold is no edit.
+
+    `text` is the program after earlier edits (the PR bot applies tasks in turn), else the
+    notebook's own.
+    """
     from mlops_adapt.engine import adapt
 
-    result = adapt(source.text, task, replace(options, path=engine_path(source.path)))
+    text = source.text if text is None else text
+    result = adapt(text, task, replace(options, path=engine_path(source.path)))
     if not (isinstance(result, Applied) and result.changed):
         return result
     try:
