@@ -104,6 +104,11 @@ def adapt_notebook(
         edit = source.cell_edit(result.code)
     except MappingError as err:
         return Failed(task, "unverified", (f"notebook cells: {err}",))
+    return with_join_note(result, edit)
+
+
+def with_join_note(result: Applied, edit: CellEdit) -> Applied:
+    """The result, labelled unsafe with a reason when its edit had to join cells."""
     if not edit.joined:
         return result
     from mlops_adapt.verify.safety import Safety

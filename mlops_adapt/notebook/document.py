@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from mlops_adapt.fsio import ReadError, read_bytes
 
-
 # Outputs (plots, tables) make notebooks far larger than scripts; the code in them stays small.
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 

@@ -56,13 +56,16 @@ class CellEdit:
 
 def build_program(notebook: Notebook) -> Program:
     """The notebook's code as one program; raises MappingError if a cell holds our own markers."""
+    return program_of([(index, notebook.cell_source(index)) for index in notebook.code_cells])
+
+
+def program_of(cells: list[tuple[int, str]]) -> Program:
+    """The program of code cells given as (cell index in the notebook, source), in order."""
     parts: list[str] = []
     first_lines: list[int] = []
     magics: dict[int, Magic] = {}
-    sources = []
     line = 1
-    for index in notebook.code_cells:
-        source = notebook.cell_source(index)
+    for index, source in cells:
         if any(mark in source for mark in RESERVED):
             raise MappingError(f"cell {index} contains mlops-adapt's own boundary or magic markers")
         masked, found = mask_cell(source, index, len(magics))
@@ -72,8 +75,7 @@ def build_program(notebook: Notebook) -> Program:
         parts.append(MARKER.format(index) + "\n" + masked)
         first_lines.append(line + 1)
         line += 1 + masked.count("\n")
-        sources.append(source)
-    return Program("".join(parts), tuple(notebook.code_cells), tuple(sources),
+    return Program("".join(parts), tuple(i for i, _ in cells), tuple(s for _, s in cells),
                    tuple(first_lines), magics)
 
 
