@@ -111,7 +111,11 @@ def _statement_starts(lines: list[str]) -> list[bool]:
 
 
 def unmask(text: str, magics: dict[int, Magic]) -> tuple[str, list[int]]:
-    """Put the original magic lines back; returns the text and the magic numbers found, in order."""
+    """Put the original magic lines back; returns the text and the magic numbers found, in order.
+
+    A line magic that the edit indented with the code around it (into a `def` or a `with`) keeps
+    that indentation: IPython runs indented line magics as well.
+    """
     out, seen = [], []
     for line in text.splitlines(keepends=True):
         found = PLACEHOLDER_LINE.match(line.rstrip("\r\n"))
@@ -119,7 +123,8 @@ def unmask(text: str, magics: dict[int, Magic]) -> tuple[str, list[int]]:
             number = int(found.group(2))
             seen.append(number)
             body = line.rstrip("\r\n")
-            out.append(magics[number].line + line[len(body):])
+            magic = magics[number]
+            out.append(found.group(1) + magic.line[len(magic.indent):] + line[len(body):])
         else:
             out.append(line)
     return "".join(out), seen

@@ -157,9 +157,10 @@ def _restore_magics(program: Program, cells: list[int], text: str) -> str:
     if foreign or sorted(seen) != sorted(mine) or seen != sorted(seen):
         raise MappingError("the edit moved or removed an IPython magic line "
                            f"({_describe(program, foreign or sorted(set(mine) - set(seen)) or seen)})")
-    moved = [n for n in seen if indents.get(n) != mine[n].indent]
+    moved = [n for n in seen if indents.get(n) != mine[n].indent and mine[n].cell_magic]
     if moved:
-        raise MappingError(f"the edit re-indented an IPython magic line ({_describe(program, moved)})")
+        raise MappingError(f"the edit moves a cell magic into a block ({_describe(program, moved)}); "
+                           "a cell magic must open its cell")
     cell_magics = [mine[n] for n in seen if mine[n].cell_magic]
     if cell_magics:
         restored = _cell_magic_first(restored, cell_magics, cells)
