@@ -36,7 +36,8 @@ class NotebookFile:
     def encode(self, code: str) -> bytes:
         """The notebook's new bytes for an edited program: only code cell sources change."""
         edit = self.cell_edit(code)
-        return self.notebook.encode(self.notebook.with_sources(edit.sources, edit.joined))
+        return self.notebook.encode(
+            self.notebook.with_sources(edit.sources, edit.joined, edit.new_cells))
 
     def diff(self, code: str) -> str:
         """A unified diff of the changed cell sources, each labelled with its cell index."""
@@ -137,6 +138,9 @@ def cell_diff(program: Program, edit: CellEdit, path: str) -> str:
             continue
         body = text.split("\n", 2)[2]
         parts.append(f"--- a/{path} ({label})\n+++ b/{path} ({after})\n{body}")
+    for cell, text in sorted(edit.new_cells.items()):
+        body = unified_diff("", _line_ended(text), path).split("\n", 2)[2]
+        parts.append(f"--- /dev/null\n+++ b/{path} (new cell after cell {cell})\n{body}")
     return "".join(parts)
 
 

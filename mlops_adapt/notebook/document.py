@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -49,8 +50,10 @@ class Notebook:
         source = self.data["cells"][index].get("source", "")
         return "".join(source) if isinstance(source, list) else source
 
-    def with_sources(self, sources: dict[int, str], joined: dict[int, list[int]]) -> dict:
-        """A copy of the data with new code cell sources, and cells joined into their first one.
+    def with_sources(self, sources: dict[int, str], joined: dict[int, list[int]],
+                     new_cells: dict[int, str] | None = None) -> dict:
+        """A copy of the data with new code cell sources, cells joined into their first one, and
+        new code cells (`new_cells`: cell index -> the source of a cell inserted after it).
 
         `joined` maps a cell index to the later code cells it absorbs; those cells are removed,
         their outputs appended to the first cell's, and any markdown or raw cells between them
@@ -78,9 +81,22 @@ class Notebook:
                 index = last + 1
                 continue
             rebuilt.append(cells[index])
+            if index in (new_cells or {}):
+                rebuilt.append(self._new_code_cell(new_cells[index], index))
             index += 1
         data["cells"] = rebuilt
         return data
+
+    def _new_code_cell(self, text: str, after: int) -> dict:
+        """A code cell shaped like the notebook's own: its key order, an id when cells have one."""
+        template = next((c for c in self.data["cells"] if c.get("cell_type") == "code"), {})
+        values = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                  "source": _like(template.get("source", []), text)}
+        if "id" in template:
+            digest = hashlib.sha256(f"{after}\0{text}".encode()).hexdigest()
+            values["id"] = f"mlops-adapt-{digest[:8]}"
+        order = [k for k in template if k in values] + sorted(k for k in values if k not in template)
+        return {key: values[key] for key in order}
 
     def encode(self, data: dict) -> bytes:
         """The data as this file's bytes (its indentation, escapes and final newline)."""

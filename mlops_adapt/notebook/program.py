@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mlops_adapt.notebook.document import Notebook
 from mlops_adapt.notebook.magics import Magic, mask_cell, placeholder_indent, unmask
@@ -27,6 +27,7 @@ class Program:
     sources: tuple[str, ...]  # each code cell's original source
     first_lines: tuple[int, ...]  # 1-based program line of each cell's first source line
     magics: dict[int, Magic]
+    masked: tuple[str, ...] = ()  # each code cell's source with its magics masked
 
     def locate(self, line: int) -> tuple[int, int]:
         """(notebook cell index, 1-based line in the cell) of a 1-based program line."""
@@ -48,10 +49,11 @@ class CellEdit:
 
     sources: dict[int, str]  # notebook cell index -> new source (changed or joined cells only)
     joined: dict[int, list[int]]  # first cell of a joined group -> the later code cells it absorbs
+    new_cells: dict[int, str] = field(default_factory=dict)  # a new code cell after this cell
 
     @property
     def changed(self) -> bool:
-        return bool(self.sources or self.joined)
+        return bool(self.sources or self.joined or self.new_cells)
 
 
 def build_program(notebook: Notebook) -> Program:
@@ -64,19 +66,21 @@ def program_of(cells: list[tuple[int, str]]) -> Program:
     parts: list[str] = []
     first_lines: list[int] = []
     magics: dict[int, Magic] = {}
+    masked_cells: list[str] = []
     line = 1
     for index, source in cells:
         if any(mark in source for mark in RESERVED):
             raise MappingError(f"cell {index} contains mlops-adapt's own boundary or magic markers")
         masked, found = mask_cell(source, index, len(magics))
         magics.update((m.number, m) for m in found)
+        masked_cells.append(masked)
         if masked and not masked.endswith("\n"):
             masked += "\n"
         parts.append(MARKER.format(index) + "\n" + masked)
         first_lines.append(line + 1)
         line += 1 + masked.count("\n")
     return Program("".join(parts), tuple(i for i, _ in cells), tuple(s for _, s in cells),
-                   tuple(first_lines), magics)
+                   tuple(first_lines), magics, tuple(masked_cells))
 
 
 def map_back(program: Program, new_text: str) -> CellEdit:
@@ -118,11 +122,22 @@ def map_back(program: Program, new_text: str) -> CellEdit:
                 groups.append([position])
                 continue
         groups[-1].append(position)  # one cell must hold the block
+    texts = ["".join(lines[n] for p in group for n in bodies[p]) for group in groups]
+    new_cells: dict[int, str] = {}
+    for number, group in enumerate(groups):
+        if len(group) > 1:
+            continue
+        texts[number], tail = _display_tail(program.masked[group[0]], texts[number])
+        if not tail:
+            continue
+        if number + 1 < len(groups):
+            texts[number + 1] = tail + texts[number + 1]  # runs right after, in the next cell
+        else:
+            new_cells[program.cells[group[0]]] = _restore_magics(program, [], tail.rstrip("\n"))
     sources: dict[int, str] = {}
     joined: dict[int, list[int]] = {}
-    for group in groups:
+    for group, text in zip(groups, texts):
         cells = [program.cells[p] for p in group]
-        text = "".join(lines[n] for p in group for n in bodies[p])
         last_original = program.sources[group[-1]]
         if not last_original.endswith("\n"):
             text = text.rstrip("\n") if text.strip() else ""  # Jupyter drops the last line end
@@ -132,7 +147,35 @@ def map_back(program: Program, new_text: str) -> CellEdit:
             sources[cells[0]] = text
         elif text != program.sources[group[0]]:
             sources[cells[0]] = text
-    return CellEdit(sources, joined)
+    return CellEdit(sources, joined, new_cells)
+
+
+def _display_tail(original: str, text: str) -> tuple[str, str]:
+    """(text, lines the edit put after the cell's displayed last expression).
+
+    Jupyter shows the value of a cell's last expression (`model.fit(X, y)`, `df.head()`); code
+    appended after it would hide that output, so it goes to the next cell instead.
+    """
+    try:
+        tree = ast.parse(original)
+    except (SyntaxError, ValueError):
+        return text, ""
+    last = tree.body[-1] if tree.body else None
+    if not isinstance(last, ast.Expr) or original.rstrip().endswith(";") or _is_print(last.value):
+        return text, ""
+    closing = original.splitlines()[(last.end_lineno or last.lineno) - 1]
+    lines = text.splitlines(keepends=True)
+    at = [i for i, line in enumerate(lines) if line.rstrip("\r\n") == closing]
+    if not at or not any(line.strip() for line in lines[at[-1] + 1:]):
+        return text, ""
+    kept, tail = lines[:at[-1] + 1], lines[at[-1] + 1:]
+    if not kept[-1].endswith("\n"):
+        kept[-1] += "\n"
+    return "".join(kept), "".join(tail).lstrip("\n") + ("" if tail[-1].endswith("\n") else "\n")
+
+
+def _is_print(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
 
 
 def _top_level_spans(text: str) -> list[tuple[int, int]]:

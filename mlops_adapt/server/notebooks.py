@@ -89,8 +89,9 @@ async def adapt_notebook_snapshot(ls, snap: NotebookSnapshot, cell_uri: str, tas
                                   progress: bool) -> tuple[Applied, dict[str, str]]:
     """The verified edit of the whole notebook's code, as new texts of the cells it changes.
 
-    Cells that a block of the edit joins go into the first of them; the others are emptied, as
-    an LSP edit can change cell texts but not remove cells.
+    An LSP edit can change cell texts but not add or remove cells: cells that a block of the
+    edit joins go into the first of them and the others are emptied, and code the CLI would put
+    in a new cell (after a last cell that shows a value) is appended to that cell.
     """
     result = bridge.require_applied(
         await bridge.adapt_snapshot(ls, snap.snapshot(cell_uri), task, progress=progress))
@@ -102,6 +103,10 @@ async def adapt_notebook_snapshot(ls, snap: NotebookSnapshot, cell_uri: str, tas
     texts = {by_index[index].uri: text for index, text in edit.sources.items()}
     for absorbed in edit.joined.values():
         texts.update({by_index[index].uri: "" for index in absorbed})
+    for index, text in edit.new_cells.items():
+        uri = by_index[index].uri
+        before = texts.get(uri, by_index[index].text)
+        texts[uri] = before + ("" if before.endswith("\n") else "\n") + text
     return with_join_note(result, edit), texts
 
 
