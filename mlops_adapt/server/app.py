@@ -131,8 +131,9 @@ class MlopsLanguageServer(LanguageServer):
         snap = notebook_snapshot(self, uri)
         if snap is None:
             return None
-        if version is not None and snap.cell(uri).version != version:
-            raise JsonRpcContentModified(f"{uri} changed (version {version}); ask again")
+        if version is not None and snap.version != version:
+            raise JsonRpcContentModified(
+                f"{snap.uri} changed (version {version} -> {snap.version}); ask again")
         result, texts = await adapt_notebook_snapshot(self, snap, uri, task, progress=progress)
         require_current(self, snap)  # never hand out an edit computed for older cells
         edit = cell_edits(snap, texts, encoding=self.encoding,

@@ -39,14 +39,16 @@ class NotebookSnapshot:
     """The Python code cells of an open notebook at their current versions, as one program."""
 
     uri: str
+    version: int  # the notebook's: it grows with every change of any cell
     cells: tuple[CellDocument, ...]
     program: Program
     path: str | None  # the notebook's file path as .py: the name the engine gives the program
 
     def snapshot(self, cell_uri: str) -> bridge.Snapshot:
-        """The engine's view from one cell: the whole program, pinned to that cell's version."""
+        """The engine's view from one cell: the whole program, pinned to the notebook's version
+        (an action listed in one cell is stale once any cell changed)."""
         cell = self.cell(cell_uri)
-        return bridge.Snapshot(cell.uri, cell.version, self.program.text, self.path)
+        return bridge.Snapshot(cell.uri, self.version, self.program.text, self.path)
 
     def cell(self, uri: str) -> CellDocument:
         return next(c for c in self.cells if unquote(c.uri) == unquote(uri))
@@ -72,12 +74,15 @@ def notebook_snapshot(ls, cell_uri: str) -> NotebookSnapshot | None:
     except MappingError:
         return None
     path = to_fs_path(notebook.uri)
-    return NotebookSnapshot(notebook.uri, tuple(c for _, c in indexed), program,
+    return NotebookSnapshot(notebook.uri, notebook.version, tuple(c for _, c in indexed), program,
                             engine_path(path) if path else None)
 
 
 def require_current(ls, snap: NotebookSnapshot) -> None:
     """ContentModified when any code cell changed since the snapshot (its edit would be stale)."""
+    notebook = ls.workspace.get_notebook_document(notebook_uri=snap.uri)
+    if notebook is None or notebook.version != snap.version:
+        raise JsonRpcContentModified(f"{snap.uri} changed; ask for code actions again")
     for cell in snap.cells:
         document = ls.workspace.text_documents.get(unquote(cell.uri))
         if document is None or (document.version or 0) != cell.version:
