@@ -26,13 +26,18 @@ class JsonLayout:
     ensure_ascii: bool  # non-ASCII text written as \\uXXXX escapes
     trailing_newline: bool
     compact: bool = False  # no spaces after separators (indent None only)
+    newline: str = "\n"  # "\r\n" for a notebook saved with Windows line ends
+    bom: bool = False
 
     def dumps(self, data: object) -> str:
         separators = (",", ":") if self.compact else ((",", ": ") if self.indent is not None
                                                       else (", ", ": "))
         text = json.dumps(data, indent=self.indent, ensure_ascii=self.ensure_ascii,
                           separators=separators)
-        return text + ("\n" if self.trailing_newline else "")
+        text += "\n" if self.trailing_newline else ""
+        # JSON strings escape their line ends, so every raw one is layout
+        text = text.replace("\n", self.newline) if self.newline != "\n" else text
+        return ("\ufeff" if self.bom else "") + text
 
 
 @dataclass
@@ -168,7 +173,7 @@ def _language(data: dict) -> str:
 def detect_layout(text: str) -> JsonLayout:
     """The JSON layout of a notebook file: indentation unit, escapes and final newline."""
     body = text.removeprefix("\ufeff")
-    second = re.search(r"\n([ \t]+)\S", body)
+    second = re.search(r"\n([ \t]+)\S", body.replace("\r\n", "\n"))
     indent: int | str | None
     if "\n" not in body.strip():
         indent = None
@@ -182,4 +187,6 @@ def detect_layout(text: str) -> JsonLayout:
     escaped = any(int(code, 16) >= 0x80 for code in re.findall(r"\\u([0-9a-fA-F]{4})", body))
     ensure_ascii = body.isascii() and escaped
     compact = indent is None and '":' in body and '": ' not in body
-    return JsonLayout(indent, ensure_ascii, body.endswith("\n"), compact)
+    newline = "\r\n" if "\r\n" in body else "\n"
+    return JsonLayout(indent, ensure_ascii, body.endswith("\n"), compact, newline,
+                      text.startswith("\ufeff"))

@@ -142,3 +142,16 @@ def test_a_cell_holding_our_own_marker_is_an_input_error():
 
     with pytest.raises(NotebookError, match="x.ipynb: cell 0 contains mlops-adapt's own"):
         prepare(parse_notebook(raw, "x.ipynb"))
+
+
+def test_windows_line_ends_and_a_bom_are_kept():
+    raw = (NOTEBOOKS / "sk_wine.ipynb").read_bytes()
+    windows = b"\xef\xbb\xbf" + raw.replace(b"\n", b"\r\n")
+    notebook = parse_notebook(windows, "w.ipynb")
+    assert notebook.round_trips
+    program = build_program(notebook)
+    edited = program.text.replace("SEED = 0\n", "SEED = 0\nDEBUG = False\n")
+    edit = map_back(program, edited)
+    out = notebook.encode(notebook.with_sources(edit.sources, edit.joined, edit.new_cells))
+    assert out.startswith(b"\xef\xbb\xbf") and b"\r\n" in out and b"\n" not in out.replace(b"\r\n", b"")
+    assert json.loads(out.decode("utf-8-sig"))["cells"][2]["source"][-1] == "DEBUG = False"
