@@ -116,7 +116,8 @@ def with_join_note(result: Applied, edit: CellEdit) -> Applied:
 
     note = "cells " + "; ".join(f"{', '.join(map(str, [first, *rest]))} joined into cell {first}"
                                 for first, rest in edit.joined.items())
-    note += " (a block of the edit spans them, and a notebook cannot split one across cells)"
+    note += (" (a block of the edit spans them, or the edit moved code between them; a notebook "
+             "cannot split a statement across cells)")
     report = replace(result.report, safety=min(result.report.safety, Safety.UNSAFE,
                                                key=lambda label: label.rank),
                      safety_reasons=(*result.report.safety_reasons, note))

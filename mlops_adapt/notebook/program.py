@@ -94,17 +94,22 @@ def map_back(program: Program, new_text: str) -> CellEdit:
     lines = new_text.splitlines(keepends=True)
     markers = [(n, m.group(1)) for n, line in enumerate(lines)
                if (m := MARKER_LINE.match(line.rstrip("\r\n")))]
-    found = tuple(int(MARKER_LINE.match(lines[n].rstrip("\r\n")).group(2)) for n, _ in markers)
-    if found != program.cells:
-        raise MappingError("the edit removed, repeated or reordered the notebook's cell boundaries")
+    found = [int(MARKER_LINE.match(lines[n].rstrip("\r\n")).group(2)) for n, _ in markers]
+    if sorted(found) != list(program.cells):
+        raise MappingError("the edit removed or repeated the notebook's cell boundaries")
+    position_of = {cell: position for position, cell in enumerate(program.cells)}
+    order = [position_of[cell] for cell in found]  # program order -> original cell position
+    markers = [markers[found.index(cell)] for cell in program.cells]  # by cell, as before
     spans = _top_level_spans(new_text)
+    starts = sorted(line_no for line_no, _ in markers)
     bodies: list[list[int]] = []  # 0-based program lines of each cell, markers left out
-    for position, (line_no, _) in enumerate(markers):
-        end = markers[position + 1][0] if position + 1 < len(markers) else len(lines)
-        head = list(range(line_no)) if position == 0 else []  # code above the first boundary
+    for line_no, _ in markers:
+        following = [n for n in starts if n > line_no]
+        end = following[0] if following else len(lines)
+        head = list(range(line_no)) if line_no == starts[0] else []  # code above the first one
         bodies.append(head + list(range(line_no + 1, end)))
-    groups: list[list[int]] = [[0]]
-    for position in range(1, len(markers)):
+    groups: list[list[int]] = [[order[0]]]
+    for position in order[1:]:
         line_no, indent = markers[position]
         inside = [first for first, last in spans if first < line_no + 1 <= last]
         if not (indent or inside):
@@ -122,6 +127,7 @@ def map_back(program: Program, new_text: str) -> CellEdit:
                 groups.append([position])
                 continue
         groups[-1].append(position)  # one cell must hold the block
+    groups = _in_cell_order(groups)
     texts = ["".join(lines[n] for p in group for n in bodies[p]) for group in groups]
     new_cells: dict[int, str] = {}
     for number, group in enumerate(groups):
@@ -137,8 +143,8 @@ def map_back(program: Program, new_text: str) -> CellEdit:
     sources: dict[int, str] = {}
     joined: dict[int, list[int]] = {}
     for group, text in zip(groups, texts):
-        cells = [program.cells[p] for p in group]
-        last_original = program.sources[group[-1]]
+        cells = sorted(program.cells[p] for p in group)
+        last_original = program.sources[max(group)]
         if not last_original.endswith("\n"):
             text = text.rstrip("\n") if text.strip() else ""  # Jupyter drops the last line end
         text = _restore_magics(program, cells, text)
@@ -148,6 +154,24 @@ def map_back(program: Program, new_text: str) -> CellEdit:
         elif text != program.sources[group[0]]:
             sources[cells[0]] = text
     return CellEdit(sources, joined, new_cells)
+
+
+def _in_cell_order(groups: list[list[int]]) -> list[list[int]]:
+    """Groups (of cell positions, in program order) merged until they follow the cells' order.
+
+    An edit may move a cell's code above an earlier cell's (a class hoisted out of the block
+    that `hpo-optuna` wraps the run in); the cells whose code changed places become one cell.
+    """
+    merged = [list(group) for group in groups]
+    changed = True
+    while changed:
+        changed = False
+        for number in range(len(merged) - 1):
+            if max(merged[number]) > min(merged[number + 1]):
+                merged[number:number + 2] = [merged[number] + merged[number + 1]]
+                changed = True
+                break
+    return merged
 
 
 def _display_tail(original: str, text: str) -> tuple[str, str]:
@@ -197,7 +221,8 @@ def _restore_magics(program: Program, cells: list[int], text: str) -> str:
     indents = placeholder_indent(text)
     restored, seen = unmask(text, program.magics)
     foreign = [n for n in seen if n not in mine]
-    if foreign or sorted(seen) != sorted(mine) or seen != sorted(seen):
+    per_cell = [[n for n in seen if mine.get(n) and mine[n].cell == cell] for cell in cells]
+    if foreign or sorted(seen) != sorted(mine) or any(ns != sorted(ns) for ns in per_cell):
         raise MappingError("the edit moved or removed an IPython magic line "
                            f"({_describe(program, foreign or sorted(set(mine) - set(seen)) or seen)})")
     moved = [n for n in seen if indents.get(n) != mine[n].indent and mine[n].cell_magic]

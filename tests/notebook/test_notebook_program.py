@@ -96,6 +96,18 @@ def test_a_block_across_cells_joins_them_and_code_above_it_keeps_its_cell():
     assert 1 not in edit.sources  # `a = 1` stays alone in its cell
 
 
+def test_code_moved_above_an_earlier_cell_joins_the_cells_it_crossed():
+    program = program_of([(0, "import os"), (1, "a = 1"), (2, "class B:\n    pass"),
+                          (3, "print(a)")])
+    # the edit hoists cell 2's class above cell 1's code (as hpo-optuna does with definitions)
+    edited = ("# %% [mlops-adapt cell 0]\nimport os\n# %% [mlops-adapt cell 2]\n"
+              "class B:\n    pass\n# %% [mlops-adapt cell 1]\na = 1\n"
+              "# %% [mlops-adapt cell 3]\nprint(a)\n")
+    edit = map_back(program, edited)
+    assert edit.joined == {1: [2]}
+    assert edit.sources == {1: "class B:\n    pass\na = 1"}
+
+
 @pytest.mark.parametrize(
     "change, reason",
     [
