@@ -18,13 +18,15 @@ from mlops_adapt import __version__
 from mlops_adapt.config import ConfigError, choice_setting, read_tool_config
 from mlops_adapt.edits import unified_diff
 from mlops_adapt.fsio import ReadError, SourceFile, atomic_write, load_source, write_file
+from mlops_adapt.notebook.adapt import NotebookFile
 from mlops_adapt.options import BACKENDS, VERIFY_MODES, AdaptOptions, OptionError, check_options
 from mlops_adapt.results import Applied, Failed, Result, Skipped, result_to_dict
 from mlops_adapt.tasks import TASKS
 
 EXIT_OK, EXIT_CHANGES, EXIT_INPUT, EXIT_UNVERIFIED = 0, 1, 2, 3
 EXIT_CLOSED_PIPE = 141  # what a shell reports for a process ended by SIGPIPE, e.g. under `| head`
-SKIP_DIRS = {".git", ".venv", "venv", "env", "__pycache__", "node_modules", ".tox", ".mypy_cache", "build", "dist"}
+SKIP_DIRS = {".git", ".venv", "venv", "env", "__pycache__", "node_modules", ".tox", ".mypy_cache", "build", "dist",
+             ".ipynb_checkpoints"}
 
 
 class UsageError(Exception):
@@ -43,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     apply = sub.add_parser("apply", help="adapt files for a task")
     apply.add_argument("task", help="task id (see `mlops-adapt tasks`)")
-    apply.add_argument("paths", nargs="+", help="files or folders (folders recurse into *.py)")
+    apply.add_argument("paths", nargs="+",
+                       help="files or folders (folders recurse into *.py and *.ipynb)")
     mode = apply.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_const", dest="mode", const="diff",
                       help="print a diff; exit 1 on edits (with no mode given: diff, exit 0)")
@@ -268,21 +271,17 @@ def _installed(module: str) -> bool:
 
 
 def collect_files(paths: list[str]) -> tuple[list[str], list[str]]:
-    """Python files under the given paths (each once), and one message per path that gives none."""
+    """Python files and notebooks under the given paths (each once), and one message per path
+    that gives none."""
     files, problems = [], []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = [str(f) for f in sorted(path.rglob("*.py"))
+            found = [str(f) for f in sorted([*path.rglob("*.py"), *path.rglob("*.ipynb")])
                      if not SKIP_DIRS & set(f.relative_to(path).parts[:-1]) and not f.is_dir()]
             if not found:
-                notebooks = sum(1 for _ in path.rglob("*.ipynb"))
-                extra = f" ({notebooks} notebook(s): not supported yet)" if notebooks else ""
-                problems.append(f"{raw}: no Python files found{extra}")
+                problems.append(f"{raw}: no Python files or notebooks found")
             files += found
-        elif path.suffix == ".ipynb":
-            problems.append(f"{raw}: notebooks are not supported yet; "
-                            "export it with `jupyter nbconvert --to script`")
         elif path.exists() or path.is_symlink():
             files.append(str(path))
         else:
@@ -301,15 +300,19 @@ def collect_files(paths: list[str]) -> tuple[list[str], list[str]]:
     return unique, problems
 
 
-def adapt_file(job: FileJob) -> tuple[str, SourceFile | None, Result]:
+def adapt_file(job: FileJob) -> tuple[str, SourceFile | NotebookFile | None, Result]:
     """Read and adapt one file (runs in a worker): (path, the file as read or None, result)."""
     from mlops_adapt.engine import adapt
+    from mlops_adapt.notebook import adapt_notebook, is_notebook, open_notebook
 
+    notebook = is_notebook(job.path)
     try:
-        source = load_source(job.path)
+        source = open_notebook(job.path) if notebook else load_source(job.path)
     except ReadError as err:
         return job.path, None, Failed(job.task, "input", (str(err),))
     try:
+        if notebook:
+            return job.path, source, adapt_notebook(source, job.task, job.options)
         return job.path, source, adapt(source.text, job.task, job.options)
     except ImportError as err:
         reason = f"a package it needs is not installed: {err.name or err}"
@@ -393,7 +396,7 @@ def _worse(a: int, b: int) -> int:
 
 
 def _handle_result(
-    run: ApplyRun, path: str, source: SourceFile | None, result: Result, entry: dict,
+    run: ApplyRun, path: str, source: SourceFile | NotebookFile | None, result: Result, entry: dict,
     console: Console,
 ) -> tuple[int, str]:
     """Show or write one file's result; (exit code, "edited" | "skipped" | "failed")."""
@@ -410,8 +413,9 @@ def _handle_result(
         console.say(f"{path}: skipped: {reason}")
         return EXIT_OK, "skipped"
     assert source is not None
-    new = source.encode(result.code)  # the file's own BOM and line ends
-    diff = unified_diff(source.raw_text, new.decode("utf-8"), path)
+    new = source.encode(result.code)  # the file's own BOM and line ends; a notebook's JSON layout
+    diff = (source.diff(result.code) if isinstance(source, NotebookFile)  # by cell, readable
+            else unified_diff(source.raw_text, new.decode("utf-8"), path))
     entry["diff"] = diff
     if run.mode == "check":
         console.say(f"{path}: would adapt for {result.task} ({result.safety})")
@@ -435,6 +439,9 @@ def _handle_result(
         return EXIT_INPUT, "failed"
     entry["written"] = True
     console.say(f"{path}: adapted for {result.task} ({result.safety})")
+    if run.emit_test and isinstance(source, NotebookFile):
+        console.say(f"{path}: no test emitted: --emit-test writes tests for .py files only")
+        return EXIT_OK, "edited"
     if run.emit_test:
         return _emit_test(run, path, source, result, console), "edited"
     return EXIT_OK, "edited"

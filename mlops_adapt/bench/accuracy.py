@@ -16,14 +16,11 @@ def run_script_cases(
     script: CorpusScript, backend: str, samples: int, execute: bool, timeout: float
 ) -> list[dict]:
     """All tasks on one script: adapt (V1-V4) each sample, then V5 for all candidates in one pytest run."""
-    from mlops_adapt.engine import adapt
     from mlops_adapt.options import AdaptOptions
     from mlops_adapt.results import Applied, Failed, Skipped
 
-    source = script.source()
-    options = AdaptOptions(
-        backend=backend, verify="static", path=Path(script.name).name, timeout=timeout
-    )
+    adapt_one, source, name = _adapter(script)
+    options = AdaptOptions(backend=backend, verify="static", path=name, timeout=timeout)
     cases: list[dict] = []
     pending: list[tuple[int, int, str]] = []  # (case index, sample index, candidate)
     for task in script.tasks:
@@ -31,7 +28,7 @@ def run_script_cases(
         for sample in range(samples):
             started = time.monotonic()
             try:
-                result = adapt(source, task, options)
+                result = adapt_one(task, options)
             except Exception as err:  # noqa: BLE001 - a crashing case is a failure, not the end of the bench
                 result = Failed(task, "internal", (f"{type(err).__name__}: {err}",))
             case["seconds"] += time.monotonic() - started
@@ -54,9 +51,7 @@ def run_script_cases(
         started = time.monotonic()
         checks = check_executed_many(
             [(source, code, cases[i]["task"]) for i, _, code in pending],
-            AdaptOptions(
-                backend=backend, verify="run", path=Path(script.name).name, timeout=timeout
-            ),
+            AdaptOptions(backend=backend, verify="run", path=name, timeout=timeout),
         )
         share = (time.monotonic() - started) / len(pending)
         for (i, sample, _), check in zip(pending, checks):
@@ -74,6 +69,24 @@ def run_script_cases(
     for case in cases:
         case["c"] = sum(o["ok"] for o in case["outcomes"])
     return cases
+
+
+def _adapter(script: CorpusScript):
+    """(adapt(task, options), the program text, its file name) for a script or a notebook.
+
+    A notebook's code cells are one program (see mlops_adapt.notebook): its edit must also map
+    back into the cells to count, and V5 runs the program as a script.
+    """
+    from mlops_adapt.engine import adapt
+
+    if script.name.endswith(".ipynb"):
+        from mlops_adapt.notebook import adapt_notebook, engine_path, open_notebook
+
+        notebook = open_notebook(str(script.path))
+        return (lambda task, options: adapt_notebook(notebook, task, options), notebook.text,
+                Path(engine_path(script.name)).name)
+    source = script.source()
+    return (lambda task, options: adapt(source, task, options)), source, Path(script.name).name
 
 
 def run_accuracy_bench(

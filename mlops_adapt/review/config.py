@@ -16,7 +16,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 DEFAULT_TASKS = ("track-mlflow",)
-DEFAULT_PATHS = ("**/*.py",)
+DEFAULT_PATHS = ("**/*.py", "**/*.ipynb")
 BACKENDS = ("auto", "recipe", "llm")
 
 

@@ -24,6 +24,7 @@ class FileEdit:
     tasks: tuple[str, ...]
     safety: Safety  # the least safe label of the edits combined in this file
     safety_reasons: tuple[str, ...]
+    cell_diff: str | None = None  # a notebook's edit as diffs of its cells (original/code: JSON)
 
     @property
     def path(self) -> str:
@@ -44,8 +45,8 @@ def collect_edits(
     tasks: tuple[str, ...], allow_unsafe: bool, options: AdaptOptions,
 ) -> tuple[list[FileEdit], list[Note]]:
     """Verified edits for every changed Python file that lacks a required capability."""
-    candidates = [c for c in changed
-                  if c.status in REVIEWED_STATUSES and c.path.endswith(".py") and config.wants(c.path)]
+    candidates = [c for c in changed if c.status in REVIEWED_STATUSES
+                  and c.path.endswith((".py", ".ipynb")) and config.wants(c.path)]
     modes = file_modes(repo, head, [c.path for c in candidates])
     edits: list[FileEdit] = []
     notes: list[Note] = []
@@ -57,15 +58,41 @@ def collect_edits(
         if text is None:
             notes.append(Note(item.path, "-", "binary or not UTF-8 text"))
             continue
-        edit = edit_file(item, text, tasks, allow_unsafe, options, notes)
+        if item.path.endswith(".ipynb"):
+            edit = edit_notebook(item, text, tasks, allow_unsafe, options, notes)
+        else:
+            edit = edit_file(item, text, tasks, allow_unsafe, options, notes)
         if edit is not None:
             edits.append(edit)
     return edits, notes
 
 
-def edit_file(
+def edit_notebook(
     item: ChangedFile, text: str, tasks: tuple[str, ...], allow_unsafe: bool,
     options: AdaptOptions, notes: list[Note],
+) -> FileEdit | None:
+    """edit_file on a notebook's code; the edit comes back as the notebook's JSON and cell diffs."""
+    from mlops_adapt.notebook import NotebookError, adapt_notebook, parse_notebook, prepare
+
+    try:
+        notebook = prepare(parse_notebook(text.encode("utf-8"), item.path))
+    except NotebookError as err:
+        notes.append(Note(item.path, "-", str(err).removeprefix(f"{item.path}: ")))
+        return None
+
+    def adapt_cells(current: str, task: str, file_options: AdaptOptions):
+        return adapt_notebook(notebook, task, file_options, text=current)
+
+    edit = edit_file(item, notebook.text, tasks, allow_unsafe, options, notes, adapt_cells)
+    if edit is None:
+        return None
+    return FileEdit(item, text, notebook.encode(edit.code).decode("utf-8"), edit.tasks,
+                    edit.safety, edit.safety_reasons, notebook.diff(edit.code))
+
+
+def edit_file(
+    item: ChangedFile, text: str, tasks: tuple[str, ...], allow_unsafe: bool,
+    options: AdaptOptions, notes: list[Note], adapt_text=adapt,
 ) -> FileEdit | None:
     """Apply each missing task in turn; every step is verified by the engine before it is kept."""
     current = text
@@ -79,7 +106,7 @@ def edit_file(
             notes.append(Note(item.path, task, "not applicable (no training code lacking it)"))
             continue
         try:
-            result = adapt(current, task, file_options)
+            result = adapt_text(current, task, file_options)
         except Exception as err:  # noqa: BLE001 - one engine bug must not sink the whole review
             notes.append(Note(item.path, task, f"internal error: {type(err).__name__}: {err}"))
             continue

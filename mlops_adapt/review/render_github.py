@@ -53,6 +53,22 @@ def summary_section(plan: FilePlan) -> str:
     )
 
 
+def notebook_section(plan: FilePlan) -> str:
+    """A notebook's verified edit as diffs of its code cells, with the command that makes it."""
+    fence = fence_for(plan.patch)
+    commands = " && ".join(f"mlops-adapt apply {task} {plan.edit.path} --write"
+                           for task in plan.edit.tasks)
+    return (
+        f"{FINGERPRINT_MARKER.format(plan.fingerprint)}\n"
+        f"<details><summary><code>{plan.edit.path}</code> (notebook): "
+        f"{task_titles(plan.edit.tasks)} (verified, {plan.edit.safety})</summary>\n\n"
+        f"The code cells change as shown (cells counted from 0, markdown cells included); "
+        f"outputs, markdown and metadata stay. `{commands}` makes this edit in your checkout.\n\n"
+        f"{fence}diff\n{plan.patch}{'' if plan.patch.endswith(chr(10)) else chr(10)}{fence}\n\n"
+        f"</details>\n"
+    )
+
+
 def build_review(plans: list[FilePlan], commit_id: str, skip: set[str] = frozenset()) -> dict | None:
     """The review payload for POST /pulls/{n}/reviews, leaving out fingerprints in `skip`.
 
@@ -60,8 +76,10 @@ def build_review(plans: list[FilePlan], commit_id: str, skip: set[str] = frozens
     """
     comments = [suggestion_comment(s, p) for p in plans for s in p.suggestions
                 if s.fingerprint not in skip]
-    outside = [p for p in plans if not p.inline and p.fingerprint not in skip]
-    if not comments and not outside:
+    pending = [p for p in plans if not p.inline and p.fingerprint not in skip]
+    outside = [p for p in pending if p.edit.cell_diff is None]
+    notebooks = [p for p in pending if p.edit.cell_diff is not None]
+    if not comments and not outside and not notebooks:
         return None
     parts = [REVIEW_MARKER, "### mlops-adapt"]
     if comments:
@@ -72,6 +90,10 @@ def build_review(plans: list[FilePlan], commit_id: str, skip: set[str] = frozens
                      "so they cannot be suggestions. Apply one by saving it as a file and running "
                      "`git apply FILE` at the repository root:")
         parts.extend(summary_section(p) for p in outside)
+    if notebooks:
+        parts.append("Verified edits of notebooks, shown by cell (a suggestion on a notebook's "
+                     "JSON could not be read):")
+        parts.extend(notebook_section(p) for p in notebooks)
     parts.append("<sub>Posted by mlops-adapt: only edits that passed verification are shown.</sub>")
     return {"commit_id": commit_id, "body": "\n\n".join(parts), "event": "COMMENT",
             "comments": comments}

@@ -55,8 +55,11 @@ def plan_file(edit: FileEdit) -> FilePlan:
     """Inline suggestions when every hunk lies on lines of the diff, else the whole edit as a patch.
 
     A file's edit is never split between inline suggestions and the summary: committing only
-    some suggestions of an edit would leave code that was never verified.
+    some suggestions of an edit would leave code that was never verified. A notebook's edit is
+    never inline: a suggestion on its raw JSON cannot be read; its cell diffs go to the summary.
     """
+    if edit.cell_diff is not None:
+        return FilePlan(edit, (), edit.cell_diff)
     patch = unified_diff(edit.original, edit.code, edit.path)
     lines = split_lines(edit.original)  # GitHub's line numbers: "\n" ends a line, nothing else
     ranges = merge_nearby(anchored_ranges(line_hunks(edit.original, edit.code), len(lines)), edit)

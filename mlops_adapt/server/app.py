@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from mlops_adapt import __version__
@@ -25,6 +25,13 @@ from mlops_adapt.server.analysis import DocumentAnalyses, analyze_text, hints_fo
 from mlops_adapt.server.diagnostics import hint_diagnostics, lsp_lines
 from mlops_adapt.server.framing import serve_stdio
 from mlops_adapt.server.jobs import ANALYSIS_POOL, raise_if_cancelled, warm_up_engine
+from mlops_adapt.server.notebooks import (
+    NOTEBOOK_SYNC,
+    adapt_notebook_snapshot,
+    cell_edits,
+    notebook_snapshot,
+    require_current,
+)
 from mlops_adapt.server.protocol import AnsweringProtocol
 from mlops_adapt.server.settings import Settings, apply_llm_environment, parse_settings
 from mlops_adapt.server.workspace_edits import versioned_edit
@@ -40,7 +47,8 @@ class MlopsLanguageServer(LanguageServer):
     """A LanguageServer holding the settings, recent engine results and the last report per file."""
 
     def __init__(self) -> None:
-        super().__init__("mlops-adapt", __version__, protocol_cls=AnsweringProtocol)
+        super().__init__("mlops-adapt", __version__, protocol_cls=AnsweringProtocol,
+                         notebook_document_sync=NOTEBOOK_SYNC)
         self.settings = Settings()
         self.results = bridge.ResultCache()
         self.reports: dict[str, dict] = {}
@@ -101,16 +109,36 @@ class MlopsLanguageServer(LanguageServer):
 
     def edit_for(self, snap: bridge.Snapshot, result: Applied) -> types.WorkspaceEdit:
         """The versioned WorkspaceEdit of an applied result, in the client's position encoding."""
-        negotiated = self.workspace.position_encoding  # an enum, or a plain string
-        encoding = getattr(negotiated, "value", negotiated) or "utf-16"
         return versioned_edit(
             snap.uri,
             snap.version,
             snap.text,
             result.code,
-            encoding=encoding,
+            encoding=self.encoding,
             document_changes=_client_has_document_changes(self),
         )
+
+    @property
+    def encoding(self) -> str:
+        negotiated = self.workspace.position_encoding  # an enum, or a plain string
+        return getattr(negotiated, "value", negotiated) or "utf-16"
+
+    async def notebook_edit(
+        self, uri: str, version: int | None, task: str, *, progress: bool
+    ) -> tuple[types.WorkspaceEdit, Applied] | None:
+        """For a notebook cell: the verified edit of the whole notebook's code, as edits of its
+        cell documents; None when `uri` is not a notebook cell."""
+        snap = notebook_snapshot(self, uri)
+        if snap is None:
+            return None
+        if version is not None and snap.version != version:
+            raise JsonRpcContentModified(
+                f"{snap.uri} changed (version {version} -> {snap.version}); ask again")
+        result, texts = await adapt_notebook_snapshot(self, snap, uri, task, progress=progress)
+        require_current(self, snap)  # never hand out an edit computed for older cells
+        edit = cell_edits(snap, texts, encoding=self.encoding,
+                          document_changes=_client_has_document_changes(self))
+        return edit, result
 
 
 server = MlopsLanguageServer()
@@ -172,8 +200,13 @@ def code_action(
     ls: MlopsLanguageServer, params: types.CodeActionParams
 ) -> list[types.CodeAction] | None:
     """List the applicable tasks from the cached cheap analysis; edits come later, in resolve."""
-    snap = bridge.snapshot(ls, params.text_document.uri)
-    analysis = ls.analyses.for_listing(snap.uri, snap.text)
+    notebook = notebook_snapshot(ls, params.text_document.uri)  # a cell: the whole notebook's code
+    if notebook is not None:
+        snap = notebook.snapshot(params.text_document.uri)
+        analysis = analyze_text(snap.text)
+    else:
+        snap = bridge.snapshot(ls, params.text_document.uri)
+        analysis = ls.analyses.for_listing(snap.uri, snap.text)
 
     def data_for(task: str) -> ActionData:
         return ActionData(snap.uri, snap.version, task)
@@ -201,6 +234,12 @@ async def resolve_code_action(
         data = ActionData.from_json(action.data)
     except BadActionData as err:
         raise JsonRpcInvalidParams(str(err)) from None
+    in_notebook = await ls.notebook_edit(data.uri, data.version, data.task,
+                                         progress=ls.settings.may_use_llm)
+    if in_notebook is not None:
+        action.edit, result = in_notebook
+        action.title = title(data.task, result.safety)
+        return action
     snap = bridge.require_version(ls, data.uri, data.version)
     result = bridge.require_applied(
         await bridge.adapt_snapshot(ls, snap, data.task, progress=ls.settings.may_use_llm)
@@ -216,6 +255,8 @@ async def resolve_code_action(
 async def adapt_file(ls: MlopsLanguageServer, *args: Any) -> dict:
     """Adapt a whole file with one task and ask the client to apply the verified edit."""
     uri, task, version = bridge.command_target(args)
+    if notebook_snapshot(ls, uri) is not None:
+        return await _adapt_notebook_command(ls, uri, task, version)
     snap = (
         bridge.require_version(ls, uri, version)
         if version is not None
@@ -236,6 +277,20 @@ async def adapt_file(ls: MlopsLanguageServer, *args: Any) -> dict:
         )
     )
     return {**summary, "applied": bool(answer and answer.applied)}
+
+
+async def _adapt_notebook_command(ls: MlopsLanguageServer, uri: str, task: str,
+                                  version: int | None) -> dict:
+    """adaptFile on a notebook cell: the whole notebook's edit, applied to its cells."""
+    try:
+        edit, result = await ls.notebook_edit(uri, version, task, progress=True)
+    except bridge.RequestFailed as err:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, str(err)))
+        return {"status": "failed", "task": task, "applied": False}
+    raise_if_cancelled(ls)
+    answer = await ls.workspace_apply_edit_async(
+        types.ApplyWorkspaceEditParams(edit=edit, label=title(task, result.safety)))
+    return {**result_to_dict(result), "applied": bool(answer and answer.applied)}
 
 
 @server.command(CMD_SHOW_REPORT)

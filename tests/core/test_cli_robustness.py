@@ -468,15 +468,15 @@ def test_a_syntax_error_has_one_position(work):
 def test_a_folder_without_python_files_exits_2(work):
     (work / "notes").mkdir()
     (work / "notes" / "README.md").write_text("# notes\n")
-    (work / "notes" / "explore.ipynb").write_text('{"cells": []}')
     line = assert_one_line_error(cli("apply", "track-mlflow", "notes", cwd=work))
-    assert line == "mlops-adapt: notes: no Python files found (1 notebook(s): not supported yet)"
+    assert line == "mlops-adapt: notes: no Python files or notebooks found"
 
 
-def test_a_notebook_is_not_supported_yet(work):
+def test_a_notebook_that_is_not_nbformat_4_exits_2(work):
     (work / "explore.ipynb").write_text('{"cells": []}')
     assert_one_line_error(
-        cli("apply", "track-mlflow", "explore.ipynb", cwd=work), "notebooks are not supported yet"
+        cli("apply", "track-mlflow", "explore.ipynb", cwd=work),
+        "explore.ipynb: not a Jupyter notebook in nbformat 4",
     )
 
 

@@ -40,6 +40,9 @@ export function createClient(
     documentSelector: [
       { scheme: "file", language: "python" },
       { scheme: "untitled", language: "python" },
+      // Python cells of Jupyter notebooks, synced as notebook documents (the server's
+      // notebookDocumentSync): their code actions are computed on the whole notebook.
+      { notebook: "jupyter-notebook", language: "python" },
     ],
     outputChannel: channel,
     initializationOptions,
