@@ -1,7 +1,9 @@
 """Hybrid retrieval over the docs index: dense (Chroma) plus identifier-aware BM25, fused by RRF.
 
-Without chromadb or sentence-transformers, or before `mlops-adapt index build` has embedded a
-library, retrieval falls back to lexical-only and says so (a warning, and `Retrieval.note`).
+A library's docs are embedded on first use (lazy.py: the installed version, shipped vectors
+reused, one line on stderr), so dense retrieval works without `mlops-adapt index build`. Without
+chromadb or sentence-transformers, retrieval falls back to lexical-only and says so (a warning,
+and `Retrieval.note`); so does a version mismatch that could not be indexed.
 """
 
 from __future__ import annotations
@@ -210,19 +212,15 @@ def _where_versions(corpus: _Corpus) -> tuple[str | None, str | None]:
 def _dense(corpus: _Corpus, text: str, server: str | None, limit: int) -> list[tuple[int, float]]:
     """Dense ranking; raises RuntimeError subclasses (or LookupError) when unavailable."""
     from mlops_adapt.retrieval.embed import embed
+    from mlops_adapt.retrieval.lazy import ensure_embedded
 
     store = _store(server)
     key = _store_key(server)
     for catalog in corpus.catalogs:
-        if (key, catalog.library, catalog.version) in _EMBEDDED:
-            continue
-        if store.has(catalog.library, catalog.version):
+        if (key, catalog.library, catalog.version) not in _EMBEDDED:
+            with _LOCK:
+                ensure_embedded(store, catalog)
             _EMBEDDED.add((key, catalog.library, catalog.version))
-        else:
-            raise LookupError(
-                f"{catalog.library} {catalog.version} is not embedded yet; run "
-                f"`mlops-adapt index build --lib {catalog.library}`"
-            )
     vector = embed([text])[0]
     library, version = _where_versions(corpus)
     ranked = []
@@ -278,6 +276,11 @@ def retrieve_detailed(
     libraries = (library,) if library else tuple(LIBRARIES)
     if library and library not in LIBRARIES:
         raise KeyError(f"unknown library {library!r}; known libraries: {', '.join(LIBRARIES)}")
+    notes = []
+    if mode != "lexical" and version is None:
+        from mlops_adapt.retrieval.lazy import match_installed
+
+        notes += [n for n in map(match_installed, libraries) if n]
     available = []
     for name in libraries:
         try:
@@ -290,17 +293,18 @@ def retrieve_detailed(
     corpus = _corpus(tuple(available), tuple(version if library else None for _ in available))
     versions = {c.library: c.version for c in corpus.catalogs}
     rankings: list[list[tuple[int, float]]] = []
-    note = None
     used = mode
     if mode in ("hybrid", "dense"):
         try:
             rankings.append(corpus.collapse(_dense(corpus, text, server, DEPTH)))
         except Exception as err:  # noqa: BLE001 - any dense failure degrades to lexical
-            note = f"dense retrieval unavailable ({err}); using lexical retrieval only"
+            notes.append(f"dense retrieval unavailable ({err}); using lexical retrieval only")
             used = "lexical"
-            if note not in _WARNED:
-                _WARNED.add(note)
-                warnings.warn(note, RuntimeWarning, stacklevel=3)
+    for message in notes:
+        if message not in _WARNED:
+            _WARNED.add(message)
+            warnings.warn(message, RuntimeWarning, stacklevel=2)
+    note = "; ".join(notes) or None
     if used == "hybrid":
         # Exact identifier hits are a third ranker, so a named API is not out-voted.
         rankings.append(corpus.collapse(corpus.bm25.search(text, DEPTH)))
@@ -321,29 +325,23 @@ def build_index(
     libraries: list[str] | None = None,
     server: str | None = None,
     from_installed: bool = True,
-    progress: bool = False,
 ) -> list[dict[str, Any]]:
     """Index libraries: introspect installed versions (else use the committed corpus), embed.
 
-    Unchanged entries keep their content-hash ids and are not embedded again.
+    Unchanged entries keep their content-hash ids and are not embedded again; shipped and cached
+    vectors stand in for the model wherever the text is the same (see vectors.py).
     """
     from mlops_adapt.retrieval import paths
     from mlops_adapt.retrieval.build import build_corpus
-    from mlops_adapt.retrieval.embed import embed
+    from mlops_adapt.retrieval.lazy import embed_catalog
 
     names = libraries or list(LIBRARIES)
     outcome = build_corpus(paths.user_corpus_dir(), names) if from_installed else {}
     store = _store(server)
     reports = []
-    for name in names:
+    for number, name in enumerate(names, 1):
         catalog = load_catalog(name)
-        report = store.sync(
-            catalog.library,
-            catalog.version,
-            catalog.documented(),
-            embed=lambda texts: embed(texts),
-            progress=progress,
-        )
+        report = embed_catalog(store, catalog, label=f"[{number}/{len(names)}] ")
         reports.append(
             {
                 "library": name,

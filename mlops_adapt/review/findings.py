@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mlops_adapt import progress
 from mlops_adapt.engine import adapt
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Applied, Failed, Skipped
@@ -49,7 +50,7 @@ def collect_edits(
     modes = file_modes(repo, head, [c.path for c in candidates])
     edits: list[FileEdit] = []
     notes: list[Note] = []
-    for item in candidates:
+    for number, item in enumerate(candidates, 1):
         if modes.get(item.path) not in SOURCE_MODES:
             notes.append(Note(item.path, "-", "not a regular file (symlink or submodule)"))
             continue
@@ -57,7 +58,9 @@ def collect_edits(
         if text is None:
             notes.append(Note(item.path, "-", "binary or not UTF-8 text"))
             continue
-        edit = edit_file(item, text, tasks, allow_unsafe, options, notes)
+        label = f"[{number}/{len(candidates)}] adapting {item.path}"
+        with progress.step(label):
+            edit = edit_file(item, text, tasks, allow_unsafe, options, notes, label)
         if edit is not None:
             edits.append(edit)
     return edits, notes
@@ -65,7 +68,7 @@ def collect_edits(
 
 def edit_file(
     item: ChangedFile, text: str, tasks: tuple[str, ...], allow_unsafe: bool,
-    options: AdaptOptions, notes: list[Note],
+    options: AdaptOptions, notes: list[Note], label: str = "",
 ) -> FileEdit | None:
     """Apply each missing task in turn; every step is verified by the engine before it is kept."""
     current = text
@@ -78,6 +81,7 @@ def edit_file(
         if not _may_apply(current, task):
             notes.append(Note(item.path, task, "not applicable (no training code lacking it)"))
             continue
+        progress.update(f"{label or item.path}: {task}")
         try:
             result = adapt(current, task, file_options)
         except Exception as err:  # noqa: BLE001 - one engine bug must not sink the whole review
