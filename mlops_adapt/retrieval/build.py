@@ -35,6 +35,11 @@ def build_corpus(folder: Path, libraries: list[str] | None = None) -> dict[str, 
             except ImportError as err:
                 outcome[spec.name] = f"skipped: {err}"
                 continue
+        if not any(e.get("kind") in ("function", "class", "method") for e in entries):
+            # Modules that fail to import are skipped one by one; none at all is a broken install,
+            # and an empty file would hide the older docs that still help.
+            outcome[spec.name] = f"skipped: no module of {spec.root} could be imported"
+            continue
         for library, old_version, path in list_corpus_files(folder):
             if library == spec.name and old_version != version:
                 path.unlink()
