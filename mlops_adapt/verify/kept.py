@@ -26,8 +26,8 @@ SCRIPT = "train.py"  # relative to the test file
 EXTRA_FILES: list[str] = []
 TIMEOUT = 600.0
 REPO = False
-PARAMS: list[str] = []  # keys the adapted code logs as params (literal keys only)
-METRICS: list[str] = []  # keys it logs as metrics
+LOGGED_PARAMS: list[str] = []  # keys the adapted code logs as params (literal keys only)
+LOGGED_METRICS: list[str] = []  # keys it logs as metrics
 ADDED_OUTPUT: list[str] = []  # leading text of the prints the adaptation added
 SUGGESTED: list[str] = []  # hyperparameters an Optuna objective suggests
 # inline: drop-end

@@ -484,8 +484,8 @@ def generate_kept_test(
         "EXTRA_FILES": _extra_files(options),
         "TIMEOUT": max(float(options.timeout), KEPT_MIN_TIMEOUT),
         "REPO": spec.needs_repo,
-        "PARAMS": keys["params"],
-        "METRICS": keys["metrics"],
+        "LOGGED_PARAMS": keys["params"],
+        "LOGGED_METRICS": keys["metrics"],
         "ADDED_OUTPUT": added_print_labels(original, candidate),
         "SUGGESTED": suggested_names(candidate),
     }
@@ -511,7 +511,9 @@ def generate_kept_test(
             + "".join(f"{key} = {_py(value)}\n" for key, value in constants.items()),
         ),
         kept,
-        "def test_side_effect(run):\n"
-        "    assert run.returncode == 0, \"the script failed; see test_script_runs\"\n"
-        "    kept_side_effect(run)\n",
+        (
+            "def test_side_effect(run):\n"
+            "    assert run.returncode == 0, \"the script failed; see test_script_runs\"\n"
+            "    kept_side_effect(run)\n"
+        ),
     ]) + "\n"

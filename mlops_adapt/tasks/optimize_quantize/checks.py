@@ -32,7 +32,7 @@ def test_model_was_quantized_and_evaluated(run):
 # inline: drop-start
 # The kept test's check (`apply --write --emit-test`): testgen copies the kept_ functions into
 # that test, with verify/kept.py; the V5 test above does not carry them.
-from mlops_adapt.verify.kept import ADDED_OUTPUT, SUGGESTED, finite_numbers  # noqa: E402
+from mlops_adapt.verify.kept import ADDED_OUTPUT
 
 
 def kept_side_effect(run):

@@ -77,7 +77,7 @@ def test_mlflow_run_holds_params_and_metrics(run):
 # inline: drop-start
 # The kept test's check (`apply --write --emit-test`): testgen copies the kept_ functions into
 # that test, with verify/kept.py; the V5 test above does not carry them.
-from mlops_adapt.verify.kept import METRICS, PARAMS, key_matches  # noqa: E402
+from mlops_adapt.verify.kept import LOGGED_METRICS, LOGGED_PARAMS, key_matches
 
 
 def kept_side_effect(run):
@@ -94,9 +94,9 @@ def kept_side_effect(run):
     metrics = {key: value for r in runs for key, value in r.data.metrics.items()}
     assert params, "no param was logged"
     assert metrics, "no metric was logged"
-    missing = [key for key in PARAMS if not key_matches(key, params)]
+    missing = [key for key in LOGGED_PARAMS if not key_matches(key, params)]
     assert not missing, f"params not logged: {missing} (logged: {sorted(params)})"
-    missing = [key for key in METRICS if not key_matches(key, metrics)]
+    missing = [key for key in LOGGED_METRICS if not key_matches(key, metrics)]
     assert not missing, f"metrics not logged: {missing} (logged: {sorted(metrics)})"
     bad = {key: value for key, value in metrics.items() if not math.isfinite(value)}
     assert not bad, f"metrics that are not finite numbers: {bad}"

@@ -54,7 +54,7 @@ def test_wandb_run_holds_config_and_metrics(run):
 # inline: drop-start
 # The kept test's check (`apply --write --emit-test`): testgen copies the kept_ functions into
 # that test, with verify/kept.py; the V5 test above does not carry them.
-from mlops_adapt.verify.kept import METRICS, PARAMS  # noqa: E402
+from mlops_adapt.verify.kept import LOGGED_METRICS, LOGGED_PARAMS
 
 
 def kept_side_effect(run):
@@ -63,6 +63,6 @@ def kept_side_effect(run):
     assert files, "no offline W&B run was written"
     records = b"".join(path.read_bytes() for path in files)
     # The run file is binary (protobuf records), but keys are stored as plain UTF-8 text.
-    missing = [key for key in PARAMS + METRICS if key.encode("utf-8") not in records]
+    missing = [key for key in LOGGED_PARAMS + LOGGED_METRICS if key.encode("utf-8") not in records]
     assert not missing, f"keys missing from the W&B run: {missing}"
 # inline: drop-end

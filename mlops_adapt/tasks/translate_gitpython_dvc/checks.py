@@ -93,7 +93,9 @@ def kept_side_effect(run):
     """git tracks .dvc files, DVC's cache holds data, and git tracks none of the DVC-tracked data."""
     import subprocess
 
-    listed = subprocess.run(["git", "ls-files"], cwd=run.workdir, capture_output=True, text=True)
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=run.workdir, capture_output=True, text=True, check=True
+    )
     tracked = listed.stdout.splitlines()
     dvc_files = [f for f in tracked if f.endswith(".dvc") and not f.startswith(".dvc/")]
     assert dvc_files, f"git tracks no .dvc file (it tracks {tracked})"
