@@ -63,7 +63,7 @@ def test_index_build_shows_its_steps_on_a_terminal_only(tmp_path, cache):
     code, out, err = run_cli(args, tmp_path, _env(cache), terminal=True)
     assert code == 0, err
     assert STATUS in err
-    assert "reading the dvc" in err and "indexing git" in err  # per library
+    assert "[1/2] indexing dvc" in err and "[2/2] indexing git" in err  # per library
     assert "dvc 3" in out and "done in" in out
 
     shutil.rmtree(cache)
