@@ -209,9 +209,16 @@ def _where_versions(corpus: _Corpus) -> tuple[str | None, str | None]:
     return None, None
 
 
+@lru_cache(maxsize=256)
+def _query_vector(text: str) -> list[float]:
+    """A query's embedding; batch runs and the editor ask the same task queries again and again."""
+    from mlops_adapt.retrieval.embed import embed
+
+    return embed([text])[0]
+
+
 def _dense(corpus: _Corpus, text: str, server: str | None, limit: int) -> list[tuple[int, float]]:
     """Dense ranking; raises RuntimeError subclasses (or LookupError) when unavailable."""
-    from mlops_adapt.retrieval.embed import embed
     from mlops_adapt.retrieval.lazy import ensure_embedded
 
     store = _store(server)
@@ -221,7 +228,7 @@ def _dense(corpus: _Corpus, text: str, server: str | None, limit: int) -> list[t
             with _LOCK:
                 ensure_embedded(store, catalog)
             _EMBEDDED.add((key, catalog.library, catalog.version))
-    vector = embed([text])[0]
+    vector = _query_vector(text)
     library, version = _where_versions(corpus)
     ranked = []
     wanted = {(c.library, c.version) for c in corpus.catalogs}
