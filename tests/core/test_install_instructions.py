@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -100,3 +101,44 @@ def test_the_index_name_is_what_fails():
     """What the instructions avoid: a bare name is an index lookup, which this check rejects."""
     assert kind_of("mlops-adapt==0.1.0").startswith("index")
     assert kind_of('mlops-adapt @ git+https://github.com/OWNER/REPO@v0.1.0') == "vcs"
+
+
+@pytest.mark.slow
+def test_a_regular_install_carries_the_docs_index(tmp_path):
+    """`pip install git+URL` or `pip install ./checkout` is not editable: the corpus, the notes
+    and the shipped vectors must come with it (pyproject data-files), not only with a checkout."""
+    wheels = tmp_path / "wheels"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--disable-pip-version-check", "-q", "-w", str(wheels), str(ROOT)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    wheel = next(wheels.glob("mlops_adapt-*.whl"))
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--disable-pip-version-check", "-q",
+         str(wheel)],
+        # Without PYTHONPATH: a checkout on it would count as "already installed".
+        env={"PATH": os.environ.get("PATH", "")}, cwd=tmp_path,
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    probe = (
+        "from mlops_adapt.retrieval.paths import committed_corpus_dir, notes_file\n"
+        "from mlops_adapt.retrieval.vectors import bundle_path\n"
+        "corpus = committed_corpus_dir()\n"
+        "print(corpus)\n"
+        "print(sorted(p.name.split('@')[0] for p in corpus.glob('*.jsonl')))\n"
+        "print(notes_file().is_file(), bundle_path().is_file())\n"
+    )
+    done = subprocess.run([str(python), "-c", probe], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, check=False,
+                          env={"PATH": os.environ.get("PATH", "")})
+    assert done.returncode == 0, done.stderr
+    corpus, libraries, found = done.stdout.splitlines()
+    assert corpus.startswith(str(venv)), corpus
+    assert libraries == str(sorted(["dvc", "git", "mlflow", "optuna", "torch", "wandb"]))
+    assert found == "True True"
