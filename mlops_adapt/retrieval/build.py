@@ -6,24 +6,9 @@ import sys
 import warnings
 from pathlib import Path
 
+from mlops_adapt import progress
 from mlops_adapt.retrieval.corpus import list_corpus_files, write_corpus
 from mlops_adapt.retrieval.libraries import LIBRARIES, get_library
-
-
-def _progress(total: int, desc: str):
-    """A tqdm bar on a terminal, or None when tqdm is missing."""
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return None
-    return tqdm(
-        total=total,
-        desc=desc,
-        unit="lib",
-        file=sys.stderr,
-        leave=False,
-        disable=not sys.stderr.isatty(),
-    )
 
 
 def build_corpus(folder: Path, libraries: list[str] | None = None) -> dict[str, str]:
@@ -37,28 +22,42 @@ def build_corpus(folder: Path, libraries: list[str] | None = None) -> dict[str, 
     names = libraries or list(LIBRARIES)
     specs = [get_library(name) for name in names]
     outcome: dict[str, str] = {}
-    bar = _progress(len(specs), "introspecting")
-    for spec in specs:
-        if bar is not None:
-            bar.set_postfix_str(spec.name)
+    for number, spec in enumerate(specs, 1):
         version = installed_version(spec)
         if version is None:
             outcome[spec.name] = f"skipped: {spec.dist} is not installed"
-        else:
+            continue
+        with progress.step(f"[{number}/{len(specs)}] reading the {spec.name} {version} API"):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     entries = build_library(spec)
             except ImportError as err:
                 outcome[spec.name] = f"skipped: {err}"
-            else:
-                for library, old_version, path in list_corpus_files(folder):
-                    if library == spec.name and old_version != version:
-                        path.unlink()
-                write_corpus(folder, spec.name, version, entries)
-                outcome[spec.name] = version
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
+                continue
+        if not any(e.get("kind") in ("function", "class", "method") for e in entries):
+            # Modules that fail to import are skipped one by one; none at all is a broken install,
+            # and an empty file would hide the older docs that still help.
+            outcome[spec.name] = f"skipped: no module of {spec.root} could be imported"
+            continue
+        for library, old_version, path in list_corpus_files(folder):
+            if library == spec.name and old_version != version:
+                path.unlink()
+        write_corpus(folder, spec.name, version, entries)
+        outcome[spec.name] = version
     return outcome
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m mlops_adapt.retrieval.build LIB...`: introspect into the user cache (a child
+    process, so the library's import side effects and memory stay out of the caller)."""
+    from mlops_adapt.retrieval import paths
+
+    outcome = build_corpus(paths.user_corpus_dir(), list(argv if argv is not None else sys.argv[1:]))
+    for library, result in outcome.items():
+        print(f"{library}: {result}")
+    return 0 if all(not r.startswith("skipped") for r in outcome.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

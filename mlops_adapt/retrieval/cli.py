@@ -69,9 +69,7 @@ def _run_build(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     with contextlib.redirect_stdout(sys.stderr):
-        reports = build_index(
-            args.libs, server=args.chroma, from_installed=not args.committed_only, progress=True
-        )
+        reports = build_index(args.libs, server=args.chroma, from_installed=not args.committed_only)
     elapsed = time.perf_counter() - started
     if args.json:
         print(json.dumps({"libraries": reports, "seconds": round(elapsed, 2)}, indent=2))
@@ -105,6 +103,8 @@ def _run_query(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([hit.to_dict() for hit in result.hits], indent=2))
     else:
+        versions = ", ".join(f"{lib} {ver}" for lib, ver in result.versions.items())
+        print(f"{result.mode} retrieval from {versions}:")
         for number, hit in enumerate(result.hits, 1):
             print(f"{number:2}. {hit.render()}")
     return 0

@@ -33,6 +33,8 @@ def load_model() -> Any:
         # Never reach for the Hub: the model ships as a Python package.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # Our own status line reports progress; a library bar would be noise in logs and pipes.
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as err:

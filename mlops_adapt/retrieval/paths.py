@@ -14,7 +14,13 @@ def committed_corpus_dir() -> Path:
     override = os.environ.get(CORPUS_ENV)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "api_docs_index" / "corpus"
+    checkout = Path(__file__).resolve().parents[2] / "api_docs_index" / "corpus"
+    if checkout.is_dir():
+        return checkout
+    # A regular (non-editable) install: pyproject's data-files put it under the prefix.
+    import sys
+
+    return Path(sys.prefix) / "share" / "mlops-adapt" / "api_docs_index" / "corpus"
 
 
 def notes_file() -> Path:

@@ -1,7 +1,9 @@
 """Hybrid retrieval over the docs index: dense (Chroma) plus identifier-aware BM25, fused by RRF.
 
-Without chromadb or sentence-transformers, or before `mlops-adapt index build` has embedded a
-library, retrieval falls back to lexical-only and says so (a warning, and `Retrieval.note`).
+A library's docs are embedded on first use (lazy.py: the installed version, shipped vectors
+reused, one line on stderr), so dense retrieval works without `mlops-adapt index build`. Without
+chromadb or sentence-transformers, retrieval falls back to lexical-only and says so (a warning,
+and `Retrieval.note`); so does a version mismatch that could not be indexed.
 """
 
 from __future__ import annotations
@@ -207,23 +209,26 @@ def _where_versions(corpus: _Corpus) -> tuple[str | None, str | None]:
     return None, None
 
 
+@lru_cache(maxsize=256)
+def _query_vector(text: str) -> list[float]:
+    """A query's embedding; batch runs and the editor ask the same task queries again and again."""
+    from mlops_adapt.retrieval.embed import embed
+
+    return embed([text])[0]
+
+
 def _dense(corpus: _Corpus, text: str, server: str | None, limit: int) -> list[tuple[int, float]]:
     """Dense ranking; raises RuntimeError subclasses (or LookupError) when unavailable."""
-    from mlops_adapt.retrieval.embed import embed
+    from mlops_adapt.retrieval.lazy import ensure_embedded
 
     store = _store(server)
     key = _store_key(server)
     for catalog in corpus.catalogs:
-        if (key, catalog.library, catalog.version) in _EMBEDDED:
-            continue
-        if store.has(catalog.library, catalog.version):
+        if (key, catalog.library, catalog.version) not in _EMBEDDED:
+            with _LOCK:
+                ensure_embedded(store, catalog)
             _EMBEDDED.add((key, catalog.library, catalog.version))
-        else:
-            raise LookupError(
-                f"{catalog.library} {catalog.version} is not embedded yet; run "
-                f"`mlops-adapt index build --lib {catalog.library}`"
-            )
-    vector = embed([text])[0]
+    vector = _query_vector(text)
     library, version = _where_versions(corpus)
     ranked = []
     wanted = {(c.library, c.version) for c in corpus.catalogs}
@@ -278,6 +283,11 @@ def retrieve_detailed(
     libraries = (library,) if library else tuple(LIBRARIES)
     if library and library not in LIBRARIES:
         raise KeyError(f"unknown library {library!r}; known libraries: {', '.join(LIBRARIES)}")
+    notes = []
+    if mode != "lexical" and version is None:
+        from mlops_adapt.retrieval.lazy import match_installed
+
+        notes += [n for n in map(match_installed, libraries) if n]
     available = []
     for name in libraries:
         try:
@@ -290,17 +300,18 @@ def retrieve_detailed(
     corpus = _corpus(tuple(available), tuple(version if library else None for _ in available))
     versions = {c.library: c.version for c in corpus.catalogs}
     rankings: list[list[tuple[int, float]]] = []
-    note = None
     used = mode
     if mode in ("hybrid", "dense"):
         try:
             rankings.append(corpus.collapse(_dense(corpus, text, server, DEPTH)))
         except Exception as err:  # noqa: BLE001 - any dense failure degrades to lexical
-            note = f"dense retrieval unavailable ({err}); using lexical retrieval only"
+            notes.append(f"dense retrieval unavailable ({err}); using lexical retrieval only")
             used = "lexical"
-            if note not in _WARNED:
-                _WARNED.add(note)
-                warnings.warn(note, RuntimeWarning, stacklevel=3)
+    for message in notes:
+        if message not in _WARNED:
+            _WARNED.add(message)
+            warnings.warn(message, RuntimeWarning, stacklevel=2)
+    note = "; ".join(notes) or None
     if used == "hybrid":
         # Exact identifier hits are a third ranker, so a named API is not out-voted.
         rankings.append(corpus.collapse(corpus.bm25.search(text, DEPTH)))
@@ -321,29 +332,36 @@ def build_index(
     libraries: list[str] | None = None,
     server: str | None = None,
     from_installed: bool = True,
-    progress: bool = False,
 ) -> list[dict[str, Any]]:
     """Index libraries: introspect installed versions (else use the committed corpus), embed.
 
-    Unchanged entries keep their content-hash ids and are not embedded again.
+    Unchanged entries keep their content-hash ids and are not embedded again; shipped and cached
+    vectors stand in for the model wherever the text is the same (see vectors.py).
     """
     from mlops_adapt.retrieval import paths
     from mlops_adapt.retrieval.build import build_corpus
-    from mlops_adapt.retrieval.embed import embed
+    from mlops_adapt.retrieval.catalog import _installed_version
+    from mlops_adapt.retrieval.corpus import list_corpus_files
+    from mlops_adapt.retrieval.lazy import embed_catalog
 
     names = libraries or list(LIBRARIES)
-    outcome = build_corpus(paths.user_corpus_dir(), names) if from_installed else {}
+    outcome: dict[str, str] = {}
+    if from_installed:
+        # A committed file of the installed version is that version's introspection already;
+        # reading the library again would only cost its import time.
+        shipped = {(lib, ver) for lib, ver, _ in list_corpus_files(paths.committed_corpus_dir())}
+        for name in names:
+            version = _installed_version(LIBRARIES[name].dist)
+            if (name, version) in shipped:
+                outcome[name] = version
+        todo = [name for name in names if name not in outcome]
+        if todo:
+            outcome.update(build_corpus(paths.user_corpus_dir(), todo))
     store = _store(server)
     reports = []
-    for name in names:
+    for number, name in enumerate(names, 1):
         catalog = load_catalog(name)
-        report = store.sync(
-            catalog.library,
-            catalog.version,
-            catalog.documented(),
-            embed=lambda texts: embed(texts),
-            progress=progress,
-        )
+        report = embed_catalog(store, catalog, label=f"[{number}/{len(names)}] ")
         reports.append(
             {
                 "library": name,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -104,36 +103,23 @@ class DocStore:
         version: str,
         entries: list[dict[str, Any]],
         embed: Callable[[list[str]], list[list[float]]],
-        progress: bool = False,
     ) -> SyncReport:
-        """Make the stored set equal `entries`: embed only new ids, delete vanished ones."""
+        """Make the stored set equal `entries`: embed only new ids, delete vanished ones.
+
+        `embed` gets every new text in one call, so it can batch and report progress itself.
+        """
         wanted = {entry_id(e): e for e in entries}
         present = self.ids(library, version)
         new_ids = [i for i in wanted if i not in present]
         stale = sorted(present - wanted.keys())
         if stale:
             self.collection.delete(ids=stale)
-        bar = None
-        if progress and new_ids:
-            try:
-                from tqdm import tqdm
-
-                bar = tqdm(
-                    total=len(new_ids),
-                    desc=f"embedding {library}",
-                    unit="doc",
-                    file=sys.stderr,
-                    leave=False,
-                    disable=not sys.stderr.isatty(),
-                )
-            except ImportError:
-                bar = None
+        vectors = embed([embedding_text(wanted[i]) for i in new_ids]) if new_ids else []
         for start in range(0, len(new_ids), BATCH):
             batch = new_ids[start : start + BATCH]
-            texts = [embedding_text(wanted[i]) for i in batch]
             self.collection.add(
                 ids=batch,
-                embeddings=embed(texts),
+                embeddings=vectors[start : start + BATCH],
                 metadatas=[
                     {
                         "library": library,
@@ -144,10 +130,6 @@ class DocStore:
                     for i in batch
                 ],
             )
-            if bar is not None:
-                bar.update(len(batch))
-        if bar is not None:
-            bar.close()
         return SyncReport(library, version, len(new_ids), len(stale), len(wanted) - len(new_ids))
 
     def query(

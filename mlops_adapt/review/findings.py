@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mlops_adapt import progress
 from mlops_adapt.engine import adapt
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Applied, Failed, Skipped
@@ -50,7 +51,7 @@ def collect_edits(
     modes = file_modes(repo, head, [c.path for c in candidates])
     edits: list[FileEdit] = []
     notes: list[Note] = []
-    for item in candidates:
+    for number, item in enumerate(candidates, 1):
         if modes.get(item.path) not in SOURCE_MODES:
             notes.append(Note(item.path, "-", "not a regular file (symlink or submodule)"))
             continue
@@ -58,10 +59,12 @@ def collect_edits(
         if text is None:
             notes.append(Note(item.path, "-", "binary or not UTF-8 text"))
             continue
-        if item.path.endswith(".ipynb"):
-            edit = edit_notebook(item, text, tasks, allow_unsafe, options, notes)
-        else:
-            edit = edit_file(item, text, tasks, allow_unsafe, options, notes)
+        label = f"[{number}/{len(candidates)}] adapting {item.path}"
+        with progress.step(label):
+            if item.path.endswith(".ipynb"):
+                edit = edit_notebook(item, text, tasks, allow_unsafe, options, notes, label)
+            else:
+                edit = edit_file(item, text, tasks, allow_unsafe, options, notes, label=label)
         if edit is not None:
             edits.append(edit)
     return edits, notes
@@ -69,7 +72,7 @@ def collect_edits(
 
 def edit_notebook(
     item: ChangedFile, text: str, tasks: tuple[str, ...], allow_unsafe: bool,
-    options: AdaptOptions, notes: list[Note],
+    options: AdaptOptions, notes: list[Note], label: str = "",
 ) -> FileEdit | None:
     """edit_file on a notebook's code; the edit comes back as the notebook's JSON and cell diffs."""
     from mlops_adapt.notebook import NotebookError, adapt_notebook, parse_notebook, prepare
@@ -83,7 +86,7 @@ def edit_notebook(
     def adapt_cells(current: str, task: str, file_options: AdaptOptions):
         return adapt_notebook(notebook, task, file_options, text=current)
 
-    edit = edit_file(item, notebook.text, tasks, allow_unsafe, options, notes, adapt_cells)
+    edit = edit_file(item, notebook.text, tasks, allow_unsafe, options, notes, label, adapt_cells)
     if edit is None:
         return None
     return FileEdit(item, text, notebook.encode(edit.code).decode("utf-8"), edit.tasks,
@@ -92,7 +95,7 @@ def edit_notebook(
 
 def edit_file(
     item: ChangedFile, text: str, tasks: tuple[str, ...], allow_unsafe: bool,
-    options: AdaptOptions, notes: list[Note], adapt_text=adapt,
+    options: AdaptOptions, notes: list[Note], label: str = "", adapt_text=adapt,
 ) -> FileEdit | None:
     """Apply each missing task in turn; every step is verified by the engine before it is kept."""
     current = text
@@ -105,6 +108,7 @@ def edit_file(
         if not _may_apply(current, task):
             notes.append(Note(item.path, task, "not applicable (no training code lacking it)"))
             continue
+        progress.update(f"{label or item.path}: {task}")
         try:
             result = adapt_text(current, task, file_options)
         except Exception as err:  # noqa: BLE001 - one engine bug must not sink the whole review

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
+from mlops_adapt import progress
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Check
 from mlops_adapt.tasks import TASKS
@@ -39,10 +40,12 @@ def check_executed_many(
     workdir = Path(tempfile.mkdtemp(prefix="mlops-adapt-v5-"))
     files: dict[str, int] = {}
     try:
+        name = Path(options.path or "candidate.py").name
         for index, (original, candidate, task) in enumerate(cases):
-            expected = testgen.original_behaviour(
-                original, TASKS[task].needs_repo, options.timeout
-            )
+            with progress.step(f"{name}: V5 {task}: running the original script in the sandbox"):
+                expected = testgen.original_behaviour(
+                    original, TASKS[task].needs_repo, options.timeout
+                )
             if not expected.get("ok"):
                 tail = (expected.get("error") or "").strip().splitlines()[-1:] or ["no output"]
                 checks[index] = Check(
@@ -64,7 +67,10 @@ def check_executed_many(
             files[test_file.stem] = index
         if files:
             budget = len(files) * options.timeout + PYTEST_OVERHEAD
-            for stem, check in run_pytest(workdir, sorted(files), budget).items():
+            what = f"{len(files)} adapted scripts" if len(files) > 1 else "the adapted script"
+            with progress.step(f"{name}: V5: running {what} and the generated test (pytest)"):
+                results = run_pytest(workdir, sorted(files), budget)
+            for stem, check in results.items():
                 checks[files[stem]] = check
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -353,3 +353,167 @@ def _read_extra(options: AdaptOptions, names: list[str]) -> dict:
         return {}
     base = Path(options.path).resolve().parent
     return {name: (base / name).read_bytes() for name in names if (base / name).is_file()}
+
+
+# --- the kept test (`apply --write --emit-test DIR`) ---------------------------------------------
+
+LOG_PARAM_CALLS = {"log_param": "params", "log_params": "params", "log_metric": "metrics", "log_metrics": "metrics"}
+KEPT_MIN_TIMEOUT = 600.0  # a CI machine may be slower than the sandbox budget assumes
+
+
+def logged_keys(candidate: str) -> dict[str, list[str]]:
+    """The literal keys the adapted code logs: {"params": [...], "metrics": [...]}.
+
+    MLflow's log_param(s)/log_metric(s); W&B's init(config={...}), config.update({...}) and
+    log({...}). Keys built at run time (f-strings, variables) are not listed; the test then asks
+    for at least one key of the kind.
+    """
+    found: dict[str, list[str]] = {"params": [], "metrics": []}
+    try:
+        tree = ast.parse(candidate)
+    except SyntaxError:
+        return found
+
+    def dict_keys(node) -> list[str]:
+        if isinstance(node, ast.Dict):
+            return [k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+        return []
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        name, owner = node.func.attr, ast.unparse(node.func.value)
+        first = node.args[0] if node.args else None
+        if name in LOG_PARAM_CALLS:
+            kind = LOG_PARAM_CALLS[name]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found[kind].append(first.value)
+            found[kind] += dict_keys(first)
+        elif name == "init" and owner == "wandb":
+            for keyword in node.keywords:
+                if keyword.arg == "config":
+                    found["params"] += dict_keys(keyword.value)
+        elif name == "update" and owner.endswith("config"):
+            found["params"] += dict_keys(first)
+        elif name == "log" and (owner == "wandb" or owner.endswith("run")):
+            found["metrics"] += dict_keys(first)
+    return {kind: list(dict.fromkeys(keys)) for kind, keys in found.items()}
+
+
+def added_print_labels(original: str, candidate: str) -> list[str]:
+    """The leading literal text of each print the adaptation added (`Evaluation after pruning:`)."""
+
+    def labels(source: str) -> list[str]:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return []
+        found = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "print" and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.JoinedStr) and first.values:
+                    first = first.values[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    label = first.value.strip()
+                    if len(label) >= 4:
+                        found.append(label)
+        return found
+
+    before = set(labels(original))
+    return list(dict.fromkeys(label for label in labels(candidate) if label not in before))
+
+
+def suggested_names(candidate: str) -> list[str]:
+    """Literal names of `trial.suggest_*("name", ...)` calls."""
+    try:
+        tree = ast.parse(candidate)
+    except SyntaxError:
+        return []
+    return list(dict.fromkeys(
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr.startswith("suggest_") and node.args
+        and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+    ))
+
+
+def _kept_function(task: str) -> str:
+    """The source of `kept_side_effect` (and the `_kept` helpers) from the task's checks.py."""
+    from mlops_adapt.tasks import task_dir
+
+    text = (task_dir(task) / "checks.py").read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    parts = [
+        ast.get_source_segment(text, node, padded=True)
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith(("kept_", "_kept_"))
+    ]
+    if not parts:
+        raise LookupError(f"{task}: its checks.py has no kept_side_effect")
+    return "\n\n\n".join(parts) + "\n"
+
+
+def _relative_script(script: str, test_dir: str | None) -> str:
+    """The script's path as the test file will see it: relative to the test's folder if possible."""
+    path = Path(script).resolve()
+    if test_dir is None:
+        return str(path)
+    return os.path.relpath(path, Path(test_dir).resolve())
+
+
+def generate_kept_test(
+    original: str, candidate: str, task: str, options: AdaptOptions | None = None,
+    test_dir: str | None = None,
+) -> str:
+    """The short pytest file a user keeps in CI for one adaptation (see verify/kept.py).
+
+    Nothing runs to write it: the keys come from the adapted code, not from a recorded run, and
+    no printed value is pinned, so a changed hyperparameter default keeps it green.
+    """
+    from mlops_adapt.tasks import TASKS
+
+    options = options or AdaptOptions()
+    spec = TASKS[task]
+    script = options.path or "train.py"
+    keys = logged_keys(candidate)
+    constants = {
+        "TASK": task,
+        "SCRIPT": _relative_script(script, test_dir),
+        "EXTRA_FILES": _extra_files(options),
+        "TIMEOUT": max(float(options.timeout), KEPT_MIN_TIMEOUT),
+        "REPO": spec.needs_repo,
+        "LOGGED_PARAMS": keys["params"],
+        "LOGGED_METRICS": keys["metrics"],
+        "ADDED_OUTPUT": added_print_labels(original, candidate),
+        "SUGGESTED": suggested_names(candidate),
+    }
+    kept = _kept_function(task)
+    functions = [n for n in ast.parse(kept).body if isinstance(n, ast.FunctionDef)]
+    kept_doc = ast.get_docstring(functions[-1]) or "see kept_side_effect"
+    name = Path(script).name
+    header = (
+        f'"""Generated by mlops-adapt: checks that {name} still works after `{task}`.\n\n'
+        f"Keep it in your CI. It runs {name} in a temp folder against temporary stores (MLflow on\n"
+        "sqlite, W&B offline, a fresh git + DVC repository where the task needs one) and checks the\n"
+        f"side effect: {kept_doc.splitlines()[0]}\n"
+        "It checks keys and sanity, not printed values, so retuning a hyperparameter keeps it green.\n"
+        "MLOPS_ADAPT_SCRIPT=path checks another copy of the script. Regenerate it with\n"
+        f"`mlops-adapt apply {task} {name} --write --emit-test DIR`.\n"
+        '"""\n'
+    )
+    return "\n\n\n".join(part.strip("\n") for part in [
+        header,
+        _module_body(HERE / "kept.py").replace(
+            "# inline: constants\n",
+            "# What this adaptation must keep doing (read from the adapted code):\n"
+            + "".join(f"{key} = {_py(value)}\n" for key, value in constants.items()),
+        ),
+        kept,
+        (
+            "def test_side_effect(run):\n"
+            "    assert run.returncode == 0, \"the script failed; see test_script_runs\"\n"
+            "    kept_side_effect(run)\n"
+        ),
+    ]) + "\n"

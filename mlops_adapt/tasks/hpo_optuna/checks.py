@@ -50,3 +50,18 @@ def test_best_params_are_reported(run):
     best = studies[-1].get("best_params") or {}
     unreported = [k for k in best if k not in run.stdout]
     assert not unreported, f"the best params are not printed: {unreported}"
+
+
+# inline: drop-start
+# The kept test's check (`apply --write --emit-test`): testgen copies the kept_ functions into
+# that test, with verify/kept.py; the V5 test above does not carry them.
+from mlops_adapt.verify.kept import ADDED_OUTPUT, SUGGESTED
+
+
+def kept_side_effect(run):
+    """the search printed its best hyperparameters, naming each one the objective suggests."""
+    missing = [label for label in ADDED_OUTPUT if label not in run.stdout]
+    assert not missing, f"the output lacks what the search prints: {missing}"
+    unreported = [name for name in SUGGESTED if name not in run.stdout]
+    assert not unreported, f"the best value of these suggested hyperparameters is not printed: {unreported}"
+# inline: drop-end

@@ -36,3 +36,20 @@ def test_model_was_pruned_after_training_and_evaluated(run):
     )
     extra = [line for line in extra_output_lines(run.stdout) if re.search(r"\d", line)]
     assert extra, "no result was printed after pruning"
+
+
+# inline: drop-start
+# The kept test's check (`apply --write --emit-test`): testgen copies the kept_ functions into
+# that test, with verify/kept.py; the V5 test above does not carry them.
+from mlops_adapt.verify.kept import ADDED_OUTPUT, finite_numbers
+
+
+def kept_side_effect(run):
+    """the pruning report and the evaluation after pruning are printed, with a sparsity above 0."""
+    lines = run.stdout.splitlines()
+    missing = [label for label in ADDED_OUTPUT if not any(label in line for line in lines)]
+    assert not missing, f"the output lacks what pruning prints: {missing}"
+    sparsity = [line for line in lines if "sparsity" in line.lower() and "%" in line]
+    for line in sparsity:
+        assert any(0 < n <= 100 for n in finite_numbers(line.split("sparsity", 1)[-1])), line
+# inline: drop-end

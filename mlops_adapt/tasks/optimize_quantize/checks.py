@@ -27,3 +27,23 @@ def test_model_was_quantized_and_evaluated(run):
     )
     extra = [line for line in extra_output_lines(run.stdout) if re.search(r"\d", line)]
     assert extra, "no result was printed after quantization"
+
+
+# inline: drop-start
+# The kept test's check (`apply --write --emit-test`): testgen copies the kept_ functions into
+# that test, with verify/kept.py; the V5 test above does not carry them.
+from mlops_adapt.verify.kept import ADDED_OUTPUT
+
+
+def kept_side_effect(run):
+    """the evaluation after quantization is printed, and the int8 model is smaller than float32."""
+    import re
+
+    lines = run.stdout.splitlines()
+    missing = [label for label in ADDED_OUTPUT if not any(label in line for line in lines)]
+    assert not missing, f"the output lacks what quantization prints: {missing}"
+    for line in lines:
+        sizes = re.search(r"([\d.]+) MB float32 -> ([\d.]+) MB int8", line)
+        if sizes:
+            assert float(sizes[2]) < float(sizes[1]), f"the quantized model is not smaller: {line}"
+# inline: drop-end

@@ -110,3 +110,26 @@ def test_one_chosen_model_is_registered(run):
             f"warning: {len(ready)} model versions were registered in one run ({', '.join(names)}): "
             "if these are the candidates of a sweep, register the chosen (best) one"
         )
+
+
+# inline: drop-start
+# The kept test's check (`apply --write --emit-test`): testgen copies the kept_ functions into
+# that test, with verify/kept.py; the V5 test above does not carry them.
+
+
+def kept_side_effect(run):
+    """a model version is registered, READY, and loads back with mlflow.pyfunc."""
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=run.mlflow_uri, registry_uri=run.mlflow_uri)
+    versions = client.search_model_versions()
+    assert versions, "no model version was registered"
+    ready = [v for v in versions if v.status == "READY"]
+    assert ready, f"no registered version is READY: {[v.status for v in versions]}"
+    mlflow.set_tracking_uri(run.mlflow_uri)
+    mlflow.set_registry_uri(run.mlflow_uri)
+    latest = max(ready, key=lambda v: int(v.version))
+    model = mlflow.pyfunc.load_model(f"models:/{latest.name}/{latest.version}")
+    assert model is not None
+# inline: drop-end

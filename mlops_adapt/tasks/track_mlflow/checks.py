@@ -72,3 +72,32 @@ def test_mlflow_run_holds_params_and_metrics(run):
     }
     wrong = value_mismatches(history, run.stdout)
     assert not wrong, "logged values differ from what the script reports: " + "; ".join(wrong)
+
+
+# inline: drop-start
+# The kept test's check (`apply --write --emit-test`): testgen copies the kept_ functions into
+# that test, with verify/kept.py; the V5 test above does not carry them.
+from mlops_adapt.verify.kept import LOGGED_METRICS, LOGGED_PARAMS, key_matches
+
+
+def kept_side_effect(run):
+    """a finished MLflow run holds the logged param and metric keys, every metric finite."""
+    import math
+
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=run.mlflow_uri)
+    runs = client.search_runs([e.experiment_id for e in client.search_experiments()])
+    assert runs, "no MLflow run was recorded"
+    assert all(r.info.status == "FINISHED" for r in runs), "an MLflow run did not finish"
+    params = {key for r in runs for key in r.data.params}
+    metrics = {key: value for r in runs for key, value in r.data.metrics.items()}
+    assert params, "no param was logged"
+    assert metrics, "no metric was logged"
+    missing = [key for key in LOGGED_PARAMS if not key_matches(key, params)]
+    assert not missing, f"params not logged: {missing} (logged: {sorted(params)})"
+    missing = [key for key in LOGGED_METRICS if not key_matches(key, metrics)]
+    assert not missing, f"metrics not logged: {missing} (logged: {sorted(metrics)})"
+    bad = {key: value for key, value in metrics.items() if not math.isfinite(value)}
+    assert not bad, f"metrics that are not finite numbers: {bad}"
+# inline: drop-end

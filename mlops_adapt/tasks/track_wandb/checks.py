@@ -49,3 +49,20 @@ def test_wandb_run_holds_config_and_metrics(run):
     assert not lost, f"metrics not logged to W&B: {', '.join(lost)} (logged: {sorted(logged)})"
     wrong = value_mismatches(series, run.stdout)
     assert not wrong, "logged values differ from what the script reports: " + "; ".join(wrong)
+
+
+# inline: drop-start
+# The kept test's check (`apply --write --emit-test`): testgen copies the kept_ functions into
+# that test, with verify/kept.py; the V5 test above does not carry them.
+from mlops_adapt.verify.kept import LOGGED_METRICS, LOGGED_PARAMS
+
+
+def kept_side_effect(run):
+    """an offline W&B run was written and its records name every logged config and metric key."""
+    files = sorted(run.workdir.glob("wandb/offline-run-*/run-*.wandb"))
+    assert files, "no offline W&B run was written"
+    records = b"".join(path.read_bytes() for path in files)
+    # The run file is binary (protobuf records), but keys are stored as plain UTF-8 text.
+    missing = [key for key in LOGGED_PARAMS + LOGGED_METRICS if key.encode("utf-8") not in records]
+    assert not missing, f"keys missing from the W&B run: {missing}"
+# inline: drop-end

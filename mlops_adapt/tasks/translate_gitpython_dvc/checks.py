@@ -82,3 +82,26 @@ def test_dvc_tracks_the_data_and_git_does_not(run):
     assert not uncovered, f"data the original versioned with git is not tracked by DVC: {uncovered}"
     raw_in_git = [f for f in data_files if f in tracked]
     assert not raw_in_git, f"git still tracks the raw data: {raw_in_git}"
+
+
+# inline: drop-start
+# The kept test's check (`apply --write --emit-test`): testgen copies the kept_ functions into
+# that test, with verify/kept.py; the V5 test above does not carry them.
+
+
+def kept_side_effect(run):
+    """git tracks .dvc files, DVC's cache holds data, and git tracks none of the DVC-tracked data."""
+    import subprocess
+
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=run.workdir, capture_output=True, text=True, check=True
+    )
+    tracked = listed.stdout.splitlines()
+    dvc_files = [f for f in tracked if f.endswith(".dvc") and not f.startswith(".dvc/")]
+    assert dvc_files, f"git tracks no .dvc file (it tracks {tracked})"
+    data = [f.removesuffix(".dvc") for f in dvc_files]
+    in_git = [f for f in data if f in tracked or any(t.startswith(f + "/") for t in tracked)]
+    assert not in_git, f"git still tracks data that DVC tracks: {in_git}"
+    cache = run.workdir / ".dvc" / "cache"
+    assert cache.is_dir() and any(p.is_file() for p in cache.rglob("*")), "DVC's cache is empty"
+# inline: drop-end
