@@ -150,10 +150,10 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
         if isinstance(node.ctx, ast.Load):
             # A read shows its definitions next; only a name defined nowhere speaks for itself.
             return node.id if is_test_name(node.id) and not program.has_definitions(node) else None
-        if not is_test_name(node.id):
-            return None
         if carved_from_training(program, node):
             carved.append(True)
+            return None
+        if not is_test_name(node.id):
             return None
         if _passed_on(program, node) or program.derived_from_params(node):
             return None  # where the value comes from decides, not the name it is passed on under
@@ -178,18 +178,34 @@ def carved_from_training(program: Program, target: ast.Name) -> bool:
     data comes only from training data (whatever the target is called)."""
     value = program.def_value(target)
     sources = _data_sources(value) if value is not None else None
-    return bool(sources) and all(is_train_name(n) for n in sources)
+    if not is_test_name(target.id) and not (isinstance(value, ast.Call) and last_attr(value.func) in SPLIT_FUNCTIONS):
+        return False  # under another name, only a split says that rows are held out
+    return bool(sources) and all(_training_data(program, n) for n in sources)
 
 
-def _data_sources(expr: ast.AST) -> list[str] | None:
+def _training_data(program: Program, name: ast.Name) -> bool:
+    """X_train, or `dataset1 = datasets.MNIST(root, train=True)`."""
+    if is_train_name(name.id):
+        return True
+    statement = program.statement(name)
+    values = [program.def_value(d) for d in program.reaching(name) if program.statement(d) is not statement]
+    return bool(values) and all(
+        isinstance(v, ast.Call) and any(
+            k.arg == "train" and isinstance(k.value, ast.Constant) and k.value.value is True for k in v.keywords
+        )
+        for v in values
+    )
+
+
+def _data_sources(expr: ast.AST) -> list[ast.Name] | None:
     """The names of the arrays an expression selects rows from (None when it computes something else)."""
     if isinstance(expr, ast.Name):
-        return [expr.id]
+        return [expr]
     if isinstance(expr, (ast.Subscript, ast.Attribute)):
         return _data_sources(expr.value)  # X_train[idx], X_train.iloc[...]: the indices select, X_train is the data
     if isinstance(expr, ast.Call) and last_attr(expr.func) in SPLIT_FUNCTIONS:
-        found: list[str] = []
-        for arg in expr.args:
+        found: list[ast.Name] = []
+        for arg in expr.args[:1] if last_attr(expr.func) == "random_split" else expr.args:
             names = _data_sources(arg)
             if names is None:
                 return None
@@ -206,6 +222,11 @@ def _passed_on(program: Program, target: ast.Name) -> bool:
         return True
     if isinstance(value, ast.Call) and program.callees(value):
         return True
+    if (
+        isinstance(value, ast.Call) and _HOLDERS.search(last_attr(value.func) or "") and value.args
+        and isinstance(value.args[0], (ast.Name, ast.Attribute))
+    ):
+        return True  # `test_loader = DataLoader(dataset2)`: the data it wraps decides
     return value is not None and any(
         is_test_name(n.id) for n in ast.walk(value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
     )
@@ -525,3 +546,85 @@ def _acts(branch: ast.If) -> bool:
         if isinstance(call, ast.Call) and (last_attr(call.func) or "") not in _REPORTING_CALLS:
             return True
     return False
+
+
+# ---------------------------------------------------------------------------- dependence
+_FITS = frozenset({"fit", "partial_fit", "fit_transform", "fit_predict"})
+
+
+def independent_of_trial(program: Program, objective: ast.AST) -> str | None:
+    """The returned score's label when it is computed from fitted (scikit-learn style) models that
+    no suggested value reaches, so every trial would score the same; None when it depends on the
+    trial or when that cannot be told (torch training changes a model in place, out of sight)."""
+    if any(last_attr(c.func) in ("backward", "step") for c in program.calls):
+        return None
+    fitted: list[ast.Name] = []
+    fields = _field_stores(program)
+
+    def visit(node: ast.AST, _frame: Frame) -> str | None:
+        if isinstance(node, ast.Call) and (last_attr(node.func) or "").startswith("suggest_"):
+            return "suggested"
+        if isinstance(node, ast.Attribute) and node.attr == "params" and program.is_trial(node.value):
+            return "suggested"
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            fitted.append(node)
+        field = ("base", program.binding.get(id(node))) if isinstance(node, ast.Name) else _field(node)
+        if field is not None and isinstance(getattr(node, "ctx", None), ast.Load):
+            # `config["C"]`, `args.lr`: a value stored into the field anywhere (`config["C"] = trial.suggest_...`)
+            for value in fields.get(field, []):
+                if any(isinstance(n, ast.Call) and (last_attr(n.func) or "").startswith("suggest_") for n in ast.walk(value)):
+                    return "suggested"
+        return None
+
+    values = program.returns(objective)
+    for value in values:
+        if program.walk(value, Frame(objective), visit):
+            return None
+    fits = _fit_calls(program, fitted)
+    if not fits:
+        return None
+    seen: set[int] = set()
+    while fits:
+        call = fits.pop()
+        if id(call) in seen:
+            continue
+        seen.add(id(call))
+        before = len(fitted)
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            if program.walk(arg, Frame(program.unit(call)), visit):
+                return None
+        fits += _fit_calls(program, fitted[before:])
+    label = score(program, objective)
+    return label.label if label is not None else ast.unparse(values[-1]) if values else "the score"
+
+
+def _fit_calls(program: Program, names: list[ast.Name]) -> list[ast.Call]:
+    """`model.fit(X, y)` calls on the bindings of these names."""
+    bindings = {program.binding.get(id(n)) for n in names}
+    return [
+        c for c in program.calls
+        if isinstance(c.func, ast.Attribute) and c.func.attr in _FITS and isinstance(c.func.value, ast.Name)
+        and program.binding.get(id(c.func.value)) in bindings
+    ]
+
+
+def _field(node: ast.AST) -> tuple[str, str] | None:
+    if isinstance(node, ast.Attribute):
+        return ("attr", node.attr)
+    if isinstance(node, ast.Subscript) and string_key(node.slice) is not None:
+        return ("key", string_key(node.slice))
+    return None
+
+
+def _field_stores(program: Program) -> dict[tuple, list[ast.AST]]:
+    """Values assigned to `obj.attr` and `obj["key"]` targets, by field."""
+    found: dict[tuple[str, str], list[ast.AST]] = {}
+    for node in ast.walk(program.tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                field = _field(target)
+                if field is not None:
+                    found.setdefault(field, []).append(node.value)
+                    if isinstance(target.value, ast.Name):  # `config["lr"] = v` changes what `config` holds
+                        found.setdefault(("base", program.binding.get(id(target.value))), []).append(node.value)
+    return found

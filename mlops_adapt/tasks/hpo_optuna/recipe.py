@@ -17,6 +17,7 @@ from mlops_adapt.analysis.exprs import (
     iter_nodes,
     last_name,
     names_in,
+    string_value,
 )
 from mlops_adapt.analysis.hpo import (
     Objective,
@@ -30,15 +31,18 @@ from mlops_adapt.analysis.hpo import (
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.tasks.hpo_optuna.objective import (
+    independent_of_trial,
     is_test_name,
+    is_train_name,
     read,
     suggestions,
     test_split_evidence,
 )
+from mlops_adapt.tasks.hpo_optuna.side_effects import find_side_effects
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 
 TRIAL = "optuna_trial"  # module-level handle on the running trial, read where hyperparameters are set
-TRIALS_ENV = "MLOPS_ADAPT_N_TRIALS"
+DEFAULT_N_TRIALS = "20"  # `--option n_trials=N` changes it; the V5 sandbox caps any study at a few trials
 
 
 class _Names:
@@ -190,6 +194,7 @@ class _HpoRewriter(cst.CSTTransformer):
         super().__init__()
         self.plan = plan
         self.r = recipe
+        self.guards: set[int] = set()  # the `if` statements made to skip side effects in trials
 
     def _expand(self, original_body, updated_body) -> list:
         """The statement list with the planned statements before/after original statements."""
@@ -203,10 +208,47 @@ class _HpoRewriter(cst.CSTTransformer):
             out.extend(before)
             out.append(new)
             out.extend(self.plan.after.get(id(orig), []))
-        return out
+        return self._merged(out)
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock):
         return updated_node.with_changes(body=self._expand(original_node.body, updated_node.body))
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        return self._outside_trials(original_node, updated_node)
+
+    def leave_With(self, original_node, updated_node):
+        return self._outside_trials(original_node, updated_node)
+
+    def _outside_trials(self, original_node, updated_node):
+        """A statement that acts on the world (a file write, a commit, an upload) runs only outside trials."""
+        if id(original_node) not in self.r.side_effects:
+            return updated_node
+        comment = cst.EmptyLine(comment=cst.Comment(
+            "# Not in every trial: the script's own run and the final run with the best values do this."
+        ))
+        guard = cst.If(
+            test=cst.parse_expression(f"{TRIAL} is None or isinstance({TRIAL}, optuna.trial.FixedTrial)"),
+            body=cst.IndentedBlock([updated_node.with_changes(leading_lines=())]),
+            leading_lines=[*updated_node.leading_lines, comment],
+        )
+        self.guards.add(id(guard))
+        return guard
+
+    def _merged(self, body: list) -> list:
+        """Neighbouring statements skipped in trials share one guard (unless a comment or blank line parts them)."""
+        out: list = []
+        for stmt in body:
+            previous = out[-1] if out else None
+            if (
+                previous is not None and id(previous) in self.guards and id(stmt) in self.guards
+                and len(stmt.leading_lines) == 1
+            ):
+                merged = previous.with_changes(body=previous.body.with_changes(body=[*previous.body.body, *stmt.body.body]))
+                self.guards.add(id(merged))
+                out[-1] = merged
+            else:
+                out.append(stmt)
+        return out
 
     def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
         suggestion = self.r.arg_suggestions.get(id(original_node))
@@ -246,8 +288,9 @@ class _HpoRewriter(cst.CSTTransformer):
                 run.extend(self._expand([orig], [new]))
             else:
                 kept.extend(self._expand([orig], [new]))
+        run = self._merged(run)
         head = self._run_head(run)
-        run = [_tidy_blank_lines(stmt) for stmt in run]
+        run = [_cell_markers_at_top_level(_tidy_blank_lines(stmt)) for stmt in run]
         first = run[0]
         if getattr(first, "leading_lines", ()):
             # Blank lines above the first moved statement would sit under the docstring; comments stay.
@@ -295,6 +338,21 @@ class _HpoRewriter(cst.CSTTransformer):
         if r.outside:
             head.append(guarded(override_lines(r.outside, r.frozen)))
         return head
+
+
+_CELL_MARKER = re.compile(r"#\s*(%%|In\[)")
+
+
+def _cell_markers_at_top_level(stmt: cst.BaseStatement) -> cst.BaseStatement:
+    """`# %%` cell markers of moved statements stay in the first column, where editors and jupytext
+    look for them (Python ignores a comment's indentation)."""
+    lines = getattr(stmt, "leading_lines", ())
+    if not any(line.comment is not None and _CELL_MARKER.match(line.comment.value) for line in lines):
+        return stmt
+    return stmt.with_changes(leading_lines=[
+        line.with_changes(indent=False) if line.comment is not None and _CELL_MARKER.match(line.comment.value) else line
+        for line in lines
+    ])
 
 
 def _tidy_blank_lines(stmt: cst.BaseStatement) -> cst.BaseStatement:
@@ -362,7 +420,6 @@ class AddOptunaSearch(Recipe):
             from sklearn.ensemble import RandomForestClassifier
             from sklearn.model_selection import train_test_split
             import optuna
-            import os
 
             optuna_trial = None  # the running Optuna trial; None runs the script's own defaults
 
@@ -400,7 +457,7 @@ class AddOptunaSearch(Recipe):
             if __name__ == "__main__":
                 study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=0))
                 study.enqueue_trial({"N_ESTIMATORS": 50, "MAX_DEPTH": 4})
-                study.optimize(objective, n_trials=int(os.environ.get("MLOPS_ADAPT_N_TRIALS", "20")), catch=(Exception,))
+                study.optimize(objective, n_trials=20, catch=(Exception,))
                 print("Best params:", study.best_params)
                 print("Best value:", study.best_value)
                 # Run the script once more, with the best hyperparameters found.
@@ -442,7 +499,6 @@ class AddOptunaSearch(Recipe):
             from sklearn.model_selection import train_test_split
             from sklearn.svm import SVC
             import optuna
-            import os
 
             optuna_trial = None  # the running Optuna trial; None runs the script's own defaults
 
@@ -481,7 +537,7 @@ class AddOptunaSearch(Recipe):
             if __name__ == "__main__":
                 study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=0))
                 study.enqueue_trial({"C": 1.0, "kernel": "rbf"})
-                study.optimize(objective, n_trials=int(os.environ.get("MLOPS_ADAPT_N_TRIALS", "20")), catch=(Exception,))
+                study.optimize(objective, n_trials=20, catch=(Exception,))
                 print("Best params:", study.best_params)
                 print("Best value:", study.best_value)
                 # Run the script once more, with the best hyperparameters found.
@@ -518,6 +574,10 @@ class AddOptunaSearch(Recipe):
             raise SkipFile("nothing to adapt: the script trains no model")
         self.names = _Names(tree)
         self.guard = scan.main_guard
+        effects = find_side_effects(tree)
+        if effects.refusal:
+            raise Unsupported(effects.refusal)
+        self.side_effects = effects.statements
         run_block = self._run_block(tree, scan)
         self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
         executed = self._executed_sites(scan, run_block)
@@ -527,21 +587,32 @@ class AddOptunaSearch(Recipe):
         excluded: set[tuple[int, str]] = set()  # metrics computed on the test split
         dropped: set[str] = set()  # hyperparameters whose value reaches no model
         on_test: tuple[Objective, str] | None = None
+        unmoved: list[str] = []  # metrics that no searched hyperparameter changes
         carve = False
-        for _ in range(8):
+        for _ in range(12):
             objective = None if carve else choose_objective(scan, _without(executed, excluded))
             if on_test is not None and objective is not None and not _validation_metric(objective):
                 objective = None  # instead of the test metric, only a validation one (not a training loss)
             if objective is None and on_test is None:
+                if unmoved:
+                    raise Unsupported(
+                        f"no metric of the script depends on the hyperparameters found (`{unmoved[0]}` is "
+                        "computed from a model none of them changes): every trial would score the same"
+                    )
                 raise Unsupported("no evaluation metric was found to optimise")
             if objective is None:
                 objective, carve = on_test[0], True
             hpo.objective = objective
             result = self._build(tree, scan, run_block, hpo, dropped, carve)
-            evidence, dead = _verdict(result)
-            if dead - dropped:
-                dropped |= dead
+            verdict = _verdict(result)
+            if verdict.dead - dropped:
+                dropped |= verdict.dead
                 continue
+            if verdict.unmoved and not carve:
+                unmoved.append(verdict.unmoved)
+                excluded.add((id(objective.site), objective.key))
+                continue
+            evidence = verdict.on_test
             if evidence is None:
                 return result
             if carve:
@@ -589,6 +660,8 @@ class AddOptunaSearch(Recipe):
             for split, text in validation_carves(tree, inside):
                 for statement in cst.parse_module(text).body:
                     plan.add(split, "after", statement)
+                if "torch.utils.data.random_split" in text:
+                    AddImportsVisitor.add_needed_import(self.context, "torch.utils.data")
         metric = hpo.objective
         report = guarded([f'{TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))'])
         plan.add(metric.site.anchor, metric.site.where, report)
@@ -597,7 +670,6 @@ class AddOptunaSearch(Recipe):
         if any(t.kind == "dataclass" and self.frozen.get(t.site.owner or "") for t in self.tuned):
             AddImportsVisitor.add_needed_import(self.context, "dataclasses")
         AddImportsVisitor.add_needed_import(self.context, "optuna")
-        AddImportsVisitor.add_needed_import(self.context, "os")
         if self.uses_mlflow:
             AddImportsVisitor.add_needed_import(self.context, "mlflow")
         return tree.visit(_HpoRewriter(plan, self))
@@ -702,13 +774,12 @@ class AddOptunaSearch(Recipe):
         """The body of `if __name__ == "__main__":`: the study, its report, and a last run with the best values."""
         metric = self.hpo.objective
         assert metric is not None
-        n_trials = self.option("n_trials", "20")
+        n_trials = self.option("n_trials", DEFAULT_N_TRIALS)
         if not n_trials.isdigit() or int(n_trials) < 1:
             raise Unsupported(f"--option n_trials must be a positive integer, got {n_trials!r}")
         defaults = ", ".join(f'"{t.name}": {_python_literal(t.default)}' for t in self.tuned)
         optimize = cst.parse_statement(
-            f"study.optimize({self.names.objective}, "
-            f'n_trials=int(os.environ.get("{TRIALS_ENV}", "{int(n_trials)}")), catch=(Exception,))'
+            f"study.optimize({self.names.objective}, n_trials={int(n_trials)}, catch=(Exception,))"
         )
         if self.uses_mlflow:
             optimize = _with('mlflow.start_run(run_name="optuna-study")', [
@@ -760,14 +831,22 @@ def _validation_metric(objective: Objective) -> bool:
 _VALIDATION_PARTS = frozenset({"val", "valid", "validation", "dev", "eval", "evaluation", "holdout", "cv", "oof"})
 
 
-def _verdict(module: cst.Module) -> tuple[str | None, set[str]]:
-    """(what shows the study's score comes from the test split, suggested names that change no model)."""
+@dataclass(frozen=True)
+class _Verdict:
+    """What reading the built module found wrong with the choice of metric and hyperparameters."""
+
+    on_test: str | None = None  # what shows the study's score comes from the test split
+    dead: frozenset[str] = frozenset()  # suggested names that change no model
+    unmoved: str | None = None  # the score no suggested value reaches (every trial scores the same)
+
+
+def _verdict(module: cst.Module) -> _Verdict:
     program = read(module.code)
     found = program.objectives if program is not None else []
     if not found:
-        return None, set()
-    dead = {s.name for s in suggestions(program) if not s.changes_model}
-    return test_split_evidence(program, found[0]), dead
+        return _Verdict()
+    dead = frozenset(s.name for s in suggestions(program) if not s.changes_model)
+    return _Verdict(test_split_evidence(program, found[0]), dead, independent_of_trial(program, found[0]))
 
 
 def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTNode, str]]:
@@ -783,6 +862,8 @@ def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTN
     for top in tree.body:
         if isinstance(top, (cst.FunctionDef, cst.ClassDef)):
             runs.update(id(n) for n in iter_nodes(top, skip=(cst.BaseExpression,)))
+    for anchor, resplit in _dataset_pairs(tree, runs):
+        found.append((anchor, _carve_block(resplit)))
     for stmt in iter_nodes(tree, skip=(cst.BaseExpression,)):
         if id(stmt) not in runs or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
             continue
@@ -794,12 +875,72 @@ def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTN
             continue
         resplit = _split_again(target, assign.value) or _slice_again(target, assign.value)
         if resplit:
-            found.append((stmt, (
-                f"if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial):\n"
-                "    # A trial is scored on a validation split of the training data, never on the test split.\n"
-                f"    {resplit}\n"
+            found.append((stmt, _carve_block(resplit)))
+    return found
+
+
+def _carve_block(resplit: str) -> str:
+    return (
+        f"if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial):\n"
+        "    # A trial is scored on a validation split of the training data, never on the test split.\n"
+        f"    {resplit}\n"
+    )
+
+
+def _dataset_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """torch datasets made by one call for training and one for testing, in the same block:
+    `dataset1 = datasets.MNIST(root, train=True)` and `dataset2 = datasets.MNIST(root, train=False)`
+    (or `train_set = ...` / `test_set = ...`). While a trial runs, the test dataset is replaced by a
+    quarter of the training dataset (torch.utils.data.random_split), which the rest left for training.
+    Returns (the later of the two statements, the re-split)."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        made: list[tuple[cst.CSTNode, str, str, str]] = []  # (statement, name, callee, "train"/"test")
+        for stmt in body:
+            if id(stmt) not in runs:
+                continue
+            one = _dataset_statement(stmt)
+            if one is not None:
+                made.append((stmt, *one))
+        for later_index, (later, test_name, callee, side) in enumerate(made):
+            if side != "test":
+                continue
+            partners = [m for m in made[:later_index] if m[2] == callee and m[3] == "train"]
+            partners += [m for m in made[later_index + 1 :] if m[2] == callee and m[3] == "train"]
+            if len(partners) != 1:
+                continue
+            anchor = max((later, partners[0][0]), key=lambda node: list(map(id, body)).index(id(node)))
+            train_name = partners[0][1]
+            found.append((anchor, (
+                f"{train_name}, {test_name} = torch.utils.data.random_split("
+                f"{train_name}, [0.75, 0.25], generator=torch.Generator().manual_seed(0))"
             )))
     return found
+
+
+def _dataset_statement(stmt: cst.CSTNode) -> tuple[str, str, str] | None:
+    """(name, callee, "train" or "test") for `name = Callee(..., train=True|False)` or a train/test-named
+    dataset made by a call; None otherwise."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    call, name = assign.value, assign.targets[0].target.value
+    if not isinstance(call, cst.Call) or "loader" in name.lower() or "DataLoader" in code(call.func):
+        return None
+    flag = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "train"), None)
+    if isinstance(flag, cst.Name) and flag.value in ("True", "False"):
+        return name, code(call.func), "train" if flag.value == "True" else "test"
+    strings = {string_value(a.value) for a in call.args if string_value(a.value)}
+    if is_test_name(name) or strings & {"test", "testing"}:
+        return name, code(call.func), "test"
+    if is_train_name(name) or strings & {"train", "training"}:
+        return name, code(call.func), "train"
+    return None
 
 
 def _split_again(target: cst.Tuple, call: cst.BaseExpression) -> str | None:

@@ -18,6 +18,7 @@ from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
 from mlops_adapt.tasks.hpo_optuna.objective import (
+    independent_of_trial,
     objectives,
     read,
     score,
@@ -92,11 +93,7 @@ def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
 class HpoOptunaRules(TaskRules):
     TASK = SPEC.id
     SCOPE = "restructure"
-    HELPER_NAMES = frozenset({"os", "dataclasses"})
-
-    def allowed_capability(self, use) -> bool:
-        # The recipe's study reads its trial budget from this one variable (the sandbox caps it).
-        return use.kind == "environment" and use.text.startswith("os.environ.get('MLOPS_ADAPT_N_TRIALS'")
+    HELPER_NAMES = frozenset({"dataclasses"})
 
     def allowed_change(self, original_stmt: str, candidate_stmts: list[str]) -> bool:
         if any(("suggest_" in c or "nested" in c) and undo_tuning_edits(c) == original_stmt for c in candidate_stmts):
@@ -154,6 +151,12 @@ class HpoOptunaRules(TaskRules):
             problems += _scored_on_validation(program, objective)
             problems += _direction_fits(program, objective, studies[0])
             problems += _suggestions_change_the_model(program)
+            unmoved = independent_of_trial(program, objective)
+            if unmoved:
+                problems.append(
+                    f"the objective returns `{unmoved}`, computed from a model that no suggested value changes: "
+                    "every trial scores the same; return the metric of the model the trial tunes"
+                )
         if program is not None and not _best_reported(program):
             problems.append("the best parameters are never printed")
         if program is not None and not _runs_after_study(program):
