@@ -460,6 +460,9 @@ class _Reach:
         if name in _REPORTING_CALLS or (root in _REPORTING_ROOTS and root != name):
             self.ends.append("reported")
             return []
+        if name.endswith(("Error", "Exception", "Warning")):
+            self.ends.append("reported")  # an exception's message, not a model
+            return []
         if isinstance(call.func, ast.Attribute) and name in _TRAINING_METHODS:
             return True
         if name in _SOLVERS and root in _NUMERIC_ROOTS:

@@ -266,6 +266,8 @@ class _HpoRewriter(cst.CSTTransformer):
         return updated_node.with_changes(iter=expr)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if last_name(updated_node) in ("log_params", "log_param"):
+            return self._logged_as_tuned(updated_node)
         if id(original_node) not in self.r.nest_runs:
             return updated_node
         args = list(updated_node.args)
@@ -274,6 +276,31 @@ class _HpoRewriter(cst.CSTTransformer):
         args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("nested"),
                             equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
         return updated_node.with_changes(args=args)
+
+    def _logged_as_tuned(self, call: cst.Call) -> cst.Call:
+        """`mlflow.log_params({"max_depth": 4})` written beside `XGBClassifier(max_depth=4)`: each trial logs
+        the value it suggested (a trial returns the same value for the same name), not the default."""
+        tuned = {t.key: t for t in self.r.tuned if t.kind == "ctor-kwarg"}
+
+        def swapped(key: str | None, value: cst.BaseExpression) -> cst.BaseExpression | None:
+            t = tuned.get(key or "")
+            if t is None or literal_value(value) != t.default or type(literal_value(value)) is not type(t.default):
+                return None
+            return cst.parse_expression(f"{TRIAL}.{t.suggest} if {TRIAL} is not None else {code(value)}")
+
+        args = list(call.args)
+        if last_name(call) == "log_param" and len(args) >= 2:
+            new = swapped(string_value(args[0].value), args[1].value)
+            if new is not None:
+                args[1] = args[1].with_changes(value=new)
+            return call.with_changes(args=args)
+        if args and isinstance(args[0].value, cst.Dict):
+            elements = []
+            for e in args[0].value.elements:
+                new = swapped(string_value(e.key), e.value) if isinstance(e, cst.DictElement) else None
+                elements.append(e.with_changes(value=new) if new is not None else e)
+            args[0] = args[0].with_changes(value=args[0].value.with_changes(elements=elements))
+        return call.with_changes(args=args)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         r = self.r
@@ -754,6 +781,25 @@ class AddOptunaSearch(Recipe):
             ends_trial = cst.parse_statement("pass  # the script's exit ends one trial, not the study")
             handler = cst.ExceptHandler(body=cst.IndentedBlock([ends_trial]), type=cst.Name("SystemExit"))
             run = cst.Try(body=cst.IndentedBlock([run]), handlers=[handler])
+        runs: list[cst.BaseStatement] = [run]
+        if self.uses_mlflow and self.script_starts_runs:
+            runs = cst.parse_module(
+                "study_run = mlflow.active_run()\n"
+                'status = "FAILED"\n'
+                "try:\n"
+                "    pass\n"
+                '    status = "FINISHED"\n'
+                "finally:\n"
+                "    # A trial that stops early leaves the runs it started open: end them, so that the next\n"
+                "    # trial is not nested under them and no run stays RUNNING.\n"
+                "    while mlflow.active_run() is not None and (\n"
+                "        study_run is None or mlflow.active_run().info.run_id != study_run.info.run_id\n"
+                "    ):\n"
+                "        mlflow.end_run(status)\n"
+            ).body
+            runs = list(runs)
+            attempt = runs[2]
+            runs[2] = attempt.with_changes(body=attempt.body.with_changes(body=[run, attempt.body.body[1]]))
         return cst.FunctionDef(
             name=cst.Name(self.names.objective),
             params=cst.Parameters([cst.Param(cst.Name("trial"))]),
@@ -763,7 +809,7 @@ class AddOptunaSearch(Recipe):
                 ),
                 cst.parse_statement(f"global {TRIAL}"),
                 cst.parse_statement(f"{TRIAL} = trial"),
-                run,
+                *runs,
                 cst.parse_statement(
                     f'return trial.user_attrs.get("{metric.key}", float("nan"))  # nan: the run never reported it'
                 ),
@@ -845,7 +891,9 @@ def _verdict(module: cst.Module) -> _Verdict:
     found = program.objectives if program is not None else []
     if not found:
         return _Verdict()
-    dead = frozenset(s.name for s in suggestions(program) if not s.changes_model)
+    found_suggestions = suggestions(program)
+    # A name suggested twice (the model's keyword, and its value logged beside it) lives if one use does.
+    dead = frozenset(s.name for s in found_suggestions) - {s.name for s in found_suggestions if s.changes_model}
     return _Verdict(test_split_evidence(program, found[0]), dead, independent_of_trial(program, found[0]))
 
 

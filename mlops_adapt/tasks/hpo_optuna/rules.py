@@ -232,11 +232,14 @@ def _direction_fits(program: Program, objective, study: cst.Call) -> list[str]:
 
 
 def _suggestions_change_the_model(program: Program) -> list[str]:
-    """Every suggested value must reach the model's construction or its training."""
+    """Every suggested value must reach the model's construction or its training (a name suggested
+    twice, for the model and again for a log call, counts once)."""
+    found = suggestions(program)
+    live = {s.name for s in found if s.changes_model}
     return [
         f"the suggested hyperparameter `{s.name}` (trial.{s.method}, line {s.line}) does not change the model: "
         f"{s.dead_end}; pass it to the model, its optimizer or its training"
-        for s in suggestions(program) if not s.changes_model
+        for s in found if s.name not in live
     ]
 
 
