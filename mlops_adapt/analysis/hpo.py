@@ -21,6 +21,14 @@ from mlops_adapt.analysis.exprs import (
     nodes_of,
     string_value,
 )
+from mlops_adapt.analysis.hpo_uses import (
+    data_definitions,
+    never_run,
+    parents,
+    read_as,
+    script_defaults,
+    uses_of,
+)
 from mlops_adapt.analysis.hyperparams import ArgparseOption, argparse_options  # noqa: F401 (re-exported)
 from mlops_adapt.analysis.scan import Ctx, MetricSite, ParamSite, Scan
 from mlops_adapt.vocabulary import VALIDATION, direction_of
@@ -149,7 +157,8 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
             if RATIO_LIKE.search(bare) and not LEARNING_RATE_LIKE.search(bare):
                 high = min(high, max(value, 0.9))
             return f'suggest_float("{name}", {_nice(low)!r}, {_nice(high)!r}, log=True)'
-        return f'suggest_float("{name}", {_nice(value / 10)!r}, {_nice(value * 10)!r}, log=True)'
+        high = value * 3 if STEP_SIZE_LIKE.search(bare) else value * 10  # far larger steps diverge
+        return f'suggest_float("{name}", {_nice(value / 10)!r}, {_nice(high)!r}, log=True)'
     if isinstance(value, str):
         options = _string_choices(bare.lower(), value, owner, script_strings, imports)
         if options:
@@ -322,7 +331,32 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
                     plan.skipped.append(arg.keyword.value)
                     continue
                 add(arg.keyword.value, arg.keyword.value, value, site, "ctor-kwarg", owner=site.owner, node=arg)
+    _drop_unused_and_data_defining(module, scan, plan)
     return plan
+
+
+def _drop_unused_and_data_defining(module: cst.Module, scan: Scan, plan: HpoPlan) -> None:
+    """Hyperparameters that change no model under the script's own settings are not searched: those
+    read only in a branch the defaults never take (`--nhead` while `--model` is LSTM), and those
+    that define the data or the target function rather than the model (`make_blobs(centers=K)`)."""
+    if not plan.tunables:
+        return
+    data = data_definitions(module)
+    tuned_reads = {read_as(t.key, t.kind) for t in plan.tunables}
+    argparse_defaults = {dest: option.default for dest, option in scan.argparse_options.items()}
+    known = {k: v for k, v in script_defaults(module, argparse_defaults).items() if k not in tuned_reads}
+    parent = parents(module)
+    kept: list[Tunable] = []
+    for t in plan.tunables:
+        if read_as(t.key, t.kind) in data and t.kind != "ctor-kwarg":
+            plan.skipped.append(t.key)
+            continue
+        uses = [t.node] if t.kind == "ctor-kwarg" and t.node is not None else uses_of(module, t.key, t.kind)
+        if uses and all(never_run(u, parent, known) for u in uses):
+            plan.skipped.append(t.key)
+            continue
+        kept.append(t)
+    plan.tunables = kept
 
 
 def _unused_by_estimator(key: str, call: cst.Call) -> bool:

@@ -56,6 +56,10 @@ _TRAINING_METHODS = frozenset(TRAIN_METHODS | {
 })
 
 
+# torch's in-place tensor updates (`add_`, `sub_`, `mul_`, `addcmul_`, `copy_`).
+_IN_PLACE = re.compile(r"^(add|sub|mul|div|addcmul|addcdiv|copy|lerp|clamp)_$")
+
+
 @dataclass(frozen=True)
 class Score:
     """What the objective returns: its name (for the reasons) and the direction it calls for."""
@@ -463,6 +467,8 @@ class _Reach:
         if name.endswith(("Error", "Exception", "Warning")):
             self.ends.append("reported")  # an exception's message, not a model
             return []
+        if _IN_PLACE.match(name) and any(_is_training_loop(p, loop) for loop in p.enclosing_loops(call)):
+            return True  # `p.data.add_(p.grad, alpha=-lr)`: a hand-written update step
         if isinstance(call.func, ast.Attribute) and name in _TRAINING_METHODS:
             return True
         if name in _SOLVERS and root in _NUMERIC_ROOTS:
