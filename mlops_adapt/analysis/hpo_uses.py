@@ -14,6 +14,11 @@ TRUTH_NAME = re.compile(
     r"(^|_)(target|targets|true|truth|ground_truth|oracle)(_|$)|^(w|b|coef|weights?|bias|theta)_?(true|star|target)$",
     re.IGNORECASE,
 )
+# scikit-learn's dataset generators (sklearn.datasets.make_*), not make_pipeline or make_scorer.
+GENERATORS = re.compile(
+    r"^make_(classification|regression|blobs|moons|circles|friedman\d|s_curve|swiss_roll|gaussian_quantiles|"
+    r"hastie_10_2|multilabel_classification|sparse_\w+|low_rank_matrix|biclusters|checkerboard|spd_matrix)$"
+)
 # Names of the data itself: what the truth is turned into (`y = X @ true_w + b`).
 DATA_NAME = re.compile(r"^(x|y|xs|ys|labels?|targets?|data|features|inputs)(_(train|val|valid|test|all))?$",
                        re.IGNORECASE)
@@ -126,7 +131,7 @@ def data_definitions(module: cst.Module) -> set[str]:
             names = [code(t.target) for t in small.targets]
             reads = _reads(small.value)
             generated = any(
-                (last_name(c) or "").startswith("make_") for c in iter_nodes(small.value) if isinstance(c, cst.Call)
+                GENERATORS.match(last_name(c) or "") for c in iter_nodes(small.value) if isinstance(c, cst.Call)
             )
             defines_truth = any(n in truth for n in names) or bool(
                 reads & truth and names and all(DATA_NAME.match(n) for n in names)

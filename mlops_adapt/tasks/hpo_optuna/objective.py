@@ -188,9 +188,18 @@ def carved_from_training(program: Program, target: ast.Name) -> bool:
 
 
 def _training_data(program: Program, name: ast.Name) -> bool:
-    """X_train, or `dataset1 = datasets.MNIST(root, train=True)`."""
+    """X_train, `dataset1 = datasets.MNIST(root, train=True)`, or what `train_loader = DataLoader(dataset1)` loads."""
     if is_train_name(name.id):
         return True
+    binding = program.binding.get(id(name))
+    for read in program.loads.get(binding, []) if binding is not None else []:
+        call = program.parent.get(id(read))
+        holder = program.parent.get(id(call))
+        if (
+            isinstance(call, ast.Call) and call.args and call.args[0] is read and "Loader" in (last_attr(call.func) or "")
+            and isinstance(holder, ast.Assign) and any(isinstance(t, ast.Name) and is_train_name(t.id) for t in holder.targets)
+        ):
+            return True
     statement = program.statement(name)
     values = [program.def_value(d) for d in program.reaching(name) if program.statement(d) is not statement]
     return bool(values) and all(
@@ -564,57 +573,83 @@ _FITS = frozenset({"fit", "partial_fit", "fit_transform", "fit_predict"})
 def independent_of_trial(program: Program, objective: ast.AST) -> str | None:
     """The returned score's label when it is computed from fitted (scikit-learn style) models that
     no suggested value reaches, so every trial would score the same; None when it depends on the
-    trial or when that cannot be told (torch training changes a model in place, out of sight)."""
+    trial or when that cannot be told (torch training changes a model in place, out of sight, and
+    a score traced to no estimator's construction proves nothing)."""
     if any(last_attr(c.func) in ("backward", "step") for c in program.calls):
         return None
-    fitted: list[ast.Name] = []
+    reads: list[ast.AST] = []  # names and attributes the score is computed from
+    built: list[ast.Call] = []  # estimators constructed on the way
     fields = _field_stores(program)
+    pending: list[ast.AST] = []  # values stored into fields the score reads (`self.model = SVC(...)`)
+    followed: set = set()
+
+    unsure: list[ast.AST] = []  # state the flow does not follow well: object fields, **kwargs
 
     def visit(node: ast.AST, _frame: Frame) -> str | None:
-        if isinstance(node, ast.Call) and (last_attr(node.func) or "").startswith("suggest_"):
-            return "suggested"
+        if isinstance(node, ast.Call):
+            name = last_attr(node.func) or ""
+            if name.startswith("suggest_"):
+                return "suggested"
+            if name[:1].isupper() and not _HOLDERS.search(name):
+                built.append(node)
+            if any(k.arg is None for k in node.keywords):
+                unsure.append(node)
+        if isinstance(node, ast.Attribute) and root_name(node) == "self":
+            unsure.append(node)
         if isinstance(node, ast.Attribute) and node.attr == "params" and program.is_trial(node.value):
             return "suggested"
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            fitted.append(node)
+        if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+            reads.append(node)
         field = ("base", program.binding.get(id(node))) if isinstance(node, ast.Name) else _field(node)
-        if field is not None and isinstance(getattr(node, "ctx", None), ast.Load):
-            # `config["C"]`, `args.lr`: a value stored into the field anywhere (`config["C"] = trial.suggest_...`)
-            for value in fields.get(field, []):
-                if any(isinstance(n, ast.Call) and (last_attr(n.func) or "").startswith("suggest_") for n in ast.walk(value)):
-                    return "suggested"
+        if field is not None and field not in followed and isinstance(getattr(node, "ctx", None), ast.Load):
+            followed.add(field)  # `config["C"]`, `args.lr`, `self.model`: what is stored into the field anywhere
+            pending.extend(fields.get(field, []))
         return None
 
+    def walk_all(values: list[ast.AST]) -> bool:
+        for value in values:
+            if program.walk(value, Frame(program.unit(value)), visit):
+                return True
+        while pending:
+            value = pending.pop()
+            if program.walk(value, Frame(program.unit(value)), visit):
+                return True
+        return False
+
     values = program.returns(objective)
-    for value in values:
-        if program.walk(value, Frame(objective), visit):
-            return None
-    fits = _fit_calls(program, fitted)
-    if not fits:
+    if walk_all(values):
         return None
     seen: set[int] = set()
+    fits = _fit_calls(program, reads)
     while fits:
         call = fits.pop()
         if id(call) in seen:
             continue
         seen.add(id(call))
-        before = len(fitted)
-        for arg in [*call.args, *(k.value for k in call.keywords)]:
-            if program.walk(arg, Frame(program.unit(call)), visit):
-                return None
-        fits += _fit_calls(program, fitted[before:])
+        before = len(reads)
+        if walk_all([*call.args, *(k.value for k in call.keywords)]):
+            return None
+        fits += _fit_calls(program, reads[before:])
+    if not seen or not built or unsure:
+        return None
     label = score(program, objective)
     return label.label if label is not None else ast.unparse(values[-1]) if values else "the score"
 
 
-def _fit_calls(program: Program, names: list[ast.Name]) -> list[ast.Call]:
-    """`model.fit(X, y)` calls on the bindings of these names."""
-    bindings = {program.binding.get(id(n)) for n in names}
-    return [
-        c for c in program.calls
-        if isinstance(c.func, ast.Attribute) and c.func.attr in _FITS and isinstance(c.func.value, ast.Name)
-        and program.binding.get(id(c.func.value)) in bindings
-    ]
+def _fit_calls(program: Program, reads: list[ast.AST]) -> list[ast.Call]:
+    """`model.fit(X, y)` / `self.model.fit(X, y)` calls on what these reads read."""
+    bindings = {program.binding.get(id(n)) for n in reads if isinstance(n, ast.Name)}
+    attrs = {n.attr for n in reads if isinstance(n, ast.Attribute)}
+    found = []
+    for c in program.calls:
+        if not (isinstance(c.func, ast.Attribute) and c.func.attr in _FITS):
+            continue
+        owner = c.func.value
+        if (isinstance(owner, ast.Name) and program.binding.get(id(owner)) in bindings) or (
+            isinstance(owner, ast.Attribute) and owner.attr in attrs
+        ):
+            found.append(c)
+    return found
 
 
 def _field(node: ast.AST) -> tuple[str, str] | None:

@@ -38,7 +38,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
     suggestions,
     test_split_evidence,
 )
-from mlops_adapt.tasks.hpo_optuna.side_effects import find_side_effects
+from mlops_adapt.tasks.hpo_optuna.side_effects import find_side_effects, scratch_anchor, scratch_statement
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 
 TRIAL = "optuna_trial"  # module-level handle on the running trial, read where hyperparameters are set
@@ -605,6 +605,15 @@ class AddOptunaSearch(Recipe):
         if effects.refusal:
             raise Unsupported(effects.refusal)
         self.side_effects = effects.statements
+        self.scratch: list[tuple[cst.CSTNode, str]] = []  # (where a checkpoint path is set, the path)
+        for path in effects.read_back:
+            anchor = scratch_anchor(tree, path)
+            if anchor is None:
+                raise Unsupported(
+                    f"the script saves `{path}` and reads it back (a checkpoint): a trial cannot skip the save, "
+                    "and the path is not a variable a trial could point at a scratch folder"
+                )
+            self.scratch.append((anchor, path))
         run_block = self._run_block(tree, scan)
         self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
         executed = self._executed_sites(scan, run_block)
@@ -685,10 +694,16 @@ class AddOptunaSearch(Recipe):
             plan.add(anchors[key], where, guarded(override_lines(group, self.frozen)))
         if carve:
             for split, text in validation_carves(tree, inside):
-                for statement in cst.parse_module(text).body:
-                    plan.add(split, "after", statement)
+                where = "before" if text.startswith("# before\n") else "after"
+                for statement in cst.parse_module(text.removeprefix("# before\n")).body:
+                    plan.add(split, where, statement)
                 if "torch.utils.data.random_split" in text:
                     AddImportsVisitor.add_needed_import(self.context, "torch.utils.data")
+        for anchor, path in self.scratch:
+            for statement in cst.parse_module(scratch_statement(path, TRIAL)).body:
+                plan.add(anchor, "after", statement)
+            AddImportsVisitor.add_needed_import(self.context, "os")
+            AddImportsVisitor.add_needed_import(self.context, "tempfile")
         metric = hpo.objective
         report = guarded([f'{TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))'])
         plan.add(metric.site.anchor, metric.site.where, report)
@@ -912,6 +927,9 @@ def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTN
             runs.update(id(n) for n in iter_nodes(top, skip=(cst.BaseExpression,)))
     for anchor, resplit in _dataset_pairs(tree, runs):
         found.append((anchor, _carve_block(resplit)))
+    if not found:
+        for anchor, resplit in _loader_pairs(tree, runs):
+            found.append((anchor, "# before\n" + _carve_block(resplit)))
     for stmt in iter_nodes(tree, skip=(cst.BaseExpression,)):
         if id(stmt) not in runs or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
             continue
@@ -967,6 +985,51 @@ def _dataset_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, 
                 f"{train_name}, [0.75, 0.25], generator=torch.Generator().manual_seed(0))"
             )))
     return found
+
+
+def _loader_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """`train_loader = DataLoader(dataset1, ...)` and `test_loader = DataLoader(dataset2, ...)` in one
+    block, over datasets made elsewhere (`dataset1, dataset2 = load_data()`): before the loaders, a
+    trial replaces the test dataset by a quarter of the training one. Returns (the first loader
+    statement, the re-split)."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        loaders: dict[str, tuple[cst.CSTNode, str]] = {}  # "train"/"test" -> (statement, dataset name)
+        for stmt in body:
+            one = _loader_statement(stmt) if id(stmt) in runs else None
+            if one is not None and one[0] not in loaders:
+                loaders[one[0]] = (stmt, one[1])
+        if set(loaders) == {"train", "test"} and loaders["train"][1] != loaders["test"][1]:
+            first = min(loaders.values(), key=lambda pair: list(map(id, body)).index(id(pair[0])))[0]
+            train_name, test_name = loaders["train"][1], loaders["test"][1]
+            found.append((first, (
+                f"{train_name}, {test_name} = torch.utils.data.random_split("
+                f"{train_name}, [0.75, 0.25], generator=torch.Generator().manual_seed(0))"
+            )))
+    return found
+
+
+def _loader_statement(stmt: cst.CSTNode) -> tuple[str, str] | None:
+    """("train" or "test", the dataset's name) for `train_loader = DataLoader(dataset, ...)`."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    call, name = assign.value, assign.targets[0].target.value
+    if not (isinstance(call, cst.Call) and (last_name(call) or "").endswith("DataLoader") and call.args):
+        return None
+    data = call.args[0]
+    if data.keyword is not None or not isinstance(data.value, cst.Name):
+        return None
+    if is_test_name(name):
+        return "test", data.value.value
+    if is_train_name(name):
+        return "train", data.value.value
+    return None
 
 
 def _dataset_statement(stmt: cst.CSTNode) -> tuple[str, str, str] | None:

@@ -93,7 +93,7 @@ def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
 class HpoOptunaRules(TaskRules):
     TASK = SPEC.id
     SCOPE = "restructure"
-    HELPER_NAMES = frozenset({"dataclasses"})
+    HELPER_NAMES = frozenset({"dataclasses", "os", "tempfile"})
 
     def allowed_change(self, original_stmt: str, candidate_stmts: list[str]) -> bool:
         if any(("suggest_" in c or "nested" in c) and undo_tuning_edits(c) == original_stmt for c in candidate_stmts):

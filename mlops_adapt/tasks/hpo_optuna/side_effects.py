@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import libcst as cst
@@ -33,6 +34,9 @@ class SideEffects:
 
     statements: frozenset[int]
     refusal: str | None = None
+    # Paths the script writes and reads back (a checkpoint): kept in trials, but each trial's copy
+    # goes to a scratch folder (see scratch_paths).
+    read_back: tuple[str, ...] = ()
 
 
 def effect_of(call: cst.Call) -> str | None:
@@ -76,12 +80,12 @@ def find_side_effects(module: cst.Module) -> SideEffects:
     (`log = open("log.txt", "w")`) and a file written and read back (a checkpoint restored after
     training) cannot be skipped: the script is refused instead."""
     found: set[int] = set()
-    written: list[str] = []
+    written: list[tuple[int, str]] = []
     for stmt in iter_nodes(module, skip=(cst.BaseExpression,)):
         if isinstance(stmt, cst.With):
             if any(isinstance(i.item, cst.Call) and effect_of(i.item) for i in stmt.items):
                 found.add(id(stmt))
-                written += [_target_of(i.item) for i in stmt.items if isinstance(i.item, cst.Call)]
+                written += [(id(stmt), _target_of(i.item)) for i in stmt.items if isinstance(i.item, cst.Call)]
             continue
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
@@ -95,15 +99,12 @@ def find_side_effects(module: cst.Module) -> SideEffects:
                 "running it in every trial repeats it"
             ))
         found.add(id(stmt))
-        written += [_target_of(c) for c in effects]
-    read_back = _read_paths(module) & {w for w in written if w}
-    if read_back:
-        path = sorted(read_back)[0]
-        return SideEffects(frozenset(), (
-            f"the script saves `{path}` and reads it back (a checkpoint), so its saves cannot be skipped in "
-            "trials, and every trial would overwrite it"
-        ))
-    return SideEffects(frozenset(found))
+        written += [(id(stmt), _target_of(c)) for c in effects]
+    reads = _read_paths(module)
+    private = {path for _, path in written if path and _private_scratch(module, path)}
+    read_back = {path for _, path in written if path and path in reads and path not in private}
+    kept = found - {stmt for stmt, path in written if path in read_back or path in private}
+    return SideEffects(frozenset(kept), read_back=tuple(sorted(read_back)))
 
 
 def _inside(module: cst.Module, stmt: cst.CSTNode, found: set[int]) -> bool:
@@ -133,3 +134,67 @@ def _read_paths(module: cst.Module) -> set[str]:
         elif name == "open" and args and not _write_mode(call):
             found.add(code(args[0].value))
     return found
+
+
+def scratch_anchor(module: cst.Module, path: str) -> cst.CSTNode | None:
+    """Where a checkpoint path is set, so that a trial can point it elsewhere: after `args = parser.parse_args()`
+    for `args.save`, after `ckpt = "best.pt"` for `ckpt`; None when it is a literal or set elsewhere."""
+    target = path.split(".")[0]
+    if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)?", path):
+        return None
+    found = []
+    for stmt in iter_nodes(module, skip=(cst.BaseExpression,)):
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            continue
+        small = stmt.body[0]
+        if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+            continue
+        if code(small.targets[0].target) != target:
+            continue
+        if "." in path and not (isinstance(small.value, cst.Call) and last_name(small.value) == "parse_args"):
+            continue
+        found.append(stmt)
+    return found[0] if len(found) == 1 else None
+
+
+def scratch_statement(path: str, trial: str) -> str:
+    """The guarded assignment that sends a trial's checkpoint to a scratch folder."""
+    return (
+        f"if {trial} is not None and not isinstance({trial}, optuna.trial.FixedTrial):\n"
+        "    # A trial keeps its checkpoint in a scratch folder: the script's own file is written by the final run.\n"
+        f"    {path} = os.path.join(tempfile.mkdtemp(), os.path.basename({path}))\n"
+    )
+
+
+_SCRATCH = re.compile(r"BytesIO|StringIO|tempfile|TemporaryDirectory|mkdtemp|mkstemp|NamedTemporaryFile")
+
+
+def _private_scratch(module: cst.Module, path: str) -> bool:
+    """An in-memory buffer or a temporary folder (`buf = io.BytesIO()`, `with TemporaryDirectory() as tmp:`):
+    writing there is the run's own business, not a side effect."""
+    if _SCRATCH.search(path):
+        return True
+    roots = set(re.findall(r"[A-Za-z_]\w*", path))
+    for _ in range(3):  # `ckpt = os.path.join(tmp, "best.pt")` with `tmp = tempfile.mkdtemp()`
+        more: set[str] = set()
+        for node in iter_nodes(module, skip=(cst.BaseExpression,)):
+            if isinstance(node, cst.SimpleStatementLine):
+                for small in node.body:
+                    if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None and any(
+                        code(t) in roots for t in _targets(small)
+                    ):
+                        if _SCRATCH.search(code(small.value)):
+                            return True
+                        more |= set(re.findall(r"[A-Za-z_]\w*", code(small.value)))
+            elif isinstance(node, cst.With):
+                for item in node.items:
+                    if item.asname is not None and code(item.asname.name) in roots and _SCRATCH.search(code(item.item)):
+                        return True
+        if more <= roots:
+            break
+        roots |= more
+    return False
+
+
+def _targets(small: cst.Assign | cst.AnnAssign) -> list[cst.CSTNode]:
+    return [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
