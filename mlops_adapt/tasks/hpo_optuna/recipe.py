@@ -399,27 +399,43 @@ class AddOptunaSearch(Recipe):
 
     The script's run (its `if __name__ == "__main__":` block, or its top-level code) becomes a
     function that each trial calls. Where the script sets a hyperparameter (a module constant, an
-    argparse default, a config dict, a dataclass config, a local literal or a constructor keyword),
-    the running trial suggests a value in a range derived from the default: log scale for positive
-    floats such as learning rates, integer ranges around integer defaults, and known choices for
-    strings such as sklearn's criterion or kernel. A loop over literal values (`for C in [0.1, 1,
-    10]:`) becomes one suggested value per trial. The trial returns the script's validation
-    metric; accuracy-like metrics are maximized, loss- and error-like ones minimized. A study never
-    selects on the test split: when the script only scores its model on a test split made by
-    `train_test_split` or by slicing (`X[:200]`, `X[200:]`), a trial re-splits the training part and
-    is scored on the held-out rows, while the final run still reports the test split; a script whose
-    test data cannot be set aside this way (a test DataLoader, inline slices) is not tuned. Values
-    the model never sees (cross-validation folds, printed settings) are not searched. The first
-    trial runs the script's own defaults, and the sampler is seeded so that a study can be
-    repeated. The study runs `--option n_trials=N` trials (default 20; the environment variable
-    MLOPS_ADAPT_N_TRIALS overrides it at run time; a trial that raises is recorded as failed and
-    the study goes on), prints the best parameters and value, and then runs the script once more
-    with the best parameters, so its usual output still appears. If the script tracks with
-    MLflow, each trial is a nested run of one study run.
+    argparse default, a config dict, a dataclass config, a local literal or a constructor keyword,
+    including XGBoost's and LightGBM's scikit-learn estimators), the running trial suggests a value
+    in a range derived from the default: log scale for positive floats such as learning rates (at
+    most three times the default), integer ranges around integer defaults, sampling fractions
+    (subsample, colsample_bytree) within (0, 1], a scheduler's decay factor (StepLR's gamma) below
+    1, and known choices for strings such as sklearn's criterion or kernel. A loop over literal
+    values (`for C in [0.1, 1, 10]:`) becomes one suggested value per trial. Only settings that
+    change the trained model are searched: not seeds, data sizes, shapes or evaluation-only
+    settings (`test_batch_size`), not flags, not settings that define the data or the target
+    function (`make_blobs(centers=K)`, `W_target = torch.randn(DEGREE, 1)`), not settings read only
+    in a branch the script's defaults never take (`--nhead` while `--model` is LSTM), and not
+    values the model never sees (printed settings, a quality gate's threshold).
 
-    Settings that fix shapes (kernel sizes, strides, sequence lengths), seeds and data sizes are
-    not searched, nor the batch size of an evaluation-only loader. Numpy training (gradient steps
-    in a loop, closed-form solves, iterative updates) counts as training, and literal keyword
+    The trial returns the script's validation metric, computed from the model the trial tunes
+    (never a metric no suggestion changes); accuracy-like metrics are maximized, loss- and
+    error-like ones minimized. A study never selects on the test split: when the script only
+    scores its model on a test split made by `train_test_split`, by slicing (`X[:200]`,
+    `X[200:]`) or by torch datasets (`train=False`, a `test_loader` over its own dataset), a trial
+    re-splits the training part and is scored on the held-out rows, while the final run still
+    reports the test split; a script whose test data cannot be set aside this way is not tuned.
+
+    Statements that act on the world (file writes such as `to_csv` and `savefig`, model saves,
+    git commits, uploads, other processes) run in the script's own run and in the final run, not in
+    every trial; a checkpoint that the script saves and reads back goes to a scratch folder while a
+    trial runs, and a script whose side effects cannot be kept out of trials is refused with the
+    reason. `# %%` cell markers stay in the first column.
+
+    The first trial runs the script's own defaults, and the sampler is seeded so that a study can
+    be repeated. The study runs `--option n_trials=N` trials (default 20, written into the script;
+    a trial that raises is recorded as failed and the study goes on), prints the best parameters
+    and value, and then runs the script once more with the best parameters, so its usual output
+    still appears. If the script tracks with MLflow, each trial is a nested run of one study run,
+    the runs a trial leaves open (it raised or exited early) are ended before the next trial, the
+    logged values are the trial's, and the final run is a run of its own.
+
+    Numpy training (gradient steps in a loop, closed-form solves, iterative updates) and
+    hand-written torch updates (`p.data.add_(...)`) count as training, and literal keyword
     arguments the script passes to its own training functions and classes are searched too.
     """
 
@@ -699,9 +715,9 @@ class AddOptunaSearch(Recipe):
                     plan.add(split, where, statement)
                 if "torch.utils.data.random_split" in text:
                     AddImportsVisitor.add_needed_import(self.context, "torch.utils.data")
-        for anchor, path in self.scratch:
+        for (anchor, where), path in self.scratch:
             for statement in cst.parse_module(scratch_statement(path, TRIAL)).body:
-                plan.add(anchor, "after", statement)
+                plan.add(anchor, where, statement)
             AddImportsVisitor.add_needed_import(self.context, "os")
             AddImportsVisitor.add_needed_import(self.context, "tempfile")
         metric = hpo.objective

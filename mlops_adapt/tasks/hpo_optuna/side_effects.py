@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import call_name, calls_in, code, iter_nodes, last_name, string_value
+from mlops_adapt.analysis.exprs import body_start, call_name, calls_in, code, iter_nodes, last_name, string_value
 
 # Calls that write files or models, whatever they are called on.
 WRITES = frozenset({
@@ -136,7 +136,7 @@ def _read_paths(module: cst.Module) -> set[str]:
     return found
 
 
-def scratch_anchor(module: cst.Module, path: str) -> cst.CSTNode | None:
+def scratch_anchor(module: cst.Module, path: str) -> tuple[cst.CSTNode, str] | None:
     """Where a checkpoint path is set, so that a trial can point it elsewhere: after `args = parser.parse_args()`
     for `args.save`, after `ckpt = "best.pt"` for `ckpt`; None when it is a literal or set elsewhere."""
     target = path.split(".")[0]
@@ -153,7 +153,15 @@ def scratch_anchor(module: cst.Module, path: str) -> cst.CSTNode | None:
             continue
         if "." in path and not (isinstance(small.value, cst.Call) and last_name(small.value) == "parse_args"):
             continue
-        found.append(stmt)
+        found.append((stmt, "after"))
+    if not found and "." not in path:
+        # `def train(model, ckpt="best.pt"):`: a parameter, pointed elsewhere where the function starts.
+        for func in iter_nodes(module, skip=(cst.BaseExpression,)):
+            if isinstance(func, cst.FunctionDef) and isinstance(func.body, cst.IndentedBlock) and any(
+                p.name.value == target for p in [*func.params.params, *func.params.kwonly_params]
+            ):
+                first, where = body_start(list(func.body.body))
+                found.append((first, where))
     return found[0] if len(found) == 1 else None
 
 
