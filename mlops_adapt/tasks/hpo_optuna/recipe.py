@@ -1063,6 +1063,8 @@ def _dataset_statement(stmt: cst.CSTNode) -> tuple[str, str, str] | None:
     if isinstance(flag, cst.Name) and flag.value in ("True", "False"):
         return name, code(call.func), "train" if flag.value == "True" else "test"
     strings = {string_value(a.value) for a in call.args if string_value(a.value)}
+    if not ("Dataset" in code(call.func) or "datasets." in code(call.func) or strings & {"train", "test"}):
+        return None  # `np.mean(...)`, `torch.tensor(...)`: arrays, which the other re-splits handle
     if is_test_name(name) or strings & {"test", "testing"}:
         return name, code(call.func), "test"
     if is_train_name(name) or strings & {"train", "training"}:

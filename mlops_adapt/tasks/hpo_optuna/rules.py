@@ -15,6 +15,7 @@ from mlops_adapt.analysis.exprs import (
     string_value,
 )
 from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
+from mlops_adapt.analysis.hpo_uses import data_definitions
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
 from mlops_adapt.tasks.hpo_optuna.objective import (
@@ -171,9 +172,15 @@ class HpoOptunaRules(TaskRules):
         """The study direction the objective's metric asks for, and the hyperparameters worth tuning."""
         metrics = facts["metrics"]
         # Seeds, split sizes and fold settings are hyperparameters to log, not ones to tune.
+        # Settings that define the data (`make_blobs(centers=N_CLUSTERS)`) are not the model's either.
+        try:
+            data = data_definitions(cst.parse_module(original))
+        except cst.ParserSyntaxError:
+            data = set()
         tunable = [
             hp["name"] for hp in facts["hyperparams"] + facts["ctor_hyperparams"]
             if not NOT_TUNABLE.search(hp["name"].rsplit(".", 1)[-1].lower())
+            and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
         ]
         return {"DIRECTION": expected_direction(candidate, metrics), "TUNABLE_NAMES": tunable}
 

@@ -103,6 +103,12 @@ def find_side_effects(module: cst.Module) -> SideEffects:
     reads = _read_paths(module)
     private = {path for _, path in written if path and _private_scratch(module, path)}
     read_back = {path for _, path in written if path and path in reads and path not in private}
+    # `torch.save(state, self.path)` with `path="checkpoint.pt"` as a default, then
+    # `torch.load("checkpoint.pt")`: a literal read back that the script also names elsewhere.
+    literals = [code(n) for n in iter_nodes(module) if isinstance(n, cst.SimpleString)]
+    named_twice = {r for r in reads if _is_literal(r) and literals.count(r) > 1}
+    if named_twice:
+        read_back |= {path for _, path in written if path and not _is_literal(path) and path not in private}
     kept = found - {stmt for stmt, path in written if path in read_back or path in private}
     return SideEffects(frozenset(kept), read_back=tuple(sorted(read_back)))
 
@@ -206,3 +212,10 @@ def _private_scratch(module: cst.Module, path: str) -> bool:
 
 def _targets(small: cst.Assign | cst.AnnAssign) -> list[cst.CSTNode]:
     return [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+
+
+def _is_literal(text: str) -> bool:
+    try:
+        return string_value(cst.parse_expression(text)) is not None
+    except cst.ParserSyntaxError:
+        return False
