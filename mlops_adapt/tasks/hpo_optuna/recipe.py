@@ -38,7 +38,11 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
     suggestions,
     test_split_evidence,
 )
-from mlops_adapt.tasks.hpo_optuna.side_effects import find_side_effects, scratch_anchor, scratch_statement
+from mlops_adapt.tasks.hpo_optuna.side_effects import (
+    find_side_effects,
+    scratch_anchor,
+    scratch_statement,
+)
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 
 TRIAL = "optuna_trial"  # module-level handle on the running trial, read where hyperparameters are set

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import body_start, call_name, calls_in, code, iter_nodes, last_name, string_value
+from mlops_adapt.analysis.exprs import (
+    body_start,
+    call_name,
+    calls_in,
+    code,
+    iter_nodes,
+    last_name,
+    string_value,
+)
 
 # Calls that write files or models, whatever they are called on.
 WRITES = frozenset({
@@ -135,9 +143,7 @@ def _read_paths(module: cst.Module) -> set[str]:
     for call in calls_in(module, lambdas=True):
         name = last_name(call) or ""
         args = [a for a in call.args if a.keyword is None]
-        if name in READS and args:
-            found.add(code(args[0].value))
-        elif name == "open" and args and not _write_mode(call):
+        if name in READS and args or name == "open" and args and not _write_mode(call):
             found.add(code(args[0].value))
     return found
 
