@@ -110,16 +110,25 @@ def test_notebook_side_effects_run_once_and_trials_differ(tmp_path):
     assert (tmp_path / "ridge_results.csv").exists() and (tmp_path / "ridge_r2.png").exists()
 
 
-def test_a_checkpoint_read_back_or_a_log_kept_open_is_refused_with_a_reason():
-    source = (SCRIPTS / "torch_word_lm.py").read_text()
-    checkpoint = source.replace(
+def _with_checkpoint(path: str) -> str:
+    """torch_word_lm.py saving its best model to `path` and restoring it before the test evaluation."""
+    return (SCRIPTS / "torch_word_lm.py").read_text().replace(
         "        best_val_loss = val_loss\n",
-        "        with open(args.save, 'wb') as f:\n            torch.save(model, f)\n        best_val_loss = val_loss\n",
+        f"        with open({path}, 'wb') as f:\n            torch.save(model, f)\n        best_val_loss = val_loss\n",
     ).replace(
         "test_loss = evaluate(test_data)\n",
-        "with open(args.save, 'rb') as f:\n    model = torch.load(f, weights_only=False)\ntest_loss = evaluate(test_data)\n",
+        f"with open({path}, 'rb') as f:\n    model = torch.load(f, weights_only=False)\ntest_loss = evaluate(test_data)\n",
     )
-    result = adapt(checkpoint, "hpo-optuna", AdaptOptions(backend="recipe"))
+
+
+def test_a_checkpoint_read_back_goes_to_a_scratch_folder_in_trials():
+    code = adapted("hpo-optuna", _with_checkpoint("args.save"))
+    assert "args.save = os.path.join(tempfile.mkdtemp(), os.path.basename(args.save))" in code
+    assert "        with open(args.save, 'wb') as f:\n" in code  # still saved in trials: the run reads it back
+
+
+def test_a_checkpoint_at_a_literal_path_or_a_log_kept_open_is_refused_with_a_reason():
+    result = adapt(_with_checkpoint("'best.pt'"), "hpo-optuna", AdaptOptions(backend="recipe"))
     assert isinstance(result, Failed) and "reads it back" in " ".join(result.reasons), result
 
     kept_open = (SCRIPTS / "ctor_kwargs_boosting.py").read_text().replace(
@@ -127,6 +136,15 @@ def test_a_checkpoint_read_back_or_a_log_kept_open_is_refused_with_a_reason():
     )
     result = adapt(kept_open, "hpo-optuna", AdaptOptions(backend="recipe"))
     assert isinstance(result, Failed) and "keeps the result" in " ".join(result.reasons), result
+
+
+@pytest.mark.slow
+def test_trials_with_a_checkpoint_complete_and_the_final_run_writes_it(tmp_path):
+    code = adapted("hpo-optuna", _with_checkpoint("args.save"), n_trials="2")
+    results = run_batch({"tuned.py": code}, tmp_path)["tuned.py"]
+    assert results["error"] is None, results["error"]
+    assert results["info"]["completed_trials"] == 2
+    assert (tmp_path / "tuned" / "model.pt").exists()  # written by the final run, in the script's folder
 
 
 def test_rules_reject_an_objective_no_suggestion_changes():
