@@ -49,6 +49,7 @@ OPTIMIZER_NAMES = frozenset(
 MODEL_SUFFIXES = (
     "Classifier", "Regressor", "Regression", "Classification", "SVC", "SVR", "NB", "Means", "KNN",
     "Forest", "Boost", "Model", "Net", "Estimator", "Pipeline", "Ridge", "Lasso", "ElasticNet",
+    "Ranker",  # XGBRanker, LGBMRanker
 )
 
 PATHLIKE_VALUE = re.compile(r"[/\\]|\.(csv|json|pkl|pt|pth|joblib|txt|parquet|npy|h5|yaml|yml|db)$")

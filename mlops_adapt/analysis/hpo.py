@@ -21,6 +21,14 @@ from mlops_adapt.analysis.exprs import (
     nodes_of,
     string_value,
 )
+from mlops_adapt.analysis.hpo_uses import (
+    data_definitions,
+    never_run,
+    parents,
+    read_as,
+    script_defaults,
+    uses_of,
+)
 from mlops_adapt.analysis.hyperparams import ArgparseOption, argparse_options  # noqa: F401 (re-exported)
 from mlops_adapt.analysis.scan import Ctx, MetricSite, ParamSite, Scan
 from mlops_adapt.vocabulary import VALIDATION, direction_of
@@ -41,6 +49,16 @@ STEP_SIZE_LIKE = re.compile(r"(^|_)(lr|learning_rate|eta|step_size)($|_)", re.IG
 RATIO_LIKE = re.compile(r"(dropout|drop|momentum|subsample|colsample|ratio|frac|fraction|beta|keep|smoothing|^p$)",
                         re.IGNORECASE)
 ROUND_LIKE = re.compile(r"(epoch|iter|n_estimators|estimators|rounds|steps)", re.IGNORECASE)
+# Row and column sampling fractions of tree ensembles (XGBoost, LightGBM, sklearn): in (0, 1].
+SAMPLING_FRACTION = re.compile(
+    r"^(subsample|colsample_by\w+|bagging_fraction|feature_fraction\w*|max_samples|sample_rate)$", re.IGNORECASE
+)
+# A learning-rate scheduler's decay factor (StepLR's gamma): above 1 the rate grows each step.
+DECAY_FACTOR = re.compile(r"(^|_)(gamma|lr_decay|decay_rate|decay_factor|lr_factor)$", re.IGNORECASE)
+SCHEDULERS = frozenset({"StepLR", "MultiStepLR", "ExponentialLR", "ReduceLROnPlateau", "lr_scheduler"})
+# Batch sizes and similar settings of evaluation only: they change no trained model.
+EVALUATION_SETTING = re.compile(r"(^|_)(test|eval|val|valid|validation|inference|infer|predict)_?(batch|bs)",
+                                re.IGNORECASE)
 
 # Known value sets of string settings (sklearn constructor keywords and common script options).
 SKLEARN_CHOICES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -105,8 +123,14 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
                  imports: set[str] = frozenset()) -> str | None:
     """Optuna suggest call (after `trial.`) for one setting, derived from its default; None if not tunable."""
     bare = key or name
-    if NOT_TUNABLE.search(bare) or value is _NOT_LITERAL or value is None or isinstance(value, bool):
+    if NOT_TUNABLE.search(bare) or EVALUATION_SETTING.search(bare):
         return None
+    if value is _NOT_LITERAL or value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and SAMPLING_FRACTION.search(bare) and 0 < value <= 1:
+        return f'suggest_float("{name}", {_nice(max(0.3, value / 2))!r}, 1.0)'
+    if isinstance(value, float) and 0 < value < 1 and DECAY_FACTOR.search(bare) and script_strings & SCHEDULERS:
+        return f'suggest_float("{name}", {_nice(max(0.05, value / 2))!r}, 0.99)'
     if choices:
         options = [c for c in choices if isinstance(c, (str, int, float))]
         if value in options and len(options) >= 2:
@@ -115,7 +139,7 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
     if isinstance(value, int):
         if value <= 0:
             return None
-        low = max(1, value // 2)
+        low = max(2 if bare.lower() in ("num_leaves", "max_leaf_nodes") else 1, value // 2)
         high = max(value * 2, value + 2)
         if ROUND_LIKE.search(bare):
             high = max(value + value // 2, value + 1)  # longer training costs time; search around the default
@@ -133,7 +157,8 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
             if RATIO_LIKE.search(bare) and not LEARNING_RATE_LIKE.search(bare):
                 high = min(high, max(value, 0.9))
             return f'suggest_float("{name}", {_nice(low)!r}, {_nice(high)!r}, log=True)'
-        return f'suggest_float("{name}", {_nice(value / 10)!r}, {_nice(value * 10)!r}, log=True)'
+        high = value * 3 if STEP_SIZE_LIKE.search(bare) else value * 10  # far larger steps diverge
+        return f'suggest_float("{name}", {_nice(value / 10)!r}, {_nice(high)!r}, log=True)'
     if isinstance(value, str):
         options = _string_choices(bare.lower(), value, owner, script_strings, imports)
         if options:
@@ -302,11 +327,46 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
                 value = literal_value(arg.value)
                 if value is _NOT_LITERAL:
                     continue  # fed by a variable that is tuned at its own definition
-                if _evaluation_only(arg.keyword.value, site.anchor):
+                if _evaluation_only(arg.keyword.value, site.anchor) or _unused_by_estimator(arg.keyword.value, call):
                     plan.skipped.append(arg.keyword.value)
                     continue
                 add(arg.keyword.value, arg.keyword.value, value, site, "ctor-kwarg", owner=site.owner, node=arg)
+    _drop_unused_and_data_defining(module, scan, plan)
     return plan
+
+
+def _drop_unused_and_data_defining(module: cst.Module, scan: Scan, plan: HpoPlan) -> None:
+    """Hyperparameters that change no model under the script's own settings are not searched: those
+    read only in a branch the defaults never take (`--nhead` while `--model` is LSTM), and those
+    that define the data or the target function rather than the model (`make_blobs(centers=K)`)."""
+    if not plan.tunables:
+        return
+    data = data_definitions(module)
+    tuned_reads = {read_as(t.key, t.kind) for t in plan.tunables}
+    argparse_defaults = {dest: option.default for dest, option in scan.argparse_options.items()}
+    known = {k: v for k, v in script_defaults(module, argparse_defaults).items() if k not in tuned_reads}
+    parent = parents(module)
+    kept: list[Tunable] = []
+    for t in plan.tunables:
+        if read_as(t.key, t.kind) in data and t.kind != "ctor-kwarg":
+            plan.skipped.append(t.key)
+            continue
+        uses = [t.node] if t.kind == "ctor-kwarg" and t.node is not None else uses_of(module, t.key, t.kind)
+        if uses and all(never_run(u, parent, known) for u in uses):
+            plan.skipped.append(t.key)
+            continue
+        kept.append(t)
+    plan.tunables = kept
+
+
+def _unused_by_estimator(key: str, call: cst.Call) -> bool:
+    """LightGBM samples rows only when bagging is on: `LGBMRegressor(subsample=0.8)` without a positive
+    `subsample_freq` ignores the value, so searching it would change no model."""
+    if not (last_name(call) or "").startswith("LGBM") or key not in ("subsample", "bagging_fraction"):
+        return False
+    given = {a.keyword.value: literal_value(a.value) for a in call.args if a.keyword is not None}
+    frequency = given.get("subsample_freq", given.get("bagging_freq", 0))
+    return not (isinstance(frequency, int) and frequency > 0) and "**" not in code(call)
 
 
 def _evaluation_only(key: str, anchor: cst.CSTNode) -> bool:

@@ -38,9 +38,8 @@ def runs(tmp_path_factory):
     for name in PLAIN:
         source = (SCRIPTS / name).read_text()
         programs[f"original/{name}"] = source
-        programs[f"tuned/{name}"] = adapted("hpo-optuna", source)
-    env = {"MLOPS_ADAPT_N_TRIALS": str(TRIALS)}
-    return programs, run_batch(programs, tmp_path_factory.mktemp("hpo-runs"), env=env)
+        programs[f"tuned/{name}"] = adapted("hpo-optuna", source, n_trials=str(TRIALS))
+    return programs, run_batch(programs, tmp_path_factory.mktemp("hpo-runs"))
 
 
 @pytest.mark.slow
@@ -72,8 +71,8 @@ def test_tracked_script_gets_one_nested_run_per_trial(tmp_path):
 
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     source = (SCRIPTS / "mlflow_tracked.py").read_text()
-    code = adapted("hpo-optuna", source)
-    env = {"MLOPS_ADAPT_N_TRIALS": str(TRIALS), "MLFLOW_TRACKING_URI": uri, "GIT_PYTHON_REFRESH": "quiet"}
+    code = adapted("hpo-optuna", source, n_trials=str(TRIALS))
+    env = {"MLFLOW_TRACKING_URI": uri, "GIT_PYTHON_REFRESH": "quiet"}
     result = run_batch({"tuned.py": code}, tmp_path, env=env)["tuned.py"]
     assert result["error"] is None, result["error"]
     assert result["info"]["completed_trials"] == TRIALS
@@ -100,9 +99,12 @@ def test_already_tuned_and_untrained_scripts_are_skipped():
     assert isinstance(result, Skipped) and "nothing to adapt" in result.reason
 
 
-def test_n_trials_option_sets_the_default():
+def test_n_trials_option_is_written_as_a_literal():
     code = adapted("hpo-optuna", (SCRIPTS / "config_dict_svm.py").read_text(), n_trials="7")
-    assert 'os.environ.get("MLOPS_ADAPT_N_TRIALS", "7")' in code
+    assert "study.optimize(objective, n_trials=7, catch=(Exception,))" in code
+    assert "os.environ" not in code and "MLOPS_ADAPT" not in code
+    default = adapted("hpo-optuna", (SCRIPTS / "config_dict_svm.py").read_text())
+    assert "n_trials=20," in default
 
 
 def test_rules_reject_a_study_with_the_wrong_direction_and_no_suggestions():
@@ -188,11 +190,11 @@ def test_trials_of_a_script_that_exits_and_logs_without_a_run_are_nested_runs(tm
     import mlflow
 
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    code = adapted("hpo-optuna", LOGS_WITHOUT_A_RUN_AND_EXITS)
+    code = adapted("hpo-optuna", LOGS_WITHOUT_A_RUN_AND_EXITS, n_trials=str(TRIALS))
     assert "except SystemExit:" in code and 'run_name=f"trial-{trial.number}", nested=True' in code
     script = tmp_path / "tuned.py"
     script.write_text(code)
-    env = {"MLOPS_ADAPT_N_TRIALS": str(TRIALS), "MLFLOW_TRACKING_URI": uri, "PATH": "/usr/bin:/bin",
+    env = {"MLFLOW_TRACKING_URI": uri, "PATH": "/usr/bin:/bin",
            "HOME": str(tmp_path), "PYTHONWARNINGS": "ignore", "GIT_PYTHON_REFRESH": "quiet"}
     done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=400, check=False)

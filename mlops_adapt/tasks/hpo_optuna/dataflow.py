@@ -261,6 +261,9 @@ class Program:
             for call in self.calls:
                 for callee in self.callees(call):
                     self._sites.setdefault(id(callee), []).append(call)
+                cls = self.constructed_class(call)  # `Experiment(cfg)` runs `Experiment.__init__`
+                for init in (f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__") if cls else ():
+                    self._sites.setdefault(id(init), []).append(call)
         return self._sites.get(id(func), [])
 
     def returns(self, func: ast.AST) -> list[ast.AST]:

@@ -56,6 +56,10 @@ _TRAINING_METHODS = frozenset(TRAIN_METHODS | {
 })
 
 
+# torch's in-place tensor updates (`add_`, `sub_`, `mul_`, `addcmul_`, `copy_`).
+_IN_PLACE = re.compile(r"^(add|sub|mul|div|addcmul|addcdiv|copy|lerp|clamp)_$")
+
+
 @dataclass(frozen=True)
 class Score:
     """What the objective returns: its name (for the reasons) and the direction it calls for."""
@@ -150,10 +154,10 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
         if isinstance(node.ctx, ast.Load):
             # A read shows its definitions next; only a name defined nowhere speaks for itself.
             return node.id if is_test_name(node.id) and not program.has_definitions(node) else None
-        if not is_test_name(node.id):
-            return None
         if carved_from_training(program, node):
             carved.append(True)
+            return None
+        if not is_test_name(node.id):
             return None
         if _passed_on(program, node) or program.derived_from_params(node):
             return None  # where the value comes from decides, not the name it is passed on under
@@ -178,18 +182,43 @@ def carved_from_training(program: Program, target: ast.Name) -> bool:
     data comes only from training data (whatever the target is called)."""
     value = program.def_value(target)
     sources = _data_sources(value) if value is not None else None
-    return bool(sources) and all(is_train_name(n) for n in sources)
+    if not is_test_name(target.id) and not (isinstance(value, ast.Call) and last_attr(value.func) in SPLIT_FUNCTIONS):
+        return False  # under another name, only a split says that rows are held out
+    return bool(sources) and all(_training_data(program, n) for n in sources)
 
 
-def _data_sources(expr: ast.AST) -> list[str] | None:
+def _training_data(program: Program, name: ast.Name) -> bool:
+    """X_train, `dataset1 = datasets.MNIST(root, train=True)`, or what `train_loader = DataLoader(dataset1)` loads."""
+    if is_train_name(name.id):
+        return True
+    binding = program.binding.get(id(name))
+    for read in program.loads.get(binding, []) if binding is not None else []:
+        call = program.parent.get(id(read))
+        holder = program.parent.get(id(call))
+        if (
+            isinstance(call, ast.Call) and call.args and call.args[0] is read and "Loader" in (last_attr(call.func) or "")
+            and isinstance(holder, ast.Assign) and any(isinstance(t, ast.Name) and is_train_name(t.id) for t in holder.targets)
+        ):
+            return True
+    statement = program.statement(name)
+    values = [program.def_value(d) for d in program.reaching(name) if program.statement(d) is not statement]
+    return bool(values) and all(
+        isinstance(v, ast.Call) and any(
+            k.arg == "train" and isinstance(k.value, ast.Constant) and k.value.value is True for k in v.keywords
+        )
+        for v in values
+    )
+
+
+def _data_sources(expr: ast.AST) -> list[ast.Name] | None:
     """The names of the arrays an expression selects rows from (None when it computes something else)."""
     if isinstance(expr, ast.Name):
-        return [expr.id]
+        return [expr]
     if isinstance(expr, (ast.Subscript, ast.Attribute)):
         return _data_sources(expr.value)  # X_train[idx], X_train.iloc[...]: the indices select, X_train is the data
     if isinstance(expr, ast.Call) and last_attr(expr.func) in SPLIT_FUNCTIONS:
-        found: list[str] = []
-        for arg in expr.args:
+        found: list[ast.Name] = []
+        for arg in expr.args[:1] if last_attr(expr.func) == "random_split" else expr.args:
             names = _data_sources(arg)
             if names is None:
                 return None
@@ -206,6 +235,11 @@ def _passed_on(program: Program, target: ast.Name) -> bool:
         return True
     if isinstance(value, ast.Call) and program.callees(value):
         return True
+    if (
+        isinstance(value, ast.Call) and _HOLDERS.search(last_attr(value.func) or "") and value.args
+        and isinstance(value.args[0], (ast.Name, ast.Attribute))
+    ):
+        return True  # `test_loader = DataLoader(dataset2)`: the data it wraps decides
     return value is not None and any(
         is_test_name(n.id) for n in ast.walk(value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
     )
@@ -439,6 +473,11 @@ class _Reach:
         if name in _REPORTING_CALLS or (root in _REPORTING_ROOTS and root != name):
             self.ends.append("reported")
             return []
+        if name.endswith(("Error", "Exception", "Warning")):
+            self.ends.append("reported")  # an exception's message, not a model
+            return []
+        if _IN_PLACE.match(name) and any(_is_training_loop(p, loop) for loop in p.enclosing_loops(call)):
+            return True  # `p.data.add_(p.grad, alpha=-lr)`: a hand-written update step
         if isinstance(call.func, ast.Attribute) and name in _TRAINING_METHODS:
             return True
         if name in _SOLVERS and root in _NUMERIC_ROOTS:
@@ -525,3 +564,111 @@ def _acts(branch: ast.If) -> bool:
         if isinstance(call, ast.Call) and (last_attr(call.func) or "") not in _REPORTING_CALLS:
             return True
     return False
+
+
+# ---------------------------------------------------------------------------- dependence
+_FITS = frozenset({"fit", "partial_fit", "fit_transform", "fit_predict"})
+
+
+def independent_of_trial(program: Program, objective: ast.AST) -> str | None:
+    """The returned score's label when it is computed from fitted (scikit-learn style) models that
+    no suggested value reaches, so every trial would score the same; None when it depends on the
+    trial or when that cannot be told (torch training changes a model in place, out of sight, and
+    a score traced to no estimator's construction proves nothing)."""
+    if any(last_attr(c.func) in ("backward", "step") for c in program.calls):
+        return None
+    reads: list[ast.AST] = []  # names and attributes the score is computed from
+    built: list[ast.Call] = []  # estimators constructed on the way
+    fields = _field_stores(program)
+    pending: list[ast.AST] = []  # values stored into fields the score reads (`self.model = SVC(...)`)
+    followed: set = set()
+
+    unsure: list[ast.AST] = []  # state the flow does not follow well: object fields, **kwargs
+
+    def visit(node: ast.AST, _frame: Frame) -> str | None:
+        if isinstance(node, ast.Call):
+            name = last_attr(node.func) or ""
+            if name.startswith("suggest_"):
+                return "suggested"
+            if name[:1].isupper() and not _HOLDERS.search(name):
+                built.append(node)
+            if any(k.arg is None for k in node.keywords):
+                unsure.append(node)
+        if isinstance(node, ast.Attribute) and root_name(node) == "self":
+            unsure.append(node)
+        if isinstance(node, ast.Attribute) and node.attr == "params" and program.is_trial(node.value):
+            return "suggested"
+        if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+            reads.append(node)
+        field = ("base", program.binding.get(id(node))) if isinstance(node, ast.Name) else _field(node)
+        if field is not None and field not in followed and isinstance(getattr(node, "ctx", None), ast.Load):
+            followed.add(field)  # `config["C"]`, `args.lr`, `self.model`: what is stored into the field anywhere
+            pending.extend(fields.get(field, []))
+        return None
+
+    def walk_all(values: list[ast.AST]) -> bool:
+        for value in values:
+            if program.walk(value, Frame(program.unit(value)), visit):
+                return True
+        while pending:
+            value = pending.pop()
+            if program.walk(value, Frame(program.unit(value)), visit):
+                return True
+        return False
+
+    values = program.returns(objective)
+    if walk_all(values):
+        return None
+    seen: set[int] = set()
+    fits = _fit_calls(program, reads)
+    while fits:
+        call = fits.pop()
+        if id(call) in seen:
+            continue
+        seen.add(id(call))
+        before = len(reads)
+        if walk_all([*call.args, *(k.value for k in call.keywords)]):
+            return None
+        fits += _fit_calls(program, reads[before:])
+    if not seen or not built or unsure:
+        return None
+    label = score(program, objective)
+    return label.label if label is not None else ast.unparse(values[-1]) if values else "the score"
+
+
+def _fit_calls(program: Program, reads: list[ast.AST]) -> list[ast.Call]:
+    """`model.fit(X, y)` / `self.model.fit(X, y)` calls on what these reads read."""
+    bindings = {program.binding.get(id(n)) for n in reads if isinstance(n, ast.Name)}
+    attrs = {n.attr for n in reads if isinstance(n, ast.Attribute)}
+    found = []
+    for c in program.calls:
+        if not (isinstance(c.func, ast.Attribute) and c.func.attr in _FITS):
+            continue
+        owner = c.func.value
+        if (isinstance(owner, ast.Name) and program.binding.get(id(owner)) in bindings) or (
+            isinstance(owner, ast.Attribute) and owner.attr in attrs
+        ):
+            found.append(c)
+    return found
+
+
+def _field(node: ast.AST) -> tuple[str, str] | None:
+    if isinstance(node, ast.Attribute):
+        return ("attr", node.attr)
+    if isinstance(node, ast.Subscript) and string_key(node.slice) is not None:
+        return ("key", string_key(node.slice))
+    return None
+
+
+def _field_stores(program: Program) -> dict[tuple, list[ast.AST]]:
+    """Values assigned to `obj.attr` and `obj["key"]` targets, by field."""
+    found: dict[tuple[str, str], list[ast.AST]] = {}
+    for node in ast.walk(program.tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                field = _field(target)
+                if field is not None:
+                    found.setdefault(field, []).append(node.value)
+                    if isinstance(target.value, ast.Name):  # `config["lr"] = v` changes what `config` holds
+                        found.setdefault(("base", program.binding.get(id(target.value))), []).append(node.value)
+    return found

@@ -17,6 +17,7 @@ from mlops_adapt.analysis.exprs import (
     iter_nodes,
     last_name,
     names_in,
+    string_value,
 )
 from mlops_adapt.analysis.hpo import (
     Objective,
@@ -30,15 +31,22 @@ from mlops_adapt.analysis.hpo import (
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.tasks.hpo_optuna.objective import (
+    independent_of_trial,
     is_test_name,
+    is_train_name,
     read,
     suggestions,
     test_split_evidence,
 )
+from mlops_adapt.tasks.hpo_optuna.side_effects import (
+    find_side_effects,
+    scratch_anchor,
+    scratch_statement,
+)
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 
 TRIAL = "optuna_trial"  # module-level handle on the running trial, read where hyperparameters are set
-TRIALS_ENV = "MLOPS_ADAPT_N_TRIALS"
+DEFAULT_N_TRIALS = "20"  # `--option n_trials=N` changes it; the V5 sandbox caps any study at a few trials
 
 
 class _Names:
@@ -190,6 +198,7 @@ class _HpoRewriter(cst.CSTTransformer):
         super().__init__()
         self.plan = plan
         self.r = recipe
+        self.guards: set[int] = set()  # the `if` statements made to skip side effects in trials
 
     def _expand(self, original_body, updated_body) -> list:
         """The statement list with the planned statements before/after original statements."""
@@ -203,10 +212,47 @@ class _HpoRewriter(cst.CSTTransformer):
             out.extend(before)
             out.append(new)
             out.extend(self.plan.after.get(id(orig), []))
-        return out
+        return self._merged(out)
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock):
         return updated_node.with_changes(body=self._expand(original_node.body, updated_node.body))
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        return self._outside_trials(original_node, updated_node)
+
+    def leave_With(self, original_node, updated_node):
+        return self._outside_trials(original_node, updated_node)
+
+    def _outside_trials(self, original_node, updated_node):
+        """A statement that acts on the world (a file write, a commit, an upload) runs only outside trials."""
+        if id(original_node) not in self.r.side_effects:
+            return updated_node
+        comment = cst.EmptyLine(comment=cst.Comment(
+            "# Not in every trial: the script's own run and the final run with the best values do this."
+        ))
+        guard = cst.If(
+            test=cst.parse_expression(f"{TRIAL} is None or isinstance({TRIAL}, optuna.trial.FixedTrial)"),
+            body=cst.IndentedBlock([updated_node.with_changes(leading_lines=())]),
+            leading_lines=[*updated_node.leading_lines, comment],
+        )
+        self.guards.add(id(guard))
+        return guard
+
+    def _merged(self, body: list) -> list:
+        """Neighbouring statements skipped in trials share one guard (unless a comment or blank line parts them)."""
+        out: list = []
+        for stmt in body:
+            previous = out[-1] if out else None
+            if (
+                previous is not None and id(previous) in self.guards and id(stmt) in self.guards
+                and len(stmt.leading_lines) == 1
+            ):
+                merged = previous.with_changes(body=previous.body.with_changes(body=[*previous.body.body, *stmt.body.body]))
+                self.guards.add(id(merged))
+                out[-1] = merged
+            else:
+                out.append(stmt)
+        return out
 
     def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
         suggestion = self.r.arg_suggestions.get(id(original_node))
@@ -224,6 +270,8 @@ class _HpoRewriter(cst.CSTTransformer):
         return updated_node.with_changes(iter=expr)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if last_name(updated_node) in ("log_params", "log_param"):
+            return self._logged_as_tuned(updated_node)
         if id(original_node) not in self.r.nest_runs:
             return updated_node
         args = list(updated_node.args)
@@ -232,6 +280,31 @@ class _HpoRewriter(cst.CSTTransformer):
         args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("nested"),
                             equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
         return updated_node.with_changes(args=args)
+
+    def _logged_as_tuned(self, call: cst.Call) -> cst.Call:
+        """`mlflow.log_params({"max_depth": 4})` written beside `XGBClassifier(max_depth=4)`: each trial logs
+        the value it suggested (a trial returns the same value for the same name), not the default."""
+        tuned = {t.key: t for t in self.r.tuned if t.kind == "ctor-kwarg"}
+
+        def swapped(key: str | None, value: cst.BaseExpression) -> cst.BaseExpression | None:
+            t = tuned.get(key or "")
+            if t is None or literal_value(value) != t.default or type(literal_value(value)) is not type(t.default):
+                return None
+            return cst.parse_expression(f"{TRIAL}.{t.suggest} if {TRIAL} is not None else {code(value)}")
+
+        args = list(call.args)
+        if last_name(call) == "log_param" and len(args) >= 2:
+            new = swapped(string_value(args[0].value), args[1].value)
+            if new is not None:
+                args[1] = args[1].with_changes(value=new)
+            return call.with_changes(args=args)
+        if args and isinstance(args[0].value, cst.Dict):
+            elements = []
+            for e in args[0].value.elements:
+                new = swapped(string_value(e.key), e.value) if isinstance(e, cst.DictElement) else None
+                elements.append(e.with_changes(value=new) if new is not None else e)
+            args[0] = args[0].with_changes(value=args[0].value.with_changes(elements=elements))
+        return call.with_changes(args=args)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         r = self.r
@@ -246,8 +319,9 @@ class _HpoRewriter(cst.CSTTransformer):
                 run.extend(self._expand([orig], [new]))
             else:
                 kept.extend(self._expand([orig], [new]))
+        run = self._merged(run)
         head = self._run_head(run)
-        run = [_tidy_blank_lines(stmt) for stmt in run]
+        run = [_cell_markers_at_top_level(_tidy_blank_lines(stmt)) for stmt in run]
         first = run[0]
         if getattr(first, "leading_lines", ()):
             # Blank lines above the first moved statement would sit under the docstring; comments stay.
@@ -297,6 +371,21 @@ class _HpoRewriter(cst.CSTTransformer):
         return head
 
 
+_CELL_MARKER = re.compile(r"#\s*(%%|In\[)")
+
+
+def _cell_markers_at_top_level(stmt: cst.BaseStatement) -> cst.BaseStatement:
+    """`# %%` cell markers of moved statements stay in the first column, where editors and jupytext
+    look for them (Python ignores a comment's indentation)."""
+    lines = getattr(stmt, "leading_lines", ())
+    if not any(line.comment is not None and _CELL_MARKER.match(line.comment.value) for line in lines):
+        return stmt
+    return stmt.with_changes(leading_lines=[
+        line.with_changes(indent=False) if line.comment is not None and _CELL_MARKER.match(line.comment.value) else line
+        for line in lines
+    ])
+
+
 def _tidy_blank_lines(stmt: cst.BaseStatement) -> cst.BaseStatement:
     """At most one blank line above a moved statement, without trailing indentation."""
     lines: list[cst.EmptyLine] = []
@@ -314,27 +403,43 @@ class AddOptunaSearch(Recipe):
 
     The script's run (its `if __name__ == "__main__":` block, or its top-level code) becomes a
     function that each trial calls. Where the script sets a hyperparameter (a module constant, an
-    argparse default, a config dict, a dataclass config, a local literal or a constructor keyword),
-    the running trial suggests a value in a range derived from the default: log scale for positive
-    floats such as learning rates, integer ranges around integer defaults, and known choices for
-    strings such as sklearn's criterion or kernel. A loop over literal values (`for C in [0.1, 1,
-    10]:`) becomes one suggested value per trial. The trial returns the script's validation
-    metric; accuracy-like metrics are maximized, loss- and error-like ones minimized. A study never
-    selects on the test split: when the script only scores its model on a test split made by
-    `train_test_split` or by slicing (`X[:200]`, `X[200:]`), a trial re-splits the training part and
-    is scored on the held-out rows, while the final run still reports the test split; a script whose
-    test data cannot be set aside this way (a test DataLoader, inline slices) is not tuned. Values
-    the model never sees (cross-validation folds, printed settings) are not searched. The first
-    trial runs the script's own defaults, and the sampler is seeded so that a study can be
-    repeated. The study runs `--option n_trials=N` trials (default 20; the environment variable
-    MLOPS_ADAPT_N_TRIALS overrides it at run time; a trial that raises is recorded as failed and
-    the study goes on), prints the best parameters and value, and then runs the script once more
-    with the best parameters, so its usual output still appears. If the script tracks with
-    MLflow, each trial is a nested run of one study run.
+    argparse default, a config dict, a dataclass config, a local literal or a constructor keyword,
+    including XGBoost's and LightGBM's scikit-learn estimators), the running trial suggests a value
+    in a range derived from the default: log scale for positive floats such as learning rates (at
+    most three times the default), integer ranges around integer defaults, sampling fractions
+    (subsample, colsample_bytree) within (0, 1], a scheduler's decay factor (StepLR's gamma) below
+    1, and known choices for strings such as sklearn's criterion or kernel. A loop over literal
+    values (`for C in [0.1, 1, 10]:`) becomes one suggested value per trial. Only settings that
+    change the trained model are searched: not seeds, data sizes, shapes or evaluation-only
+    settings (`test_batch_size`), not flags, not settings that define the data or the target
+    function (`make_blobs(centers=K)`, `W_target = torch.randn(DEGREE, 1)`), not settings read only
+    in a branch the script's defaults never take (`--nhead` while `--model` is LSTM), and not
+    values the model never sees (printed settings, a quality gate's threshold).
 
-    Settings that fix shapes (kernel sizes, strides, sequence lengths), seeds and data sizes are
-    not searched, nor the batch size of an evaluation-only loader. Numpy training (gradient steps
-    in a loop, closed-form solves, iterative updates) counts as training, and literal keyword
+    The trial returns the script's validation metric, computed from the model the trial tunes
+    (never a metric no suggestion changes); accuracy-like metrics are maximized, loss- and
+    error-like ones minimized. A study never selects on the test split: when the script only
+    scores its model on a test split made by `train_test_split`, by slicing (`X[:200]`,
+    `X[200:]`) or by torch datasets (`train=False`, a `test_loader` over its own dataset), a trial
+    re-splits the training part and is scored on the held-out rows, while the final run still
+    reports the test split; a script whose test data cannot be set aside this way is not tuned.
+
+    Statements that act on the world (file writes such as `to_csv` and `savefig`, model saves,
+    git commits, uploads, other processes) run in the script's own run and in the final run, not in
+    every trial; a checkpoint that the script saves and reads back goes to a scratch folder while a
+    trial runs, and a script whose side effects cannot be kept out of trials is refused with the
+    reason. `# %%` cell markers stay in the first column.
+
+    The first trial runs the script's own defaults, and the sampler is seeded so that a study can
+    be repeated. The study runs `--option n_trials=N` trials (default 20, written into the script;
+    a trial that raises is recorded as failed and the study goes on), prints the best parameters
+    and value, and then runs the script once more with the best parameters, so its usual output
+    still appears. If the script tracks with MLflow, each trial is a nested run of one study run,
+    the runs a trial leaves open (it raised or exited early) are ended before the next trial, the
+    logged values are the trial's, and the final run is a run of its own.
+
+    Numpy training (gradient steps in a loop, closed-form solves, iterative updates) and
+    hand-written torch updates (`p.data.add_(...)`) count as training, and literal keyword
     arguments the script passes to its own training functions and classes are searched too.
     """
 
@@ -362,7 +467,6 @@ class AddOptunaSearch(Recipe):
             from sklearn.ensemble import RandomForestClassifier
             from sklearn.model_selection import train_test_split
             import optuna
-            import os
 
             optuna_trial = None  # the running Optuna trial; None runs the script's own defaults
 
@@ -400,7 +504,7 @@ class AddOptunaSearch(Recipe):
             if __name__ == "__main__":
                 study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=0))
                 study.enqueue_trial({"N_ESTIMATORS": 50, "MAX_DEPTH": 4})
-                study.optimize(objective, n_trials=int(os.environ.get("MLOPS_ADAPT_N_TRIALS", "20")), catch=(Exception,))
+                study.optimize(objective, n_trials=20, catch=(Exception,))
                 print("Best params:", study.best_params)
                 print("Best value:", study.best_value)
                 # Run the script once more, with the best hyperparameters found.
@@ -442,7 +546,6 @@ class AddOptunaSearch(Recipe):
             from sklearn.model_selection import train_test_split
             from sklearn.svm import SVC
             import optuna
-            import os
 
             optuna_trial = None  # the running Optuna trial; None runs the script's own defaults
 
@@ -481,7 +584,7 @@ class AddOptunaSearch(Recipe):
             if __name__ == "__main__":
                 study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=0))
                 study.enqueue_trial({"C": 1.0, "kernel": "rbf"})
-                study.optimize(objective, n_trials=int(os.environ.get("MLOPS_ADAPT_N_TRIALS", "20")), catch=(Exception,))
+                study.optimize(objective, n_trials=20, catch=(Exception,))
                 print("Best params:", study.best_params)
                 print("Best value:", study.best_value)
                 # Run the script once more, with the best hyperparameters found.
@@ -518,6 +621,19 @@ class AddOptunaSearch(Recipe):
             raise SkipFile("nothing to adapt: the script trains no model")
         self.names = _Names(tree)
         self.guard = scan.main_guard
+        effects = find_side_effects(tree)
+        if effects.refusal:
+            raise Unsupported(effects.refusal)
+        self.side_effects = effects.statements
+        self.scratch: list[tuple[cst.CSTNode, str]] = []  # (where a checkpoint path is set, the path)
+        for path in effects.read_back:
+            anchor = scratch_anchor(tree, path)
+            if anchor is None:
+                raise Unsupported(
+                    f"the script saves `{path}` and reads it back (a checkpoint): a trial cannot skip the save, "
+                    "and the path is not a variable a trial could point at a scratch folder"
+                )
+            self.scratch.append((anchor, path))
         run_block = self._run_block(tree, scan)
         self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
         executed = self._executed_sites(scan, run_block)
@@ -527,21 +643,32 @@ class AddOptunaSearch(Recipe):
         excluded: set[tuple[int, str]] = set()  # metrics computed on the test split
         dropped: set[str] = set()  # hyperparameters whose value reaches no model
         on_test: tuple[Objective, str] | None = None
+        unmoved: list[str] = []  # metrics that no searched hyperparameter changes
         carve = False
-        for _ in range(8):
+        for _ in range(12):
             objective = None if carve else choose_objective(scan, _without(executed, excluded))
             if on_test is not None and objective is not None and not _validation_metric(objective):
                 objective = None  # instead of the test metric, only a validation one (not a training loss)
             if objective is None and on_test is None:
+                if unmoved:
+                    raise Unsupported(
+                        f"no metric of the script depends on the hyperparameters found (`{unmoved[0]}` is "
+                        "computed from a model none of them changes): every trial would score the same"
+                    )
                 raise Unsupported("no evaluation metric was found to optimise")
             if objective is None:
                 objective, carve = on_test[0], True
             hpo.objective = objective
             result = self._build(tree, scan, run_block, hpo, dropped, carve)
-            evidence, dead = _verdict(result)
-            if dead - dropped:
-                dropped |= dead
+            verdict = _verdict(result)
+            if verdict.dead - dropped:
+                dropped |= verdict.dead
                 continue
+            if verdict.unmoved and not carve:
+                unmoved.append(verdict.unmoved)
+                excluded.add((id(objective.site), objective.key))
+                continue
+            evidence = verdict.on_test
             if evidence is None:
                 return result
             if carve:
@@ -587,8 +714,16 @@ class AddOptunaSearch(Recipe):
             plan.add(anchors[key], where, guarded(override_lines(group, self.frozen)))
         if carve:
             for split, text in validation_carves(tree, inside):
-                for statement in cst.parse_module(text).body:
-                    plan.add(split, "after", statement)
+                where = "before" if text.startswith("# before\n") else "after"
+                for statement in cst.parse_module(text.removeprefix("# before\n")).body:
+                    plan.add(split, where, statement)
+                if "torch.utils.data.random_split" in text:
+                    AddImportsVisitor.add_needed_import(self.context, "torch.utils.data")
+        for (anchor, where), path in self.scratch:
+            for statement in cst.parse_module(scratch_statement(path, TRIAL)).body:
+                plan.add(anchor, where, statement)
+            AddImportsVisitor.add_needed_import(self.context, "os")
+            AddImportsVisitor.add_needed_import(self.context, "tempfile")
         metric = hpo.objective
         report = guarded([f'{TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))'])
         plan.add(metric.site.anchor, metric.site.where, report)
@@ -597,7 +732,6 @@ class AddOptunaSearch(Recipe):
         if any(t.kind == "dataclass" and self.frozen.get(t.site.owner or "") for t in self.tuned):
             AddImportsVisitor.add_needed_import(self.context, "dataclasses")
         AddImportsVisitor.add_needed_import(self.context, "optuna")
-        AddImportsVisitor.add_needed_import(self.context, "os")
         if self.uses_mlflow:
             AddImportsVisitor.add_needed_import(self.context, "mlflow")
         return tree.visit(_HpoRewriter(plan, self))
@@ -682,6 +816,25 @@ class AddOptunaSearch(Recipe):
             ends_trial = cst.parse_statement("pass  # the script's exit ends one trial, not the study")
             handler = cst.ExceptHandler(body=cst.IndentedBlock([ends_trial]), type=cst.Name("SystemExit"))
             run = cst.Try(body=cst.IndentedBlock([run]), handlers=[handler])
+        runs: list[cst.BaseStatement] = [run]
+        if self.uses_mlflow and self.script_starts_runs:
+            runs = cst.parse_module(
+                "study_run = mlflow.active_run()\n"
+                'status = "FAILED"\n'
+                "try:\n"
+                "    pass\n"
+                '    status = "FINISHED"\n'
+                "finally:\n"
+                "    # A trial that stops early leaves the runs it started open: end them, so that the next\n"
+                "    # trial is not nested under them and no run stays RUNNING.\n"
+                "    while mlflow.active_run() is not None and (\n"
+                "        study_run is None or mlflow.active_run().info.run_id != study_run.info.run_id\n"
+                "    ):\n"
+                "        mlflow.end_run(status)\n"
+            ).body
+            runs = list(runs)
+            attempt = runs[2]
+            runs[2] = attempt.with_changes(body=attempt.body.with_changes(body=[run, attempt.body.body[1]]))
         return cst.FunctionDef(
             name=cst.Name(self.names.objective),
             params=cst.Parameters([cst.Param(cst.Name("trial"))]),
@@ -691,7 +844,7 @@ class AddOptunaSearch(Recipe):
                 ),
                 cst.parse_statement(f"global {TRIAL}"),
                 cst.parse_statement(f"{TRIAL} = trial"),
-                run,
+                *runs,
                 cst.parse_statement(
                     f'return trial.user_attrs.get("{metric.key}", float("nan"))  # nan: the run never reported it'
                 ),
@@ -702,13 +855,12 @@ class AddOptunaSearch(Recipe):
         """The body of `if __name__ == "__main__":`: the study, its report, and a last run with the best values."""
         metric = self.hpo.objective
         assert metric is not None
-        n_trials = self.option("n_trials", "20")
+        n_trials = self.option("n_trials", DEFAULT_N_TRIALS)
         if not n_trials.isdigit() or int(n_trials) < 1:
             raise Unsupported(f"--option n_trials must be a positive integer, got {n_trials!r}")
         defaults = ", ".join(f'"{t.name}": {_python_literal(t.default)}' for t in self.tuned)
         optimize = cst.parse_statement(
-            f"study.optimize({self.names.objective}, "
-            f'n_trials=int(os.environ.get("{TRIALS_ENV}", "{int(n_trials)}")), catch=(Exception,))'
+            f"study.optimize({self.names.objective}, n_trials={int(n_trials)}, catch=(Exception,))"
         )
         if self.uses_mlflow:
             optimize = _with('mlflow.start_run(run_name="optuna-study")', [
@@ -760,14 +912,24 @@ def _validation_metric(objective: Objective) -> bool:
 _VALIDATION_PARTS = frozenset({"val", "valid", "validation", "dev", "eval", "evaluation", "holdout", "cv", "oof"})
 
 
-def _verdict(module: cst.Module) -> tuple[str | None, set[str]]:
-    """(what shows the study's score comes from the test split, suggested names that change no model)."""
+@dataclass(frozen=True)
+class _Verdict:
+    """What reading the built module found wrong with the choice of metric and hyperparameters."""
+
+    on_test: str | None = None  # what shows the study's score comes from the test split
+    dead: frozenset[str] = frozenset()  # suggested names that change no model
+    unmoved: str | None = None  # the score no suggested value reaches (every trial scores the same)
+
+
+def _verdict(module: cst.Module) -> _Verdict:
     program = read(module.code)
     found = program.objectives if program is not None else []
     if not found:
-        return None, set()
-    dead = {s.name for s in suggestions(program) if not s.changes_model}
-    return test_split_evidence(program, found[0]), dead
+        return _Verdict()
+    found_suggestions = suggestions(program)
+    # A name suggested twice (the model's keyword, and its value logged beside it) lives if one use does.
+    dead = frozenset(s.name for s in found_suggestions) - {s.name for s in found_suggestions if s.changes_model}
+    return _Verdict(test_split_evidence(program, found[0]), dead, independent_of_trial(program, found[0]))
 
 
 def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTNode, str]]:
@@ -783,6 +945,11 @@ def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTN
     for top in tree.body:
         if isinstance(top, (cst.FunctionDef, cst.ClassDef)):
             runs.update(id(n) for n in iter_nodes(top, skip=(cst.BaseExpression,)))
+    for anchor, resplit in _dataset_pairs(tree, runs):
+        found.append((anchor, _carve_block(resplit)))
+    if not found:
+        for anchor, resplit in _loader_pairs(tree, runs):
+            found.append((anchor, "# before\n" + _carve_block(resplit)))
     for stmt in iter_nodes(tree, skip=(cst.BaseExpression,)):
         if id(stmt) not in runs or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
             continue
@@ -794,12 +961,119 @@ def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTN
             continue
         resplit = _split_again(target, assign.value) or _slice_again(target, assign.value)
         if resplit:
-            found.append((stmt, (
-                f"if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial):\n"
-                "    # A trial is scored on a validation split of the training data, never on the test split.\n"
-                f"    {resplit}\n"
+            found.append((stmt, _carve_block(resplit)))
+    return found
+
+
+def _carve_block(resplit: str) -> str:
+    return (
+        f"if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial):\n"
+        "    # A trial is scored on a validation split of the training data, never on the test split.\n"
+        f"    {resplit}\n"
+    )
+
+
+def _dataset_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """torch datasets made by one call for training and one for testing, in the same block:
+    `dataset1 = datasets.MNIST(root, train=True)` and `dataset2 = datasets.MNIST(root, train=False)`
+    (or `train_set = ...` / `test_set = ...`). While a trial runs, the test dataset is replaced by a
+    quarter of the training dataset (torch.utils.data.random_split), which the rest left for training.
+    Returns (the later of the two statements, the re-split)."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        made: list[tuple[cst.CSTNode, str, str, str]] = []  # (statement, name, callee, "train"/"test")
+        for stmt in body:
+            if id(stmt) not in runs:
+                continue
+            one = _dataset_statement(stmt)
+            if one is not None:
+                made.append((stmt, *one))
+        for later_index, (later, test_name, callee, side) in enumerate(made):
+            if side != "test":
+                continue
+            partners = [m for m in made[:later_index] if m[2] == callee and m[3] == "train"]
+            partners += [m for m in made[later_index + 1 :] if m[2] == callee and m[3] == "train"]
+            if len(partners) != 1:
+                continue
+            anchor = max((later, partners[0][0]), key=lambda node: list(map(id, body)).index(id(node)))
+            train_name = partners[0][1]
+            found.append((anchor, (
+                f"{train_name}, {test_name} = torch.utils.data.random_split("
+                f"{train_name}, [0.75, 0.25], generator=torch.Generator().manual_seed(0))"
             )))
     return found
+
+
+def _loader_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """`train_loader = DataLoader(dataset1, ...)` and `test_loader = DataLoader(dataset2, ...)` in one
+    block, over datasets made elsewhere (`dataset1, dataset2 = load_data()`): before the loaders, a
+    trial replaces the test dataset by a quarter of the training one. Returns (the first loader
+    statement, the re-split)."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        loaders: dict[str, tuple[cst.CSTNode, str]] = {}  # "train"/"test" -> (statement, dataset name)
+        for stmt in body:
+            one = _loader_statement(stmt) if id(stmt) in runs else None
+            if one is not None and one[0] not in loaders:
+                loaders[one[0]] = (stmt, one[1])
+        if set(loaders) == {"train", "test"} and loaders["train"][1] != loaders["test"][1]:
+            first = min(loaders.values(), key=lambda pair: list(map(id, body)).index(id(pair[0])))[0]
+            train_name, test_name = loaders["train"][1], loaders["test"][1]
+            found.append((first, (
+                f"{train_name}, {test_name} = torch.utils.data.random_split("
+                f"{train_name}, [0.75, 0.25], generator=torch.Generator().manual_seed(0))"
+            )))
+    return found
+
+
+def _loader_statement(stmt: cst.CSTNode) -> tuple[str, str] | None:
+    """("train" or "test", the dataset's name) for `train_loader = DataLoader(dataset, ...)`."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    call, name = assign.value, assign.targets[0].target.value
+    if not (isinstance(call, cst.Call) and (last_name(call) or "").endswith("DataLoader") and call.args):
+        return None
+    data = call.args[0]
+    if data.keyword is not None or not isinstance(data.value, cst.Name):
+        return None
+    if is_test_name(name):
+        return "test", data.value.value
+    if is_train_name(name):
+        return "train", data.value.value
+    return None
+
+
+def _dataset_statement(stmt: cst.CSTNode) -> tuple[str, str, str] | None:
+    """(name, callee, "train" or "test") for `name = Callee(..., train=True|False)` or a train/test-named
+    dataset made by a call; None otherwise."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    call, name = assign.value, assign.targets[0].target.value
+    if not isinstance(call, cst.Call) or "loader" in name.lower() or "DataLoader" in code(call.func):
+        return None
+    flag = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "train"), None)
+    if isinstance(flag, cst.Name) and flag.value in ("True", "False"):
+        return name, code(call.func), "train" if flag.value == "True" else "test"
+    strings = {string_value(a.value) for a in call.args if string_value(a.value)}
+    if not ("Dataset" in code(call.func) or "datasets." in code(call.func) or strings & {"train", "test"}):
+        return None  # `np.mean(...)`, `torch.tensor(...)`: arrays, which the other re-splits handle
+    if is_test_name(name) or strings & {"test", "testing"}:
+        return name, code(call.func), "test"
+    if is_train_name(name) or strings & {"train", "training"}:
+        return name, code(call.func), "train"
+    return None
 
 
 def _split_again(target: cst.Tuple, call: cst.BaseExpression) -> str | None:

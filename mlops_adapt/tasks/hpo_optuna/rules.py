@@ -15,9 +15,11 @@ from mlops_adapt.analysis.exprs import (
     string_value,
 )
 from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
+from mlops_adapt.analysis.hpo_uses import data_definitions
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
 from mlops_adapt.tasks.hpo_optuna.objective import (
+    independent_of_trial,
     objectives,
     read,
     score,
@@ -92,11 +94,7 @@ def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
 class HpoOptunaRules(TaskRules):
     TASK = SPEC.id
     SCOPE = "restructure"
-    HELPER_NAMES = frozenset({"os", "dataclasses"})
-
-    def allowed_capability(self, use) -> bool:
-        # The recipe's study reads its trial budget from this one variable (the sandbox caps it).
-        return use.kind == "environment" and use.text.startswith("os.environ.get('MLOPS_ADAPT_N_TRIALS'")
+    HELPER_NAMES = frozenset({"dataclasses", "os", "tempfile"})
 
     def allowed_change(self, original_stmt: str, candidate_stmts: list[str]) -> bool:
         if any(("suggest_" in c or "nested" in c) and undo_tuning_edits(c) == original_stmt for c in candidate_stmts):
@@ -154,6 +152,12 @@ class HpoOptunaRules(TaskRules):
             problems += _scored_on_validation(program, objective)
             problems += _direction_fits(program, objective, studies[0])
             problems += _suggestions_change_the_model(program)
+            unmoved = independent_of_trial(program, objective)
+            if unmoved:
+                problems.append(
+                    f"the objective returns `{unmoved}`, computed from a model that no suggested value changes: "
+                    "every trial scores the same; return the metric of the model the trial tunes"
+                )
         if program is not None and not _best_reported(program):
             problems.append("the best parameters are never printed")
         if program is not None and not _runs_after_study(program):
@@ -168,9 +172,15 @@ class HpoOptunaRules(TaskRules):
         """The study direction the objective's metric asks for, and the hyperparameters worth tuning."""
         metrics = facts["metrics"]
         # Seeds, split sizes and fold settings are hyperparameters to log, not ones to tune.
+        # Settings that define the data (`make_blobs(centers=N_CLUSTERS)`) are not the model's either.
+        try:
+            data = data_definitions(cst.parse_module(original))
+        except cst.ParserSyntaxError:
+            data = set()
         tunable = [
             hp["name"] for hp in facts["hyperparams"] + facts["ctor_hyperparams"]
             if not NOT_TUNABLE.search(hp["name"].rsplit(".", 1)[-1].lower())
+            and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
         ]
         return {"DIRECTION": expected_direction(candidate, metrics), "TUNABLE_NAMES": tunable}
 
@@ -229,11 +239,14 @@ def _direction_fits(program: Program, objective, study: cst.Call) -> list[str]:
 
 
 def _suggestions_change_the_model(program: Program) -> list[str]:
-    """Every suggested value must reach the model's construction or its training."""
+    """Every suggested value must reach the model's construction or its training (a name suggested
+    twice, for the model and again for a log call, counts once)."""
+    found = suggestions(program)
+    live = {s.name for s in found if s.changes_model}
     return [
         f"the suggested hyperparameter `{s.name}` (trial.{s.method}, line {s.line}) does not change the model: "
         f"{s.dead_end}; pass it to the model, its optimizer or its training"
-        for s in suggestions(program) if not s.changes_model
+        for s in found if s.name not in live
     ]
 
 

@@ -1,0 +1,184 @@
+"""Where a hyperparameter is used: only in a branch its script's defaults never take, or in the data's definition."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import NOT_LITERAL as _NOT_LITERAL
+from mlops_adapt.analysis.exprs import code, iter_nodes, last_name, literal_value, string_value
+
+# Names that hold the data's ground truth: `W_target`, `true_w`, `coef_true`, `y_true_fn`, `ground_truth`.
+TRUTH_NAME = re.compile(
+    r"(^|_)(target|targets|true|truth|ground_truth|oracle)(_|$)|^(w|b|coef|weights?|bias|theta)_?(true|star|target)$",
+    re.IGNORECASE,
+)
+# scikit-learn's dataset generators (sklearn.datasets.make_*), not make_pipeline or make_scorer.
+GENERATORS = re.compile(
+    r"^make_(classification|regression|blobs|moons|circles|friedman\d|s_curve|swiss_roll|gaussian_quantiles|"
+    r"hastie_10_2|multilabel_classification|sparse_\w+|low_rank_matrix|biclusters|checkerboard|spd_matrix)$"
+)
+# Names of the data itself: what the truth is turned into (`y = X @ true_w + b`).
+DATA_NAME = re.compile(r"^(x|y|xs|ys|labels?|targets?|data|features|inputs)(_(train|val|valid|test|all))?$",
+                       re.IGNORECASE)
+# Names that are a model's output compared against the truth, not the truth itself.
+PREDICTION_NAME = re.compile(r"(pred|hat|out|logit|prob|score)", re.IGNORECASE)
+
+
+def uses_of(module: cst.Module, key: str, kind: str) -> list[cst.CSTNode]:
+    """The reads of a hyperparameter: `args.key`, `cfg["key"]`, or the name `key` (a constant or local)."""
+    found: list[cst.CSTNode] = []
+    for node in iter_nodes(module):
+        if kind == "argparse" and isinstance(node, cst.Attribute) and node.attr.value == key:
+            found.append(node)
+        elif kind == "config-dict" and isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            if isinstance(index, cst.Index) and string_value(index.value) == key:
+                found.append(node)
+        elif kind in ("constant", "local") and isinstance(node, cst.Name) and node.value == key:
+            found.append(node)
+    return found
+
+
+class _Parents(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.parent: dict[int, cst.CSTNode] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        for child in node.children:
+            self.parent[id(child)] = node
+        return True
+
+
+def parents(module: cst.Module) -> dict[int, cst.CSTNode]:
+    visitor = _Parents()
+    module.visit(visitor)
+    return visitor.parent
+
+
+def never_run(node: cst.CSTNode, parent: dict[int, cst.CSTNode], known: dict[str, object]) -> str | None:
+    """The condition (as code) of an `if` (or `x if c else y`) branch holding the node that the
+    script's defaults never take, e.g. `args.model == 'Transformer'` while --model defaults to LSTM."""
+    child, above = node, parent.get(id(node))
+    while above is not None:
+        if isinstance(above, (cst.If, cst.IfExp)):
+            truth = _truth(above.test, known)
+            in_body = above.body is child
+            in_else = getattr(above, "orelse", None) is child
+            if (truth is False and in_body) or (truth is True and in_else):
+                return code(above.test)
+        child, above = above, parent.get(id(above))
+    return None
+
+
+def _truth(test: cst.BaseExpression, known: dict[str, object]) -> bool | None:
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _truth(test.expression, known)
+        return None if inner is None else not inner
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    left, target = test.left, test.comparisons[0]
+    right, operator = target.comparator, target.operator
+    value, other = _known(left, known), literal_value(right)
+    if value is _NOT_LITERAL:
+        value, other = _known(right, known), literal_value(left)
+    if value is _NOT_LITERAL or other is _NOT_LITERAL:
+        return None
+    try:
+        if isinstance(operator, cst.Equal):
+            return value == other
+        if isinstance(operator, cst.NotEqual):
+            return value != other
+        if isinstance(operator, cst.In) and isinstance(other, (list, tuple, set)):
+            return value in other
+        if isinstance(operator, cst.NotIn) and isinstance(other, (list, tuple, set)):
+            return value not in other
+    except TypeError:
+        return None
+    return None
+
+
+def _known(expr: cst.BaseExpression, known: dict[str, object]) -> object:
+    """The default value of `args.model`, `MODEL_TYPE` or `cfg["model"]`, when the script fixes it."""
+    if isinstance(expr, cst.Attribute):
+        return known.get("." + expr.attr.value, _NOT_LITERAL)
+    if isinstance(expr, cst.Name):
+        return known.get(expr.value, _NOT_LITERAL)
+    if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+        key = string_value(expr.slice[0].slice.value)
+        return known.get(f'["{key}"]', _NOT_LITERAL) if key else _NOT_LITERAL
+    return _NOT_LITERAL
+
+
+def data_definitions(module: cst.Module) -> set[str]:
+    """Names and fields read where the script defines its data rather than its model: a dataset
+    generator (`make_blobs(centers=N_CLUSTERS)`), or the ground truth a synthetic task is made from
+    (`W_target = torch.randn(POLY_DEGREE, 1)`, `y = X @ true_w + bias`)."""
+    truth: set[str] = set()
+    statements = [s for s in iter_nodes(module, skip=(cst.BaseExpression,)) if isinstance(s, cst.SimpleStatementLine)]
+    for stmt in statements:
+        for small in stmt.body:
+            if isinstance(small, cst.Assign):
+                names = [code(t.target) for t in small.targets]
+                if any(TRUTH_NAME.search(n) and not PREDICTION_NAME.search(n) for n in names):
+                    truth.update(n for n in names if isinstance(small.targets[0].target, cst.Name))
+    found: set[str] = set()
+    for stmt in statements:
+        for small in stmt.body:
+            if not isinstance(small, cst.Assign):
+                continue
+            names = [code(t.target) for t in small.targets]
+            reads = _reads(small.value)
+            generated = any(
+                GENERATORS.match(last_name(c) or "") for c in iter_nodes(small.value) if isinstance(c, cst.Call)
+            )
+            defines_truth = any(n in truth for n in names) or bool(
+                reads & truth and names and all(DATA_NAME.match(n) for n in names)
+            )
+            if generated or defines_truth:
+                found |= reads - truth
+    return found
+
+
+def _reads(expr: cst.BaseExpression) -> set[str]:
+    """`N`, `.key` for `args.key`, `["key"]` for `cfg["key"]`: what an expression reads."""
+    found: set[str] = set()
+    for node in iter_nodes(expr):
+        if isinstance(node, cst.Name):
+            found.add(node.value)
+        elif isinstance(node, cst.Attribute):
+            found.add("." + node.attr.value)
+        elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            key = string_value(node.slice[0].slice.value)
+            if key:
+                found.add(f'["{key}"]')
+    return found
+
+
+def read_as(key: str, kind: str) -> str:
+    """How `data_definitions` and the known defaults spell a hyperparameter's reads."""
+    return {"argparse": "." + key, "config-dict": f'["{key}"]'}.get(kind, key)
+
+
+def script_defaults(module: cst.Module, argparse_defaults: dict[str, object]) -> dict[str, object]:
+    """Values the script fixes: argparse defaults (`.dest`), module constants assigned once (`NAME`),
+    and literal config dict entries (`["key"]`)."""
+    known: dict[str, object] = {"." + dest: value for dest, value in argparse_defaults.items()}
+    counts: dict[str, int] = {}
+    values: dict[str, object] = {}
+    for node in iter_nodes(module):
+        if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Name):
+            counts[node.target.value] = counts.get(node.target.value, 0) + 1
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                value = literal_value(small.value)
+                if value is not _NOT_LITERAL and counts.get(small.targets[0].target.value) == 1:
+                    values[small.targets[0].target.value] = value
+                if isinstance(value, dict):
+                    known.update({f'["{k}"]': v for k, v in value.items() if isinstance(k, str)})
+    known.update(values)
+    return known

@@ -1,0 +1,227 @@
+"""Statements of a script that act on the world (files, commits, uploads, model saves): a trial must not repeat them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import (
+    body_start,
+    call_name,
+    calls_in,
+    code,
+    iter_nodes,
+    last_name,
+    string_value,
+)
+
+# Calls that write files or models, whatever they are called on.
+WRITES = frozenset({
+    "to_csv", "to_json", "to_parquet", "to_pickle", "to_excel", "to_hdf", "to_feather", "to_sql",
+    "savefig", "imsave", "imwrite", "savetxt", "savez", "savez_compressed", "save_model",
+    "save_pretrained", "save_weights", "write_text", "write_bytes", "export_graphviz", "export",
+})
+# `np.save`, `torch.save`, `model.save("m.keras")`, `joblib.dump(model, path)`, `pickle.dump(obj, f)`.
+SAVES = frozenset({"save", "dump"})
+UPLOADS = frozenset({"upload_file", "upload_fileobj", "put_object", "push_to_hub", "upload", "upload_folder"})
+PROCESSES = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+                       "subprocess.Popen", "os.system", "os.popen", "check_call", "check_output"})
+# GitPython: `repo.index.add(...)`, `repo.index.commit(...)`, `repo.git.commit(...)`, `origin.push()`.
+GIT_METHODS = frozenset({"commit", "push", "add", "tag", "create_tag", "pull", "checkout", "merge", "reset"})
+GIT_RECEIVERS = ("index", "git", "remote", "origin", "repo")
+# Calls that read a file back: a path written and read again is state the run needs.
+READS = frozenset({"load", "read_csv", "read_json", "read_parquet", "read_pickle", "loadtxt", "load_model",
+                   "from_pretrained", "read_text", "read_bytes", "load_state_dict"})
+
+
+@dataclass(frozen=True)
+class SideEffects:
+    """Statements to run only outside trials (ids of CST statements), or why the script cannot be tuned."""
+
+    statements: frozenset[int]
+    refusal: str | None = None
+    # Paths the script writes and reads back (a checkpoint): kept in trials, but each trial's copy
+    # goes to a scratch folder (see scratch_paths).
+    read_back: tuple[str, ...] = ()
+
+
+def effect_of(call: cst.Call) -> str | None:
+    """What a call does to the world ("writes a file", "runs a process", ...) or None."""
+    name = last_name(call) or ""
+    full = call_name(call) or ""
+    if full in PROCESSES or (full.startswith("subprocess.") and name[:1].islower()):
+        return "runs a process"
+    if name in WRITES:
+        return "writes a file"
+    if name in SAVES and (len(call.args) >= 2 or any(_pathlike(a.value) for a in call.args)):
+        return "saves a file"
+    if name in UPLOADS:
+        return "uploads"
+    receiver_parts = full.rsplit(".", 1)[0].split(".") if "." in full else []
+    if name in GIT_METHODS and any(p in GIT_RECEIVERS or p.endswith("repo") for p in receiver_parts):
+        return "changes a git repository"
+    if name == "open" and _write_mode(call):
+        return "writes a file"
+    return None
+
+
+def _pathlike(expr: cst.BaseExpression) -> bool:
+    text = string_value(expr)
+    return bool(text) and ("." in text or "/" in text)
+
+
+def _write_mode(call: cst.Call) -> bool:
+    mode = call.args[1].value if len(call.args) > 1 and call.args[1].keyword is None else None
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "mode":
+            mode = arg.value
+    text = string_value(mode) if mode is not None else None
+    return bool(text) and any(c in text for c in "wax+")
+
+
+def find_side_effects(module: cst.Module) -> SideEffects:
+    """Top statements (of any block) whose calls act on the world, to be skipped while a trial runs.
+
+    A `with open(path, "w") as f:` block is one such statement. A handle kept open for writing
+    (`log = open("log.txt", "w")`) and a file written and read back (a checkpoint restored after
+    training) cannot be skipped: the script is refused instead."""
+    found: set[int] = set()
+    written: list[tuple[int, str]] = []
+    for stmt in iter_nodes(module, skip=(cst.BaseExpression,)):
+        if isinstance(stmt, cst.With):
+            if any(isinstance(i.item, cst.Call) and effect_of(i.item) for i in stmt.items):
+                found.add(id(stmt))
+                written += [(id(stmt), _target_of(i.item)) for i in stmt.items if isinstance(i.item, cst.Call)]
+            continue
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        effects = [c for c in calls_in(stmt, lambdas=True) if effect_of(c)]
+        if not effects or _inside(module, stmt, found):
+            continue
+        if not all(isinstance(small, cst.Expr) for small in stmt.body):
+            what = effects[0]
+            return SideEffects(frozenset(), (
+                f"`{code(stmt).strip()}` {effect_of(what)} and keeps the result; a trial cannot skip it, and "
+                "running it in every trial repeats it"
+            ))
+        found.add(id(stmt))
+        written += [(id(stmt), _target_of(c)) for c in effects]
+    reads = _read_paths(module)
+    private = {path for _, path in written if path and _private_scratch(module, path)}
+    read_back = {path for _, path in written if path and path in reads and path not in private}
+    # `torch.save(state, self.path)` with `path="checkpoint.pt"` as a default, then
+    # `torch.load("checkpoint.pt")`: a literal read back that the script also names elsewhere.
+    literals = [code(n) for n in iter_nodes(module) if isinstance(n, cst.SimpleString)]
+    named_twice = {r for r in reads if _is_literal(r) and literals.count(r) > 1}
+    if named_twice:
+        read_back |= {path for _, path in written if path and not _is_literal(path) and path not in private}
+    kept = found - {stmt for stmt, path in written if path in read_back or path in private}
+    return SideEffects(frozenset(kept), read_back=tuple(sorted(read_back)))
+
+
+def _inside(module: cst.Module, stmt: cst.CSTNode, found: set[int]) -> bool:
+    """The statement lies in a block already skipped whole (a `with open(...)` body)."""
+    for node in iter_nodes(module, skip=(cst.BaseExpression,)):
+        if id(node) in found and any(n is stmt for n in iter_nodes(node)):
+            return True
+    return False
+
+
+def _target_of(call: cst.Call) -> str:
+    """The path a writing call writes (its path-like argument, as code), or ""."""
+    args = [a for a in call.args if a.keyword is None]
+    name = last_name(call) or ""
+    if name in SAVES and len(args) >= 2:
+        return code(args[1].value)
+    return code(args[0].value) if args else ""
+
+
+def _read_paths(module: cst.Module) -> set[str]:
+    found: set[str] = set()
+    for call in calls_in(module, lambdas=True):
+        name = last_name(call) or ""
+        args = [a for a in call.args if a.keyword is None]
+        if name in READS and args or name == "open" and args and not _write_mode(call):
+            found.add(code(args[0].value))
+    return found
+
+
+def scratch_anchor(module: cst.Module, path: str) -> tuple[cst.CSTNode, str] | None:
+    """Where a checkpoint path is set, so that a trial can point it elsewhere: after `args = parser.parse_args()`
+    for `args.save`, after `ckpt = "best.pt"` for `ckpt`; None when it is a literal or set elsewhere."""
+    target = path.split(".")[0]
+    if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)?", path):
+        return None
+    found = []
+    for stmt in iter_nodes(module, skip=(cst.BaseExpression,)):
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            continue
+        small = stmt.body[0]
+        if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+            continue
+        if code(small.targets[0].target) != target:
+            continue
+        if "." in path and not (isinstance(small.value, cst.Call) and last_name(small.value) == "parse_args"):
+            continue
+        found.append((stmt, "after"))
+    if not found and "." not in path:
+        # `def train(model, ckpt="best.pt"):`: a parameter, pointed elsewhere where the function starts.
+        for func in iter_nodes(module, skip=(cst.BaseExpression,)):
+            if isinstance(func, cst.FunctionDef) and isinstance(func.body, cst.IndentedBlock) and any(
+                p.name.value == target for p in [*func.params.params, *func.params.kwonly_params]
+            ):
+                first, where = body_start(list(func.body.body))
+                found.append((first, where))
+    return found[0] if len(found) == 1 else None
+
+
+def scratch_statement(path: str, trial: str) -> str:
+    """The guarded assignment that sends a trial's checkpoint to a scratch folder."""
+    return (
+        f"if {trial} is not None and not isinstance({trial}, optuna.trial.FixedTrial):\n"
+        "    # A trial keeps its checkpoint in a scratch folder: the script's own file is written by the final run.\n"
+        f"    {path} = os.path.join(tempfile.mkdtemp(), os.path.basename({path}))\n"
+    )
+
+
+_SCRATCH = re.compile(r"BytesIO|StringIO|tempfile|TemporaryDirectory|mkdtemp|mkstemp|NamedTemporaryFile")
+
+
+def _private_scratch(module: cst.Module, path: str) -> bool:
+    """An in-memory buffer or a temporary folder (`buf = io.BytesIO()`, `with TemporaryDirectory() as tmp:`):
+    writing there is the run's own business, not a side effect."""
+    if _SCRATCH.search(path):
+        return True
+    roots = set(re.findall(r"[A-Za-z_]\w*", path))
+    for _ in range(3):  # `ckpt = os.path.join(tmp, "best.pt")` with `tmp = tempfile.mkdtemp()`
+        more: set[str] = set()
+        for node in iter_nodes(module, skip=(cst.BaseExpression,)):
+            if isinstance(node, cst.SimpleStatementLine):
+                for small in node.body:
+                    if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None and any(
+                        code(t) in roots for t in _targets(small)
+                    ):
+                        if _SCRATCH.search(code(small.value)):
+                            return True
+                        more |= set(re.findall(r"[A-Za-z_]\w*", code(small.value)))
+            elif isinstance(node, cst.With):
+                for item in node.items:
+                    if item.asname is not None and code(item.asname.name) in roots and _SCRATCH.search(code(item.item)):
+                        return True
+        if more <= roots:
+            break
+        roots |= more
+    return False
+
+
+def _targets(small: cst.Assign | cst.AnnAssign) -> list[cst.CSTNode]:
+    return [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+
+
+def _is_literal(text: str) -> bool:
+    try:
+        return string_value(cst.parse_expression(text)) is not None
+    except cst.ParserSyntaxError:
+        return False
