@@ -1,7 +1,6 @@
 """Word-level language model (embedding, LSTM, decoder) on a generated corpus, with batchify/get_batch."""
 import argparse
 import math
-import time
 
 import torch
 import torch.nn as nn
@@ -122,7 +121,6 @@ def evaluate(data_source):
 def train():
     model.train()
     total_loss = 0.0
-    start_time = time.time()
     hidden = model.init_hidden(args.batch_size)
     for batch, i in enumerate(range(0, train_data.size(0) - 1, args.bptt)):
         data, targets = get_batch(train_data, i, args.bptt)
@@ -137,13 +135,9 @@ def train():
         total_loss += loss.item()
         if batch % args.log_interval == 0 and batch > 0:
             cur_loss = total_loss / args.log_interval
-            elapsed = time.time() - start_time
-            print("| epoch {:3d} | {:5d}/{:5d} batches | lr {:02.2f} | ms/batch {:5.2f} | "
-                  "loss {:5.2f} | ppl {:8.2f}".format(
-                      epoch, batch, len(train_data) // args.bptt, lr,
-                      elapsed * 1000 / args.log_interval, cur_loss, math.exp(cur_loss)))
+            print("| epoch {:3d} | {:5d}/{:5d} batches | lr {:02.2f} | loss {:5.2f} | ppl {:8.2f}".format(
+                epoch, batch, len(train_data) // args.bptt, lr, cur_loss, math.exp(cur_loss)))
             total_loss = 0
-            start_time = time.time()
 
 
 lr = args.lr
