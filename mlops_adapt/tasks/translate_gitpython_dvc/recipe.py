@@ -89,6 +89,10 @@ class TranslateGitPythonToDvc(Recipe):
       PATH` a blob-like object read with `dvc.api.open`, `git.checkout(REV, "--", PATH)` and
       `index.checkout(PATHS)` restore data from its `.dvc` file, a branch or tag checkout is
       followed by a DVC checkout, and `iter_commits(paths=DATA)` follows the `.dvc` file.
+    - `git add -u` first records changed DVC-tracked data; a pull is followed by a DVC pull (with no
+      DVC remote, a checkout from the local cache).
+    - Data that git tracked so far (the usual migration) leaves git's index first (`git rm
+      --cached`), then DVC adds it.
     - A push is followed by a DVC push. The git push runs first and fails as before without a
       git remote; with no DVC remote configured the data stays in the local cache and a note
       goes to stderr, so stdout is unchanged.
@@ -260,6 +264,10 @@ class TranslateGitPythonToDvc(Recipe):
         return new_tree
 
 
+def glob_like(pattern: str) -> bool:
+    return any(ch in pattern for ch in "*?[")
+
+
 _EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
@@ -295,15 +303,26 @@ class _Rewriter(StatementExpander):
             return self._add(original_node, updated_node, holder)
         if op == "show" and kind != "code":
             spec = updated_node.args[0].value
+            rev, _, path = (string_value(spec) or "").partition(":")
+            if path and self._plain_data(cst.SimpleString(repr(path))):
+                # A literal `REV:PATH` of a data file: read it at REV, no run-time sorting needed.
+                args = [cst.Arg(holder), cst.Arg(cst.SimpleString(repr(rev or "HEAD"))), cst.Arg(cst.SimpleString(repr(path)))]
+                return cst.Call(self.use("dvc_read"), args)
             return cst.Call(self.use("dvc_show"), [cst.Arg(holder), cst.Arg(spec)])
         if op == "dirty":
             return self._dirty(updated_node, holder)
         if op == "diff":
             return cst.Call(self.use("dvc_with_changes"), [cst.Arg(holder), cst.Arg(updated_node)])
-        if op == "push":
-            self.need_statement("a push")
-            push_target = _remote_owner(target, self.names) or holder
-            self.add_after(cst.Expr(cst.Call(self.use("dvc_push"), [cst.Arg(push_target)])))
+        if op in ("push", "pull"):
+            # `git push` is followed by `dvc push`, `git pull` by `dvc pull` of the pulled .dvc files.
+            self.need_statement(f"a {op}")
+            remote_repo = _remote_owner(target, self.names) or holder
+            self.add_after(cst.Expr(cst.Call(self.use(f"dvc_{op}"), [cst.Arg(remote_repo)])))
+            return updated_node
+        if op == "add-update":
+            # `git add -u` stages changed tracked files: changed DVC-tracked data is recorded first.
+            self.need_statement("`git add -u`")
+            self.add_before(cst.Expr(cst.Call(self.use("dvc_commit_all"), [cst.Arg(holder)])))
             return updated_node
         if op == "checkout":
             self.need_statement("a checkout")
@@ -399,9 +418,21 @@ class _Rewriter(StatementExpander):
                 else:
                     keep = updated.with_changes(args=[cst.Arg(cst.List([cst.Element(c) for c in codes]))])
                 self.add_after(cst.Expr(keep))
-                return cst.Call(self.use("dvc_add"), [
+                helper = "dvc_track" if all(self._plain_data(d) for d in data) else "dvc_add"
+                return cst.Call(self.use(helper), [
                     cst.Arg(holder), cst.Arg(cst.List([cst.Element(d) for d in data]))])
+            if items and all(self._plain_data(item) for item in items):
+                return cst.Call(self.use("dvc_track"), [cst.Arg(holder), cst.Arg(items_expr)])
         return cst.Call(self.use("dvc_add"), [cst.Arg(holder), cst.Arg(items_expr)])
+
+    def _plain_data(self, item: cst.BaseExpression) -> bool:
+        """A data file known before the script runs: DVC can take it as it is, so the short
+        `dvc_track` serves, not the helpers that sort paths into data and code at run time."""
+        pattern = gp.path_pattern(item, self.consts)
+        if pattern is None or glob_like(pattern) or pattern.endswith("/") or "." not in pattern.rsplit("/", 1)[-1]:
+            return False
+        under_folder = any(pattern == f or pattern.startswith(f.rstrip("/") + "/") for f in self.folders)
+        return not under_folder and gp.classify_expr(item, self.consts, self.globs, self.folders) == "data"
 
     def _remove(self, original: cst.Call, updated: cst.Call, holder: cst.BaseExpression) -> cst.BaseExpression:
         on_index = gp.is_index(original.func.value, self.names)  # type: ignore[attr-defined]
