@@ -109,7 +109,7 @@ def test_data_option_overrides_heuristics() -> None:
     source = "import git\nrepo = git.Repo('.')\nrepo.index.add(['records/a.txt', 'b.csv'])\n"
     result = adapt(source, TASK, AdaptOptions(backend="recipe", task_options={"data": "records/*"}))
     assert isinstance(result, Applied)
-    assert "dvc_add(repo, ['records/a.txt'])" in result.code
+    assert "dvc_track(repo, ['records/a.txt'])" in result.code
     assert "repo.index.add(['b.csv'])" in result.code
 
 

@@ -8,17 +8,16 @@ from libcst.codemod.visitors import AddImportsVisitor
 from mlops_adapt.tasks.optimize_prune import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.torch_common import (
-    apply_edits,
-    compare_line,
+    Optimization,
+    commented,
     fresh,
-    insert_block,
-    metric_names,
     names_of,
-    repeated,
+    optimize_copy,
     torch_plan,
 )
 
 PRUNED_LAYERS = "(torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d)"
+PRUNING = Optimization("pruning", "pruned", "dense", "before pruning", "after pruning")
 
 
 class PruneTorchModel(Recipe):
@@ -111,36 +110,31 @@ class PruneTorchModel(Recipe):
         taken = names_of(tree)
         if "prune" in taken and "torch.nn.utils import prune" not in text:
             raise Unsupported("the script already uses the name `prune`")
-        params = fresh("prune_params", taken)
-        sparsity = fresh("sparsity", taken)
-        mapping = {name: fresh(f"{name}_pruned", taken) for name in plan.assigned}
-        m = plan.model
-        before = []
-        if plan.needs_before:
-            # The evaluation ran inside a training function: run it here too, for the "before" figures.
-            before = ['print("Evaluation before pruning:")', *repeated(plan.repeat, plan.renames)]
-        lines = before + [
-            (
-                f"# Prune {amount:.0%} of the Linear/Conv weights (global L1 magnitude) and make it permanent.\n"
-                f'{params} = [(layer, "weight") for layer in {m}.modules() if isinstance(layer, {PRUNED_LAYERS})]'
-            ),
-            f"prune.global_unstructured({params}, pruning_method=prune.L1Unstructured, amount={amount!r})",
-            f"for pruned_layer, pruned_name in {params}:\n    prune.remove(pruned_layer, pruned_name)",
-            (
+        params, sparsity = fresh("prune_params", taken), fresh("sparsity", taken)
+
+        def prune_copy(kept: str, pruned: str) -> list[cst.BaseStatement]:
+            lines = [
+                f"{pruned} = copy.deepcopy({kept})",
+                f'{params} = [(layer, "weight") for layer in {pruned}.modules() if isinstance(layer, {PRUNED_LAYERS})]',
+                f"prune.global_unstructured({params}, pruning_method=prune.L1Unstructured, amount={amount!r})",
+                f"for pruned_layer, pruned_name in {params}:\n    prune.remove(pruned_layer, pruned_name)",
                 f"{sparsity} = sum(int((layer.weight == 0).sum()) for layer, _ in {params}) / "
-                f"max(1, sum(layer.weight.nelement() for layer, _ in {params}))"
-            ),
-            f'print(f"Pruned with amount={amount!r}: sparsity of Linear/Conv weights {{{sparsity}:.1%}}")',
-        ]
-        if plan.repeat:
-            lines.append('print("Evaluation after pruning:")')
-            lines += repeated(plan.repeat, {**plan.renames, **mapping})
-            lines += [compare_line(n, mapping[n], "before pruning", "after pruning") for n in metric_names(plan)]
-        else:
-            self.warn("no evaluation of the trained model was found to repeat after pruning")
+                f"max(1, sum(layer.weight.nelement() for layer, _ in {params}))",
+                f'print(f"Pruned with amount={amount!r}: sparsity of Linear/Conv weights {{{sparsity}:.1%}}")',
+            ]
+            statements = [cst.parse_statement(line) for line in lines]
+            statements[0] = commented(
+                statements[0], f"Prune {amount:.0%} of the Linear/Conv weights of a copy (global L1 magnitude), for good."
+            )
+            return statements
+
+        AddImportsVisitor.add_needed_import(self.context, "copy")
         AddImportsVisitor.add_needed_import(self.context, "torch")
         AddImportsVisitor.add_needed_import(self.context, "torch.nn.utils", "prune")
-        return apply_edits(tree, insert_block(plan, lines))
+        new = optimize_copy(self, tree, plan, PRUNING, prune_copy)
+        if "os.path.splitext" in new.code and "os" not in self.scan(tree).imported_modules:
+            AddImportsVisitor.add_needed_import(self.context, "os")
+        return new
 
     def _amount(self) -> float:
         raw = self.option("amount", "0.3")

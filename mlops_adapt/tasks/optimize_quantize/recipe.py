@@ -7,22 +7,23 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.analysis.exprs import after_imports
 from mlops_adapt.tasks.optimize_quantize import SPEC
-from mlops_adapt.transforms.base import Example, Recipe, SkipFile
+from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.torch_common import (
-    apply_edits,
-    compare_line,
+    Optimization,
+    commented,
+    float64_model,
     fresh,
-    insert_block,
     is_bare_layer,
-    metric_names,
     names_of,
-    repeated,
+    optimize_copy,
     torch_plan,
 )
 from mlops_adapt.transforms.translation import HelperLibrary, renamed
 
 # The size helper the recipe copies into the script (runtime.py), under a name the script leaves free.
 HELPERS = HelperLibrary("mlops_adapt.tasks.optimize_quantize.runtime")
+# A quantized Linear's `weight` and `bias` are methods: statements reading them are not repeated.
+QUANTIZATION = Optimization("quantization", "int8", "float32", "float32", "int8", unreadable=("weight", "bias"))
 
 
 class QuantizeTorchModel(Recipe):
@@ -114,45 +115,35 @@ class QuantizeTorchModel(Recipe):
         if "quantize_dynamic" in tree.code or "quantize_(" in tree.code:
             raise SkipFile("the model is already quantized")
         plan = torch_plan(tree, self.scan(tree))
-        taken = names_of(tree)
-        m = plan.model
-        base = m.rsplit(".", 1)[-1]
-        float_model = fresh(f"{base}_float32", taken)
-        quantized = fresh(f"{base}_int8", taken)
-        size = fresh("state_dict_megabytes", taken)
-        mapping = {name: fresh(f"{name}_int8", taken) for name in plan.assigned}
-        bare = is_bare_layer(tree, m)
-        source = f"torch.nn.Sequential({float_model})" if bare else float_model
-        before = []
-        if plan.needs_before:
-            # The evaluation ran inside a training function: run it here too, for the "before" figures.
-            before = ['print("Evaluation before quantization:")', *repeated(plan.repeat, plan.renames)]
-        lines = before + [
-            (
-                "# Dynamic int8 quantization of the Linear layers, into a copy for CPU inference.\n"
-                f"{float_model} = {m}"
-            ),
-            (
-                "# A bare layer has no children for quantize_dynamic to convert: wrap it in a Sequential.\n"
-                if bare else ""
+        float64 = float64_model(tree, plan.model)
+        if float64:
+            raise Unsupported(
+                f"the model is float64 (`{float64}`): dynamic int8 quantization converts float32 Linear "
+                "layers only, and converting the model to float32 would change what the script's own "
+                "evaluation feeds it"
             )
-            + f"{quantized} = torch.ao.quantization.quantize_dynamic({source}, {{torch.nn.Linear}}, dtype=torch.qint8)",
-            f'print(f"Model size: {{{size}({float_model}):.4f}} MB float32 -> {{{size}({quantized}):.4f}} MB int8")',
-        ]
-        if plan.repeat:
-            # The evaluation runs unchanged with the quantized copy in the model's place, then the
-            # float model is put back for the rest of the script.
-            lines += [f"{m} = {quantized}", 'print("Evaluation after quantization:")']
-            lines += repeated(plan.repeat, {**plan.renames, **mapping})
-            lines += [compare_line(n, mapping[n], "float32", "int8") for n in metric_names(plan)]
-            lines.append(f"{m} = {float_model}")
-        else:
-            self.warn("no evaluation of the trained model was found to repeat after quantization")
+        size = fresh("state_dict_megabytes", names_of(tree))
+        bare = is_bare_layer(tree, plan.model)
+
+        def quantize_copy(kept: str, quantized: str) -> list[cst.BaseStatement]:
+            # A bare layer has no children for quantize_dynamic to convert: it goes in a Sequential.
+            source = f"torch.nn.Sequential({kept})" if bare else kept
+            lines = [
+                f"{quantized} = torch.ao.quantization.quantize_dynamic({source}, {{torch.nn.Linear}}, dtype=torch.qint8)",
+                f'print(f"Model size: {{{size}({kept}):.4f}} MB float32 -> {{{size}({quantized}):.4f}} MB int8")',
+            ]
+            statements = [cst.parse_statement(line) for line in lines]
+            statements[0] = commented(statements[0], "Dynamic int8 quantization of the Linear layers, into a copy for CPU inference.")
+            return statements
+
         AddImportsVisitor.add_needed_import(self.context, "io")
         AddImportsVisitor.add_needed_import(self.context, "torch")
+        new = optimize_copy(self, tree, plan, QUANTIZATION, quantize_copy)
+        if "os.path.splitext" in new.code and "os" not in self.scan(tree).imported_modules:
+            AddImportsVisitor.add_needed_import(self.context, "os")
         helper = cst.parse_statement(HELPERS.source(["state_dict_megabytes"]))
         helper = renamed(helper, {"state_dict_megabytes": size})
-        return _with_helper(apply_edits(tree, insert_block(plan, lines)), helper)
+        return _with_helper(new, helper)
 
 
 def _with_helper(tree: cst.Module, helper: cst.BaseStatement) -> cst.Module:
