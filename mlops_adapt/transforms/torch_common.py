@@ -135,7 +135,10 @@ def optimize_copy(
     if plan.needs_before and repeat:
         # The evaluation ran inside a training function or a conditional: run it here for the "before" figures.
         lines += [_print(f"Evaluation before {opt.verb}:"), *repeated(repeat, plan.renames)]
-    lines += [cst.parse_statement(f"{kept} = {m}"), *make(kept, optimized)]
+    made = make(kept, optimized)
+    # The comment above the first made line introduces the whole change: it goes above `kept = model`.
+    lines += [cst.parse_statement(f"{kept} = {m}").with_changes(leading_lines=made[0].leading_lines),
+              made[0].with_changes(leading_lines=()), *made[1:]]
     if repeat:
         lines += [cst.parse_statement(f"{m} = {optimized}"), _print(f"Evaluation after {opt.verb}:")]
         lines += repeated(repeat, {**plan.renames, **mapping})
@@ -214,9 +217,9 @@ def _scope_of(tree: cst.Module, target: cst.BaseStatement) -> list[cst.BaseState
         for stmt in block:
             if stmt is target:
                 return True
-            if not isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.SimpleStatementLine)):
-                if any(holds(inner) for inner in inner_blocks(stmt)):
-                    return True
+            nested = not isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.SimpleStatementLine))
+            if nested and any(holds(inner) for inner in inner_blocks(stmt)):
+                return True
         return False
 
     scopes = [list(tree.body)] + [

@@ -56,6 +56,7 @@ class PruneTorchModel(Recipe):
             """
             import torch
             from torch import nn
+            import copy
             from torch.nn.utils import prune
 
             torch.manual_seed(0)
@@ -70,17 +71,21 @@ class PruneTorchModel(Recipe):
                 optimizer.step()
             accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
             print(f"accuracy: {accuracy:.3f}")
-            # Prune 30% of the Linear/Conv weights (global L1 magnitude) and make it permanent.
-            prune_params = [(layer, "weight") for layer in model.modules() if isinstance(layer, (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d))]
+            # Prune 30% of the Linear/Conv weights of a copy (global L1 magnitude), for good.
+            model_dense = model
+            model_pruned = copy.deepcopy(model_dense)
+            prune_params = [(layer, "weight") for layer in model_pruned.modules() if isinstance(layer, (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d))]
             prune.global_unstructured(prune_params, pruning_method=prune.L1Unstructured, amount=0.3)
             for pruned_layer, pruned_name in prune_params:
                 prune.remove(pruned_layer, pruned_name)
             sparsity = sum(int((layer.weight == 0).sum()) for layer, _ in prune_params) / max(1, sum(layer.weight.nelement() for layer, _ in prune_params))
             print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
+            model = model_pruned
             print("Evaluation after pruning:")
             accuracy_pruned = (model(X).argmax(dim=1) == y).float().mean().item()
             print(f"accuracy: {accuracy_pruned:.3f}")
             print("accuracy before pruning:", accuracy, "| after pruning:", accuracy_pruned)
+            model = model_dense
             """,
         ),
     ]
@@ -118,8 +123,10 @@ class PruneTorchModel(Recipe):
                 f'{params} = [(layer, "weight") for layer in {pruned}.modules() if isinstance(layer, {PRUNED_LAYERS})]',
                 f"prune.global_unstructured({params}, pruning_method=prune.L1Unstructured, amount={amount!r})",
                 f"for pruned_layer, pruned_name in {params}:\n    prune.remove(pruned_layer, pruned_name)",
-                f"{sparsity} = sum(int((layer.weight == 0).sum()) for layer, _ in {params}) / "
-                f"max(1, sum(layer.weight.nelement() for layer, _ in {params}))",
+                (
+                    f"{sparsity} = sum(int((layer.weight == 0).sum()) for layer, _ in {params}) / "
+                    f"max(1, sum(layer.weight.nelement() for layer, _ in {params}))"
+                ),
                 f'print(f"Pruned with amount={amount!r}: sparsity of Linear/Conv weights {{{sparsity}:.1%}}")',
             ]
             statements = [cst.parse_statement(line) for line in lines]

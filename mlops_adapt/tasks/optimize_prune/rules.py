@@ -10,7 +10,7 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import calls_in, code, inner_blocks, last_name, names_in, nodes_of
 from mlops_adapt.tasks.optimize_prune import SPEC
-from mlops_adapt.verify.rules.base import TaskRules
+from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 from mlops_adapt.verify.scope import statement_prints
 
 # An added statement that repeats an evaluation or reports a result must not train, write files or track.
@@ -26,6 +26,11 @@ _NOT_EVALUATION = frozenset({
     "state_dict", "load_state_dict", "isinstance", "print", "type", "save", "sum", "len", "to", "cpu",
     "eval", "train",
 })
+
+
+def is_copy_save(stmt: str) -> bool:
+    """`torch.save(model_pruned.state_dict(), "net_pruned.pt")`: the optimized copy saved beside the model."""
+    return bool(re.fullmatch(r"torch\.save\([^\n]*\)\s*", stmt.strip() + " ")) and "open(" not in stmt
 
 
 def is_report_statement(stmt: str) -> bool:
@@ -106,6 +111,52 @@ def _functions_running(module: cst.Module, models: set[str]) -> set[str]:
     return found
 
 
+def optimization_problems(original: cst.Module, candidate: cst.Module, site: Site, verb: str) -> list[str]:
+    """Shapes shared by both optimizations that print what the script never computed, or lose the result.
+
+    - A print added after a training loop that reads the loop's own variable (`epoch`) states a
+      line about an epoch that never ran with that model.
+    - When the script saves its model, the optimized one should be saved too (a recommendation).
+    """
+    problems: list[str] = []
+    before = Counter(statement_prints(original))
+    for loop in nodes_of(candidate, cst.For):
+        if not _TRAINING.search(code(loop.body)):
+            continue
+        loop_vars = names_in(loop.target)
+        for stmt in _following(candidate, loop):
+            prints = statement_prints(cst.Module(body=[stmt]))
+            if not prints or all(before[p] > 0 for p in prints):
+                continue
+            for call in calls_in(stmt, lambdas=True):
+                if last_name(call) == "print" and names_in(call) & loop_vars:
+                    problems.append(
+                        f"a print added after the training loop reads its variable "
+                        f"`{', '.join(sorted(names_in(call) & loop_vars))}`: a line about an epoch the "
+                        f"{verb} model never had"
+                    )
+                    break
+    saves = [c for c in calls_in(original, lambdas=True) if code(c.func) == "torch.save"]
+    if saves and len([c for c in calls_in(candidate, lambdas=True) if code(c.func) == "torch.save"]) <= len(saves):
+        problems.append(Recommendation(f"the script saves its model, but the {verb} model is not saved"))
+    return problems
+
+
+def _following(module: cst.Module, loop: cst.For) -> list[cst.BaseStatement]:
+    """The statements after the loop in its own block (and the blocks around it)."""
+    def walk(block: list[cst.BaseStatement]) -> list[cst.BaseStatement] | None:
+        for index, stmt in enumerate(block):
+            if stmt is loop:
+                return list(block[index + 1:])
+            for inner in inner_blocks(stmt) if not isinstance(stmt, cst.SimpleStatementLine) else []:
+                found = walk(inner)
+                if found is not None:
+                    return found + list(block[index + 1:])
+        return None
+
+    return walk(list(module.body)) or []
+
+
 def model_names(facts, candidate: cst.Module, call: cst.Call | None) -> set[str]:
     """Names that may hold the model: the trained torch models, and the optimized copy's name."""
     names = {m.var for m in facts.models if m.framework == "torch"} | {"model", "net", "self"}
@@ -140,8 +191,10 @@ class OptimizePruneRules(TaskRules):
     TASK = SPEC.id
     SCOPE = "additive"
 
+    HELPER_NAMES = frozenset({"copy", "os"})
+
     def allowed_addition(self, added_stmt: str) -> bool:
-        return is_report_statement(added_stmt)
+        return is_report_statement(added_stmt) or is_copy_save(added_stmt)
 
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:
@@ -169,4 +222,4 @@ class OptimizePruneRules(TaskRules):
             site, model_names(facts, candidate, None) | pruned_models(original, candidate), original, candidate
         ):
             problems.append("the evaluation is not repeated after pruning")
-        return problems
+        return problems + optimization_problems(original, candidate, site, "pruned")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import libcst as cst
@@ -126,24 +127,21 @@ class TranslateGitPythonToDvc(Recipe):
                 import git
                 import dvc.api
                 import dvc.repo
-                import fnmatch
-                import glob
                 import logging
                 import os
-                import re
                 """,
-                {"dvc_add", "dvc_dirty", "dvc_show"},
+                {"dvc_track", "dvc_dirty", "dvc_read"},
                 """
                 repo = git.Repo.init(".")
                 with open("data.csv", "w") as f:
                     f.write("a,b\\n1,2\\n")
                 # Version the data together with the code.
-                dvc_add(repo, ["data.csv"])
+                dvc_track(repo, ["data.csv"])
                 repo.index.add(["train.py"])
                 repo.index.commit("v1")
                 repo.create_tag("v1")
                 print((repo.is_dirty() or dvc_dirty(repo)))
-                print(dvc_show(repo, "v1:data.csv"))
+                print(dvc_read(repo, "v1", "data.csv"))
                 """,
             ),
         ),
@@ -306,7 +304,8 @@ class _Rewriter(StatementExpander):
             rev, _, path = (string_value(spec) or "").partition(":")
             if path and self._plain_data(cst.SimpleString(repr(path))):
                 # A literal `REV:PATH` of a data file: read it at REV, no run-time sorting needed.
-                args = [cst.Arg(holder), cst.Arg(cst.SimpleString(repr(rev or "HEAD"))), cst.Arg(cst.SimpleString(repr(path)))]
+                rev_arg, path_arg = (cst.SimpleString(json.dumps(t)) for t in (rev or "HEAD", path))
+                args = [cst.Arg(holder), cst.Arg(rev_arg), cst.Arg(path_arg)]
                 return cst.Call(self.use("dvc_read"), args)
             return cst.Call(self.use("dvc_show"), [cst.Arg(holder), cst.Arg(spec)])
         if op == "dirty":
