@@ -173,7 +173,7 @@ def test_rules_reject_the_wrong_shapes_an_llm_writes():
     quantized = fc_source + (
         "fc_int8 = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(fc), {torch.nn.Linear}, dtype=torch.qint8)\n"
         "fc = fc_int8\n"
-        "print(f\"weight {fc.weight.item():.3f}\")\n"
+        "print(f\"weight {fc.weight.norm().item():.3f}\")\n"
         "print('int8 mse', nn.functional.mse_loss(fc(x[150:]), y[150:]).item())\n"
     )
     report = verify_candidate(fc_source, quantized, "optimize-quantize", AdaptOptions())
