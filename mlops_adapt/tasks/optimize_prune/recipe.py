@@ -21,15 +21,17 @@ PRUNING = Optimization("pruning", "pruned", "dense", "before pruning", "after pr
 
 
 class PruneTorchModel(Recipe):
-    """Prune the trained torch model and report its evaluation before and after.
+    """Prune a copy of the trained torch model and report its evaluation before and after.
 
-    Finds the torch model the script trains and the statements that evaluate it after
-    training (or, when it is only evaluated inside the training loop, that evaluation). After
-    them, it zeroes the smallest weights of every Linear and Conv layer with global L1
-    unstructured pruning (`--option amount=0.3` by default), makes the pruning permanent with
-    `prune.remove`, prints the resulting sparsity, runs the evaluation again on the pruned
-    model and prints each result before and after. Everything the script printed is still
-    printed.
+    Finds the torch model the script trains and the statements that evaluate it after training
+    (or, when it is only evaluated inside the training loop, that evaluation, without the lines
+    that print the loop's own values such as `epoch`). After them, it copies the model, zeroes the
+    smallest weights of the copy's Linear and Conv layers with global L1 unstructured pruning
+    (`--option amount=0.3` by default), makes the pruning permanent with `prune.remove`, prints the
+    sparsity, runs the script's own evaluation again with the copy in the model's place and prints
+    each result before and after. The trained model is put back, so the rest of the script sees it
+    unchanged; where the script saves its model (`torch.save(model.state_dict(), "net.pt")`), the
+    pruned copy is saved beside it (`net_pruned.pt`), under the same condition.
     """
 
     TASK = SPEC.id

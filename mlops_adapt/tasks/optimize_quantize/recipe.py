@@ -30,12 +30,23 @@ class QuantizeTorchModel(Recipe):
     """Quantize the trained torch model to int8 and report its evaluation and size before and after.
 
     Finds the torch model the script trains and the statements that evaluate it after training
-    (or, when it is only evaluated inside the training loop, that evaluation). After them, it
-    makes a dynamically quantized copy of the model (`torch.ao.quantization.quantize_dynamic`,
-    int8 weights for every Linear layer, for CPU inference), prints the size of both models,
-    runs the evaluation again with the quantized copy in the model's place and prints each
-    result before and after. Then the float model is put back, so code after the evaluation
-    (saving, for example) behaves as before.
+    (or, when it is only evaluated inside the training loop, that evaluation, without the lines
+    that print the loop's own values). After them, it makes a dynamically quantized copy of the
+    model (`torch.ao.quantization.quantize_dynamic`, int8 weights for every Linear layer, for CPU
+    inference), prints the size of both models, runs the evaluation again with the quantized copy
+    in the model's place (statements reading a layer's `weight`/`bias` are not repeated: on a
+    quantized Linear those are methods) and prints each result before and after. Then the float
+    model is put back, so code after the evaluation behaves as before; where the script saves its
+    model, the quantized copy is saved beside it (`net.pt` -> `net_int8.pt`).
+
+    A float64 model (`model.double()`) is refused: dynamic int8 quantization converts float32
+    Linear layers only, and converting the model would change what the evaluation feeds it.
+
+    torch 2.13 marks `torch.ao.quantization` deprecated and points to torchao's `quantize_`;
+    core torch has no other dynamic int8 path. This recipe keeps the core API (it works in 2.13
+    and the project does not depend on torchao, whose 0.18 release prints its own deprecation
+    and CUDA-kernel warnings on a CPU torch 2.13) and silences nothing: the warning still shows,
+    and V3 reports it on every edit.
     """
 
     TASK = SPEC.id
