@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from mlops_adapt.analysis.exprs import code
 import re
 
 import libcst as cst
 
+from mlops_adapt.analysis.exprs import code
 from mlops_adapt.tasks.optimize_prune.rules import (
     evaluated_after,
     find_call,
@@ -16,8 +16,8 @@ from mlops_adapt.tasks.optimize_prune.rules import (
     optimization_problems,
     trained_before,
 )
-from mlops_adapt.transforms.torch_common import float64_model
 from mlops_adapt.tasks.optimize_quantize import SPEC
+from mlops_adapt.transforms.torch_common import float64_model
 from mlops_adapt.verify.rules.base import TaskRules
 
 
