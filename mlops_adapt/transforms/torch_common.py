@@ -281,7 +281,29 @@ def commented(stmt: cst.BaseStatement, comment: str) -> cst.BaseStatement:
     return stmt.with_changes(leading_lines=[cst.EmptyLine(comment=cst.Comment(f"# {comment}"))])
 
 
-__all__ = [
+# The training script both optimization recipes show as their first example, in two parts: its
+# imports (the recipes add theirs below them) and the rest.
+EXAMPLE_IMPORTS = """\
+import torch
+from torch import nn
+"""
+EXAMPLE_TRAINING = """\
+torch.manual_seed(0)
+X = torch.randn(200, 8)
+y = (X.sum(dim=1) > 0).long()
+model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(20):
+    optimizer.zero_grad()
+    loss = nn.functional.cross_entropy(model(X), y)
+    loss.backward()
+    optimizer.step()
+accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
+print(f"accuracy: {accuracy:.3f}")
+"""
+
+
+__all__ = ["EXAMPLE_IMPORTS", "EXAMPLE_TRAINING", 
     "EvalPlan",
     "Optimization",
     "code",

@@ -8,6 +8,8 @@ from libcst.codemod.visitors import AddImportsVisitor
 from mlops_adapt.tasks.optimize_prune import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.torch_common import (
+    EXAMPLE_IMPORTS,
+    EXAMPLE_TRAINING,
     Optimization,
     commented,
     fresh,
@@ -38,57 +40,28 @@ class PruneTorchModel(Recipe):
     DESCRIPTION = SPEC.title
     EXAMPLES = [
         Example(
-            """
-            import torch
-            from torch import nn
+            EXAMPLE_IMPORTS + "\n" + EXAMPLE_TRAINING,
+            EXAMPLE_IMPORTS + """\
+import copy
+from torch.nn.utils import prune
 
-            torch.manual_seed(0)
-            X = torch.randn(200, 8)
-            y = (X.sum(dim=1) > 0).long()
-            model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
-            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-            for epoch in range(20):
-                optimizer.zero_grad()
-                loss = nn.functional.cross_entropy(model(X), y)
-                loss.backward()
-                optimizer.step()
-            accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
-            print(f"accuracy: {accuracy:.3f}")
-            """,
-            """
-            import torch
-            from torch import nn
-            import copy
-            from torch.nn.utils import prune
-
-            torch.manual_seed(0)
-            X = torch.randn(200, 8)
-            y = (X.sum(dim=1) > 0).long()
-            model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
-            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-            for epoch in range(20):
-                optimizer.zero_grad()
-                loss = nn.functional.cross_entropy(model(X), y)
-                loss.backward()
-                optimizer.step()
-            accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
-            print(f"accuracy: {accuracy:.3f}")
-            # Prune 30% of the Linear/Conv weights of a copy (global L1 magnitude), for good.
-            model_dense = model
-            model_pruned = copy.deepcopy(model_dense)
-            prune_params = [(layer, "weight") for layer in model_pruned.modules() if isinstance(layer, (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d))]
-            prune.global_unstructured(prune_params, pruning_method=prune.L1Unstructured, amount=0.3)
-            for pruned_layer, pruned_name in prune_params:
-                prune.remove(pruned_layer, pruned_name)
-            sparsity = sum(int((layer.weight == 0).sum()) for layer, _ in prune_params) / max(1, sum(layer.weight.nelement() for layer, _ in prune_params))
-            print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
-            model = model_pruned
-            print("Evaluation after pruning:")
-            accuracy_pruned = (model(X).argmax(dim=1) == y).float().mean().item()
-            print(f"accuracy: {accuracy_pruned:.3f}")
-            print("accuracy before pruning:", accuracy, "| after pruning:", accuracy_pruned)
-            model = model_dense
-            """,
+""" + EXAMPLE_TRAINING + """\
+# Prune 30% of the Linear/Conv weights of a copy (global L1 magnitude), for good.
+model_dense = model
+model_pruned = copy.deepcopy(model_dense)
+prune_params = [(layer, "weight") for layer in model_pruned.modules() if isinstance(layer, (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d))]
+prune.global_unstructured(prune_params, pruning_method=prune.L1Unstructured, amount=0.3)
+for pruned_layer, pruned_name in prune_params:
+    prune.remove(pruned_layer, pruned_name)
+sparsity = sum(int((layer.weight == 0).sum()) for layer, _ in prune_params) / max(1, sum(layer.weight.nelement() for layer, _ in prune_params))
+print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
+model = model_pruned
+print("Evaluation after pruning:")
+accuracy_pruned = (model(X).argmax(dim=1) == y).float().mean().item()
+print(f"accuracy: {accuracy_pruned:.3f}")
+print("accuracy before pruning:", accuracy, "| after pruning:", accuracy_pruned)
+model = model_dense
+""",
         ),
     ]
     NOOP = [

@@ -9,6 +9,8 @@ from mlops_adapt.analysis.exprs import after_imports
 from mlops_adapt.tasks.optimize_quantize import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.torch_common import (
+    EXAMPLE_IMPORTS,
+    EXAMPLE_TRAINING,
     Optimization,
     commented,
     float64_model,
@@ -53,59 +55,30 @@ class QuantizeTorchModel(Recipe):
     DESCRIPTION = SPEC.title
     EXAMPLES = [
         Example(
-            """
-            import torch
-            from torch import nn
-
-            torch.manual_seed(0)
-            X = torch.randn(200, 8)
-            y = (X.sum(dim=1) > 0).long()
-            model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
-            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-            for epoch in range(20):
-                optimizer.zero_grad()
-                loss = nn.functional.cross_entropy(model(X), y)
-                loss.backward()
-                optimizer.step()
-            accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
-            print(f"accuracy: {accuracy:.3f}")
-            """,
-            """
-            import torch
-            from torch import nn
-            import io
+            EXAMPLE_IMPORTS + "\n" + EXAMPLE_TRAINING,
+            EXAMPLE_IMPORTS + """\
+import io
 
 
-            def state_dict_megabytes(model):
-                \"\"\"Size of a model's serialized weights, in MB.\"\"\"
-                buffer = io.BytesIO()
-                torch.save(model.state_dict(), buffer)
-                return buffer.getbuffer().nbytes / 1e6
+def state_dict_megabytes(model):
+    \"\"\"Size of a model's serialized weights, in MB.\"\"\"
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return buffer.getbuffer().nbytes / 1e6
 
 
-            torch.manual_seed(0)
-            X = torch.randn(200, 8)
-            y = (X.sum(dim=1) > 0).long()
-            model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
-            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-            for epoch in range(20):
-                optimizer.zero_grad()
-                loss = nn.functional.cross_entropy(model(X), y)
-                loss.backward()
-                optimizer.step()
-            accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
-            print(f"accuracy: {accuracy:.3f}")
-            # Dynamic int8 quantization of the Linear layers, into a copy for CPU inference.
-            model_float32 = model
-            model_int8 = torch.ao.quantization.quantize_dynamic(model_float32, {torch.nn.Linear}, dtype=torch.qint8)
-            print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {state_dict_megabytes(model_int8):.4f} MB int8")
-            model = model_int8
-            print("Evaluation after quantization:")
-            accuracy_int8 = (model(X).argmax(dim=1) == y).float().mean().item()
-            print(f"accuracy: {accuracy_int8:.3f}")
-            print("accuracy float32:", accuracy, "| int8:", accuracy_int8)
-            model = model_float32
-            """,
+""" + EXAMPLE_TRAINING + """\
+# Dynamic int8 quantization of the Linear layers, into a copy for CPU inference.
+model_float32 = model
+model_int8 = torch.ao.quantization.quantize_dynamic(model_float32, {torch.nn.Linear}, dtype=torch.qint8)
+print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {state_dict_megabytes(model_int8):.4f} MB int8")
+model = model_int8
+print("Evaluation after quantization:")
+accuracy_int8 = (model(X).argmax(dim=1) == y).float().mean().item()
+print(f"accuracy: {accuracy_int8:.3f}")
+print("accuracy float32:", accuracy, "| int8:", accuracy_int8)
+model = model_float32
+""",
         ),
     ]
     NOOP = [
