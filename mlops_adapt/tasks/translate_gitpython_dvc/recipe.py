@@ -84,7 +84,8 @@ class TranslateGitPythonToDvc(Recipe):
       and `index.add("*")` first put the work tree's data under DVC.
     - The DVC repository is initialised (and its config staged in git) when it is missing.
     - Commits and tags stay git; `git commit -a` first records changed data with DVC.
-    - `is_dirty()`, `untracked_files`, `index.diff(None)`, `git.status("--porcelain"/"-s")` and
+    - `index.entries` also lists the data DVC versions (keyed `(path, 0)` as git keys its files);
+      `is_dirty()`, `untracked_files`, `index.diff(None)`, `git.status("--porcelain"/"-s")` and
       `git.diff(name_only=True)` also report DVC's view of the data, as git reported it before.
     - Old versions: `git.show("REV:PATH")` becomes `dvc.api.read(..., rev=REV)`, `commit.tree /
       PATH` a blob-like object read with `dvc.api.open`, `git.checkout(REV, "--", PATH)` and
@@ -373,6 +374,10 @@ class _Rewriter(StatementExpander):
     def leave_Attribute(self, original_node, updated_node):
         if original_node.attr.value == "untracked_files" and gp.is_repo(original_node.value, self.names):
             return cst.Call(self.use("dvc_untracked"), [cst.Arg(updated_node.value), cst.Arg(updated_node)])
+        if original_node.attr.value == "entries" and gp.is_index(original_node.value, self.names):
+            # "Is this path versioned?" asked of git's index: DVC's data is versioned through its .dvc file.
+            holder = _holder(updated_node.value, self.names)
+            return cst.Call(self.use("dvc_index_entries"), [cst.Arg(holder), cst.Arg(updated_node)])
         return updated_node
 
     def leave_BinaryOperation(self, original_node, updated_node):

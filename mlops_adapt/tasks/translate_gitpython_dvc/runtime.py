@@ -219,6 +219,24 @@ def dvc_untracked(target, untracked):
     return sorted(set(untracked) | set(added))
 
 
+def dvc_index_entries(target, entries):
+    """`index.entries` plus a `(path, 0)` key for each file DVC versions (through a .dvc file git
+    tracks), so that "is this path versioned?" answers as it did when git held the data."""
+    root = dvc_git_repo(target).working_tree_dir
+    found = dict(entries)
+    for path, _stage in entries:
+        if not path.endswith(".dvc") or path.startswith(".dvc/"):
+            continue
+        out = path[: -len(".dvc")]
+        if os.path.isdir(os.path.join(root, out)):
+            for here, _dirs, files in os.walk(os.path.join(root, out)):
+                rel = os.path.relpath(here, root).replace(os.sep, "/")
+                found.update({(rel + "/" + name, 0): None for name in files})
+        else:
+            found[(out, 0)] = None
+    return found
+
+
 def dvc_with_changes(target, diffs):
     """`index.diff(None)` plus the DVC-tracked files that changed, sorted by path as git sorts."""
     extra = [
