@@ -142,7 +142,7 @@ class TranslateGitPythonToDvc(Recipe):
                 repo.index.commit("v1")
                 repo.create_tag("v1")
                 print((repo.is_dirty() or dvc_dirty(repo)))
-                print(dvc_read(repo, "v1", "data.csv"))
+                print(dvc_read(repo, "v1:data.csv"))
                 """,
             ),
         ),
@@ -250,12 +250,13 @@ class TranslateGitPythonToDvc(Recipe):
         taken = all_names(tree) & HELPERS.names
         if taken:
             raise Unsupported(f"the script already uses the names {', '.join(sorted(taken))}")
-        rewriter = _Rewriter(names, gp.Constants(tree), self.globs, self.folders)
+        whole_folders = gp.lists_data_folders(tree, self.globs, self.folders)
+        rewriter = _Rewriter(names, gp.Constants(tree), self.globs, self.folders, whole_folders)
         new_tree = tree.visit(rewriter)
         if not rewriter.used:
             raise SkipFile("nothing to adapt: no GitPython operation touches data files")
         body, imports = helper_source(
-            rewriter.used, self.globs, gp.lists_data_folders(tree, self.globs, self.folders), self.folders
+            rewriter.used, self.globs, whole_folders, self.folders
         )
         new_tree = insert_after_imports(new_tree, helper_block(body))
         for needed in sorted(imports, key=lambda i: (i.module, i.name or "")):
@@ -278,10 +279,12 @@ class _Rewriter(StatementExpander):
     """Rewrites GitPython data operations into DVC helper calls, statement by statement."""
 
     def __init__(
-        self, names: gp.GitNames, consts: gp.Constants, globs: tuple[str, ...], folders: tuple[str, ...] = ()
+        self, names: gp.GitNames, consts: gp.Constants, globs: tuple[str, ...], folders: tuple[str, ...] = (),
+        whole_folders: bool = False,
     ) -> None:
         super().__init__()
         self.names, self.consts, self.globs, self.folders = names, consts, globs, folders
+        self.whole_folders = whole_folders  # data folders are tracked as a whole (one .dvc file each)
 
     # ------------------------------------------------------------------ expressions
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -302,12 +305,10 @@ class _Rewriter(StatementExpander):
             return self._add(original_node, updated_node, holder)
         if op == "show" and kind != "code":
             spec = updated_node.args[0].value
-            rev, _, path = (string_value(spec) or "").partition(":")
-            if path and self._plain_data(cst.SimpleString(repr(path))):
-                # A literal `REV:PATH` of a data file: read it at REV, no run-time sorting needed.
-                rev_arg, path_arg = (cst.SimpleString(json.dumps(t)) for t in (rev or "HEAD", path))
-                args = [cst.Arg(holder), cst.Arg(rev_arg), cst.Arg(path_arg)]
-                return cst.Call(self.use("dvc_read"), args)
+            pattern = gp.path_pattern(spec, self.consts) or ""
+            if ":" in pattern and self._plain_pattern(pattern.partition(":")[2]):
+                # `REV:PATH` of a known data file: read at REV, no run-time sorting of paths needed.
+                return cst.Call(self.use("dvc_read"), [cst.Arg(holder), cst.Arg(spec)])
             return cst.Call(self.use("dvc_show"), [cst.Arg(holder), cst.Arg(spec)])
         if op == "dirty":
             return self._dirty(updated_node, holder)
@@ -432,11 +433,15 @@ class _Rewriter(StatementExpander):
     def _plain_data(self, item: cst.BaseExpression) -> bool:
         """A data file known before the script runs: DVC can take it as it is, so the short
         `dvc_track` serves, not the helpers that sort paths into data and code at run time."""
-        pattern = gp.path_pattern(item, self.consts)
+        return self._plain_pattern(gp.path_pattern(item, self.consts))
+
+    def _plain_pattern(self, pattern: str | None) -> bool:
         if pattern is None or glob_like(pattern) or pattern.endswith("/") or "." not in pattern.rsplit("/", 1)[-1]:
             return False
-        under_folder = any(pattern == f or pattern.startswith(f.rstrip("/") + "/") for f in self.folders)
-        return not under_folder and gp.classify_expr(item, self.consts, self.globs, self.folders) == "data"
+        under_folder = self.whole_folders and any(
+            pattern == f or pattern.startswith(f.rstrip("/") + "/") for f in self.folders
+        )
+        return not under_folder and gp.classify_pattern(pattern, self.globs, self.folders) == "data"
 
     def _remove(self, original: cst.Call, updated: cst.Call, holder: cst.BaseExpression) -> cst.BaseExpression:
         on_index = gp.is_index(original.func.value, self.names)  # type: ignore[attr-defined]
@@ -482,7 +487,10 @@ class _Rewriter(StatementExpander):
         else:
             listed = cst.List([cst.Element(p) for p in paths])
         rev = revs[0] if revs else cst.Name("None")
-        return cst.Call(self.use("dvc_checkout_paths"), [cst.Arg(holder), cst.Arg(rev), cst.Arg(listed)])
+        items = gp.path_items(listed, self.consts) if isinstance(listed, (cst.List, cst.Tuple, cst.Name)) else None
+        items = items if items is not None else [listed]
+        helper = "dvc_restore" if all(self._plain_data(item) for item in items) else "dvc_checkout_paths"
+        return cst.Call(self.use(helper), [cst.Arg(holder), cst.Arg(rev), cst.Arg(listed)])
 
 
 def _remote_owner(target: cst.BaseExpression, names: gp.GitNames) -> cst.BaseExpression | None:

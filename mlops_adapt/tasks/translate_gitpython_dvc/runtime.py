@@ -263,10 +263,23 @@ def dvc_show(target, spec):
     return text[:-1] if text.endswith("\n") else text  # GitPython strips the final newline  # noqa: FURB188
 
 
-def dvc_read(target, rev, path):
-    """`git show REV:PATH` of a data file: dvc.api.read at that revision, without git's final newline."""
-    text = dvc.api.read(path, repo=dvc_git_repo(target).working_tree_dir, rev=rev)
+def dvc_read(target, spec):
+    """`git show REV:PATH` of a data file DVC versions: dvc.api.read at REV, without git's final newline."""
+    rev, _, path = str(spec).partition(":")
+    text = dvc.api.read(path, repo=dvc_git_repo(target).working_tree_dir, rev=rev or "HEAD")
     return text[:-1] if text.endswith("\n") else text  # noqa: FURB188
+
+
+def dvc_restore(target, rev, paths):
+    """`git checkout [REV] -- PATHS` of data files DVC versions: the .dvc files come back from git
+    (of REV, staged as git stages what it restores), the data from DVC's cache."""
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    for path in [paths] if isinstance(paths, (str, os.PathLike)) else paths:
+        rel = os.path.relpath(os.path.join(root, os.fspath(path)), root).replace(os.sep, "/")
+        if rev is not None:
+            repo.git.checkout(rev, "--", rel + ".dvc")
+        dvc_repo(repo).checkout(os.path.join(root, rel + ".dvc"), force=True)
 
 
 def dvc_blob(commit, path):
