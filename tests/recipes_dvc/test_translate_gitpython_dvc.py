@@ -233,3 +233,24 @@ def test_one_data_file_add_stays_short() -> None:
     added = len(result.code.splitlines()) - len(source.splitlines())
     assert added <= 45, added
     assert "def dvc_is_data" not in result.code
+
+
+def test_rules_reject_an_untranslated_pull_and_update_add() -> None:
+    from mlops_adapt.verify.pipeline import verify_candidate
+
+    original = (
+        "import git\nrepo = git.Repo('.')\nrepo.index.add(['data.csv'])\nrepo.index.commit('c')\n"
+        "repo.remotes.origin.pull()\nrepo.git.add(update=True)\n"
+    )
+    candidate = (
+        "import git\nimport dvc.repo\nrepo = git.Repo('.')\ndvc.repo.Repo('.').add('data.csv')\n"
+        "repo.index.add(['data.csv.dvc', '.gitignore'])\nrepo.index.commit('c')\n"
+        "repo.remotes.origin.pull()\nrepo.git.add(update=True)\n"
+    )
+    report = verify_candidate(original, candidate, TASK, AdaptOptions())
+    reasons = " ".join(report.failures)
+    assert not report.ok
+    assert "git pull is not followed by a DVC pull" in reasons
+    assert "`git add -u` stages no changed DVC-tracked data" in reasons
+    assert "git rm --cached" in reasons  # recommended: the migration case
+    assert isinstance(adapt(original, TASK, AdaptOptions(backend="recipe")), Applied)
