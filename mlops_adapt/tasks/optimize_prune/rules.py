@@ -175,7 +175,24 @@ def pruned_models(original: cst.Module, candidate: cst.Module) -> set[str]:
             if isinstance(c.func, cst.Attribute) and c.func.attr.value in ("modules", "named_modules", "children")
         }
 
-    return receivers(candidate) - receivers(original)
+    return with_aliases(candidate, receivers(candidate) - receivers(original))
+
+
+def with_aliases(module: cst.Module, names: set[str]) -> set[str]:
+    """The names and every name bound to one of them (`model = model_pruned` swaps the copy in)."""
+    found = set(names)
+    changed = True
+    while changed:
+        changed = False
+        for node in nodes_of(module, cst.Assign):
+            value = code(node.value)
+            if value in found:
+                for target in node.targets:
+                    name = code(target.target)
+                    if name not in found and re.fullmatch(r"[\w.]+", name):
+                        found.add(name)
+                        changed = True
+    return found
 
 
 def _assignments_of(module: cst.Module, call: cst.Call | None) -> list[str]:

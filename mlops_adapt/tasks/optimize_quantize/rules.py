@@ -15,6 +15,7 @@ from mlops_adapt.tasks.optimize_prune.rules import (
     model_names,
     optimization_problems,
     trained_before,
+    with_aliases,
 )
 from mlops_adapt.tasks.optimize_quantize import SPEC
 from mlops_adapt.transforms.torch_common import float64_model
@@ -44,7 +45,9 @@ class OptimizeQuantizeRules(TaskRules):
             problems.append("quantize_dynamic does not use dtype=torch.qint8")
         if not trained_before(site):
             problems.append("the model is quantized before it is trained")
-        elif facts.metrics and not evaluated_after(site, model_names(facts, candidate, call), original, candidate):
+        elif facts.metrics and not evaluated_after(
+            site, with_aliases(candidate, model_names(facts, candidate, call)), original, candidate
+        ):
             problems.append("the evaluation is not repeated on the quantized model")
         for model in sorted({m.var for m in facts.models if m.framework == "torch"}):
             float64 = float64_model(original, model)
