@@ -268,6 +268,9 @@ def float64_model(tree: cst.Module, model: str) -> str | None:
     default dtype), or None."""
     target = re.escape(model)
     for stmt in nodes_of(tree, cst.SimpleStatementLine):
+        if all(isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+               for small in stmt.body):
+            continue  # a docstring that mentions `model.double()` is not code
         text = code(stmt).strip()
         if "set_default_dtype" in text and re.search(r"torch\.(float64|double)\b", text):
             return text
