@@ -636,7 +636,8 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
         assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
         if any(_does_work(s) for s in repeat):
             return EvalPlan(model, loop, repeat, assigned, from_loop=True, needs_before=unwrapped)
-    inside = _evaluation_inside_trainer(module, body[trained], model, scan)
+    inside = _evaluation_inside_method(module, body[trained], held, scan) if held is not None else None
+    inside = inside or _evaluation_inside_trainer(module, body[trained], model, scan)
     if inside is not None:
         return inside
     return EvalPlan(model, body[trained], [], [])
@@ -671,6 +672,36 @@ def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]
         kept.append(stmt)
         bound.update(_binds(stmt))
     return kept, unwrapped
+
+
+def _evaluation_inside_method(module: cst.Module, stmt: cst.BaseStatement, held: _Held, scan: Scan) -> EvalPlan | None:
+    """`trainer.fit(train_loader, val_loader)` evaluates in its epoch loop (`metrics = self.evaluate(val_loader)`):
+    repeat that evaluation after the call on the holder (`self` -> `trainer`, parameters -> the caller's names)."""
+    attr = held.model.split(".", 1)[1]
+    for call in calls_in(stmt):
+        if receiver_of(call) != held.owner or last_name(call) not in held.training:
+            continue
+        method = next((
+            m for cls in module.body if isinstance(cls, cst.ClassDef)
+            for name, m in _class_methods(cls).items()
+            if name == last_name(call) and held.training | held.readers <= set(_class_methods(cls))
+        ), None)
+        if method is None:
+            continue
+        renames = _parameter_names(method.with_changes(params=method.params.with_changes(
+            params=method.params.params[1:])), call)
+        if renames is None:
+            continue
+        renames["self"] = held.owner
+        for block in _loop_bodies(method.body):
+            repeat, assigned = _evaluation(block, f"self.{attr}", scan, held.readers, False, held.training, "self")
+            unavailable = set(_function_locals(method)) - set(renames) - set(assigned)
+            repeat = [s for s in repeat if not names_in(s) & unavailable]
+            assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
+            if any(_does_work(s) for s in repeat):
+                renames = {k: v for k, v in renames.items() if k != v}
+                return EvalPlan(held.model, stmt, repeat, assigned, renames=renames, needs_before=True)
+    return None
 
 
 def _evaluation_inside_trainer(

@@ -142,7 +142,10 @@ def optimize_copy(
     if repeat:
         lines += [cst.parse_statement(f"{m} = {optimized}"), _print(f"Evaluation after {opt.verb}:")]
         lines += repeated(repeat, {**plan.renames, **mapping})
-        names = [n for n in metric_names(plan) if any(n in _binds_names(s) for s in repeat)]
+        bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat)]
+        # Results under other names (`metrics = trainer.evaluate(...)`) are compared too: the
+        # repeated evaluation may print nothing itself (its print read the loop's `epoch`).
+        names = [n for n in metric_names(plan) if n in bound] or bound
         lines += [compare_line(n, mapping[n], opt.before, opt.after) for n in names]
         lines.append(cst.parse_statement(f"{m} = {kept}"))
     else:
