@@ -131,6 +131,7 @@ def optimize_copy(
     kept, optimized = _fresh(f"{base}_{opt.kept_suffix}", taken), _fresh(f"{base}_{opt.suffix}", taken)
     mapping = {name: _fresh(f"{name}_{opt.suffix}", taken) for name in plan.assigned}
     repeat = [s for s in plan.repeat if not _reads_attributes(s, m, opt.unreadable)]
+    repeat = _without_outside_mutations(repeat)
     lines: list[cst.BaseStatement] = []
     if plan.needs_before and repeat:
         # The evaluation ran inside a training function or a conditional: run it here for the "before" figures.
@@ -176,6 +177,38 @@ def _print(text: str) -> cst.BaseStatement:
 
 def _binds_names(stmt: cst.BaseStatement) -> set[str]:
     return {n for t in nodes_of(stmt, cst.AssignTarget) for n in names_in(t.target)}
+
+
+_MUTATING = frozenset({"append", "extend", "insert", "update", "add", "pop", "remove", "setdefault", "clear",
+                       "appendleft", "discard", "write", "writerow", "log", "add_scalar"})
+
+
+def _root(expr: cst.BaseExpression) -> str | None:
+    while isinstance(expr, (cst.Attribute, cst.Subscript, cst.Call)):
+        expr = expr.func if isinstance(expr, cst.Call) else expr.value
+    return expr.value if isinstance(expr, cst.Name) else None
+
+
+def _without_outside_mutations(statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """The statements, without those that change the script's own objects (`history.append(acc)`,
+    `results["acc"] = acc`): run again they would add the optimized model's figures to the
+    script's curves and its best-so-far, and change what it prints or plots later."""
+    local: set[str] = set()
+    kept = []
+    for stmt in statements:
+        outside = False
+        for call in calls_in(stmt):
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in _MUTATING:
+                root = _root(call.func.value)
+                outside = outside or (root is not None and root not in local)
+        for target in nodes_of(stmt, cst.AssignTarget):
+            if isinstance(target.target, (cst.Subscript, cst.Attribute)):
+                root = _root(target.target)
+                outside = outside or (root is not None and root not in local)
+        if not outside:
+            kept.append(stmt)
+            local |= _binds_names(stmt) | {n for f in nodes_of(stmt, cst.For) for n in names_in(f.target)}
+    return kept
 
 
 def _reads_attributes(stmt: cst.BaseStatement, model: str, attributes: tuple[str, ...]) -> bool:
