@@ -266,7 +266,10 @@ def dvc_show(target, spec):
 def dvc_read(target, spec):
     """`git show REV:PATH` of a data file DVC versions: dvc.api.read at REV, without git's final newline."""
     rev, _, path = str(spec).partition(":")
-    text = dvc.api.read(path, repo=dvc_git_repo(target).working_tree_dir, rev=rev or "HEAD")
+    try:
+        text = dvc.api.read(path, repo=dvc_git_repo(target).working_tree_dir, rev=rev or "HEAD")
+    except Exception as err:  # as `git show` fails for a missing path, so does this
+        raise git.GitCommandError(["git", "show", spec], 128, str(err)) from err
     return text[:-1] if text.endswith("\n") else text  # noqa: FURB188
 
 
