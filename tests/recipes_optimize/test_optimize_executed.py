@@ -189,3 +189,14 @@ def test_rules_reject_the_wrong_shapes_an_llm_writes():
     )
     reasons = " ".join(verify_candidate(double, candidate, "optimize-quantize", AdaptOptions()).failures)
     assert "float64" in reasons and "`epoch`" in reasons
+
+
+def test_the_repeated_evaluation_leaves_the_scripts_objects_alone():
+    """`self.history.append(...)` in fit() is the script's record: repeating it would change its best."""
+    for task, suffix in (("optimize-prune", "pruned"), ("optimize-quantize", "int8")):
+        swapped = f"trainer.model = model_{suffix}"
+        code = adapted(task, (SCRIPTS / "trainer_fit_evaluates_per_epoch.py").read_text())
+        after = code.split(swapped)[1]
+        assert f'print("metrics ' in after  # the repeated evaluation's result is reported
+        assert "trainer.evaluate(X_val, y_val)" in after, code
+        assert "history.append" not in after and "epoch=" not in after, after
