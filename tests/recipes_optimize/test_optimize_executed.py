@@ -197,6 +197,6 @@ def test_the_repeated_evaluation_leaves_the_scripts_objects_alone():
         swapped = f"trainer.model = model_{suffix}"
         code = adapted(task, (SCRIPTS / "trainer_fit_evaluates_per_epoch.py").read_text())
         after = code.split(swapped)[1]
-        assert f'print("metrics ' in after  # the repeated evaluation's result is reported
+        assert 'print("metrics ' in after  # the repeated evaluation's result is reported
         assert "trainer.evaluate(X_val, y_val)" in after, code
         assert "history.append" not in after and "epoch=" not in after, after
