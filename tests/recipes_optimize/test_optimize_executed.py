@@ -12,7 +12,7 @@ from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Failed, Skipped
 from mlops_adapt.verify.pipeline import verify_candidate
 
-from ._support import HERE, SCRIPTS, adapted, missing_lines, run_batch
+from ._support import SCRIPTS, adapted, missing_lines, run_batch
 
 TORCH_SCRIPTS = sorted(p.name for p in SCRIPTS.glob("*.py"))
 # Scripts whose model is a module global, so the driver can inspect the layers after the run.
@@ -20,7 +20,21 @@ FLAT = {
     "flat_sequential.py", "cnn_loop_eval.py", "regression_global_eval.py", "train_fn_returns_model.py",
     "bare_linear_layer.py", "fc_weight_report.py",
 }
-REFUSED = HERE / "refused"
+
+
+
+def float64_variant() -> str:
+    """argparse_epoch_eval_save.py trained in float64 (`.double()` model, float64 data)."""
+    source = (SCRIPTS / "argparse_epoch_eval_save.py").read_text()
+    for old, new in (
+        ("torch.randn(300, 6)", "torch.randn(300, 6, dtype=torch.float64)"),
+        ("torch.arange(1.0, 7.0)", "torch.arange(1.0, 7.0, dtype=torch.float64)"),
+        ("torch.randn(300, 1)", "torch.randn(300, 1, dtype=torch.float64)"),
+        ("nn.Linear(16, 1))", "nn.Linear(16, 1)).double()"),
+    ):
+        assert old in source
+        source = source.replace(old, new)
+    return source
 # Scripts whose model an object of the script's own class holds: it is optimized where the object is used.
 HELD = {"holder_object_evaluated_after.py": "learner.net", "model_handed_to_runner.py": "runner.model"}
 
@@ -154,7 +168,7 @@ def test_optimized_models_are_saved_beside_the_scripts_model_and_no_epoch_line_i
 
 
 def test_a_float64_model_is_refused_for_dynamic_int8_quantization():
-    source = (REFUSED / "double_model.py").read_text()
+    source = float64_variant()
     result = adapt(source, "optimize-quantize", AdaptOptions(backend="recipe"))
     assert isinstance(result, Failed) and "float64" in " ".join(result.reasons), result
     pruned = adapted("optimize-prune", source)  # pruning works on any dtype
@@ -179,7 +193,7 @@ def test_rules_reject_the_wrong_shapes_an_llm_writes():
     report = verify_candidate(fc_source, quantized, "optimize-quantize", AdaptOptions())
     assert not report.ok and "fc.weight" in " ".join(report.failures)
 
-    double = (REFUSED / "double_model.py").read_text()
+    double = float64_variant()
     candidate = double.replace(
         '    if args.save_model:',
         "    q = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)\n"
