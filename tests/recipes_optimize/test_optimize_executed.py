@@ -22,7 +22,6 @@ FLAT = {
 }
 
 
-
 def float64_variant() -> str:
     """argparse_epoch_eval_save.py trained in float64 (`.double()` model, float64 data)."""
     source = (SCRIPTS / "argparse_epoch_eval_save.py").read_text()
