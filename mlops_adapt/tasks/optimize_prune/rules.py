@@ -76,6 +76,14 @@ def trained_before(site: Site) -> bool:
     return any(_TRAINING.search(code(s)) for s in site.before())
 
 
+def added_functions(original: cst.Module, candidate: cst.Module) -> set[str]:
+    """Functions the candidate defines and the original does not (a model-size helper, say)."""
+    def defined(module: cst.Module) -> set[str]:
+        return {f.name.value for f in nodes_of(module, cst.FunctionDef)}
+
+    return defined(candidate) - defined(original)
+
+
 def evaluated_after(site: Site, models: set[str], original: cst.Module, candidate: cst.Module) -> bool:
     """After the site, a statement runs the model (or passes it to a function) for a new result.
 
@@ -84,13 +92,16 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
     """
     before, after = Counter(statement_prints(original)), Counter(statement_prints(candidate))
     runners = _functions_running(candidate, models)
+    # A function the edit adds and that never runs the model (`state_dict_megabytes(q)`) measures
+    # it; it does not evaluate it.
+    measuring = added_functions(original, candidate) - runners
     for stmt in site.after():
         prints = statement_prints(cst.Module(body=[stmt]))
         if prints and all(after[p] <= before[p] for p in prints):
             continue
         for call in calls_in(stmt, lambdas=True):
             short = last_name(call) or ""
-            if short in _NOT_EVALUATION:
+            if short in _NOT_EVALUATION or short in measuring:
                 continue
             if code(call.func) in models or any(names_in(a.value) & models for a in call.args):
                 return True
