@@ -379,6 +379,9 @@ def expr_kind(expr: cst.BaseExpression, names: GitNames) -> str | None:
         for kind in ("repos", "indexes", "gits", "remotes"):
             if expr.value in getattr(names, kind):
                 return kind
+    if isinstance(expr, cst.IfExp):
+        # `target if isinstance(target, git.IndexFile) else repo.index`: either branch says what it is.
+        return expr_kind(expr.orelse, names) or expr_kind(expr.body, names)
     return None
 
 
@@ -444,13 +447,22 @@ def add_call_paths(call: cst.Call) -> tuple[list[cst.BaseExpression], bool]:
             paths.append(arg.value)
             continue
         value = string_value(arg.value)
-        if value in ("-A", "--all", ".", "*", "./", "-u", "--update"):
+        if value in ("-A", "--all", ".", "*", "./"):
             add_all = True
             continue
         if value is not None and value.startswith("-"):
             continue
         paths.append(arg.value)
     return paths, add_all
+
+
+def is_update(call: cst.Call) -> bool:
+    """`git add -u` (`git.add(update=True)`, `git.add("-u")`): stage changes of tracked files only."""
+    return any(
+        (a.keyword is not None and a.keyword.value in ("u", "update") and code(a.value) == "True")
+        or (a.keyword is None and string_value(a.value) in ("-u", "--update"))
+        for a in call.args
+    )
 
 
 def find_git_ops(
@@ -505,6 +517,8 @@ def classify_call(
     method = call.func.attr.value
     target = call.func.value
     if method == "add" and (is_index(target, names) or is_git_cmd(target, names)):
+        if is_update(call):
+            return "add-update", "unknown", []
         paths, add_all = add_call_paths(call)
         if add_all:
             return "add-all", "unknown", []
@@ -521,8 +535,8 @@ def classify_call(
         return "show", kind, [specs[0]] if kind == "data" else []
     if method == "is_dirty" and is_repo(target, names):
         return "dirty", "unknown", []
-    if method == "push" and (is_remote(target, names) or is_git_cmd(target, names)):
-        return "push", "unknown", []
+    if method in ("push", "pull") and (is_remote(target, names) or is_git_cmd(target, names)):
+        return method, "unknown", []
     if method == "checkout" and (is_git_cmd(target, names) or is_index(target, names)):
         split = checkout_split(call, is_index(target, names))
         if split is None:
@@ -542,7 +556,8 @@ def classify_call(
         kind = classify_paths(paths, consts, globs, folders)
         return "remove", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs, folders) == "data"]
     if method == "diff" and is_git_cmd(target, names):
-        flags = [string_value(a.value) for a in call.args if a.keyword is None]
+        # `git.diff(None, name_only=True)`: GitPython drops a None argument (the work tree).
+        flags = [string_value(a.value) for a in call.args if a.keyword is None and code(a.value) != "None"]
         keywords = {a.keyword.value for a in call.args if a.keyword is not None}
         name_only = "--name-only" in flags or "name_only" in keywords
         others = [f for f in flags if f not in ("--name-only", "--cached", "--staged")]

@@ -632,12 +632,76 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
             )
         ]
         repeat, assigned = _evaluation(inner, model, scan, readers, False, training, holder)
-        if repeat:
-            return EvalPlan(model, loop, repeat, assigned, from_loop=True)
-    inside = _evaluation_inside_trainer(module, body[trained], model, scan)
+        repeat, unwrapped = _outside_the_loop(loop, repeat)
+        assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
+        if any(_does_work(s) for s in repeat):
+            return EvalPlan(model, loop, repeat, assigned, from_loop=True, needs_before=unwrapped)
+    inside = _evaluation_inside_method(module, body[trained], held, scan) if held is not None else None
+    inside = inside or _evaluation_inside_trainer(module, body[trained], model, scan)
     if inside is not None:
         return inside
     return EvalPlan(model, body[trained], [], [])
+
+
+def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]) -> tuple[list[cst.BaseStatement], bool]:
+    """The loop's evaluation statements that still mean the same after the loop.
+
+    A statement reading the loop's own values (`epoch`, the last batch's `loss`) would print a
+    line the script never printed ("epoch 20 ...") about a model it never had: it is left out. An
+    `if epoch % 10 == 9:` around the evaluation is dropped and its body kept; then the last epoch
+    may not have evaluated, so the evaluation is run once before the change too (True)."""
+    loop_values = set(assigned_names(loop.target)) if isinstance(loop, cst.For) else set()
+    for stmt in loop.body.body:  # type: ignore[union-attr]
+        if not any(stmt is r for r in repeat):
+            loop_values.update(_binds(stmt))
+    kept: list[cst.BaseStatement] = []
+    unwrapped = False
+    bound: set[str] = set()
+    pending = list(repeat)
+    while pending:
+        stmt = pending.pop(0)
+        reads = set(_loads(stmt)) - set(_binds(stmt))
+        stale = (reads - bound) & loop_values
+        if stale and isinstance(stmt, cst.If) and stmt.orelse is None and isinstance(stmt.body, cst.IndentedBlock) \
+                and set(_loads(stmt.test)) & loop_values:
+            pending = list(stmt.body.body) + pending
+            unwrapped = True
+            continue
+        if stale:
+            continue
+        kept.append(stmt)
+        bound.update(_binds(stmt))
+    return kept, unwrapped
+
+
+def _evaluation_inside_method(module: cst.Module, stmt: cst.BaseStatement, held: _Held, scan: Scan) -> EvalPlan | None:
+    """`trainer.fit(train_loader, val_loader)` evaluates in its epoch loop (`metrics = self.evaluate(val_loader)`):
+    repeat that evaluation after the call on the holder (`self` -> `trainer`, parameters -> the caller's names)."""
+    attr = held.model.split(".", 1)[1]
+    for call in calls_in(stmt):
+        if receiver_of(call) != held.owner or last_name(call) not in held.training:
+            continue
+        method = next((
+            m for cls in module.body if isinstance(cls, cst.ClassDef)
+            for name, m in _class_methods(cls).items()
+            if name == last_name(call) and held.training | held.readers <= set(_class_methods(cls))
+        ), None)
+        if method is None:
+            continue
+        renames = _parameter_names(method.with_changes(params=method.params.with_changes(
+            params=method.params.params[1:])), call)
+        if renames is None:
+            continue
+        renames["self"] = held.owner
+        for block in _loop_bodies(method.body):
+            repeat, assigned = _evaluation(block, f"self.{attr}", scan, held.readers, False, held.training, "self")
+            unavailable = set(_function_locals(method)) - set(renames) - set(assigned)
+            repeat = [s for s in repeat if not names_in(s) & unavailable]
+            assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
+            if any(_does_work(s) for s in repeat):
+                renames = {k: v for k, v in renames.items() if k != v}
+                return EvalPlan(held.model, stmt, repeat, assigned, renames=renames, needs_before=True)
+    return None
 
 
 def _evaluation_inside_trainer(

@@ -9,21 +9,27 @@ import libcst as cst
 from mlops_adapt.analysis.exprs import code, is_docstring
 
 
+# A planned statement: libcst nodes as built, or source text (parsed when the plan is applied).
+def as_statement(item: str | cst.BaseStatement) -> cst.BaseStatement:
+    """The statement node of a planned item."""
+    return cst.parse_statement(item) if isinstance(item, str) else item
+
+
 @dataclass
 class EditPlan:
     """Additive edits keyed by the identity of original statements."""
 
-    before: dict[int, list[str]] = field(default_factory=dict)
-    after: dict[int, list[str]] = field(default_factory=dict)
+    before: dict[int, list[str | cst.BaseStatement]] = field(default_factory=dict)
+    after: dict[int, list[str | cst.BaseStatement]] = field(default_factory=dict)
     # id(compound statement) -> (with-item expression, statements to put first inside the with)
     wrap_body: dict[int, tuple[str, list[str]]] = field(default_factory=dict)
     module_end: list[str] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)  # modules to `import` at the top
 
-    def add_before(self, stmt: cst.CSTNode, line: str) -> None:
+    def add_before(self, stmt: cst.CSTNode, line: str | cst.BaseStatement) -> None:
         self.before.setdefault(id(stmt), []).append(line)
 
-    def add_after(self, stmt: cst.CSTNode, line: str) -> None:
+    def add_after(self, stmt: cst.CSTNode, line: str | cst.BaseStatement) -> None:
         self.after.setdefault(id(stmt), []).append(line)
 
     def add_import(self, module: str) -> None:
@@ -39,14 +45,14 @@ def expand_body(plan: EditPlan, original_body, updated_body) -> list:
     """The statement list with the plan's statements before/after its original statements."""
     out: list = []
     for orig, new in zip(original_body, updated_body):
-        before = [cst.parse_statement(s) for s in plan.before.get(id(orig), [])]
+        before = [as_statement(s) for s in plan.before.get(id(orig), [])]
         if before and getattr(new, "leading_lines", ()):
             # Keep a comment above the statement it introduces, on top of our lines.
             before[0] = before[0].with_changes(leading_lines=new.leading_lines)
             new = new.with_changes(leading_lines=())
         out.extend(before)
         out.append(new)
-        out.extend(cst.parse_statement(s) for s in plan.after.get(id(orig), []))
+        out.extend(as_statement(s) for s in plan.after.get(id(orig), []))
     return out
 
 

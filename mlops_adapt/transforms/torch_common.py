@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import code, fresh_name, names_in, nodes_of
+from mlops_adapt.analysis.exprs import (
+    calls_in,
+    code,
+    fresh_name,
+    inner_blocks,
+    names_in,
+    nodes_of,
+    string_value,
+)
 from mlops_adapt.analysis.scan import Scan, scan_module
 from mlops_adapt.analysis.torch_eval import EvalPlan, plan_evaluation
 from mlops_adapt.transforms.base import SkipFile, Unsupported
@@ -30,14 +42,14 @@ class _Rename(cst.CSTTransformer):
         return updated_node.with_changes(keyword=original_node.keyword)
 
 
-def repeated(statements: list[cst.BaseStatement], mapping: dict[str, str]) -> list[str]:
-    """Source of the statements with names renamed, each without its leading comments and blank lines."""
+def repeated(statements: list[cst.BaseStatement], mapping: dict[str, str]) -> list[cst.BaseStatement]:
+    """The statements with names renamed, each without its leading comments and blank lines."""
     out = []
     for stmt in statements:
         renamed = stmt.visit(_Rename(mapping))
         if hasattr(renamed, "leading_lines"):
             renamed = renamed.with_changes(leading_lines=())
-        out.append(cst.Module(body=[renamed]).code)
+        out.append(renamed)
     return out
 
 
@@ -88,27 +100,260 @@ def is_bare_layer(tree: cst.Module, model: str) -> bool:
     return bool(found) and all(found)
 
 
-def insert_block(plan: EvalPlan, lines: list[str]) -> EditPlan:
-    """An edit plan that puts `lines` after the plan's insertion point."""
+@dataclass(frozen=True)
+class Optimization:
+    """What sets one optimization apart: its labels, the names of the two models, the lines making the copy."""
+
+    verb: str  # "pruning"
+    suffix: str  # the optimized copy's name suffix and file suffix: "pruned"
+    kept_suffix: str  # the original model's second name: "dense"
+    before: str  # label of a result before the change: "before pruning"
+    after: str  # and after it: "after pruning"
+    # Drop repeated statements that read these attributes of the model (a quantized Linear's
+    # `weight` is a method): repeated on the copy they would fail, and they are not evaluation.
+    unreadable: tuple[str, ...] = ()
+
+
+def optimize_copy(
+    recipe, tree: cst.Module, plan: EvalPlan, opt: Optimization,
+    make: Callable[[str, str], list[cst.BaseStatement]],
+) -> cst.Module:
+    """The module with an optimized copy of the trained model after the plan's insertion point.
+
+    The original model is kept as it is (`model_dense = model`); `make(kept, optimized)` gives the
+    statements that build the optimized copy. The script's own evaluation runs again with the copy
+    in the model's place, the original is put back for the rest of the script, and where the
+    script saves its model the copy is saved beside it (`net.pt` -> `net_pruned.pt`).
+    """
+    taken = set(names_of(tree))
+    m = plan.model
+    base = m.rsplit(".", 1)[-1]
+    kept, optimized = _fresh(f"{base}_{opt.kept_suffix}", taken), _fresh(f"{base}_{opt.suffix}", taken)
+    mapping = {name: _fresh(f"{name}_{opt.suffix}", taken) for name in plan.assigned}
+    repeat = [s for s in plan.repeat if not _reads_attributes(s, m, opt.unreadable)]
+    repeat = _without_outside_mutations(repeat)
+    lines: list[cst.BaseStatement] = []
+    if plan.needs_before and repeat:
+        # The evaluation ran inside a training function or a conditional: run it here for the "before" figures.
+        lines += [_print(f"Evaluation before {opt.verb}:"), *repeated(repeat, plan.renames)]
+    made = make(kept, optimized)
+    # The comment above the first made line introduces the whole change: it goes above `kept = model`.
+    lines += [cst.parse_statement(f"{kept} = {m}").with_changes(leading_lines=made[0].leading_lines),
+              made[0].with_changes(leading_lines=()), *made[1:]]
+    if repeat:
+        lines += [cst.parse_statement(f"{m} = {optimized}"), _print(f"Evaluation after {opt.verb}:")]
+        lines += repeated(repeat, {**plan.renames, **mapping})
+        bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat)]
+        # Results under other names (`metrics = trainer.evaluate(...)`) are compared too: the
+        # repeated evaluation may print nothing itself (its print read the loop's `epoch`).
+        names = [n for n in metric_names(plan) if n in bound] or bound
+        lines += [compare_line(n, mapping[n], opt.before, opt.after) for n in names]
+        lines.append(cst.parse_statement(f"{m} = {kept}"))
+    else:
+        recipe.warn(f"no evaluation of the trained model was found to repeat after {opt.verb}")
     edits = EditPlan()
     for line in lines:
         edits.add_after(plan.insert_after, line)
-    return edits
-
-
-def apply_edits(tree: cst.Module, edits: EditPlan) -> cst.Module:
+    for save, where in model_saves(tree, plan):
+        copy_save = saved_copy(save, m, optimized, opt.suffix)
+        if copy_save is None:
+            continue
+        if where == "after":
+            edits.add_after(save, copy_save)
+        else:
+            edits.add_after(plan.insert_after, copy_save)
     return apply_plan(tree, edits)
 
 
-def compare_line(name: str, new: str, before: str, after: str) -> str:
+def _fresh(name: str, taken: set[str]) -> str:
+    found = fresh_name(name, taken)
+    taken.add(found)
+    return found
+
+
+def _print(text: str) -> cst.BaseStatement:
+    return cst.parse_statement(f"print({text!r})".replace("'", '"'))
+
+
+def _binds_names(stmt: cst.BaseStatement) -> set[str]:
+    return {n for t in nodes_of(stmt, cst.AssignTarget) for n in names_in(t.target)}
+
+
+_MUTATING = frozenset({"append", "extend", "insert", "update", "add", "pop", "remove", "setdefault", "clear",
+                       "appendleft", "discard", "write", "writerow", "log", "add_scalar"})
+
+
+def _root(expr: cst.BaseExpression) -> str | None:
+    while isinstance(expr, (cst.Attribute, cst.Subscript, cst.Call)):
+        expr = expr.func if isinstance(expr, cst.Call) else expr.value
+    return expr.value if isinstance(expr, cst.Name) else None
+
+
+def _without_outside_mutations(statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """The statements, without those that change the script's own objects (`history.append(acc)`,
+    `results["acc"] = acc`): run again they would add the optimized model's figures to the
+    script's curves and its best-so-far, and change what it prints or plots later."""
+    local: set[str] = set()
+    kept = []
+    for stmt in statements:
+        outside = False
+        for call in calls_in(stmt):
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in _MUTATING:
+                root = _root(call.func.value)
+                outside = outside or (root is not None and root not in local)
+        for target in nodes_of(stmt, cst.AssignTarget):
+            if isinstance(target.target, (cst.Subscript, cst.Attribute)):
+                root = _root(target.target)
+                outside = outside or (root is not None and root not in local)
+        if not outside:
+            kept.append(stmt)
+            local |= _binds_names(stmt) | {n for f in nodes_of(stmt, cst.For) for n in names_in(f.target)}
+    return kept
+
+
+def _reads_attributes(stmt: cst.BaseStatement, model: str, attributes: tuple[str, ...]) -> bool:
+    if not attributes:
+        return False
+    pattern = rf"(?<![\w.]){re.escape(model)}(\.\w+)*\.({'|'.join(attributes)})\b"
+    return bool(re.search(pattern, code(stmt)))
+
+
+def model_saves(tree: cst.Module, plan: EvalPlan) -> list[tuple[cst.SimpleStatementLine, str]]:
+    """`torch.save(model...)` statements in the scope of the insertion point, each with "after" when it
+    runs after it (the copy is saved right after it), or "before" when it is an unconditional
+    statement of the same block before it (the copy is saved at the end of the new code)."""
+    scope = _scope_of(tree, plan.insert_after)
+    if scope is None:
+        return []
+    found: list[tuple[cst.SimpleStatementLine, str]] = []
+    seen = False
+
+    def walk(block: list[cst.BaseStatement], top: bool) -> None:
+        nonlocal seen
+        for stmt in block:
+            if stmt is plan.insert_after:
+                seen = True
+                continue
+            if isinstance(stmt, cst.SimpleStatementLine):
+                if any(_saves_model(c, plan.model) for c in calls_in(stmt)) and (seen or top):
+                    found.append((stmt, "after" if seen else "before"))
+                continue
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            for inner in inner_blocks(stmt):
+                walk(inner, False)
+
+    walk(scope, True)
+    return found
+
+
+def _scope_of(tree: cst.Module, target: cst.BaseStatement) -> list[cst.BaseStatement] | None:
+    """The statement list of the function (or module) whose code holds `target`, nested blocks included."""
+    def holds(block: list[cst.BaseStatement]) -> bool:
+        for stmt in block:
+            if stmt is target:
+                return True
+            nested = not isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.SimpleStatementLine))
+            if nested and any(holds(inner) for inner in inner_blocks(stmt)):
+                return True
+        return False
+
+    scopes = [list(tree.body)] + [
+        list(f.body.body) for f in nodes_of(tree, cst.FunctionDef) if isinstance(f.body, cst.IndentedBlock)
+    ]
+    return next((scope for scope in scopes if holds(scope)), None)
+
+
+def _saves_model(call: cst.Call, model: str) -> bool:
+    return code(call.func) in ("torch.save", "save") and bool(call.args) and bool(
+        re.search(rf"(?<![\w.]){re.escape(model)}\b", code(call.args[0].value))
+    )
+
+
+def saved_copy(stmt: cst.SimpleStatementLine, model: str, optimized: str, suffix: str) -> cst.BaseStatement | None:
+    """The script's save statement for the optimized copy, to a file named after the script's own."""
+    call = next(c for c in calls_in(stmt) if code(c.func) in ("torch.save", "save"))
+    if len(call.args) < 2:
+        return None
+    obj = code(call.args[0].value)
+    obj = re.sub(rf"(?<![\w.]){re.escape(model)}\b", optimized, obj)
+    path = call.args[1].value
+    text = string_value(path)
+    if text is not None and isinstance(path, cst.SimpleString):
+        stem, dot, ext = text.rpartition(".")
+        new_path = repr(f"{stem}_{suffix}.{ext}" if dot and "/" not in ext else f"{text}_{suffix}").replace("'", '"')
+    else:
+        new_path = f'"{{}}_{suffix}{{}}".format(*os.path.splitext(str({code(path)})))'
+    return cst.parse_statement(f"{code(call.func)}({obj}, {new_path})")
+
+
+def compare_line(name: str, new: str, before: str, after: str) -> cst.BaseStatement:
     """A print comparing one result before and after the change."""
-    return f'print("{name} {before}:", {name}, "| {after}:", {new})'
+    return cst.parse_statement(f'print("{name} {before}:", {name}, "| {after}:", {new})')
 
 
 names_of = names_in  # every Name in a tree
 fresh = fresh_name
 
 
-__all__ = ["EvalPlan", "apply_edits", "code", "compare_line", "fresh", "insert_block", "is_bare_layer", "metric_names",
-           "names_of",
-           "repeated", "torch_plan"]
+_FLOAT64 = r"(\.double\(\)|\.to\([^)]*torch\.(float64|double)\b|dtype\s*=\s*torch\.(float64|double)\b)"
+
+
+def float64_model(tree: cst.Module, model: str) -> str | None:
+    """The statement that makes the model float64 (`model.double()`, `Net().double()`, a float64
+    default dtype), or None."""
+    target = re.escape(model)
+    for stmt in nodes_of(tree, cst.SimpleStatementLine):
+        if all(isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+               for small in stmt.body):
+            continue  # a docstring that mentions `model.double()` is not code
+        text = code(stmt).strip()
+        if "set_default_dtype" in text and re.search(r"torch\.(float64|double)\b", text):
+            return text
+        if re.search(rf"(?<![\w.]){target}(\s*=.*|\s*)" + _FLOAT64, text):
+            return text
+    return None
+
+
+def commented(stmt: cst.BaseStatement, comment: str) -> cst.BaseStatement:
+    """The statement with a `# comment` line above it."""
+    return stmt.with_changes(leading_lines=[cst.EmptyLine(comment=cst.Comment(f"# {comment}"))])
+
+
+# The training script both optimization recipes show as their first example, in two parts: its
+# imports (the recipes add theirs below them) and the rest.
+EXAMPLE_IMPORTS = """\
+import torch
+from torch import nn
+"""
+EXAMPLE_TRAINING = """\
+torch.manual_seed(0)
+X = torch.randn(200, 8)
+y = (X.sum(dim=1) > 0).long()
+model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(20):
+    optimizer.zero_grad()
+    loss = nn.functional.cross_entropy(model(X), y)
+    loss.backward()
+    optimizer.step()
+accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
+print(f"accuracy: {accuracy:.3f}")
+"""
+
+
+__all__ = ["EXAMPLE_IMPORTS", "EXAMPLE_TRAINING", 
+    "EvalPlan",
+    "Optimization",
+    "code",
+    "commented",
+    "compare_line",
+    "float64_model",
+    "fresh",
+    "is_bare_layer",
+    "metric_names",
+    "names_of",
+    "optimize_copy",
+    "repeated",
+    "torch_plan",
+]

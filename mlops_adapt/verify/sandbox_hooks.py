@@ -76,12 +76,20 @@ def _patch_optuna(mod):
     study_class.optimize = optimize
 
 
-def _count_forward(module, key):
-    def hook(mod, args, output):
-        _STATE["forward_after"][key] = _STATE["forward_after"].get(key, 0) + 1
+class _ForwardCounter:
+    """A forward hook that counts calls: a class, not a closure, so that a script saving the
+    optimized model whole (`torch.save(model, path)`) can still pickle it."""
 
+    def __init__(self, key):
+        self.key = key
+
+    def __call__(self, mod, args, output):
+        _STATE["forward_after"][self.key] = _STATE["forward_after"].get(self.key, 0) + 1
+
+
+def _count_forward(module, key):
     try:
-        module.register_forward_hook(hook)
+        module.register_forward_hook(_ForwardCounter(key))
     except Exception:
         pass
 

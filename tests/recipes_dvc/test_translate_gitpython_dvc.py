@@ -109,7 +109,7 @@ def test_data_option_overrides_heuristics() -> None:
     source = "import git\nrepo = git.Repo('.')\nrepo.index.add(['records/a.txt', 'b.csv'])\n"
     result = adapt(source, TASK, AdaptOptions(backend="recipe", task_options={"data": "records/*"}))
     assert isinstance(result, Applied)
-    assert "dvc_add(repo, ['records/a.txt'])" in result.code
+    assert "dvc_track(repo, ['records/a.txt'])" in result.code
     assert "repo.index.add(['b.csv'])" in result.code
 
 
@@ -178,3 +178,79 @@ def test_a_trailing_comment_stays_with_its_statement() -> None:
     result = adapt(source, TASK, AdaptOptions(backend="recipe"))
     assert isinstance(result, Applied)
     assert "repo.remote('origin').push()  # publish\ndvc_push(repo)\n" in result.code
+
+
+# Scripts that can run twice in one folder (their repository and tags survive a second run).
+RERUNNABLE = ["migrate_committed_then_update.py", "add_all_commit_am.py", "text_word_list.py", "untracked_and_diff.py"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", RERUNNABLE)
+def test_translation_migrates_a_repository_whose_data_git_already_tracks(name: str, tmp_path: Path) -> None:
+    """The usual migration: the original ran before, so git holds the data; then the translation runs there."""
+    source = (SCRIPTS / name).read_text()
+    translated = translate(name)
+    twice = tmp_path / "twice"
+    _finish(_start(source, twice, tmp_path))
+    second = subprocess.run([sys.executable, str(tmp_path / "twice_script.py")], cwd=twice, env=_env(tmp_path),
+                            capture_output=True, text=True, timeout=180, check=False)
+    assert second.returncode == 0, second.stderr
+    migrated = tmp_path / "migrated"
+    _finish(_start(source, migrated, tmp_path))
+    in_git_before = set(_git(migrated, "ls-files").split())
+    script = tmp_path / "migrated_translation.py"
+    script.write_text(translated)
+    run = subprocess.run([sys.executable, str(script)], cwd=migrated, env=_env(tmp_path),
+                         capture_output=True, text=True, timeout=180, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout == second.stdout  # as the original's second run printed
+    tracked = _git(migrated, "ls-files").split()
+    outs = [p[: -len(".dvc")] for p in tracked if p.endswith(".dvc")]
+    assert outs and set(outs) & in_git_before  # data git held before is DVC's now
+    assert not [p for p in tracked if any(p == o or p.startswith(o + "/") for o in outs)]
+    assert not _git(migrated, "status", "--porcelain", "--", *[o + ".dvc" for o in outs])
+
+
+def test_diff_pull_and_update_add_are_translated() -> None:
+    source = (
+        "import git\nrepo = git.Repo('.')\nrepo.index.add(['data.csv'])\n"
+        "print(repo.git.diff(None, name_only=True))\nrepo.git.add(update=True)\n"
+        "repo.index.commit('c')\nrepo.remotes.origin.pull()\n"
+    )
+    result = adapt(source, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(result, Applied), result
+    assert "print(dvc_diff_names(repo, repo.git.diff(None, name_only=True)))" in result.code
+    assert "dvc_commit_all(repo)\nrepo.git.add(update=True)" in result.code
+    assert "repo.remotes.origin.pull()\ndvc_pull(repo)" in result.code
+    assert "dvc_track(repo, ['data.csv'])" in result.code
+
+
+def test_one_data_file_add_stays_short() -> None:
+    """One `index.add` of a known data file brings a short helper, not the run-time path sorting."""
+    source = "import git\nrepo = git.Repo.init('.')\nrepo.index.add(['data.csv'])\nrepo.index.commit('c')\n"
+    result = adapt(source, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(result, Applied)
+    added = len(result.code.splitlines()) - len(source.splitlines())
+    assert added <= 45, added
+    assert "def dvc_is_data" not in result.code
+
+
+def test_rules_reject_an_untranslated_pull_and_update_add() -> None:
+    from mlops_adapt.verify.pipeline import verify_candidate
+
+    original = (
+        "import git\nrepo = git.Repo('.')\nrepo.index.add(['data.csv'])\nrepo.index.commit('c')\n"
+        "repo.remotes.origin.pull()\nrepo.git.add(update=True)\n"
+    )
+    candidate = (
+        "import git\nimport dvc.repo\nrepo = git.Repo('.')\ndvc.repo.Repo('.').add('data.csv')\n"
+        "repo.index.add(['data.csv.dvc', '.gitignore'])\nrepo.index.commit('c')\n"
+        "repo.remotes.origin.pull()\nrepo.git.add(update=True)\n"
+    )
+    report = verify_candidate(original, candidate, TASK, AdaptOptions())
+    reasons = " ".join(report.failures)
+    assert not report.ok
+    assert "git pull is not followed by a DVC pull" in reasons
+    assert "`git add -u` stages no changed DVC-tracked data" in reasons
+    assert "git rm --cached" in reasons  # recommended: the migration case
+    assert isinstance(adapt(original, TASK, AdaptOptions(backend="recipe")), Applied)

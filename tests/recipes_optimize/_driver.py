@@ -26,6 +26,9 @@ def inspect_namespace(ns):
         weights = [m.weight for m in layers if isinstance(m, (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d))]
         info["quantized_linears"] = sum(".quantized.dynamic" in type(m).__module__ and "Linear" in type(m).__name__ for m in layers)
         info["zero_fraction"] = sum(int((w == 0).sum()) for w in weights) / max(1, sum(w.nelement() for w in weights))
+        # The optimized copy beside the original: the sparsest model in the namespace.
+        info["max_zero_fraction"] = max((_zero_fraction(v, torch) for v in models), default=0.0)
+        info["models"] = len(models)
         info["pruning_left"] = sum(hasattr(m, "weight_orig") for m in layers)
     study = ns.get("study")
     if study is not None and hasattr(study, "trials"):
@@ -33,6 +36,11 @@ def inspect_namespace(ns):
         info["best_params"] = study.best_params
         info["direction"] = study.direction.name
     return info
+
+
+def _zero_fraction(model, torch):
+    weights = [m.weight for m in model.modules() if isinstance(m, (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d))]
+    return sum(int((w == 0).sum()) for w in weights) / max(1, sum(w.nelement() for w in weights))
 
 
 def main():

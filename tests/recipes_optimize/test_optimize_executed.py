@@ -18,8 +18,22 @@ TORCH_SCRIPTS = sorted(p.name for p in SCRIPTS.glob("*.py"))
 # Scripts whose model is a module global, so the driver can inspect the layers after the run.
 FLAT = {
     "flat_sequential.py", "cnn_loop_eval.py", "regression_global_eval.py", "train_fn_returns_model.py",
-    "bare_linear_layer.py",
+    "bare_linear_layer.py", "fc_weight_report.py",
 }
+
+
+def float64_variant() -> str:
+    """argparse_epoch_eval_save.py trained in float64 (`.double()` model, float64 data)."""
+    source = (SCRIPTS / "argparse_epoch_eval_save.py").read_text()
+    for old, new in (
+        ("torch.randn(300, 6)", "torch.randn(300, 6, dtype=torch.float64)"),
+        ("torch.arange(1.0, 7.0)", "torch.arange(1.0, 7.0, dtype=torch.float64)"),
+        ("torch.randn(300, 1)", "torch.randn(300, 1, dtype=torch.float64)"),
+        ("nn.Linear(16, 1))", "nn.Linear(16, 1)).double()"),
+    ):
+        assert old in source
+        source = source.replace(old, new)
+    return source
 # Scripts whose model an object of the script's own class holds: it is optimized where the object is used.
 HELD = {"holder_object_evaluated_after.py": "learner.net", "model_handed_to_runner.py": "runner.model"}
 
@@ -41,6 +55,7 @@ def runs(tmp_path_factory):
 def test_prune_prunes_and_repeats_the_evaluation(name, runs):
     programs, results = runs
     assert "prune.global_unstructured" in programs[f"prune/{name}"]
+    assert "copy.deepcopy(" in programs[f"prune/{name}"]
     original, pruned = results[f"original/{name}"], results[f"prune/{name}"]
     assert original["error"] is None and pruned["error"] is None, pruned["error"]
     assert not missing_lines(original["stdout"], pruned["stdout"]), pruned["stdout"]
@@ -50,7 +65,8 @@ def test_prune_prunes_and_repeats_the_evaluation(name, runs):
     assert re.search(r"\d\.\d", after), "the evaluation was not printed after pruning"
     if name in FLAT:
         info = pruned["info"]
-        assert info["zero_fraction"] > 0.3, info  # the weights in memory really are zero
+        assert info["max_zero_fraction"] > 0.3, info  # the copy's weights in memory really are zero
+        assert info["zero_fraction"] < info["max_zero_fraction"], info  # the trained model itself is kept
         assert info["pruning_left"] == 0, info  # prune.remove made it permanent (no weight_orig left)
 
 
@@ -108,7 +124,8 @@ def test_a_model_held_by_an_object_is_optimized_where_the_object_is_used(name):
     source = (SCRIPTS / name).read_text()
     held = HELD[name]
     pruned = adapted("optimize-prune", source)
-    assert f"for layer in {held}.modules()" in pruned
+    base = held.rsplit(".", 1)[-1]
+    assert f"{base}_dense = {held}\n" in pruned and f"for layer in {base}_pruned.modules()" in pruned
     quantized = adapted("optimize-quantize", source)
     assert f"= {held}\n" in quantized and f"{held} = " in quantized  # swapped in, then put back
     for code in (pruned, quantized):
@@ -125,3 +142,74 @@ def test_a_bare_layer_is_wrapped_so_that_quantize_dynamic_converts_it():
     assert "quantize_dynamic(torch.nn.Sequential(model_float32), {torch.nn.Linear}" in code
     flat = adapted("optimize-quantize", (SCRIPTS / "flat_sequential.py").read_text())
     assert "torch.nn.Sequential(model_float32)" not in flat
+
+
+@pytest.mark.slow
+def test_optimized_models_are_saved_beside_the_scripts_model_and_no_epoch_line_is_invented(runs, tmp_path):
+    """argparse_epoch_eval_save.py evaluates inside `if epoch % 5 == 3:` in the loop and saves with a flag."""
+    name = "argparse_epoch_eval_save.py"
+    programs, results = runs
+    original = results[f"original/{name}"]["stdout"]
+    for task, suffix, label in (("prune", "pruned", "pruning"), ("quantize", "int8", "quantization")):
+        code = programs[f"{task}/{name}"]
+        assert f'torch.save(model_{suffix}.state_dict(), "regressor_{suffix}.pt")' in code
+        out = results[f"{task}/{name}"]["stdout"]
+        assert results[f"{task}/{name}"]["error"] is None
+        after = out.split(f"Evaluation after {label}:")[1]
+        # The loop's `epoch` line is the script's; after the loop it would be made up.
+        assert not [line for line in after.splitlines() if line.startswith("epoch")], after
+        assert out.startswith(original), "the script's own lines come first, unchanged"
+        assert re.search(rf"val_loss (before pruning|float32): [\d.]+ \| ({label.replace('pruning', 'after pruning').replace('quantization', 'int8')}): [\d.]+", after), after
+    for task in ("prune", "quantize"):
+        folder = next(p for p in (tmp_path.parent).rglob("*") if p.is_dir() and p.name == f"{task}_{name[:-3]}")
+        saved = sorted(f.name for f in folder.glob("*.pt"))
+        assert saved == sorted(["regressor.pt", f"regressor_{'pruned' if task == 'prune' else 'int8'}.pt"]), saved
+
+
+def test_a_float64_model_is_refused_for_dynamic_int8_quantization():
+    source = float64_variant()
+    result = adapt(source, "optimize-quantize", AdaptOptions(backend="recipe"))
+    assert isinstance(result, Failed) and "float64" in " ".join(result.reasons), result
+    pruned = adapted("optimize-prune", source)  # pruning works on any dtype
+    assert "copy.deepcopy(model_dense)" in pruned
+
+
+def test_reading_fc_weight_is_not_repeated_on_the_quantized_model():
+    code = adapted("optimize-quantize", (SCRIPTS / "fc_weight_report.py").read_text())
+    after = code.split("fc = fc_int8")[1].split("fc = fc_float32")[0]
+    assert "fc.weight" not in after and "fc(x[150:])" in after
+
+
+def test_rules_reject_the_wrong_shapes_an_llm_writes():
+    """A made-up epoch line, a float64 model quantized, `fc.weight` read on the quantized model."""
+    fc_source = (SCRIPTS / "fc_weight_report.py").read_text()
+    quantized = fc_source + (
+        "fc_int8 = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(fc), {torch.nn.Linear}, dtype=torch.qint8)\n"
+        "fc = fc_int8\n"
+        "print(f\"weight {fc.weight.norm().item():.3f}\")\n"
+        "print('int8 mse', nn.functional.mse_loss(fc(x[150:]), y[150:]).item())\n"
+    )
+    report = verify_candidate(fc_source, quantized, "optimize-quantize", AdaptOptions())
+    assert not report.ok and "fc.weight" in " ".join(report.failures)
+
+    double = float64_variant()
+    candidate = double.replace(
+        '    if args.save_model:',
+        "    q = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)\n"
+        "    print('int8 val', nn.functional.mse_loss(q(X[240:]), y[240:]).item())\n"
+        "    print(f'epoch {epoch + 1} int8 done')\n"
+        '    if args.save_model:',
+    )
+    reasons = " ".join(verify_candidate(double, candidate, "optimize-quantize", AdaptOptions()).failures)
+    assert "float64" in reasons and "`epoch`" in reasons
+
+
+def test_the_repeated_evaluation_leaves_the_scripts_objects_alone():
+    """`self.history.append(...)` in fit() is the script's record: repeating it would change its best."""
+    for task, suffix in (("optimize-prune", "pruned"), ("optimize-quantize", "int8")):
+        swapped = f"trainer.model = model_{suffix}"
+        code = adapted(task, (SCRIPTS / "trainer_fit_evaluates_per_epoch.py").read_text())
+        after = code.split(swapped)[1]
+        assert 'print("metrics ' in after  # the repeated evaluation's result is reported
+        assert "trainer.evaluate(X_val, y_val)" in after, code
+        assert "history.append" not in after and "epoch=" not in after, after

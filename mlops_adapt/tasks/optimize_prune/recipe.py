@@ -8,81 +8,60 @@ from libcst.codemod.visitors import AddImportsVisitor
 from mlops_adapt.tasks.optimize_prune import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.torch_common import (
-    apply_edits,
-    compare_line,
+    EXAMPLE_IMPORTS,
+    EXAMPLE_TRAINING,
+    Optimization,
+    commented,
     fresh,
-    insert_block,
-    metric_names,
     names_of,
-    repeated,
+    optimize_copy,
     torch_plan,
 )
 
 PRUNED_LAYERS = "(torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d)"
+PRUNING = Optimization("pruning", "pruned", "dense", "before pruning", "after pruning")
 
 
 class PruneTorchModel(Recipe):
-    """Prune the trained torch model and report its evaluation before and after.
+    """Prune a copy of the trained torch model and report its evaluation before and after.
 
-    Finds the torch model the script trains and the statements that evaluate it after
-    training (or, when it is only evaluated inside the training loop, that evaluation). After
-    them, it zeroes the smallest weights of every Linear and Conv layer with global L1
-    unstructured pruning (`--option amount=0.3` by default), makes the pruning permanent with
-    `prune.remove`, prints the resulting sparsity, runs the evaluation again on the pruned
-    model and prints each result before and after. Everything the script printed is still
-    printed.
+    Finds the torch model the script trains and the statements that evaluate it after training
+    (or, when it is only evaluated inside the training loop, that evaluation, without the lines
+    that print the loop's own values such as `epoch`). After them, it copies the model, zeroes the
+    smallest weights of the copy's Linear and Conv layers with global L1 unstructured pruning
+    (`--option amount=0.3` by default), makes the pruning permanent with `prune.remove`, prints the
+    sparsity, runs the script's own evaluation again with the copy in the model's place and prints
+    each result before and after. The trained model is put back, so the rest of the script sees it
+    unchanged; where the script saves its model (`torch.save(model.state_dict(), "net.pt")`), the
+    pruned copy is saved beside it (`net_pruned.pt`), under the same condition.
     """
 
     TASK = SPEC.id
     DESCRIPTION = SPEC.title
     EXAMPLES = [
         Example(
-            """
-            import torch
-            from torch import nn
+            EXAMPLE_IMPORTS + "\n" + EXAMPLE_TRAINING,
+            EXAMPLE_IMPORTS + """\
+import copy
+from torch.nn.utils import prune
 
-            torch.manual_seed(0)
-            X = torch.randn(200, 8)
-            y = (X.sum(dim=1) > 0).long()
-            model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
-            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-            for epoch in range(20):
-                optimizer.zero_grad()
-                loss = nn.functional.cross_entropy(model(X), y)
-                loss.backward()
-                optimizer.step()
-            accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
-            print(f"accuracy: {accuracy:.3f}")
-            """,
-            """
-            import torch
-            from torch import nn
-            from torch.nn.utils import prune
-
-            torch.manual_seed(0)
-            X = torch.randn(200, 8)
-            y = (X.sum(dim=1) > 0).long()
-            model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
-            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-            for epoch in range(20):
-                optimizer.zero_grad()
-                loss = nn.functional.cross_entropy(model(X), y)
-                loss.backward()
-                optimizer.step()
-            accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
-            print(f"accuracy: {accuracy:.3f}")
-            # Prune 30% of the Linear/Conv weights (global L1 magnitude) and make it permanent.
-            prune_params = [(layer, "weight") for layer in model.modules() if isinstance(layer, (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d))]
-            prune.global_unstructured(prune_params, pruning_method=prune.L1Unstructured, amount=0.3)
-            for pruned_layer, pruned_name in prune_params:
-                prune.remove(pruned_layer, pruned_name)
-            sparsity = sum(int((layer.weight == 0).sum()) for layer, _ in prune_params) / max(1, sum(layer.weight.nelement() for layer, _ in prune_params))
-            print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
-            print("Evaluation after pruning:")
-            accuracy_pruned = (model(X).argmax(dim=1) == y).float().mean().item()
-            print(f"accuracy: {accuracy_pruned:.3f}")
-            print("accuracy before pruning:", accuracy, "| after pruning:", accuracy_pruned)
-            """,
+""" + EXAMPLE_TRAINING + """\
+# Prune 30% of the Linear/Conv weights of a copy (global L1 magnitude), for good.
+model_dense = model
+model_pruned = copy.deepcopy(model_dense)
+prune_params = [(layer, "weight") for layer in model_pruned.modules() if isinstance(layer, (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d))]
+prune.global_unstructured(prune_params, pruning_method=prune.L1Unstructured, amount=0.3)
+for pruned_layer, pruned_name in prune_params:
+    prune.remove(pruned_layer, pruned_name)
+sparsity = sum(int((layer.weight == 0).sum()) for layer, _ in prune_params) / max(1, sum(layer.weight.nelement() for layer, _ in prune_params))
+print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
+model = model_pruned
+print("Evaluation after pruning:")
+accuracy_pruned = (model(X).argmax(dim=1) == y).float().mean().item()
+print(f"accuracy: {accuracy_pruned:.3f}")
+print("accuracy before pruning:", accuracy, "| after pruning:", accuracy_pruned)
+model = model_dense
+""",
         ),
     ]
     NOOP = [
@@ -111,36 +90,33 @@ class PruneTorchModel(Recipe):
         taken = names_of(tree)
         if "prune" in taken and "torch.nn.utils import prune" not in text:
             raise Unsupported("the script already uses the name `prune`")
-        params = fresh("prune_params", taken)
-        sparsity = fresh("sparsity", taken)
-        mapping = {name: fresh(f"{name}_pruned", taken) for name in plan.assigned}
-        m = plan.model
-        before = []
-        if plan.needs_before:
-            # The evaluation ran inside a training function: run it here too, for the "before" figures.
-            before = ['print("Evaluation before pruning:")', *repeated(plan.repeat, plan.renames)]
-        lines = before + [
-            (
-                f"# Prune {amount:.0%} of the Linear/Conv weights (global L1 magnitude) and make it permanent.\n"
-                f'{params} = [(layer, "weight") for layer in {m}.modules() if isinstance(layer, {PRUNED_LAYERS})]'
-            ),
-            f"prune.global_unstructured({params}, pruning_method=prune.L1Unstructured, amount={amount!r})",
-            f"for pruned_layer, pruned_name in {params}:\n    prune.remove(pruned_layer, pruned_name)",
-            (
-                f"{sparsity} = sum(int((layer.weight == 0).sum()) for layer, _ in {params}) / "
-                f"max(1, sum(layer.weight.nelement() for layer, _ in {params}))"
-            ),
-            f'print(f"Pruned with amount={amount!r}: sparsity of Linear/Conv weights {{{sparsity}:.1%}}")',
-        ]
-        if plan.repeat:
-            lines.append('print("Evaluation after pruning:")')
-            lines += repeated(plan.repeat, {**plan.renames, **mapping})
-            lines += [compare_line(n, mapping[n], "before pruning", "after pruning") for n in metric_names(plan)]
-        else:
-            self.warn("no evaluation of the trained model was found to repeat after pruning")
+        params, sparsity = fresh("prune_params", taken), fresh("sparsity", taken)
+
+        def prune_copy(kept: str, pruned: str) -> list[cst.BaseStatement]:
+            lines = [
+                f"{pruned} = copy.deepcopy({kept})",
+                f'{params} = [(layer, "weight") for layer in {pruned}.modules() if isinstance(layer, {PRUNED_LAYERS})]',
+                f"prune.global_unstructured({params}, pruning_method=prune.L1Unstructured, amount={amount!r})",
+                f"for pruned_layer, pruned_name in {params}:\n    prune.remove(pruned_layer, pruned_name)",
+                (
+                    f"{sparsity} = sum(int((layer.weight == 0).sum()) for layer, _ in {params}) / "
+                    f"max(1, sum(layer.weight.nelement() for layer, _ in {params}))"
+                ),
+                f'print(f"Pruned with amount={amount!r}: sparsity of Linear/Conv weights {{{sparsity}:.1%}}")',
+            ]
+            statements = [cst.parse_statement(line) for line in lines]
+            statements[0] = commented(
+                statements[0], f"Prune {amount:.0%} of the Linear/Conv weights of a copy (global L1 magnitude), for good."
+            )
+            return statements
+
+        AddImportsVisitor.add_needed_import(self.context, "copy")
         AddImportsVisitor.add_needed_import(self.context, "torch")
         AddImportsVisitor.add_needed_import(self.context, "torch.nn.utils", "prune")
-        return apply_edits(tree, insert_block(plan, lines))
+        new = optimize_copy(self, tree, plan, PRUNING, prune_copy)
+        if "os.path.splitext" in new.code and "os" not in self.scan(tree).imported_modules:
+            AddImportsVisitor.add_needed_import(self.context, "os")
+        return new
 
     def _amount(self) -> float:
         raw = self.option("amount", "0.3")

@@ -10,7 +10,7 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import calls_in, code, inner_blocks, last_name, names_in, nodes_of
 from mlops_adapt.tasks.optimize_prune import SPEC
-from mlops_adapt.verify.rules.base import TaskRules
+from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 from mlops_adapt.verify.scope import statement_prints
 
 # An added statement that repeats an evaluation or reports a result must not train, write files or track.
@@ -26,6 +26,11 @@ _NOT_EVALUATION = frozenset({
     "state_dict", "load_state_dict", "isinstance", "print", "type", "save", "sum", "len", "to", "cpu",
     "eval", "train",
 })
+
+
+def is_copy_save(stmt: str) -> bool:
+    """`torch.save(model_pruned.state_dict(), "net_pruned.pt")`: the optimized copy saved beside the model."""
+    return bool(re.fullmatch(r"torch\.save\([^\n]*\)\s*", stmt.strip() + " ")) and "open(" not in stmt
 
 
 def is_report_statement(stmt: str) -> bool:
@@ -71,6 +76,14 @@ def trained_before(site: Site) -> bool:
     return any(_TRAINING.search(code(s)) for s in site.before())
 
 
+def added_functions(original: cst.Module, candidate: cst.Module) -> set[str]:
+    """Functions the candidate defines and the original does not (a model-size helper, say)."""
+    def defined(module: cst.Module) -> set[str]:
+        return {f.name.value for f in nodes_of(module, cst.FunctionDef)}
+
+    return defined(candidate) - defined(original)
+
+
 def evaluated_after(site: Site, models: set[str], original: cst.Module, candidate: cst.Module) -> bool:
     """After the site, a statement runs the model (or passes it to a function) for a new result.
 
@@ -79,13 +92,16 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
     """
     before, after = Counter(statement_prints(original)), Counter(statement_prints(candidate))
     runners = _functions_running(candidate, models)
+    # A function the edit adds and that never runs the model (`state_dict_megabytes(q)`) measures
+    # it; it does not evaluate it.
+    measuring = added_functions(original, candidate) - runners
     for stmt in site.after():
         prints = statement_prints(cst.Module(body=[stmt]))
         if prints and all(after[p] <= before[p] for p in prints):
             continue
         for call in calls_in(stmt, lambdas=True):
             short = last_name(call) or ""
-            if short in _NOT_EVALUATION:
+            if short in _NOT_EVALUATION or short in measuring:
                 continue
             if code(call.func) in models or any(names_in(a.value) & models for a in call.args):
                 return True
@@ -106,6 +122,52 @@ def _functions_running(module: cst.Module, models: set[str]) -> set[str]:
     return found
 
 
+def optimization_problems(original: cst.Module, candidate: cst.Module, site: Site, verb: str) -> list[str]:
+    """Shapes shared by both optimizations that print what the script never computed, or lose the result.
+
+    - A print added after a training loop that reads the loop's own variable (`epoch`) states a
+      line about an epoch that never ran with that model.
+    - When the script saves its model, the optimized one should be saved too (a recommendation).
+    """
+    problems: list[str] = []
+    before = Counter(statement_prints(original))
+    for loop in nodes_of(candidate, cst.For):
+        if not _TRAINING.search(code(loop.body)):
+            continue
+        loop_vars = names_in(loop.target)
+        for stmt in _following(candidate, loop):
+            prints = statement_prints(cst.Module(body=[stmt]))
+            if not prints or all(before[p] > 0 for p in prints):
+                continue
+            for call in calls_in(stmt, lambdas=True):
+                if last_name(call) == "print" and names_in(call) & loop_vars:
+                    problems.append(
+                        f"a print added after the training loop reads its variable "
+                        f"`{', '.join(sorted(names_in(call) & loop_vars))}`: a line about an epoch the "
+                        f"{verb} model never had"
+                    )
+                    break
+    saves = [c for c in calls_in(original, lambdas=True) if code(c.func) == "torch.save"]
+    if saves and len([c for c in calls_in(candidate, lambdas=True) if code(c.func) == "torch.save"]) <= len(saves):
+        problems.append(Recommendation(f"the script saves its model, but the {verb} model is not saved"))
+    return problems
+
+
+def _following(module: cst.Module, loop: cst.For) -> list[cst.BaseStatement]:
+    """The statements after the loop in its own block (and the blocks around it)."""
+    def walk(block: list[cst.BaseStatement]) -> list[cst.BaseStatement] | None:
+        for index, stmt in enumerate(block):
+            if stmt is loop:
+                return list(block[index + 1:])
+            for inner in inner_blocks(stmt) if not isinstance(stmt, cst.SimpleStatementLine) else []:
+                found = walk(inner)
+                if found is not None:
+                    return found + list(block[index + 1:])
+        return None
+
+    return walk(list(module.body)) or []
+
+
 def model_names(facts, candidate: cst.Module, call: cst.Call | None) -> set[str]:
     """Names that may hold the model: the trained torch models, and the optimized copy's name."""
     names = {m.var for m in facts.models if m.framework == "torch"} | {"model", "net", "self"}
@@ -124,7 +186,24 @@ def pruned_models(original: cst.Module, candidate: cst.Module) -> set[str]:
             if isinstance(c.func, cst.Attribute) and c.func.attr.value in ("modules", "named_modules", "children")
         }
 
-    return receivers(candidate) - receivers(original)
+    return with_aliases(candidate, receivers(candidate) - receivers(original))
+
+
+def with_aliases(module: cst.Module, names: set[str]) -> set[str]:
+    """The names and every name bound to one of them (`model = model_pruned` swaps the copy in)."""
+    found = set(names)
+    changed = True
+    while changed:
+        changed = False
+        for node in nodes_of(module, cst.Assign):
+            value = code(node.value)
+            if value in found:
+                for target in node.targets:
+                    name = code(target.target)
+                    if name not in found and re.fullmatch(r"[\w.]+", name):
+                        found.add(name)
+                        changed = True
+    return found
 
 
 def _assignments_of(module: cst.Module, call: cst.Call | None) -> list[str]:
@@ -140,8 +219,10 @@ class OptimizePruneRules(TaskRules):
     TASK = SPEC.id
     SCOPE = "additive"
 
+    HELPER_NAMES = frozenset({"copy", "os"})
+
     def allowed_addition(self, added_stmt: str) -> bool:
-        return is_report_statement(added_stmt)
+        return is_report_statement(added_stmt) or is_copy_save(added_stmt)
 
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:
@@ -169,4 +250,4 @@ class OptimizePruneRules(TaskRules):
             site, model_names(facts, candidate, None) | pruned_models(original, candidate), original, candidate
         ):
             problems.append("the evaluation is not repeated after pruning")
-        return problems
+        return problems + optimization_problems(original, candidate, site, "pruned")

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
+import libcst as cst
+
 from mlops_adapt.analysis.exprs import code
 from mlops_adapt.tasks.optimize_prune.rules import (
     evaluated_after,
     find_call,
+    is_copy_save,
     is_report_statement,
     model_names,
+    optimization_problems,
     trained_before,
+    with_aliases,
 )
 from mlops_adapt.tasks.optimize_quantize import SPEC
+from mlops_adapt.transforms.torch_common import float64_model
 from mlops_adapt.verify.rules.base import TaskRules
 
 
 class OptimizeQuantizeRules(TaskRules):
     TASK = SPEC.id
     SCOPE = "additive"
-    HELPER_NAMES = frozenset({"io"})
+    HELPER_NAMES = frozenset({"io", "os"})
 
     def allowed_addition(self, added_stmt: str) -> bool:
-        return is_report_statement(added_stmt) or added_stmt.startswith("def ")
+        return is_report_statement(added_stmt) or added_stmt.startswith("def ") or is_copy_save(added_stmt)
 
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:
@@ -37,6 +45,28 @@ class OptimizeQuantizeRules(TaskRules):
             problems.append("quantize_dynamic does not use dtype=torch.qint8")
         if not trained_before(site):
             problems.append("the model is quantized before it is trained")
-        elif facts.metrics and not evaluated_after(site, model_names(facts, candidate, call), original, candidate):
+        elif facts.metrics and not evaluated_after(
+            site, with_aliases(candidate, model_names(facts, candidate, call)), original, candidate
+        ):
             problems.append("the evaluation is not repeated on the quantized model")
-        return problems
+        for model in sorted({m.var for m in facts.models if m.framework == "torch"}):
+            float64 = float64_model(original, model)
+            if float64:
+                problems.append(f"the model is float64 (`{float64}`): quantize_dynamic converts float32 Linear layers only")
+        problems += _weights_read_after(site, model_names(facts, candidate, call))
+        return problems + optimization_problems(original, candidate, site, "quantized")
+
+
+def _weights_read_after(site, models: set[str]) -> list[str]:
+    """A quantized Linear's `weight`/`bias` are methods: reading them as tensors on the quantized
+    model (or on the name it was swapped into) fails, e.g. after wrapping `fc` in a Sequential."""
+    found = []
+    for stmt in site.after():
+        text = code(stmt)
+        if re.match(r"\s*(\w+(\.\w+)*)\s*=\s*\w+\s*$", text) and text.split("=")[1].strip() not in models:
+            break  # the float model is put back: later reads are the original's
+        hit = re.search(r"(?<![\w.])(" + "|".join(re.escape(m) for m in models) + r")(\.\w+)*\.(weight|bias)\b(?!\()", text)
+        if hit and isinstance(stmt, cst.SimpleStatementLine):
+            found.append(f"`{hit.group(0)}` is read on the quantized model, whose Linear weight and bias are methods")
+            break
+    return found

@@ -83,12 +83,17 @@ class TranslateGitPythonToDvc(Recipe):
       and `index.add("*")` first put the work tree's data under DVC.
     - The DVC repository is initialised (and its config staged in git) when it is missing.
     - Commits and tags stay git; `git commit -a` first records changed data with DVC.
-    - `is_dirty()`, `untracked_files`, `index.diff(None)`, `git.status("--porcelain"/"-s")` and
+    - `index.entries` also lists the data DVC versions (keyed `(path, 0)` as git keys its files);
+      `is_dirty()`, `untracked_files`, `index.diff(None)`, `git.status("--porcelain"/"-s")` and
       `git.diff(name_only=True)` also report DVC's view of the data, as git reported it before.
     - Old versions: `git.show("REV:PATH")` becomes `dvc.api.read(..., rev=REV)`, `commit.tree /
       PATH` a blob-like object read with `dvc.api.open`, `git.checkout(REV, "--", PATH)` and
       `index.checkout(PATHS)` restore data from its `.dvc` file, a branch or tag checkout is
       followed by a DVC checkout, and `iter_commits(paths=DATA)` follows the `.dvc` file.
+    - `git add -u` first records changed DVC-tracked data; a pull is followed by a DVC pull (with no
+      DVC remote, a checkout from the local cache).
+    - Data that git tracked so far (the usual migration) leaves git's index first (`git rm
+      --cached`), then DVC adds it.
     - A push is followed by a DVC push. The git push runs first and fails as before without a
       git remote; with no DVC remote configured the data stays in the local cache and a note
       goes to stderr, so stdout is unchanged.
@@ -122,24 +127,21 @@ class TranslateGitPythonToDvc(Recipe):
                 import git
                 import dvc.api
                 import dvc.repo
-                import fnmatch
-                import glob
                 import logging
                 import os
-                import re
                 """,
-                {"dvc_add", "dvc_dirty", "dvc_show"},
+                {"dvc_track", "dvc_dirty", "dvc_read"},
                 """
                 repo = git.Repo.init(".")
                 with open("data.csv", "w") as f:
                     f.write("a,b\\n1,2\\n")
                 # Version the data together with the code.
-                dvc_add(repo, ["data.csv"])
+                dvc_track(repo, ["data.csv"])
                 repo.index.add(["train.py"])
                 repo.index.commit("v1")
                 repo.create_tag("v1")
                 print((repo.is_dirty() or dvc_dirty(repo)))
-                print(dvc_show(repo, "v1:data.csv"))
+                print(dvc_read(repo, "v1:data.csv"))
                 """,
             ),
         ),
@@ -247,17 +249,22 @@ class TranslateGitPythonToDvc(Recipe):
         taken = all_names(tree) & HELPERS.names
         if taken:
             raise Unsupported(f"the script already uses the names {', '.join(sorted(taken))}")
-        rewriter = _Rewriter(names, gp.Constants(tree), self.globs, self.folders)
+        whole_folders = gp.lists_data_folders(tree, self.globs, self.folders)
+        rewriter = _Rewriter(names, gp.Constants(tree), self.globs, self.folders, whole_folders)
         new_tree = tree.visit(rewriter)
         if not rewriter.used:
             raise SkipFile("nothing to adapt: no GitPython operation touches data files")
         body, imports = helper_source(
-            rewriter.used, self.globs, gp.lists_data_folders(tree, self.globs, self.folders), self.folders
+            rewriter.used, self.globs, whole_folders, self.folders
         )
         new_tree = insert_after_imports(new_tree, helper_block(body))
         for needed in sorted(imports, key=lambda i: (i.module, i.name or "")):
             AddImportsVisitor.add_needed_import(self.context, needed.module, needed.name)
         return new_tree
+
+
+def glob_like(pattern: str) -> bool:
+    return any(ch in pattern for ch in "*?[")
 
 
 _EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
@@ -271,10 +278,12 @@ class _Rewriter(StatementExpander):
     """Rewrites GitPython data operations into DVC helper calls, statement by statement."""
 
     def __init__(
-        self, names: gp.GitNames, consts: gp.Constants, globs: tuple[str, ...], folders: tuple[str, ...] = ()
+        self, names: gp.GitNames, consts: gp.Constants, globs: tuple[str, ...], folders: tuple[str, ...] = (),
+        whole_folders: bool = False,
     ) -> None:
         super().__init__()
         self.names, self.consts, self.globs, self.folders = names, consts, globs, folders
+        self.whole_folders = whole_folders  # data folders are tracked as a whole (one .dvc file each)
 
     # ------------------------------------------------------------------ expressions
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -295,15 +304,25 @@ class _Rewriter(StatementExpander):
             return self._add(original_node, updated_node, holder)
         if op == "show" and kind != "code":
             spec = updated_node.args[0].value
+            pattern = gp.path_pattern(spec, self.consts) or ""
+            if ":" in pattern and self._plain_pattern(pattern.partition(":")[2]):
+                # `REV:PATH` of a known data file: read at REV, no run-time sorting of paths needed.
+                return cst.Call(self.use("dvc_read"), [cst.Arg(holder), cst.Arg(spec)])
             return cst.Call(self.use("dvc_show"), [cst.Arg(holder), cst.Arg(spec)])
         if op == "dirty":
             return self._dirty(updated_node, holder)
         if op == "diff":
             return cst.Call(self.use("dvc_with_changes"), [cst.Arg(holder), cst.Arg(updated_node)])
-        if op == "push":
-            self.need_statement("a push")
-            push_target = _remote_owner(target, self.names) or holder
-            self.add_after(cst.Expr(cst.Call(self.use("dvc_push"), [cst.Arg(push_target)])))
+        if op in ("push", "pull"):
+            # `git push` is followed by `dvc push`, `git pull` by `dvc pull` of the pulled .dvc files.
+            self.need_statement(f"a {op}")
+            remote_repo = _remote_owner(target, self.names) or holder
+            self.add_after(cst.Expr(cst.Call(self.use(f"dvc_{op}"), [cst.Arg(remote_repo)])))
+            return updated_node
+        if op == "add-update":
+            # `git add -u` stages changed tracked files: changed DVC-tracked data is recorded first.
+            self.need_statement("`git add -u`")
+            self.add_before(cst.Expr(cst.Call(self.use("dvc_commit_all"), [cst.Arg(holder)])))
             return updated_node
         if op == "checkout":
             self.need_statement("a checkout")
@@ -355,6 +374,10 @@ class _Rewriter(StatementExpander):
     def leave_Attribute(self, original_node, updated_node):
         if original_node.attr.value == "untracked_files" and gp.is_repo(original_node.value, self.names):
             return cst.Call(self.use("dvc_untracked"), [cst.Arg(updated_node.value), cst.Arg(updated_node)])
+        if original_node.attr.value == "entries" and gp.is_index(original_node.value, self.names):
+            # "Is this path versioned?" asked of git's index: DVC's data is versioned through its .dvc file.
+            holder = _holder(updated_node.value, self.names)
+            return cst.Call(self.use("dvc_index_entries"), [cst.Arg(holder), cst.Arg(updated_node)])
         return updated_node
 
     def leave_BinaryOperation(self, original_node, updated_node):
@@ -399,9 +422,25 @@ class _Rewriter(StatementExpander):
                 else:
                     keep = updated.with_changes(args=[cst.Arg(cst.List([cst.Element(c) for c in codes]))])
                 self.add_after(cst.Expr(keep))
-                return cst.Call(self.use("dvc_add"), [
+                helper = "dvc_track" if all(self._plain_data(d) for d in data) else "dvc_add"
+                return cst.Call(self.use(helper), [
                     cst.Arg(holder), cst.Arg(cst.List([cst.Element(d) for d in data]))])
+            if items and all(self._plain_data(item) for item in items):
+                return cst.Call(self.use("dvc_track"), [cst.Arg(holder), cst.Arg(items_expr)])
         return cst.Call(self.use("dvc_add"), [cst.Arg(holder), cst.Arg(items_expr)])
+
+    def _plain_data(self, item: cst.BaseExpression) -> bool:
+        """A data file known before the script runs: DVC can take it as it is, so the short
+        `dvc_track` serves, not the helpers that sort paths into data and code at run time."""
+        return self._plain_pattern(gp.path_pattern(item, self.consts))
+
+    def _plain_pattern(self, pattern: str | None) -> bool:
+        if pattern is None or glob_like(pattern) or pattern.endswith("/") or "." not in pattern.rsplit("/", 1)[-1]:
+            return False
+        under_folder = self.whole_folders and any(
+            pattern == f or pattern.startswith(f.rstrip("/") + "/") for f in self.folders
+        )
+        return not under_folder and gp.classify_pattern(pattern, self.globs, self.folders) == "data"
 
     def _remove(self, original: cst.Call, updated: cst.Call, holder: cst.BaseExpression) -> cst.BaseExpression:
         on_index = gp.is_index(original.func.value, self.names)  # type: ignore[attr-defined]
@@ -447,7 +486,10 @@ class _Rewriter(StatementExpander):
         else:
             listed = cst.List([cst.Element(p) for p in paths])
         rev = revs[0] if revs else cst.Name("None")
-        return cst.Call(self.use("dvc_checkout_paths"), [cst.Arg(holder), cst.Arg(rev), cst.Arg(listed)])
+        items = gp.path_items(listed, self.consts) if isinstance(listed, (cst.List, cst.Tuple, cst.Name)) else None
+        items = items if items is not None else [listed]
+        helper = "dvc_restore" if all(self._plain_data(item) for item in items) else "dvc_checkout_paths"
+        return cst.Call(self.use(helper), [cst.Arg(holder), cst.Arg(rev), cst.Arg(listed)])
 
 
 def _remote_owner(target: cst.BaseExpression, names: gp.GitNames) -> cst.BaseExpression | None:

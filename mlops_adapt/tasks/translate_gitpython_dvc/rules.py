@@ -24,7 +24,7 @@ from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 # Statements the translation may replace: they add, read, check, diff, check out or push files.
 _GIT_FILE_OP = re.compile(
     r"\.(add|show|is_dirty|checkout|commit|diff|push|status|iter_commits|log|rm|remove|create_tag)\s*\("
-    r"|\.tree\s*(/|\[)|\buntracked_files\b"
+    r"|\.tree\s*(/|\[)|\buntracked_files\b|\.entries\b"
 )
 
 
@@ -94,6 +94,20 @@ class TranslateGitPythonDvcRules(TaskRules):
                 )
         if any(op.op == "push" for op in before) and not dvc.calls_doing("push"):
             problems.append("the git push is not followed by a DVC push")
+        if any(op.op == "pull" for op in before) and not (dvc.calls_doing("pull") or dvc.calls_doing("checkout")):
+            problems.append("the git pull is not followed by a DVC pull (or checkout): the pulled .dvc files name data that is not there")
+        data_adds = sum(1 for op in before if op.op in ("add", "add-all") and op.kind != "code")
+        if any(op.op == "add-update" for op in before) and not (
+            dvc.calls_doing("commit") or len(dvc_add_calls) > data_adds
+        ):
+            problems.append("`git add -u` stages no changed DVC-tracked data: it needs a DVC commit (or add) of it first")
+        if dvc_add_calls and not _leaves_git_index(candidate):
+            # In a fresh repository DVC takes the data; where git tracks it already (the usual
+            # migration) `dvc add` raises OutputAlreadyTrackedError.
+            problems.append(Recommendation(
+                "data is added with DVC without first leaving git's index (`git rm --cached`): "
+                "in a repository whose data git already tracks, DVC refuses it"
+            ))
         if not dvc.init_guarded:
             # A migrated repository is initialised once by hand (`dvc init`); guarding it in code is a courtesy.
             problems.append(Recommendation("the DVC repository is not initialised when missing (guarded `Repo.init`)"))
@@ -102,6 +116,16 @@ class TranslateGitPythonDvcRules(TaskRules):
     def test_constants(self, original: str, candidate: str, facts: dict) -> dict:
         """The paths the original versions as data, so the V5 check tells data from project files."""
         return {"DATA_PATHS": original_data_paths(original)}
+
+
+def _leaves_git_index(module: cst.Module) -> bool:
+    """Whether the module takes paths out of git's index: `index.remove(...)`, `git rm --cached`."""
+    for call in calls_in(module):
+        name = last_name(call) or ""
+        args = " ".join(code(a) for a in call.args)
+        if name == "remove" or (name == "rm" and ("cached" in args)) or "'rm'" in args or '"rm"' in args:
+            return True
+    return False
 
 
 def _adds_dvc_files(ops) -> bool:

@@ -151,6 +151,23 @@ def dvc_changes(target, path=None):
     return dict(sorted(changes.items()))
 
 
+def dvc_track(target, paths):
+    """Version data paths (relative to the work tree) with DVC: git stops tracking them (`git rm
+    --cached`, the usual migration) and stages their .dvc file and .gitignore instead."""
+    repo = dvc_git_repo(target)
+    index = target if isinstance(target, git.IndexFile) else repo.index
+    root = repo.working_tree_dir
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else paths
+    rels = sorted({os.path.relpath(os.path.join(root, os.fspath(p)), root).replace(os.sep, "/") for p in paths})
+    in_git = repo.git.ls_files("--", *rels).splitlines()
+    if in_git:  # DVC refuses data that git tracks
+        index.remove(in_git, r=True)
+    # Absolute paths: DVC resolves relative ones against the process cwd, not the repo root.
+    dvc_repo(repo, index).add([os.path.join(root, rel) for rel in rels])
+    staged = [rel + ".dvc" for rel in rels] + sorted({os.path.join(os.path.dirname(rel), ".gitignore") for rel in rels})
+    index.add([p for p in staged if os.path.exists(os.path.join(root, p))])
+
+
 def dvc_add(target, paths):
     """`git add` for data: DVC versions data paths and git stages their .dvc file and .gitignore."""
     repo = dvc_git_repo(target)
@@ -175,14 +192,7 @@ def dvc_add(target, paths):
             else:
                 files.append(rel)
     if data:
-        data = sorted(set(data))
-        # Absolute paths: DVC resolves relative ones against the process cwd, not the repo root.
-        dvc_repo(repo, index).add([os.path.join(root, rel) for rel in data])
-        staged = []
-        for rel in data:
-            ignore = os.path.join(os.path.dirname(rel), ".gitignore")
-            staged += [p for p in (rel + ".dvc", ignore) if os.path.exists(os.path.join(root, p))]
-        index.add(staged)
+        dvc_track(index, data)
     if files:
         index.add(files)
     if folders:
@@ -209,6 +219,24 @@ def dvc_untracked(target, untracked):
     return sorted(set(untracked) | set(added))
 
 
+def dvc_index_entries(target, entries):
+    """`index.entries` plus a `(path, 0)` key for each file DVC versions (through a .dvc file git
+    tracks), so that "is this path versioned?" answers as it did when git held the data."""
+    root = dvc_git_repo(target).working_tree_dir
+    found = dict(entries)
+    for path, _stage in entries:
+        if not path.endswith(".dvc") or path.startswith(".dvc/"):
+            continue
+        out = path[: -len(".dvc")]
+        if os.path.isdir(os.path.join(root, out)):
+            for here, _dirs, files in os.walk(os.path.join(root, out)):
+                rel = os.path.relpath(here, root).replace(os.sep, "/")
+                found.update({(rel + "/" + name, 0): None for name in files})
+        else:
+            found[(out, 0)] = None
+    return found
+
+
 def dvc_with_changes(target, diffs):
     """`index.diff(None)` plus the DVC-tracked files that changed, sorted by path as git sorts."""
     extra = [
@@ -233,6 +261,28 @@ def dvc_show(target, spec):
     except Exception as err:  # as `git show` fails for a missing path, so does this
         raise git.GitCommandError(["git", "show", spec], 128, str(err)) from err
     return text[:-1] if text.endswith("\n") else text  # GitPython strips the final newline  # noqa: FURB188
+
+
+def dvc_read(target, spec):
+    """`git show REV:PATH` of a data file DVC versions: dvc.api.read at REV, without git's final newline."""
+    rev, _, path = str(spec).partition(":")
+    try:
+        text = dvc.api.read(path, repo=dvc_git_repo(target).working_tree_dir, rev=rev or "HEAD")
+    except Exception as err:  # as `git show` fails for a missing path, so does this
+        raise git.GitCommandError(["git", "show", spec], 128, str(err)) from err
+    return text[:-1] if text.endswith("\n") else text  # noqa: FURB188
+
+
+def dvc_restore(target, rev, paths):
+    """`git checkout [REV] -- PATHS` of data files DVC versions: the .dvc files come back from git
+    (of REV, staged as git stages what it restores), the data from DVC's cache."""
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    for path in [paths] if isinstance(paths, (str, os.PathLike)) else paths:
+        rel = os.path.relpath(os.path.join(root, os.fspath(path)), root).replace(os.sep, "/")
+        if rev is not None:
+            repo.git.checkout(rev, "--", rel + ".dvc")
+        dvc_repo(repo).checkout(os.path.join(root, rel + ".dvc"), force=True)
 
 
 def dvc_blob(commit, path):
@@ -293,6 +343,20 @@ def dvc_push(target):
         print("dvc push skipped: no DVC remote is configured", file=sys.stderr)
         return
     data_repo.push()
+
+
+def dvc_pull(target):
+    """After `git pull`: the data of the pulled .dvc files, from the DVC remote (`dvc pull`), or with
+    no DVC remote configured from the local cache (`dvc checkout`), with a note on stderr."""
+    repo = dvc_git_repo(target)
+    if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
+        return
+    data_repo = dvc_repo(repo)
+    if data_repo.config["core"].get("remote"):
+        data_repo.pull()
+        return
+    print("dvc pull skipped: no DVC remote is configured; data checked out from the local cache", file=sys.stderr)
+    data_repo.checkout(force=True, allow_missing=True)
 
 
 def dvc_history_paths(target, paths):
@@ -381,5 +445,10 @@ def dvc_commit_all(target):
     """Before `git commit -a`: record changed DVC-tracked data in its (git-tracked) .dvc files."""
     repo = dvc_git_repo(target)
     changed = [rel for rel, state in dvc_changes(repo).items() if state == "modified"]
-    if changed:
-        dvc_add(target, changed)
+    owners = set()
+    for rel in changed:  # a file of a folder DVC tracks as a whole is recorded with its folder
+        parts = rel.split("/")
+        folders = ("/".join(parts[:depth]) for depth in range(1, len(parts)))
+        owners.add(next((f for f in folders if os.path.exists(os.path.join(repo.working_tree_dir, f + ".dvc"))), rel))
+    if owners:
+        dvc_track(target, sorted(owners))
