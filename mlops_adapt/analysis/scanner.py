@@ -78,6 +78,7 @@ class Scanner(ParamRecorder, MetricRecorder):
         self.training_classes: set[str] = set()
         self.call_counts: dict[str, int] = {}
         self.bare_calls: dict[str, int] = {}  # calls whose result is thrown away, by short name
+        self.block_stack: list[list] = []  # the statement lists being walked, innermost last
 
     def run(self) -> Scan:
         module = self.scan.module
@@ -216,6 +217,14 @@ class Scanner(ParamRecorder, MetricRecorder):
 
     def _walk_block(self, body, ctx: Ctx) -> None:
         local_groups: list[Statement] = []
+        self.block_stack.append(list(body))
+        try:
+            self._walk_statements(body, ctx, local_groups)
+        finally:
+            self.block_stack.pop()
+        self._flush_locals(local_groups, ctx)
+
+    def _walk_statements(self, body, ctx: Ctx, local_groups: list) -> None:
         for stmt in body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 self._simple_line(stmt, ctx, local_groups)
@@ -247,7 +256,6 @@ class Scanner(ParamRecorder, MetricRecorder):
                     if extra is not None:
                         self._walk_block(block_body(extra.body), ctx)
             self._detect_training(stmt, ctx)
-        self._flush_locals(local_groups, ctx)
 
     def _for(self, stmt: cst.For, ctx: Ctx) -> None:
         targets = tuple(assigned_names(stmt.target))  # type: ignore[arg-type]

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import code, main_guard_exits
+from mlops_adapt.analysis.exprs import code
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
 from mlops_adapt.transforms.base import SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan
+from mlops_adapt.transforms.run_placement import RunPlacer
 from mlops_adapt.vocabulary import RESET_VALUES, slug
 
 
@@ -82,6 +83,8 @@ class TrackingPlanner:
         self.plan = EditPlan()
         self.used_keys: dict[str, str] = {}
         self.needs_dataclasses = False
+        self.run_first: list[str] = []  # statements at the start of the run context
+        self.moved: list[ParamSite] = []  # module-level param sites logged at the run start
 
     def plan_tracking(self, library: str) -> EditPlan:
         """The whole tracking edit: run lifecycle, nested runs, params, metrics and imports."""
@@ -98,33 +101,43 @@ class TrackingPlanner:
         return self.plan
 
     # ------------------------------------------------------------------ runs
-    def plan_runs(self) -> tuple[cst.CSTNode, list[ParamSite]]:
-        """Place the run start/end; return the anchor and the constants logged at the start."""
+    def plan_runs(self, extra_anchors: tuple = ()) -> tuple[cst.CSTNode, list[ParamSite]]:
+        """Place the run context; return its first statement and the param sites logged at its start.
+
+        `extra_anchors`: statements the caller will log at (register's log_model), beyond the scan's.
+        """
         scan = self.scan
-        start = scan.first_exec
-        if start is None:
+        if scan.first_exec is None:
             raise Unsupported("nothing runs at module level, so there is no place to start a run")
-        order = {id(s): i for i, s in enumerate(self.module.body)}
-        start_index = order[id(start)]
-        early_constants = [
-            p for p in scan.params
-            if p.kind == "constant" and id(p.anchor) in order and order[id(p.anchor)] < start_index
-        ]
         if not self.lifecycle:
-            return start, []
-        entries = [e for p in early_constants for e in p.entries]
-        if start is scan.main_guard and main_guard_exits(start):
-            # `with` would mark the run FAILED on sys.exit(main()), even for exit code 0; started
-            # without `with`, the library's exit hook ends the run with the process.
-            for line in self.backend.start(entries):
-                self.plan.add_before(start.body.body[0], line)
-        elif start is scan.main_guard:
-            self.plan.wrap_body[id(start)] = (self.backend.with_item(entries), self.backend.start_params(entries))
-        else:
-            for line in self.backend.start(entries):
-                self.plan.add_before(start, line)
-            self.plan.module_end.append(self.backend.end())
-        return start, early_constants
+            return scan.first_exec, []
+        module_ids = {id(s) for s in self.module.body}
+        # Settings defined at module level (constants, a model's literal arguments, parsed
+        # arguments) can be logged at the run's start, so the run need not start at them.
+        movable = [p for p in scan.params if id(p.anchor) in module_ids]
+        anchors = {id(p.anchor) for p in scan.params} | {id(m.anchor) for m in scan.metrics}
+        anchors |= {id(n.loop) for n in scan.nested_runs} | {id(a) for a in extra_anchors}
+        place = RunPlacer(scan, anchors, movable).place()
+        constants = [p for p in place.moved if p.kind == "constant"]
+        defaults = self.argparse_defaults()
+        entries = [e for p in constants for e in p.entries if e[1] not in defaults]
+        self.run_first = self.backend.start_params(entries)
+        self.plan.wrap_from[id(place.first)] = (self.backend.with_item(entries), self.run_first)
+        # Other module-level settings defined before the run (a model's literal arguments, parsed
+        # arguments) are logged at its start; plan_params writes them into run_first.
+        self.moved = [p for p in place.moved if p.kind != "constant"]
+        return place.first, constants
+
+    def argparse_defaults(self) -> set[str]:
+        """Constants used as `add_argument(..., default=NAME)`: logged as the parsed argument."""
+        if not any(p.kind == "argparse" for p in self.scan.params):
+            return set()
+        names = set()
+        for call in self.scan.calls_by_name.get("add_argument", []):
+            for arg in call.args:
+                if arg.keyword is not None and arg.keyword.value == "default" and isinstance(arg.value, cst.Name):
+                    names.add(arg.value.value)
+        return names
 
     def plan_nested_runs(self) -> dict[int, str]:
         """Wrap per-model / per-value loop bodies in nested runs; returns loop id -> key prefix."""
@@ -145,7 +158,22 @@ class TrackingPlanner:
     # ------------------------------------------------------------------ params
     def plan_params(self, skip: list[ParamSite], prefixes: dict[int, str]) -> None:
         skipped = {id(p) for p in skip}
-        sites = [p for p in self.scan.params if id(p) not in skipped]
+        nn_classes = self.scan.nn_modules
+        sites = [
+            p for p in self.scan.params
+            if id(p) not in skipped
+            # A layer's settings inside a model class's __init__ belong to the architecture, and
+            # would be logged again (or changed) on every instantiation.
+            and not (p.ctx is not None and p.ctx.cls is not None and p.ctx.cls.name.value in nn_classes)
+        ]
+        # One name per hyperparameter: `random_state=SEED` is SEED, already logged under its name;
+        # a constant that is only an argparse default is logged with the parsed arguments.
+        logged_names = {k for p in skip for k, _ in p.entries}
+        for site in sites:
+            if site.kind == "constant":
+                logged_names |= {k for k, _ in site.entries}
+        defaults = self.argparse_defaults()
+        logged_pairs: set[tuple[str, str]] = set()
         for site in sites:
             prefix = self._prefix_for(site.ctx, prefixes)
             if site.whole:
@@ -155,9 +183,24 @@ class TrackingPlanner:
                     self.used_keys.setdefault(key, site.whole)
                 line = self.backend.params_dict(site.whole)
             else:
-                entries = [(self._unique_key(k, v, site.owner), v) for k, v in site.entries]
+                looped = bool(site.ctx and site.ctx.loops)
+                entries = []
+                for key, value in site.entries:
+                    if site.kind != "constant" and value in logged_names and value != key:
+                        continue
+                    if site.kind == "constant" and value in defaults:
+                        continue
+                    if not looped and (key, value) in logged_pairs:
+                        continue  # two loaders with batch_size=64: one param
+                    if not looped:
+                        logged_pairs.add((key, value))
+                    entries.append((self._unique_key(key, value, site.owner), value))
+                if not entries:
+                    continue
                 line = self.backend.params(entries, prefix)
-            if site.where == "before":
+            if any(site is m for m in self.moved):
+                self.run_first.append(line)
+            elif site.where == "before":
                 self.plan.add_before(site.anchor, line)
             else:
                 self.plan.add_after(site.anchor, line)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import calls_in, code, iter_nodes, last_name
-from mlops_adapt.analysis.models import find_trained_models
+from mlops_adapt.analysis.exprs import all_statements, calls_in, code, iter_nodes, last_name, nodes_of
+from mlops_adapt.analysis.models import _trains, find_trained_models
 from mlops_adapt.analysis.scan import TrainedModel
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.track_mlflow.recipe import MlflowBackend
@@ -18,9 +19,15 @@ from mlops_adapt.transforms.tracking import TrackingPlanner, existing_use, proje
 FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "mlflow.xgboost",
            "lightgbm": "mlflow.lightgbm"}
 SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
-# MLflow 3 defaults to skops for sklearn (refuses many estimators as "untrusted types") and to
-# torch.export "pt2" for pytorch (needs an input example); the pickle formats work for any model.
-SERIALIZATION = {"sklearn": "cloudpickle", "torch": "pickle"}
+# MLflow 3 saves sklearn models with skops (its default, no pickle) and names the types it must
+# trust; these estimators need none. Others get the types of the model the script itself trained.
+SKOPS_CLEAN = re.compile(
+    r"^(Linear|Logistic|Ridge|Lasso|ElasticNet|SGD|SV[CR]|LinearSV|NuSV|KMeans|MiniBatchKMeans|Gaussian(NB|Process)"
+    r"|MultinomialNB|BernoulliNB|StandardScaler|MinMaxScaler|PCA|Perceptron|BayesianRidge|Huber|Quantile)"
+)
+# torch's default ("pt2", torch.export) needs an input example traced through the model, which a
+# recipe cannot build for an arbitrary model; pickle is what `torch.save(model)` does too.
+SERIALIZATION = {"torch": "pickle"}
 
 
 def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | None:
@@ -117,25 +124,63 @@ class RegisterMlflowModel(Recipe):
         if flavor is None:
             raise Unsupported(f"no MLflow flavor is known for a {model.framework} model")
         anchor = model.trained_after
+        if anchor is scan.main_guard and anchor is not None:
+            # main() trains the module-level model: log it right after that call, inside the guard.
+            inner = [st for st in anchor.body.body if _trains(st, model.var, scan)]
+            anchor = inner[-1] if inner else anchor.body.body[-1]
         for _, obj, _, _, stmt in scan.artifacts:
             if obj and obj.split(".")[0] == model.var and _same_block(tree, stmt, anchor):
                 anchor = stmt
+        logged = f"{model.var}.best_estimator_" if model.constructor in SEARCH_CVS else model.var
+        best = _best_of_sweep(tree, model)
+        if best is not None:
+            # A sweep keeps its winner in `best_model = clf`: register that one, once, after the loop.
+            anchor, logged = best
         use = existing_use(scan, "mlflow", {"start_run"}, set())
         planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run, scan=scan)
-        planner.plan_runs()
+        planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)
         name = self.option("model_name", project_name(self.options.path))
-        fmt = SERIALIZATION.get(model.framework)
-        extra = f', serialization_format="{fmt}"' if fmt else ""
-        # A fitted search object holds the refitted winner: register that, not the search.
-        logged = f"{model.var}.best_estimator_" if model.constructor in SEARCH_CVS else model.var
+        extra = _serialization_args(model, tree, logged)
         planner.plan.add_after(
             anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name="{name}"{extra})'
         )
         planner.plan.add_import("mlflow")
         planner.plan.add_import(flavor)
+        if "skops" in extra:
+            planner.plan.add_import("skops.io")
         return apply_plan(tree, planner.plan)
+
+
+def _serialization_args(model: TrainedModel, tree: cst.Module, logged: str) -> str:
+    """Keyword arguments of log_model that pick and permit the model's serialization."""
+    fmt = SERIALIZATION.get(model.framework)
+    if fmt:
+        return f', serialization_format="{fmt}"'
+    if model.framework != "sklearn":
+        return ""
+    ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)]
+    if ctor_calls and all(SKOPS_CLEAN.match(n) or n in ("make_pipeline", "Pipeline") for n in ctor_calls):
+        return ""
+    return f", skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
+
+
+def _best_of_sweep(tree: cst.Module, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:
+    """(the loop, "best_model") when a loop trains the model and keeps the best in another name."""
+    for loop in nodes_of(tree, cst.For):
+        inner = list(all_statements(loop.body))
+        if not any(s is model.defined_at for s in inner):
+            continue
+        for stmt in inner:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if (isinstance(small, cst.Assign) and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Name)
+                        and isinstance(small.value, cst.Name) and small.value.value == model.var):
+                    return loop, small.targets[0].target.value
+    return None
 
 
 def _cross_validated(tree: cst.Module, models: list[TrainedModel]) -> tuple[TrainedModel, str] | None:
