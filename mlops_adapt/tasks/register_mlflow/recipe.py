@@ -42,10 +42,14 @@ def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | 
 class RegisterMlflowModel(Recipe):
     """Register the trained model in the MLflow Model Registry.
 
-    Finds the model the script trains (a saved one first, else the last one trained), and
+    Finds the model the script trains (the one a sweep keeps as its best, else a saved one,
+    else the last one trained), and
     right after its training (or after it is saved with joblib, pickle or torch.save) logs it
     with the matching MLflow flavor (`mlflow.sklearn` or `mlflow.pytorch`) under `name="model"`
-    with `registered_model_name`, inside an MLflow run. The registered name comes from
+    with `registered_model_name`, inside an MLflow run (the script's own run when it has one).
+    sklearn models keep MLflow's default serialization (skops), trusting the types of the
+    model the script trained; torch models are pickled, since MLflow's default (torch.export)
+    needs an input example. The registered name comes from
     `--option model_name=NAME`, else from the file name. A model the script only scores with
     cross-validation is first fitted once on the same data (`model.fit(X, y)`), since
     cross-validation leaves no fitted model behind.
@@ -75,13 +79,14 @@ class RegisterMlflowModel(Recipe):
             from sklearn.tree import DecisionTreeClassifier
             import mlflow
             import mlflow.sklearn
+            import skops.io
 
             def main():
                 X, y = load_wine(return_X_y=True)
                 clf = DecisionTreeClassifier(max_depth=3)
                 clf.fit(X, y)
                 joblib.dump(clf, "model.joblib")
-                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", serialization_format="cloudpickle")
+                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps(clf)))
 
             if __name__ == "__main__":
                 with mlflow.start_run():
