@@ -12,6 +12,7 @@ from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, roo
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.track_mlflow.rules import ENDS, STARTS
 from mlops_adapt.verify.rules.base import TaskRules
+from mlops_adapt.verify.rules.run_shape import forced_pickle, run_before_config, run_on_import
 from mlops_adapt.verify.rules.tracking_common import call_sites, library_calls, trains
 
 _REFIT = re.compile(r"[A-Za-z_]\w*\.fit\([A-Za-z_][\w\[\]:, .]*\)")
@@ -31,6 +32,9 @@ class RegisterMlflowRules(TaskRules):
         calls = library_calls(candidate, "mlflow", STARTS, ENDS)
         problems = []
         log_models = [c for c in calls if c.name.endswith(".log_model")]
+        problems += forced_pickle(log_models)
+        problems += run_on_import(original, candidate, STARTS)
+        problems += run_before_config(candidate, STARTS)
         registers = [c for c in calls if c.name == "mlflow.register_model"]
         if not log_models and not registers:
             return ["the model is never logged with an MLflow flavor (mlflow.<flavor>.log_model)"]
