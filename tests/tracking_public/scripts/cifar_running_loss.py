@@ -1,8 +1,7 @@
 """A classifier-tutorial-shaped script: running_loss printed every few batches, then reset."""
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
-import torch.optim as optim
+from torch import nn, optim
 from torch.utils.data import DataLoader, TensorDataset
 
 torch.manual_seed(3)

@@ -1,5 +1,6 @@
 """A quickstart-tutorial-shaped script: module-level model, train()/test() helpers, a plot."""
 import matplotlib
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import torch

@@ -56,8 +56,7 @@ def main():
         model.eval()
         with torch.no_grad():
             val_loss = loss_fn(model(X_val), y_val).item()
-        if val_loss < best_val:
-            best_val = val_loss
+        best_val = min(best_val, val_loss)
         print(f"epoch {epoch}: train_loss={train_loss:.4f} val_loss={val_loss:.4f}")
     print(f"best val_loss: {best_val:.4f}")
 
