@@ -136,7 +136,7 @@ def test_track_then_register_runs_finished_unnested_with_a_registered_version(tm
     assert {c.data.params["C"] for c in children} == {"0.01", "0.1", "1.0"}
     versions = client.search_model_versions("name='sweep-best-model'")
     assert len(versions) == 1 and versions[0].run_id == parent.info.run_id
-    best_line = [line for line in run.stdout.splitlines() if line.startswith("best accuracy=")][0]
+    best_line = next(line for line in run.stdout.splitlines() if line.startswith("best accuracy="))
     assert f"{parent.data.metrics['best_score']:.4f}" in best_line
 
 
