@@ -18,7 +18,8 @@ from mlops_adapt.analysis.scan import Scan
 from mlops_adapt.transforms.base import Unsupported
 from mlops_adapt.vocabulary import TRAIN_METHODS
 
-TRAIN_CALLS = frozenset(TRAIN_METHODS) - {"step"}
+# `scaler.fit_transform(X)` prepares data; it does not train the model the run is about.
+TRAIN_CALLS = frozenset(TRAIN_METHODS) - {"fit_transform"}
 
 # Calls that configure the tracking library; the run must start after them.
 CONFIG_CALLS = frozenset({

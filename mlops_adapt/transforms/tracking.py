@@ -15,6 +15,10 @@ from mlops_adapt.transforms.run_placement import RunPlacer
 from mlops_adapt.vocabulary import RESET_VALUES, slug
 
 
+# Constructors whose first call configures training; later calls (a test loader) are not settings.
+DATA_OWNERS = frozenset({"DataLoader"})
+
+
 class Backend:
     """How one tracking library spells runs, params and metrics."""
 
@@ -194,6 +198,8 @@ class TrackingPlanner:
                         continue  # two loaders with batch_size=64: one param
                     if not looped:
                         logged_pairs.add((key, value))
+                    if site.owner in DATA_OWNERS and key in self.used_keys and self.used_keys[key] != value:
+                        continue  # the test loader's batch size is not the training batch size
                     entries.append((self._unique_key(key, value, site.owner), value))
                 if not entries:
                     continue
@@ -231,7 +237,7 @@ class TrackingPlanner:
                 continue
             seen_sites.add(marker)
             seen_in_scope.add(scope)
-            prefix = self._prefix_for(site.ctx, prefixes)
+            prefix = self._prefix_for(site.ctx, prefixes) or _per_item_prefix(site)
             if site.kind == "dict" and site.expr.isidentifier():
                 line = self.backend.metrics_dict(site.expr, site.step, prefix)
             else:
@@ -263,6 +269,19 @@ def project_name(path: str | None, default: str = "mlops-adapt") -> str:
 def has_statement(module: cst.Module, text: str) -> bool:
     """True when a statement with exactly this text exists at module level."""
     return any(code(s).strip() == text for s in module.body)
+
+
+def _per_item_prefix(site: MetricSite) -> str | None:
+    """`for name, count in per_class.items(): acc = ...`: one key per item, not one key overwritten."""
+    if site.step or not site.ctx or not site.ctx.loops:
+        return None
+    loop = site.ctx.loops[-1]
+    if loop.kind != "other" or not loop.targets or not isinstance(loop.node, cst.For):
+        return None
+    iterable = code(loop.node.iter)
+    if iterable.endswith((".items()", ".keys()")) or isinstance(loop.node.iter, (cst.List, cst.Tuple)):
+        return "{" + loop.targets[0] + "}"
+    return None
 
 
 def _is_reset(site: MetricSite) -> bool:

@@ -101,7 +101,7 @@ def same_setting_twice(calls) -> list[str]:
             keys_of.setdefault(args[1].value.value, set()).add(string_value(args[0].value) or "")
     problems = []
     for name, keys in sorted(keys_of.items()):
-        distinct = {k.lower().replace("-", "_").split("/")[-1] for k in keys}
+        distinct = {k.replace("-", "_").split("/")[-1] for k in keys}
         if len(distinct) > 1:
             problems.append(f"`{name}` is logged as params under several names ({', '.join(sorted(keys))}): "
                             "one name per hyperparameter")
