@@ -112,6 +112,45 @@ def test_the_rules_reject_params_logged_in_a_layers_init():
     assert not report.ok and "__init__" in " ".join(report.failures)
 
 
+@pytest.mark.parametrize(
+    ("log_line", "reason"),
+    [
+        ('            mlflow.log_metric("loss", loss.item())\n', "without a step"),
+        ('            mlflow.log_metric("loss", loss.item(), step=batch_idx)\n', "restarts every epoch"),
+    ],
+)
+def test_the_rules_reject_per_batch_values_without_an_increasing_step(log_line, reason):
+    original = (SCRIPTS / "mnist_argparse.py").read_text()
+    good = _adapt(original, "track-mlflow", "mnist.py")
+    bad = good.replace("        optimizer.step()\n", "        optimizer.step()\n" + log_line[4:], 1)
+    assert bad != good
+    report = verify_candidate(original, bad, "track-mlflow", AdaptOptions(verify="static"))
+    assert not report.ok and reason in " ".join(report.failures), report.failures
+    fine = good.replace("        optimizer.step()\n", "        optimizer.step()\n        mlflow.log_metric("
+                        "\"loss\", loss.item(), step=(epoch - 1) * len(train_loader) + batch_idx)\n", 1)
+    assert verify_candidate(original, fine, "track-mlflow", AdaptOptions(verify="static")).ok
+
+
+def test_the_rules_reject_registering_every_model_of_a_sweep():
+    original = (SCRIPTS / "sweep_best_model.py").read_text()
+    good = _adapt(original, "register-mlflow", "sweep.py")
+    line = next(x for x in good.splitlines() if "log_model(best_model" in x)
+    bad = good.replace(line + "\n", "").replace(
+        "        clf.fit(X_train, y_train)\n",
+        "        clf.fit(X_train, y_train)\n" + line.replace("    mlflow", "        mlflow").replace("best_model", "clf") + "\n")
+    report = verify_candidate(original, bad, "register-mlflow", AdaptOptions(verify="static"))
+    assert not report.ok and "every iteration" in " ".join(report.failures), report.failures
+
+
+def test_the_rules_reject_a_data_loader_logged_as_the_model():
+    original = (SCRIPTS / "cifar_running_loss.py").read_text()
+    good = _adapt(original, "register-mlflow", "cifar.py")
+    bad = good.replace("mlflow.pytorch.log_model(net,", "mlflow.pytorch.log_model(trainloader,")
+    assert bad != good
+    report = verify_candidate(original, bad, "register-mlflow", AdaptOptions(verify="static"))
+    assert not report.ok and "DataLoader" in " ".join(report.failures), report.failures
+
+
 @pytest.mark.slow
 def test_track_then_register_runs_finished_unnested_with_a_registered_version(tmp_path):
     """Both recipes in a row, then the script runs for real against a sqlite MLflow store."""

@@ -11,6 +11,7 @@ from mlops_adapt.tasks.track_mlflow import SPEC
 from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 from mlops_adapt.verify.rules.run_shape import (
     params_in_layer_init,
+    per_batch_without_step,
     run_before_config,
     run_on_import,
     same_setting_twice,
@@ -72,6 +73,7 @@ class TrackMlflowRules(TaskRules):
         problems += run_on_import(original, candidate, STARTS)
         problems += run_before_config(candidate, STARTS)
         problems += params_in_layer_init(candidate, PARAM_LOGS - {"set_tag", "set_tags"})
+        problems += per_batch_without_step(candidate, METRIC_LOGS)
         problems += same_setting_twice([c for c in calls if c.name.split(".")[-1] in ("log_param", "log_params")])
         return problems
 

@@ -7,6 +7,8 @@ logged under two names, a registered model forced through pickle.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import block_body, calls_in, code, dotted, string_value
@@ -122,3 +124,120 @@ def forced_pickle(calls) -> list[str]:
                     f"`{call.name}` at line {call.line} forces {string_value(arg.value)} "
                     "serialization; keep MLflow's default (skops, with skops_trusted_types)"))
     return problems
+
+
+_BATCH_SOURCE = re.compile(r"loader|batch|dataset|_iter|iterator", re.IGNORECASE)
+
+
+def _loop_index(loop: cst.For) -> str | None:
+    """`i` of `for i, data in enumerate(loader)`, else None."""
+    target = loop.target
+    if isinstance(target, cst.Tuple) and target.elements and isinstance(target.elements[0].value, cst.Name):
+        return target.elements[0].value.value
+    return None
+
+
+def _is_batch_loop(loop: cst.For) -> bool:
+    return bool(_BATCH_SOURCE.search(code(loop.iter))) and any(
+        (dotted(c.func) or "").endswith("backward") or (dotted(c.func) or "").endswith("step")
+        for c in calls_in(loop.body)
+    )
+
+
+def per_batch_without_step(candidate: cst.Module, metric_calls: set[str]) -> list[str]:
+    """A per-batch metric logged with no step, or with the batch index that restarts every epoch."""
+    problems: list[str] = []
+
+    class Finder(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.loops: list[cst.For | None] = []
+            self.functions: list[cst.FunctionDef] = []
+
+        def visit_For(self, node: cst.For) -> None:
+            self.loops.append(node)
+
+        def leave_For(self, original_node: cst.For) -> None:
+            self.loops.pop()
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            self.loops.append(None)  # a def's body does not run in the enclosing loops
+            self.functions.append(node)
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            while self.loops and self.loops.pop() is not None:
+                pass
+            self.functions.pop()
+
+        def visit_Call(self, node: cst.Call) -> None:
+            name = dotted(node.func) or ""
+            if name.rsplit(".", 1)[-1] not in metric_calls or not name.startswith(("mlflow.", "wandb.")):
+                return
+            active = []
+            for loop in reversed(self.loops):
+                if loop is None:
+                    break
+                active.append(loop)
+            batch = next((loop for loop in active if _is_batch_loop(loop)), None)
+            if batch is None:
+                return
+            step = next((a.value for a in node.args if a.keyword and a.keyword.value == "step"), None)
+            outer = [loop for loop in active if loop is not batch and active.index(loop) > active.index(batch)]
+            # train(model, loader, epoch): called once per epoch, its batch index restarts too
+            per_epoch = bool(self.functions) and any(
+                p.name.value in ("epoch", "epoch_idx", "ep") for p in self.functions[-1].params.params)
+            if step is None and name.startswith("mlflow."):
+                problems.append(f"`{name}` inside the batch loop `for ... in {code(batch.iter)}` logs a "
+                                "per-batch value without a step")
+            elif step is not None and (outer or per_epoch) and code(step).strip() == _loop_index(batch):
+                problems.append(f"`{name}` logs a per-batch value with step={code(step)}, which restarts every "
+                                "epoch: use a step that keeps increasing")
+
+    candidate.visit(Finder())
+    return problems
+
+
+def registers_every_model_of_a_loop(candidate: cst.Module) -> list[str]:
+    """log_model(..., registered_model_name=...) inside a loop that trains: one version per iteration."""
+    problems: list[str] = []
+    for loop in _loops(candidate):
+        trains = any((dotted(c.func) or "").rsplit(".", 1)[-1] in ("fit", "backward") for c in calls_in(loop.body))
+        if not trains:
+            continue
+        for call in calls_in(loop.body):
+            name = dotted(call.func) or ""
+            # one registered name per iteration (f"iris-{name}") is a model per compared kind: fine
+            if name.endswith(".log_model") and any(a.keyword and a.keyword.value == "registered_model_name"
+                                                   and string_value(a.value) is not None for a in call.args):
+                problems.append(f"`{name}` registers a model on every iteration of the loop over "
+                                f"`{code(loop.iter)}`: register the one the script keeps (the best), after the loop")
+                return problems
+    return problems
+
+
+def _loops(module: cst.Module) -> list[cst.For]:
+    from mlops_adapt.analysis.exprs import nodes_of
+
+    return nodes_of(module, cst.For)
+
+
+def logs_a_data_loader(candidate: cst.Module, log_models) -> list[str]:
+    """The object passed to log_model was built by DataLoader(...): a data pipeline, not a model."""
+    loaders = set()
+    for node in _assignments(candidate):
+        if isinstance(node.value, cst.Call) and (dotted(node.value.func) or "").endswith("DataLoader"):
+            loaders |= {t.target.value for t in node.targets if isinstance(t.target, cst.Name)}
+    problems = []
+    for call in log_models:
+        args = [a for a in call.node.args if a.keyword is None] or [
+            a for a in call.node.args if a.keyword and a.keyword.value in ("pytorch_model", "sk_model")]
+        if args and isinstance(args[0].value, cst.Name) and args[0].value.value in loaders:
+            problems.append(f"`{call.name}` at line {call.line} logs `{args[0].value.value}`, a DataLoader, "
+                            "not the trained model")
+    return problems
+
+
+def _assignments(module: cst.Module):
+    from mlops_adapt.analysis.exprs import nodes_of
+
+    return [small for line in nodes_of(module, cst.SimpleStatementLine) for small in line.body
+            if isinstance(small, cst.Assign)]
