@@ -179,8 +179,9 @@ def _serialization_args(model: TrainedModel, tree: cst.Module, logged: str) -> s
         return f', serialization_format="{fmt}"'
     if model.framework != "sklearn":
         return ""
+    # Only a lone estimator of a known-clean kind; a pipeline may hold anything (encoders keep dtypes).
     ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)]
-    if ctor_calls and all(SKOPS_CLEAN.match(n) or n in ("make_pipeline", "Pipeline") for n in ctor_calls):
+    if ctor_calls and all(SKOPS_CLEAN.match(n) for n in ctor_calls):
         return ""
     return f", skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
 
