@@ -229,8 +229,10 @@ def _loop_registration(tree: cst.Module, loop: cst.For, model: TrainedModel, nam
     """(anchor, refit statement or None, registered-name expression) for a model trained in a loop."""
     target = code(loop.target)
     named = isinstance(loop.target, cst.Tuple) and isinstance(loop.target.elements[0].value, cst.Name)
-    if named and (code(loop.iter).endswith(".items()") or code(loop.iter).startswith("zip(")):
-        # Models compared by name: each is its own registered model, one version each.
+    nested = any(id(loop) in {id(x) for x in all_statements(outer.body)} for outer in nodes_of(tree, cst.For))
+    if named and not nested and (code(loop.iter).endswith(".items()") or code(loop.iter).startswith("zip(")):
+        # Models compared by name: each is its own registered model, one version each (a comparison
+        # repeated over datasets would give each name several unrelated versions: refused below).
         key = code(loop.target.elements[0].value)
         return None, None, f'f"{name}-{{{key}}}"'
     fits = [c for c in calls_in(loop.body) if last_name(c) == "fit" and code(c.func).startswith(model.var + ".")]
