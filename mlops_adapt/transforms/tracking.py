@@ -178,6 +178,11 @@ class TrackingPlanner:
                 logged_names |= {k for k, _ in site.entries}
         defaults = self.argparse_defaults()
         logged_pairs: set[tuple[str, str]] = set()
+        # Keys a whole config logs (vars(args), asdict(cfg)) are known before any literal is seen,
+        # whichever comes first in the file: a helper's DataLoader(batch_size=64) must not clash.
+        for site in sites:
+            for key in site.keys if site.whole else ():
+                self.used_keys.setdefault(key, site.whole)
         for site in sites:
             prefix = self._prefix_for(site.ctx, prefixes)
             if site.whole:
