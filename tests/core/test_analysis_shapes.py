@@ -234,7 +234,7 @@ def test_a_main_guard_ending_in_sys_exit_starts_the_run_inside_main():
     # `with` would end the run FAILED on SystemExit(0): the run is started plainly instead.
     out = run_recipe("track-mlflow", source, AdaptOptions())
     # `with` around sys.exit would record exit code 0 as FAILED: the run lives inside main().
-    assert "def main():\n    with mlflow.start_run():" in out and '    sys.exit(main())' in out
+    assert "def main():\n    with mlflow.start_run(run_name=" in out and '    sys.exit(main())' in out
 
 
 def test_a_cross_validated_only_model_is_fitted_once_then_registered():

@@ -36,7 +36,7 @@ def test_the_run_is_a_context_and_never_started_on_import(task, name):
 
 def test_the_bundled_example_logs_each_setting_once_in_a_with_run():
     code = _adapt(EXAMPLE.read_text(), "track-mlflow", "train.py")
-    assert "\nwith mlflow.start_run():\n" in code
+    assert '\nwith mlflow.start_run(run_name="train"):\n' in code
     assert code.count("SEED") == EXAMPLE.read_text().count("SEED") + 2  # `"SEED": SEED`, once
     assert '"random_state"' not in code and '"n_estimators"' not in code
 
@@ -44,9 +44,9 @@ def test_the_bundled_example_logs_each_setting_once_in_a_with_run():
 def test_the_run_starts_after_the_scripts_own_configuration():
     source = (SCRIPTS / "regression_configured.py").read_text()
     code = _adapt(source, "track-mlflow", "regression_configured.py")
-    assert code.index('mlflow.set_experiment("regression-demo")') < code.index("with mlflow.start_run()")
+    assert code.index('mlflow.set_experiment("regression-demo")') < code.index("with mlflow.start_run(")
     quick = _adapt((SCRIPTS / "quickstart_tutorial.py").read_text(), "track-mlflow", "q.py")
-    assert quick.index('matplotlib.use("Agg")') < quick.index("with mlflow.start_run()")
+    assert quick.index('matplotlib.use("Agg")') < quick.index("with mlflow.start_run(")
 
 
 def test_an_accumulator_is_logged_after_its_last_update_not_at_its_reset():
@@ -66,7 +66,7 @@ def test_a_sys_exit_main_script_gets_its_run_inside_main():
         "    print(f\"acc={acc:.3f}\")\n    return 0\n\n\nif __name__ == \"__main__\":\n    sys.exit(main())\n"
     )
     code = _adapt(source, "track-mlflow", "exit_main.py")
-    assert "def main():\n    X, y = load_iris(return_X_y=True)\n    with mlflow.start_run():" in code
+    assert 'def main():\n    X, y = load_iris(return_X_y=True)\n    with mlflow.start_run(run_name="exit-main"):' in code
     assert 'if __name__ == "__main__":\n    sys.exit(main())' in code
 
 
@@ -80,7 +80,7 @@ def test_the_best_model_of_a_sweep_is_registered_once_after_the_loop():
 def test_the_rules_reject_a_run_started_on_import():
     original = (SCRIPTS / "timeseries_lstm.py").read_text()
     bad = "import mlflow\nmlflow.start_run()\n" + _adapt(original, "track-mlflow", "ts.py").replace(
-        "    with mlflow.start_run():\n        main()", "    main()")
+        '    with mlflow.start_run(run_name="ts"):\n        main()', "    main()")
     report = verify_candidate(original, bad, "track-mlflow", AdaptOptions(verify="static"))
     assert not report.ok and "starts a run on import" in " ".join(report.failures)
 

@@ -96,7 +96,7 @@ class RegisterMlflowModel(Recipe):
                 mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps(clf)))
 
             if __name__ == "__main__":
-                with mlflow.start_run():
+                with mlflow.start_run(run_name="mlops-adapt"):
                     main()
             """,
         ),
@@ -157,7 +157,7 @@ class RegisterMlflowModel(Recipe):
             loop_anchor, loop_refit, registered = _loop_registration(tree, loop, model, name)
             anchor, refit = loop_anchor or anchor, loop_refit or refit
         use = existing_use(scan, "mlflow", {"start_run"}, set())
-        planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run, scan=scan)
+        planner = TrackingPlanner(tree, MlflowBackend(name), lifecycle=not use.has_run, scan=scan)
         planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)

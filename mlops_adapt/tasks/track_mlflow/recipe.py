@@ -7,7 +7,13 @@ import libcst as cst
 from mlops_adapt.tasks.track_mlflow import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.rewriter import apply_plan
-from mlops_adapt.transforms.tracking import Backend, TrackingPlanner, dict_literal, existing_use
+from mlops_adapt.transforms.tracking import (
+    Backend,
+    TrackingPlanner,
+    dict_literal,
+    existing_use,
+    project_name,
+)
 
 MLFLOW_LOGS = {"log_param", "log_params", "log_metric", "log_metrics", "autolog"}
 
@@ -17,11 +23,16 @@ class MlflowBackend(Backend):
 
     library = "mlflow"
 
+    def __init__(self, run_name: str = "mlops-adapt") -> None:
+        # A named run: without a name MLflow draws one from the global `random`, which would
+        # change what a seeded script draws next (and so what it prints).
+        self.run_name = run_name
+
     def start(self, constants):
-        return ["mlflow.start_run()"] + self.start_params(constants)
+        return [self.with_item(constants)] + self.start_params(constants)
 
     def with_item(self, constants):
-        return "mlflow.start_run()"
+        return f'mlflow.start_run(run_name="{self.run_name}")'
 
     def start_params(self, constants):
         return [self.params(constants, None)] if constants else []
@@ -97,7 +108,7 @@ class AddMlflowTracking(Recipe):
             X, y = load_iris(return_X_y=True)
             X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
             model = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=4)
-            with mlflow.start_run():
+            with mlflow.start_run(run_name="mlops-adapt"):
                 mlflow.log_params({"N_ESTIMATORS": N_ESTIMATORS})
                 mlflow.log_params({"test_size": 0.25, "random_state": 0})
                 mlflow.log_params({"max_depth": 4})
@@ -129,6 +140,7 @@ class AddMlflowTracking(Recipe):
         use = existing_use(scan, "mlflow", {"start_run"}, MLFLOW_LOGS)
         if use.logs:
             raise SkipFile("already tracked with MLflow")
-        planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run, scan=scan)
+        backend = MlflowBackend(project_name(self.options.path))
+        planner = TrackingPlanner(tree, backend, lifecycle=not use.has_run, scan=scan)
         planner.plan_tracking("mlflow")
         return apply_plan(tree, planner.plan)
