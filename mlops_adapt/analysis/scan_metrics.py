@@ -232,6 +232,15 @@ class MetricRecorder:
                 last, last_value = stmt, value
         if last is None or last_value in vocab.RESET_VALUES:
             return None
+        # `print(f"loss: {train_loss / n:.4f}")` after it: the script reports the average, and the
+        # print is logged instead of the raw sum.
+        for stmt in block[ids.index(id(last)) + 1:]:
+            for call in calls_in(stmt):
+                if not PRINT_LIKE.match(call_name(call) or ""):
+                    continue
+                for _, expr, _ in print_values(call):
+                    if not isinstance(expr, cst.Name) and name in names_in(expr):
+                        return None
         return last
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from mlops_adapt import vocabulary as vocab
@@ -46,6 +48,8 @@ from mlops_adapt.analysis.training import (
     updates_in_place,
     while_counter,
 )
+
+BATCH_INDEX = re.compile(r"^(batch|batch_idx|batch_i|i_batch|batch_num|batch_no|minibatch|mb)$")
 
 _SAVE_CALLS = {
     "joblib.dump": "joblib", "dump": "joblib", "pickle.dump": "pickle", "torch.save": "torch",
@@ -272,7 +276,9 @@ class Scanner(ParamRecorder, MetricRecorder):
             last_name(c) in self.trainer_funcs for c in calls_in(stmt.body)
         )
         kind: str = "other"
-        if in_epoch(ctx) or (has_backward(stmt.body) and BATCH_ITER.search(iter_code) and not in_models(ctx)):
+        batch_named = bool(step and BATCH_INDEX.match(step))  # for batch, i in enumerate(range(0, n, bptt))
+        if in_epoch(ctx) or (has_backward(stmt.body) and (BATCH_ITER.search(iter_code) or batch_named)
+                             and not in_models(ctx)):
             kind = "batch"
         elif step and trains or step and call_name(stmt.iter) == "range" and STEP_NAMES.match(step or ""):
             kind = "epoch"

@@ -137,8 +137,12 @@ def _loop_index(loop: cst.For) -> str | None:
     return None
 
 
+_BATCH_INDEX = re.compile(r"^(batch|batch_idx|batch_i|i_batch|batch_num|batch_no|minibatch|mb)$")
+
+
 def _is_batch_loop(loop: cst.For) -> bool:
-    return bool(_BATCH_SOURCE.search(code(loop.iter))) and any(
+    batchy = bool(_BATCH_SOURCE.search(code(loop.iter))) or bool(_BATCH_INDEX.match(_loop_index(loop) or ""))
+    return batchy and any(
         (dotted(c.func) or "").endswith("backward") or (dotted(c.func) or "").endswith("step")
         for c in calls_in(loop.body)
     )
