@@ -125,3 +125,5 @@ def defines_the_model(hyperparam_name: str) -> bool:
 # Values a variable is reset to before it accumulates a result (`test_loss = 0`, `correct = 0`):
 # such an assignment is a start value, never the result to log or report.
 RESET_VALUES = frozenset({"0", "0.0", "0.", "None", "[]", "{}", "()", "float(0)", "int(0)"})
+# Data-loading plumbing (how batches reach the device), not settings of the trained model.
+LOADER_PLUMBING = frozenset({"num_workers", "pin_memory", "persistent_workers", "prefetch_factor", "non_blocking"})

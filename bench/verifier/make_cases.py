@@ -68,6 +68,24 @@ BAD = {
         "run",
         "metrics logged after the run ended (outside a run)",
     ),
+    "mlflow_run_started_on_import": (
+        "mlflow_argparse_logreg",
+        [("\n\ndef parse_args():", "\nmlflow.start_run()\n\n\ndef parse_args():")],
+        "on import",
+        "a module-level mlflow.start_run() in a script that works from its main guard",
+    ),
+    "mlflow_experiment_set_after_run_start": (
+        "mlflow_flat_rf",
+        [("with mlflow.start_run():\n", 'with mlflow.start_run():\n    mlflow.set_experiment("iris")\n')],
+        "tracking configuration",
+        "set_experiment called after the run started (the run stays in the default experiment)",
+    ),
+    "mlflow_setting_under_two_names": (
+        "mlflow_flat_rf",
+        [('"n_estimators": N_ESTIMATORS,', '"n_estimators": N_ESTIMATORS, "N_ESTIMATORS": N_ESTIMATORS,')],
+        "several names",
+        "one hyperparameter logged under two names",
+    ),
     "mlflow_fit_deleted": (
         "mlflow_flat_rf",
         [("    model.fit(X_train, y_train)\n", "")],

@@ -105,6 +105,10 @@ def is_config_dict(value: cst.BaseExpression, name: str) -> bool:
         elements = [e for e in value.elements if isinstance(e, cst.DictElement)]
         if not elements or not all(string_value(e.key) for e in elements):
             return False
+        if all(string_value(e.key) in vocab.LOADER_PLUMBING for e in elements):
+            return False  # cuda_kwargs = {"num_workers": 1, "pin_memory": True}
+        if all(isinstance(e.value, (cst.List, cst.Tuple, cst.Set)) for e in elements):
+            return False  # {"Eastish": ["zhi", "ang"], ...}: data, not settings
         literal = sum(is_literal(e.value) or isinstance(e.value, cst.Dict) for e in elements)
         return literal == len(elements) and not vocab.is_metric_name(name)
     if isinstance(value, cst.Call) and call_name(value) == "dict" and value.args:

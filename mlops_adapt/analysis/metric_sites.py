@@ -44,6 +44,10 @@ def scalar_evidence(expr: cst.BaseExpression) -> bool:
         return True
     if isinstance(expr, cst.Call):
         short = last_name(expr)
+        if short in _REDUCTIONS and (any(a.keyword and a.keyword.value == "axis" for a in expr.args)
+                                     or short in ("mean", "sum", "std", "median")
+                                     and len([a for a in expr.args if a.keyword is None]) > 1):
+            return False  # np.mean(scores, axis=1) is one value per row, not one number
         if short in vocab.METRIC_FUNCTIONS or short in _REDUCTIONS or short in ("float", "round", "int", "len"):
             return True
         if short in ("sqrt", "log", "exp", "abs") and expr.args:

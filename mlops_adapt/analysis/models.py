@@ -21,6 +21,7 @@ from mlops_adapt.analysis.scan import Ctx, Scan, TrainedModel
 from mlops_adapt.analysis.training import backward_loop
 
 _TORCH_CTORS = ("nn.Sequential", "torch.nn.Sequential", "Sequential")
+_NOT_MODELS = frozenset({"DataLoader", "TensorDataset", "Dataset", "Tensor", "Generator", "Size"})
 
 
 def framework_of(ctor: str, scan: Scan) -> str | None:
@@ -35,6 +36,10 @@ def framework_of(ctor: str, scan: Scan) -> str | None:
         if qual.startswith(lib) and (short[:1].isupper() or short == "make_pipeline"):
             return lib
     if qual.startswith("torch"):
+        # Data loaders, datasets and optimizers hold no trained weights.
+        data_or_tools = qual.startswith(("torch.utils", "torch.optim", "torch.distributions", "torch.cuda"))
+        if data_or_tools or short in _NOT_MODELS:
+            return None
         return "torch" if short[:1].isupper() and short not in vocab.OPTIMIZER_NAMES else None
     if short in ("make_pipeline", "Pipeline"):
         return "sklearn"
@@ -61,7 +66,35 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
             return True
     if backward_loop(stmt) and _uses(stmt.body, var):
         return True
+    if "." not in var and any(var in _globals_trained(scan).get(last_name(c) or "", ()) for c in calls_in(stmt)):
+        return True  # main() trains the module-level `model` through train_epoch()
     return False
+
+
+def _globals_trained(scan: Scan) -> dict[str, set[str]]:
+    """Module-level names each training function uses without binding them, through its calls too."""
+    cached = scan.__dict__.get("_globals_trained")
+    if cached is not None:
+        return cached
+    functions = {s.name.value: s for s in scan.module.body if isinstance(s, cst.FunctionDef)}
+    free: dict[str, set[str]] = {}
+    for name, func in functions.items():
+        bound = {p.name.value for p in func.params.params}
+        for target in nodes_of(func.body, (cst.AssignTarget,)):
+            bound |= names_in(target.target) if isinstance(target.target, cst.Name) else set()
+        free[name] = names_in(func.body) - bound
+    calls = {name: {last_name(c) for c in calls_in(func.body)} & set(functions) for name, func in functions.items()}
+    changed = True
+    while changed:
+        changed = False
+        for name in functions:
+            for callee in calls[name]:
+                if not free[callee] <= free[name]:
+                    free[name] |= free[callee]
+                    changed = True
+    result = {name: names for name, names in free.items() if name in scan.trainer_funcs}
+    scan.__dict__["_globals_trained"] = result
+    return result
 
 
 def _uses(node: cst.CSTNode, var: str) -> bool:

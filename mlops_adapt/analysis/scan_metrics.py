@@ -6,6 +6,8 @@ import libcst as cst
 
 from mlops_adapt import vocabulary as vocab
 from mlops_adapt.analysis.exprs import (
+    all_statements,
+    assigned_names,
     block_body,
     call_name,
     calls_in,
@@ -82,8 +84,15 @@ class MetricRecorder:
         if any(loop.kind == "batch" for loop in ctx.loops):
             return
         loop_targets = {t for loop in ctx.loops if loop.kind in ("models", "sweep", "other") for t in loop.targets}
+        last_key = ""
         for label, expr, float_spec in print_values(call):
             text = code(expr)
+            named = metric_key(label, expr)
+            if not named and float_spec and label.strip() in ("(", "[") and last_key:
+                # "Accuracy: {}/{} ({:.0f}%)": the percentage carries the label of the count before it
+                label = last_key
+            if named and vocab.is_metric_name(named):
+                last_key = named
             if is_literal(expr) or text in loop_targets or any(text == (l.step_var or "") for l in ctx.loops):
                 continue
             if isinstance(expr, cst.Name) and (expr.value in self.metric_vars or expr.value in self.module_const_names):
@@ -137,6 +146,8 @@ class MetricRecorder:
             return True
         if isinstance(expr, cst.Call) and last_name(expr) in self.scalar_returns and vocab.is_metric_name(key):
             return True
+        if isinstance(expr, cst.BinaryOperation) and vocab.is_metric_name(key) and scalar_evidence(expr):
+            return True  # `100 * correct // total` printed as the accuracy
         return False
 
     def _metric(self, anchor, where, key, expr, kind, ctx: Ctx, line: int, keys=None) -> None:
@@ -147,6 +158,10 @@ class MetricRecorder:
             if loop.step_var:
                 step = loop.step_var
                 break
+        if step is None and not ctx.loops and ctx.function is not None:
+            # `def test(model, loader, epoch)`: called once per epoch, it is told which one.
+            params = [p.name.value for p in ctx.function.params.params]
+            step = next((p for p in params if p in ("epoch", "epoch_idx", "step", "global_step")), None)
         if kind != "printed" and isinstance(anchor, cst.SimpleStatementLine):
             for small in anchor.body:
                 if isinstance(small, (cst.Assign, cst.AnnAssign)):
@@ -193,4 +208,52 @@ class MetricRecorder:
             self.metric_vars.add(single)
             return
         if self._is_metric_value(single, value, callee):
+            if code(value).strip() in vocab.RESET_VALUES:
+                # `test_loss = 0` starts an accumulator: its result is the value after its last update.
+                final = self._final_update(stmt, single)
+                if final is not None:
+                    self._metric(final, "after", single, single, "variable", ctx, line)
+                    self.metric_vars.add(single)
+                return
+            if isinstance(value, cst.Name) and value.value in self.metric_vars and ctx.loops:
+                return  # `best_acc = acc` in a loop copies a logged result; the copy's final value is logged
             self._metric(stmt, "after", single, single, "variable", ctx, line)
+
+    def _final_update(self, reset, name: str):
+        """The last statement of the reset's block that updates `name`, unless it leaves it reset."""
+        block = self.block_stack[-1] if self.block_stack else []
+        ids = [id(s) for s in block]
+        if id(reset) not in ids:
+            return None
+        last, last_value = None, None
+        for stmt in block[ids.index(id(reset)) + 1:]:
+            value = _last_binding(stmt, name)
+            if value is not None:
+                last, last_value = stmt, value
+        if last is None or last_value in vocab.RESET_VALUES:
+            return None
+        # `print(f"loss: {train_loss / n:.4f}")` after it: the script reports the average, and the
+        # print is logged instead of the raw sum.
+        for stmt in block[ids.index(id(last)) + 1:]:
+            for call in calls_in(stmt):
+                if not PRINT_LIKE.match(call_name(call) or ""):
+                    continue
+                for _, expr, _ in print_values(call):
+                    if not isinstance(expr, cst.Name) and name in names_in(expr):
+                        return None
+        return last
+
+
+def _last_binding(stmt, name: str) -> str | None:
+    """The text of the last value bound to `name` in a statement ("+=" for updates), or None."""
+    found = None
+    for node in all_statements([stmt]):
+        if not isinstance(node, cst.SimpleStatementLine):
+            continue
+        for small in node.body:
+            if isinstance(small, cst.Assign) and any(name in assigned_names(t.target) for t in small.targets):
+                plain = len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+                found = code(small.value).strip() if plain else "?"
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)) and isinstance(small.target, cst.Name) and small.target.value == name:
+                found = "+=" if isinstance(small, cst.AugAssign) else code(small.value or small.target)
+    return found

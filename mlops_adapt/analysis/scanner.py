@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from mlops_adapt import vocabulary as vocab
@@ -47,6 +49,8 @@ from mlops_adapt.analysis.training import (
     while_counter,
 )
 
+BATCH_INDEX = re.compile(r"^(batch|batch_idx|batch_i|i_batch|batch_num|batch_no|minibatch|mb)$")
+
 _SAVE_CALLS = {
     "joblib.dump": "joblib", "dump": "joblib", "pickle.dump": "pickle", "torch.save": "torch",
     "np.save": "numpy", "numpy.save": "numpy", "np.savez": "numpy",
@@ -78,6 +82,7 @@ class Scanner(ParamRecorder, MetricRecorder):
         self.training_classes: set[str] = set()
         self.call_counts: dict[str, int] = {}
         self.bare_calls: dict[str, int] = {}  # calls whose result is thrown away, by short name
+        self.block_stack: list[list] = []  # the statement lists being walked, innermost last
 
     def run(self) -> Scan:
         module = self.scan.module
@@ -216,6 +221,14 @@ class Scanner(ParamRecorder, MetricRecorder):
 
     def _walk_block(self, body, ctx: Ctx) -> None:
         local_groups: list[Statement] = []
+        self.block_stack.append(list(body))
+        try:
+            self._walk_statements(body, ctx, local_groups)
+        finally:
+            self.block_stack.pop()
+        self._flush_locals(local_groups, ctx)
+
+    def _walk_statements(self, body, ctx: Ctx, local_groups: list) -> None:
         for stmt in body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 self._simple_line(stmt, ctx, local_groups)
@@ -247,7 +260,6 @@ class Scanner(ParamRecorder, MetricRecorder):
                     if extra is not None:
                         self._walk_block(block_body(extra.body), ctx)
             self._detect_training(stmt, ctx)
-        self._flush_locals(local_groups, ctx)
 
     def _for(self, stmt: cst.For, ctx: Ctx) -> None:
         targets = tuple(assigned_names(stmt.target))  # type: ignore[arg-type]
@@ -264,7 +276,9 @@ class Scanner(ParamRecorder, MetricRecorder):
             last_name(c) in self.trainer_funcs for c in calls_in(stmt.body)
         )
         kind: str = "other"
-        if in_epoch(ctx) or (has_backward(stmt.body) and BATCH_ITER.search(iter_code) and not in_models(ctx)):
+        batch_named = bool(step and BATCH_INDEX.match(step))  # for batch, i in enumerate(range(0, n, bptt))
+        if in_epoch(ctx) or (has_backward(stmt.body) and (BATCH_ITER.search(iter_code) or batch_named)
+                             and not in_models(ctx)):
             kind = "batch"
         elif step and trains or step and call_name(stmt.iter) == "range" and STEP_NAMES.match(step or ""):
             kind = "epoch"

@@ -23,6 +23,9 @@ class EditPlan:
     after: dict[int, list[str | cst.BaseStatement]] = field(default_factory=dict)
     # id(compound statement) -> (with-item expression, statements to put first inside the with)
     wrap_body: dict[int, tuple[str, list[str]]] = field(default_factory=dict)
+    # id(statement) -> (with-item expression, first statements): that statement and the rest of its
+    # statement list go inside `with <item>:` (a run context around the script's work)
+    wrap_from: dict[int, tuple[str, list[str]]] = field(default_factory=dict)
     module_end: list[str] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)  # modules to `import` at the top
 
@@ -38,13 +41,17 @@ class EditPlan:
 
     @property
     def anchors(self) -> set[int]:
-        return set(self.before) | set(self.after) | set(self.wrap_body)
+        return set(self.before) | set(self.after) | set(self.wrap_body) | set(self.wrap_from)
 
 
 def expand_body(plan: EditPlan, original_body, updated_body) -> list:
     """The statement list with the plan's statements before/after its original statements."""
     out: list = []
+    outer: list | None = None  # the statements before a `wrap_from` start, once one is met
+    wrap: tuple[str, list[str]] | None = None
     for orig, new in zip(original_body, updated_body):
+        if wrap is None and id(orig) in plan.wrap_from:
+            wrap, outer, out = plan.wrap_from[id(orig)], out, []
         before = [as_statement(s) for s in plan.before.get(id(orig), [])]
         if before and getattr(new, "leading_lines", ()):
             # Keep a comment above the statement it introduces, on top of our lines.
@@ -53,7 +60,20 @@ def expand_body(plan: EditPlan, original_body, updated_body) -> list:
         out.extend(before)
         out.append(new)
         out.extend(as_statement(s) for s in plan.after.get(id(orig), []))
-    return out
+    if wrap is None or outer is None:
+        return out
+    item, first = wrap
+    inner = [cst.parse_statement(s) for s in first] + [_unindented_blank_lines(s) for s in out]
+    # Blank lines and comments above the first wrapped statement stay above the `with`.
+    leading = getattr(inner[len(first)], "leading_lines", ()) if len(inner) > len(first) else ()
+    if leading:
+        inner[len(first)] = inner[len(first)].with_changes(leading_lines=())
+    with_stmt = cst.With(
+        items=[cst.WithItem(cst.parse_expression(item))],
+        body=cst.IndentedBlock(body=inner),
+        leading_lines=leading,
+    )
+    return outer + [with_stmt]
 
 
 class PlanApplier(cst.CSTTransformer):
@@ -170,3 +190,12 @@ def _uses_names(stmt: cst.CSTNode, names: set[str]) -> bool:
 
     stmt.visit(Finder())
     return bool(found)
+
+
+def _unindented_blank_lines(stmt: cst.CSTNode) -> cst.CSTNode:
+    """A statement moved into a new block: its blank lines above carry no indentation."""
+    lines = getattr(stmt, "leading_lines", None)
+    if not lines:
+        return stmt
+    fixed = [line.with_changes(indent=False) if line.comment is None else line for line in lines]
+    return stmt.with_changes(leading_lines=fixed)

@@ -7,11 +7,16 @@ from pathlib import Path
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import code, main_guard_exits
+from mlops_adapt.analysis.exprs import code
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
 from mlops_adapt.transforms.base import SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan
+from mlops_adapt.transforms.run_placement import RunPlacer
 from mlops_adapt.vocabulary import RESET_VALUES, slug
+
+
+# Constructors whose first call configures training; later calls (a test loader) are not settings.
+DATA_OWNERS = frozenset({"DataLoader"})
 
 
 class Backend:
@@ -82,6 +87,8 @@ class TrackingPlanner:
         self.plan = EditPlan()
         self.used_keys: dict[str, str] = {}
         self.needs_dataclasses = False
+        self.run_first: list[str] = []  # statements at the start of the run context
+        self.moved: list[ParamSite] = []  # module-level param sites logged at the run start
 
     def plan_tracking(self, library: str) -> EditPlan:
         """The whole tracking edit: run lifecycle, nested runs, params, metrics and imports."""
@@ -98,33 +105,43 @@ class TrackingPlanner:
         return self.plan
 
     # ------------------------------------------------------------------ runs
-    def plan_runs(self) -> tuple[cst.CSTNode, list[ParamSite]]:
-        """Place the run start/end; return the anchor and the constants logged at the start."""
+    def plan_runs(self, extra_anchors: tuple = ()) -> tuple[cst.CSTNode, list[ParamSite]]:
+        """Place the run context; return its first statement and the param sites logged at its start.
+
+        `extra_anchors`: statements the caller will log at (register's log_model), beyond the scan's.
+        """
         scan = self.scan
-        start = scan.first_exec
-        if start is None:
+        if scan.first_exec is None:
             raise Unsupported("nothing runs at module level, so there is no place to start a run")
-        order = {id(s): i for i, s in enumerate(self.module.body)}
-        start_index = order[id(start)]
-        early_constants = [
-            p for p in scan.params
-            if p.kind == "constant" and id(p.anchor) in order and order[id(p.anchor)] < start_index
-        ]
         if not self.lifecycle:
-            return start, []
-        entries = [e for p in early_constants for e in p.entries]
-        if start is scan.main_guard and main_guard_exits(start):
-            # `with` would mark the run FAILED on sys.exit(main()), even for exit code 0; started
-            # without `with`, the library's exit hook ends the run with the process.
-            for line in self.backend.start(entries):
-                self.plan.add_before(start.body.body[0], line)
-        elif start is scan.main_guard:
-            self.plan.wrap_body[id(start)] = (self.backend.with_item(entries), self.backend.start_params(entries))
-        else:
-            for line in self.backend.start(entries):
-                self.plan.add_before(start, line)
-            self.plan.module_end.append(self.backend.end())
-        return start, early_constants
+            return scan.first_exec, []
+        module_ids = {id(s) for s in self.module.body}
+        # Settings defined at module level (constants, a model's literal arguments, parsed
+        # arguments) can be logged at the run's start, so the run need not start at them.
+        movable = [p for p in scan.params if id(p.anchor) in module_ids]
+        anchors = {id(p.anchor) for p in scan.params} | {id(m.anchor) for m in scan.metrics}
+        anchors |= {id(n.loop) for n in scan.nested_runs} | {id(a) for a in extra_anchors}
+        place = RunPlacer(scan, anchors, movable).place()
+        constants = [p for p in place.moved if p.kind == "constant"]
+        defaults = self.argparse_defaults()
+        entries = [e for p in constants for e in p.entries if e[1] not in defaults]
+        self.run_first = self.backend.start_params(entries)
+        self.plan.wrap_from[id(place.first)] = (self.backend.with_item(entries), self.run_first)
+        # Other module-level settings defined before the run (a model's literal arguments, parsed
+        # arguments) are logged at its start; plan_params writes them into run_first.
+        self.moved = [p for p in place.moved if p.kind != "constant"]
+        return place.first, constants
+
+    def argparse_defaults(self) -> set[str]:
+        """Constants used as `add_argument(..., default=NAME)`: logged as the parsed argument."""
+        if not any(p.kind == "argparse" for p in self.scan.params):
+            return set()
+        names = set()
+        for call in self.scan.calls_by_name.get("add_argument", []):
+            for arg in call.args:
+                if arg.keyword is not None and arg.keyword.value == "default" and isinstance(arg.value, cst.Name):
+                    names.add(arg.value.value)
+        return names
 
     def plan_nested_runs(self) -> dict[int, str]:
         """Wrap per-model / per-value loop bodies in nested runs; returns loop id -> key prefix."""
@@ -145,7 +162,27 @@ class TrackingPlanner:
     # ------------------------------------------------------------------ params
     def plan_params(self, skip: list[ParamSite], prefixes: dict[int, str]) -> None:
         skipped = {id(p) for p in skip}
-        sites = [p for p in self.scan.params if id(p) not in skipped]
+        nn_classes = self.scan.nn_modules
+        sites = [
+            p for p in self.scan.params
+            if id(p) not in skipped
+            # A layer's settings inside a model class's __init__ belong to the architecture, and
+            # would be logged again (or changed) on every instantiation.
+            and not (p.ctx is not None and p.ctx.cls is not None and p.ctx.cls.name.value in nn_classes)
+        ]
+        # One name per hyperparameter: `random_state=SEED` is SEED, already logged under its name;
+        # a constant that is only an argparse default is logged with the parsed arguments.
+        logged_names = {k for p in skip for k, _ in p.entries}
+        for site in sites:
+            if site.kind == "constant":
+                logged_names |= {k for k, _ in site.entries}
+        defaults = self.argparse_defaults()
+        logged_pairs: set[tuple[str, str]] = set()
+        # Keys a whole config logs (vars(args), asdict(cfg)) are known before any literal is seen,
+        # whichever comes first in the file: a helper's DataLoader(batch_size=64) must not clash.
+        for site in sites:
+            for key in site.keys if site.whole else ():
+                self.used_keys.setdefault(key, site.whole)
         for site in sites:
             prefix = self._prefix_for(site.ctx, prefixes)
             if site.whole:
@@ -155,9 +192,26 @@ class TrackingPlanner:
                     self.used_keys.setdefault(key, site.whole)
                 line = self.backend.params_dict(site.whole)
             else:
-                entries = [(self._unique_key(k, v, site.owner), v) for k, v in site.entries]
+                looped = bool(site.ctx and site.ctx.loops)
+                entries = []
+                for key, value in site.entries:
+                    if site.kind != "constant" and value in logged_names and value != key:
+                        continue
+                    if site.kind == "constant" and value in defaults:
+                        continue
+                    if not looped and (key, value) in logged_pairs:
+                        continue  # two loaders with batch_size=64: one param
+                    if not looped:
+                        logged_pairs.add((key, value))
+                    if site.owner in DATA_OWNERS and key in self.used_keys and self.used_keys[key] != value:
+                        continue  # the test loader's batch size is not the training batch size
+                    entries.append((self._unique_key(key, value, site.owner), value))
+                if not entries:
+                    continue
                 line = self.backend.params(entries, prefix)
-            if site.where == "before":
+            if any(site is m for m in self.moved):
+                self.run_first.append(line)
+            elif site.where == "before":
                 self.plan.add_before(site.anchor, line)
             else:
                 self.plan.add_after(site.anchor, line)
@@ -188,7 +242,7 @@ class TrackingPlanner:
                 continue
             seen_sites.add(marker)
             seen_in_scope.add(scope)
-            prefix = self._prefix_for(site.ctx, prefixes)
+            prefix = self._prefix_for(site.ctx, prefixes) or _per_item_prefix(site)
             if site.kind == "dict" and site.expr.isidentifier():
                 line = self.backend.metrics_dict(site.expr, site.step, prefix)
             else:
@@ -220,6 +274,19 @@ def project_name(path: str | None, default: str = "mlops-adapt") -> str:
 def has_statement(module: cst.Module, text: str) -> bool:
     """True when a statement with exactly this text exists at module level."""
     return any(code(s).strip() == text for s in module.body)
+
+
+def _per_item_prefix(site: MetricSite) -> str | None:
+    """`for name, count in per_class.items(): acc = ...`: one key per item, not one key overwritten."""
+    if site.step or not site.ctx or not site.ctx.loops:
+        return None
+    loop = site.ctx.loops[-1]
+    if loop.kind != "other" or not loop.targets or not isinstance(loop.node, cst.For):
+        return None
+    iterable = code(loop.node.iter)
+    if iterable.endswith((".items()", ".keys()")) or isinstance(loop.node.iter, (cst.List, cst.Tuple)):
+        return "{" + loop.targets[0] + "}"
+    return None
 
 
 def _is_reset(site: MetricSite) -> bool:

@@ -213,7 +213,7 @@ def test_rounded_printed_results_are_logged_at_full_precision():
     assert metric_keys(scan)["accuracy"] == 'report["accuracy"]'
 
 
-def test_a_main_guard_ending_in_sys_exit_starts_the_run_without_with():
+def test_a_main_guard_ending_in_sys_exit_starts_the_run_inside_main():
     from mlops_adapt.options import AdaptOptions
     from mlops_adapt.transforms.base import run_recipe
 
@@ -233,7 +233,8 @@ def test_a_main_guard_ending_in_sys_exit_starts_the_run_without_with():
     """).lstrip("\\n")
     # `with` would end the run FAILED on SystemExit(0): the run is started plainly instead.
     out = run_recipe("track-mlflow", source, AdaptOptions())
-    assert '    mlflow.start_run()\n    sys.exit(main())' in out and "with mlflow" not in out
+    # `with` around sys.exit would record exit code 0 as FAILED: the run lives inside main().
+    assert "def main():\n    with mlflow.start_run(run_name=" in out and '    sys.exit(main())' in out
 
 
 def test_a_cross_validated_only_model_is_fitted_once_then_registered():

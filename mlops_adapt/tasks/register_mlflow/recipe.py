@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import calls_in, code, iter_nodes, last_name
-from mlops_adapt.analysis.models import find_trained_models
+from mlops_adapt.analysis.exprs import (
+    all_statements,
+    calls_in,
+    code,
+    iter_nodes,
+    last_name,
+    nodes_of,
+)
+from mlops_adapt.analysis.models import _trains, find_trained_models
 from mlops_adapt.analysis.scan import TrainedModel
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.track_mlflow.recipe import MlflowBackend
@@ -18,9 +26,15 @@ from mlops_adapt.transforms.tracking import TrackingPlanner, existing_use, proje
 FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "mlflow.xgboost",
            "lightgbm": "mlflow.lightgbm"}
 SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
-# MLflow 3 defaults to skops for sklearn (refuses many estimators as "untrusted types") and to
-# torch.export "pt2" for pytorch (needs an input example); the pickle formats work for any model.
-SERIALIZATION = {"sklearn": "cloudpickle", "torch": "pickle"}
+# MLflow 3 saves sklearn models with skops (its default, no pickle) and names the types it must
+# trust; these estimators need none. Others get the types of the model the script itself trained.
+SKOPS_CLEAN = re.compile(
+    r"^(Linear|Logistic|Ridge|Lasso|ElasticNet|SGD|SV[CR]|LinearSV|NuSV|KMeans|MiniBatchKMeans|Gaussian(NB|Process)"
+    r"|MultinomialNB|BernoulliNB|StandardScaler|MinMaxScaler|PCA|Perceptron|BayesianRidge|Huber|Quantile)"
+)
+# torch's default ("pt2", torch.export) needs an input example traced through the model, which a
+# recipe cannot build for an arbitrary model; pickle is what `torch.save(model)` does too.
+SERIALIZATION = {"torch": "pickle"}
 
 
 def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | None:
@@ -35,10 +49,14 @@ def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | 
 class RegisterMlflowModel(Recipe):
     """Register the trained model in the MLflow Model Registry.
 
-    Finds the model the script trains (a saved one first, else the last one trained), and
+    Finds the model the script trains (the one a sweep keeps as its best, else a saved one,
+    else the last one trained), and
     right after its training (or after it is saved with joblib, pickle or torch.save) logs it
     with the matching MLflow flavor (`mlflow.sklearn` or `mlflow.pytorch`) under `name="model"`
-    with `registered_model_name`, inside an MLflow run. The registered name comes from
+    with `registered_model_name`, inside an MLflow run (the script's own run when it has one).
+    sklearn models keep MLflow's default serialization (skops), trusting the types of the
+    model the script trained; torch models are pickled, since MLflow's default (torch.export)
+    needs an input example. The registered name comes from
     `--option model_name=NAME`, else from the file name. A model the script only scores with
     cross-validation is first fitted once on the same data (`model.fit(X, y)`), since
     cross-validation leaves no fitted model behind.
@@ -68,16 +86,17 @@ class RegisterMlflowModel(Recipe):
             from sklearn.tree import DecisionTreeClassifier
             import mlflow
             import mlflow.sklearn
+            import skops.io
 
             def main():
                 X, y = load_wine(return_X_y=True)
                 clf = DecisionTreeClassifier(max_depth=3)
                 clf.fit(X, y)
                 joblib.dump(clf, "model.joblib")
-                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", serialization_format="cloudpickle")
+                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps(clf)))
 
             if __name__ == "__main__":
-                with mlflow.start_run():
+                with mlflow.start_run(run_name="mlops-adapt"):
                     main()
             """,
         ),
@@ -117,25 +136,189 @@ class RegisterMlflowModel(Recipe):
         if flavor is None:
             raise Unsupported(f"no MLflow flavor is known for a {model.framework} model")
         anchor = model.trained_after
+        if anchor is scan.main_guard and anchor is not None:
+            # main() trains the module-level model: log it right after that call, inside the guard.
+            inner = [st for st in anchor.body.body if _trains(st, model.var, scan)]
+            anchor = inner[-1] if inner else anchor.body.body[-1]
         for _, obj, _, _, stmt in scan.artifacts:
             if obj and obj.split(".")[0] == model.var and _same_block(tree, stmt, anchor):
                 anchor = stmt
+        logged = f"{model.var}.best_estimator_" if model.constructor in SEARCH_CVS else model.var
+        name = self.option("model_name", project_name(self.options.path))
+        registered = f'"{name}"'
+        best = _best_of_sweep(tree, model)
+        loop = _training_loop(tree, model)
+        if best is not None:
+            # A sweep keeps its winner in `best_model = clf`: register that one, once, after the loop.
+            anchor, logged = best
+        elif loop is not None:
+            # Never one version per iteration: refit the winner (or on all folds) after the loop,
+            # or give each compared model its own registered name.
+            loop_anchor, loop_refit, registered = _loop_registration(tree, loop, model, name)
+            anchor, refit = loop_anchor or anchor, loop_refit or refit
         use = existing_use(scan, "mlflow", {"start_run"}, set())
-        planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run, scan=scan)
-        planner.plan_runs()
+        planner = TrackingPlanner(tree, MlflowBackend(name), lifecycle=not use.has_run, scan=scan)
+        planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)
-        name = self.option("model_name", project_name(self.options.path))
-        fmt = SERIALIZATION.get(model.framework)
-        extra = f', serialization_format="{fmt}"' if fmt else ""
-        # A fitted search object holds the refitted winner: register that, not the search.
-        logged = f"{model.var}.best_estimator_" if model.constructor in SEARCH_CVS else model.var
+        extra = _serialization_args(model, tree, logged)
         planner.plan.add_after(
-            anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name="{name}"{extra})'
+            anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name={registered}{extra})'
         )
         planner.plan.add_import("mlflow")
         planner.plan.add_import(flavor)
+        if "skops" in extra:
+            planner.plan.add_import("skops.io")
         return apply_plan(tree, planner.plan)
+
+
+def _serialization_args(model: TrainedModel, tree: cst.Module, logged: str) -> str:
+    """Keyword arguments of log_model that pick and permit the model's serialization."""
+    fmt = SERIALIZATION.get(model.framework)
+    if fmt:
+        return f', serialization_format="{fmt}"'
+    if model.framework != "sklearn":
+        return ""
+    # Only a lone estimator of a known-clean kind; a pipeline may hold anything (encoders keep dtypes).
+    ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)]
+    if ctor_calls and all(SKOPS_CLEAN.match(n) for n in ctor_calls):
+        return ""
+    return f", skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
+
+
+def _best_of_sweep(tree: cst.Module, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:
+    """(the loop, "best_model") when a loop trains the model and keeps the best in another name."""
+    for loop in nodes_of(tree, cst.For):
+        inner = list(all_statements(loop.body))
+        if not any(s is model.defined_at for s in inner):
+            continue
+        for stmt in inner:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                for lhs, rhs in _assigned_pairs(small):
+                    if isinstance(lhs, cst.Name) and isinstance(rhs, cst.Name) and rhs.value == model.var:
+                        return loop, lhs.value
+    return None
+
+
+def _assigned_pairs(small: cst.BaseSmallStatement) -> list:
+    """(target, value) pairs of `a = b` and `a, b = c, d`."""
+    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        return []
+    left, right = small.targets[0].target, small.value
+    if isinstance(left, cst.Tuple) and isinstance(right, cst.Tuple) and len(left.elements) == len(right.elements):
+        return [(a.value, b.value) for a, b in zip(left.elements, right.elements)]
+    return [(left, right)]
+
+
+def _training_loop(tree: cst.Module, model: TrainedModel) -> cst.For | None:
+    """The innermost for loop whose body defines and trains the model, if any."""
+    if isinstance(model.defined_at, cst.For):
+        return model.defined_at  # `for name, model in models.items(): model.fit(...)`
+    found = None
+    for loop in nodes_of(tree, cst.For):
+        inner = {id(s) for s in all_statements(loop.body)}
+        innermost = found is None or id(loop) in {id(s) for s in all_statements(found.body)}
+        if id(model.defined_at) in inner and innermost:
+            found = loop
+    return found
+
+
+def _loop_registration(tree: cst.Module, loop: cst.For, model: TrainedModel, name: str):
+    """(anchor, refit statement or None, registered-name expression) for a model trained in a loop."""
+    target = code(loop.target)
+    named = isinstance(loop.target, cst.Tuple) and isinstance(loop.target.elements[0].value, cst.Name)
+    nested = any(id(loop) in {id(x) for x in all_statements(outer.body)} for outer in nodes_of(tree, cst.For))
+    if named and not nested and (code(loop.iter).endswith(".items()") or code(loop.iter).startswith("zip(")):
+        # Models compared by name: each is its own registered model, one version each (a comparison
+        # repeated over datasets would give each name several unrelated versions: refused below).
+        key = code(loop.target.elements[0].value)
+        return None, None, f'f"{name}-{{{key}}}"'
+    fits = [c for c in calls_in(loop.body) if last_name(c) == "fit" and code(c.func).startswith(model.var + ".")]
+    if not fits:
+        raise Unsupported("the loop trains the model in a way the recipe cannot refit after it")
+    fit_args = [a for a in fits[0].args if a.keyword is None]
+    if "split(" in code(loop.iter):
+        # Manual k-fold: each fold's model is an estimate; the model to register is fitted on all data.
+        data = [code(a.value).split("[")[0] for a in fit_args]
+        return loop, f"{model.var}.fit({', '.join(data)})", f'"{name}"'
+    record = _kept_best_record(tree, model)
+    if record is not None:
+        return record[0], record[1], f'"{name}"'
+    setting = _kept_best_setting(loop, model)
+    if setting is not None:
+        keyword, best_name = setting
+        args = ", ".join(code(a.value) for a in fit_args)
+        return loop, f"{model.var}.set_params({keyword}={best_name}).fit({args})", f'"{name}"'
+    raise Unsupported(
+        f"the loop over `{code(loop.iter)}` trains several models ({target}) and the script keeps none "
+        "as the best: registering one of them would be arbitrary"
+    )
+
+
+def _kept_best_record(tree: cst.Module, model: TrainedModel):
+    """Nested sweep loops append (lr, depth, acc) to `results`, then `best = max(results, ...)`:
+    refit the model with the winning settings after that line. (anchor, refit, name) or None."""
+    from mlops_adapt.analysis.exprs import nested_blocks
+
+    fits = [c for c in calls_in(model.defined_at.body if isinstance(model.defined_at, cst.For) else tree)
+            if last_name(c) == "fit" and code(c.func).startswith(model.var + ".")]
+    ctor = next(iter(calls_in(model.defined_at)), None) if isinstance(model.defined_at, cst.SimpleStatementLine) else None
+    if ctor is None or not fits:
+        return None
+    for block in nested_blocks(list(tree.body), into_defs=True):
+        for index, stmt in enumerate(block):
+            if not isinstance(stmt, cst.For) or id(model.defined_at) not in {id(x) for x in all_statements(stmt.body)}:
+                continue
+            loops = [stmt] + [x for x in all_statements(stmt.body) if isinstance(x, cst.For)
+                              and id(model.defined_at) in {id(y) for y in all_statements(x.body)}]
+            loop_vars = {x.target.value for x in loops if isinstance(x.target, cst.Name)}
+            keywords = {a.value.value: a.keyword.value for a in ctor.args
+                        if a.keyword and isinstance(a.value, cst.Name) and a.value.value in loop_vars}
+            if not keywords:
+                return None
+            for call in calls_in(stmt.body):
+                if last_name(call) != "append" or not call.args or not isinstance(call.args[0].value, cst.Tuple):
+                    continue
+                items = [code(e.value) for e in call.args[0].value.elements]
+                records = code(call.func).rsplit(".", 1)[0]
+                for later in block[index + 1:]:
+                    for small in getattr(later, "body", ()) if isinstance(later, cst.SimpleStatementLine) else ():
+                        pairs = _assigned_pairs(small)
+                        if len(pairs) != 1 or not isinstance(pairs[0][1], cst.Call):
+                            continue
+                        chosen, value = pairs[0]
+                        first = value.args[0].value if value.args else None
+                        if last_name(value) in ("max", "min") and first is not None and code(first) == records \
+                                and isinstance(chosen, cst.Name):
+                            settings = ", ".join(f"{kw}={chosen.value}[{items.index(var)}]"
+                                                 for var, kw in keywords.items() if var in items)
+                            if not settings:
+                                return None
+                            args = ", ".join(code(a.value) for a in fits[0].args if a.keyword is None)
+                            return later, f"{model.var}.set_params({settings}).fit({args})", None
+    return None
+
+
+def _kept_best_setting(loop: cst.For, model: TrainedModel) -> tuple[str, str] | None:
+    """("n_neighbors", "best_k") for `knn = KNN(n_neighbors=k)` and `best_k, best_acc = k, acc` in the loop."""
+    if not isinstance(loop.target, cst.Name) or not isinstance(model.defined_at, cst.SimpleStatementLine):
+        return None
+    var = loop.target.value
+    ctor = next((c for c in calls_in(model.defined_at) if c.func is not None), None)
+    keyword = next((a.keyword.value for a in (ctor.args if ctor else ()) if a.keyword
+                    and isinstance(a.value, cst.Name) and a.value.value == var), None)
+    if keyword is None:
+        return None
+    for stmt in all_statements(loop.body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            for lhs, rhs in _assigned_pairs(small):
+                if isinstance(lhs, cst.Name) and isinstance(rhs, cst.Name) and rhs.value == var:
+                    return keyword, lhs.value
+    return None
 
 
 def _cross_validated(tree: cst.Module, models: list[TrainedModel]) -> tuple[TrainedModel, str] | None:

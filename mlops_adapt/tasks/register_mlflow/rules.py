@@ -12,14 +12,26 @@ from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, roo
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.track_mlflow.rules import ENDS, STARTS
 from mlops_adapt.verify.rules.base import TaskRules
+from mlops_adapt.verify.rules.run_shape import (
+    forced_pickle,
+    logs_a_data_loader,
+    registers_every_model_of_a_loop,
+    run_before_config,
+    run_on_import,
+)
 from mlops_adapt.verify.rules.tracking_common import call_sites, library_calls, trains
 
-_REFIT = re.compile(r"[A-Za-z_]\w*\.fit\([A-Za-z_][\w\[\]:, .]*\)")
+# `model.fit(X, y)`, or `knn.set_params(n_neighbors=best_k).fit(X, y)`: the kept winner refitted.
+_REFIT = re.compile(
+    r"[A-Za-z_]\w*(\.set_params\(([A-Za-z_]\w*=[A-Za-z_][\w\[\]]*(, )?)+\))?\.fit\([A-Za-z_][\w\[\]:, .]*\)"
+)
 FLAVOR_OF = {"sklearn": "sklearn", "torch": "pytorch", "xgboost": "xgboost", "lightgbm": "lightgbm"}
 
 
 class RegisterMlflowRules(TaskRules):
     TASK = SPEC.id
+    # skops (MLflow's own sklearn serializer) names the types a trained estimator must be trusted with.
+    HELPER_NAMES = frozenset({"skops"})
 
     def allowed_addition(self, added_stmt: str) -> bool:
         # A model only scored by cross-validation is fitted once on the same data to be registered.
@@ -29,6 +41,11 @@ class RegisterMlflowRules(TaskRules):
         calls = library_calls(candidate, "mlflow", STARTS, ENDS)
         problems = []
         log_models = [c for c in calls if c.name.endswith(".log_model")]
+        problems += forced_pickle(log_models)
+        problems += registers_every_model_of_a_loop(candidate)
+        problems += logs_a_data_loader(candidate, log_models)
+        problems += run_on_import(original, candidate, STARTS)
+        problems += run_before_config(candidate, STARTS)
         registers = [c for c in calls if c.name == "mlflow.register_model"]
         if not log_models and not registers:
             return ["the model is never logged with an MLflow flavor (mlflow.<flavor>.log_model)"]

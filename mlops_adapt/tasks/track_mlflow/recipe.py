@@ -7,7 +7,13 @@ import libcst as cst
 from mlops_adapt.tasks.track_mlflow import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.rewriter import apply_plan
-from mlops_adapt.transforms.tracking import Backend, TrackingPlanner, dict_literal, existing_use
+from mlops_adapt.transforms.tracking import (
+    Backend,
+    TrackingPlanner,
+    dict_literal,
+    existing_use,
+    project_name,
+)
 
 MLFLOW_LOGS = {"log_param", "log_params", "log_metric", "log_metrics", "autolog"}
 
@@ -17,11 +23,16 @@ class MlflowBackend(Backend):
 
     library = "mlflow"
 
+    def __init__(self, run_name: str = "mlops-adapt") -> None:
+        # A named run: without a name MLflow draws one from the global `random`, which would
+        # change what a seeded script draws next (and so what it prints).
+        self.run_name = run_name
+
     def start(self, constants):
-        return ["mlflow.start_run()"] + self.start_params(constants)
+        return [self.with_item(constants)] + self.start_params(constants)
 
     def with_item(self, constants):
-        return "mlflow.start_run()"
+        return f'mlflow.start_run(run_name="{self.run_name}")'
 
     def start_params(self, constants):
         return [self.params(constants, None)] if constants else []
@@ -51,10 +62,16 @@ class MlflowBackend(Backend):
 class AddMlflowTracking(Recipe):
     """Track the script with MLflow.
 
-    Starts one MLflow run where the script starts working, logs every hyperparameter it
+    Opens one `with mlflow.start_run():` around the script's training and evaluation (after its
+    own MLflow and matplotlib configuration; inside the main guard, or inside main() when the
+    guard exits with sys.exit(main()), so importing the script starts no run and a crash ends the
+    run FAILED). It logs every hyperparameter it
     finds (module constants, argparse defaults, config dicts, dataclass configs and literal
     model/optimizer arguments) as params, and every evaluation result (metric calls, metric
-    variables, dicts of metrics, printed results) as metrics. Per-epoch values get `step=`.
+    variables, dicts of metrics, printed results) as metrics, each under one name: a constructor
+    argument fed by a logged constant is not logged again, and an accumulator (`test_loss = 0`)
+    is logged after its last update, never at its reset. Per-epoch values get `step=`;
+    per-batch values are not logged.
     Loops that compare models or sweep a value get one nested run per iteration. Nothing
     the script already does is removed or reordered.
     """
@@ -88,19 +105,18 @@ class AddMlflowTracking(Recipe):
 
             N_ESTIMATORS = 50
 
-            mlflow.start_run()
-            mlflow.log_params({"N_ESTIMATORS": N_ESTIMATORS})
             X, y = load_iris(return_X_y=True)
-            mlflow.log_params({"test_size": 0.25, "random_state": 0})
             X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
-            mlflow.log_params({"max_depth": 4, "n_estimators": N_ESTIMATORS})
             model = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=4)
-            model.fit(X_train, y_train)
-            # Evaluate on the held-out split.
-            acc = accuracy_score(y_test, model.predict(X_test))
-            mlflow.log_metric("acc", acc)
-            print(f"accuracy: {acc:.3f}")
-            mlflow.end_run()
+            with mlflow.start_run(run_name="mlops-adapt"):
+                mlflow.log_params({"N_ESTIMATORS": N_ESTIMATORS})
+                mlflow.log_params({"test_size": 0.25, "random_state": 0})
+                mlflow.log_params({"max_depth": 4})
+                model.fit(X_train, y_train)
+                # Evaluate on the held-out split.
+                acc = accuracy_score(y_test, model.predict(X_test))
+                mlflow.log_metric("acc", acc)
+                print(f"accuracy: {acc:.3f}")
             """,
         ),
     ]
@@ -124,6 +140,7 @@ class AddMlflowTracking(Recipe):
         use = existing_use(scan, "mlflow", {"start_run"}, MLFLOW_LOGS)
         if use.logs:
             raise SkipFile("already tracked with MLflow")
-        planner = TrackingPlanner(tree, MlflowBackend(), lifecycle=not use.has_run, scan=scan)
+        backend = MlflowBackend(project_name(self.options.path))
+        planner = TrackingPlanner(tree, backend, lifecycle=not use.has_run, scan=scan)
         planner.plan_tracking("mlflow")
         return apply_plan(tree, planner.plan)

@@ -9,6 +9,13 @@ import libcst as cst
 from mlops_adapt.analysis.exprs import code, dotted, names_in, nodes_of
 from mlops_adapt.tasks.track_mlflow import SPEC
 from mlops_adapt.verify.rules.base import Recommendation, TaskRules
+from mlops_adapt.verify.rules.run_shape import (
+    params_in_layer_init,
+    per_batch_without_step,
+    run_before_config,
+    run_on_import,
+    same_setting_twice,
+)
 from mlops_adapt.verify.rules.tracking_common import (
     call_sites,
     derived_names,
@@ -63,6 +70,11 @@ class TrackMlflowRules(TaskRules):
         problems += misreported_params(facts, [c for c in calls if c.name.split(".")[-1] in PARAM_LOGS])
         problems += logged_after_reset(candidate, calls, METRIC_LOGS)
         problems += hard_coded_values(calls, METRIC_LOGS)
+        problems += run_on_import(original, candidate, STARTS)
+        problems += run_before_config(candidate, STARTS)
+        problems += params_in_layer_init(candidate, PARAM_LOGS - {"set_tag", "set_tags"})
+        problems += per_batch_without_step(candidate, METRIC_LOGS)
+        problems += same_setting_twice([c for c in calls if c.name.split(".")[-1] in ("log_param", "log_params")])
         return problems
 
 

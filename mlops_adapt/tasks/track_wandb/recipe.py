@@ -69,10 +69,11 @@ class WandbBackend(Backend):
 class AddWandbTracking(Recipe):
     """Track the script with Weights & Biases.
 
-    Starts a W&B run (`wandb.init`) where the script starts working, with the module's
+    Opens `with wandb.init(...):` around the script's training and evaluation (never on import;
+    a crash finishes the run with a failure exit code), with the module's
     constants as its config; adds argparse, config-dict, dataclass and model-argument
     hyperparameters to `wandb.config`; logs every evaluation result with `wandb.log`
-    (per-epoch values carry their epoch as a field) and finishes the run. The project name
+    (per-epoch values carry their epoch as a field); the context finishes the run. The project name
     comes from `--option project=NAME`, else from the file name.
     """
 
@@ -103,9 +104,8 @@ class AddWandbTracking(Recipe):
             ALPHA = 0.5
 
             if __name__ == "__main__":
+                X, y = load_diabetes(return_X_y=True)
                 with wandb.init(project="mlops-adapt", config={"ALPHA": ALPHA}):
-                    X, y = load_diabetes(return_X_y=True)
-                    wandb.config.update({"alpha": ALPHA}, allow_val_change=True)
                     model = Ridge(alpha=ALPHA)
                     model.fit(X[:300], y[:300])
                     mse = mean_squared_error(y[300:], model.predict(X[300:]))
