@@ -211,6 +211,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     local.add_argument("--n-ctx", type=int, default=8192)
     # One thread: on 2 shared cores, llama.cpp's spinning threads lose ~10x to contention.
     local.add_argument("--threads", type=int, default=1)
+    local.add_argument(
+        "--server-nice", type=int, default=None,
+        help="the server's nice value (default: inherited from this process)",
+    )  # fmt: skip
     local.add_argument("--server-log", type=Path, default=Path("/tmp/mlops-adapt-llm-server.log"))
     parser.add_argument("--out", type=Path, default=None, help="default results/<variant>.json")
     return parser.parse_args(argv)
@@ -230,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         server = LocalServer(
             args.gguf, args.server_python, n_ctx=args.n_ctx, threads=args.threads,
-            log_path=args.server_log,
+            log_path=args.server_log, niceness=args.server_nice,
         )  # fmt: skip
         t0 = time.perf_counter()
         try:
@@ -244,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             "gguf": args.gguf.name,
             "n_ctx": args.n_ctx,
             "threads": args.threads,
+            "nice": args.server_nice,
             "ready_seconds": round(time.perf_counter() - t0, 1),
         }
         print(f"server ready in {served['ready_seconds']} s at {upstream}", flush=True)

@@ -11,6 +11,7 @@ never in the tool's: llama-cpp-python is a large native build the tool itself do
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -45,6 +46,7 @@ class LocalServer:
     threads: int = 2
     alias: str = DEFAULT_ALIAS
     log_path: Path | None = None  # the server's stdout and stderr; None: discarded
+    niceness: int | None = None  # the server's absolute nice value; None: inherited
     extra_args: list[str] = field(default_factory=list)
     _process: subprocess.Popen | None = field(default=None, init=False, repr=False)
 
@@ -79,11 +81,18 @@ class LocalServer:
         try:
             # Its own session, so that stop() can end the server and anything it spawned.
             self._process = subprocess.Popen(
-                self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                self.command(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         finally:
             if log is not subprocess.DEVNULL:
                 log.close()
+        if self.niceness is not None:
+            # Raising priority needs root; without it the inherited value stays (only slower).
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self._process.pid, self.niceness)
         try:
             wait_ready(self.base_url, ready_timeout, self._process)
         except LocalServerError:
