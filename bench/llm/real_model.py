@@ -186,6 +186,41 @@ def format_table(table: dict, k: int) -> str:
     return "\n".join(lines)
 
 
+def markdown(reports: list[dict]) -> str:
+    """Saved reports as one markdown table (a row per variant and task) and, per task that never
+    verified, the verifier's reasons counted over its samples."""
+    lines = [
+        (
+            "| variant | task | scripts | samples | pass@1 | pass@k | +repair | repair helped "
+            "| tokens in | tokens out | s/file |"
+        ),
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    zero: dict[tuple[str, str], dict[str, int]] = {}
+    for report in reports:
+        k = report["k"]
+        for task, r in report.get("summary", {}).items():
+            rows = [s for s in report["scripts"] if task in ("all", s["task"])]
+            lines.append(
+                f"| {report['variant']} | {task} | {r['scripts']} | {sum(s['samples'] for s in rows)} "
+                f"| {r['pass@1']:.1f} | {r[f'pass@{k}']:.1f} (k={k}) | {r['with_repair']:.1f} "
+                f"| {r['repair_helped']} | {r['tokens_in']} | {r['tokens_out']} "
+                f"| {r['seconds_per_file']:.0f} |"
+            )
+            if task != "all" and r["with_repair"] == 0 and r[f"pass@{k}"] == 0:
+                counts = zero.setdefault((report["variant"], task), {})
+                for script in rows:
+                    for sample in script["first_round"]:
+                        for reason in sample["reasons"]:
+                            counts[reason] = counts.get(reason, 0) + 1
+    out = ["\n".join(lines)]
+    for (variant, task), counts in zero.items():
+        top = sorted(counts.items(), key=lambda kv: -kv[1])[:6]
+        out.append(f"{variant} / {task}, 0 verified; reasons (times over its samples):\n"
+                   + "\n".join(f"- {n}x {reason}" for reason, n in top))
+    return "\n\n".join(out)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subset", type=Path, default=HERE / "subset.json")
@@ -217,11 +252,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )  # fmt: skip
     local.add_argument("--server-log", type=Path, default=Path("/tmp/mlops-adapt-llm-server.log"))
     parser.add_argument("--out", type=Path, default=None, help="default results/<variant>.json")
+    parser.add_argument(
+        "--show", type=Path, nargs="+", default=None, metavar="REPORT",
+        help="print saved reports as a markdown table, with the reasons of tasks that scored 0",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.show:
+        print(markdown([json.loads(p.read_text(encoding="utf-8")) for p in args.show]))
+        return 0
     pairs = [(t, p) for t, p in load_subset(args.subset) if not args.tasks or t in args.tasks]
     pairs = pairs[: args.limit] if args.limit else pairs
     out = args.out or RESULTS / f"{args.variant}.json"
