@@ -26,6 +26,7 @@ import dataclasses
 import json
 import os
 import platform
+import signal
 import sys
 import time
 from datetime import datetime, timezone
@@ -268,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     pairs = pairs[: args.limit] if args.limit else pairs
     out = args.out or RESULTS / f"{args.variant}.json"
 
+    # `kill PID` ends the run through the finally below, which stops the model server too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server = None
     if args.base_url:
         upstream, model = args.base_url, args.model or ""
