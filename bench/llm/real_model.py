@@ -254,6 +254,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     local.add_argument("--server-log", type=Path, default=Path("/tmp/mlops-adapt-llm-server.log"))
     parser.add_argument("--out", type=Path, default=None, help="default results/<variant>.json")
     parser.add_argument(
+        "--resume", action="store_true",
+        help="keep the scripts already in the report and run only the others",
+    )  # fmt: skip
+    parser.add_argument(
         "--show", type=Path, nargs="+", default=None, metavar="REPORT",
         help="print saved reports as a markdown table, with the reasons of tasks that scored 0",
     )  # fmt: skip
@@ -268,6 +272,15 @@ def main(argv: list[str] | None = None) -> int:
     pairs = [(t, p) for t, p in load_subset(args.subset) if not args.tasks or t in args.tasks]
     pairs = pairs[: args.limit] if args.limit else pairs
     out = args.out or RESULTS / f"{args.variant}.json"
+    done: list[dict] = []
+    if args.resume and out.is_file():
+        done = json.loads(out.read_text(encoding="utf-8"))["scripts"]
+        finished = {(row["task"], row["script"]) for row in done}
+        pairs = [(t, p) for t, p in pairs if (t, str(p.relative_to(ROOT))) not in finished]
+        print(f"resuming {out.name}: {len(done)} scripts kept, {len(pairs)} to run", flush=True)
+        if not pairs:
+            print(format_table(summarize(done, args.k), args.k))
+            return 0
 
     # `kill PID` ends the run through the finally below, which stops the model server too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -322,12 +335,12 @@ def main(argv: list[str] | None = None) -> int:
         "config": {**config.public_dict(), "base_url": "(usage pass-through)"},
         "k": args.k,
         "verify": args.verify,
-        "scripts": [],
+        "scripts": list(done),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         for i, (task, script) in enumerate(pairs, 1):
-            print(f"[{i}/{len(pairs)}] {task} {script.name} ...", flush=True)
+            print(f"[{i}/{len(pairs)}] {task} {script.name} ...", flush=True)  # of those left
             row = run_script(task, script, config, proxy, args)
             report["scripts"].append(row)
             report["summary"] = summarize(report["scripts"], args.k)
