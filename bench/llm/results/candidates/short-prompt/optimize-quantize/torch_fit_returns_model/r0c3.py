@@ -1,0 +1,39 @@
+import torch
+
+from torch import nn, optim
+from sklearn.datasets import load_iris
+
+def fit_model(X, y, epochs=100, lr=0.05):
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
+    opt = optim.SGD(model.parameters(), lr=lr)
+    for _ in range(epochs):
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(X), y).backward()
+        opt.step()
+    return model
+
+if __name__ == "__main__":
+    torch.manual_seed(0)
+    X, y = load_iris(return_X_y=True)
+    X = torch.tensor((X - X.mean(0)) / X.std(0), dtype=torch.float32)
+    y = torch.tensor(y)
+    idx = torch.randperm(150)
+    tr, te = idx[:120], idx[120:]
+    clf = fit_model(X[tr], y[tr])
+    with torch.no_grad():
+        logits = clf(X[te])
+    accuracy = (logits.argmax(1) == y[te]).float().mean().item()
+    print("accuracy:", round(accuracy, 3))
+    
+# Import the target library and calls into it
+import torch.ao.quantization as quantize
+    
+# After training and the existing evaluation, builds `quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)` from the trained model named in the facts
+model = fit_model(X[tr], y[tr])
+quantized = quantize.quantize_dynamic(model, [nn.Linear], dtype=torch.qint8)
+
+# Evaluates the quantized model with the script's own evaluation code and prints or logs the metric next to the original one
+with torch.no_grad():
+    logits = quantized(X[te])
+accuracy_q = (logits.argmax(1) == y[te]).float().mean().item()
+print("quantized accuracy:", round(accuracy_q, 3))
