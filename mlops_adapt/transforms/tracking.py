@@ -14,7 +14,6 @@ from mlops_adapt.transforms.rewriter import EditPlan
 from mlops_adapt.transforms.run_placement import RunPlacer
 from mlops_adapt.vocabulary import RESET_VALUES, slug
 
-
 # Constructors whose first call configures training; later calls (a test loader) are not settings.
 DATA_OWNERS = frozenset({"DataLoader"})
 
@@ -126,7 +125,15 @@ class TrackingPlanner:
         defaults = self.argparse_defaults()
         entries = [e for p in constants for e in p.entries if e[1] not in defaults]
         self.run_first = self.backend.start_params(entries)
-        self.plan.wrap_from[id(place.first)] = (self.backend.with_item(entries), self.run_first)
+        if is_cell_structured(self.module) and any(s is place.first for s in self.module.body):
+            # A notebook (or a `# %%` cell script) runs cell by cell: a `with` around the rest of
+            # it would fuse its cells into one block. Start the run in the cell that needs it and
+            # end it after the last cell, as notebooks do.
+            self.run_first.insert(0, self.backend.with_item(entries))
+            self.plan.before[id(place.first)] = self.run_first
+            self.plan.module_end.append(self.backend.end())
+        else:
+            self.plan.wrap_from[id(place.first)] = (self.backend.with_item(entries), self.run_first)
         # Other module-level settings defined before the run (a model's literal arguments, parsed
         # arguments) are logged at its start; plan_params writes them into run_first.
         self.moved = [p for p in place.moved if p.kind != "constant"]
@@ -262,6 +269,14 @@ class TrackingPlanner:
 
     def metric_sites(self) -> list[MetricSite]:
         return self.scan.metrics
+
+
+def is_cell_structured(module: cst.Module) -> bool:
+    """Whether the program is split into `# %%` cells (a notebook's code, or a cell script)."""
+    comments = [line.comment for line in module.header if line.comment]
+    for stmt in module.body:
+        comments.extend(line.comment for line in getattr(stmt, "leading_lines", ()) if line.comment)
+    return any(c.value.startswith("# %%") for c in comments)
 
 
 def project_name(path: str | None, default: str = "mlops-adapt") -> str:
