@@ -14,6 +14,7 @@ from mlops_adapt.cli import main
 from .runner import FIXTURES
 
 TRAIN = (FIXTURES / "flat_sklearn.py").read_text()
+RUN_START = 'with mlflow.start_run(run_name="train"):\n'  # the recipe's run context for train.py
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def test_tasks_json_lists_the_catalog(capsys):
 def test_diff_is_default_and_leaves_the_file_alone(script, capsys):
     assert main(["apply", "track-mlflow", str(script)]) == 0
     out = capsys.readouterr().out
-    assert "+import mlflow" in out and "+mlflow.start_run()" in out
+    assert "+import mlflow" in out and '+with mlflow.start_run(run_name="train"):' in out
     assert script.read_text() == TRAIN
 
 
@@ -130,12 +131,12 @@ def test_verify_accepts_the_recipe_output_and_rejects_an_unrelated_edit(script, 
 @pytest.mark.parametrize(
     "mutate, reason",
     [
-        (lambda s: s.replace("mlflow.start_run()\n", ""), "no MLflow run is started"),
-        (lambda s: s.replace("mlflow.log_metric(\"acc\", acc)\n", ""), "metric `acc`"),
-        (lambda s: s.replace("model.fit(X_train, y_train)  # train\n", ""), "drops training"),
+        (lambda s: s.replace(RUN_START, "if True:\n"), "no MLflow run is started"),
+        (lambda s: s.replace("    mlflow.log_metric(\"acc\", acc)\n", ""), "metric `acc`"),
+        (lambda s: s.replace("    model.fit(X_train, y_train)  # train\n", ""), "drops training"),
         (lambda s: s + "import os\nmlflow.set_tag('who', os.system('id'))\n", "capability"),
         (lambda s: s.replace("# train", ""), "comment removed"),
-        (lambda s: s.replace("mlflow.start_run()\n", "").replace("mlflow.end_run()\n", "with mlflow.start_run():\n    pass\n"), "outside an active MLflow run"),
+        (lambda s: s.replace(RUN_START, RUN_START + "    pass\nif True:\n"), "outside an active MLflow run"),
     ],
 )
 def test_verify_rejects_broken_candidates_with_a_reason(script, tmp_path, capsys, mutate, reason):
