@@ -118,8 +118,9 @@ RECOMMENDED_ONLY_HYPERPARAM = re.compile(
 
 
 def defines_the_model(hyperparam_name: str) -> bool:
-    """True unless the name is a seed, split size or bookkeeping setting (see RECOMMENDED_ONLY_HYPERPARAM)."""
-    return not RECOMMENDED_ONLY_HYPERPARAM.search(hyperparam_name.rsplit(".", 1)[-1])
+    """True unless the name is a seed, split size, bookkeeping or data-loading plumbing setting."""
+    leaf = hyperparam_name.rsplit(".", 1)[-1]
+    return leaf not in LOADER_PLUMBING and not RECOMMENDED_ONLY_HYPERPARAM.search(leaf)
 
 
 # Values a variable is reset to before it accumulates a result (`test_loss = 0`, `correct = 0`):

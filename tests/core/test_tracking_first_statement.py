@@ -68,7 +68,7 @@ def test_the_adapted_script_runs_and_records_a_run(task, name, tmp_path):
     assert "(safe)" in done.stderr  # the verifier called it safe, so it must run
     adapted = script.read_text()
     library = "mlflow" if task == "track-mlflow" else "wandb"
-    start = "mlflow.start_run()" if library == "mlflow" else "wandb.init("
+    start = "mlflow.start_run(" if library == "mlflow" else "wandb.init("
     assert adapted.index(f"import {library}\n") < adapted.index(start)
 
     run = run_script(adapted, tmp_path / "run")

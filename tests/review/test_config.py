@@ -72,7 +72,7 @@ def test_task_flags_override_the_policy(policy_repo):
     done = run_review_cli(policy_repo, "--base", "main", "--head", "pr", "--task", "track-mlflow")
     assert done.returncode == 0, done.stderr
     body = json.loads(done.stdout)["comments"][0]["body"]
-    assert "(track-mlflow)" in body and "mlflow.start_run()" in body
+    assert "(track-mlflow)" in body and "with mlflow.start_run(" in body
 
 
 def test_malformed_policy_is_an_input_error(repo):

@@ -84,7 +84,7 @@ def test_post_creates_exactly_one_review_whose_suggestions_apply_and_verify(
     result = apply_github_suggestions(head_text, posted["comments"])
     report = verify_candidate(head_text, result, "track-mlflow", AdaptOptions())
     assert report.ok, report.failures
-    assert "mlflow.start_run()" in result and 'mlflow.log_metric("accuracy", accuracy)' in result
+    assert "with mlflow.start_run(" in result and 'mlflow.log_metric("accuracy", accuracy)' in result
 
     # The same change as a patch applies cleanly with `git apply` on the head checkout.
     patch = "".join(difflib.unified_diff(head_text.splitlines(True), result.splitlines(True),

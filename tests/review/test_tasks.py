@@ -45,7 +45,7 @@ def test_several_required_tasks_are_applied_in_turn(pr):
     comments = json.loads(done.stdout)["comments"]
     assert all("(track-mlflow, register-mlflow)" in c["body"] for c in comments)
     result = apply_github_suggestions(TRAIN_RF, comments)
-    assert "mlflow.start_run()" in result and "registered_model_name" in result
+    assert "with mlflow.start_run(" in result and "registered_model_name" in result
     tracked = verify_candidate(TRAIN_RF, result, "track-mlflow", AdaptOptions())
     assert tracked.ok, tracked.failures
 
