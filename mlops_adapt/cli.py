@@ -341,6 +341,42 @@ def cmd_apply(args) -> int:
     for message in problems:
         print(f"mlops-adapt: {message}", file=sys.stderr)
     jobs = [FileJob(f, run.task, replace(run.options, path=f)) for f in files]
+    with _stdout_kept_for_the_report(run.report == "-"):
+        exit_code, report, counts = _apply_all(run, jobs, files, problems)
+    if files:
+        edited = "edited" if run.mode == "write" else "with edits"
+        plural = "s" * (len(files) != 1)
+        print(f"mlops-adapt: {len(files)} file{plural}: {counts['edited']} {edited}, "
+              f"{counts['skipped']} skipped, {counts['failed']} failed "
+              f"({time.monotonic() - started:.1f} s)", file=sys.stderr)
+    if run.report:
+        exit_code = _worse(exit_code, _write_report(run, report))
+    return exit_code
+
+
+@contextlib.contextmanager
+def _stdout_kept_for_the_report(keep: bool):
+    """With `--json -`, send whatever libraries print while files are adapted to stderr.
+
+    Some print on import or first use (W&B's offline notice), through handlers bound to the
+    original stdout, so the file descriptor itself is redirected, then restored for the report.
+    """
+    if not keep:
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _apply_all(run: ApplyRun, jobs: list, files: list[str], problems: list[str]):
+    """Adapt every file; (worst exit code, report entries, outcome counts)."""
     console = Console(len(jobs))
     exit_code = EXIT_INPUT if problems or not files else EXIT_OK
     report, counts = [], Counter()
@@ -354,15 +390,7 @@ def cmd_apply(args) -> int:
             report.append(entry)
             console.progress(done, path)
     console.done()
-    if files:
-        edited = "edited" if run.mode == "write" else "with edits"
-        plural = "s" * (len(files) != 1)
-        print(f"mlops-adapt: {len(files)} file{plural}: {counts['edited']} {edited}, "
-              f"{counts['skipped']} skipped, {counts['failed']} failed "
-              f"({time.monotonic() - started:.1f} s)", file=sys.stderr)
-    if run.report:
-        exit_code = _worse(exit_code, _write_report(run, report))
-    return exit_code
+    return exit_code, report, counts
 
 
 def _write_report(run: ApplyRun, files: list[dict]) -> int:

@@ -80,12 +80,6 @@ BAD = {
         "tracking configuration",
         "set_experiment called after the run started (the run stays in the default experiment)",
     ),
-    "mlflow_setting_under_two_names": (
-        "mlflow_flat_rf",
-        [('"n_estimators": N_ESTIMATORS,', '"n_estimators": N_ESTIMATORS, "N_ESTIMATORS": N_ESTIMATORS,')],
-        "several names",
-        "one hyperparameter logged under two names",
-    ),
     "mlflow_fit_deleted": (
         "mlflow_flat_rf",
         [("    model.fit(X_train, y_train)\n", "")],

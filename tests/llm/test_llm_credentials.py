@@ -54,7 +54,7 @@ def test_the_json_report_to_stdout_is_clean_too(llm_env):
                    "apply", "track-mlflow", "train.py", "--backend", "llm", "--json", "-")
     assert done.returncode == 3, done.stderr
     assert "secret" not in done.stdout + done.stderr
-    assert json.loads(done.stdout)["files"][0]["status"] == "failed"
+    assert json.loads(done.stdout)["files"][0]["status"] == "failed", done.stdout[:300]
 
 
 @pytest.mark.parametrize("url, shown", [

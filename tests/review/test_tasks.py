@@ -46,8 +46,10 @@ def test_several_required_tasks_are_applied_in_turn(pr):
     assert all("(track-mlflow, register-mlflow)" in c["body"] for c in comments)
     result = apply_github_suggestions(TRAIN_RF, comments)
     assert "with mlflow.start_run(" in result and "registered_model_name" in result
-    tracked = verify_candidate(TRAIN_RF, result, "track-mlflow", AdaptOptions())
-    assert tracked.ok, tracked.failures
+    # The last task's rules judge the whole result (its allowlist covers the tracking edit's too):
+    # the model is logged inside the tracking run, not in a second run.
+    registered = verify_candidate(TRAIN_RF, result, "register-mlflow", AdaptOptions())
+    assert registered.ok, registered.failures
 
 
 def test_an_already_adapted_script_gets_nothing(repo):

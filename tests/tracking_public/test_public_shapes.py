@@ -85,13 +85,16 @@ def test_the_rules_reject_a_run_started_on_import():
     assert not report.ok and "starts a run on import" in " ".join(report.failures)
 
 
-def test_the_rules_reject_one_setting_logged_under_two_names():
+def test_one_setting_logged_under_two_names_is_a_warning_not_a_rejection():
     original = (SCRIPTS / "regression_configured.py").read_text()
     good = _adapt(original, "track-mlflow", "r.py")
     bad = good.replace('mlflow.log_params({"SEED": SEED,', 'mlflow.log_params({"SEED": SEED, "random_state": SEED,')
     assert bad != good
     report = verify_candidate(original, bad, "track-mlflow", AdaptOptions(verify="static"))
-    assert not report.ok and "under several names" in " ".join(report.failures)
+    # Worth fixing, not wrong: the edit is kept, with the reason as a V4 warning.
+    assert report.ok
+    v4 = next(c for c in report.checks if c.id == "V4")
+    assert v4.status == "warn" and "under several names" in " ".join(v4.reasons)
 
 
 def test_the_rules_reject_a_run_started_before_set_experiment():

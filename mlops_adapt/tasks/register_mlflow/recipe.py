@@ -11,6 +11,7 @@ from mlops_adapt.analysis.exprs import (
     all_statements,
     calls_in,
     code,
+    dotted,
     iter_nodes,
     last_name,
     nodes_of,
@@ -143,6 +144,10 @@ class RegisterMlflowModel(Recipe):
         for _, obj, _, _, stmt in scan.artifacts:
             if obj and obj.split(".")[0] == model.var and _same_block(tree, stmt, anchor):
                 anchor = stmt
+        while _is_run_context(anchor):
+            # Training ran inside the script's own `with mlflow.start_run():` (a tracking edit):
+            # log the model at the end of that run, not in a second run started after it.
+            anchor = anchor.body.body[-1]
         logged = f"{model.var}.best_estimator_" if model.constructor in SEARCH_CVS else model.var
         name = self.option("model_name", project_name(self.options.path))
         registered = f'"{name}"'
@@ -170,6 +175,14 @@ class RegisterMlflowModel(Recipe):
         if "skops" in extra:
             planner.plan.add_import("skops.io")
         return apply_plan(tree, planner.plan)
+
+
+def _is_run_context(stmt) -> bool:
+    """A `with mlflow.start_run(...):` statement."""
+    return isinstance(stmt, cst.With) and any(
+        isinstance(item.item, cst.Call) and dotted(item.item.func) == "mlflow.start_run"
+        for item in stmt.items
+    )
 
 
 def _serialization_args(model: TrainedModel, tree: cst.Module, logged: str) -> str:

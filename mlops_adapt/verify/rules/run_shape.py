@@ -105,8 +105,10 @@ def same_setting_twice(calls) -> list[str]:
     for name, keys in sorted(keys_of.items()):
         distinct = {k.replace("-", "_").split("/")[-1] for k in keys}
         if len(distinct) > 1:
-            problems.append(f"`{name}` is logged as params under several names ({', '.join(sorted(keys))}): "
-                            "one name per hyperparameter")
+            # Worth fixing (the run reads as two settings) but not wrong: a recommendation.
+            problems.append(Recommendation(
+                f"`{name}` is logged as params under several names ({', '.join(sorted(keys))}): "
+                "one name per hyperparameter"))
     return problems
 
 
