@@ -181,6 +181,11 @@ async def test_cancelled_command_ends_its_progress(client: LanguageClient):
     assert len(client.applied_edits) == 1
 
 
+def tracked_as(text: str, uri: str) -> str:
+    """What the CLI's track-mlflow gives for this document (its file name names the run)."""
+    return adapt(text, "track-mlflow", AdaptOptions(path=uri.removeprefix("file://"))).code
+
+
 async def test_adapt_file_command_applies_the_edit_with_progress(client: LanguageClient):
     open_document(client, URI, TRAIN_SCRIPT, version=7)
     result = await client.workspace_execute_command_async(
@@ -190,7 +195,7 @@ async def test_adapt_file_command_applies_the_edit_with_progress(client: Languag
     (applied,) = client.applied_edits
     change = document_edit(applied.edit)
     assert change.text_document.version == 7
-    assert apply_text_edits(TRAIN_SCRIPT, change.edits) == adapt(TRAIN_SCRIPT, "track-mlflow").code
+    assert apply_text_edits(TRAIN_SCRIPT, change.edits) == tracked_as(TRAIN_SCRIPT, URI)
     (reports,) = client.progress_reports.values()
     assert reports[0].kind == "begin" and reports[-1].kind == "end"
 
@@ -259,7 +264,7 @@ async def test_many_documents_each_get_their_own_edit(client: LanguageClient):
     for uri, action in zip(chosen, resolved):
         change = document_edit(action.edit)
         assert change.text_document.uri == uri
-        assert apply_text_edits(texts[uri], change.edits) == adapt(texts[uri], "track-mlflow").code
+        assert apply_text_edits(texts[uri], change.edits) == tracked_as(texts[uri], uri)
 
 
 async def test_diagnostics_are_opt_in_and_carry_a_quick_fix(client: LanguageClient, defaults: dict):
@@ -292,7 +297,7 @@ async def test_diagnostics_are_opt_in_and_carry_a_quick_fix(client: LanguageClie
     resolved = await client.code_action_resolve_async(fix)
     assert (
         apply_text_edits(TRAIN_SCRIPT, document_edit(resolved.edit).edits)
-        == adapt(TRAIN_SCRIPT, "track-mlflow").code
+        == tracked_as(TRAIN_SCRIPT, URI)
     )
 
     client.workspace_did_change_configuration(

@@ -553,8 +553,9 @@ SWEEP_REGISTERED = "import mlflow\nimport mlflow.sklearn\n" + textwrap.dedent(SW
 )
 
 
-def test_registering_every_model_of_a_sweep_is_not_rejected():
-    _accepted(SWEEP, SWEEP_REGISTERED, "register-mlflow")
+def test_registering_every_model_of_a_sweep_under_one_name_is_rejected():
+    # One version per iteration leaves the last model as "latest", not the best (issue 15).
+    _rejected_for(SWEEP, SWEEP_REGISTERED, "register-mlflow", "every iteration", "after the loop")
 
 
 TORCH_REG = """
