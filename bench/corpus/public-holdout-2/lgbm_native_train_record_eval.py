@@ -19,7 +19,7 @@ lgb_eval = lgb.Dataset(X_test, y_test, reference=lgb_train)
 params = {
     "boosting_type": "gbdt",
     "objective": "regression",
-    "metric": {"l2", "l1"},
+    "metric": ["l2", "l1"],
     "num_leaves": 15,
     "learning_rate": 0.05,
     "feature_fraction": 0.9,
