@@ -289,7 +289,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
         for arg in call.args
     }
     sites += own_call_sites(module, scan, scanned_args) + function_default_sites(module, scan)
-    sites += config_dict_sites(module, scan)
+    sites += config_dict_sites(module, scan) + parser_helper_sites(module, scan)
     for site in sites:
         if site.kind in ("constant", "local"):
             passed = (
@@ -701,3 +701,41 @@ def config_dict_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
             sites.append(ParamSite(stmt, "after", "config-dict", owner=name, keys=list(values),
                                    line=scan.line_of(stmt), ctx=Ctx(function=func)))
     return sites
+
+
+def parser_helper_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
+    """`args = parse()` where the script's own `def parse():` builds the parser and returns
+    `ap.parse_args()`: the parsed options are set right after the call, as for `parser.parse_args()`."""
+    helpers = {f.name.value for f in _module_functions(module) if _returns_parsed_args(f)}
+    if not helpers or not scan.argparse_options:
+        return []
+    known = {id(site.anchor) for site in scan.params if site.kind == "argparse"}
+    sites: list[ParamSite] = []
+    for body, func in scan.blocks:
+        for stmt in body:
+            if id(stmt) in known or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            small = stmt.body[0]
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name) and isinstance(small.value, cst.Call)
+                    and isinstance(small.value.func, cst.Name) and small.value.func.value in helpers):
+                continue
+            name = small.targets[0].target.value
+            sites.append(ParamSite(stmt, "after", "argparse", whole=f"vars({name})", keys=list(scan.argparse_options),
+                                   line=scan.line_of(stmt), ctx=Ctx(function=func)))
+    return sites
+
+
+def _returns_parsed_args(func: cst.FunctionDef) -> bool:
+    """`return parser.parse_args()`, or `args = parser.parse_args()` ... `return args`."""
+    parsed: set[str] = set()
+    for node in iter_nodes(func.body):
+        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call) and last_name(node.value) == "parse_args":
+            parsed.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+        if isinstance(node, cst.Return) and node.value is not None:
+            value = node.value
+            if isinstance(value, cst.Call) and last_name(value) == "parse_args":
+                return True
+            if isinstance(value, cst.Name) and value.value in parsed:
+                return True
+    return False

@@ -159,6 +159,8 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
             return None
         if not is_test_name(node.id):
             return None
+        if _accumulates(program, node):
+            return None  # `test_loss = 0`, `test_loss += ...`: what is added up decides, not the name
         if _passed_on(program, node) or program.derived_from_params(node):
             return None  # where the value comes from decides, not the name it is passed on under
         return node.id
@@ -225,6 +227,19 @@ def _data_sources(expr: ast.AST) -> list[ast.Name] | None:
             found += names
         return found
     return None
+
+
+def _accumulates(program: Program, target: ast.Name) -> bool:
+    """An accumulator's store: its numeric start (`test_loss = 0`, when the name is added to later)
+    or an augmented assignment (`test_loss += loss.item()`)."""
+    statement = program.statement(target)
+    if isinstance(statement, ast.AugAssign):
+        return True
+    value = program.def_value(target)
+    if not (isinstance(value, ast.Constant) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool)):
+        return False
+    binding = program.binding.get(id(target))
+    return any(isinstance(program.statement(d), ast.AugAssign) for d in program.stores.get(binding, []))
 
 
 def _passed_on(program: Program, target: ast.Name) -> bool:

@@ -713,7 +713,7 @@ class AddOptunaSearch(Recipe):
         for (key, where), group in by_anchor.items():
             plan.add(anchors[key], where, guarded(override_lines(group, self.frozen)))
         if carve:
-            for split, text in validation_carves(tree, inside):
+            for split, text in validation_carves(tree, inside, self.arg_suggestions):
                 where = "before" if text.startswith("# before\n") else "after"
                 for statement in cst.parse_module(text.removeprefix("# before\n")).body:
                     plan.add(split, where, statement)
@@ -932,13 +932,17 @@ def _verdict(module: cst.Module) -> _Verdict:
     return _Verdict(test_split_evidence(program, found[0]), dead, independent_of_trial(program, found[0]))
 
 
-def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTNode, str]]:
+def validation_carves(
+    tree: cst.Module, inside: set[int], suggested: dict[int, str] | None = None
+) -> list[tuple[cst.CSTNode, str]]:
     """For each split into training and test data the run executes, the statement and the code that
     re-splits the training part while a trial runs: a trial is then scored on held-out training
     rows, and the final run (a FixedTrial) still on the test split.
 
     Two shapes: `X_train, X_test, y_train, y_test = train_test_split(X, y, ...)`, and slices of
     the same arrays, `X_train, X_test = X[:200], X[200:]` (or index arrays, `tr, te = idx[:n], idx[n:]`).
+    `suggested` maps the keyword arguments the trial tunes (ids of the Arg nodes) to their suggestions,
+    for statements that repeat a call of the script.
     """
     found: list[tuple[cst.CSTNode, str]] = []
     runs = set(inside)  # the run's own statements, and every function or method it may call
@@ -950,6 +954,9 @@ def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTN
     if not found:
         for anchor, resplit in _loader_pairs(tree, runs):
             found.append((anchor, "# before\n" + _carve_block(resplit)))
+    if not found:
+        for anchor, rebuild in _loader_rebuilds(tree, runs, suggested or {}):
+            found.append((anchor, _carve_block(rebuild)))
     for stmt in iter_nodes(tree, skip=(cst.BaseExpression,)):
         if id(stmt) not in runs or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
             continue
@@ -962,6 +969,46 @@ def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTN
         resplit = _split_again(target, assign.value) or _slice_again(target, assign.value)
         if resplit:
             found.append((stmt, _carve_block(resplit)))
+    if not found:
+        for stmt, resplit in _made_pairs(tree, runs):
+            found.append((stmt, _carve_block(resplit)))
+    return found
+
+
+def _made_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """`train_data, test_data = ring(1000, g), ring(200, g)`: training and test data made by two
+    expressions of one assignment. A trial holds out the last quarter of the training data (a slice;
+    for a torch dataset, a seeded random_split)."""
+    loaded = {  # names passed to a DataLoader: datasets, which do not slice
+        code(call.args[0].value)
+        for call in calls_in(tree)
+        if (last_name(call) or "").endswith("DataLoader") and call.args and call.args[0].keyword is None
+    }
+    found: list[tuple[cst.CSTNode, str]] = []
+    for stmt in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        if id(stmt) not in runs or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            continue
+        assign = stmt.body[0]
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
+            continue
+        target, value = assign.targets[0].target, assign.value
+        if not (isinstance(target, cst.Tuple) and isinstance(value, cst.Tuple)
+                and len(target.elements) == len(value.elements) == 2):
+            continue
+        names = [e.value.value if isinstance(e.value, cst.Name) else "" for e in target.elements]
+        sides = ["test" if is_test_name(n) else "train" if is_train_name(n) else "" for n in names]
+        if sorted(sides) != ["test", "train"]:
+            continue
+        if any(isinstance(e.value, cst.Call) and re.search(r"Loader|Dataset", last_name(e.value) or "") for e in value.elements):
+            continue  # datasets and loaders have their own re-splits
+        train, test = (names[0], names[1]) if sides[0] == "train" else (names[1], names[0])
+        if train in loaded:
+            resplit = (f"{train}, {test} = torch.utils.data.random_split("
+                       f"{train}, [0.75, 0.25], generator=torch.Generator().manual_seed(0))")
+        else:
+            cut = f"len({train}) * 3 // 4"
+            resplit = f"{train}, {test} = {train}[:{cut}], {train}[{cut}:]"
+        found.append((stmt, resplit))
     return found
 
 
@@ -1030,6 +1077,66 @@ def _loader_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, s
                 f"{train_name}, [0.75, 0.25], generator=torch.Generator().manual_seed(0))"
             )))
     return found
+
+
+def _loader_rebuilds(tree: cst.Module, runs: set[int], suggested: dict[int, str]) -> list[tuple[cst.CSTNode, str]]:
+    """`trainloader = DataLoader(TensorDataset(X[:800], y[:800]), ...)` and `testloader =
+    DataLoader(make_set(200), ...)` in one block, over data made inline: after both, a trial splits a
+    quarter off the training loader's dataset (torch.utils.data.random_split, seeded) and rebuilds
+    both loaders with their own settings (a tuned one as the trial suggests it), the test loader over
+    that quarter. Returns (the later loader statement, the statements)."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    taken = names_in(tree)
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        loaders: dict[str, tuple[int, str, cst.Call]] = {}  # "train"/"test" -> (index, name, call)
+        for index, stmt in enumerate(body):
+            one = _loader_call(stmt) if id(stmt) in runs else None
+            if one is not None and one[0] not in loaders:
+                loaders[one[0]] = (index, one[1], one[2])
+        if set(loaders) != {"train", "test"}:
+            continue
+        calls = [loaders["train"][2], loaders["test"][2]]
+        if any(a.keyword is not None and a.keyword.value in ("sampler", "batch_sampler") for c in calls for a in c.args):
+            continue  # a sampler is bound to the original dataset's indices
+        train_part, held_out = fresh_name("train_part", taken), fresh_name("validation_part", taken)
+        taken |= {train_part, held_out}
+        lines = [
+            f"{train_part}, {held_out} = torch.utils.data.random_split("
+            f"{loaders['train'][1]}.dataset, [0.75, 0.25], generator=torch.Generator().manual_seed(0))"
+        ]
+        for side, part in (("train", train_part), ("test", held_out)):
+            _, name, call = loaders[side]
+            settings = [
+                a.with_changes(value=cst.parse_expression(f"{TRIAL}.{suggested[id(a)]}")) if id(a) in suggested else a
+                for a in call.args[1:]
+            ]
+            rebuilt = call.with_changes(args=[call.args[0].with_changes(value=cst.Name(part)), *settings])
+            lines.append(f"{name} = {cst.Module(body=[]).code_for_node(rebuilt)}")
+        found.append((body[max(loaders["train"][0], loaders["test"][0])], "\n    ".join(lines)))
+    return found
+
+
+def _loader_call(stmt: cst.CSTNode) -> tuple[str, str, cst.Call] | None:
+    """("train" or "test", the loader's name, the call) for `train_loader = DataLoader(data, ...)`
+    with the data passed first and positionally."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    call, name = assign.value, assign.targets[0].target.value
+    if not (isinstance(call, cst.Call) and (last_name(call) or "").endswith("DataLoader") and call.args):
+        return None
+    if call.args[0].keyword is not None or call.args[0].star:
+        return None
+    if is_test_name(name):
+        return "test", name, call
+    if is_train_name(name):
+        return "train", name, call
+    return None
 
 
 def _loader_statement(stmt: cst.CSTNode) -> tuple[str, str] | None:

@@ -140,6 +140,12 @@ class HpoOptunaRules(TaskRules):
             and (h.value is None or _tunable_literal(h.value))
             and (h.kind != "argparse" or _tunable_default(argparse.get(h.name)))
         }
+        if not any(h.kind == "argparse" for h in facts.hyperparams):
+            # The parser is built in a helper (`args = parse()`), where the facts do not see its options.
+            wanted |= {
+                dest.lower() for dest, option in argparse.items()
+                if not NOT_TUNABLE.search(dest) and not NOT_HYPERPARAM_NAME.search(dest) and _tunable_default(option)
+            }
         covered = {w for w in wanted if w in suggested or any(s.endswith("_" + w) for s in suggested)}
         if not suggested:
             problems.append("the trial suggests no hyperparameter (trial.suggest_*)")
