@@ -142,10 +142,7 @@ class HpoOptunaRules(TaskRules):
         }
         if not any(h.kind == "argparse" for h in facts.hyperparams):
             # The parser is built in a helper (`args = parse()`), where the facts do not see its options.
-            wanted |= {
-                dest.lower() for dest, option in argparse.items()
-                if not NOT_TUNABLE.search(dest) and not NOT_HYPERPARAM_NAME.search(dest) and _tunable_default(option)
-            }
+            wanted |= {dest.lower() for dest in _helper_parser_options(original.code)}
         covered = {w for w in wanted if w in suggested or any(s.endswith("_" + w) for s in suggested)}
         if not suggested:
             problems.append("the trial suggests no hyperparameter (trial.suggest_*)")
@@ -188,7 +185,22 @@ class HpoOptunaRules(TaskRules):
             if not NOT_TUNABLE.search(hp["name"].rsplit(".", 1)[-1].lower())
             and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
         ]
+        options = _helper_parser_options(original)
+        if not set(options) & {hp["name"] for hp in facts["hyperparams"]}:
+            tunable += options  # the parser is built in a helper (`args = parse()`), unseen by the facts
         return {"DIRECTION": expected_direction(candidate, metrics), "TUNABLE_NAMES": tunable}
+
+
+def _helper_parser_options(original: str) -> list[str]:
+    """Tunable options of an argparse parser the facts do not see (built in a helper: `args = parse()`)."""
+    try:
+        options = argparse_options(cst.parse_module(original))
+    except cst.ParserSyntaxError:
+        return []
+    return [
+        dest for dest, option in options.items()
+        if not NOT_TUNABLE.search(dest) and not NOT_HYPERPARAM_NAME.search(dest) and _tunable_default(option)
+    ]
 
 
 def _tunable_default(option) -> bool:
