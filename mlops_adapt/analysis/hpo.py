@@ -39,6 +39,8 @@ NOT_TUNABLE = re.compile(
     r"test_size|val_size|valid_size|train_size|split|holdout|noise|(^|_)(n|num)_samples$|n_features|"
     r"num_features|in_features|out_features|input|output|in_dim|out_dim|n_classes|num_classes|classes|"
     r"image|img|shuffle|device|cuda|gpu|debug|dry_run|resume|patience_steps|"
+    # What a score is measured by (a search's scoring, a booster's eval_metric), not how the model is fit.
+    r"scoring|eval_metric|"
     # Shape-coupled settings: changing them breaks layer sizes computed from them (a flatten size).
     r"kernel_size|stride|padding|dilation|pool|seq_len|sequence_length|max_len|window)",
     re.IGNORECASE,
@@ -723,6 +725,21 @@ def parser_helper_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
             name = small.targets[0].target.value
             sites.append(ParamSite(stmt, "after", "argparse", whole=f"vars({name})", keys=list(scan.argparse_options),
                                    line=scan.line_of(stmt), ctx=Ctx(function=func)))
+    # `train(get_args())`: the options are set where the function receives them.
+    own = {f.name.value: f for f in _module_functions(module)}
+    for call in calls_in(module):
+        callee = own.get(call.func.value) if isinstance(call.func, cst.Name) else None
+        if callee is None or not isinstance(callee.body, cst.IndentedBlock) or len(scan.calls_by_name.get(callee.name.value, ())) != 1:
+            continue
+        params = list(callee.params.params)
+        for index, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
+            value = arg.value
+            if (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in helpers
+                    and index < len(params)):
+                first, where = body_start(list(callee.body.body))
+                name = params[index].name.value
+                sites.append(ParamSite(first, where, "argparse", whole=f"vars({name})", keys=list(scan.argparse_options),
+                                       line=scan.line_of(callee), ctx=Ctx(function=callee), owner=callee.name.value))
     return sites
 
 
