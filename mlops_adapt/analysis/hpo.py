@@ -226,6 +226,8 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
     sites = allowed if allowed is not None else scan.metrics
     best: tuple[tuple, Objective] | None = None
     for order, site in enumerate(sites):
+        if _array_valued(site):
+            continue
         keys = site.keys if site.kind == "dict" and site.keys else [None]
         for key in keys:
             name = key or site.key
@@ -249,6 +251,24 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
     return best[1] if best else None
 
 
+def _array_valued(site: MetricSite) -> bool:
+    """`test_scores_mean = np.mean(test_scores, axis=1)`, `np.zeros(n)`: an array, which no trial can return."""
+    anchor = site.anchor
+    if site.kind != "variable" or not isinstance(anchor, cst.SimpleStatementLine) or len(anchor.body) != 1:
+        return False
+    small = anchor.body[0]
+    value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
+    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [getattr(small, "target", None)]
+    if not isinstance(value, cst.Call) or not any(isinstance(t, cst.Name) and t.value == site.expr for t in targets):
+        return False
+    if last_name(value) in _ARRAY_BUFFERS:
+        return True
+    return any(
+        a.keyword is not None and a.keyword.value == "axis" and not (isinstance(a.value, cst.Name) and a.value.value == "None")
+        for a in value.args
+    )
+
+
 @dataclass
 class HpoPlan:
     """Everything the HPO recipe needs, found without changing the code."""
@@ -269,6 +289,12 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
 
     def add(name: str, key: str, value: object, site: ParamSite, kind: str, *, owner=None, choices=None, node=None):
         param = name
+        same = next((t for t in plan.tunables if kind == "ctor-kwarg" == t.kind and t.key == key
+                     and t.site.owner == site.owner and t.default == value), None)
+        if same is not None:
+            # `SVC(C=1.0)` in a validation curve and again in the refit: one setting, one suggestion.
+            plan.tunables.append(Tunable(same.name, key, value, same.suggest, site, kind, node))
+            return
         if param in used_names:
             param = f"{owner or site.owner or kind}_{name}"
             if param in used_names:
@@ -525,6 +551,8 @@ def extra_metric_sites(module: cst.Module, scan: Scan) -> list[MetricSite]:
             callee = last_name(value) if isinstance(value, cst.Call) else None
             if callee and callee[:1].isupper():
                 continue  # a constructor builds an object, not a result
+            if callee in _ARRAY_BUFFERS:
+                continue  # `test_score = np.zeros(n)`: a buffer filled per stage later, not one result
             if isinstance(value, (cst.List, cst.ListComp, cst.Dict, cst.DictComp, cst.Tuple, cst.Lambda)):
                 continue
             if is_literal_node(value) or (target.endswith("s") and not target.endswith(("loss", "ss"))):
@@ -532,6 +560,9 @@ def extra_metric_sites(module: cst.Module, scan: Scan) -> list[MetricSite]:
             if direction_of(target) and not target.isupper():
                 found.append(MetricSite(stmt, "after", target, target, "variable", None, line, ctx))
     return found
+
+
+_ARRAY_BUFFERS = frozenset({"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like"})
 
 
 def is_literal_node(node: cst.BaseExpression) -> bool:

@@ -161,6 +161,9 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
             return None
         if _accumulates(program, node):
             return None  # `test_loss = 0`, `test_loss += ...`: what is added up decides, not the name
+        value = program.def_value(node)
+        if isinstance(value, ast.Call) and last_attr(value.func) in _CV_CURVES:
+            return None  # `train_scores, test_scores = validation_curve(...)`: scores on CV folds
         if _passed_on(program, node) or program.derived_from_params(node):
             return None  # where the value comes from decides, not the name it is passed on under
         return node.id
@@ -227,6 +230,10 @@ def _data_sources(expr: ast.AST) -> list[ast.Name] | None:
             found += names
         return found
     return None
+
+
+# Functions whose "test" scores are cross-validation folds' held-out scores, not a test split's.
+_CV_CURVES = frozenset({"validation_curve", "learning_curve", "cross_validate", "permutation_test_score"})
 
 
 def _accumulates(program: Program, target: ast.Name) -> bool:

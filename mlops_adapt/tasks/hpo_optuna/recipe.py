@@ -858,7 +858,10 @@ class AddOptunaSearch(Recipe):
         n_trials = self.option("n_trials", DEFAULT_N_TRIALS)
         if not n_trials.isdigit() or int(n_trials) < 1:
             raise Unsupported(f"--option n_trials must be a positive integer, got {n_trials!r}")
-        defaults = ", ".join(f'"{t.name}": {_python_literal(t.default)}' for t in self.tuned)
+        first: dict[str, Tunable] = {}  # a setting suggested at two places is one name
+        for t in self.tuned:
+            first.setdefault(t.name, t)
+        defaults = ", ".join(f'"{name}": {_python_literal(t.default)}' for name, t in first.items())
         optimize = cst.parse_statement(
             f"study.optimize({self.names.objective}, n_trials={int(n_trials)}, catch=(Exception,))"
         )
