@@ -740,10 +740,12 @@ class AddOptunaSearch(Recipe):
     def _sweeps(self, scan: Scan, inside: set[int], taken: set[str]) -> dict[int, str]:
         """`for C in [0.1, 1, 10]:` loops over literal values: each trial runs one suggested value."""
         found: dict[int, str] = {}
-        for sweep in scan.nested_runs:
-            loop = sweep.loop
-            values = literal_value(loop.iter) if isinstance(loop.iter, (cst.List, cst.Tuple)) else None
-            if sweep.param is None or not isinstance(loop.target, cst.Name) or not isinstance(values, (list, tuple)):
+        loops = [sweep.loop for sweep in scan.nested_runs if sweep.param is not None]
+        loops += [loop for loop in iter_nodes(scan.module) if _fits_per_value(loop) and loop not in loops]
+        for loop in loops:
+            listed = loop.iter if isinstance(loop.iter, (cst.List, cst.Tuple)) else _listed_once(scan.module, loop.iter)
+            values = literal_value(listed) if listed is not None else None
+            if not isinstance(loop.target, cst.Name) or not isinstance(values, (list, tuple)):
                 continue
             kinds = {type(v) for v in values}
             name = loop.target.value
@@ -1243,6 +1245,38 @@ def _sliced(expr: cst.BaseExpression) -> tuple[str, str] | None:
     if part.lower is not None and part.upper is None:
         return code(expr.value), "tail"
     return None
+
+
+def _fits_per_value(loop: cst.CSTNode) -> bool:
+    """`for k in ks: model = KMeans(n_clusters=k); model.fit_predict(X)`: a loop that builds a model with
+    its loop variable as a keyword argument and fits it, one model per value."""
+    if not isinstance(loop, cst.For) or not isinstance(loop.target, cst.Name):
+        return False
+    calls = list(calls_in(loop.body))
+    built = any(
+        (last_name(c) or "")[:1].isupper() and any(
+            a.keyword is not None and isinstance(a.value, cst.Name) and a.value.value == loop.target.value for a in c.args
+        )
+        for c in calls
+    )
+    return built and any(last_name(c) in ("fit", "fit_predict", "fit_transform", "partial_fit") for c in calls)
+
+
+def _listed_once(module: cst.Module, iterable: cst.BaseExpression) -> cst.BaseExpression | None:
+    """`range_n_clusters = [2, 3, 4, 5, 6]` for `for k in range_n_clusters:`: the literal list a name
+    is bound to by its only assignment (None when it is assigned again, or to anything else)."""
+    if not isinstance(iterable, cst.Name):
+        return None
+    values = [
+        node.value for node in iter_nodes(module)
+        if isinstance(node, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == iterable.value
+                                                for t in node.targets)
+    ]
+    stores = [n for n in iter_nodes(module) if isinstance(n, (cst.AugAssign, cst.AnnAssign, cst.For))
+              and isinstance(getattr(n, "target", None), cst.Name) and n.target.value == iterable.value]
+    if len(values) != 1 or stores or not isinstance(values[0], (cst.List, cst.Tuple)):
+        return None
+    return values[0]
 
 
 def _inside_function(scan: Scan, node: cst.CSTNode) -> bool:

@@ -185,10 +185,24 @@ class HpoOptunaRules(TaskRules):
             if not NOT_TUNABLE.search(hp["name"].rsplit(".", 1)[-1].lower())
             and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
         ]
+        tunable += _swept_names(original, tunable)
         options = _helper_parser_options(original)
         if not set(options) & {hp["name"] for hp in facts["hyperparams"]}:
             tunable += options  # the parser is built in a helper (`args = parse()`), unseen by the facts
         return {"DIRECTION": expected_direction(candidate, metrics), "TUNABLE_NAMES": tunable}
+
+
+def _swept_names(original: str, names: list[str]) -> list[str]:
+    """`k` for `for k in range_n_clusters:`: a list of settings is searched one value per trial, under the loop's name."""
+    try:
+        tree = ast.parse(original)
+    except SyntaxError:
+        return []
+    return [
+        node.target.id for node in ast.walk(tree)
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Name)
+        and node.iter.id in names and node.target.id not in names
+    ]
 
 
 def _helper_parser_options(original: str) -> list[str]:
