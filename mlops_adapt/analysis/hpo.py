@@ -226,7 +226,7 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
     sites = allowed if allowed is not None else scan.metrics
     best: tuple[tuple, Objective] | None = None
     for order, site in enumerate(sites):
-        if _array_valued(site):
+        if _array_valued(site) or _text_valued(site):
             continue
         keys = site.keys if site.kind == "dict" and site.keys else [None]
         for key in keys:
@@ -239,7 +239,7 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
                 direction = direction or "maximize"
             score = (
                 direction is not None,
-                bool(VALIDATION.search(name)) and "train" not in name.lower(),
+                bool(VALIDATION.search(name) or _HELD_OUT.search(name)) and "train" not in name.lower(),
                 "train" not in name.lower(),
                 site.kind != "printed",
                 bool(direction == "maximize"),
@@ -249,6 +249,24 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
             if best is None or score > best[0]:
                 best = (score, candidate)
     return best[1] if best else None
+
+
+_HELD_OUT = re.compile(r"held_?out|out_of_sample|unseen", re.IGNORECASE)
+
+
+def _text_valued(site: MetricSite) -> bool:
+    """`correct = "ok" if guess == category else "wrong"`: a label printed beside a result, not a number."""
+    anchor = site.anchor
+    if site.kind != "variable" or not isinstance(anchor, cst.SimpleStatementLine) or len(anchor.body) != 1:
+        return False
+    small = anchor.body[0]
+    value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
+    branches = [value.body, value.orelse] if isinstance(value, cst.IfExp) else [value]
+    return value is not None and all(
+        isinstance(b, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString))
+        or (isinstance(b, cst.BinaryOperation) and isinstance(b.left, (cst.SimpleString, cst.FormattedString)))
+        for b in branches
+    )
 
 
 def _array_valued(site: MetricSite) -> bool:

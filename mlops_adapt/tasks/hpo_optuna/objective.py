@@ -207,11 +207,38 @@ def _training_data(program: Program, name: ast.Name) -> bool:
             return True
     statement = program.statement(name)
     values = [program.def_value(d) for d in program.reaching(name) if program.statement(d) is not statement]
+    if values and all(_rows_beside_test(program, v) for v in values):
+        return True
     return bool(values) and all(
         isinstance(v, ast.Call) and any(
             k.arg == "train" and isinstance(k.value, ast.Constant) and k.value.value is True for k in v.keywords
         )
         for v in values
+    )
+
+
+def _row_split(expr: ast.AST | None) -> tuple[str, str, str, str] | None:
+    """(array, "head"/"tail", bound, other dimensions) for `data[3:, :-1]`; None for anything else."""
+    if not (isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name)):
+        return None
+    dims = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]
+    rows = dims[0]
+    if not isinstance(rows, ast.Slice) or rows.step is not None or (rows.lower is None) == (rows.upper is None):
+        return None
+    side, bound = ("head", rows.upper) if rows.lower is None else ("tail", rows.lower)
+    return expr.value.id, side, ast.unparse(bound), ", ".join(ast.unparse(d) for d in dims[1:])
+
+
+def _rows_beside_test(program: Program, value: ast.AST | None) -> bool:
+    """`input = data[3:, :-1]` where `test_input = data[:3, :-1]`: the rows a test slice leaves, i.e. training data."""
+    split = _row_split(value)
+    if split is None:
+        return False
+    array, side, bound, others = split
+    other = (array, "tail" if side == "head" else "head", bound, others)
+    return any(
+        is_test_name(target.id) and _row_split(program.def_value(target)) == other
+        for stores in program.stores.values() for target in stores
     )
 
 
@@ -500,6 +527,8 @@ class _Reach:
             return []
         if _IN_PLACE.match(name) and any(_is_training_loop(p, loop) for loop in p.enclosing_loops(call)):
             return True  # `p.data.add_(p.grad, alpha=-lr)`: a hand-written update step
+        if _IN_PLACE.match(name) and any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(call)):
+            return True  # the same step, in a loop over the parameters once per batch (`for p in net.parameters():`)
         if isinstance(call.func, ast.Attribute) and name in _TRAINING_METHODS:
             return True
         if name in _SOLVERS and root in _NUMERIC_ROOTS:

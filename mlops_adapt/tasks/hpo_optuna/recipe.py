@@ -975,8 +975,59 @@ def validation_carves(
         if resplit:
             found.append((stmt, _carve_block(resplit)))
     if not found:
-        for stmt, resplit in _made_pairs(tree, runs):
+        for stmt, resplit in _made_pairs(tree, runs) + _complementary_slices(tree, runs):
             found.append((stmt, _carve_block(resplit)))
+    return found
+
+
+def _row_slice(stmt: cst.CSTNode) -> tuple[str, str, str, str, str] | None:
+    """(name, sliced array, "head"/"tail", the bound, the other dimensions) for `test_input = data[:3, :-1]`."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    value = assign.value
+    if not (isinstance(value, cst.Subscript) and isinstance(value.value, cst.Name)):
+        return None
+    rows = value.slice[0].slice
+    if not isinstance(rows, cst.Slice) or rows.step is not None or (rows.lower is None) == (rows.upper is None):
+        return None
+    side, bound = ("head", rows.upper) if rows.lower is None else ("tail", rows.lower)
+    others = ", ".join(code(e.slice) for e in value.slice[1:])
+    return assign.targets[0].target.value, value.value.value, side, code(bound), others
+
+
+def _complementary_slices(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """`input = data[3:, :-1]`, `target = data[3:, 1:]`, `test_input = data[:3, :-1]`, `test_target = data[:3, 1:]`:
+    each test slice has a training partner, the other rows of the same array with the same columns.
+    A trial holds out the last quarter of the training rows in place of the test rows."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        slices = [(index, one) for index, stmt in enumerate(body) if id(stmt) in runs and (one := _row_slice(stmt))]
+        tests = [(i, one) for i, one in slices if is_test_name(one[0])]
+        pairs: list[tuple[str, str]] = []
+        for _, (test, base, side, bound, others) in tests:
+            partners = [
+                one[0] for _, one in slices
+                if one[1:] == (base, "tail" if side == "head" else "head", bound, others) and not is_test_name(one[0])
+            ]
+            if len(partners) != 1:
+                break
+            pairs.append((partners[0], test))
+        else:
+            if not pairs:
+                continue
+            last = max(i for i, one in slices if any(one[0] in pair for pair in pairs))
+            names, values = [], []
+            for train, test in pairs:
+                cut = f"len({train}) * 3 // 4"
+                names += [train, test]
+                values += [f"{train}[:{cut}]", f"{train}[{cut}:]"]
+            found.append((body[last], f"{', '.join(names)} = {', '.join(values)}"))
     return found
 
 
