@@ -266,7 +266,11 @@ class _HpoRewriter(cst.CSTTransformer):
         if suggestion is None:
             return updated_node
         iterable = code(updated_node.iter)
-        expr = cst.parse_expression(f"[{TRIAL}.{suggestion}] if {TRIAL} is not None else {iterable}")
+        # The final run (a FixedTrial) goes over the script's own values again, so its table still prints.
+        expr = cst.parse_expression(
+            f"[{TRIAL}.{suggestion}] if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial) "
+            f"else {iterable}"
+        )
         return updated_node.with_changes(iter=expr)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
@@ -409,7 +413,9 @@ class AddOptunaSearch(Recipe):
     most three times the default), integer ranges around integer defaults, sampling fractions
     (subsample, colsample_bytree) within (0, 1], a scheduler's decay factor (StepLR's gamma) below
     1, and known choices for strings such as sklearn's criterion or kernel. A loop over literal
-    values (`for C in [0.1, 1, 10]:`) becomes one suggested value per trial. Only settings that
+    values (`for C in [0.1, 1, 10]:`, or a list named once, `for k in range_n_clusters:` when the
+    loop fits one model per value) becomes one suggested value per trial; the final run goes over
+    the script's own values again. Only settings that
     change the trained model are searched: not seeds, data sizes, shapes or evaluation-only
     settings (`test_batch_size`), not flags, not settings that define the data or the target
     function (`make_blobs(centers=K)`, `W_target = torch.randn(DEGREE, 1)`), not settings read only
