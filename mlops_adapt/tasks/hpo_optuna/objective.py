@@ -164,6 +164,8 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
         value = program.def_value(node)
         if isinstance(value, ast.Call) and last_attr(value.func) in _CV_CURVES:
             return None  # `train_scores, test_scores = validation_curve(...)`: scores on CV folds
+        if _test_part_of_split(program, node):
+            return node.id  # train_test_split's second part of each array, whatever the arrays came from
         if _passed_on(program, node) or program.derived_from_params(node):
             return None  # where the value comes from decides, not the name it is passed on under
         return node.id
@@ -261,6 +263,16 @@ def _data_sources(expr: ast.AST) -> list[ast.Name] | None:
 
 # Functions whose "test" scores are cross-validation folds' held-out scores, not a test split's.
 _CV_CURVES = frozenset({"validation_curve", "learning_curve", "cross_validate", "permutation_test_score"})
+
+
+def _test_part_of_split(program: Program, target: ast.Name) -> bool:
+    """`X_train, X_test, y_train, y_test = train_test_split(X, y)`: the target is a held-out part (odd position)."""
+    value = program.def_value(target)
+    above = program.parent.get(id(target))
+    if not (isinstance(value, ast.Call) and last_attr(value.func) == "train_test_split" and isinstance(above, ast.Tuple)):
+        return False
+    index = next((i for i, e in enumerate(above.elts) if e is target), 0)
+    return len(above.elts) % 2 == 0 and index % 2 == 1
 
 
 def _accumulates(program: Program, target: ast.Name) -> bool:

@@ -1311,7 +1311,7 @@ def _fits_per_value(loop: cst.CSTNode) -> bool:
         return False
     calls = list(calls_in(loop.body))
     built = any(
-        (last_name(c) or "")[:1].isupper() and any(
+        any(
             a.keyword is not None and isinstance(a.value, cst.Name) and a.value.value == loop.target.value for a in c.args
         )
         for c in calls
@@ -1322,6 +1322,8 @@ def _fits_per_value(loop: cst.CSTNode) -> bool:
 def _listed_once(module: cst.Module, iterable: cst.BaseExpression) -> cst.BaseExpression | None:
     """`range_n_clusters = [2, 3, 4, 5, 6]` for `for k in range_n_clusters:`: the literal list a name
     is bound to by its only assignment (None when it is assigned again, or to anything else)."""
+    if isinstance(iterable, cst.Attribute):
+        return _field_default_list(module, iterable.attr.value)
     if not isinstance(iterable, cst.Name):
         return None
     values = [
@@ -1334,6 +1336,31 @@ def _listed_once(module: cst.Module, iterable: cst.BaseExpression) -> cst.BaseEx
     if len(values) != 1 or stores or not isinstance(values[0], (cst.List, cst.Tuple)):
         return None
     return values[0]
+
+
+def _field_default_list(module: cst.Module, name: str) -> cst.BaseExpression | None:
+    """`alphas: list = field(default_factory=lambda: [0.01, 0.1, 1.0])` in a class of the script, for
+    `for alpha in cfg.alphas:`: the literal list, when one class field has that name and nothing assigns
+    the attribute."""
+    found = []
+    for cls in module.body:
+        if not isinstance(cls, cst.ClassDef) or not isinstance(cls.body, cst.IndentedBlock):
+            continue
+        for stmt in cls.body.body:
+            small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) else None
+            if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
+                value = small.value
+                if isinstance(value, cst.Call) and last_name(value) == "field":
+                    factory = next((a.value for a in value.args if a.keyword and a.keyword.value == "default_factory"), None)
+                    value = factory.body if isinstance(factory, cst.Lambda) else None
+                found.append(value)
+    assigned = any(
+        isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Attribute) and n.target.attr.value == name
+        for n in iter_nodes(module)
+    )
+    if len(found) != 1 or assigned or not isinstance(found[0], (cst.List, cst.Tuple)):
+        return None
+    return found[0]
 
 
 def _inside_function(scan: Scan, node: cst.CSTNode) -> bool:

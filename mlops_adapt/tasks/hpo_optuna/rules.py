@@ -143,7 +143,10 @@ class HpoOptunaRules(TaskRules):
         if not any(h.kind == "argparse" for h in facts.hyperparams):
             # The parser is built in a helper (`args = parse()`), where the facts do not see its options.
             wanted |= {dest.lower() for dest in _helper_parser_options(original.code)}
-        covered = {w for w in wanted if w in suggested or any(s.endswith("_" + w) for s in suggested)}
+        swept = {  # `for alpha in cfg.alphas:` searched as "alpha" covers `alphas`
+            w for w in wanted for n in _swept_names(original.code, [w]) if n.lower() in suggested
+        }
+        covered = {w for w in wanted if w in suggested or any(s.endswith("_" + w) for s in suggested)} | swept
         if not suggested:
             problems.append("the trial suggests no hyperparameter (trial.suggest_*)")
         elif wanted and len(covered) * 2 < len(wanted):
@@ -200,8 +203,9 @@ def _swept_names(original: str, names: list[str]) -> list[str]:
         return []
     return [
         node.target.id for node in ast.walk(tree)
-        if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Name)
-        and node.iter.id in names and node.target.id not in names
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and node.target.id not in names
+        and (isinstance(node.iter, ast.Name) and node.iter.id in names
+             or isinstance(node.iter, ast.Attribute) and node.iter.attr in names)
     ]
 
 
