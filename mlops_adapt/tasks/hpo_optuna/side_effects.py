@@ -200,12 +200,13 @@ def _private_scratch(module: cst.Module, path: str) -> bool:
         for node in iter_nodes(module, skip=(cst.BaseExpression,)):
             if isinstance(node, cst.SimpleStatementLine):
                 for small in node.body:
-                    if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None and any(
-                        code(t) in roots for t in _targets(small)
-                    ):
-                        if _SCRATCH.search(code(small.value)):
-                            return True
-                        more |= set(re.findall(r"[A-Za-z_]\w*", code(small.value)))
+                    if not isinstance(small, (cst.Assign, cst.AnnAssign)) or small.value is None:
+                        continue
+                    for target, value in _paired(small):
+                        if code(target) in roots:
+                            if _SCRATCH.search(code(value)):
+                                return True
+                            more |= set(re.findall(r"[A-Za-z_]\w*", code(value)))
             elif isinstance(node, cst.With):
                 for item in node.items:
                     if item.asname is not None and code(item.asname.name) in roots and _SCRATCH.search(code(item.item)):
@@ -214,6 +215,18 @@ def _private_scratch(module: cst.Module, path: str) -> bool:
             break
         roots |= more
     return False
+
+
+def _paired(small: cst.Assign | cst.AnnAssign) -> list[tuple[cst.CSTNode, cst.BaseExpression]]:
+    """(target, the value it receives): `best, ckpt = inf, os.path.join(...)` pairs element by element."""
+    pairs = []
+    for target in _targets(small):
+        value = small.value
+        if isinstance(target, cst.Tuple) and isinstance(value, cst.Tuple) and len(target.elements) == len(value.elements):
+            pairs += [(t.value, v.value) for t, v in zip(target.elements, value.elements)]
+        else:
+            pairs.append((target, value))
+    return pairs
 
 
 def _targets(small: cst.Assign | cst.AnnAssign) -> list[cst.CSTNode]:
