@@ -40,6 +40,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
 )
 from mlops_adapt.tasks.hpo_optuna.side_effects import (
     find_side_effects,
+    helper_checkpoint,
     scratch_anchor,
     scratch_statement,
 )
@@ -630,10 +631,19 @@ class AddOptunaSearch(Recipe):
         effects = find_side_effects(tree)
         if effects.refusal:
             raise Unsupported(effects.refusal)
-        self.side_effects = effects.statements
+        self.side_effects = set(effects.statements)
         self.scratch: list[tuple[cst.CSTNode, str]] = []  # (where a checkpoint path is set, the path)
+        self.rereads: list[tuple[cst.CSTNode, str]] = []  # (a read of a literal checkpoint path, the trial's read)
         for path in effects.read_back:
             anchor = scratch_anchor(tree, path)
+            helper = helper_checkpoint(tree, path) if anchor is None else None
+            if helper is not None:
+                # The helper's path is pointed at a scratch folder in trials, and the script's read of its
+                # default name becomes, in trials, a read from the helper's path.
+                self.scratch.append((helper.init_start, helper.parameter))
+                self.rereads.extend(helper.reads)
+                self.side_effects |= {id(stmt) for stmt, _ in helper.reads}
+                continue
             if anchor is None:
                 raise Unsupported(
                     f"the script saves `{path}` and reads it back (a checkpoint): a trial cannot skip the save, "
@@ -730,6 +740,12 @@ class AddOptunaSearch(Recipe):
                 plan.add(anchor, where, statement)
             AddImportsVisitor.add_needed_import(self.context, "os")
             AddImportsVisitor.add_needed_import(self.context, "tempfile")
+        for stmt, read in self.rereads:
+            plan.add(stmt, "after", cst.parse_statement(
+                f"if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial):\n"
+                "    # A trial reads its checkpoint back from the scratch folder it saved it to.\n"
+                f"    {read}\n"
+            ))
         metric = hpo.objective
         report = guarded([f'{TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))'])
         plan.add(metric.site.anchor, metric.site.where, report)
