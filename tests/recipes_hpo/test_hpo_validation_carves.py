@@ -147,6 +147,59 @@ for n_clusters in range_n_clusters:
 """
 
 
+EARLY_STOPPING_HELPER = """
+import numpy as np
+import torch
+import torch.nn as nn
+
+saved = globals().setdefault("saved", [])  # one list over every run of the script
+
+
+class EarlyStopping:
+    def __init__(self, patience=2, path="checkpoint.pt"):
+        self.patience = patience
+        self.path = path
+        self.best = np.inf
+        self.counter = 0
+        self.early_stop = False
+
+    def __call__(self, val_loss, model):
+        if val_loss < self.best:
+            self.best = val_loss
+            saved.append((self.path, type(globals().get("optuna_trial")).__name__))
+            torch.save(model.state_dict(), self.path)
+            self.counter = 0
+        else:
+            self.counter += 1
+            self.early_stop = self.counter >= self.patience
+
+
+def main(epochs=5, lr=0.05):
+    torch.manual_seed(0)
+    X = torch.randn(80, 3)
+    y = X.sum(1, keepdim=True)
+    X_tr, X_va, y_tr, y_va = X[:60], X[60:], y[:60], y[60:]
+    model = nn.Linear(3, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    early_stopping = EarlyStopping()
+    for epoch in range(epochs):
+        optimizer.zero_grad()
+        nn.functional.mse_loss(model(X_tr), y_tr).backward()
+        optimizer.step()
+        with torch.no_grad():
+            val_loss = nn.functional.mse_loss(model(X_va), y_va).item()
+        early_stopping(val_loss, model)
+        if early_stopping.early_stop:
+            break
+    model.load_state_dict(torch.load("checkpoint.pt"))
+    print(f"best val loss: {early_stopping.best:.4f}")
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
 def _run(source: str, folder: Path, *names: str) -> dict:
     """Run the script as __main__ in a real Python process; its stdout and the named module globals."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -234,3 +287,17 @@ def test_a_loop_over_a_listed_constant_is_one_value_per_trial_and_the_final_run_
     assert run["completed"] == TRIALS and "n_clusters" in run["best_params"]
     final = run["stdout"].split("Best value:")[1]
     assert [line.split()[3] for line in final.splitlines() if line.startswith("For n_clusters")] == ["2", "3", "4"]
+
+
+@pytest.mark.slow
+def test_a_checkpoint_helper_class_saves_trials_to_a_scratch_folder_and_reads_them_back_from_there(tmp_path):
+    code = adapted("hpo-optuna", textwrap.dedent(EARLY_STOPPING_HELPER), n_trials=str(TRIALS))
+    assert "model.load_state_dict(torch.load(early_stopping.path))" in code
+    run = _run(code, tmp_path / "tuned", "saved")
+    assert run["completed"] == TRIALS  # each trial read back the checkpoint it saved
+    by_kind: dict[str, set[str]] = {}
+    for path, kind in run["saved"]:
+        by_kind.setdefault(kind, set()).add(path)
+    assert by_kind["FixedTrial"] == {"checkpoint.pt"}  # the final run writes the script's own file
+    assert "checkpoint.pt" not in by_kind["Trial"]
+    assert all(Path(path).parent != tmp_path / "tuned" for path in by_kind["Trial"])
