@@ -724,6 +724,11 @@ class AddOptunaSearch(Recipe):
                 self.outside.append(t)
             self.tuned.append(t)
         self.sweep_iters = self._sweeps(scan, inside, {t.name for t in self.tuned} | dropped)
+        if not self.tuned and dropped:
+            raise Unsupported(
+                f"the hyperparameters found ({', '.join(sorted(dropped))}) reach no model the analysis sees "
+                "being trained or built, so no trial could change the score"
+            )
         if not self.tuned:
             raise Unsupported("no hyperparameter with a literal default was found where the run can change it")
         for (key, where), group in by_anchor.items():
