@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from mlops_adapt.options import AdaptOptions
+from mlops_adapt.verify.pipeline import verify_candidate
+
 from ._support import adapted
 
 TRIALS = 2
@@ -301,3 +304,80 @@ def test_a_checkpoint_helper_class_saves_trials_to_a_scratch_folder_and_reads_th
     assert by_kind["FixedTrial"] == {"checkpoint.pt"}  # the final run writes the script's own file
     assert "checkpoint.pt" not in by_kind["Trial"]
     assert all(Path(path).parent != tmp_path / "tuned" for path in by_kind["Trial"])
+
+
+COMPLEMENTARY_SLICES = """
+import torch
+import torch.nn as nn
+
+torch.manual_seed(0)
+data = torch.randn(40, 6)
+input = data[4:, :-1]
+target = data[4:, 1:]
+test_input = data[:4, :-1]
+test_target = data[:4, 1:]
+model = nn.Linear(5, 5)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+criterion = nn.MSELoss()
+for step in range(5):
+    optimizer.zero_grad()
+    loss = criterion(model(input), target)
+    loss.backward()
+    optimizer.step()
+    with torch.no_grad():
+        test_loss = criterion(model(test_input), test_target)
+    print("test loss:", round(test_loss.item(), 4))
+"""
+
+SPLIT_IN_A_CONFIGURED_FUNCTION = """
+from dataclasses import dataclass
+
+from sklearn.datasets import make_regression
+from sklearn.linear_model import Ridge
+from sklearn.metrics import r2_score
+from sklearn.model_selection import train_test_split
+
+
+@dataclass
+class Config:
+    n_samples: int = 200
+    alpha: float = 1.0
+    seed: int = 0
+
+
+def run(cfg):
+    X, y = make_regression(n_samples=cfg.n_samples, n_features=5, noise=5.0, random_state=cfg.seed)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=cfg.seed)
+    records = []
+    model = Ridge(alpha=cfg.alpha).fit(X_train, y_train)
+    records.append({"r2": r2_score(y_test, model.predict(X_test))})
+    return records
+
+
+if __name__ == "__main__":
+    cfg = Config()
+    results = run(cfg)
+    print("r2:", round(results[0]["r2"], 4))
+"""
+
+
+def test_test_rows_sliced_beside_training_rows_are_replaced_by_held_out_training_rows():
+    code = adapted("hpo-optuna", textwrap.dedent(COMPLEMENTARY_SLICES))
+    assert (
+        "input, test_input, target, test_target = input[:len(input) * 3 // 4], input[len(input) * 3 // 4:], "
+        "target[:len(target) * 3 // 4], target[len(target) * 3 // 4:]"
+    ) in code
+    assert 'set_user_attr("test_loss"' in code and 'direction="minimize"' in code
+
+
+def test_a_test_split_made_from_a_functions_parameters_is_still_a_test_split():
+    code = adapted("hpo-optuna", textwrap.dedent(SPLIT_IN_A_CONFIGURED_FUNCTION))
+    # The score reaches the split through a list it was appended to; trials re-split the training part.
+    assert "X_train, X_test, y_train, y_test = train_test_split(X_train, y_train, test_size=0.25" in code
+    uncarved = code.replace(
+        "        X_train, X_test, y_train, y_test = train_test_split(X_train, y_train, test_size=0.25, random_state=cfg.seed)\n",
+        "        pass\n",
+    )
+    assert uncarved != code
+    report = verify_candidate(textwrap.dedent(SPLIT_IN_A_CONFIGURED_FUNCTION), uncarved, "hpo-optuna", AdaptOptions())
+    assert any(re.search(r"scored on the test split \(`[Xy]_test`\)", f) for f in report.failures), report.failures
