@@ -39,6 +39,8 @@ NOT_TUNABLE = re.compile(
     r"test_size|val_size|valid_size|train_size|split|holdout|noise|(^|_)(n|num)_samples$|n_features|"
     r"num_features|in_features|out_features|input|output|in_dim|out_dim|n_classes|num_classes|classes|"
     r"image|img|shuffle|device|cuda|gpu|debug|dry_run|resume|patience_steps|"
+    # What a score is measured by (a search's scoring, a booster's eval_metric), not how the model is fit.
+    r"scoring|eval_metric|"
     # Shape-coupled settings: changing them breaks layer sizes computed from them (a flatten size).
     r"kernel_size|stride|padding|dilation|pool|seq_len|sequence_length|max_len|window)",
     re.IGNORECASE,
@@ -224,6 +226,8 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
     sites = allowed if allowed is not None else scan.metrics
     best: tuple[tuple, Objective] | None = None
     for order, site in enumerate(sites):
+        if _array_valued(site) or _text_valued(site):
+            continue
         keys = site.keys if site.kind == "dict" and site.keys else [None]
         for key in keys:
             name = key or site.key
@@ -235,7 +239,7 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
                 direction = direction or "maximize"
             score = (
                 direction is not None,
-                bool(VALIDATION.search(name)) and "train" not in name.lower(),
+                bool(VALIDATION.search(name) or _HELD_OUT.search(name)) and "train" not in name.lower(),
                 "train" not in name.lower(),
                 site.kind != "printed",
                 bool(direction == "maximize"),
@@ -245,6 +249,42 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
             if best is None or score > best[0]:
                 best = (score, candidate)
     return best[1] if best else None
+
+
+_HELD_OUT = re.compile(r"held_?out|out_of_sample|unseen", re.IGNORECASE)
+
+
+def _text_valued(site: MetricSite) -> bool:
+    """`correct = "ok" if guess == category else "wrong"`: a label printed beside a result, not a number."""
+    anchor = site.anchor
+    if site.kind != "variable" or not isinstance(anchor, cst.SimpleStatementLine) or len(anchor.body) != 1:
+        return False
+    small = anchor.body[0]
+    value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
+    branches = [value.body, value.orelse] if isinstance(value, cst.IfExp) else [value]
+    return value is not None and all(
+        isinstance(b, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString))
+        or (isinstance(b, cst.BinaryOperation) and isinstance(b.left, (cst.SimpleString, cst.FormattedString)))
+        for b in branches
+    )
+
+
+def _array_valued(site: MetricSite) -> bool:
+    """`test_scores_mean = np.mean(test_scores, axis=1)`, `np.zeros(n)`: an array, which no trial can return."""
+    anchor = site.anchor
+    if site.kind != "variable" or not isinstance(anchor, cst.SimpleStatementLine) or len(anchor.body) != 1:
+        return False
+    small = anchor.body[0]
+    value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
+    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [getattr(small, "target", None)]
+    if not isinstance(value, cst.Call) or not any(isinstance(t, cst.Name) and t.value == site.expr for t in targets):
+        return False
+    if last_name(value) in _ARRAY_BUFFERS:
+        return True
+    return any(
+        a.keyword is not None and a.keyword.value == "axis" and not (isinstance(a.value, cst.Name) and a.value.value == "None")
+        for a in value.args
+    )
 
 
 @dataclass
@@ -267,6 +307,12 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
 
     def add(name: str, key: str, value: object, site: ParamSite, kind: str, *, owner=None, choices=None, node=None):
         param = name
+        same = next((t for t in plan.tunables if kind == "ctor-kwarg" == t.kind and t.key == key
+                     and t.site.owner == site.owner and t.default == value), None)
+        if same is not None:
+            # `SVC(C=1.0)` in a validation curve and again in the refit: one setting, one suggestion.
+            plan.tunables.append(Tunable(same.name, key, value, same.suggest, site, kind, node))
+            return
         if param in used_names:
             param = f"{owner or site.owner or kind}_{name}"
             if param in used_names:
@@ -289,7 +335,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
         for arg in call.args
     }
     sites += own_call_sites(module, scan, scanned_args) + function_default_sites(module, scan)
-    sites += config_dict_sites(module, scan)
+    sites += config_dict_sites(module, scan) + parser_helper_sites(module, scan)
     for site in sites:
         if site.kind in ("constant", "local"):
             passed = (
@@ -523,6 +569,8 @@ def extra_metric_sites(module: cst.Module, scan: Scan) -> list[MetricSite]:
             callee = last_name(value) if isinstance(value, cst.Call) else None
             if callee and callee[:1].isupper():
                 continue  # a constructor builds an object, not a result
+            if callee in _ARRAY_BUFFERS:
+                continue  # `test_score = np.zeros(n)`: a buffer filled per stage later, not one result
             if isinstance(value, (cst.List, cst.ListComp, cst.Dict, cst.DictComp, cst.Tuple, cst.Lambda)):
                 continue
             if is_literal_node(value) or (target.endswith("s") and not target.endswith(("loss", "ss"))):
@@ -530,6 +578,9 @@ def extra_metric_sites(module: cst.Module, scan: Scan) -> list[MetricSite]:
             if direction_of(target) and not target.isupper():
                 found.append(MetricSite(stmt, "after", target, target, "variable", None, line, ctx))
     return found
+
+
+_ARRAY_BUFFERS = frozenset({"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like"})
 
 
 def is_literal_node(node: cst.BaseExpression) -> bool:
@@ -701,3 +752,56 @@ def config_dict_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
             sites.append(ParamSite(stmt, "after", "config-dict", owner=name, keys=list(values),
                                    line=scan.line_of(stmt), ctx=Ctx(function=func)))
     return sites
+
+
+def parser_helper_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
+    """`args = parse()` where the script's own `def parse():` builds the parser and returns
+    `ap.parse_args()`: the parsed options are set right after the call, as for `parser.parse_args()`."""
+    helpers = {f.name.value for f in _module_functions(module) if _returns_parsed_args(f)}
+    if not helpers or not scan.argparse_options:
+        return []
+    known = {id(site.anchor) for site in scan.params if site.kind == "argparse"}
+    sites: list[ParamSite] = []
+    for body, func in scan.blocks:
+        for stmt in body:
+            if id(stmt) in known or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            small = stmt.body[0]
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name) and isinstance(small.value, cst.Call)
+                    and isinstance(small.value.func, cst.Name) and small.value.func.value in helpers):
+                continue
+            name = small.targets[0].target.value
+            sites.append(ParamSite(stmt, "after", "argparse", whole=f"vars({name})", keys=list(scan.argparse_options),
+                                   line=scan.line_of(stmt), ctx=Ctx(function=func)))
+    # `train(get_args())`: the options are set where the function receives them.
+    own = {f.name.value: f for f in _module_functions(module)}
+    for call in calls_in(module):
+        callee = own.get(call.func.value) if isinstance(call.func, cst.Name) else None
+        if callee is None or not isinstance(callee.body, cst.IndentedBlock) or len(scan.calls_by_name.get(callee.name.value, ())) != 1:
+            continue
+        params = list(callee.params.params)
+        for index, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
+            value = arg.value
+            if (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in helpers
+                    and index < len(params)):
+                first, where = body_start(list(callee.body.body))
+                name = params[index].name.value
+                sites.append(ParamSite(first, where, "argparse", whole=f"vars({name})", keys=list(scan.argparse_options),
+                                       line=scan.line_of(callee), ctx=Ctx(function=callee), owner=callee.name.value))
+    return sites
+
+
+def _returns_parsed_args(func: cst.FunctionDef) -> bool:
+    """`return parser.parse_args()`, or `args = parser.parse_args()` ... `return args`."""
+    parsed: set[str] = set()
+    for node in iter_nodes(func.body):
+        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call) and last_name(node.value) == "parse_args":
+            parsed.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+        if isinstance(node, cst.Return) and node.value is not None:
+            value = node.value
+            if isinstance(value, cst.Call) and last_name(value) == "parse_args":
+                return True
+            if isinstance(value, cst.Name) and value.value in parsed:
+                return True
+    return False

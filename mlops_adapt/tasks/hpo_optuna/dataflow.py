@@ -26,6 +26,10 @@ MAX_CALL_DEPTH = 8
 WALK_BUDGET = 50_000
 
 
+# Methods that put a value into a list or set in place.
+_FILLERS = frozenset({"append", "extend", "insert", "add"})
+
+
 def last_attr(func: ast.AST) -> str | None:
     """`fit` for `model.fit`, `print` for `print`: the name a call is known by."""
     if isinstance(func, ast.Attribute):
@@ -89,6 +93,7 @@ class Program:
         self._units: dict[int, ast.AST] = {}
         self._sites: dict[int, list[ast.Call]] | None = None
         self._methods: dict[str, list[ast.AST]] | None = None
+        self._added: dict[Binding, list[ast.AST]] | None = None
         for node in ast.walk(tree):
             for child in ast.iter_child_nodes(node):
                 self.parent[id(child)] = node
@@ -527,6 +532,9 @@ class Program:
                 bound = self.bind(func, call, caller).env.get(name.id)
                 if bound is not None:
                     found.append((None, bound[0], bound[1]))
+        for added in self.added_to(binding):
+            # `records.append({"r2": r2_score(y_test, pred)})`: what a list or dict is filled with.
+            found.append((None, added, frame if self.unit(added) is frame.unit else Frame(self.unit(added))))
         todo, seen = [name], set()
         while todo:
             current = todo.pop()
@@ -540,6 +548,18 @@ class Program:
                 if isinstance(self.statement(d), ast.AugAssign):
                     todo.append(d)
         return found
+
+    def added_to(self, binding: Binding) -> list[ast.AST]:
+        """The values put into a container in place: `name.append(v)`, `.extend(v)`, `.insert(i, v)`, `.add(v)`."""
+        if self._added is None:
+            self._added = {}
+            for call in self.calls:
+                func = call.func
+                if isinstance(func, ast.Attribute) and func.attr in _FILLERS and isinstance(func.value, ast.Name):
+                    into = self.binding.get(id(func.value))
+                    if into is not None and call.args:
+                        self._added.setdefault(into, []).append(call.args[-1])
+        return self._added.get(binding, [])
 
     def has_definitions(self, name: ast.Name) -> bool:
         """True when the read name is assigned or is a parameter somewhere (not an import or a builtin)."""

@@ -159,6 +159,13 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
             return None
         if not is_test_name(node.id):
             return None
+        if _accumulates(program, node):
+            return None  # `test_loss = 0`, `test_loss += ...`: what is added up decides, not the name
+        value = program.def_value(node)
+        if isinstance(value, ast.Call) and last_attr(value.func) in _CV_CURVES:
+            return None  # `train_scores, test_scores = validation_curve(...)`: scores on CV folds
+        if _test_part_of_split(program, node):
+            return node.id  # train_test_split's second part of each array, whatever the arrays came from
         if _passed_on(program, node) or program.derived_from_params(node):
             return None  # where the value comes from decides, not the name it is passed on under
         return node.id
@@ -202,11 +209,38 @@ def _training_data(program: Program, name: ast.Name) -> bool:
             return True
     statement = program.statement(name)
     values = [program.def_value(d) for d in program.reaching(name) if program.statement(d) is not statement]
+    if values and all(_rows_beside_test(program, v) for v in values):
+        return True
     return bool(values) and all(
         isinstance(v, ast.Call) and any(
             k.arg == "train" and isinstance(k.value, ast.Constant) and k.value.value is True for k in v.keywords
         )
         for v in values
+    )
+
+
+def _row_split(expr: ast.AST | None) -> tuple[str, str, str, str] | None:
+    """(array, "head"/"tail", bound, other dimensions) for `data[3:, :-1]`; None for anything else."""
+    if not (isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name)):
+        return None
+    dims = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]
+    rows = dims[0]
+    if not isinstance(rows, ast.Slice) or rows.step is not None or (rows.lower is None) == (rows.upper is None):
+        return None
+    side, bound = ("head", rows.upper) if rows.lower is None else ("tail", rows.lower)
+    return expr.value.id, side, ast.unparse(bound), ", ".join(ast.unparse(d) for d in dims[1:])
+
+
+def _rows_beside_test(program: Program, value: ast.AST | None) -> bool:
+    """`input = data[3:, :-1]` where `test_input = data[:3, :-1]`: the rows a test slice leaves, i.e. training data."""
+    split = _row_split(value)
+    if split is None:
+        return False
+    array, side, bound, others = split
+    other = (array, "tail" if side == "head" else "head", bound, others)
+    return any(
+        is_test_name(target.id) and _row_split(program.def_value(target)) == other
+        for stores in program.stores.values() for target in stores
     )
 
 
@@ -225,6 +259,33 @@ def _data_sources(expr: ast.AST) -> list[ast.Name] | None:
             found += names
         return found
     return None
+
+
+# Functions whose "test" scores are cross-validation folds' held-out scores, not a test split's.
+_CV_CURVES = frozenset({"validation_curve", "learning_curve", "cross_validate", "permutation_test_score"})
+
+
+def _test_part_of_split(program: Program, target: ast.Name) -> bool:
+    """`X_train, X_test, y_train, y_test = train_test_split(X, y)`: the target is a held-out part (odd position)."""
+    value = program.def_value(target)
+    above = program.parent.get(id(target))
+    if not (isinstance(value, ast.Call) and last_attr(value.func) == "train_test_split" and isinstance(above, ast.Tuple)):
+        return False
+    index = next((i for i, e in enumerate(above.elts) if e is target), 0)
+    return len(above.elts) % 2 == 0 and index % 2 == 1
+
+
+def _accumulates(program: Program, target: ast.Name) -> bool:
+    """An accumulator's store: its numeric start (`test_loss = 0`, when the name is added to later)
+    or an augmented assignment (`test_loss += loss.item()`)."""
+    statement = program.statement(target)
+    if isinstance(statement, ast.AugAssign):
+        return True
+    value = program.def_value(target)
+    if not (isinstance(value, ast.Constant) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool)):
+        return False
+    binding = program.binding.get(id(target))
+    return any(isinstance(program.statement(d), ast.AugAssign) for d in program.stores.get(binding, []))
 
 
 def _passed_on(program: Program, target: ast.Name) -> bool:
@@ -478,6 +539,8 @@ class _Reach:
             return []
         if _IN_PLACE.match(name) and any(_is_training_loop(p, loop) for loop in p.enclosing_loops(call)):
             return True  # `p.data.add_(p.grad, alpha=-lr)`: a hand-written update step
+        if _IN_PLACE.match(name) and any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(call)):
+            return True  # the same step, in a loop over the parameters once per batch (`for p in net.parameters():`)
         if isinstance(call.func, ast.Attribute) and name in _TRAINING_METHODS:
             return True
         if name in _SOLVERS and root in _NUMERIC_ROOTS:

@@ -40,6 +40,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
 )
 from mlops_adapt.tasks.hpo_optuna.side_effects import (
     find_side_effects,
+    helper_checkpoint,
     scratch_anchor,
     scratch_statement,
 )
@@ -266,7 +267,11 @@ class _HpoRewriter(cst.CSTTransformer):
         if suggestion is None:
             return updated_node
         iterable = code(updated_node.iter)
-        expr = cst.parse_expression(f"[{TRIAL}.{suggestion}] if {TRIAL} is not None else {iterable}")
+        # The final run (a FixedTrial) goes over the script's own values again, so its table still prints.
+        expr = cst.parse_expression(
+            f"[{TRIAL}.{suggestion}] if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial) "
+            f"else {iterable}"
+        )
         return updated_node.with_changes(iter=expr)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
@@ -409,7 +414,9 @@ class AddOptunaSearch(Recipe):
     most three times the default), integer ranges around integer defaults, sampling fractions
     (subsample, colsample_bytree) within (0, 1], a scheduler's decay factor (StepLR's gamma) below
     1, and known choices for strings such as sklearn's criterion or kernel. A loop over literal
-    values (`for C in [0.1, 1, 10]:`) becomes one suggested value per trial. Only settings that
+    values (`for C in [0.1, 1, 10]:`, or a list named once, `for k in range_n_clusters:` when the
+    loop fits one model per value) becomes one suggested value per trial; the final run goes over
+    the script's own values again. Only settings that
     change the trained model are searched: not seeds, data sizes, shapes or evaluation-only
     settings (`test_batch_size`), not flags, not settings that define the data or the target
     function (`make_blobs(centers=K)`, `W_target = torch.randn(DEGREE, 1)`), not settings read only
@@ -624,10 +631,19 @@ class AddOptunaSearch(Recipe):
         effects = find_side_effects(tree)
         if effects.refusal:
             raise Unsupported(effects.refusal)
-        self.side_effects = effects.statements
+        self.side_effects = set(effects.statements)
         self.scratch: list[tuple[cst.CSTNode, str]] = []  # (where a checkpoint path is set, the path)
+        self.rereads: list[tuple[cst.CSTNode, str]] = []  # (a read of a literal checkpoint path, the trial's read)
         for path in effects.read_back:
             anchor = scratch_anchor(tree, path)
+            helper = helper_checkpoint(tree, path) if anchor is None else None
+            if helper is not None:
+                # The helper's path is pointed at a scratch folder in trials, and the script's read of its
+                # default name becomes, in trials, a read from the helper's path.
+                self.scratch.append((helper.init_start, helper.parameter))
+                self.rereads.extend(helper.reads)
+                self.side_effects |= {id(stmt) for stmt, _ in helper.reads}
+                continue
             if anchor is None:
                 raise Unsupported(
                     f"the script saves `{path}` and reads it back (a checkpoint): a trial cannot skip the save, "
@@ -708,12 +724,17 @@ class AddOptunaSearch(Recipe):
                 self.outside.append(t)
             self.tuned.append(t)
         self.sweep_iters = self._sweeps(scan, inside, {t.name for t in self.tuned} | dropped)
+        if not self.tuned and dropped:
+            raise Unsupported(
+                f"the hyperparameters found ({', '.join(sorted(dropped))}) reach no model the analysis sees "
+                "being trained or built, so no trial could change the score"
+            )
         if not self.tuned:
             raise Unsupported("no hyperparameter with a literal default was found where the run can change it")
         for (key, where), group in by_anchor.items():
             plan.add(anchors[key], where, guarded(override_lines(group, self.frozen)))
         if carve:
-            for split, text in validation_carves(tree, inside):
+            for split, text in validation_carves(tree, inside, self.arg_suggestions):
                 where = "before" if text.startswith("# before\n") else "after"
                 for statement in cst.parse_module(text.removeprefix("# before\n")).body:
                     plan.add(split, where, statement)
@@ -724,6 +745,12 @@ class AddOptunaSearch(Recipe):
                 plan.add(anchor, where, statement)
             AddImportsVisitor.add_needed_import(self.context, "os")
             AddImportsVisitor.add_needed_import(self.context, "tempfile")
+        for stmt, read in self.rereads:
+            plan.add(stmt, "after", cst.parse_statement(
+                f"if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial):\n"
+                "    # A trial reads its checkpoint back from the scratch folder it saved it to.\n"
+                f"    {read}\n"
+            ))
         metric = hpo.objective
         report = guarded([f'{TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))'])
         plan.add(metric.site.anchor, metric.site.where, report)
@@ -740,10 +767,12 @@ class AddOptunaSearch(Recipe):
     def _sweeps(self, scan: Scan, inside: set[int], taken: set[str]) -> dict[int, str]:
         """`for C in [0.1, 1, 10]:` loops over literal values: each trial runs one suggested value."""
         found: dict[int, str] = {}
-        for sweep in scan.nested_runs:
-            loop = sweep.loop
-            values = literal_value(loop.iter) if isinstance(loop.iter, (cst.List, cst.Tuple)) else None
-            if sweep.param is None or not isinstance(loop.target, cst.Name) or not isinstance(values, (list, tuple)):
+        loops = [sweep.loop for sweep in scan.nested_runs if sweep.param is not None]
+        loops += [loop for loop in iter_nodes(scan.module) if _fits_per_value(loop) and loop not in loops]
+        for loop in loops:
+            listed = loop.iter if isinstance(loop.iter, (cst.List, cst.Tuple)) else _listed_once(scan.module, loop.iter)
+            values = literal_value(listed) if listed is not None else None
+            if not isinstance(loop.target, cst.Name) or not isinstance(values, (list, tuple)):
                 continue
             kinds = {type(v) for v in values}
             name = loop.target.value
@@ -858,7 +887,10 @@ class AddOptunaSearch(Recipe):
         n_trials = self.option("n_trials", DEFAULT_N_TRIALS)
         if not n_trials.isdigit() or int(n_trials) < 1:
             raise Unsupported(f"--option n_trials must be a positive integer, got {n_trials!r}")
-        defaults = ", ".join(f'"{t.name}": {_python_literal(t.default)}' for t in self.tuned)
+        first: dict[str, Tunable] = {}  # a setting suggested at two places is one name
+        for t in self.tuned:
+            first.setdefault(t.name, t)
+        defaults = ", ".join(f'"{name}": {_python_literal(t.default)}' for name, t in first.items())
         optimize = cst.parse_statement(
             f"study.optimize({self.names.objective}, n_trials={int(n_trials)}, catch=(Exception,))"
         )
@@ -932,13 +964,17 @@ def _verdict(module: cst.Module) -> _Verdict:
     return _Verdict(test_split_evidence(program, found[0]), dead, independent_of_trial(program, found[0]))
 
 
-def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTNode, str]]:
+def validation_carves(
+    tree: cst.Module, inside: set[int], suggested: dict[int, str] | None = None
+) -> list[tuple[cst.CSTNode, str]]:
     """For each split into training and test data the run executes, the statement and the code that
     re-splits the training part while a trial runs: a trial is then scored on held-out training
     rows, and the final run (a FixedTrial) still on the test split.
 
     Two shapes: `X_train, X_test, y_train, y_test = train_test_split(X, y, ...)`, and slices of
     the same arrays, `X_train, X_test = X[:200], X[200:]` (or index arrays, `tr, te = idx[:n], idx[n:]`).
+    `suggested` maps the keyword arguments the trial tunes (ids of the Arg nodes) to their suggestions,
+    for statements that repeat a call of the script.
     """
     found: list[tuple[cst.CSTNode, str]] = []
     runs = set(inside)  # the run's own statements, and every function or method it may call
@@ -950,6 +986,9 @@ def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTN
     if not found:
         for anchor, resplit in _loader_pairs(tree, runs):
             found.append((anchor, "# before\n" + _carve_block(resplit)))
+    if not found:
+        for anchor, rebuild in _loader_rebuilds(tree, runs, suggested or {}):
+            found.append((anchor, _carve_block(rebuild)))
     for stmt in iter_nodes(tree, skip=(cst.BaseExpression,)):
         if id(stmt) not in runs or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
             continue
@@ -962,6 +1001,97 @@ def validation_carves(tree: cst.Module, inside: set[int]) -> list[tuple[cst.CSTN
         resplit = _split_again(target, assign.value) or _slice_again(target, assign.value)
         if resplit:
             found.append((stmt, _carve_block(resplit)))
+    if not found:
+        for stmt, resplit in _made_pairs(tree, runs) + _complementary_slices(tree, runs):
+            found.append((stmt, _carve_block(resplit)))
+    return found
+
+
+def _row_slice(stmt: cst.CSTNode) -> tuple[str, str, str, str, str] | None:
+    """(name, sliced array, "head"/"tail", the bound, the other dimensions) for `test_input = data[:3, :-1]`."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    value = assign.value
+    if not (isinstance(value, cst.Subscript) and isinstance(value.value, cst.Name)):
+        return None
+    rows = value.slice[0].slice
+    if not isinstance(rows, cst.Slice) or rows.step is not None or (rows.lower is None) == (rows.upper is None):
+        return None
+    side, bound = ("head", rows.upper) if rows.lower is None else ("tail", rows.lower)
+    others = ", ".join(code(e.slice) for e in value.slice[1:])
+    return assign.targets[0].target.value, value.value.value, side, code(bound), others
+
+
+def _complementary_slices(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """`input = data[3:, :-1]`, `target = data[3:, 1:]`, `test_input = data[:3, :-1]`, `test_target = data[:3, 1:]`:
+    each test slice has a training partner, the other rows of the same array with the same columns.
+    A trial holds out the last quarter of the training rows in place of the test rows."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        slices = [(index, one) for index, stmt in enumerate(body) if id(stmt) in runs and (one := _row_slice(stmt))]
+        tests = [(i, one) for i, one in slices if is_test_name(one[0])]
+        pairs: list[tuple[str, str]] = []
+        for _, (test, base, side, bound, others) in tests:
+            partners = [
+                one[0] for _, one in slices
+                if one[1:] == (base, "tail" if side == "head" else "head", bound, others) and not is_test_name(one[0])
+            ]
+            if len(partners) != 1:
+                break
+            pairs.append((partners[0], test))
+        else:
+            if not pairs:
+                continue
+            last = max(i for i, one in slices if any(one[0] in pair for pair in pairs))
+            names, values = [], []
+            for train, test in pairs:
+                cut = f"len({train}) * 3 // 4"
+                names += [train, test]
+                values += [f"{train}[:{cut}]", f"{train}[{cut}:]"]
+            found.append((body[last], f"{', '.join(names)} = {', '.join(values)}"))
+    return found
+
+
+def _made_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """`train_data, test_data = ring(1000, g), ring(200, g)`: training and test data made by two
+    expressions of one assignment. A trial holds out the last quarter of the training data (a slice;
+    for a torch dataset, a seeded random_split)."""
+    loaded = {  # names passed to a DataLoader: datasets, which do not slice
+        code(call.args[0].value)
+        for call in calls_in(tree)
+        if (last_name(call) or "").endswith("DataLoader") and call.args and call.args[0].keyword is None
+    }
+    found: list[tuple[cst.CSTNode, str]] = []
+    for stmt in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        if id(stmt) not in runs or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            continue
+        assign = stmt.body[0]
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
+            continue
+        target, value = assign.targets[0].target, assign.value
+        if not (isinstance(target, cst.Tuple) and isinstance(value, cst.Tuple)
+                and len(target.elements) == len(value.elements) == 2):
+            continue
+        names = [e.value.value if isinstance(e.value, cst.Name) else "" for e in target.elements]
+        sides = ["test" if is_test_name(n) else "train" if is_train_name(n) else "" for n in names]
+        if sorted(sides) != ["test", "train"]:
+            continue
+        if any(isinstance(e.value, cst.Call) and re.search(r"Loader|Dataset", last_name(e.value) or "") for e in value.elements):
+            continue  # datasets and loaders have their own re-splits
+        train, test = (names[0], names[1]) if sides[0] == "train" else (names[1], names[0])
+        if train in loaded:
+            resplit = (f"{train}, {test} = torch.utils.data.random_split("
+                       f"{train}, [0.75, 0.25], generator=torch.Generator().manual_seed(0))")
+        else:
+            cut = f"len({train}) * 3 // 4"
+            resplit = f"{train}, {test} = {train}[:{cut}], {train}[{cut}:]"
+        found.append((stmt, resplit))
     return found
 
 
@@ -1030,6 +1160,66 @@ def _loader_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, s
                 f"{train_name}, [0.75, 0.25], generator=torch.Generator().manual_seed(0))"
             )))
     return found
+
+
+def _loader_rebuilds(tree: cst.Module, runs: set[int], suggested: dict[int, str]) -> list[tuple[cst.CSTNode, str]]:
+    """`trainloader = DataLoader(TensorDataset(X[:800], y[:800]), ...)` and `testloader =
+    DataLoader(make_set(200), ...)` in one block, over data made inline: after both, a trial splits a
+    quarter off the training loader's dataset (torch.utils.data.random_split, seeded) and rebuilds
+    both loaders with their own settings (a tuned one as the trial suggests it), the test loader over
+    that quarter. Returns (the later loader statement, the statements)."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    taken = names_in(tree)
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        loaders: dict[str, tuple[int, str, cst.Call]] = {}  # "train"/"test" -> (index, name, call)
+        for index, stmt in enumerate(body):
+            one = _loader_call(stmt) if id(stmt) in runs else None
+            if one is not None and one[0] not in loaders:
+                loaders[one[0]] = (index, one[1], one[2])
+        if set(loaders) != {"train", "test"}:
+            continue
+        calls = [loaders["train"][2], loaders["test"][2]]
+        if any(a.keyword is not None and a.keyword.value in ("sampler", "batch_sampler") for c in calls for a in c.args):
+            continue  # a sampler is bound to the original dataset's indices
+        train_part, held_out = fresh_name("train_part", taken), fresh_name("validation_part", taken)
+        taken |= {train_part, held_out}
+        lines = [
+            f"{train_part}, {held_out} = torch.utils.data.random_split("
+            f"{loaders['train'][1]}.dataset, [0.75, 0.25], generator=torch.Generator().manual_seed(0))"
+        ]
+        for side, part in (("train", train_part), ("test", held_out)):
+            _, name, call = loaders[side]
+            settings = [
+                a.with_changes(value=cst.parse_expression(f"{TRIAL}.{suggested[id(a)]}")) if id(a) in suggested else a
+                for a in call.args[1:]
+            ]
+            rebuilt = call.with_changes(args=[call.args[0].with_changes(value=cst.Name(part)), *settings])
+            lines.append(f"{name} = {cst.Module(body=[]).code_for_node(rebuilt)}")
+        found.append((body[max(loaders["train"][0], loaders["test"][0])], "\n    ".join(lines)))
+    return found
+
+
+def _loader_call(stmt: cst.CSTNode) -> tuple[str, str, cst.Call] | None:
+    """("train" or "test", the loader's name, the call) for `train_loader = DataLoader(data, ...)`
+    with the data passed first and positionally."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    call, name = assign.value, assign.targets[0].target.value
+    if not (isinstance(call, cst.Call) and (last_name(call) or "").endswith("DataLoader") and call.args):
+        return None
+    if call.args[0].keyword is not None or call.args[0].star:
+        return None
+    if is_test_name(name):
+        return "test", name, call
+    if is_train_name(name):
+        return "train", name, call
+    return None
 
 
 def _loader_statement(stmt: cst.CSTNode) -> tuple[str, str] | None:
@@ -1133,6 +1323,65 @@ def _sliced(expr: cst.BaseExpression) -> tuple[str, str] | None:
     if part.lower is not None and part.upper is None:
         return code(expr.value), "tail"
     return None
+
+
+def _fits_per_value(loop: cst.CSTNode) -> bool:
+    """`for k in ks: model = KMeans(n_clusters=k); model.fit_predict(X)`: a loop that builds a model with
+    its loop variable as a keyword argument and fits it, one model per value."""
+    if not isinstance(loop, cst.For) or not isinstance(loop.target, cst.Name):
+        return False
+    calls = list(calls_in(loop.body))
+    built = any(
+        any(
+            a.keyword is not None and isinstance(a.value, cst.Name) and a.value.value == loop.target.value for a in c.args
+        )
+        for c in calls
+    )
+    return built and any(last_name(c) in ("fit", "fit_predict", "fit_transform", "partial_fit") for c in calls)
+
+
+def _listed_once(module: cst.Module, iterable: cst.BaseExpression) -> cst.BaseExpression | None:
+    """`range_n_clusters = [2, 3, 4, 5, 6]` for `for k in range_n_clusters:`: the literal list a name
+    is bound to by its only assignment (None when it is assigned again, or to anything else)."""
+    if isinstance(iterable, cst.Attribute):
+        return _field_default_list(module, iterable.attr.value)
+    if not isinstance(iterable, cst.Name):
+        return None
+    values = [
+        node.value for node in iter_nodes(module)
+        if isinstance(node, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == iterable.value
+                                                for t in node.targets)
+    ]
+    stores = [n for n in iter_nodes(module) if isinstance(n, (cst.AugAssign, cst.AnnAssign, cst.For))
+              and isinstance(getattr(n, "target", None), cst.Name) and n.target.value == iterable.value]
+    if len(values) != 1 or stores or not isinstance(values[0], (cst.List, cst.Tuple)):
+        return None
+    return values[0]
+
+
+def _field_default_list(module: cst.Module, name: str) -> cst.BaseExpression | None:
+    """`alphas: list = field(default_factory=lambda: [0.01, 0.1, 1.0])` in a class of the script, for
+    `for alpha in cfg.alphas:`: the literal list, when one class field has that name and nothing assigns
+    the attribute."""
+    found = []
+    for cls in module.body:
+        if not isinstance(cls, cst.ClassDef) or not isinstance(cls.body, cst.IndentedBlock):
+            continue
+        for stmt in cls.body.body:
+            small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) else None
+            if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
+                value = small.value
+                if isinstance(value, cst.Call) and last_name(value) == "field":
+                    factory = next((a.value for a in value.args if a.keyword and a.keyword.value == "default_factory"), None)
+                    value = factory.body if isinstance(factory, cst.Lambda) else None
+                found.append(value)
+    assigned = any(
+        isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Attribute) and n.target.attr.value == name
+        for n in iter_nodes(module)
+    )
+    if len(found) != 1 or assigned or not isinstance(found[0], (cst.List, cst.Tuple)):
+        return None
+    return found[0]
 
 
 def _inside_function(scan: Scan, node: cst.CSTNode) -> bool:

@@ -140,7 +140,13 @@ class HpoOptunaRules(TaskRules):
             and (h.value is None or _tunable_literal(h.value))
             and (h.kind != "argparse" or _tunable_default(argparse.get(h.name)))
         }
-        covered = {w for w in wanted if w in suggested or any(s.endswith("_" + w) for s in suggested)}
+        if not any(h.kind == "argparse" for h in facts.hyperparams):
+            # The parser is built in a helper (`args = parse()`), where the facts do not see its options.
+            wanted |= {dest.lower() for dest in _helper_parser_options(original.code)}
+        swept = {  # `for alpha in cfg.alphas:` searched as "alpha" covers `alphas`
+            w for w in wanted for n in _swept_names(original.code, [w]) if n.lower() in suggested
+        }
+        covered = {w for w in wanted if w in suggested or any(s.endswith("_" + w) for s in suggested)} | swept
         if not suggested:
             problems.append("the trial suggests no hyperparameter (trial.suggest_*)")
         elif wanted and len(covered) * 2 < len(wanted):
@@ -182,7 +188,37 @@ class HpoOptunaRules(TaskRules):
             if not NOT_TUNABLE.search(hp["name"].rsplit(".", 1)[-1].lower())
             and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
         ]
+        tunable += _swept_names(original, tunable)
+        options = _helper_parser_options(original)
+        if not set(options) & {hp["name"] for hp in facts["hyperparams"]}:
+            tunable += options  # the parser is built in a helper (`args = parse()`), unseen by the facts
         return {"DIRECTION": expected_direction(candidate, metrics), "TUNABLE_NAMES": tunable}
+
+
+def _swept_names(original: str, names: list[str]) -> list[str]:
+    """`k` for `for k in range_n_clusters:`: a list of settings is searched one value per trial, under the loop's name."""
+    try:
+        tree = ast.parse(original)
+    except SyntaxError:
+        return []
+    return [
+        node.target.id for node in ast.walk(tree)
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and node.target.id not in names
+        and (isinstance(node.iter, ast.Name) and node.iter.id in names
+             or isinstance(node.iter, ast.Attribute) and node.iter.attr in names)
+    ]
+
+
+def _helper_parser_options(original: str) -> list[str]:
+    """Tunable options of an argparse parser the facts do not see (built in a helper: `args = parse()`)."""
+    try:
+        options = argparse_options(cst.parse_module(original))
+    except cst.ParserSyntaxError:
+        return []
+    return [
+        dest for dest, option in options.items()
+        if not NOT_TUNABLE.search(dest) and not NOT_HYPERPARAM_NAME.search(dest) and _tunable_default(option)
+    ]
 
 
 def _tunable_default(option) -> bool:

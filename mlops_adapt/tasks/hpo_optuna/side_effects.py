@@ -200,12 +200,13 @@ def _private_scratch(module: cst.Module, path: str) -> bool:
         for node in iter_nodes(module, skip=(cst.BaseExpression,)):
             if isinstance(node, cst.SimpleStatementLine):
                 for small in node.body:
-                    if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None and any(
-                        code(t) in roots for t in _targets(small)
-                    ):
-                        if _SCRATCH.search(code(small.value)):
-                            return True
-                        more |= set(re.findall(r"[A-Za-z_]\w*", code(small.value)))
+                    if not isinstance(small, (cst.Assign, cst.AnnAssign)) or small.value is None:
+                        continue
+                    for target, value in _paired(small):
+                        if code(target) in roots:
+                            if _SCRATCH.search(code(value)):
+                                return True
+                            more |= set(re.findall(r"[A-Za-z_]\w*", code(value)))
             elif isinstance(node, cst.With):
                 for item in node.items:
                     if item.asname is not None and code(item.asname.name) in roots and _SCRATCH.search(code(item.item)):
@@ -214,6 +215,18 @@ def _private_scratch(module: cst.Module, path: str) -> bool:
             break
         roots |= more
     return False
+
+
+def _paired(small: cst.Assign | cst.AnnAssign) -> list[tuple[cst.CSTNode, cst.BaseExpression]]:
+    """(target, the value it receives): `best, ckpt = inf, os.path.join(...)` pairs element by element."""
+    pairs = []
+    for target in _targets(small):
+        value = small.value
+        if isinstance(target, cst.Tuple) and isinstance(value, cst.Tuple) and len(target.elements) == len(value.elements):
+            pairs += [(t.value, v.value) for t, v in zip(target.elements, value.elements)]
+        else:
+            pairs.append((target, value))
+    return pairs
 
 
 def _targets(small: cst.Assign | cst.AnnAssign) -> list[cst.CSTNode]:
@@ -225,3 +238,78 @@ def _is_literal(text: str) -> bool:
         return string_value(cst.parse_expression(text)) is not None
     except cst.ParserSyntaxError:
         return False
+
+
+@dataclass(frozen=True)
+class HelperCheckpoint:
+    """A checkpoint saved by a helper class under a path its constructor defaults (`EarlyStopping(path=
+    "checkpoint.pt")` saving to `self.path`) and read back by that literal (`torch.load("checkpoint.pt")`)."""
+
+    init_start: tuple[cst.CSTNode, str]  # where the constructor's body starts, to point the path elsewhere
+    parameter: str  # the constructor's path parameter
+    reads: tuple[tuple[cst.CSTNode, str], ...]  # (statement reading the literal, the same read from the instance)
+
+
+def helper_checkpoint(module: cst.Module, path: str) -> HelperCheckpoint | None:
+    """The helper-class shape of a read-back checkpoint, when `path` is `self.<attribute>` of one class."""
+    match = re.fullmatch(r"self\.([A-Za-z_]\w*)", path)
+    if match is None:
+        return None
+    attribute = match.group(1)
+    for cls in module.body:
+        if not isinstance(cls, cst.ClassDef) or not isinstance(cls.body, cst.IndentedBlock):
+            continue
+        init = next((f for f in cls.body.body if isinstance(f, cst.FunctionDef) and f.name.value == "__init__"), None)
+        if init is None or not isinstance(init.body, cst.IndentedBlock):
+            continue
+        saves = any(
+            effect_of(c) and _target_of(c) == path for f in cls.body.body if isinstance(f, cst.FunctionDef)
+            for c in calls_in(f)
+        )
+        parameter = _stored_parameter(init, attribute)
+        if not saves or parameter is None or not string_value(parameter.default):
+            continue
+        literal = code(parameter.default)
+        reads = tuple(
+            (stmt, code(stmt).strip().replace(literal, f"{holder}.{attribute}"))
+            for stmt, holder in _literal_reads(module, literal, cls.name.value)
+        )
+        if not reads:
+            return None
+        return HelperCheckpoint(body_start(list(init.body.body)), parameter.name.value, reads)
+    return None
+
+
+def _stored_parameter(init: cst.FunctionDef, attribute: str) -> cst.Param | None:
+    """The parameter that `self.<attribute> = <parameter>` stores, with its default."""
+    params = {p.name.value: p for p in [*init.params.params, *init.params.kwonly_params] if p.default is not None}
+    for node in iter_nodes(init.body):
+        if (
+            isinstance(node, cst.Assign) and len(node.targets) == 1 and code(node.targets[0].target) == f"self.{attribute}"
+            and isinstance(node.value, cst.Name) and node.value.value in params
+        ):
+            return params[node.value.value]
+    return None
+
+
+def _literal_reads(module: cst.Module, literal: str, cls: str) -> list[tuple[cst.CSTNode, str]]:
+    """Statements that read `literal` back, each with the one variable of its block holding an instance of `cls`."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    for block in iter_nodes(module, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        holders = {
+            code(small.targets[0].target)
+            for stmt in body if isinstance(stmt, cst.SimpleStatementLine)
+            for small in stmt.body
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+            and isinstance(small.value, cst.Call) and call_name(small.value) == cls
+        }
+        for stmt in body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            reads = [c for c in calls_in(stmt) if last_name(c) in READS and any(code(a.value) == literal for a in c.args)]
+            if reads and len(holders) == 1:
+                found.append((stmt, next(iter(holders))))
+    return found
