@@ -54,12 +54,32 @@ def _model_factories(module: cst.Module, scan: Scan) -> set[str]:
     """Module functions that build (and return) a torch model."""
     found: set[str] = set()
     for stmt in module.body:
-        if isinstance(stmt, cst.FunctionDef):
-            builds = any(is_torch_model_ctor(call_name(c) or "", scan) for c in calls_in(stmt.body))
-            returns = "return" in code(stmt.body)
-            if builds and returns:
-                found.add(stmt.name.value)
+        if isinstance(stmt, cst.FunctionDef) and _returns_a_model(stmt, scan):
+            found.add(stmt.name.value)
     return found
+
+
+def _returns_a_model(func: cst.FunctionDef, scan: Scan) -> bool:
+    """The function returns a torch model it builds: `return Net()`, or `return model` where `model`
+    was assigned a constructor call (`.to(device)` and the like allowed). A function that builds a
+    model and returns something else (`return history[-1]`, a dict of results) is not a factory."""
+    def builds(value: cst.BaseExpression | None) -> bool:
+        while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
+                and last_name(value) in ("to", "cpu", "cuda", "double", "float", "train", "eval"):
+            value = value.func.value
+        return isinstance(value, cst.Call) and is_torch_model_ctor(call_name(value) or "", scan)
+
+    models = {
+        name for assign in _assignments(func.body) if builds(assign.value)
+        for t in assign.targets for name in assigned_names(t.target)
+    }
+    returned = [r.value for r in nodes_of(func.body, cst.Return) if r.value is not None]
+    return any(
+        builds(value) or (isinstance(value, cst.Name) and value.value in models)
+        or (isinstance(value, cst.Tuple) and any(isinstance(e.value, cst.Name) and e.value.value in models
+                                                 for e in value.elements))
+        for value in returned
+    )
 
 
 def _blocks(module: cst.Module):
@@ -477,9 +497,16 @@ def _loads(node: cst.CSTNode) -> list[str]:
             out.append(current.value)
         elif isinstance(current, (cst.Attribute, cst.Arg)):
             stack.append(current.value)
+        elif isinstance(current, _COMPREHENSIONS):
+            # `[f(c) for _ in range(3)]` binds `_` and `c` for itself: they are not read from outside.
+            own = {n for comp in nodes_of(current, cst.CompFor) for n in assigned_names(comp.target)}
+            out.extend(n for child in current.children for n in _loads(child) if n not in own)
         else:
             stack.extend(reversed(current.children))
     return out
+
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
 def _read_before_bound(stmt: cst.BaseStatement, bound: set[str]) -> set[str]:
@@ -656,6 +683,7 @@ def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]
             loop_values.update(_binds(stmt))
     kept: list[cst.BaseStatement] = []
     unwrapped = False
+    conditional: list[cst.BaseStatement] = []  # statements taken out of such an `if`
     bound: set[str] = set()
     pending = list(repeat)
     while pending:
@@ -665,12 +693,15 @@ def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]
         if stale and isinstance(stmt, cst.If) and stmt.orelse is None and isinstance(stmt.body, cst.IndentedBlock) \
                 and set(_loads(stmt.test)) & loop_values:
             pending = list(stmt.body.body) + pending
-            unwrapped = True
+            conditional += list(stmt.body.body)
             continue
         if stale:
             continue
         kept.append(stmt)
         bound.update(_binds(stmt))
+        # Only an evaluation kept from under the `if` may have missed the last epoch; a dropped
+        # print there (it read `epoch`) leaves nothing to run before the change.
+        unwrapped = unwrapped or (any(stmt is c for c in conditional) and _does_work(stmt))
     return kept, unwrapped
 
 

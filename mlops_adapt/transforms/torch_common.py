@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import (
+    assigned_names,
     calls_in,
     code,
     fresh_name,
@@ -83,6 +84,7 @@ def is_bare_layer(tree: cst.Module, model: str) -> bool:
     """True when the model is one layer (`model = nn.Linear(4, 1)`): it has no children, so module-swapping
     APIs such as quantize_dynamic, which convert children only, leave it unchanged."""
     target = model.rsplit(".", 1)[-1]
+    own_classes = {c.name.value for c in nodes_of(tree, cst.ClassDef)}  # the script's `class RNN(nn.Module)`
     found: list[bool] = []
     for node in nodes_of(tree, cst.Assign):
         if len(node.targets) != 1:
@@ -96,7 +98,8 @@ def is_bare_layer(tree: cst.Module, model: str) -> bool:
                 and isinstance(value.func.value, cst.Call):
             value = value.func.value
         called = code(value.func)
-        found.append(called.rsplit(".", 1)[-1] in _BARE_LAYERS and ("nn." in called or "." not in called))
+        short = called.rsplit(".", 1)[-1]
+        found.append(short in _BARE_LAYERS and short not in own_classes and ("nn." in called or "." not in called))
     return bool(found) and all(found)
 
 
@@ -146,7 +149,7 @@ def optimize_copy(
         bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat)]
         # Results under other names (`metrics = trainer.evaluate(...)`) are compared too: the
         # repeated evaluation may print nothing itself (its print read the loop's `epoch`).
-        names = [n for n in metric_names(plan) if n in bound] or bound
+        names = [n for n in metric_names(plan) if n in bound] or [n for n in bound if n in _final_values(repeat)]
         lines += [compare_line(n, mapping[n], opt.before, opt.after) for n in names]
         lines.append(cst.parse_statement(f"{m} = {kept}"))
     else:
@@ -177,6 +180,24 @@ def _print(text: str) -> cst.BaseStatement:
 
 def _binds_names(stmt: cst.BaseStatement) -> set[str]:
     return {n for t in nodes_of(stmt, cst.AssignTarget) for n in names_in(t.target)}
+
+
+def _final_values(statements: list[cst.BaseStatement]) -> set[str]:
+    """Names that hold a result once the statements have run: those bound outside any loop, and
+    accumulators (`hits += ...`); not a loop's per-item values (`guess`, `line`) nor `_`."""
+    found: set[str] = set()
+
+    def walk(node: cst.CSTNode, in_loop: bool) -> None:
+        if isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            in_loop = True
+        if isinstance(node, cst.AugAssign) or (isinstance(node, cst.AssignTarget) and not in_loop):
+            found.update(assigned_names(node.target))
+        for child in node.children:
+            walk(child, in_loop)
+
+    for stmt in statements:
+        walk(stmt, False)
+    return {n for n in found if not n.startswith("_")}
 
 
 _MUTATING = frozenset({"append", "extend", "insert", "update", "add", "pop", "remove", "setdefault", "clear",
