@@ -639,6 +639,27 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     if found is None:
         return None
     model, body, trained, held = found
+    plan = _plan_at(module, scan, model, body, trained, held)
+    # `if __name__ == "__main__":` (or a `with` block) around the training loop: when nothing after
+    # the block evaluates the model, look inside it, after the loop and in it.
+    while not plan.repeat and held is None:
+        block = body[trained]
+        if not (isinstance(block, (cst.If, cst.With)) and isinstance(block.body, cst.IndentedBlock)):
+            break
+        inner = list(block.body.body)
+        users = _functions_using(module, model)
+        training = [i for i, stmt in enumerate(inner) if _trains(stmt, model, scan, users)]
+        if not training:
+            break
+        body, trained = inner, training[-1]
+        plan = _plan_at(module, scan, model, body, trained, held)
+    return plan
+
+
+def _plan_at(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStatement], trained: int,
+             held: _Held | None) -> EvalPlan:
+    """The plan for a model trained by `body[trained]`: the evaluation after it, or in its loop, or
+    in the training function or method it calls."""
     readers = {f for f in _functions_using(module, model) if f not in scan.trainer_funcs}
     training: set[str] = set()
     holder = None
@@ -653,13 +674,13 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     loop = body[trained]
     if isinstance(loop, (cst.For, cst.While)) and isinstance(loop.body, cst.IndentedBlock):
         inner = [
-            s for s in loop.body.body
-            if not runs_backward(s) and not any(
+            s for s in _without_training_steps(list(loop.body.body))
+            if not any(
                 holder is not None and receiver_of(c) == holder and last_name(c) in training for c in calls_in(s)
             )
         ]
         repeat, assigned = _evaluation(inner, model, scan, readers, False, training, holder)
-        repeat, unwrapped = _outside_the_loop(loop, repeat)
+        repeat, unwrapped = _outside_the_loop(loop, repeat, _unused_parameters(module))
         assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
         if any(_does_work(s) for s in repeat):
             return EvalPlan(model, loop, repeat, assigned, from_loop=True, needs_before=unwrapped)
@@ -670,7 +691,42 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     return EvalPlan(model, body[trained], [], [])
 
 
-def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]) -> tuple[list[cst.BaseStatement], bool]:
+def _without_training_steps(block: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """The loop body without its training step: the backward pass, and the statements that compute
+    the loss it differentiates (`loss = criterion(model(X_train), y_train)`). Repeated, that loss
+    would be a training figure, and the 'before' run of it would rebind the script's own `loss`."""
+    losses = {
+        c.func.value.value for c in calls_in(cst.Module(body=block))
+        if last_name(c) == "backward" and isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)
+    }
+    return [s for s in block if not runs_backward(s) and not set(_binds(s)) & losses]
+
+
+def _unused_parameters(module: cst.Module) -> dict[str, set[int]]:
+    """Module function -> positions of the parameters its body never reads (`def test(epoch):` that
+    prints no epoch)."""
+    found: dict[str, set[int]] = {}
+    for func in module.body:
+        if isinstance(func, cst.FunctionDef) and not isinstance(func.params.star_arg, cst.Param) \
+                and func.params.star_kwarg is None:
+            used = set(_loads(func.body))
+            found[func.name.value] = {i for i, p in enumerate(func.params.params) if p.name.value not in used}
+    return found
+
+
+def _ignored_reads(stmt: cst.BaseStatement, unused: dict[str, set[int]]) -> list[str]:
+    """Names the statement passes only to parameters the called function ignores."""
+    out: list[str] = []
+    for call in calls_in(stmt):
+        positions = unused.get(code(call.func), set())
+        for index, arg in enumerate(call.args):
+            if index in positions and arg.keyword is None and not arg.star and isinstance(arg.value, cst.Name):
+                out.append(arg.value.value)
+    return out
+
+
+def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement],
+                      unused: dict[str, set[int]] | None = None) -> tuple[list[cst.BaseStatement], bool]:
     """The loop's evaluation statements that still mean the same after the loop.
 
     A statement reading the loop's own values (`epoch`, the last batch's `loss`) would print a
@@ -688,7 +744,11 @@ def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]
     pending = list(repeat)
     while pending:
         stmt = pending.pop(0)
-        reads = set(_loads(stmt)) - set(_binds(stmt))
+        # `test(epoch)` where test() never reads `epoch` means the same after the loop.
+        loads = _loads(stmt)
+        for name in _ignored_reads(stmt, unused or {}):
+            loads.remove(name)
+        reads = set(loads) - set(_binds(stmt))
         stale = (reads - bound) & loop_values
         if stale and isinstance(stmt, cst.If) and stmt.orelse is None and isinstance(stmt.body, cst.IndentedBlock) \
                 and set(_loads(stmt.test)) & loop_values:
@@ -753,7 +813,7 @@ def _evaluation_inside_trainer(
             continue
         for block in _loop_bodies(func.body):
             readers = {f for f in _functions_using(module, inner_model) if f not in scan.trainer_funcs}
-            inner = [s for s in block if not runs_backward(s)]
+            inner = _without_training_steps(block)
             repeat, assigned = _evaluation(inner, inner_model, scan, readers, stop_at_training=False)
             # Only statements whose names exist at the call site (not the trainer's own locals).
             unavailable = set(_function_locals(func)) - set(renames) - set(assigned)

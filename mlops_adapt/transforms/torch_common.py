@@ -183,21 +183,38 @@ def _binds_names(stmt: cst.BaseStatement) -> set[str]:
 
 
 def _final_values(statements: list[cst.BaseStatement]) -> set[str]:
-    """Names that hold a result once the statements have run: those bound outside any loop, and
-    accumulators (`hits += ...`); not a loop's per-item values (`guess`, `line`) nor `_`."""
+    """Names that hold a scalar result once the statements have run: accumulators (`hits += ...`)
+    and numbers bound outside any loop (`acc = ....item()`, `score = float(...)`); not a loop's
+    per-item values (`guess`, `line`), nor tensors (printed whole, they would say nothing), nor `_`."""
     found: set[str] = set()
 
     def walk(node: cst.CSTNode, in_loop: bool) -> None:
         if isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
             in_loop = True
-        if isinstance(node, cst.AugAssign) or (isinstance(node, cst.AssignTarget) and not in_loop):
+        if isinstance(node, cst.AugAssign):
             found.update(assigned_names(node.target))
+        if isinstance(node, cst.Assign) and not in_loop and _is_number(node.value):
+            for target in node.targets:
+                found.update(assigned_names(target.target))
         for child in node.children:
             walk(child, in_loop)
 
     for stmt in statements:
         walk(stmt, False)
     return {n for n in found if not n.startswith("_")}
+
+
+def _is_number(value: cst.BaseExpression) -> bool:
+    """`x.item()`, `float(...)`, `round(...)`, a numeric literal or arithmetic on those."""
+    if isinstance(value, (cst.Integer, cst.Float)):
+        return True
+    if isinstance(value, cst.BinaryOperation):
+        return _is_number(value.left) or _is_number(value.right)
+    if isinstance(value, cst.Call):
+        return code(value.func) in ("float", "int", "round", "len", "sum") or (
+            isinstance(value.func, cst.Attribute) and value.func.attr.value == "item"
+        )
+    return False
 
 
 _MUTATING = frozenset({"append", "extend", "insert", "update", "add", "pop", "remove", "setdefault", "clear",
@@ -337,8 +354,8 @@ def float64_model(tree: cst.Module, model: str) -> str | None:
 
 
 def commented(stmt: cst.BaseStatement, comment: str) -> cst.BaseStatement:
-    """The statement with a `# comment` line above it."""
-    return stmt.with_changes(leading_lines=[cst.EmptyLine(comment=cst.Comment(f"# {comment}"))])
+    """The statement with `# comment` lines above it (one per line of the comment)."""
+    return stmt.with_changes(leading_lines=[cst.EmptyLine(comment=cst.Comment(f"# {line}")) for line in comment.splitlines()])
 
 
 # The training script both optimization recipes show as their first example, in two parts: its
