@@ -699,7 +699,21 @@ def _without_training_steps(block: list[cst.BaseStatement]) -> list[cst.BaseStat
         c.func.value.value for c in calls_in(cst.Module(body=block))
         if last_name(c) == "backward" and isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)
     }
-    return [s for s in block if not runs_backward(s) and not set(_binds(s)) & losses]
+    dropped = [s for s in block if runs_backward(s) or set(_binds(s)) & losses]
+    # What feeds only the loss goes with it (`out = seq(input)` before `loss = criterion(out, target)`).
+    changed = True
+    while changed:
+        changed = False
+        kept = [s for s in block if all(s is not d for d in dropped)]
+        read_kept = {n for s in kept for n in _loads(s)}
+        read_dropped = {n for s in dropped for n in _loads(s)}
+        for stmt in kept:
+            binds = set(_binds(stmt))
+            if binds and binds <= read_dropped and not binds & (read_kept - binds) and not runs_backward(stmt) \
+                    and isinstance(stmt, cst.SimpleStatementLine):
+                dropped.append(stmt)
+                changed = True
+    return [s for s in block if all(s is not d for d in dropped)]
 
 
 def _unused_parameters(module: cst.Module) -> dict[str, set[int]]:

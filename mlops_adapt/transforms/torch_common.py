@@ -149,7 +149,7 @@ def optimize_copy(
         bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat)]
         # Results under other names (`metrics = trainer.evaluate(...)`) are compared too: the
         # repeated evaluation may print nothing itself (its print read the loop's `epoch`).
-        names = [n for n in metric_names(plan) if n in bound] or [n for n in bound if n in _final_values(repeat)]
+        names = [n for n in metric_names(plan) if n in bound] or [n for n in bound if n in _final_values(repeat, m)]
         lines += [compare_line(n, mapping[n], opt.before, opt.after) for n in names]
         lines.append(cst.parse_statement(f"{m} = {kept}"))
     else:
@@ -182,10 +182,10 @@ def _binds_names(stmt: cst.BaseStatement) -> set[str]:
     return {n for t in nodes_of(stmt, cst.AssignTarget) for n in names_in(t.target)}
 
 
-def _final_values(statements: list[cst.BaseStatement]) -> set[str]:
-    """Names that hold a scalar result once the statements have run: accumulators (`hits += ...`)
-    and numbers bound outside any loop (`acc = ....item()`, `score = float(...)`); not a loop's
-    per-item values (`guess`, `line`), nor tensors (printed whole, they would say nothing), nor `_`."""
+def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
+    """Names that hold a result once the statements have run: accumulators (`hits += ...`) and
+    names bound outside any loop; not a loop's per-item values (`guess`, `line`), nor the model's
+    raw outputs (`sample = model.decode(z)`: printed whole, a tensor says nothing), nor `_`."""
     found: set[str] = set()
 
     def walk(node: cst.CSTNode, in_loop: bool) -> None:
@@ -193,7 +193,7 @@ def _final_values(statements: list[cst.BaseStatement]) -> set[str]:
             in_loop = True
         if isinstance(node, cst.AugAssign):
             found.update(assigned_names(node.target))
-        if isinstance(node, cst.Assign) and not in_loop and _is_number(node.value):
+        if isinstance(node, cst.Assign) and not in_loop and not _is_tensor(node.value, model):
             for target in node.targets:
                 found.update(assigned_names(target.target))
         for child in node.children:
@@ -204,17 +204,12 @@ def _final_values(statements: list[cst.BaseStatement]) -> set[str]:
     return {n for n in found if not n.startswith("_")}
 
 
-def _is_number(value: cst.BaseExpression) -> bool:
-    """`x.item()`, `float(...)`, `round(...)`, a numeric literal or arithmetic on those."""
-    if isinstance(value, (cst.Integer, cst.Float)):
-        return True
-    if isinstance(value, cst.BinaryOperation):
-        return _is_number(value.left) or _is_number(value.right)
-    if isinstance(value, cst.Call):
-        return code(value.func) in ("float", "int", "round", "len", "sum") or (
-            isinstance(value.func, cst.Attribute) and value.func.attr.value == "item"
-        )
-    return False
+def _is_tensor(value: cst.BaseExpression, model: str) -> bool:
+    """A call of the model or of one of its methods (`model(x)`, `model.decode(z)`), or of torch."""
+    if not isinstance(value, cst.Call):
+        return False
+    func = code(value.func)
+    return func == model or func.startswith((f"{model}.", "torch.", "F.", "nn."))
 
 
 _MUTATING = frozenset({"append", "extend", "insert", "update", "add", "pop", "remove", "setdefault", "clear",
