@@ -16,6 +16,7 @@ from mlops_adapt.analysis.exprs import (
     last_name,
     names_in,
     nodes_of,
+    string_value,
 )
 from mlops_adapt.analysis.models import find_trained_models
 from mlops_adapt.analysis.scan import Scan
@@ -817,12 +818,16 @@ def _evaluation_inside_trainer(
     functions = {f.name.value: f for f in module.body if isinstance(f, cst.FunctionDef)}
     for call in calls_in(stmt):
         func = functions.get(last_name(call) or "")
-        if func is None or not any(code(a.value) == model for a in call.args):
+        if func is None:
             continue
         renames = _parameter_names(func, call)
         if renames is None:
             continue
         inner_model = next((p for p, arg in renames.items() if arg == model), None)
+        returned = _returned_parameter(func)
+        if inner_model is None and returned in renames and _binds(stmt) == [model]:
+            # `model_conv = train_model(model_ft, ...)` returns the model it was given, trained.
+            inner_model, renames[returned] = returned, model
         if inner_model is None:
             continue
         for block in _loop_bodies(func.body):
@@ -855,14 +860,116 @@ def _parameter_names(func: cst.FunctionDef, call: cst.Call) -> dict[str, str] | 
     return mapping
 
 
+def _returned_parameter(func: cst.FunctionDef) -> str | None:
+    """The parameter every `return` of the function returns (`return model`), if there is one."""
+    params = {p.name.value for p in func.params.params}
+    returned = {code(r.value) for r in nodes_of(func.body, cst.Return) if r.value is not None}
+    return next(iter(returned)) if len(returned) == 1 and returned <= params else None
+
+
 def _loop_bodies(block: cst.BaseSuite):
-    """Statement lists of the loops in a function body (outermost first)."""
+    """Statement lists of the loops in a function body (outermost first); a train/val phase loop
+    (`for phase in ["train", "val"]:`) gives its body specialized to the evaluation phase first."""
     if not isinstance(block, cst.IndentedBlock):
         return
     for stmt in block.body:
         if isinstance(stmt, (cst.For, cst.While)) and isinstance(stmt.body, cst.IndentedBlock):
+            phase = _evaluation_phase(stmt)
+            if phase is not None:
+                yield _specialized(list(stmt.body.body), *phase)
             yield list(stmt.body.body)
             yield from _loop_bodies(stmt.body)
+
+
+_EVAL_PHASES = ("val", "valid", "validation", "eval", "test")
+
+
+def _evaluation_phase(loop: cst.For | cst.While) -> tuple[str, str] | None:
+    """(loop variable, evaluation phase) for `for phase in ["train", "val"]:`, or None."""
+    if not (isinstance(loop, cst.For) and isinstance(loop.target, cst.Name)
+            and isinstance(loop.iter, (cst.List, cst.Tuple))):
+        return None
+    values = [string_value(e.value) for e in loop.iter.elements]
+    if None in values or "train" not in values:
+        return None
+    phase = next((v for v in values if v in _EVAL_PHASES), None)
+    return (loop.target.value, phase) if phase is not None else None
+
+
+class _Specialize(cst.CSTTransformer):
+    """The loop body for one value of its phase variable: the variable replaced by the string,
+    comparisons with it decided, and `if` statements on a decided test reduced to their branch."""
+
+    def __init__(self, name: str, value: str) -> None:
+        super().__init__()
+        self.name, self.value = name, value
+
+    def leave_FormattedString(self, original_node, updated_node):
+        # `f"{phase} Loss"` -> `f"val Loss"` (a string inside the f-string would need other quotes).
+        parts = [
+            cst.FormattedStringText(self.value)
+            if isinstance(o, cst.FormattedStringExpression) and isinstance(o.expression, cst.Name)
+            and o.expression.value == self.name and o.format_spec is None and o.conversion is None else p
+            for o, p in zip(original_node.parts, updated_node.parts)
+        ]
+        return updated_node.with_changes(parts=parts)
+
+    def leave_Name(self, original_node, updated_node):
+        return cst.SimpleString(repr(self.value).replace("'", '"')) if updated_node.value == self.name else updated_node
+
+    def leave_Comparison(self, original_node, updated_node):
+        decided = _decided(updated_node)
+        return cst.Name(str(decided)) if decided is not None else updated_node
+
+    def leave_BooleanOperation(self, original_node, updated_node):
+        left, right = _truth(updated_node.left), _truth(updated_node.right)
+        is_and = isinstance(updated_node.operator, cst.And)
+        for known, other in ((left, updated_node.right), (right, updated_node.left)):
+            if known is not None:
+                if known == (not is_and):  # True or x, False and x
+                    return cst.Name(str(known))
+                return other
+        return updated_node
+
+    def leave_If(self, original_node, updated_node):
+        truth = _truth(updated_node.test)
+        if truth is True:
+            return cst.FlattenSentinel(list(updated_node.body.body))
+        if truth is False:
+            orelse = updated_node.orelse
+            if orelse is None:
+                return cst.RemovalSentinel.REMOVE
+            if isinstance(orelse, cst.If):
+                return orelse
+            return cst.FlattenSentinel(list(orelse.body.body))
+        return updated_node
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        # `optimizer.zero_grad()` belongs to the training phase only.
+        if all(isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) and last_name(s.value) == "zero_grad"
+               for s in updated_node.body):
+            return cst.RemovalSentinel.REMOVE
+        return updated_node
+
+
+def _truth(node: cst.BaseExpression) -> bool | None:
+    return {"True": True, "False": False}.get(node.value) if isinstance(node, cst.Name) else None
+
+
+def _decided(node: cst.Comparison) -> bool | None:
+    """`"val" == "train"` -> False: a comparison of two string literals."""
+    if len(node.comparisons) != 1:
+        return None
+    left, right = string_value(node.left), string_value(node.comparisons[0].comparator)
+    operator = node.comparisons[0].operator
+    if left is None or right is None or not isinstance(operator, (cst.Equal, cst.NotEqual)):
+        return None
+    return (left == right) == isinstance(operator, cst.Equal)
+
+
+def _specialized(block: list[cst.BaseStatement], name: str, value: str) -> list[cst.BaseStatement]:
+    specialized = cst.Module(body=block).visit(_Specialize(name, value))
+    return list(specialized.body)
 
 
 def _function_locals(func: cst.FunctionDef) -> list[str]:
