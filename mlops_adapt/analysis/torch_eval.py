@@ -595,7 +595,7 @@ def _initializers(before: list[cst.BaseStatement], names: set[str],
     """For each name, the latest simple assignment before the statement that sets it from scratch
     (`correct = 0`, `total, hits = 0, 0`); None when one of them has none."""
     found: list[cst.BaseStatement] = []
-    for name in names:
+    for name in sorted(names):  # a set: sorted, so that the edit is the same on every run
         start = None
         for stmt in reversed(before):
             if name in _binds(stmt):

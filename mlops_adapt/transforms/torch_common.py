@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.analysis.exprs import (
     assigned_names,
@@ -119,15 +120,28 @@ class Optimization:
 
 def optimize_copy(
     recipe, tree: cst.Module, plan: EvalPlan, opt: Optimization,
-    make: Callable[[str, str], list[cst.BaseStatement]],
+    make: Callable[[str, str], list[cst.BaseStatement]], imports: tuple[tuple[str, str | None], ...] = (),
 ) -> cst.Module:
     """The module with an optimized copy of the trained model after the plan's insertion point.
 
     The original model is kept as it is (`model_dense = model`); `make(kept, optimized)` gives the
-    statements that build the optimized copy. The script's own evaluation runs again with the copy
-    in the model's place, the original is put back for the rest of the script, and where the
-    script saves its model the copy is saved beside it (`net.pt` -> `net_pruned.pt`).
+    statements that build the optimized copy, which need `imports` ((module, name or None) pairs).
+    The script's own evaluation runs again with the copy in the model's place, the original is put
+    back for the rest of the script, and where the script saves its model the copy is saved beside
+    it (`net.pt` -> `net_pruned.pt`).
     """
+    for module, name in (("torch", None), *imports):
+        AddImportsVisitor.add_needed_import(recipe.context, module, name)
+    new = _with_optimized_copy(recipe, tree, plan, opt, make)
+    if "os.path.splitext" in new.code and "os" not in recipe.scan(tree).imported_modules:
+        AddImportsVisitor.add_needed_import(recipe.context, "os")  # a copy saved beside a computed path
+    return new
+
+
+def _with_optimized_copy(
+    recipe, tree: cst.Module, plan: EvalPlan, opt: Optimization,
+    make: Callable[[str, str], list[cst.BaseStatement]],
+) -> cst.Module:
     taken = set(names_of(tree))
     m = plan.model
     base = m.rsplit(".", 1)[-1]
@@ -320,6 +334,20 @@ def saved_copy(stmt: cst.SimpleStatementLine, model: str, optimized: str, suffix
     return cst.parse_statement(f"{code(call.func)}({obj}, {new_path})")
 
 
+def example_evaluation(opt: Optimization) -> str:
+    """How both recipes' first example ends (after EXAMPLE_TRAINING and the lines making the copy):
+    the copy swapped in, the evaluation repeated and compared, the original put back."""
+    new = f"accuracy_{opt.suffix}"
+    return (
+        f"model = model_{opt.suffix}\n"
+        f'print("Evaluation after {opt.verb}:")\n'
+        f"{new} = (model(X).argmax(dim=1) == y).float().mean().item()\n"
+        f'print(f"accuracy: {{{new}:.3f}}")\n'
+        f'print("accuracy {opt.before}:", accuracy, "| {opt.after}:", {new})\n'
+        f"model = model_{opt.kept_suffix}\n"
+    )
+
+
 def compare_line(name: str, new: str, before: str, after: str) -> cst.BaseStatement:
     """A print comparing one result before and after the change."""
     return cst.parse_statement(f'print("{name} {before}:", {name}, "| {after}:", {new})')
@@ -375,12 +403,15 @@ print(f"accuracy: {accuracy:.3f}")
 """
 
 
-__all__ = ["EXAMPLE_IMPORTS", "EXAMPLE_TRAINING", 
+__all__ = [
+    "EXAMPLE_IMPORTS",
+    "EXAMPLE_TRAINING",
     "EvalPlan",
     "Optimization",
     "code",
     "commented",
     "compare_line",
+    "example_evaluation",
     "float64_model",
     "fresh",
     "is_bare_layer",

@@ -5,16 +5,16 @@ from __future__ import annotations
 import dataclasses
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.analysis.exprs import after_imports
 from mlops_adapt.tasks.optimize_quantize import SPEC
-from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
+from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.torch_common import (
     EXAMPLE_IMPORTS,
     EXAMPLE_TRAINING,
     Optimization,
     commented,
+    example_evaluation,
     float64_model,
     fresh,
     is_bare_layer,
@@ -84,13 +84,7 @@ def state_dict_megabytes(model):
 model_float32 = model
 model_int8 = torch.ao.quantization.quantize_dynamic(model_float32, {torch.nn.Linear}, dtype=torch.qint8)
 print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {state_dict_megabytes(model_int8):.4f} MB int8")
-model = model_int8
-print("Evaluation after quantization:")
-accuracy_int8 = (model(X).argmax(dim=1) == y).float().mean().item()
-print(f"accuracy: {accuracy_int8:.3f}")
-print("accuracy float32:", accuracy, "| int8:", accuracy_int8)
-model = model_float32
-""",
+""" + example_evaluation(QUANTIZATION),
         ),
     ]
     NOOP = [
@@ -138,14 +132,9 @@ model = model_float32
             statements[0] = commented(statements[0], comment)
             return statements
 
-        AddImportsVisitor.add_needed_import(self.context, "io")
-        AddImportsVisitor.add_needed_import(self.context, "torch")
-        if float64:
-            AddImportsVisitor.add_needed_import(self.context, "copy")
         opt = QUANTIZATION_FLOAT64 if float64 else QUANTIZATION
-        new = optimize_copy(self, tree, plan, opt, quantize_copy)
-        if "os.path.splitext" in new.code and "os" not in self.scan(tree).imported_modules:
-            AddImportsVisitor.add_needed_import(self.context, "os")
+        imports = (("io", None), ("copy", None)) if float64 else (("io", None),)
+        new = optimize_copy(self, tree, plan, opt, quantize_copy, imports)
         helper_code = cst.parse_module(HELPERS.source(helpers))
         return _with_helpers(new, [renamed(stmt, names) for stmt in helper_code.body])
 
