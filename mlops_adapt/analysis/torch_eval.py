@@ -706,14 +706,15 @@ def _without_training_steps(block: list[cst.BaseStatement]) -> list[cst.BaseStat
     while changed:
         changed = False
         kept = [s for s in block if all(s is not d for d in dropped)]
-        read_kept = {n for s in kept for n in _loads(s)}
         read_dropped = {n for s in dropped for n in _loads(s)}
         for stmt in kept:
             binds = set(_binds(stmt))
-            if binds and binds <= read_dropped and not binds & (read_kept - binds) and not runs_backward(stmt) \
-                    and isinstance(stmt, cst.SimpleStatementLine):
+            read_by_others = {n for other in kept if other is not stmt for n in _loads(other)}
+            if isinstance(stmt, cst.SimpleStatementLine) and binds and binds <= read_dropped \
+                    and not binds & read_by_others:
                 dropped.append(stmt)
                 changed = True
+                break  # `kept` changed: look again
     return [s for s in block if all(s is not d for d in dropped)]
 
 
