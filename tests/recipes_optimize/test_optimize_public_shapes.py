@@ -123,7 +123,7 @@ def test_a_scripts_own_rnn_class_is_quantized_as_a_model_and_its_test_epoch_call
 
 @pytest.mark.slow
 def test_per_item_values_of_a_held_out_loop_are_not_compared(shapes):
-    """`guess, _ = ...` per item, `for _ in` in a comprehension: only the accumulated `hits` is a result."""
+    """`guess, _ = ...` per item, `for _ in` in a comprehension: only the accumulated `hits` is compared."""
     for task, before, after in (("prune", "before pruning", "after pruning"), ("quantize", "float32", "int8")):
         code, run, _ = shapes[f"{task}/rnn_heldout_comprehension.py"]
         compared(run["stdout"], "hits", before, after)

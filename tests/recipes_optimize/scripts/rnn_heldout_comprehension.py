@@ -42,3 +42,4 @@ with torch.no_grad():
         guess, _ = rnn(X[i:i + 1], rnn.init_hidden(1))
         hits += int(guess.argmax(1).item() == y[i].item())
 print("held-out hits:", hits)
+print("held-out accuracy: %.3f" % (hits / 40))
