@@ -11,8 +11,8 @@ import re
 import pytest
 import torch
 
-from mlops_adapt.verify.pipeline import verify_candidate
 from mlops_adapt.options import AdaptOptions
+from mlops_adapt.verify.pipeline import verify_candidate
 
 from ._support import SCRIPTS, adapted, missing_lines, run_batch
 
