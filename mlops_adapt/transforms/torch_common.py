@@ -150,9 +150,13 @@ def _with_optimized_copy(
     repeat = [s for s in plan.repeat if not _reads_attributes(s, m, opt.unreadable)]
     repeat = _without_outside_mutations(repeat)
     lines: list[cst.BaseStatement] = []
+    before_names: dict[str, str] = {}
     if plan.needs_before and repeat:
-        # The evaluation ran inside a training function or a conditional: run it here for the "before" figures.
-        lines += [_print(f"Evaluation before {opt.verb}:"), *repeated(repeat, plan.renames)]
+        # The evaluation ran inside a training function or a conditional: run it here for the
+        # "before" figures, under new names: rebinding the script's `acc` would change what it
+        # prints with it later (the last epoch may not have been evaluated).
+        before_names = {name: _fresh(f"{name}_{opt.kept_suffix}", taken) for name in plan.assigned}
+        lines += [_print(f"Evaluation before {opt.verb}:"), *repeated(repeat, {**plan.renames, **before_names})]
     made = make(kept, optimized)
     # The comment above the first made line introduces the whole change: it goes above `kept = model`.
     lines += [cst.parse_statement(f"{kept} = {m}").with_changes(leading_lines=made[0].leading_lines),
@@ -164,7 +168,7 @@ def _with_optimized_copy(
         # Results under other names (`metrics = trainer.evaluate(...)`) are compared too: the
         # repeated evaluation may print nothing itself (its print read the loop's `epoch`).
         names = [n for n in metric_names(plan) if n in bound] or [n for n in bound if n in _final_values(repeat, m)]
-        lines += [compare_line(n, mapping[n], opt.before, opt.after) for n in names]
+        lines += [compare_line(n, mapping[n], opt.before, opt.after, before_names.get(n, n)) for n in names]
         lines.append(cst.parse_statement(f"{m} = {kept}"))
     else:
         recipe.warn(f"no evaluation of the trained model was found to repeat after {opt.verb}")
@@ -348,9 +352,9 @@ def example_evaluation(opt: Optimization) -> str:
     )
 
 
-def compare_line(name: str, new: str, before: str, after: str) -> cst.BaseStatement:
-    """A print comparing one result before and after the change."""
-    return cst.parse_statement(f'print("{name} {before}:", {name}, "| {after}:", {new})')
+def compare_line(name: str, new: str, before: str, after: str, old: str | None = None) -> cst.BaseStatement:
+    """A print comparing one result (`name`, held in `old`, by default `name` itself) before and after the change."""
+    return cst.parse_statement(f'print("{name} {before}:", {old or name}, "| {after}:", {new})')
 
 
 names_of = names_in  # every Name in a tree

@@ -84,6 +84,12 @@ def test_a_dict_returned_by_main_is_not_taken_for_the_model(shapes):
 @pytest.mark.slow
 def test_a_float64_model_is_quantized_and_evaluated_on_the_scripts_float64_data(shapes):
     code, run, folder = shapes["quantize/float64_cells_head.py"]
+    # The "before" evaluation (the loop evaluated every 5 epochs) must not rebind the script's `acc`:
+    # its final print reports the epoch-5 figure, not the trained model's.
+    assert "acc_float64 = " in code and "\n    acc = " not in code.split("Evaluation before")[1]
+    final = [line for line in run["stdout"].splitlines() if line.startswith("final test accuracy")]
+    assert final == [line for line in shapes["original/float64_cells_head.py"][1]["stdout"].splitlines()
+                     if line.startswith("final test accuracy")], run["stdout"]
     assert ".float()" in code and "float64_io(model_int8)" in code
     size = re.search(rf"Model size: ({NUMBER}) MB float64 -> ({NUMBER}) MB int8", run["stdout"])
     assert size and float(size[2]) < float(size[1]), run["stdout"]

@@ -1,4 +1,5 @@
-"""A float64 classifier (`model.double()`, float64 data) evaluated every 5 epochs inside the loop."""
+"""A float64 classifier (`model.double()`, float64 data) evaluated every 5 epochs inside the loop, not in
+the last three: the final print reports the epoch-5 accuracy (0.9; the trained model scores 0.98)."""
 import torch
 from torch import nn
 
@@ -19,7 +20,7 @@ class Net(nn.Module):
 
 model = Net().double()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
-for epoch in range(20):
+for epoch in range(8):
     model.train()
     optimizer.zero_grad()
     loss = nn.functional.cross_entropy(model(X[:180]), y[:180])
