@@ -24,7 +24,8 @@ from mlops_adapt.transforms.torch_common import (
 )
 from mlops_adapt.transforms.translation import HelperLibrary, renamed
 
-# The size helper the recipe copies into the script (runtime.py), under a name the script leaves free.
+# The helpers the recipe copies into the script (runtime.py: the model size; float64 inputs and
+# outputs for a float32 copy), under names the script leaves free.
 HELPERS = HelperLibrary("mlops_adapt.tasks.optimize_quantize.runtime")
 # A quantized Linear's `weight` and `bias` are methods: statements reading them are not repeated.
 QUANTIZATION = Optimization("quantization", "int8", "float32", "float32", "int8", unreadable=("weight", "bias"))
@@ -111,7 +112,7 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
         names = {name: fresh(name, taken) for name in HELPERS.closure(helpers)}
         size = names["state_dict_megabytes"]
         bare = is_bare_layer(tree, plan.model)
-        kept_dtype = "float64" if float64 else "float32"
+        opt = QUANTIZATION_FLOAT64 if float64 else QUANTIZATION
 
         def quantize_copy(kept: str, quantized: str) -> list[cst.BaseStatement]:
             # A bare layer has no children for quantize_dynamic to convert: it goes in a Sequential.
@@ -123,7 +124,7 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
             if float64:
                 lines.append(f"{names['float64_io']}({quantized})")
             lines.append(
-                f'print(f"Model size: {{{size}({kept}):.4f}} MB {kept_dtype} -> {{{size}({quantized}):.4f}} MB int8")'
+                f'print(f"Model size: {{{size}({kept}):.4f}} MB {opt.kept_suffix} -> {{{size}({quantized}):.4f}} MB int8")'
             )
             statements = [cst.parse_statement(line) for line in lines]
             comment = "Dynamic int8 quantization of the Linear layers, into a copy for CPU inference."
@@ -132,7 +133,6 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
             statements[0] = commented(statements[0], comment)
             return statements
 
-        opt = QUANTIZATION_FLOAT64 if float64 else QUANTIZATION
         imports = (("io", None), ("copy", None)) if float64 else (("io", None),)
         new = optimize_copy(self, tree, plan, opt, quantize_copy, imports)
         helper_code = cst.parse_module(HELPERS.source(helpers))
