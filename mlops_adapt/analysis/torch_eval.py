@@ -16,6 +16,7 @@ from mlops_adapt.analysis.exprs import (
     last_name,
     names_in,
     nodes_of,
+    string_value,
 )
 from mlops_adapt.analysis.models import find_trained_models
 from mlops_adapt.analysis.scan import Scan
@@ -54,12 +55,32 @@ def _model_factories(module: cst.Module, scan: Scan) -> set[str]:
     """Module functions that build (and return) a torch model."""
     found: set[str] = set()
     for stmt in module.body:
-        if isinstance(stmt, cst.FunctionDef):
-            builds = any(is_torch_model_ctor(call_name(c) or "", scan) for c in calls_in(stmt.body))
-            returns = "return" in code(stmt.body)
-            if builds and returns:
-                found.add(stmt.name.value)
+        if isinstance(stmt, cst.FunctionDef) and _returns_a_model(stmt, scan):
+            found.add(stmt.name.value)
     return found
+
+
+def _returns_a_model(func: cst.FunctionDef, scan: Scan) -> bool:
+    """The function returns a torch model it builds: `return Net()`, or `return model` where `model`
+    was assigned a constructor call (`.to(device)` and the like allowed). A function that builds a
+    model and returns something else (`return history[-1]`, a dict of results) is not a factory."""
+    def builds(value: cst.BaseExpression | None) -> bool:
+        while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
+                and last_name(value) in ("to", "cpu", "cuda", "double", "float", "train", "eval"):
+            value = value.func.value
+        return isinstance(value, cst.Call) and is_torch_model_ctor(call_name(value) or "", scan)
+
+    models = {
+        name for assign in _assignments(func.body) if builds(assign.value)
+        for t in assign.targets for name in assigned_names(t.target)
+    }
+    returned = [r.value for r in nodes_of(func.body, cst.Return) if r.value is not None]
+    return any(
+        builds(value) or (isinstance(value, cst.Name) and value.value in models)
+        or (isinstance(value, cst.Tuple) and any(isinstance(e.value, cst.Name) and e.value.value in models
+                                                 for e in value.elements))
+        for value in returned
+    )
 
 
 def _blocks(module: cst.Module):
@@ -477,9 +498,16 @@ def _loads(node: cst.CSTNode) -> list[str]:
             out.append(current.value)
         elif isinstance(current, (cst.Attribute, cst.Arg)):
             stack.append(current.value)
+        elif isinstance(current, _COMPREHENSIONS):
+            # `[f(c) for _ in range(3)]` binds `_` and `c` for itself: they are not read from outside.
+            own = {n for comp in nodes_of(current, cst.CompFor) for n in assigned_names(comp.target)}
+            out.extend(n for child in current.children for n in _loads(child) if n not in own)
         else:
             stack.extend(reversed(current.children))
     return out
+
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
 def _read_before_bound(stmt: cst.BaseStatement, bound: set[str]) -> set[str]:
@@ -567,7 +595,7 @@ def _initializers(before: list[cst.BaseStatement], names: set[str],
     """For each name, the latest simple assignment before the statement that sets it from scratch
     (`correct = 0`, `total, hits = 0, 0`); None when one of them has none."""
     found: list[cst.BaseStatement] = []
-    for name in names:
+    for name in sorted(names):  # a set: sorted, so that the edit is the same on every run
         start = None
         for stmt in reversed(before):
             if name in _binds(stmt):
@@ -612,6 +640,27 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     if found is None:
         return None
     model, body, trained, held = found
+    plan = _plan_at(module, scan, model, body, trained, held)
+    # `if __name__ == "__main__":` (or a `with` block) around the training loop: when nothing after
+    # the block evaluates the model, look inside it, after the loop and in it.
+    while not plan.repeat and held is None:
+        block = body[trained]
+        if not (isinstance(block, (cst.If, cst.With)) and isinstance(block.body, cst.IndentedBlock)):
+            break
+        inner = list(block.body.body)
+        users = _functions_using(module, model)
+        training = [i for i, stmt in enumerate(inner) if _trains(stmt, model, scan, users)]
+        if not training:
+            break
+        body, trained = inner, training[-1]
+        plan = _plan_at(module, scan, model, body, trained, held)
+    return plan
+
+
+def _plan_at(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStatement], trained: int,
+             held: _Held | None) -> EvalPlan:
+    """The plan for a model trained by `body[trained]`: the evaluation after it, or in its loop, or
+    in the training function or method it calls."""
     readers = {f for f in _functions_using(module, model) if f not in scan.trainer_funcs}
     training: set[str] = set()
     holder = None
@@ -626,13 +675,13 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     loop = body[trained]
     if isinstance(loop, (cst.For, cst.While)) and isinstance(loop.body, cst.IndentedBlock):
         inner = [
-            s for s in loop.body.body
-            if not runs_backward(s) and not any(
+            s for s in _without_training_steps(list(loop.body.body))
+            if not any(
                 holder is not None and receiver_of(c) == holder and last_name(c) in training for c in calls_in(s)
             )
         ]
         repeat, assigned = _evaluation(inner, model, scan, readers, False, training, holder)
-        repeat, unwrapped = _outside_the_loop(loop, repeat)
+        repeat, unwrapped = _outside_the_loop(loop, repeat, _unused_parameters(module))
         assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
         if any(_does_work(s) for s in repeat):
             return EvalPlan(model, loop, repeat, assigned, from_loop=True, needs_before=unwrapped)
@@ -643,7 +692,57 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     return EvalPlan(model, body[trained], [], [])
 
 
-def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]) -> tuple[list[cst.BaseStatement], bool]:
+def _without_training_steps(block: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """The loop body without its training step: the backward pass, and the statements that compute
+    the loss it differentiates (`loss = criterion(model(X_train), y_train)`). Repeated, that loss
+    would be a training figure, and the 'before' run of it would rebind the script's own `loss`."""
+    losses = {
+        c.func.value.value for c in calls_in(cst.Module(body=block))
+        if last_name(c) == "backward" and isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)
+    }
+    dropped = [s for s in block if runs_backward(s) or set(_binds(s)) & losses]
+    # What feeds only the loss goes with it (`out = seq(input)` before `loss = criterion(out, target)`).
+    changed = True
+    while changed:
+        changed = False
+        kept = [s for s in block if all(s is not d for d in dropped)]
+        read_dropped = {n for s in dropped for n in _loads(s)}
+        for stmt in kept:
+            binds = set(_binds(stmt))
+            read_by_others = {n for other in kept if other is not stmt for n in _loads(other)}
+            if isinstance(stmt, cst.SimpleStatementLine) and binds and binds <= read_dropped \
+                    and not binds & read_by_others:
+                dropped.append(stmt)
+                changed = True
+                break  # `kept` changed: look again
+    return [s for s in block if all(s is not d for d in dropped)]
+
+
+def _unused_parameters(module: cst.Module) -> dict[str, set[int]]:
+    """Module function -> positions of the parameters its body never reads (`def test(epoch):` that
+    prints no epoch)."""
+    found: dict[str, set[int]] = {}
+    for func in module.body:
+        if isinstance(func, cst.FunctionDef) and not isinstance(func.params.star_arg, cst.Param) \
+                and func.params.star_kwarg is None:
+            used = set(_loads(func.body))
+            found[func.name.value] = {i for i, p in enumerate(func.params.params) if p.name.value not in used}
+    return found
+
+
+def _ignored_reads(stmt: cst.BaseStatement, unused: dict[str, set[int]]) -> list[str]:
+    """Names the statement passes only to parameters the called function ignores."""
+    out: list[str] = []
+    for call in calls_in(stmt):
+        positions = unused.get(code(call.func), set())
+        for index, arg in enumerate(call.args):
+            if index in positions and arg.keyword is None and not arg.star and isinstance(arg.value, cst.Name):
+                out.append(arg.value.value)
+    return out
+
+
+def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement],
+                      unused: dict[str, set[int]] | None = None) -> tuple[list[cst.BaseStatement], bool]:
     """The loop's evaluation statements that still mean the same after the loop.
 
     A statement reading the loop's own values (`epoch`, the last batch's `loss`) would print a
@@ -656,21 +755,29 @@ def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]
             loop_values.update(_binds(stmt))
     kept: list[cst.BaseStatement] = []
     unwrapped = False
+    conditional: list[cst.BaseStatement] = []  # statements taken out of such an `if`
     bound: set[str] = set()
     pending = list(repeat)
     while pending:
         stmt = pending.pop(0)
-        reads = set(_loads(stmt)) - set(_binds(stmt))
+        # `test(epoch)` where test() never reads `epoch` means the same after the loop.
+        loads = _loads(stmt)
+        for name in _ignored_reads(stmt, unused or {}):
+            loads.remove(name)
+        reads = set(loads) - set(_binds(stmt))
         stale = (reads - bound) & loop_values
         if stale and isinstance(stmt, cst.If) and stmt.orelse is None and isinstance(stmt.body, cst.IndentedBlock) \
                 and set(_loads(stmt.test)) & loop_values:
             pending = list(stmt.body.body) + pending
-            unwrapped = True
+            conditional += list(stmt.body.body)
             continue
         if stale:
             continue
         kept.append(stmt)
         bound.update(_binds(stmt))
+        # Only an evaluation kept from under the `if` may have missed the last epoch; a dropped
+        # print there (it read `epoch`) leaves nothing to run before the change.
+        unwrapped = unwrapped or (any(stmt is c for c in conditional) and _does_work(stmt))
     return kept, unwrapped
 
 
@@ -712,17 +819,21 @@ def _evaluation_inside_trainer(
     functions = {f.name.value: f for f in module.body if isinstance(f, cst.FunctionDef)}
     for call in calls_in(stmt):
         func = functions.get(last_name(call) or "")
-        if func is None or not any(code(a.value) == model for a in call.args):
+        if func is None:
             continue
         renames = _parameter_names(func, call)
         if renames is None:
             continue
         inner_model = next((p for p, arg in renames.items() if arg == model), None)
+        returned = _returned_parameter(func)
+        if inner_model is None and returned in renames and _binds(stmt) == [model]:
+            # `model_conv = train_model(model_ft, ...)` returns the model it was given, trained.
+            inner_model, renames[returned] = returned, model
         if inner_model is None:
             continue
         for block in _loop_bodies(func.body):
             readers = {f for f in _functions_using(module, inner_model) if f not in scan.trainer_funcs}
-            inner = [s for s in block if not runs_backward(s)]
+            inner = _without_training_steps(block)
             repeat, assigned = _evaluation(inner, inner_model, scan, readers, stop_at_training=False)
             # Only statements whose names exist at the call site (not the trainer's own locals).
             unavailable = set(_function_locals(func)) - set(renames) - set(assigned)
@@ -750,14 +861,116 @@ def _parameter_names(func: cst.FunctionDef, call: cst.Call) -> dict[str, str] | 
     return mapping
 
 
+def _returned_parameter(func: cst.FunctionDef) -> str | None:
+    """The parameter every `return` of the function returns (`return model`), if there is one."""
+    params = {p.name.value for p in func.params.params}
+    returned = {code(r.value) for r in nodes_of(func.body, cst.Return) if r.value is not None}
+    return next(iter(returned)) if len(returned) == 1 and returned <= params else None
+
+
 def _loop_bodies(block: cst.BaseSuite):
-    """Statement lists of the loops in a function body (outermost first)."""
+    """Statement lists of the loops in a function body (outermost first); a train/val phase loop
+    (`for phase in ["train", "val"]:`) gives its body specialized to the evaluation phase first."""
     if not isinstance(block, cst.IndentedBlock):
         return
     for stmt in block.body:
         if isinstance(stmt, (cst.For, cst.While)) and isinstance(stmt.body, cst.IndentedBlock):
+            phase = _evaluation_phase(stmt)
+            if phase is not None:
+                yield _specialized(list(stmt.body.body), *phase)
             yield list(stmt.body.body)
             yield from _loop_bodies(stmt.body)
+
+
+_EVAL_PHASES = ("val", "valid", "validation", "eval", "test")
+
+
+def _evaluation_phase(loop: cst.For | cst.While) -> tuple[str, str] | None:
+    """(loop variable, evaluation phase) for `for phase in ["train", "val"]:`, or None."""
+    if not (isinstance(loop, cst.For) and isinstance(loop.target, cst.Name)
+            and isinstance(loop.iter, (cst.List, cst.Tuple))):
+        return None
+    values = [string_value(e.value) for e in loop.iter.elements]
+    if None in values or "train" not in values:
+        return None
+    phase = next((v for v in values if v in _EVAL_PHASES), None)
+    return (loop.target.value, phase) if phase is not None else None
+
+
+class _Specialize(cst.CSTTransformer):
+    """The loop body for one value of its phase variable: the variable replaced by the string,
+    comparisons with it decided, and `if` statements on a decided test reduced to their branch."""
+
+    def __init__(self, name: str, value: str) -> None:
+        super().__init__()
+        self.name, self.value = name, value
+
+    def leave_FormattedString(self, original_node, updated_node):
+        # `f"{phase} Loss"` -> `f"val Loss"` (a string inside the f-string would need other quotes).
+        parts = [
+            cst.FormattedStringText(self.value)
+            if isinstance(o, cst.FormattedStringExpression) and isinstance(o.expression, cst.Name)
+            and o.expression.value == self.name and o.format_spec is None and o.conversion is None else p
+            for o, p in zip(original_node.parts, updated_node.parts)
+        ]
+        return updated_node.with_changes(parts=parts)
+
+    def leave_Name(self, original_node, updated_node):
+        return cst.SimpleString(repr(self.value).replace("'", '"')) if updated_node.value == self.name else updated_node
+
+    def leave_Comparison(self, original_node, updated_node):
+        decided = _decided(updated_node)
+        return cst.Name(str(decided)) if decided is not None else updated_node
+
+    def leave_BooleanOperation(self, original_node, updated_node):
+        left, right = _truth(updated_node.left), _truth(updated_node.right)
+        is_and = isinstance(updated_node.operator, cst.And)
+        for known, other in ((left, updated_node.right), (right, updated_node.left)):
+            if known is not None:
+                if known == (not is_and):  # True or x, False and x
+                    return cst.Name(str(known))
+                return other
+        return updated_node
+
+    def leave_If(self, original_node, updated_node):
+        truth = _truth(updated_node.test)
+        if truth is True:
+            return cst.FlattenSentinel(list(updated_node.body.body))
+        if truth is False:
+            orelse = updated_node.orelse
+            if orelse is None:
+                return cst.RemovalSentinel.REMOVE
+            if isinstance(orelse, cst.If):
+                return orelse
+            return cst.FlattenSentinel(list(orelse.body.body))
+        return updated_node
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        # `optimizer.zero_grad()` belongs to the training phase only.
+        if all(isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) and last_name(s.value) == "zero_grad"
+               for s in updated_node.body):
+            return cst.RemovalSentinel.REMOVE
+        return updated_node
+
+
+def _truth(node: cst.BaseExpression) -> bool | None:
+    return {"True": True, "False": False}.get(node.value) if isinstance(node, cst.Name) else None
+
+
+def _decided(node: cst.Comparison) -> bool | None:
+    """`"val" == "train"` -> False: a comparison of two string literals."""
+    if len(node.comparisons) != 1:
+        return None
+    left, right = string_value(node.left), string_value(node.comparisons[0].comparator)
+    operator = node.comparisons[0].operator
+    if left is None or right is None or not isinstance(operator, (cst.Equal, cst.NotEqual)):
+        return None
+    return (left == right) == isinstance(operator, cst.Equal)
+
+
+def _specialized(block: list[cst.BaseStatement], name: str, value: str) -> list[cst.BaseStatement]:
+    specialized = cst.Module(body=block).visit(_Specialize(name, value))
+    return list(specialized.body)
 
 
 def _function_locals(func: cst.FunctionDef) -> list[str]:

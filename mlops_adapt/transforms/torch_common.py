@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.analysis.exprs import (
+    assigned_names,
     calls_in,
     code,
     fresh_name,
@@ -83,6 +85,7 @@ def is_bare_layer(tree: cst.Module, model: str) -> bool:
     """True when the model is one layer (`model = nn.Linear(4, 1)`): it has no children, so module-swapping
     APIs such as quantize_dynamic, which convert children only, leave it unchanged."""
     target = model.rsplit(".", 1)[-1]
+    own_classes = {c.name.value for c in nodes_of(tree, cst.ClassDef)}  # the script's `class RNN(nn.Module)`
     found: list[bool] = []
     for node in nodes_of(tree, cst.Assign):
         if len(node.targets) != 1:
@@ -96,7 +99,8 @@ def is_bare_layer(tree: cst.Module, model: str) -> bool:
                 and isinstance(value.func.value, cst.Call):
             value = value.func.value
         called = code(value.func)
-        found.append(called.rsplit(".", 1)[-1] in _BARE_LAYERS and ("nn." in called or "." not in called))
+        short = called.rsplit(".", 1)[-1]
+        found.append(short in _BARE_LAYERS and short not in own_classes and ("nn." in called or "." not in called))
     return bool(found) and all(found)
 
 
@@ -116,15 +120,28 @@ class Optimization:
 
 def optimize_copy(
     recipe, tree: cst.Module, plan: EvalPlan, opt: Optimization,
-    make: Callable[[str, str], list[cst.BaseStatement]],
+    make: Callable[[str, str], list[cst.BaseStatement]], imports: tuple[tuple[str, str | None], ...] = (),
 ) -> cst.Module:
     """The module with an optimized copy of the trained model after the plan's insertion point.
 
     The original model is kept as it is (`model_dense = model`); `make(kept, optimized)` gives the
-    statements that build the optimized copy. The script's own evaluation runs again with the copy
-    in the model's place, the original is put back for the rest of the script, and where the
-    script saves its model the copy is saved beside it (`net.pt` -> `net_pruned.pt`).
+    statements that build the optimized copy, which need `imports` ((module, name or None) pairs).
+    The script's own evaluation runs again with the copy in the model's place, the original is put
+    back for the rest of the script, and where the script saves its model the copy is saved beside
+    it (`net.pt` -> `net_pruned.pt`).
     """
+    for module, name in (("torch", None), *imports):
+        AddImportsVisitor.add_needed_import(recipe.context, module, name)
+    new = _with_optimized_copy(recipe, tree, plan, opt, make)
+    if "os.path.splitext" in new.code and "os" not in recipe.scan(tree).imported_modules:
+        AddImportsVisitor.add_needed_import(recipe.context, "os")  # a copy saved beside a computed path
+    return new
+
+
+def _with_optimized_copy(
+    recipe, tree: cst.Module, plan: EvalPlan, opt: Optimization,
+    make: Callable[[str, str], list[cst.BaseStatement]],
+) -> cst.Module:
     taken = set(names_of(tree))
     m = plan.model
     base = m.rsplit(".", 1)[-1]
@@ -133,9 +150,13 @@ def optimize_copy(
     repeat = [s for s in plan.repeat if not _reads_attributes(s, m, opt.unreadable)]
     repeat = _without_outside_mutations(repeat)
     lines: list[cst.BaseStatement] = []
+    before_names: dict[str, str] = {}
     if plan.needs_before and repeat:
-        # The evaluation ran inside a training function or a conditional: run it here for the "before" figures.
-        lines += [_print(f"Evaluation before {opt.verb}:"), *repeated(repeat, plan.renames)]
+        # The evaluation ran inside a training function or a conditional: run it here for the
+        # "before" figures, under new names: rebinding the script's `acc` would change what it
+        # prints with it later (the last epoch may not have been evaluated).
+        before_names = {name: _fresh(f"{name}_{opt.kept_suffix}", taken) for name in plan.assigned}
+        lines += [_print(f"Evaluation before {opt.verb}:"), *repeated(repeat, {**plan.renames, **before_names})]
     made = make(kept, optimized)
     # The comment above the first made line introduces the whole change: it goes above `kept = model`.
     lines += [cst.parse_statement(f"{kept} = {m}").with_changes(leading_lines=made[0].leading_lines),
@@ -146,8 +167,8 @@ def optimize_copy(
         bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat)]
         # Results under other names (`metrics = trainer.evaluate(...)`) are compared too: the
         # repeated evaluation may print nothing itself (its print read the loop's `epoch`).
-        names = [n for n in metric_names(plan) if n in bound] or bound
-        lines += [compare_line(n, mapping[n], opt.before, opt.after) for n in names]
+        names = [n for n in metric_names(plan) if n in bound] or [n for n in bound if n in _final_values(repeat, m)]
+        lines += [compare_line(n, mapping[n], opt.before, opt.after, before_names.get(n, n)) for n in names]
         lines.append(cst.parse_statement(f"{m} = {kept}"))
     else:
         recipe.warn(f"no evaluation of the trained model was found to repeat after {opt.verb}")
@@ -177,6 +198,36 @@ def _print(text: str) -> cst.BaseStatement:
 
 def _binds_names(stmt: cst.BaseStatement) -> set[str]:
     return {n for t in nodes_of(stmt, cst.AssignTarget) for n in names_in(t.target)}
+
+
+def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
+    """Names that hold a result once the statements have run: accumulators (`hits += ...`) and
+    names bound outside any loop; not a loop's per-item values (`guess`, `line`), nor the model's
+    raw outputs (`sample = model.decode(z)`: printed whole, a tensor says nothing), nor `_`."""
+    found: set[str] = set()
+
+    def walk(node: cst.CSTNode, in_loop: bool) -> None:
+        if isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            in_loop = True
+        if isinstance(node, cst.AugAssign):
+            found.update(assigned_names(node.target))
+        if isinstance(node, cst.Assign) and not in_loop and not _is_tensor(node.value, model):
+            for target in node.targets:
+                found.update(assigned_names(target.target))
+        for child in node.children:
+            walk(child, in_loop)
+
+    for stmt in statements:
+        walk(stmt, False)
+    return {n for n in found if not n.startswith("_")}
+
+
+def _is_tensor(value: cst.BaseExpression, model: str) -> bool:
+    """A call of the model or of one of its methods (`model(x)`, `model.decode(z)`), or of torch."""
+    if not isinstance(value, cst.Call):
+        return False
+    func = code(value.func)
+    return func == model or func.startswith((f"{model}.", "torch.", "F.", "nn."))
 
 
 _MUTATING = frozenset({"append", "extend", "insert", "update", "add", "pop", "remove", "setdefault", "clear",
@@ -287,9 +338,23 @@ def saved_copy(stmt: cst.SimpleStatementLine, model: str, optimized: str, suffix
     return cst.parse_statement(f"{code(call.func)}({obj}, {new_path})")
 
 
-def compare_line(name: str, new: str, before: str, after: str) -> cst.BaseStatement:
-    """A print comparing one result before and after the change."""
-    return cst.parse_statement(f'print("{name} {before}:", {name}, "| {after}:", {new})')
+def example_evaluation(opt: Optimization) -> str:
+    """How both recipes' first example ends (after EXAMPLE_TRAINING and the lines making the copy):
+    the copy swapped in, the evaluation repeated and compared, the original put back."""
+    new = f"accuracy_{opt.suffix}"
+    return (
+        f"model = model_{opt.suffix}\n"
+        f'print("Evaluation after {opt.verb}:")\n'
+        f"{new} = (model(X).argmax(dim=1) == y).float().mean().item()\n"
+        f'print(f"accuracy: {{{new}:.3f}}")\n'
+        f'print("accuracy {opt.before}:", accuracy, "| {opt.after}:", {new})\n'
+        f"model = model_{opt.kept_suffix}\n"
+    )
+
+
+def compare_line(name: str, new: str, before: str, after: str, old: str | None = None) -> cst.BaseStatement:
+    """A print comparing one result (`name`, held in `old`, by default `name` itself) before and after the change."""
+    return cst.parse_statement(f'print("{name} {before}:", {old or name}, "| {after}:", {new})')
 
 
 names_of = names_in  # every Name in a tree
@@ -316,8 +381,8 @@ def float64_model(tree: cst.Module, model: str) -> str | None:
 
 
 def commented(stmt: cst.BaseStatement, comment: str) -> cst.BaseStatement:
-    """The statement with a `# comment` line above it."""
-    return stmt.with_changes(leading_lines=[cst.EmptyLine(comment=cst.Comment(f"# {comment}"))])
+    """The statement with `# comment` lines above it (one per line of the comment)."""
+    return stmt.with_changes(leading_lines=[cst.EmptyLine(comment=cst.Comment(f"# {line}")) for line in comment.splitlines()])
 
 
 # The training script both optimization recipes show as their first example, in two parts: its
@@ -342,12 +407,15 @@ print(f"accuracy: {accuracy:.3f}")
 """
 
 
-__all__ = ["EXAMPLE_IMPORTS", "EXAMPLE_TRAINING", 
+__all__ = [
+    "EXAMPLE_IMPORTS",
+    "EXAMPLE_TRAINING",
     "EvalPlan",
     "Optimization",
     "code",
     "commented",
     "compare_line",
+    "example_evaluation",
     "float64_model",
     "fresh",
     "is_bare_layer",

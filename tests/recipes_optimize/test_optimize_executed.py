@@ -78,7 +78,7 @@ def test_quantize_quantizes_and_repeats_the_evaluation(name, runs):
     original, quantized = results[f"original/{name}"], results[f"quantize/{name}"]
     assert quantized["error"] is None, quantized["error"]
     assert not missing_lines(original["stdout"], quantized["stdout"]), quantized["stdout"]
-    assert re.search(r"Model size: [\d.]+ MB float32 -> [\d.]+ MB int8", quantized["stdout"]), quantized["stdout"]
+    assert re.search(r"Model size: [\d.]+ MB float(32|64) -> [\d.]+ MB int8", quantized["stdout"]), quantized["stdout"]
     after = quantized["stdout"].split("Evaluation after quantization:")[1]
     assert re.search(r"\d\.\d", after), "the evaluation was not printed after quantization"
     if name in FLAT:
@@ -166,10 +166,11 @@ def test_optimized_models_are_saved_beside_the_scripts_model_and_no_epoch_line_i
         assert saved == sorted(["regressor.pt", f"regressor_{'pruned' if task == 'prune' else 'int8'}.pt"]), saved
 
 
-def test_a_float64_model_is_refused_for_dynamic_int8_quantization():
+def test_a_float64_model_is_quantized_through_a_float32_copy_that_takes_float64_tensors():
     source = float64_variant()
-    result = adapt(source, "optimize-quantize", AdaptOptions(backend="recipe"))
-    assert isinstance(result, Failed) and "float64" in " ".join(result.reasons), result
+    code = adapted("optimize-quantize", source)
+    assert "quantize_dynamic(copy.deepcopy(model_float64).float(), {torch.nn.Linear}" in code
+    assert "float64_io(model_int8)" in code and "def float64_io(model):" in code
     pruned = adapted("optimize-prune", source)  # pruning works on any dtype
     assert "copy.deepcopy(model_dense)" in pruned
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.tasks.optimize_prune import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
@@ -12,6 +11,7 @@ from mlops_adapt.transforms.torch_common import (
     EXAMPLE_TRAINING,
     Optimization,
     commented,
+    example_evaluation,
     fresh,
     names_of,
     optimize_copy,
@@ -55,13 +55,7 @@ for pruned_layer, pruned_name in prune_params:
     prune.remove(pruned_layer, pruned_name)
 sparsity = sum(int((layer.weight == 0).sum()) for layer, _ in prune_params) / max(1, sum(layer.weight.nelement() for layer, _ in prune_params))
 print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
-model = model_pruned
-print("Evaluation after pruning:")
-accuracy_pruned = (model(X).argmax(dim=1) == y).float().mean().item()
-print(f"accuracy: {accuracy_pruned:.3f}")
-print("accuracy before pruning:", accuracy, "| after pruning:", accuracy_pruned)
-model = model_dense
-""",
+""" + example_evaluation(PRUNING),
         ),
     ]
     NOOP = [
@@ -110,13 +104,7 @@ model = model_dense
             )
             return statements
 
-        AddImportsVisitor.add_needed_import(self.context, "copy")
-        AddImportsVisitor.add_needed_import(self.context, "torch")
-        AddImportsVisitor.add_needed_import(self.context, "torch.nn.utils", "prune")
-        new = optimize_copy(self, tree, plan, PRUNING, prune_copy)
-        if "os.path.splitext" in new.code and "os" not in self.scan(tree).imported_modules:
-            AddImportsVisitor.add_needed_import(self.context, "os")
-        return new
+        return optimize_copy(self, tree, plan, PRUNING, prune_copy, (("copy", None), ("torch.nn.utils", "prune")))
 
     def _amount(self) -> float:
         raw = self.option("amount", "0.3")

@@ -36,14 +36,14 @@ from mlops_adapt.verify.kept import ADDED_OUTPUT
 
 
 def kept_side_effect(run):
-    """the evaluation after quantization is printed, and the int8 model is smaller than float32."""
+    """the evaluation after quantization is printed, and the int8 model is smaller than the float one."""
     import re
 
     lines = run.stdout.splitlines()
     missing = [label for label in ADDED_OUTPUT if not any(label in line for line in lines)]
     assert not missing, f"the output lacks what quantization prints: {missing}"
     for line in lines:
-        sizes = re.search(r"([\d.]+) MB float32 -> ([\d.]+) MB int8", line)
+        sizes = re.search(r"([\d.]+) MB float(?:32|64) -> ([\d.]+) MB int8", line)
         if sizes:
             assert float(sizes[2]) < float(sizes[1]), f"the quantized model is not smaller: {line}"
 # inline: drop-end

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.analysis.exprs import after_imports
 from mlops_adapt.tasks.optimize_quantize import SPEC
-from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
+from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.torch_common import (
     EXAMPLE_IMPORTS,
     EXAMPLE_TRAINING,
     Optimization,
     commented,
+    example_evaluation,
     float64_model,
     fresh,
     is_bare_layer,
@@ -22,10 +24,18 @@ from mlops_adapt.transforms.torch_common import (
 )
 from mlops_adapt.transforms.translation import HelperLibrary, renamed
 
-# The size helper the recipe copies into the script (runtime.py), under a name the script leaves free.
+# The helpers the recipe copies into the script (runtime.py: the model size; float64 inputs and
+# outputs for a float32 copy), under names the script leaves free.
 HELPERS = HelperLibrary("mlops_adapt.tasks.optimize_quantize.runtime")
 # A quantized Linear's `weight` and `bias` are methods: statements reading them are not repeated.
 QUANTIZATION = Optimization("quantization", "int8", "float32", "float32", "int8", unreadable=("weight", "bias"))
+# A float64 model: its float32 copy is quantized, and takes and returns float64 tensors (runtime.float64_io).
+QUANTIZATION_FLOAT64 = dataclasses.replace(QUANTIZATION, kept_suffix="float64", before="float64")
+FLOAT64_NOTE = (
+    "\nThe model is float64 and quantize_dynamic converts float32 Linear layers: a float32 copy is"
+    "\nquantized, and it takes and returns float64 tensors like the model, so the script's"
+    "\nevaluation runs on it unchanged."
+)
 
 
 class QuantizeTorchModel(Recipe):
@@ -41,8 +51,11 @@ class QuantizeTorchModel(Recipe):
     model is put back, so code after the evaluation behaves as before; where the script saves its
     model, the quantized copy is saved beside it (`net.pt` -> `net_int8.pt`).
 
-    A float64 model (`model.double()`) is refused: dynamic int8 quantization converts float32
-    Linear layers only, and converting the model would change what the evaluation feeds it.
+    A float64 model (`model.double()`): dynamic int8 quantization converts float32 Linear layers
+    only, so a float32 copy of the model is quantized, with forward hooks that cast the float64
+    tensors the script feeds it to float32 and its outputs back to float64. The script's own
+    evaluation then runs unchanged on the int8 model, and its results compare with the float64
+    model's.
 
     torch 2.13 marks `torch.ao.quantization` deprecated and points to torchao's `quantize_`;
     core torch has no other dynamic int8 path. This recipe keeps the core API (it works in 2.13
@@ -72,13 +85,7 @@ def state_dict_megabytes(model):
 model_float32 = model
 model_int8 = torch.ao.quantization.quantize_dynamic(model_float32, {torch.nn.Linear}, dtype=torch.qint8)
 print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {state_dict_megabytes(model_int8):.4f} MB int8")
-model = model_int8
-print("Evaluation after quantization:")
-accuracy_int8 = (model(X).argmax(dim=1) == y).float().mean().item()
-print(f"accuracy: {accuracy_int8:.3f}")
-print("accuracy float32:", accuracy, "| int8:", accuracy_int8)
-model = model_float32
-""",
+""" + example_evaluation(QUANTIZATION),
         ),
     ]
     NOOP = [
@@ -99,46 +106,47 @@ model = model_float32
         if "quantize_dynamic" in tree.code or "quantize_(" in tree.code:
             raise SkipFile("the model is already quantized")
         plan = torch_plan(tree, self.scan(tree))
-        float64 = float64_model(tree, plan.model)
-        if float64:
-            raise Unsupported(
-                f"the model is float64 (`{float64}`): dynamic int8 quantization converts float32 Linear "
-                "layers only, and converting the model to float32 would change what the script's own "
-                "evaluation feeds it"
-            )
-        size = fresh("state_dict_megabytes", names_of(tree))
+        float64 = float64_model(tree, plan.model) is not None
+        taken = names_of(tree)
+        helpers = ["state_dict_megabytes"] + (["float64_io"] if float64 else [])
+        names = {name: fresh(name, taken) for name in HELPERS.closure(helpers)}
+        size = names["state_dict_megabytes"]
         bare = is_bare_layer(tree, plan.model)
+        opt = QUANTIZATION_FLOAT64 if float64 else QUANTIZATION
 
         def quantize_copy(kept: str, quantized: str) -> list[cst.BaseStatement]:
             # A bare layer has no children for quantize_dynamic to convert: it goes in a Sequential.
             source = f"torch.nn.Sequential({kept})" if bare else kept
-            lines = [
-                f"{quantized} = torch.ao.quantization.quantize_dynamic({source}, {{torch.nn.Linear}}, dtype=torch.qint8)",
-                f'print(f"Model size: {{{size}({kept}):.4f}} MB float32 -> {{{size}({quantized}):.4f}} MB int8")',
-            ]
+            if float64:
+                # quantize_dynamic converts float32 Linear layers only: quantize a float32 copy.
+                source = f"copy.deepcopy({source}).float()"
+            lines = [f"{quantized} = torch.ao.quantization.quantize_dynamic({source}, {{torch.nn.Linear}}, dtype=torch.qint8)"]
+            if float64:
+                lines.append(f"{names['float64_io']}({quantized})")
+            lines.append(
+                f'print(f"Model size: {{{size}({kept}):.4f}} MB {opt.kept_suffix} -> {{{size}({quantized}):.4f}} MB int8")'
+            )
             statements = [cst.parse_statement(line) for line in lines]
-            statements[0] = commented(statements[0], "Dynamic int8 quantization of the Linear layers, into a copy for CPU inference.")
+            comment = "Dynamic int8 quantization of the Linear layers, into a copy for CPU inference."
+            if float64:
+                comment += FLOAT64_NOTE
+            statements[0] = commented(statements[0], comment)
             return statements
 
-        AddImportsVisitor.add_needed_import(self.context, "io")
-        AddImportsVisitor.add_needed_import(self.context, "torch")
-        new = optimize_copy(self, tree, plan, QUANTIZATION, quantize_copy)
-        if "os.path.splitext" in new.code and "os" not in self.scan(tree).imported_modules:
-            AddImportsVisitor.add_needed_import(self.context, "os")
-        helper = cst.parse_statement(HELPERS.source(["state_dict_megabytes"]))
-        helper = renamed(helper, {"state_dict_megabytes": size})
-        return _with_helper(new, helper)
+        imports = (("io", None), ("copy", None)) if float64 else (("io", None),)
+        new = optimize_copy(self, tree, plan, opt, quantize_copy, imports)
+        helper_code = cst.parse_module(HELPERS.source(helpers))
+        return _with_helpers(new, [renamed(stmt, names) for stmt in helper_code.body])
 
 
-def _with_helper(tree: cst.Module, helper: cst.BaseStatement) -> cst.Module:
-    """The module with a helper function after its docstring and top imports, set off by two blank lines."""
+def _with_helpers(tree: cst.Module, helpers: list[cst.BaseStatement]) -> cst.Module:
+    """The module with helper functions after its docstring and top imports, set off by two blank lines."""
     body = list(tree.body)
     index = after_imports(body)
     two_blank = [cst.EmptyLine(), cst.EmptyLine()]
-    function = helper.with_changes(leading_lines=two_blank)
     if index < len(body):
         following = body[index]
         comments = [line for line in following.leading_lines if line.comment is not None]
         body[index] = following.with_changes(leading_lines=two_blank + comments)
-    body.insert(index, function)
+    body[index:index] = [helper.with_changes(leading_lines=two_blank) for helper in helpers]
     return tree.with_changes(body=body)

@@ -49,10 +49,15 @@ class OptimizeQuantizeRules(TaskRules):
             site, with_aliases(candidate, model_names(facts, candidate, call)), original, candidate
         ):
             problems.append("the evaluation is not repeated on the quantized model")
+        # A float64 model is quantized through a float32 copy (`copy.deepcopy(model).float()`).
+        float32_copy = bool(args) and re.search(r"\.float\(\)|torch\.float32\b", args[0]) is not None
         for model in sorted({m.var for m in facts.models if m.framework == "torch"}):
             float64 = float64_model(original, model)
-            if float64:
-                problems.append(f"the model is float64 (`{float64}`): quantize_dynamic converts float32 Linear layers only")
+            if float64 and not float32_copy:
+                problems.append(
+                    f"the model is float64 (`{float64}`): quantize_dynamic converts float32 Linear layers only, "
+                    "so a float32 copy must be quantized"
+                )
         problems += _weights_read_after(site, model_names(facts, candidate, call))
         return problems + optimization_problems(original, candidate, site, "quantized")
 

@@ -12,3 +12,31 @@ def state_dict_megabytes(model):
     buffer = io.BytesIO()
     torch.save(model.state_dict(), buffer)
     return buffer.getbuffer().nbytes / 1e6
+
+
+def cast_floats(value, dtype):
+    """The value with each floating-point tensor in it (in tuples, lists and dicts too) cast to dtype."""
+    if isinstance(value, torch.Tensor):
+        return value.to(dtype) if value.is_floating_point() else value
+    if isinstance(value, (tuple, list)):
+        return type(value)(cast_floats(item, dtype) for item in value)
+    if isinstance(value, dict):
+        return {key: cast_floats(item, dtype) for key, item in value.items()}
+    return value
+
+
+def float32_inputs(module, args, kwargs):
+    """Forward pre-hook: the float64 tensors the script feeds reach the float32 model as float32."""
+    return cast_floats(args, torch.float32), cast_floats(kwargs, torch.float32)
+
+
+def float64_outputs(module, args, output):
+    """Forward hook: the model's results go back to the script as float64, as the float64 model's did."""
+    return cast_floats(output, torch.float64)
+
+
+def float64_io(model):
+    """The float32 model, made to take and return float64 tensors like the float64 model it replaces."""
+    model.register_forward_pre_hook(float32_inputs, with_kwargs=True)
+    model.register_forward_hook(float64_outputs)
+    return model
