@@ -42,7 +42,7 @@ def verify_candidate(
         checks.append(Check("V2", "scope", "fail", scope.reasons + scope.warnings))
     else:
         checks.append(Check("V2", "scope", "warn" if scope.warnings else "pass", scope.warnings))
-    checks.append(_api_reality(candidate_mod, library))
+    checks.append(_api_reality(candidate_mod, library, original))
 
     facts = analyze(original)
     try:
@@ -62,13 +62,13 @@ def verify_candidate(
     return _label(checks, task, backend)
 
 
-def _api_reality(module: cst.Module, library: str) -> Check:
-    """V3 through the docs index; skipped (not failed) if the index is unavailable."""
+def _api_reality(module: cst.Module, library: str, original: str) -> Check:
+    """V3 through the docs index, and names the edit reads but never binds; skipped (not failed) if the index is unavailable."""
     try:
         from mlops_adapt.verify.api_reality import check_api_calls
     except ImportError:
         return Check("V3", "api-reality", "skip", ("the API index is not available",))
-    findings = check_api_calls(module, library)
+    findings = check_api_calls(module, library, original=original)
     errors = tuple(f"line {f.line}: {f.message}" for f in findings if f.severity == "error")
     warnings = tuple(f"line {f.line}: {f.message}" for f in findings if f.severity != "error")
     if errors:
