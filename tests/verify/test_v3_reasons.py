@@ -130,10 +130,11 @@ def test_an_unimported_prune_is_told_where_it_lives():
     )
     status, reasons = v3(TORCH_ORIGINAL, candidate, "optimize-prune")
     assert status == "fail"
-    assert reasons == [
+    expected = (
         "line 8: `prune` is used but never imported or assigned (NameError when run); "
         "add `from torch.nn.utils import prune`"
-    ]
+    )
+    assert reasons == [expected]
 
 
 def test_a_misspelt_local_name_gets_its_close_match_and_a_deleted_one_is_called_deleted():
