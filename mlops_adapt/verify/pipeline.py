@@ -12,6 +12,7 @@ from mlops_adapt.tasks import TASKS
 from mlops_adapt.verify.rules.base import Recommendation, rules_for
 from mlops_adapt.verify.safety import verdict
 from mlops_adapt.verify.scope import check_scope
+from mlops_adapt.verify.unbound import with_library_import
 
 def verify_candidate(
     original: str, candidate: str, task: str, options: AdaptOptions | None = None, backend: str = "recipe"
@@ -45,8 +46,11 @@ def verify_candidate(
     checks.append(_api_reality(candidate_mod, library, original))
 
     facts = analyze(original)
+    # A forgotten `import <library>` is V3's finding; V4 judges the rest of the edit.
+    assumed = with_library_import(original, candidate, library)
+    judged_mod = cst.parse_module(assumed) if assumed else candidate_mod
     try:
-        problems = rules.postconditions(original_mod, candidate_mod, facts, options)
+        problems = rules.postconditions(original_mod, judged_mod, facts, options)
     except Exception as err:  # a rule bug must not crash the caller; it fails the check instead
         problems = [f"postcondition check crashed: {type(err).__name__}: {err}"]
     failures = tuple(p for p in problems if not isinstance(p, Recommendation))

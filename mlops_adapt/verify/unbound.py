@@ -114,3 +114,15 @@ def new_unbound_names(original: str, candidate: str) -> list[Unbound]:
         removed = name in before.bound
         found.append(Unbound(name, line, after.dotted_imports.get(name), close, removed))
     return found
+
+
+def with_library_import(original: str, candidate: str, root: str) -> str | None:
+    """The candidate with `import root` appended when it reads `root` but never imports it, else None.
+
+    V4 judges the edit as if the import were there, so a forgotten `import mlflow` is reported
+    once (by V3) instead of as "no run is started" and every param "not logged". Appending keeps
+    every line number of the candidate; the rules read imports wherever they are.
+    """
+    if not any(u.name == root for u in new_unbound_names(original, candidate)):
+        return None
+    return candidate.rstrip("\n") + f"\nimport {root}\n"

@@ -88,3 +88,37 @@ def test_an_objective_bound_to_a_lambda_is_read_as_the_objective():
     assert not [r for r in reasons if "not a function taking a trial" in r], reasons
     broken = textwrap.dedent(candidate).replace("objective = lambda trial:", "objective = lambda:")
     assert any("not a function taking a trial" in r for r in v4(SK_ORIGINAL, broken, "hpo-optuna"))
+
+
+def test_a_forgotten_library_import_is_one_v3_reason_not_a_cascade_of_v4_ones():
+    good = """\
+        import mlflow
+        from sklearn.datasets import load_iris
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import train_test_split
+
+        C = 1.0
+        X, y = load_iris(return_X_y=True)
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+        with mlflow.start_run():
+            mlflow.log_param("C", C)
+            clf = LogisticRegression(C=C, max_iter=200)
+            clf.fit(X_tr, y_tr)
+            accuracy = clf.score(X_te, y_te)
+            mlflow.log_metric("accuracy", accuracy)
+            print(f"accuracy {accuracy:.3f}")
+    """
+    original = SK_ORIGINAL.replace(
+        'print(f"accuracy {clf.score(X_te, y_te):.3f}")',
+        ('accuracy = clf.score(X_te, y_te)\n    print(f"accuracy {accuracy:.3f}")'),
+    )
+    forgot = textwrap.dedent(good).replace("import mlflow\n", "", 1)
+    report = verify_candidate(textwrap.dedent(original), forgot, "track-mlflow", AdaptOptions())
+    checks = {c.id: c for c in report.checks}
+    assert not report.ok
+    assert checks["V3"].status == "fail"
+    assert checks["V3"].reasons[0].startswith("line 8: `mlflow` is used but never imported")
+    assert checks["V4"].status != "fail", checks["V4"].reasons
+    assert verify_candidate(
+        textwrap.dedent(original), textwrap.dedent(good), "track-mlflow", AdaptOptions()
+    ).ok
