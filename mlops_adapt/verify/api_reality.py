@@ -292,6 +292,8 @@ class _Checker(ast.NodeVisitor):
                     return None
             members = entry.get("members")
             if members is not None and part not in members and not entry.get("open"):
+                if self.last_on_instance and _set_on_instances(entry, part):
+                    return None  # `wandb.run.summary`: set by the object itself, not by its class
                 if self.spec.checks(name):
                     kind = "module" if entry["kind"] == "module" else "class"
                     hint = _suggest_elsewhere(part, self.spec, self.catalog)
@@ -335,9 +337,9 @@ class _Checker(ast.NodeVisitor):
         members = list(klass.get("members") or [])
         if name in members or (name.startswith("__") and name.endswith("__")):
             return True
-        real = installed_attributes(klass.get("defined_as") or klass["qualname"])
-        if real is not None and (name in real or "__getattr__" in real):
+        if _set_on_instances(klass, name):
             return True
+        real = installed_attributes(klass.get("defined_as") or klass["qualname"])
         label = f"{owner.rsplit('.', 1)[-1]}.{name}"
         public = sorted({*members, *(real or ())} - {m for m in real or () if m.startswith("_")})
         message = (
@@ -462,6 +464,12 @@ class _Checker(ast.NodeVisitor):
             note = entry.get("deprecated_params", {}).get(keyword)
             if note:
                 self.warning(node, f"`{label}(..., {keyword}=...)` is deprecated: {note}")
+
+
+def _set_on_instances(klass: dict[str, Any], name: str) -> bool:
+    """Whether the installed class gives its instances `name` (or any name, via `__getattr__`)."""
+    real = installed_attributes(klass.get("defined_as") or klass["qualname"])
+    return real is not None and (name in real or "__getattr__" in real)
 
 
 @lru_cache(maxsize=64)

@@ -318,3 +318,13 @@ def test_names_bound_in_any_scope_or_by_any_statement_are_not_reported():
         """
     )
     assert new_unbound_names("print(1)\n", code) == []
+
+
+def test_attributes_an_object_sets_on_itself_are_confirmed_on_the_installed_class():
+    from mlops_adapt.verify.api_reality import check_api_calls
+
+    code = 'import wandb\nwandb.init()\nwandb.run.summary["acc"] = 1\nprint(wandb.run.sumary)\n'
+    found = [(f.line, f.message) for f in check_api_calls(code, "wandb") if f.severity == "error"]
+    assert found == [
+        (4, "`wandb.run.sumary` does not exist: class `wandb.run` has no attribute `sumary`")
+    ]
