@@ -1,9 +1,12 @@
 """V3, API reality: every reference into the target library must exist in the docs index.
 
-The check reads the committed corpus (`mlops_adapt.retrieval.catalog`), never the library
-itself, so it works where the library is not installed. It resolves import aliases, follows
-the well-known objects a call returns (`study = optuna.create_study()`), and judges each
-call's keyword and positional arguments against the recorded signature.
+The check reads the committed corpus (`mlops_adapt.retrieval.catalog`), so it works where the
+library is not installed. It resolves import aliases, follows the well-known objects a call
+returns (`study = optuna.create_study()`), judges each call's keyword and positional arguments
+against the recorded signature, and the attributes read on those objects (`study.best_params`).
+Only a name the index does not list is looked up on the installed class (attributes an
+instance sets on itself), before it is reported. Names the edit reads but never binds
+(`mlflow` without `import mlflow`) are reported with the import that binds them.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import ast
 import difflib
 import importlib
+import importlib.util
 import inspect
 import textwrap
 from dataclasses import dataclass
@@ -522,8 +526,17 @@ def _library_path(name: str, spec: LibrarySpec, catalog: Catalog) -> str | None:
     """The documented module of the library an unbound name most likely means (`prune`)."""
     if name == spec.root:
         return name
+    if _is_top_level_module(name):
+        return None  # `sklearn` is the package, not `mlflow.sklearn`
     modules = _elsewhere(name, spec, catalog, {"module"})
     return modules[0] if modules else None
+
+
+def _is_top_level_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _unbound_findings(
@@ -559,6 +572,8 @@ def _unbound_findings(
             message += f"; did you mean {', '.join(unbound.close)}?"
         elif name in _COMMON_IMPORTS:
             message += f"; add `{_COMMON_IMPORTS[name]}`"
+        elif _is_top_level_module(name):
+            message += f"; add `import {name}`"
         if path is not None and path.split(".")[0] == spec.root:
             bindings.names[name] = path
         findings.append(Finding("error", message, unbound.line))
@@ -570,10 +585,7 @@ _COMMON_IMPORTS = {
     "np": "import numpy as np",
     "pd": "import pandas as pd",
     "nn": "from torch import nn",
-    "torch": "import torch",
-    "copy": "import copy",
-    "os": "import os",
-    "subprocess": "import subprocess",
+    "plt": "import matplotlib.pyplot as plt",
 }
 
 

@@ -328,3 +328,13 @@ def test_attributes_an_object_sets_on_itself_are_confirmed_on_the_installed_clas
     assert found == [
         (4, "`wandb.run.sumary` does not exist: class `wandb.run` has no attribute `sumary`")
     ]
+
+
+def test_an_unbound_package_name_is_not_mistaken_for_a_module_of_the_library():
+    candidate = textwrap.dedent(SK_ORIGINAL) + "print(sklearn.__version__, copy.copy(C))\n"
+    status, reasons = v3(SK_ORIGINAL, candidate, "register-mlflow")
+    assert status == "fail"
+    assert reasons == [
+        "line 12: `copy` is used but never imported or assigned (NameError when run); add `import copy`",
+        "line 12: `sklearn` is used but never imported or assigned (NameError when run); add `import sklearn`",
+    ]
