@@ -18,6 +18,8 @@ _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 CODE_HEADING = "## The script: "
 TEMPLATE_FIELDS = {"title", "library", "version", "docs", "facts", "scaffold", "path", "code"}
 REPAIR_FIELDS = {"reasons", "library", "version"}
+# Notes addressed to the tool's user, not to the model: which docs index V3 read.
+_TOOL_NOTE = re.compile(r"is not indexed; checked against the nearest indexed version")
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,8 @@ def repair_messages(
     """The first conversation, the answer that failed, and every reason the verifier gave, grouped by check."""
     groups: dict[str, list[str]] = {}
     for reason in reasons:
+        if _TOOL_NOTE.search(reason):
+            continue
         check, sep, detail = reason.partition(": ")
         groups.setdefault(check if sep else "verifier", []).append(detail if sep else reason)
     listing = "\n".join(

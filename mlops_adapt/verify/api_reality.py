@@ -1,22 +1,31 @@
 """V3, API reality: every reference into the target library must exist in the docs index.
 
-The check reads the committed corpus (`mlops_adapt.retrieval.catalog`), never the library
-itself, so it works where the library is not installed. It resolves import aliases, follows
-the well-known objects a call returns (`study = optuna.create_study()`), and judges each
-call's keyword and positional arguments against the recorded signature.
+The check reads the committed corpus (`mlops_adapt.retrieval.catalog`), so it works where the
+library is not installed. It resolves import aliases, follows the well-known objects a call
+returns (`study = optuna.create_study()`), judges each call's keyword and positional arguments
+against the recorded signature, and the attributes read on those objects (`study.best_params`).
+Only a name the index does not list is looked up on the installed class (attributes an
+instance sets on itself), before it is reported. Names the edit reads but never binds
+(`mlflow` without `import mlflow`) are reported with the import that binds them.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import importlib
+import importlib.util
+import inspect
+import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import libcst as cst
 
 from mlops_adapt.retrieval.catalog import Catalog, load_catalog_checked
 from mlops_adapt.retrieval.libraries import LIBRARIES, LibrarySpec
+from mlops_adapt.verify.unbound import new_unbound_names
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,42 @@ def _suggest(name: str, candidates: list[str] | tuple[str, ...]) -> str:
         lowered = name.lower().replace("_", "")
         close = [c for c in candidates if lowered and lowered in c.lower().replace("_", "")][:3]
     return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def _elsewhere(name: str, spec: LibrarySpec, catalog: Catalog, kinds: set[str]) -> list[str]:
+    """Documented places of the library where `name` exists (`add` -> `dvc.repo.Repo.add`).
+
+    A model that writes `dvc.api.add` or `mlflow.log_model` has the right name in the wrong
+    place, and a spelling neighbour (`log_model_params`) would send its repair further astray.
+    Ranked by the order of the library's documented modules, so `mlflow.sklearn` comes first.
+    """
+    order = {module: rank for rank, module in enumerate(spec.modules)}
+    found = []
+    for qualname, entry in catalog.entries.items():
+        if entry.get("kind") not in kinds or qualname.rsplit(".", 1)[-1] != name:
+            continue
+        if any(part.startswith("_") for part in qualname.split(".")):
+            continue
+        owner = qualname.rsplit(".", 1)[0]
+        module = owner if entry["kind"] != "method" else owner.rsplit(".", 1)[0]
+        found.append((order.get(module, len(order)), qualname.count("."), qualname))
+    return [qualname for *_, qualname in sorted(found)]
+
+
+def _suggest_elsewhere(name: str, spec: LibrarySpec, catalog: Catalog) -> str:
+    """`; did you mean a.b.name?` for the same name elsewhere in the library, or ""."""
+    places = _elsewhere(name, spec, catalog, {"function", "class", "module"})
+    if places:
+        more = f" (or another of {len(places)})" if len(places) > 3 else ""
+        return f"; did you mean {', '.join(places[:3])}{more}?"
+    methods = _elsewhere(name, spec, catalog, {"method"})
+    if methods:
+        owner = methods[0].rsplit(".", 1)[0]
+        example = owner.rsplit(".", 1)[-1].lower()
+        return (
+            f"; `{name}` is a method of `{owner}` objects: call it on one (`{example}.{name}(...)`)"
+        )
+    return ""
 
 
 class _Bindings(ast.NodeVisitor):
@@ -251,12 +296,15 @@ class _Checker(ast.NodeVisitor):
                     return None
             members = entry.get("members")
             if members is not None and part not in members and not entry.get("open"):
+                if self.last_on_instance and _set_on_instances(entry, part):
+                    return None  # `wandb.run.summary`: set by the object itself, not by its class
                 if self.spec.checks(name):
                     kind = "module" if entry["kind"] == "module" else "class"
+                    hint = _suggest_elsewhere(part, self.spec, self.catalog)
                     self.error(
                         node,
                         f"`{name}` does not exist: {kind} `{prefix}` has no "
-                        f"attribute `{part}`{_suggest(part, members)}",
+                        f"attribute `{part}`{hint or _suggest(part, members)}",
                     )
                 return None
             next_entry = self.catalog.lookup(f"{entry['qualname']}.{part}")
@@ -273,7 +321,40 @@ class _Checker(ast.NodeVisitor):
             if full is not None:
                 self._mark_chain(node)
                 self.check_reference(node, full)
+            elif isinstance(node.ctx, ast.Load):
+                owner = self._class_of_value(node.value)
+                if owner is not None:
+                    self.handled.add(id(node))
+                    self.check_attribute(node, owner, node.attr)
         self.generic_visit(node)
+
+    def check_attribute(self, node: ast.AST, owner: str, name: str) -> bool:
+        """An attribute read on an object of a documented class (`study.best_params`).
+
+        The index lists what the class defines; attributes an instance sets on itself
+        (`self.study_name = ...`) are confirmed against the installed class before
+        anything is reported. Returns whether the attribute exists (or cannot be judged).
+        """
+        klass = self.catalog.lookup(owner)
+        if klass is None or klass.get("open") or not self.spec.checks(owner):
+            return True
+        members = list(klass.get("members") or [])
+        if name in members or (name.startswith("__") and name.endswith("__")):
+            return True
+        if _set_on_instances(klass, name):
+            return True
+        real = installed_attributes(klass.get("defined_as") or klass["qualname"])
+        label = f"{owner.rsplit('.', 1)[-1]}.{name}"
+        public = sorted({*members, *(real or ())} - {m for m in real or () if m.startswith("_")})
+        message = (
+            f"`{label}` does not exist: `{owner}` objects have no attribute "
+            f"`{name}`{_suggest(name, public)}"
+        )
+        if real is None:
+            self.warning(node, message + " (not confirmed: the installed class could not be read)")
+            return True
+        self.error(node, message)
+        return False
 
     def _mark_chain(self, node: ast.AST) -> None:
         while isinstance(node, ast.Attribute):
@@ -319,12 +400,7 @@ class _Checker(ast.NodeVisitor):
         members = klass.get("members", [])
         label = f"{owner.rsplit('.', 1)[-1]}.{method}"
         if method not in members:
-            if not klass.get("open") and self.spec.checks(owner):
-                self.error(
-                    node,
-                    f"`{label}` does not exist: `{owner}` objects have no "
-                    f"attribute `{method}`{_suggest(method, members)}",
-                )
+            self.check_attribute(node, owner, method)
             return
         entry = self.catalog.lookup(f"{klass['qualname']}.{method}")
         if entry is None:
@@ -394,6 +470,48 @@ class _Checker(ast.NodeVisitor):
                 self.warning(node, f"`{label}(..., {keyword}=...)` is deprecated: {note}")
 
 
+def _set_on_instances(klass: dict[str, Any], name: str) -> bool:
+    """Whether the installed class gives its instances `name` (or any name, via `__getattr__`)."""
+    real = installed_attributes(klass.get("defined_as") or klass["qualname"])
+    return real is not None and (name in real or "__getattr__" in real)
+
+
+@lru_cache(maxsize=64)
+def installed_attributes(defined_as: str) -> frozenset[str] | None:
+    """Every attribute an instance of the installed class can have, or None if it cannot be read.
+
+    `dir()` of the class, plus what its methods assign to `self`, its `__slots__` and its
+    annotated fields, over the whole MRO. Imports the library: used only when the index
+    does not list a name, so the common path stays import-free.
+    """
+    module_name, _, class_name = defined_as.rpartition(".")
+    try:
+        klass = getattr(importlib.import_module(module_name), class_name)
+    except Exception:  # noqa: BLE001 - not installed, or broken on import: cannot confirm
+        return None
+    if not isinstance(klass, type):
+        return None
+    names = set(dir(klass))
+    for base in klass.__mro__:
+        if base is object:
+            continue
+        names.update(getattr(base, "__slots__", ()) or ())
+        names.update(getattr(base, "__annotations__", {}) or {})
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(base)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.ctx, ast.Store)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "self"
+            ):
+                names.add(node.attr)
+    return frozenset(names)
+
+
 def _findings(problems: list[tuple[ast.AST, str, str]]) -> list[Finding]:
     findings: list[Finding] = []
     for node, severity, message in problems:
@@ -404,14 +522,85 @@ def _findings(problems: list[tuple[ast.AST, str, str]]) -> list[Finding]:
     return findings
 
 
+def _library_path(name: str, spec: LibrarySpec, catalog: Catalog) -> str | None:
+    """The documented module of the library an unbound name most likely means (`prune`)."""
+    if name == spec.root:
+        return name
+    if _is_top_level_module(name):
+        return None  # `sklearn` is the package, not `mlflow.sklearn`
+    modules = _elsewhere(name, spec, catalog, {"module"})
+    return modules[0] if modules else None
+
+
+def _is_top_level_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _unbound_findings(
+    original: str, source: str, spec: LibrarySpec, catalog: Catalog, bindings: _Bindings
+) -> list[Finding]:
+    """Names the edit reads but never binds, each with the import that binds it.
+
+    A name that means a module of the library (`prune`, `mlflow`) is bound to it for the
+    rest of the check, so `prune.l1_ungstructured` is judged too, not silently skipped.
+    """
+    findings = []
+    for unbound in new_unbound_names(original, source):
+        name = unbound.name
+        path = _library_path(name, spec, catalog)
+        message = f"`{name}` is used but never imported or assigned (NameError when run)"
+        if unbound.removed:
+            message = (
+                f"`{name}` is used but no longer assigned: the edit deleted or renamed the "
+                f"original statement that set it (NameError when run)"
+            )
+        if unbound.dotted_import:
+            parent = unbound.dotted_import.rsplit(".", 1)[0]
+            message += (
+                f": `import {unbound.dotted_import}` binds `{unbound.dotted_import.split('.')[0]}`,"
+                f" not `{name}`; write `from {parent} import {name}`"
+            )
+            path = path or unbound.dotted_import
+        elif path == spec.root:
+            message += f"; add `import {name}` at the top"
+        elif path is not None:
+            message += f"; add `from {path.rsplit('.', 1)[0]} import {name}`"
+        elif unbound.close:
+            message += f"; did you mean {', '.join(unbound.close)}?"
+        elif name in _COMMON_IMPORTS:
+            message += f"; add `{_COMMON_IMPORTS[name]}`"
+        elif _is_top_level_module(name):
+            message += f"; add `import {name}`"
+        if path is not None and path.split(".")[0] == spec.root:
+            bindings.names[name] = path
+        findings.append(Finding("error", message, unbound.line))
+    return findings
+
+
+# Conventional aliases a model forgets to import; named in the reason so its repair can add them.
+_COMMON_IMPORTS = {
+    "np": "import numpy as np",
+    "pd": "import pandas as pd",
+    "nn": "from torch import nn",
+    "plt": "import matplotlib.pyplot as plt",
+}
+
+
 def check_api_calls(
-    module: cst.Module | str, library: str, version: str | None = None
+    module: cst.Module | str,
+    library: str,
+    version: str | None = None,
+    original: str | None = None,
 ) -> list[Finding]:
     """V3 findings for every reference into `library` (a task's library name) in a module.
 
     `module` is a libcst Module or the source text itself (text skips a codegen pass).
     `version` defaults to the installed version; a version that is not indexed is checked
-    against the nearest indexed one, with a warning.
+    against the nearest indexed one, with a warning. With the `original` script, names the
+    edit reads but never binds are reported too (`mlflow` used without `import mlflow`).
     """
     spec = LIBRARIES.get(library)
     if spec is None:
@@ -428,11 +617,13 @@ def check_api_calls(
         return [Finding("error", f"cannot parse: {err.msg}", err.lineno or 1)]
     bindings = _Bindings({spec.root})
     bindings.visit(tree)
+    unbound = _unbound_findings(original, source, spec, catalog, bindings) if original else []
     checker = _Checker(spec, catalog, bindings)
     for node, dotted in bindings.imports:
         checker.check_reference(node, dotted)
     checker.visit(tree)
     findings = _findings(checker.problems)
+    findings = sorted(unbound + findings, key=lambda f: (f.line, f.severity != "error"))
     if version_warning:
         findings.insert(0, Finding("warning", version_warning, 1))
     return findings

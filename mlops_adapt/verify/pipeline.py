@@ -12,6 +12,7 @@ from mlops_adapt.tasks import TASKS
 from mlops_adapt.verify.rules.base import Recommendation, rules_for
 from mlops_adapt.verify.safety import verdict
 from mlops_adapt.verify.scope import check_scope
+from mlops_adapt.verify.unbound import with_library_import
 
 def verify_candidate(
     original: str, candidate: str, task: str, options: AdaptOptions | None = None, backend: str = "recipe"
@@ -42,11 +43,14 @@ def verify_candidate(
         checks.append(Check("V2", "scope", "fail", scope.reasons + scope.warnings))
     else:
         checks.append(Check("V2", "scope", "warn" if scope.warnings else "pass", scope.warnings))
-    checks.append(_api_reality(candidate_mod, library))
+    checks.append(_api_reality(candidate_mod, library, original))
 
     facts = analyze(original)
+    # A forgotten `import <library>` is V3's finding; V4 judges the rest of the edit.
+    assumed = with_library_import(original, candidate, library)
+    judged_mod = cst.parse_module(assumed) if assumed else candidate_mod
     try:
-        problems = rules.postconditions(original_mod, candidate_mod, facts, options)
+        problems = rules.postconditions(original_mod, judged_mod, facts, options)
     except Exception as err:  # a rule bug must not crash the caller; it fails the check instead
         problems = [f"postcondition check crashed: {type(err).__name__}: {err}"]
     failures = tuple(p for p in problems if not isinstance(p, Recommendation))
@@ -62,13 +66,13 @@ def verify_candidate(
     return _label(checks, task, backend)
 
 
-def _api_reality(module: cst.Module, library: str) -> Check:
-    """V3 through the docs index; skipped (not failed) if the index is unavailable."""
+def _api_reality(module: cst.Module, library: str, original: str) -> Check:
+    """V3 through the docs index, and names the edit reads but never binds; skipped (not failed) if the index is unavailable."""
     try:
         from mlops_adapt.verify.api_reality import check_api_calls
     except ImportError:
         return Check("V3", "api-reality", "skip", ("the API index is not available",))
-    findings = check_api_calls(module, library)
+    findings = check_api_calls(module, library, original=original)
     errors = tuple(f"line {f.line}: {f.message}" for f in findings if f.severity == "error")
     warnings = tuple(f"line {f.line}: {f.message}" for f in findings if f.severity != "error")
     if errors:

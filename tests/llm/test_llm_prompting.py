@@ -111,3 +111,40 @@ def test_the_repair_prompt_carries_every_reason_grouped_by_check():
     follow_up = messages[-1]["content"]
     assert "V2 scope:\n- original statement changed or deleted: `a = 1`\n- the edit drops output" in follow_up
     assert "V4 postconditions:\n- metric `acc` (line 3) is not logged" in follow_up
+
+
+def test_the_repair_prompt_leaves_out_notes_meant_for_the_tools_user():
+    from mlops_adapt.llm.prompting import repair_messages
+
+    note = (
+        "V3 api-reality: line 1: optuna 5.1.0 is not indexed; checked against the nearest indexed "
+        "version 5.0.0 (run `mlops-adapt index build --lib optuna` to index 5.1.0)"
+    )
+    error = (
+        "V3 api-reality: line 9: `Study.best_params_` does not exist: `optuna.Study` objects have no "
+        "attribute `best_params_`; did you mean best_params?"
+    )
+    reasons = [note, error]
+    messages = repair_messages([{"role": "user", "content": "x"}], "a = 2\n", reasons, "hpo-optuna", "5")
+    follow_up = messages[-1]["content"]
+    assert "line 9: `Study.best_params_` does not exist" in follow_up
+    assert "index build" not in follow_up and "not indexed" not in follow_up
+
+
+@pytest.mark.parametrize(
+    ("task", "fact"),
+    [
+        # The facts the real model lacked (bench/llm/results/candidates), one short line each.
+        ("optimize-prune", "`import torch.nn.utils.prune` binds `torch`, not `prune`"),
+        ("register-mlflow", "skops_trusted_types="),
+        ("register-mlflow", "there is no `mlflow.log_model`"),
+        ("translate-gitpython-dvc", "there is no `dvc.Repo`, `dvc.api.add` or `dvc.api.push`"),
+        ("hpo-optuna", "`study.best_value` (no trailing underscore)"),
+        ("hpo-optuna", "methods of the trial, not of `optuna`"),
+        ("track-mlflow", "imports `mlflow` at the top"),
+        ("track-wandb", "imports `wandb` at the top"),
+        ("optimize-quantize", "as a set, not a dict"),
+    ],
+)
+def test_task_prompts_state_the_api_facts_the_model_got_wrong(task, fact):
+    assert fact in load_template(task).body

@@ -106,6 +106,8 @@ def _callable(program: Program, expr: ast.AST | None) -> ast.AST | None:
         return defs[-1]
     for target in program.stores.get(program.binding.get(id(expr), (0, "")), []):
         value = program.def_value(target)
+        if isinstance(value, (ast.Lambda, ast.Attribute)):  # `objective = lambda trial: ...`, `= self.objective`
+            return _callable(program, value)
         if isinstance(value, ast.Call):
             cls = program.constructed_class(value)
             if cls is not None:

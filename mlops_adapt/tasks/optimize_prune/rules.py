@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -215,6 +216,15 @@ def _assignments_of(module: cst.Module, call: cst.Call | None) -> list[str]:
     ]
 
 
+def _no_pruning_call(candidate: cst.Module, pruners: set[str]) -> str:
+    """Why no pruning call counts; a misspelt one (`prune.l1_ungstructured`) is named, not ignored."""
+    message = "no unstructured pruning call (prune.global_unstructured or prune.l1_unstructured) was added"
+    called = sorted({last_name(c) or "" for c in calls_in(candidate, lambdas=True)} - pruners)
+    near = [(name, difflib.get_close_matches(name, sorted(pruners), n=1, cutoff=0.8)) for name in called]
+    misspelt = [f"`{name}` (did you mean {close[0]}?)" for name, close in near if close]
+    return f"{message}: {', '.join(misspelt)} is not a pruning function" if misspelt else message
+
+
 class OptimizePruneRules(TaskRules):
     TASK = SPEC.id
     SCOPE = "additive"
@@ -227,9 +237,10 @@ class OptimizePruneRules(TaskRules):
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:
             return ["the script has no torch model to prune"]
-        found = find_call(candidate, {"global_unstructured", "l1_unstructured", "random_unstructured"})
+        pruners = {"global_unstructured", "l1_unstructured", "random_unstructured"}
+        found = find_call(candidate, pruners)
         if found is None:
-            return ["no unstructured pruning call (prune.global_unstructured or prune.l1_unstructured) was added"]
+            return [_no_pruning_call(candidate, pruners)]
         site, call = found
         problems: list[str] = []
         amount = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "amount"), None)

@@ -267,7 +267,7 @@ def missing_hyperparams(facts: Facts, logged: Logged, autolog: bool) -> list[str
             continue
         if h.kind == "ctor-kwarg" and h.value and h.value.isidentifier() and h.value in logged.names:
             continue
-        message = f"hyperparameter `{h.name}` (line {h.line}) is not logged"
+        message = f"hyperparameter `{h.name}` (line {h.line} of the original) is not logged"
         # Seeds and split sizes are worth logging, but the run still describes the trained model.
         missing.append(message if required_hyperparam(h, facts) else Recommendation(message))
     return missing
@@ -358,7 +358,7 @@ def missing_metrics(
         expr_names = set(re.findall(r"[A-Za-z_]\w*", m.expr)) if m.kind in ("variable", "dict") else set()
         if logged.covers(m.name, expr_names, m.expr):
             continue
-        message = f"metric `{m.name}` (line {m.line}) is not logged"
+        message = f"metric `{m.name}` (line {m.line} of the original) is not logged"
         on_train = sorted({n for t in logged.texts for n in re.findall(r"\b\w*train\w*\b", t)})
         if on_train and not any("train" in n for n in re.findall(r"[A-Za-z_]\w*", m.expr)):
             message += f" (a value computed on the training split, `{on_train[0]}`, is logged instead)"
