@@ -41,6 +41,10 @@ SERIALIZATION = {"torch": "pickle"}
 def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | None:
     """The model to register: a saved one first, else the last one trained."""
     trained = [m for m in models if m.trained_after is not None]
+    # Within one function (or the module), "last" is the last in the text: a final fit after a
+    # cross-validation loop, not the per-fold model the loop's block lists after it.
+    scopes = list(dict.fromkeys(id(m.ctx.function) for m in trained))
+    trained.sort(key=lambda m: (scopes.index(id(m.ctx.function)), m.trained_line or 0))
     for model in reversed(trained):
         if model.var in saved:
             return model
