@@ -14,6 +14,7 @@ from mlops_adapt.analysis.exprs import (
     dotted,
     iter_nodes,
     last_name,
+    nested_blocks,
     nodes_of,
 )
 from mlops_adapt.analysis.models import _trains, find_trained_models
@@ -160,6 +161,12 @@ class RegisterMlflowModel(Recipe):
         if best is not None:
             # A sweep keeps its winner in `best_model = clf`: register that one, once, after the loop.
             anchor, logged = best
+        elif loop is not None and (kept := _kept_from_collection(tree, loop, model)) is not None:
+            # The loop fills `fitted[name] = model` and the script then picks `fitted[best_name]`:
+            # that element is the model it keeps.
+            anchor, logged = kept
+            if model.constructor in SEARCH_CVS:
+                logged = f"{logged}.best_estimator_"
         elif loop is not None:
             # Never one version per iteration: refit the winner (or on all folds) after the loop,
             # or give each compared model its own registered name.
@@ -216,6 +223,63 @@ def _best_of_sweep(tree: cst.Module, model: TrainedModel) -> tuple[cst.CSTNode, 
                 for lhs, rhs in _assigned_pairs(small):
                     if isinstance(lhs, cst.Name) and isinstance(rhs, cst.Name) and rhs.value == model.var:
                         return loop, lhs.value
+    return None
+
+
+_DEFERRED = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Lambda)
+
+
+def _collections_of(loop: cst.For, model: TrainedModel) -> tuple[set[str], set[str]]:
+    """(dicts, lists) that hold the loop's models: the one it walks, and those it fills with them."""
+    dicts: set[str] = set()
+    lists: set[str] = set()
+    if model.defined_at is loop:  # `for name, model in MODELS.items()`: MODELS holds them
+        walked = loop.iter
+        if isinstance(walked, cst.Call) and isinstance(walked.func, cst.Attribute):
+            walked = walked.func.value
+            dicts.add(code(walked))
+        else:
+            lists.add(code(walked))
+    for stmt in all_statements(loop.body):
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Assign) and isinstance(small.value, cst.Name) and small.value.value == model.var:
+                for target in small.targets:
+                    if isinstance(target.target, cst.Subscript):  # fitted[name] = model
+                        dicts.add(code(target.target.value))
+            for call in calls_in(small):
+                held = [a for a in call.args if isinstance(a.value, cst.Name) and a.value.value == model.var]
+                if last_name(call) == "append" and held and isinstance(call.func, cst.Attribute):
+                    lists.add(code(call.func.value))  # fitted.append(model)
+    return dicts, lists
+
+
+def _kept_from_collection(tree: cst.Module, loop: cst.For, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:
+    """(statement, expression) where, after the loop that trains the models, the script takes one of
+    them out of the collection holding them: `best = fitted[best_name]`, `joblib.dump(fitted[k], ...)`,
+    `best = max(models, key=...)` over a list of models. None when it takes none (or all of them)."""
+    dicts, lists = _collections_of(loop, model)
+    if not dicts and not lists:
+        return None
+    block = next((b for b in nested_blocks(list(tree.body), into_defs=True) if any(s is loop for s in b)), None)
+    if block is None:
+        return None
+    index = next(i for i, s in enumerate(block) if s is loop)
+    for stmt in block[index + 1:]:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            pairs = _assigned_pairs(small)
+            target = pairs[0][0] if len(pairs) == 1 and isinstance(pairs[0][0], cst.Name) else None
+            value = pairs[0][1] if target is not None else None
+            if (target is not None and isinstance(value, cst.Call) and last_name(value) in ("max", "min")
+                    and value.args and code(value.args[0].value) in lists):
+                return stmt, target.value  # best = max(fitted, key=lambda m: m.score(X_test, y_test))
+            for node in iter_nodes(small, skip=_DEFERRED):
+                if (isinstance(node, cst.Subscript) and code(node.value) in dicts | lists and len(node.slice) == 1
+                        and isinstance(node.slice[0].slice, cst.Index)):
+                    if target is not None and value is node:
+                        return stmt, target.value  # best_model = fitted[best_name]
+                    return stmt, code(node)
     return None
 
 

@@ -167,10 +167,13 @@ def _logged_objects_are_models(candidate: cst.Module, log_models, trained) -> li
     if program is None:
         return []
     names = {m.var for m in trained}
+    holders = model_collections(program.tree, names)
 
     def is_model(node, frame) -> str | None:
         if isinstance(node, ast.Name) and node.id in names:
             return node.id
+        if isinstance(node, ast.Subscript) and ast.unparse(node.value) in holders:
+            return ast.unparse(node)  # fitted[best_name], filled with the trained models
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and _unknown_argument(program, node, frame):
             return "?"  # a parameter no call in the file binds: what it holds cannot be told
         if isinstance(node, ast.Attribute) and ast.unparse(node) in names:
@@ -193,6 +196,25 @@ def _logged_objects_are_models(candidate: cst.Module, log_models, trained) -> li
                 f"the script (trained: {', '.join(sorted(names))}); log the trained model itself"
             )
     return problems
+
+
+def model_collections(tree: ast.AST, names: set[str]) -> set[str]:
+    """Dicts and lists that hold trained models: filled with `fitted[k] = model` or
+    `fitted.append(model)`, or walked by a loop that binds the model (`for n, model in MODELS.items()`)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in names:
+            found |= {ast.unparse(t.value) for t in node.targets if isinstance(t, ast.Subscript)}
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append"
+              and any(isinstance(a, ast.Name) and a.id in names for a in node.args)):
+            found.add(ast.unparse(node.func.value))
+        elif isinstance(node, ast.For) and {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)} & names:
+            walked = node.iter
+            if isinstance(walked, ast.Call) and isinstance(walked.func, ast.Attribute) \
+                    and walked.func.attr in ("items", "values"):
+                walked = walked.func.value
+            found.add(ast.unparse(walked))
+    return found
 
 
 def _logged_before_training(candidate: cst.Module, log_models, trained) -> list[str]:
