@@ -208,20 +208,24 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                     candidates.append((*looped, list(stmt.body.body)))
             else:
                 for target, value in _single_assignments(stmt):
-                    if not isinstance(target, cst.Name):
+                    name = dotted(target) or ""
+                    # `state.model = LogisticRegression()`, trained as `state.model.fit(X, y)`
+                    # (a class's self.model is found per method, below).
+                    attribute = isinstance(target, cst.Attribute) and name and not name.startswith("self.")
+                    if not (isinstance(target, cst.Name) or attribute):
                         continue
                     held = _collection_ctor(value, scan)
-                    if held:
-                        collections[target.value] = held
+                    if held and isinstance(target, cst.Name):
+                        collections[name] = held
                     fitted = fitted_constructor(value)
                     if fitted is not None:
                         # `final = Ridge(alpha=a).fit(X, y)`: built and trained by this very statement.
                         ctor = call_name(fitted) or ""
-                        candidates.append((target.value, builders.get(ctor, ctor), [stmt, *body[index + 1 :]]))
+                        candidates.append((name, builders.get(ctor, ctor), [stmt, *body[index + 1 :]]))
                     elif isinstance(value, cst.Call):
                         ctor = call_name(_unchained(value)) or ""
                         ctor = builders.get(ctor, ctor)  # model = build(cfg) builds what build returns
-                        candidates.append((target.value, ctor, body[index + 1 :]))
+                        candidates.append((name, ctor, body[index + 1 :]))
             for var, ctor, later_stmts in candidates:
                 framework = framework_of(ctor, scan)
                 if framework is None:

@@ -20,6 +20,12 @@ from mlops_adapt.analysis.exprs import (
 from mlops_adapt.analysis.models import _trains, find_trained_models
 from mlops_adapt.analysis.scan import TrainedModel
 from mlops_adapt.tasks.register_mlflow import SPEC
+from mlops_adapt.tasks.register_mlflow.held import (
+    assigned_pairs,
+    kept_from_collection,
+    returned_by_repeated_call,
+    why_unheld,
+)
 from mlops_adapt.tasks.track_mlflow.recipe import MlflowBackend
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import apply_plan
@@ -130,7 +136,7 @@ class RegisterMlflowModel(Recipe):
                 # Only scored by cross-validation: fit it once on the same data, then register it.
                 models, refit = [cross_validated[0]], cross_validated[1]
             elif scan.fit_lines or scan.torch_loops:
-                raise Unsupported("the trained model is not held in a local variable (e.g. it lives in self.model)")
+                raise Unsupported(why_unheld(tree))
             else:
                 # A numpy loop that reports a loss trains no model object: nothing to register.
                 raise SkipFile("nothing to adapt: no trained model found")
@@ -138,6 +144,9 @@ class RegisterMlflowModel(Recipe):
         saved |= {obj.split(".")[0] for obj in saved}
         model = choose_model(models, saved)
         assert model is not None
+        # A function that builds and trains a new model per call, called in a loop: the model the
+        # script keeps is what the caller keeps of its results, not each model inside it.
+        model = returned_by_repeated_call(tree, model)
         flavor = FLAVORS.get(model.framework)
         if flavor is None:
             raise Unsupported(f"no MLflow flavor is known for a {model.framework} model")
@@ -161,7 +170,7 @@ class RegisterMlflowModel(Recipe):
         if best is not None:
             # A sweep keeps its winner in `best_model = clf`: register that one, once, after the loop.
             anchor, logged = best
-        elif loop is not None and (kept := _kept_from_collection(tree, loop, model)) is not None:
+        elif loop is not None and (kept := kept_from_collection(tree, loop, model)) is not None:
             # The loop fills `fitted[name] = model` and the script then picks `fitted[best_name]`:
             # that element is the model it keeps.
             anchor, logged = kept
@@ -220,77 +229,10 @@ def _best_of_sweep(tree: cst.Module, model: TrainedModel) -> tuple[cst.CSTNode, 
             if not isinstance(stmt, cst.SimpleStatementLine):
                 continue
             for small in stmt.body:
-                for lhs, rhs in _assigned_pairs(small):
+                for lhs, rhs in assigned_pairs(small):
                     if isinstance(lhs, cst.Name) and isinstance(rhs, cst.Name) and rhs.value == model.var:
                         return loop, lhs.value
     return None
-
-
-_DEFERRED = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Lambda)
-
-
-def _collections_of(loop: cst.For, model: TrainedModel) -> tuple[set[str], set[str]]:
-    """(dicts, lists) that hold the loop's models: the one it walks, and those it fills with them."""
-    dicts: set[str] = set()
-    lists: set[str] = set()
-    if model.defined_at is loop:  # `for name, model in MODELS.items()`: MODELS holds them
-        walked = loop.iter
-        if isinstance(walked, cst.Call) and isinstance(walked.func, cst.Attribute):
-            walked = walked.func.value
-            dicts.add(code(walked))
-        else:
-            lists.add(code(walked))
-    for stmt in all_statements(loop.body):
-        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
-            if isinstance(small, cst.Assign) and isinstance(small.value, cst.Name) and small.value.value == model.var:
-                for target in small.targets:
-                    if isinstance(target.target, cst.Subscript):  # fitted[name] = model
-                        dicts.add(code(target.target.value))
-            for call in calls_in(small):
-                held = [a for a in call.args if isinstance(a.value, cst.Name) and a.value.value == model.var]
-                if last_name(call) == "append" and held and isinstance(call.func, cst.Attribute):
-                    lists.add(code(call.func.value))  # fitted.append(model)
-    return dicts, lists
-
-
-def _kept_from_collection(tree: cst.Module, loop: cst.For, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:
-    """(statement, expression) where, after the loop that trains the models, the script takes one of
-    them out of the collection holding them: `best = fitted[best_name]`, `joblib.dump(fitted[k], ...)`,
-    `best = max(models, key=...)` over a list of models. None when it takes none (or all of them)."""
-    dicts, lists = _collections_of(loop, model)
-    if not dicts and not lists:
-        return None
-    block = next((b for b in nested_blocks(list(tree.body), into_defs=True) if any(s is loop for s in b)), None)
-    if block is None:
-        return None
-    index = next(i for i, s in enumerate(block) if s is loop)
-    for stmt in block[index + 1:]:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            pairs = _assigned_pairs(small)
-            target = pairs[0][0] if len(pairs) == 1 and isinstance(pairs[0][0], cst.Name) else None
-            value = pairs[0][1] if target is not None else None
-            if (target is not None and isinstance(value, cst.Call) and last_name(value) in ("max", "min")
-                    and value.args and code(value.args[0].value) in lists):
-                return stmt, target.value  # best = max(fitted, key=lambda m: m.score(X_test, y_test))
-            for node in iter_nodes(small, skip=_DEFERRED):
-                if (isinstance(node, cst.Subscript) and code(node.value) in dicts | lists and len(node.slice) == 1
-                        and isinstance(node.slice[0].slice, cst.Index)):
-                    if target is not None and value is node:
-                        return stmt, target.value  # best_model = fitted[best_name]
-                    return stmt, code(node)
-    return None
-
-
-def _assigned_pairs(small: cst.BaseSmallStatement) -> list:
-    """(target, value) pairs of `a = b` and `a, b = c, d`."""
-    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
-        return []
-    left, right = small.targets[0].target, small.value
-    if isinstance(left, cst.Tuple) and isinstance(right, cst.Tuple) and len(left.elements) == len(right.elements):
-        return [(a.value, b.value) for a, b in zip(left.elements, right.elements)]
-    return [(left, right)]
 
 
 def _training_loop(tree: cst.Module, model: TrainedModel) -> cst.For | None:
@@ -341,7 +283,6 @@ def _loop_registration(tree: cst.Module, loop: cst.For, model: TrainedModel, nam
 def _kept_best_record(tree: cst.Module, model: TrainedModel):
     """Nested sweep loops append (lr, depth, acc) to `results`, then `best = max(results, ...)`:
     refit the model with the winning settings after that line. (anchor, refit, name) or None."""
-    from mlops_adapt.analysis.exprs import nested_blocks
 
     fits = [c for c in calls_in(model.defined_at.body if isinstance(model.defined_at, cst.For) else tree)
             if last_name(c) == "fit" and code(c.func).startswith(model.var + ".")]
@@ -366,7 +307,7 @@ def _kept_best_record(tree: cst.Module, model: TrainedModel):
                 records = code(call.func).rsplit(".", 1)[0]
                 for later in block[index + 1:]:
                     for small in getattr(later, "body", ()) if isinstance(later, cst.SimpleStatementLine) else ():
-                        pairs = _assigned_pairs(small)
+                        pairs = assigned_pairs(small)
                         if len(pairs) != 1 or not isinstance(pairs[0][1], cst.Call):
                             continue
                         chosen, value = pairs[0]
@@ -396,7 +337,7 @@ def _kept_best_setting(loop: cst.For, model: TrainedModel) -> tuple[str, str] | 
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for small in stmt.body:
-            for lhs, rhs in _assigned_pairs(small):
+            for lhs, rhs in assigned_pairs(small):
                 if isinstance(lhs, cst.Name) and isinstance(rhs, cst.Name) and rhs.value == var:
                     return keyword, lhs.value
     return None

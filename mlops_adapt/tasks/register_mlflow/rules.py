@@ -174,6 +174,9 @@ def _logged_objects_are_models(candidate: cst.Module, log_models, trained) -> li
             return node.id
         if isinstance(node, ast.Subscript) and ast.unparse(node.value) in holders:
             return ast.unparse(node)  # fitted[best_name], filled with the trained models
+        if (isinstance(node, ast.Call) and last_attr(node.func) in ("max", "min") and node.args
+                and ast.unparse(node.args[0]) in holders):
+            return ast.unparse(node)  # max(fitted, key=lambda m: m.score(X_test, y_test))
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and _unknown_argument(program, node, frame):
             return "?"  # a parameter no call in the file binds: what it holds cannot be told
         if isinstance(node, ast.Attribute) and ast.unparse(node) in names:
