@@ -35,11 +35,16 @@ FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "m
            "lightgbm": "mlflow.lightgbm"}
 SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
 # MLflow 3 saves sklearn models with skops (its default, no pickle) and names the types it must
-# trust; these estimators need none. Others get the types of the model the script itself trained.
+# trust; these estimators need none.
 SKOPS_CLEAN = re.compile(
     r"^(Linear|Logistic|Ridge|Lasso|ElasticNet|SGD|SV[CR]|LinearSV|NuSV|KMeans|MiniBatchKMeans|Gaussian(NB|Process)"
     r"|MultinomialNB|BernoulliNB|StandardScaler|MinMaxScaler|PCA|Perceptron|BayesianRidge|Huber|Quantile)"
 )
+# Others trust the types skops finds in the model the script just trained, in this process (not a
+# file from elsewhere), and only those of scikit-learn, numpy and scipy (trees, optimizers, splitters):
+# a function of the script's own or `builtins.eval` in the model stays untrusted, and log_model
+# refuses it out loud rather than writing an allow-list that admits it at load time.
+SKOPS_TRUSTED_PACKAGES = '("sklearn.", "numpy.", "scipy.")'  # as the edit writes it
 # torch's default ("pt2", torch.export) needs an input example traced through the model, which a
 # recipe cannot build for an arbitrary model; pickle is what `torch.save(model)` does too.
 SERIALIZATION = {"torch": "pickle"}
@@ -66,8 +71,8 @@ class RegisterMlflowModel(Recipe):
     right after its training (or after it is saved with joblib, pickle or torch.save) logs it
     with the matching MLflow flavor (`mlflow.sklearn` or `mlflow.pytorch`) under `name="model"`
     with `registered_model_name`, inside an MLflow run (the script's own run when it has one).
-    sklearn models keep MLflow's default serialization (skops), trusting the types of the
-    model the script trained; torch models are pickled, since MLflow's default (torch.export)
+    sklearn models keep MLflow's default serialization (skops), trusting the scikit-learn,
+    numpy and scipy types of the model the script trained (nothing else); torch models are pickled, since MLflow's default (torch.export)
     needs an input example. The registered name comes from
     `--option model_name=NAME`, else from the file name. A model the script only scores with
     cross-validation is first fitted once on the same data (`model.fit(X, y)`), since
@@ -105,7 +110,7 @@ class RegisterMlflowModel(Recipe):
                 clf = DecisionTreeClassifier(max_depth=3)
                 clf.fit(X, y)
                 joblib.dump(clf, "model.joblib")
-                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps(clf)))
+                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", skops_trusted_types=[t for t in skops.io.get_untrusted_types(data=skops.io.dumps(clf)) if t.startswith(("sklearn.", "numpy.", "scipy."))])
 
             if __name__ == "__main__":
                 with mlflow.start_run(run_name="mlops-adapt"):
@@ -213,10 +218,13 @@ def _serialization_args(model: TrainedModel, tree: cst.Module, logged: str) -> s
     if model.framework != "sklearn":
         return ""
     # Only a lone estimator of a known-clean kind; a pipeline may hold anything (encoders keep dtypes).
-    ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)]
+    # `Ridge(alpha=a).fit(X, y)` is a Ridge: its fit (or set_params) returns the same estimator.
+    ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)
+                  if last_name(c) not in ("fit", "partial_fit", "set_params")]
     if ctor_calls and all(SKOPS_CLEAN.match(n) for n in ctor_calls):
         return ""
-    return f", skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
+    found = f"skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
+    return f", skops_trusted_types=[t for t in {found} if t.startswith({SKOPS_TRUSTED_PACKAGES})]"
 
 
 def _best_of_sweep(tree: cst.Module, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:

@@ -11,7 +11,7 @@ from mlops_adapt.analysis.exprs import calls_in, code
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.track_mlflow.rules import ENDS, STARTS
-from mlops_adapt.verify.rules.base import TaskRules
+from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 from mlops_adapt.verify.rules.run_shape import (
     forced_pickle,
     logs_a_data_loader,
@@ -42,6 +42,7 @@ class RegisterMlflowRules(TaskRules):
         problems = []
         log_models = [c for c in calls if c.name.endswith(".log_model")]
         problems += forced_pickle(log_models)
+        problems += trusts_every_type(log_models)
         problems += registers_every_model_of_a_loop(candidate)
         problems += logs_a_data_loader(candidate, log_models)
         problems += run_on_import(original, candidate, STARTS)
@@ -90,6 +91,20 @@ _KEEPS_MODEL = frozenset({
 _SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
 _CLASS_OF = {"make_pipeline": "Pipeline", "make_union": "FeatureUnion"}
 _MODEL_LIBRARIES = ("sklearn", "xgboost", "lightgbm", "catboost", "torch.nn", "torchvision.models")
+
+
+def trusts_every_type(log_models) -> list:
+    """`skops_trusted_types=skops.io.get_untrusted_types(...)` as is: the allow-list admits whatever
+    the model holds (a script's own function, builtins.eval), which defeats it. A recommendation."""
+    problems = []
+    for c in log_models:
+        for arg in c.node.args:
+            if (arg.keyword and arg.keyword.value == "skops_trusted_types" and isinstance(arg.value, cst.Call)
+                    and (code(arg.value.func) or "").endswith("get_untrusted_types")):
+                problems.append(Recommendation(
+                    f"`{c.name}` at line {c.line} trusts every type skops finds in the model; keep only "
+                    "the library's own (e.g. those starting with sklearn., numpy., scipy.)"))
+    return problems
 
 
 def trained_models(facts) -> list:
