@@ -160,6 +160,7 @@ def test_the_kept_element_of_a_dict_sweep_is_the_one_registered_version(tmp_path
             fitted[name] = model
             scores[name] = model.score(X, y)
         best_name = max(scores, key=scores.get)
+        best_model = fitted[best_name]
         print("best", best_name)
     """)
     assert isinstance(result, Applied), result
