@@ -45,8 +45,13 @@ SKOPS_CLEAN = re.compile(
 # a function of the script's own or `builtins.eval` in the model stays untrusted, and log_model
 # refuses it out loud rather than writing an allow-list that admits it at load time.
 SKOPS_TRUSTED_PACKAGES = '("sklearn.", "numpy.", "scipy.")'  # as the edit writes it
-# torch's default ("pt2", torch.export) needs an input example traced through the model, which a
-# recipe cannot build for an arbitrary model; pickle is what `torch.save(model)` does too.
+# torch: MLflow 3's default ("pt2", torch.export) is not a drop-in here. It needs an input example
+# (a numpy array: a torch tensor's inferred signature is refused), which a recipe cannot build for an
+# arbitrary model; it exports the model as it is where the recipe logs it, right after training, in
+# train mode, so dropout stays on in the registered graph, and the loaded graph refuses eval(); and
+# it took ~100 s for a one-layer model here. Pickle (what `torch.save(model)` does) keeps the
+# script's own class, loaded back to be put in eval mode by its user.
+# tests/tracking_public/test_register_serialization.py checks these reasons against the installed MLflow.
 SERIALIZATION = {"torch": "pickle"}
 
 
@@ -72,8 +77,9 @@ class RegisterMlflowModel(Recipe):
     with the matching MLflow flavor (`mlflow.sklearn` or `mlflow.pytorch`) under `name="model"`
     with `registered_model_name`, inside an MLflow run (the script's own run when it has one).
     sklearn models keep MLflow's default serialization (skops), trusting the scikit-learn,
-    numpy and scipy types of the model the script trained (nothing else); torch models are pickled, since MLflow's default (torch.export)
-    needs an input example. The registered name comes from
+    numpy and scipy types of the model the script trained (nothing else); torch models are
+    pickled: MLflow's default (torch.export) needs an input example and would freeze the model
+    in training mode. The registered name comes from
     `--option model_name=NAME`, else from the file name. A model the script only scores with
     cross-validation is first fitted once on the same data (`model.fit(X, y)`), since
     cross-validation leaves no fitted model behind.

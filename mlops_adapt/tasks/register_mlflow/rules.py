@@ -18,6 +18,7 @@ from mlops_adapt.verify.rules.run_shape import (
     registers_every_model_of_a_loop,
     run_before_config,
     run_on_import,
+    unguarded_run_end,
 )
 from mlops_adapt.verify.rules.tracking_common import call_sites, library_calls, trains
 
@@ -47,6 +48,7 @@ class RegisterMlflowRules(TaskRules):
         problems += logs_a_data_loader(candidate, log_models)
         problems += run_on_import(original, candidate, STARTS)
         problems += run_before_config(candidate, STARTS)
+        problems += unguarded_run_end(original, candidate, STARTS, ENDS)
         registers = [c for c in calls if c.name == "mlflow.register_model"]
         if not log_models and not registers:
             return ["the model is never logged with an MLflow flavor (mlflow.<flavor>.log_model)"]
