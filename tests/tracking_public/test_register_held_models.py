@@ -67,6 +67,19 @@ def test_the_element_a_sweep_takes_out_of_its_dict_is_registered_once():
     assert result.code.index("print(fitted[best_name])") < result.code.index("log_model(")
 
 
+def test_looking_at_one_element_by_a_fixed_key_is_not_choosing_it():
+    _, result = _register("""
+        fitted = []
+        for k in (1, 3, 5):
+            knn = KNeighborsClassifier(n_neighbors=k)
+            knn.fit(X, y)
+            fitted.append(knn)
+        print(fitted[0].n_neighbors)
+    """)
+    assert isinstance(result, Failed), result  # no kept best: registering one of them would be arbitrary
+    assert "keeps none as the best" in " ".join(result.reasons)
+
+
 def test_the_best_of_a_list_of_fitted_models_is_registered():
     _, result = _register("""
         fitted = []

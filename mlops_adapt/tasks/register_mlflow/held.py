@@ -13,6 +13,7 @@ from mlops_adapt.analysis.exprs import (
     calls_in,
     code,
     dotted,
+    is_literal,
     iter_nodes,
     last_name,
     nested_blocks,
@@ -48,6 +49,12 @@ def _collections_of(loop: cst.For, model: TrainedModel) -> tuple[set[str], set[s
     return dicts, lists
 
 
+def _chosen_key(key: cst.BaseExpression) -> bool:
+    """`best_name`, `int(np.argmax(scores))`: a key the script computed; `models[0]` or `fitted["rf"]`
+    only looks at one element, it does not choose it."""
+    return not (is_literal(key) or isinstance(key, cst.UnaryOperation))
+
+
 def kept_from_collection(tree: cst.Module, loop: cst.For, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:
     """(statement, expression) where, after the loop that trains the models, the script takes one of
     them out of the collection holding them: `best = fitted[best_name]`, `joblib.dump(fitted[k], ...)`,
@@ -71,7 +78,7 @@ def kept_from_collection(tree: cst.Module, loop: cst.For, model: TrainedModel) -
                 return stmt, target.value  # best = max(fitted, key=lambda m: m.score(X_test, y_test))
             for node in iter_nodes(small, skip=_DEFERRED):
                 if (isinstance(node, cst.Subscript) and code(node.value) in dicts | lists and len(node.slice) == 1
-                        and isinstance(node.slice[0].slice, cst.Index)):
+                        and isinstance(node.slice[0].slice, cst.Index) and _chosen_key(node.slice[0].slice.value)):
                     if target is not None and value is node:
                         return stmt, target.value  # best_model = fitted[best_name]
                     return stmt, code(node)
