@@ -35,6 +35,20 @@ def test_skops_trusts_only_the_library_types_of_the_trained_model():
             'if t.startswith(("sklearn.", "numpy.", "scipy."))]') in line
 
 
+def test_a_boosting_library_the_script_imports_is_trusted_too():
+    code = _register(textwrap.dedent("""
+        from sklearn.datasets import load_diabetes
+        from sklearn.model_selection import GridSearchCV
+        from xgboost import XGBRegressor
+
+        X, y = load_diabetes(return_X_y=True)
+        search = GridSearchCV(XGBRegressor(n_estimators=5), {"max_depth": [2, 3]}, cv=2)
+        search.fit(X, y)
+    """))
+    assert 'if t.startswith(("sklearn.", "numpy.", "scipy.", "xgboost."))]' in code
+    assert "lightgbm." not in code
+
+
 def test_a_known_clean_estimator_needs_no_trust_list():
     code = _register(KNN.replace("from sklearn.neighbors import KNeighborsClassifier",
                                  "from sklearn.linear_model import Ridge").replace(

@@ -41,10 +41,14 @@ SKOPS_CLEAN = re.compile(
     r"|MultinomialNB|BernoulliNB|StandardScaler|MinMaxScaler|PCA|Perceptron|BayesianRidge|Huber|Quantile)"
 )
 # Others trust the types skops finds in the model the script just trained, in this process (not a
-# file from elsewhere), and only those of scikit-learn, numpy and scipy (trees, optimizers, splitters):
+# file from elsewhere), and only those of scikit-learn, numpy and scipy (trees, optimizers, splitters)
+# and of the boosting libraries the script itself imports (an XGBRegressor inside a GridSearchCV):
 # a function of the script's own or `builtins.eval` in the model stays untrusted, and log_model
 # refuses it out loud rather than writing an allow-list that admits it at load time.
-SKOPS_TRUSTED_PACKAGES = '("sklearn.", "numpy.", "scipy.")'  # as the edit writes it
+SKOPS_TRUSTED_PACKAGES = ("sklearn", "numpy", "scipy")
+SKOPS_TRUSTED_IF_IMPORTED = ("xgboost", "lightgbm", "catboost")
+
+
 # torch: MLflow 3's default ("pt2", torch.export) is not a drop-in here. It needs an input example
 # (a numpy array: a torch tensor's inferred signature is refused), which a recipe cannot build for an
 # arbitrary model; it exports the model as it is where the recipe logs it, right after training, in
@@ -197,7 +201,7 @@ class RegisterMlflowModel(Recipe):
         planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)
-        extra = _serialization_args(model, tree, logged)
+        extra = _serialization_args(model, logged, {m.split(".")[0] for m in scan.imported_modules})
         planner.plan.add_after(
             anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name={registered}{extra})'
         )
@@ -216,7 +220,7 @@ def _is_run_context(stmt) -> bool:
     )
 
 
-def _serialization_args(model: TrainedModel, tree: cst.Module, logged: str) -> str:
+def _serialization_args(model: TrainedModel, logged: str, imported: set[str]) -> str:
     """Keyword arguments of log_model that pick and permit the model's serialization."""
     fmt = SERIALIZATION.get(model.framework)
     if fmt:
@@ -230,7 +234,9 @@ def _serialization_args(model: TrainedModel, tree: cst.Module, logged: str) -> s
     if ctor_calls and all(SKOPS_CLEAN.match(n) for n in ctor_calls):
         return ""
     found = f"skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
-    return f", skops_trusted_types=[t for t in {found} if t.startswith({SKOPS_TRUSTED_PACKAGES})]"
+    packages = SKOPS_TRUSTED_PACKAGES + tuple(p for p in SKOPS_TRUSTED_IF_IMPORTED if p in imported)
+    prefixes = ", ".join(f'"{p}."' for p in packages)
+    return f", skops_trusted_types=[t for t in {found} if t.startswith(({prefixes}))]"
 
 
 def _best_of_sweep(tree: cst.Module, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:
