@@ -75,13 +75,15 @@ def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | 
 class RegisterMlflowModel(Recipe):
     """Register the trained model in the MLflow Model Registry.
 
-    Finds the model the script trains (the one a sweep keeps as its best, else a saved one,
-    else the last one trained), and
+    Finds the model the script trains (the one a sweep keeps as its best, in a name or as the
+    element it takes out of a dict or list of fitted models, else a saved one, else the last one
+    trained; `clf = SVC().fit(X, y)` counts), and
     right after its training (or after it is saved with joblib, pickle or torch.save) logs it
     with the matching MLflow flavor (`mlflow.sklearn` or `mlflow.pytorch`) under `name="model"`
     with `registered_model_name`, inside an MLflow run (the script's own run when it has one).
     sklearn models keep MLflow's default serialization (skops), trusting the scikit-learn,
-    numpy and scipy types of the model the script trained (nothing else); torch models are
+    numpy and scipy types of the model the script trained (and those of a boosting library it
+    imports), nothing else; torch models are
     pickled: MLflow's default (torch.export) needs an input example and would freeze the model
     in training mode. The registered name comes from
     `--option model_name=NAME`, else from the file name. A model the script only scores with
