@@ -165,7 +165,7 @@ def test_the_kept_element_of_a_dict_sweep_is_the_one_registered_version(tmp_path
     import mlflow
     from mlflow.tracking import MlflowClient
 
-    source, result = _register("""
+    _, result = _register("""
         models = {"lr": LogisticRegression(max_iter=300), "tiny_knn": KNeighborsClassifier(n_neighbors=60)}
         fitted, scores = {}, {}
         for name, model in models.items():

@@ -49,8 +49,12 @@ def test_an_end_in_a_finally_is_accepted():
     assert "outside `with`" not in _failures(ORIGINAL, FINALLY)
 
 
+def _cells(text: str) -> str:
+    return "# %%\n" + text.replace("\nC = 0.5\n", "\n# %%\nC = 0.5\n")
+
+
 def test_cell_scripts_keep_their_flat_run():
-    cells = lambda text: "# %%\n" + text.replace("\nC = 0.5\n", "\n# %%\nC = 0.5\n")  # noqa: E731
+    cells = _cells
     assert "outside `with`" not in _failures(cells(ORIGINAL), cells(BARE))
 
 

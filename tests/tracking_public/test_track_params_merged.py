@@ -39,8 +39,8 @@ def _track(source: str) -> str:
 def test_constants_split_settings_and_model_arguments_are_one_log_params_call():
     code = _track(SCRIPT)
     lines = [line.strip() for line in code.splitlines() if "log_params" in line]
-    assert lines == ['mlflow.log_params({"N_ESTIMATORS": N_ESTIMATORS, "test_size": 0.25, "random_state": 0, '
-                     '"max_depth": 4})']
+    assert lines == [('mlflow.log_params({"N_ESTIMATORS": N_ESTIMATORS, "test_size": 0.25, "random_state": 0, '
+                      '"max_depth": 4})')]
 
 
 @pytest.mark.parametrize(

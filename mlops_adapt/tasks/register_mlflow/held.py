@@ -128,9 +128,9 @@ def _enclosing_function(tree: cst.Module, stmt: cst.CSTNode) -> cst.FunctionDef 
     """The innermost def whose body holds the statement."""
     found = None
     for func in nodes_of(tree, cst.FunctionDef):
-        if any(s is stmt for s in all_statements(func.body)):
-            if found is None or any(f is func for f in nodes_of(found.body, cst.FunctionDef)):
-                found = func
+        holds = any(s is stmt for s in all_statements(func.body))
+        if holds and (found is None or any(f is func for f in nodes_of(found.body, cst.FunctionDef))):
+            found = func
     return found
 
 

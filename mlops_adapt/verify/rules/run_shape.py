@@ -287,5 +287,5 @@ def unguarded_run_end(original: cst.Module, candidate: cst.Module, starts: set[s
         return []
     name = dotted(added[0].func)
     how = f"`{dotted(end_calls[0].func)}()` is skipped" if end_calls else "nothing ends it"
-    return [f"`{name}()` starts a run outside `with`, and if the code after it raises, {how}: the run is left "
-            f"RUNNING or marked FINISHED; use `with {name}(...):` or end it in a `finally:`"]
+    return [(f"`{name}()` starts a run outside `with`, and if the code after it raises, {how}: the run is left "
+             f"RUNNING or marked FINISHED; use `with {name}(...):` or end it in a `finally:`")]
