@@ -59,10 +59,10 @@ BAD = {
     "mlflow_metric_logged_after_run_ended": (
         "mlflow_config_dict_gb",
         [
-            ('mlflow.log_metrics({"mse": mse, "r2": r2})\n', ""),
+            ('    mlflow.log_metrics({"mse": mse, "r2": r2})\n', ""),
             (
-                "mlflow.end_run()\n",
-                'mlflow.end_run()\nmlflow.log_metrics({"mse": mse, "r2": r2})\n',
+                "    mlflow.end_run()\n",
+                '    mlflow.end_run()\nmlflow.log_metrics({"mse": mse, "r2": r2})\n',
             ),
         ],
         "run",
@@ -119,16 +119,27 @@ BAD = {
         "mlflow_np_linear_regression",
         [
             (
-                'mlflow.log_param("learning_rate", LEARNING_RATE)\nmlflow.log_param("epochs", EPOCHS)\n',
+                '    mlflow.log_param("learning_rate", LEARNING_RATE)\n    mlflow.log_param("epochs", EPOCHS)\n',
                 "",
             )
         ],
         "LEARNING_RATE",
         "hyperparameters are never logged",
     ),
+    "mlflow_run_end_skipped_on_error": (
+        "mlflow_config_dict_gb",
+        [
+            (
+                "finally:\n    mlflow.end_run()\n",
+                '    mlflow.end_run()\nexcept ValueError as err:\n    print(f"training failed: {err}")\n    raise\n',
+            )
+        ],
+        "outside `with`",
+        "end_run() at the end of the try body, not in finally: an error leaves the run RUNNING",
+    ),
     "mlflow_print_removed": (
         "mlflow_config_dict_gb",
-        [('print(f"r2: {r2:.3f}")\n', "")],
+        [('    print(f"r2: {r2:.3f}")\n', "")],
         "print",
         "an original print was dropped",
     ),

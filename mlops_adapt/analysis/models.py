@@ -136,6 +136,22 @@ def _unchained(call: cst.Call) -> cst.Call:
     return call
 
 
+# sklearn's (and xgboost's and lightgbm's sklearn API) fit returns the estimator itself, as set_params does.
+_RETURNS_SELF = frozenset({"fit", "partial_fit", "set_params"})
+
+
+def fitted_constructor(value: cst.BaseExpression) -> cst.Call | None:
+    """Ridge(alpha=1.0) in `Ridge(alpha=1.0).fit(X, y)`: a model built and trained in one expression."""
+    if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value in ("fit", "partial_fit")):
+        return None
+    inner = value.func.value
+    while (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute)
+           and inner.func.attr.value in _RETURNS_SELF | _PLACEMENT and isinstance(inner.func.value, cst.Call)):
+        inner = inner.func.value
+    return inner if isinstance(inner, cst.Call) and dotted(inner.func) else None
+
+
 def _builder_ctors(module: cst.Module, scan: Scan) -> dict[str, str]:
     """Functions that build a model: `def build(cfg): return RandomForestClassifier(...)`."""
     builders: dict[str, str] = {}
@@ -192,22 +208,31 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                     candidates.append((*looped, list(stmt.body.body)))
             else:
                 for target, value in _single_assignments(stmt):
-                    if not isinstance(target, cst.Name):
+                    name = dotted(target) or ""
+                    # `state.model = LogisticRegression()`, trained as `state.model.fit(X, y)`
+                    # (a class's self.model is found per method, below).
+                    attribute = isinstance(target, cst.Attribute) and name and not name.startswith("self.")
+                    if not (isinstance(target, cst.Name) or attribute):
                         continue
                     held = _collection_ctor(value, scan)
-                    if held:
-                        collections[target.value] = held
-                    if isinstance(value, cst.Call):
+                    if held and isinstance(target, cst.Name):
+                        collections[name] = held
+                    fitted = fitted_constructor(value)
+                    if fitted is not None:
+                        # `final = Ridge(alpha=a).fit(X, y)`: built and trained by this very statement.
+                        ctor = call_name(fitted) or ""
+                        candidates.append((name, builders.get(ctor, ctor), [stmt, *body[index + 1 :]]))
+                    elif isinstance(value, cst.Call):
                         ctor = call_name(_unchained(value)) or ""
                         ctor = builders.get(ctor, ctor)  # model = build(cfg) builds what build returns
-                        candidates.append((target.value, ctor, body[index + 1 :]))
+                        candidates.append((name, ctor, body[index + 1 :]))
             for var, ctor, later_stmts in candidates:
                 framework = framework_of(ctor, scan)
                 if framework is None:
                     continue
                 trained_after = None
                 for later in later_stmts:
-                    if _trains(later, var, scan):
+                    if later is stmt or _trains(later, var, scan):
                         trained_after = later
                 found.append(
                     TrainedModel(

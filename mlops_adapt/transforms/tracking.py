@@ -117,7 +117,9 @@ class TrackingPlanner:
         module_ids = {id(s) for s in self.module.body}
         # Settings defined at module level (constants, a model's literal arguments, parsed
         # arguments) can be logged at the run's start, so the run need not start at them.
-        movable = [p for p in scan.params if id(p.anchor) in module_ids]
+        # ... but not a statement the caller logs at (`clf = SVC(C=1.0).fit(X, y)` then log_model(clf)).
+        extra = {id(a) for a in extra_anchors}
+        movable = [p for p in scan.params if id(p.anchor) in module_ids and id(p.anchor) not in extra]
         anchors = {id(p.anchor) for p in scan.params} | {id(m.anchor) for m in scan.metrics}
         anchors |= {id(n.loop) for n in scan.nested_runs} | {id(a) for a in extra_anchors}
         place = RunPlacer(scan, anchors, movable).place()

@@ -32,17 +32,19 @@ N_ESTIMATORS = 50
 MAX_DEPTH = 4
 
 mlflow.start_run()
-mlflow.log_params({"N_ESTIMATORS": N_ESTIMATORS, "MAX_DEPTH": MAX_DEPTH})
-X, y = load_iris(return_X_y=True)
-mlflow.log_params({"random_state": 0})
-X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-mlflow.log_params({"n_estimators": N_ESTIMATORS, "max_depth": MAX_DEPTH})
-model = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=MAX_DEPTH)
-model.fit(X_train, y_train)
-accuracy = accuracy_score(y_test, model.predict(X_test))
-mlflow.log_metric("accuracy", accuracy)
-print(accuracy)
-mlflow.end_run()
+try:
+    mlflow.log_params({"N_ESTIMATORS": N_ESTIMATORS, "MAX_DEPTH": MAX_DEPTH})
+    X, y = load_iris(return_X_y=True)
+    mlflow.log_params({"random_state": 0})
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    mlflow.log_params({"n_estimators": N_ESTIMATORS, "max_depth": MAX_DEPTH})
+    model = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=MAX_DEPTH)
+    model.fit(X_train, y_train)
+    accuracy = accuracy_score(y_test, model.predict(X_test))
+    mlflow.log_metric("accuracy", accuracy)
+    print(accuracy)
+finally:
+    mlflow.end_run()
 """
 
 # Verified too, but with a bigger diff than GOOD: selection must prefer GOOD.
@@ -55,7 +57,7 @@ GOOD_VERBOSE = GOOD.replace(
 HALLUCINATED = GOOD.replace("mlflow.log_params(", "mlflow.log_hyperparams(")
 
 # Deleted code: the model is no longer trained, the result no longer printed.
-DELETED = GOOD.replace("model.fit(X_train, y_train)\n", "").replace("print(accuracy)\n", "")
+DELETED = GOOD.replace("    model.fit(X_train, y_train)\n", "").replace("    print(accuracy)\n", "")
 
 # A syntax error.
 SYNTAX_ERROR = GOOD.replace(

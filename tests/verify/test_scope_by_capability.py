@@ -103,15 +103,17 @@ def test_an_unlogged_seed_or_split_size_is_a_recommendation_not_a_rejection():
         score = model.score(X_test, y_test)
         print(f"accuracy {score:.3f}")
         ''')
-    candidate = original.replace("from sklearn.datasets", "import mlflow\nfrom sklearn.datasets").replace(
-        "X, y = load_wine", "mlflow.start_run()\nmlflow.log_param(\"n_estimators\", N_ESTIMATORS)\nX, y = load_wine"
-    ) + "mlflow.log_metric(\"accuracy\", score)\nmlflow.end_run()\n"
+    head, work = original.split("X, y = load_wine")
+    work = "mlflow.log_param(\"n_estimators\", N_ESTIMATORS)\nX, y = load_wine" + work + \
+        "mlflow.log_metric(\"accuracy\", score)\n"
+    candidate = head.replace("from sklearn.datasets", "import mlflow\nfrom sklearn.datasets") + \
+        "with mlflow.start_run():\n" + textwrap.indent(work, "    ")
     report = _verify(candidate, original)
     assert report.ok, report.failures
     v4 = next(c for c in report.checks if c.id == "V4")
     assert v4.status == "warn"
     assert any("SEED" in r for r in v4.reasons) and any("TEST_SIZE" in r for r in v4.reasons)
-    dropped = candidate.replace("mlflow.log_param(\"n_estimators\", N_ESTIMATORS)\n", "")
+    dropped = candidate.replace("    mlflow.log_param(\"n_estimators\", N_ESTIMATORS)\n", "")
     assert any("N_ESTIMATORS" in f for f in _verify(dropped, original).failures)
 
 

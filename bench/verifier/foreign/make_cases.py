@@ -74,7 +74,7 @@ GOOD = {
     "mlflow_diabetes_gd_numpy": (
         "track-mlflow",
         "diabetes_gd_numpy.py",
-        "explicit mlflow.start_run() / mlflow.end_run() without `with`, per-epoch metric",
+        "explicit mlflow.start_run() with mlflow.end_run() in a finally:, per-epoch metric",
     ),
     "mlflow_breast_cancer_pipeline": (
         "track-mlflow",

@@ -14,11 +14,18 @@ from mlops_adapt.analysis.exprs import (
     dotted,
     iter_nodes,
     last_name,
+    nested_blocks,
     nodes_of,
 )
 from mlops_adapt.analysis.models import _trains, find_trained_models
 from mlops_adapt.analysis.scan import TrainedModel
 from mlops_adapt.tasks.register_mlflow import SPEC
+from mlops_adapt.tasks.register_mlflow.held import (
+    assigned_pairs,
+    kept_from_collection,
+    returned_by_repeated_call,
+    why_unheld,
+)
 from mlops_adapt.tasks.track_mlflow.recipe import MlflowBackend
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import apply_plan
@@ -28,19 +35,37 @@ FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "m
            "lightgbm": "mlflow.lightgbm"}
 SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
 # MLflow 3 saves sklearn models with skops (its default, no pickle) and names the types it must
-# trust; these estimators need none. Others get the types of the model the script itself trained.
+# trust; these estimators need none.
 SKOPS_CLEAN = re.compile(
     r"^(Linear|Logistic|Ridge|Lasso|ElasticNet|SGD|SV[CR]|LinearSV|NuSV|KMeans|MiniBatchKMeans|Gaussian(NB|Process)"
     r"|MultinomialNB|BernoulliNB|StandardScaler|MinMaxScaler|PCA|Perceptron|BayesianRidge|Huber|Quantile)"
 )
-# torch's default ("pt2", torch.export) needs an input example traced through the model, which a
-# recipe cannot build for an arbitrary model; pickle is what `torch.save(model)` does too.
+# Others trust the types skops finds in the model the script just trained, in this process (not a
+# file from elsewhere), and only those of scikit-learn, numpy and scipy (trees, optimizers, splitters)
+# and of the boosting libraries the script itself imports (an XGBRegressor inside a GridSearchCV):
+# a function of the script's own or `builtins.eval` in the model stays untrusted, and log_model
+# refuses it out loud rather than writing an allow-list that admits it at load time.
+SKOPS_TRUSTED_PACKAGES = ("sklearn", "numpy", "scipy")
+SKOPS_TRUSTED_IF_IMPORTED = ("xgboost", "lightgbm", "catboost")
+
+
+# torch: MLflow 3's default ("pt2", torch.export) is not a drop-in here. It needs an input example
+# (a numpy array: a torch tensor's inferred signature is refused), which a recipe cannot build for an
+# arbitrary model; it exports the model as it is where the recipe logs it, right after training, in
+# train mode, so dropout stays on in the registered graph, and the loaded graph refuses eval(); and
+# it took ~100 s for a one-layer model here. Pickle (what `torch.save(model)` does) keeps the
+# script's own class, loaded back to be put in eval mode by its user.
+# tests/tracking_public/test_register_serialization.py checks these reasons against the installed MLflow.
 SERIALIZATION = {"torch": "pickle"}
 
 
 def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | None:
     """The model to register: a saved one first, else the last one trained."""
     trained = [m for m in models if m.trained_after is not None]
+    # Within one function (or the module), "last" is the last in the text: a final fit after a
+    # cross-validation loop, not the per-fold model the loop's block lists after it.
+    scopes = list(dict.fromkeys(id(m.ctx.function) for m in trained))
+    trained.sort(key=lambda m: (scopes.index(id(m.ctx.function)), m.trained_line or 0))
     for model in reversed(trained):
         if model.var in saved:
             return model
@@ -50,14 +75,17 @@ def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | 
 class RegisterMlflowModel(Recipe):
     """Register the trained model in the MLflow Model Registry.
 
-    Finds the model the script trains (the one a sweep keeps as its best, else a saved one,
-    else the last one trained), and
+    Finds the model the script trains (the one a sweep keeps as its best, in a name or as the
+    element it takes out of a dict or list of fitted models, else a saved one, else the last one
+    trained; `clf = SVC().fit(X, y)` counts), and
     right after its training (or after it is saved with joblib, pickle or torch.save) logs it
     with the matching MLflow flavor (`mlflow.sklearn` or `mlflow.pytorch`) under `name="model"`
     with `registered_model_name`, inside an MLflow run (the script's own run when it has one).
-    sklearn models keep MLflow's default serialization (skops), trusting the types of the
-    model the script trained; torch models are pickled, since MLflow's default (torch.export)
-    needs an input example. The registered name comes from
+    sklearn models keep MLflow's default serialization (skops), trusting the scikit-learn,
+    numpy and scipy types of the model the script trained (and those of a boosting library it
+    imports), nothing else; torch models are
+    pickled: MLflow's default (torch.export) needs an input example and would freeze the model
+    in training mode. The registered name comes from
     `--option model_name=NAME`, else from the file name. A model the script only scores with
     cross-validation is first fitted once on the same data (`model.fit(X, y)`), since
     cross-validation leaves no fitted model behind.
@@ -94,7 +122,7 @@ class RegisterMlflowModel(Recipe):
                 clf = DecisionTreeClassifier(max_depth=3)
                 clf.fit(X, y)
                 joblib.dump(clf, "model.joblib")
-                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps(clf)))
+                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", skops_trusted_types=[t for t in skops.io.get_untrusted_types(data=skops.io.dumps(clf)) if t.startswith(("sklearn.", "numpy.", "scipy."))])
 
             if __name__ == "__main__":
                 with mlflow.start_run(run_name="mlops-adapt"):
@@ -125,7 +153,7 @@ class RegisterMlflowModel(Recipe):
                 # Only scored by cross-validation: fit it once on the same data, then register it.
                 models, refit = [cross_validated[0]], cross_validated[1]
             elif scan.fit_lines or scan.torch_loops:
-                raise Unsupported("the trained model is not held in a local variable (e.g. it lives in self.model)")
+                raise Unsupported(why_unheld(tree))
             else:
                 # A numpy loop that reports a loss trains no model object: nothing to register.
                 raise SkipFile("nothing to adapt: no trained model found")
@@ -133,6 +161,9 @@ class RegisterMlflowModel(Recipe):
         saved |= {obj.split(".")[0] for obj in saved}
         model = choose_model(models, saved)
         assert model is not None
+        # A function that builds and trains a new model per call, called in a loop: the model the
+        # script keeps is what the caller keeps of its results, not each model inside it.
+        model = returned_by_repeated_call(tree, model)
         flavor = FLAVORS.get(model.framework)
         if flavor is None:
             raise Unsupported(f"no MLflow flavor is known for a {model.framework} model")
@@ -156,6 +187,12 @@ class RegisterMlflowModel(Recipe):
         if best is not None:
             # A sweep keeps its winner in `best_model = clf`: register that one, once, after the loop.
             anchor, logged = best
+        elif loop is not None and (kept := kept_from_collection(tree, loop, model)) is not None:
+            # The loop fills `fitted[name] = model` and the script then picks `fitted[best_name]`:
+            # that element is the model it keeps.
+            anchor, logged = kept
+            if model.constructor in SEARCH_CVS:
+                logged = f"{logged}.best_estimator_"
         elif loop is not None:
             # Never one version per iteration: refit the winner (or on all folds) after the loop,
             # or give each compared model its own registered name.
@@ -166,7 +203,7 @@ class RegisterMlflowModel(Recipe):
         planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)
-        extra = _serialization_args(model, tree, logged)
+        extra = _serialization_args(model, logged, {m.split(".")[0] for m in scan.imported_modules})
         planner.plan.add_after(
             anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name={registered}{extra})'
         )
@@ -185,7 +222,7 @@ def _is_run_context(stmt) -> bool:
     )
 
 
-def _serialization_args(model: TrainedModel, tree: cst.Module, logged: str) -> str:
+def _serialization_args(model: TrainedModel, logged: str, imported: set[str]) -> str:
     """Keyword arguments of log_model that pick and permit the model's serialization."""
     fmt = SERIALIZATION.get(model.framework)
     if fmt:
@@ -193,10 +230,15 @@ def _serialization_args(model: TrainedModel, tree: cst.Module, logged: str) -> s
     if model.framework != "sklearn":
         return ""
     # Only a lone estimator of a known-clean kind; a pipeline may hold anything (encoders keep dtypes).
-    ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)]
+    # `Ridge(alpha=a).fit(X, y)` is a Ridge: its fit (or set_params) returns the same estimator.
+    ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)
+                  if last_name(c) not in ("fit", "partial_fit", "set_params")]
     if ctor_calls and all(SKOPS_CLEAN.match(n) for n in ctor_calls):
         return ""
-    return f", skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
+    found = f"skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
+    packages = SKOPS_TRUSTED_PACKAGES + tuple(p for p in SKOPS_TRUSTED_IF_IMPORTED if p in imported)
+    prefixes = ", ".join(f'"{p}."' for p in packages)
+    return f", skops_trusted_types=[t for t in {found} if t.startswith(({prefixes}))]"
 
 
 def _best_of_sweep(tree: cst.Module, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:
@@ -209,20 +251,10 @@ def _best_of_sweep(tree: cst.Module, model: TrainedModel) -> tuple[cst.CSTNode, 
             if not isinstance(stmt, cst.SimpleStatementLine):
                 continue
             for small in stmt.body:
-                for lhs, rhs in _assigned_pairs(small):
+                for lhs, rhs in assigned_pairs(small):
                     if isinstance(lhs, cst.Name) and isinstance(rhs, cst.Name) and rhs.value == model.var:
                         return loop, lhs.value
     return None
-
-
-def _assigned_pairs(small: cst.BaseSmallStatement) -> list:
-    """(target, value) pairs of `a = b` and `a, b = c, d`."""
-    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
-        return []
-    left, right = small.targets[0].target, small.value
-    if isinstance(left, cst.Tuple) and isinstance(right, cst.Tuple) and len(left.elements) == len(right.elements):
-        return [(a.value, b.value) for a, b in zip(left.elements, right.elements)]
-    return [(left, right)]
 
 
 def _training_loop(tree: cst.Module, model: TrainedModel) -> cst.For | None:
@@ -273,7 +305,6 @@ def _loop_registration(tree: cst.Module, loop: cst.For, model: TrainedModel, nam
 def _kept_best_record(tree: cst.Module, model: TrainedModel):
     """Nested sweep loops append (lr, depth, acc) to `results`, then `best = max(results, ...)`:
     refit the model with the winning settings after that line. (anchor, refit, name) or None."""
-    from mlops_adapt.analysis.exprs import nested_blocks
 
     fits = [c for c in calls_in(model.defined_at.body if isinstance(model.defined_at, cst.For) else tree)
             if last_name(c) == "fit" and code(c.func).startswith(model.var + ".")]
@@ -298,7 +329,7 @@ def _kept_best_record(tree: cst.Module, model: TrainedModel):
                 records = code(call.func).rsplit(".", 1)[0]
                 for later in block[index + 1:]:
                     for small in getattr(later, "body", ()) if isinstance(later, cst.SimpleStatementLine) else ():
-                        pairs = _assigned_pairs(small)
+                        pairs = assigned_pairs(small)
                         if len(pairs) != 1 or not isinstance(pairs[0][1], cst.Call):
                             continue
                         chosen, value = pairs[0]
@@ -328,7 +359,7 @@ def _kept_best_setting(loop: cst.For, model: TrainedModel) -> tuple[str, str] | 
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for small in stmt.body:
-            for lhs, rhs in _assigned_pairs(small):
+            for lhs, rhs in assigned_pairs(small):
                 if isinstance(lhs, cst.Name) and isinstance(rhs, cst.Name) and rhs.value == var:
                     return keyword, lhs.value
     return None

@@ -11,13 +11,14 @@ from mlops_adapt.analysis.exprs import calls_in, code
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.track_mlflow.rules import ENDS, STARTS
-from mlops_adapt.verify.rules.base import TaskRules
+from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 from mlops_adapt.verify.rules.run_shape import (
     forced_pickle,
     logs_a_data_loader,
     registers_every_model_of_a_loop,
     run_before_config,
     run_on_import,
+    unguarded_run_end,
 )
 from mlops_adapt.verify.rules.tracking_common import call_sites, library_calls, trains
 
@@ -42,10 +43,12 @@ class RegisterMlflowRules(TaskRules):
         problems = []
         log_models = [c for c in calls if c.name.endswith(".log_model")]
         problems += forced_pickle(log_models)
+        problems += trusts_every_type(log_models)
         problems += registers_every_model_of_a_loop(candidate)
         problems += logs_a_data_loader(candidate, log_models)
         problems += run_on_import(original, candidate, STARTS)
         problems += run_before_config(candidate, STARTS)
+        problems += unguarded_run_end(original, candidate, STARTS, ENDS)
         registers = [c for c in calls if c.name == "mlflow.register_model"]
         if not log_models and not registers:
             return ["the model is never logged with an MLflow flavor (mlflow.<flavor>.log_model)"]
@@ -90,6 +93,20 @@ _KEEPS_MODEL = frozenset({
 _SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
 _CLASS_OF = {"make_pipeline": "Pipeline", "make_union": "FeatureUnion"}
 _MODEL_LIBRARIES = ("sklearn", "xgboost", "lightgbm", "catboost", "torch.nn", "torchvision.models")
+
+
+def trusts_every_type(log_models) -> list:
+    """`skops_trusted_types=skops.io.get_untrusted_types(...)` as is: the allow-list admits whatever
+    the model holds (a script's own function, builtins.eval), which defeats it. A recommendation."""
+    problems = []
+    for c in log_models:
+        for arg in c.node.args:
+            if (arg.keyword and arg.keyword.value == "skops_trusted_types" and isinstance(arg.value, cst.Call)
+                    and (code(arg.value.func) or "").endswith("get_untrusted_types")):
+                problems.append(Recommendation(
+                    f"`{c.name}` at line {c.line} trusts every type skops finds in the model; keep only "
+                    "the library's own (e.g. those starting with sklearn., numpy., scipy.)"))
+    return problems
 
 
 def trained_models(facts) -> list:
@@ -167,10 +184,16 @@ def _logged_objects_are_models(candidate: cst.Module, log_models, trained) -> li
     if program is None:
         return []
     names = {m.var for m in trained}
+    holders = model_collections(program.tree, names)
 
     def is_model(node, frame) -> str | None:
         if isinstance(node, ast.Name) and node.id in names:
             return node.id
+        if isinstance(node, ast.Subscript) and ast.unparse(node.value) in holders:
+            return ast.unparse(node)  # fitted[best_name], filled with the trained models
+        if (isinstance(node, ast.Call) and last_attr(node.func) in ("max", "min") and node.args
+                and ast.unparse(node.args[0]) in holders):
+            return ast.unparse(node)  # max(fitted, key=lambda m: m.score(X_test, y_test))
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and _unknown_argument(program, node, frame):
             return "?"  # a parameter no call in the file binds: what it holds cannot be told
         if isinstance(node, ast.Attribute) and ast.unparse(node) in names:
@@ -193,6 +216,25 @@ def _logged_objects_are_models(candidate: cst.Module, log_models, trained) -> li
                 f"the script (trained: {', '.join(sorted(names))}); log the trained model itself"
             )
     return problems
+
+
+def model_collections(tree: ast.AST, names: set[str]) -> set[str]:
+    """Dicts and lists that hold trained models: filled with `fitted[k] = model` or
+    `fitted.append(model)`, or walked by a loop that binds the model (`for n, model in MODELS.items()`)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in names:
+            found |= {ast.unparse(t.value) for t in node.targets if isinstance(t, ast.Subscript)}
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append"
+              and any(isinstance(a, ast.Name) and a.id in names for a in node.args)):
+            found.add(ast.unparse(node.func.value))
+        elif isinstance(node, ast.For) and {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)} & names:
+            walked = node.iter
+            if isinstance(walked, ast.Call) and isinstance(walked.func, ast.Attribute) \
+                    and walked.func.attr in ("items", "values"):
+                walked = walked.func.value
+            found.add(ast.unparse(walked))
+    return found
 
 
 def _logged_before_training(candidate: cst.Module, log_models, trained) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from mlops_adapt.tasks.track_mlflow import SPEC
+from mlops_adapt.tasks.track_mlflow.merge_params import MergeLogParams
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.rewriter import apply_plan
 from mlops_adapt.transforms.tracking import (
@@ -109,9 +110,7 @@ class AddMlflowTracking(Recipe):
             X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
             model = RandomForestClassifier(n_estimators=N_ESTIMATORS, max_depth=4)
             with mlflow.start_run(run_name="mlops-adapt"):
-                mlflow.log_params({"N_ESTIMATORS": N_ESTIMATORS})
-                mlflow.log_params({"test_size": 0.25, "random_state": 0})
-                mlflow.log_params({"max_depth": 4})
+                mlflow.log_params({"N_ESTIMATORS": N_ESTIMATORS, "test_size": 0.25, "random_state": 0, "max_depth": 4})
                 model.fit(X_train, y_train)
                 # Evaluate on the held-out split.
                 acc = accuracy_score(y_test, model.predict(X_test))
@@ -143,4 +142,6 @@ class AddMlflowTracking(Recipe):
         backend = MlflowBackend(project_name(self.options.path))
         planner = TrackingPlanner(tree, backend, lifecycle=not use.has_run, scan=scan)
         planner.plan_tracking("mlflow")
-        return apply_plan(tree, planner.plan)
+        # Constants, split settings and a model's literal arguments are planned as separate
+        # log_params calls; where they land side by side, one call says it once.
+        return apply_plan(tree, planner.plan).visit(MergeLogParams())

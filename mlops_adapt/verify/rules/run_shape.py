@@ -247,3 +247,45 @@ def _assignments(module: cst.Module):
 
     return [small for line in nodes_of(module, cst.SimpleStatementLine) for small in line.body
             if isinstance(small, cst.Assign)]
+
+
+def _handler_bodies(module: cst.Module) -> list[cst.CSTNode]:
+    """The `finally:` and `except ...:` bodies of every try statement: where cleanup runs on errors."""
+    from mlops_adapt.analysis.exprs import nodes_of
+
+    bodies: list[cst.CSTNode] = []
+    for node in nodes_of(module, (cst.Try, cst.TryStar)):
+        bodies += [h.body for h in node.handlers]
+        if node.finalbody is not None:
+            bodies.append(node.finalbody.body)
+    return bodies
+
+
+def unguarded_run_end(original: cst.Module, candidate: cst.Module, starts: set[str], ends: set[str]) -> list[str]:
+    """A run started by a bare call (not `with`) whose end is reached only when nothing raises.
+
+    An exception between `mlflow.start_run()` and `mlflow.end_run()` skips the end: the run stays
+    RUNNING, or MLflow's exit hook marks the crashed run FINISHED. `with mlflow.start_run():`, or an
+    end in a `finally:` / `except:` path, ends it FAILED. Notebooks and `# %%` cell scripts start
+    and end their run flat on purpose (a `with` cannot span cells), so they are exempt."""
+    from mlops_adapt.analysis.exprs import nodes_of
+    from mlops_adapt.transforms.tracking import is_cell_structured
+
+    if is_cell_structured(candidate) or is_cell_structured(original):
+        return []
+
+    def bare_starts(module: cst.Module) -> list[cst.Call]:
+        in_with = {id(item.item) for w in nodes_of(module, cst.With) for item in w.items}
+        return [c for c in calls_in(module) if dotted(c.func) in starts and id(c) not in in_with]
+
+    added = bare_starts(candidate)
+    if len(added) <= len(bare_starts(original)):
+        return []  # the script's own run handling, not the edit's
+    guarded = {id(c) for body in _handler_bodies(candidate) for c in calls_in(body)}
+    end_calls = [c for c in calls_in(candidate) if dotted(c.func) in ends]
+    if any(id(c) in guarded for c in end_calls):
+        return []
+    name = dotted(added[0].func)
+    how = f"`{dotted(end_calls[0].func)}()` is skipped" if end_calls else "nothing ends it"
+    return [(f"`{name}()` starts a run outside `with`, and if the code after it raises, {how}: the run is left "
+             f"RUNNING or marked FINISHED; use `with {name}(...):` or end it in a `finally:`")]

@@ -159,6 +159,17 @@ def library_calls(
             visit_block(block_body(stmt.body), True if opens else active)
             # Leaving `with <start>(...)` ends the run it opened (an outer run stays active).
             return (active is True) if opens else active
+        if isinstance(stmt, (cst.Try, cst.TryStar)):
+            # The normal path runs the body, then else, then finally: a `finally: end_run()` ends
+            # the run for what follows. Handlers start from the body's state and fall back to it.
+            state = visit_block(block_body(stmt.body), active)
+            for handler in stmt.handlers:
+                visit_block(block_body(handler.body), state)
+            if stmt.orelse is not None:
+                state = visit_block(block_body(stmt.orelse.body), state)
+            if stmt.finalbody is not None:
+                state = visit_block(block_body(stmt.finalbody.body), state)
+            return state
         # Other compound statements: headers run in the current state, bodies inherit it.
         for child_name in ("test", "iter"):
             child = getattr(stmt, child_name, None)
