@@ -14,6 +14,7 @@ from mlops_adapt.verify.rules.run_shape import (
     per_batch_without_step,
     run_before_config,
     run_on_import,
+    runs_split_or_repeated,
     unguarded_run_end,
     same_setting_twice,
 )
@@ -74,6 +75,7 @@ class TrackMlflowRules(TaskRules):
         problems += run_on_import(original, candidate, STARTS)
         problems += run_before_config(candidate, STARTS)
         problems += unguarded_run_end(original, candidate, STARTS, ENDS)
+        problems += runs_split_or_repeated(original, candidate, STARTS)
         problems += params_in_layer_init(candidate, PARAM_LOGS - {"set_tag", "set_tags"})
         problems += per_batch_without_step(candidate, METRIC_LOGS)
         problems += same_setting_twice([c for c in calls if c.name.split(".")[-1] in ("log_param", "log_params")])

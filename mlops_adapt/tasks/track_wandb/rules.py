@@ -8,7 +8,7 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import code, dotted, main_guard_exits, nodes_of
 from mlops_adapt.tasks.track_wandb import SPEC
-from mlops_adapt.verify.rules.run_shape import run_before_config, run_on_import
+from mlops_adapt.verify.rules.run_shape import run_before_config, run_on_import, runs_split_or_repeated
 from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 from mlops_adapt.verify.rules.tracking_common import (
     derived_names,
@@ -59,6 +59,7 @@ class TrackWandbRules(TaskRules):
                 config.names |= set(re.findall(r"=\s*([A-Za-z_]\w*)", line))
         problems += missing_hyperparams(facts, config, autolog=False)
         problems += run_on_import(original, candidate, STARTS)
+        problems += runs_split_or_repeated(original, candidate, STARTS)
         problems += run_before_config(candidate, STARTS)
         problems += misreported_params(facts, config_calls)
         log_calls = [c for c in calls if c.name in ("wandb.log", "wandb.summary.update")]

@@ -289,3 +289,59 @@ def unguarded_run_end(original: cst.Module, candidate: cst.Module, starts: set[s
     how = f"`{dotted(end_calls[0].func)}()` is skipped" if end_calls else "nothing ends it"
     return [(f"`{name}()` starts a run outside `with`, and if the code after it raises, {how}: the run is left "
              f"RUNNING or marked FINISHED; use `with {name}(...):` or end it in a `finally:`")]
+
+
+_EPOCH_TARGET = re.compile(r"^(epoch|epochs|ep|e|epoch_idx|epoch_i|it|iter|iteration|step|t)$")
+_EPOCH_COUNT = re.compile(r"epoch|iter|steps", re.IGNORECASE)
+
+
+def _is_epoch_loop(loop: cst.For) -> bool:
+    """`for epoch in ...` or `for _ in range(EPOCHS)`: one training, repeated; not a sweep over settings."""
+    if isinstance(loop.target, cst.Name) and _EPOCH_TARGET.match(loop.target.value):
+        return True
+    return isinstance(loop.iter, cst.Call) and dotted(loop.iter.func) == "range" and bool(
+        _EPOCH_COUNT.search(code(loop.iter)))
+
+
+def _is_nested(call: cst.Call) -> bool:
+    return any(a.keyword and a.keyword.value == "nested" for a in call.args)
+
+
+def runs_split_or_repeated(original: cst.Module, candidate: cst.Module, starts: set[str]) -> list[str]:
+    """The edit starts a run on every epoch, or splits one training across several top-level runs.
+
+    Seen in a real model's candidates: `with mlflow.start_run():` inside `for epoch in range(EPOCHS)`
+    made 40 runs of one training, then two more runs logged the params again and the accuracy;
+    every log call was inside *a* run, so the other rules passed it. A sweep's child runs pass
+    `nested=True`; a loop over settings is not an epoch loop."""
+    from mlops_adapt.analysis.exprs import nodes_of
+
+    def top_level_starts(module: cst.Module) -> list[cst.Call]:
+        return [c for c in calls_in(module) if dotted(c.func) in starts and not _is_nested(c)]
+
+    added = len(top_level_starts(candidate)) - len(top_level_starts(original))
+    if added <= 0:
+        return []
+    for loop in nodes_of(candidate, cst.For):
+        if not _is_epoch_loop(loop):
+            continue
+        inside = [c for c in calls_in(loop.body) if dotted(c.func) in starts and not _is_nested(c)]
+        if inside and not any(dotted(c.func) in starts for c in calls_in(_loop_in(original, loop))):
+            name = dotted(inside[0].func)
+            return [f"`{name}` inside the loop `for {code(loop.target)} in {code(loop.iter)}` starts a new run on "
+                    "every epoch of one training: start one run around the loop and log each epoch's "
+                    "values with a step"]
+    if added >= 2:
+        name = dotted(top_level_starts(candidate)[0].func)
+        return [f"the edit starts {added} separate runs (`{name}`) for one script: its params and metrics end up "
+                "split across them; start one run around the training and its evaluation"]
+    return []
+
+
+def _loop_in(original: cst.Module, loop: cst.For) -> cst.CSTNode:
+    """The original's loop with the same header, or an empty module when the edit added the loop."""
+    from mlops_adapt.analysis.exprs import nodes_of
+
+    header = (code(loop.target), code(loop.iter))
+    return next((o for o in nodes_of(original, cst.For) if (code(o.target), code(o.iter)) == header),
+                cst.Module(body=[]))
