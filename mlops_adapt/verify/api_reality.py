@@ -572,7 +572,8 @@ def _unbound_findings(
             message += f"; did you mean {', '.join(unbound.close)}?"
         elif name in _COMMON_IMPORTS:
             message += f"; add `{_COMMON_IMPORTS[name]}`"
-        elif _is_top_level_module(name):
+        elif not unbound.removed and _is_top_level_module(name):
+            # a deleted assignment is the cause; an installed module of that name is a coincidence
             message += f"; add `import {name}`"
         if path is not None and path.split(".")[0] == spec.root:
             bindings.names[name] = path

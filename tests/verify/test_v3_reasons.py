@@ -338,3 +338,13 @@ def test_an_unbound_package_name_is_not_mistaken_for_a_module_of_the_library():
         "line 12: `copy` is used but never imported or assigned (NameError when run); add `import copy`",
         "line 12: `sklearn` is used but never imported or assigned (NameError when run); add `import sklearn`",
     ]
+
+
+def test_a_deleted_assignment_is_not_blamed_on_a_missing_import_of_a_same_named_module():
+    # `string` is also a stdlib module: the cause is the deleted line, not a missing import
+    original = "string = 'a,b'\nparts = string.split(',')\nprint(parts)\n"
+    candidate = "import mlflow\nparts = string.split(',')\nprint(parts)\n"
+    status, reasons = v3(original, candidate, "track-mlflow")
+    assert status == "fail"
+    assert "`string` is used but no longer assigned" in reasons[0]
+    assert "import string" not in reasons[0]
