@@ -36,3 +36,18 @@ model = make_model()
 train(model, X[:250], y[:250])
 metrics = evaluate(model, X[250:], y[250:])
 print(json.dumps({k: round(v, 3) for k, v in metrics.items()}))
+
+# Prune the model and report the metric before and after
+import torch.nn.utils.prune as prune
+
+pruned_model = copy.deepcopy(model)
+for module in pruned_model.modules():
+    if isinstance(module, nn.Linear):
+        prune.l1_unstructured(module, name="weight", amount=0.3)
+    elif isinstance(module, nn.Conv2d):
+        prune.ln_structured(module, name="weight", amount=0.3, n=4)
+
+prune.remove(pruned_model, "weight")
+
+metrics_pruned = evaluate(pruned_model, X[250:], y[250:])
+print(json.dumps({k: round(v, 3) for k, v in metrics_pruned.items()}))

@@ -4,6 +4,7 @@ import json
 import torch
 from torch import nn
 
+import copy
 
 HIDDEN = 32
 LR = 0.01
@@ -22,15 +23,32 @@ def train(model, X, y):
         loss.backward()
         opt.step()
 
-# Prune the model's Linear and Conv* layers (for example prune.l1_untstructured(module, name="weight", amount=0.3)) for each such module in model.modules()
-pruned_modules = [layer for layer in model.modules() if isinstance(layer, (nn.Linear, nn.Conv2d))]
-for layer in pruned_modules:
-    prune.l1_unstructured(layer, name="weight", amount=0.3)
 
-# Make the pruning permanent with prune.remove(module, "weight")
-for layer in pruned_modules:
-    prune.remove(layer, "weight")
+def evaluate(model, X, y):
+    with torch.no_grad():
+        pred = model(X)
+    return {"rmse": nn.functional.mse_loss(pred, y).sqrt().item(), "mean_pred": pred.mean().item()}
 
-# Evaluate the pruned model again with the script's own evaluation code and print or logs the metric next to the original one
+
+torch.manual_seed(1)
+X = torch.randn(300, 8)
+y = X[:, :2].sum(1, keepdim=True) ** 2
+model = make_model()
+train(model, X[:250], y[:250])
 metrics = evaluate(model, X[250:], y[250:])
 print(json.dumps({k: round(v, 3) for k, v in metrics.items()}))
+
+# Prune the model and report the metric before and after
+import torch.nn.utils.prune as prune
+
+pruned_model = copy.deepcopy(model)
+for module in pruned_model.modules():
+    if isinstance(module, nn.Linear):
+        prune.l1_structured(module, name="weight", amount=0.3)
+    elif isinstance(module, nn.Conv2d):
+        prune.ln_structured(module, name="weight", amount=0.3, dim=-1)  # Fixed missing argument
+
+prune.remove(pruned_model, "weight")
+
+metrics_pruned = evaluate(pruned_model, X[250:], y[250:])
+print(json.dumps({k: round(v, 3) for k, v in metrics_pruned.items()}))

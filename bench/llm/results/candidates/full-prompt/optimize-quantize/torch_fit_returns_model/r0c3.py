@@ -1,4 +1,5 @@
 """fit_model() builds, trains and returns the network; the main block evaluates it."""
+
 import torch
 from torch import nn
 from sklearn.datasets import load_iris
@@ -12,7 +13,6 @@ def fit_model(X, y, epochs=100, lr=0.05):
         opt.step()
     return model
 
-
 if __name__ == "__main__":
     torch.manual_seed(0)
     X, y = load_iris(return_X_y=True)
@@ -21,8 +21,13 @@ if __name__ == "__main__":
     idx = torch.randperm(150)
     tr, te = idx[:120], idx[120:]
     clf = fit_model(X[tr], y[tr])
-    quantized = torch.ao.quantization.quantize_dynamic(clf, {torch.nn.Linear}, dtype=torch.qint8)
+    
+    # Quantize the model
+    from torch.ao.quantization import quantize_dynamic
+    
+    optimized_clf = quantize_dynamic(clf, {nn.Linear}, dtype=torch.qint8)
+    
     with torch.no_grad():
-        logits = quantized(X[te])
+        logits = optimized_clf(X[te])
     accuracy = (logits.argmax(1) == y[te]).float().mean().item()
     print("accuracy:", round(accuracy, 3))

@@ -3,7 +3,6 @@ import torch
 from torch import nn
 from sklearn.datasets import load_iris
 
-
 def fit_model(X, y, epochs=100, lr=0.05):
     model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
     opt = torch.optim.SGD(model.parameters(), lr=lr)
@@ -13,7 +12,6 @@ def fit_model(X, y, epochs=100, lr=0.05):
         opt.step()
     return model
 
-
 if __name__ == "__main__":
     torch.manual_seed(0)
     X, y = load_iris(return_X_y=True)
@@ -22,8 +20,17 @@ if __name__ == "__main__":
     idx = torch.randperm(150)
     tr, te = idx[:120], idx[120:]
     clf = fit_model(X[tr], y[tr])
-    quantized = torch.ao.quantization.quantize_dynamic(clf, {torch.nn.Linear}, dtype=torch.qint8)
     with torch.no_grad():
-        logits = quantized(X[te])
-    accuracy = (logits.argmax(1) == y[te]).float().mean().item()
+        logits = clf(X[te])
+
+     # Optimize the model for dynamic quantization
+    optimized_model = torch.ao.quantization.quantize_dynamic(clf, {torch.nn.Linear}, dtype=torch.qint8)
+
+     # Evaluate the optimized model
+    with torch.no_grad():
+        accuracy = (optimized_model(X[te]).argmax(1) == y[te]).float().mean().item()
     print("accuracy:", round(accuracy, 3))
+
+     # Save the original and optimized models side by side
+    torch.save(clf.state_dict(), "net.pt")
+    torch.save(optimized_model.state_dict(), "net_int8.pt")

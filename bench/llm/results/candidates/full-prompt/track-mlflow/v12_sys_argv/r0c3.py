@@ -1,5 +1,4 @@
 """Epochs and learning rate read from sys.argv with defaults."""
-import mlflow
 import sys
 
 import numpy as np
@@ -11,10 +10,16 @@ rng = np.random.default_rng(4)
 X = rng.normal(size=(150, 2))
 y = (X[:, 0] > X[:, 1]).astype(float)
 w = np.zeros(2)
+
 with mlflow.start_run():
+    mlflow.log_params({
+        'EPOCHS': EPOCHS,
+        'LR': LR
+    })
     for epoch in range(EPOCHS):
         p = 1 / (1 + np.exp(-(X @ w)))
         w -= LR * X.T @ (p - y) / len(y)
-accuracy = float(np.mean((X @ w > 0) == y))
-mlflow.log_metric("accuracy", accuracy, step=epoch)
+    accuracy = float(np.mean((X @ w > 0) == y))
+    mlflow.log_metric('accuracy', accuracy, step=epoch)
+
 print(f"accuracy {accuracy:.3f}")

@@ -10,19 +10,11 @@ N_CLUSTERS = 4
 X, _ = make_blobs(n_samples=400, centers=N_CLUSTERS, random_state=3)
 km = KMeans(n_clusters=N_CLUSTERS, n_init=5, random_state=3)
 labels = km.fit_predict(X)
-sil = silhouette_score(X, labels)
-print(f"silhouette: {sil:.3f}")
-print(f"inertia: {km.inertia_:.1f}")
 
-with wandb.init(project="kmeans_silhouette") as run:
-    wandb.config.update({
-        "N_CLUSTERS": N_CLUSTERS,
-        "n_init": 5,
-        "random_state": 3
-    })
-    wandb.log({
-        "sil": sil,
-        "inertia": km.inertia_
-    })
+wandb.init(project='corpus/holdout-tracking', config={'N_CLUSTERS': N_CLUSTERS})
+silhouette = silhouette_score(X, labels)
+wandb.log({'sil': silhouette}, step=1)
+inertia = km.inertia_
+wandb.log({'inertia': inertia}, step=1)
 
 wandb.finish()

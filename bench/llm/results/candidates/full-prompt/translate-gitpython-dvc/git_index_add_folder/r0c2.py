@@ -1,15 +1,12 @@
 """A whole data folder passed to index.add."""
-import os
+from dvc import Repo as DvcRepo
 
-from dvc import Repo
-from dvc.api import add, push
-
-repo = Repo.init()
+repo = DvcRepo.init(".")
 os.makedirs("data/train", exist_ok=True)
 for i in range(2):
     with open(f"data/train/part{i}.csv", "w") as fh:
         fh.write(f"id,v\n{i},{i * 10}\n")
-add("data/")
-repo.push(remote="s3")
+dvc_repo.index.add(["data"])
+dvc_repo.index.commit("training data")
 print("parts:", sorted(os.listdir("data/train")))
-print("dirty:", repo.is_dirty(untracked_files=True))
+print("dirty:", dvc_repo.is_dirty(untracked_files=True))

@@ -1,0 +1,25 @@
+"""Support-vector regression scored by 5-fold cross-validation inside a function."""
+import numpy as np
+from sklearn.datasets import load_diabetes
+from sklearn.model_selection import KFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVR
+
+
+def evaluate_svr(C=10.0, epsilon=0.5, kernel="rbf"):
+    X, y = load_diabetes(return_X_y=True)
+    model = make_pipeline(StandardScaler(), SVR(C=C, epsilon=epsilon, kernel=kernel))
+    folds = KFold(n_splits=5, shuffle=True, random_state=0)
+    scores = cross_val_score(model, X, y, cv=folds, scoring="neg_mean_absolute_error")
+    return -np.mean(scores)
+
+
+if __name__ == "__main__":
+    with mlflow.start_run() as run:
+        cv_mae = evaluate_svr()
+        mlflow.log_param("C", C)
+        mlflow.log_param("epsilon", epsilon)
+        mlflow.log_param("kernel", kernel)
+        mlflow.log_metric("cross-validated MAE", cv_mae)
+    print(f"cross-validated MAE: {cv_mae:.2f}")
