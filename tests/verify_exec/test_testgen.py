@@ -16,7 +16,8 @@ from mlops_adapt.verify.testgen import generate_test
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 ORIGINAL = (BENCH / "corpus" / "ml" / "np_linear_regression.py").read_text()
 GOOD = (BENCH / "verifier" / "good" / "mlflow_np_linear_regression.py").read_text()
-BROKEN = GOOD.replace('mlflow.log_metric("mse", mse)\n', "")
+# the whole line goes, indentation included: the good case logs inside `with mlflow.start_run():`
+BROKEN = "".join(line for line in GOOD.splitlines(keepends=True) if 'mlflow.log_metric("mse", mse)' not in line)
 
 WANDB_GOOD = (
     ORIGINAL.replace("import numpy as np\n", "import numpy as np\nimport wandb\n")
