@@ -7,8 +7,11 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from mlops_adapt.llm.errors import LLMError
 
 CACHE_ENV = "MLOPS_ADAPT_CACHE_DIR"
 
@@ -136,3 +139,27 @@ class ResponseCache:
             _write_json_atomically(self._path(key), payload)
         except OSError:
             pass  # a read-only cache dir must not fail the adaptation
+
+
+async def top_up_answers(
+    cache: ResponseCache | None,
+    key: str,
+    n: int,
+    fetch: Callable[[int, int], Awaitable[list[Completion]]],
+) -> list[Completion]:
+    """Up to n answers for `key`: cached ones first, the rest from `fetch(missing, already)`.
+
+    Both clients (HTTP and in-process vLLM) share this so a shorter cached list is topped up
+    and stored again; when fetching fails, cached answers from an earlier run still count.
+    """
+    answers: list[Completion] = (cache.get(key) or [])[:n] if cache is not None else []
+    if len(answers) < n:
+        try:
+            answers += await fetch(n - len(answers), len(answers))
+        except LLMError:
+            if not answers:
+                raise
+            return answers
+        if cache is not None:
+            cache.put(key, answers)
+    return answers[:n]

@@ -15,7 +15,13 @@ import re
 import urllib.parse
 
 from mlops_adapt.llm.budget import MESSAGE_OVERHEAD, TokenCount, estimate_tokens
-from mlops_adapt.llm.cache import Completion, EndpointMemory, ResponseCache, cache_key
+from mlops_adapt.llm.cache import (
+    Completion,
+    EndpointMemory,
+    ResponseCache,
+    cache_key,
+    top_up_answers,
+)
 from mlops_adapt.llm.config import NO_ENDPOINT, LLMConfig
 from mlops_adapt.llm.errors import LLMError
 
@@ -93,19 +99,10 @@ class ChatClient:
         request = self._request_fields(max_tokens)
         # n is not part of the key: the cache keeps every answer and tops up a shorter list.
         key = cache_key(model, messages, request, self.config.base_url)
-        answers: list[Completion] = []
-        if self.cache is not None:
-            answers = (self.cache.get(key) or [])[:n]
-        if len(answers) < n:
-            try:
-                answers += await self._sample(messages, n - len(answers), request, len(answers))
-            except LLMError:
-                if not answers:
-                    raise
-                return answers  # cached answers from an earlier run are answers too
-            if self.cache is not None:
-                self.cache.put(key, answers)
-        return answers[:n]
+        return await top_up_answers(
+            self.cache, key, n,
+            lambda missing, first: self._sample(messages, missing, request, first),
+        )
 
     async def resolve_model(self) -> str:
         """The configured model, or the only one the endpoint serves (vLLM serves one)."""

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 
 from mlops_adapt.llm.budget import TokenCount
-from mlops_adapt.llm.cache import Completion, ResponseCache, cache_key
+from mlops_adapt.llm.cache import Completion, ResponseCache, cache_key, top_up_answers
 from mlops_adapt.llm.config import LLMConfig
 from mlops_adapt.llm.errors import LLMError
 
@@ -215,20 +215,11 @@ class VllmClient:
         key = cache_key(
             self.model, messages, {**sampling, "chat_template_kwargs": template_kwargs}, endpoint
         )
-        answers: list[Completion] = []
-        if self.cache is not None:
-            answers = (self.cache.get(key) or [])[:n]
-        if len(answers) < n:
+
+        async def generate(missing: int, _first: int) -> list[Completion]:
             collector = await self._collector()
             self.requests_sent += 1
-            future = collector.submit(messages, {**sampling, "n": n - len(answers)},
-                                      template_kwargs)
-            try:
-                answers += await asyncio.wrap_future(future)
-            except LLMError:
-                if not answers:
-                    raise
-                return answers  # cached answers from an earlier run are answers too
-            if self.cache is not None:
-                self.cache.put(key, answers)
-        return answers[:n]
+            future = collector.submit(messages, {**sampling, "n": missing}, template_kwargs)
+            return await asyncio.wrap_future(future)
+
+        return await top_up_answers(self.cache, key, n, generate)
