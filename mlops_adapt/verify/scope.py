@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 import io
 import re
 import tokenize
@@ -32,7 +33,7 @@ def statement_prints(module: cst.Module) -> list[str]:
     for node in iter_nodes(module, skip=_EXPRESSIONS):
         kind = type(node)
         if kind is cst.SimpleStatementLine or kind is cst.SimpleStatementSuite:
-            out.extend(_normal(code(small)) for small in node.body)
+            out.extend(_fingerprint(small) for small in node.body)
         elif kind is cst.For:
             out.append(_normal(f"for {code(node.target)} in {code(node.iter)}:"))
         elif kind is cst.While:
@@ -58,6 +59,16 @@ _EXPRESSIONS = (cst.BaseExpression, cst.BaseSmallStatement)
 def _original_prints(source: str) -> list[str]:
     """statement_prints of an original text, cached: batch and LSP runs verify it many times."""
     return statement_prints(parsed(source))
+
+
+def _fingerprint(small: cst.BaseSmallStatement) -> str:
+    """A simple statement's print; a bare string (a docstring) by its text, so requoting or
+    re-indenting a docstring is not a change."""
+    if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+        value = small.value.evaluated_value
+        if isinstance(value, str):
+            return repr(inspect.cleandoc(value))
+    return _normal(code(small))
 
 
 def _normal(text: str) -> str:
@@ -250,7 +261,9 @@ def _trains(node: ast.AST | None) -> bool:
     for sub in ast.walk(node) if node is not None else ():
         if isinstance(sub, ast.Call):
             name = sub.func.attr if isinstance(sub.func, ast.Attribute) else getattr(sub.func, "id", "")
-            if name in TRAIN_METHODS or name in ("backward", "step") or name.startswith("train"):
+            # `train_test_split` splits data: deleting it loses data, not training.
+            trains = name.startswith("train") and "split" not in name
+            if name in TRAIN_METHODS or name in ("backward", "step") or trains:
                 return True
     return False
 

@@ -187,3 +187,26 @@ def test_every_reason_is_reported_not_only_the_first():
     bad = bad.replace("    model.fit(X_train, y_train)\n", "")
     failures = _verify(bad).failures
     assert sum("capability" in f for f in failures) >= 2 and any("drops training" in f for f in failures)
+
+
+def test_a_requoted_docstring_is_the_same_statement():
+    original = ORIGINAL.replace("def train(cfg):\n", 'def train(cfg):\n    """Fit and score.\n\n    Returns the accuracy.\n    """\n')
+    candidate = GOOD.replace("def train(cfg", "def train(cfg", 1)
+    start = candidate.index("def train(")
+    header_end = candidate.index(":\n", start) + 2
+    requoted = "    '''Fit and score.\n\n        Returns the accuracy.\n        '''\n"
+    candidate = candidate[:header_end] + requoted + candidate[header_end:]
+    report = _verify(candidate, original)
+    assert report.ok, report.failures
+    reworded = candidate.replace("Returns the accuracy.", "Returns the loss.")
+    assert any("Returns the accuracy" in f for f in _verify(reworded, original).failures)
+
+
+def test_a_deleted_split_is_not_called_dropped_training():
+    split = "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=cfg.seed)"
+    bad = GOOD.replace(f"    {split}\n", "")
+    reasons = " | ".join(r for c in _verify(bad).checks for r in c.reasons)
+    assert f"original statement changed or deleted: `{split}`" in reasons, reasons
+    assert "drops training" not in reasons
+    fit_deleted = GOOD.replace("    model.fit(X_train, y_train)\n", "")
+    assert "drops training" in " | ".join(_verify(fit_deleted).failures)
