@@ -89,7 +89,7 @@ def train(input_tensor, target_tensor, encoder, decoder, encoder_optimizer, deco
     return loss.item() / target_tensor.size(0)
 
 
-def trainIters(encoder, decoder, n_iters, print_every=250, learning_rate=0.01):
+def trainIters(encoder, decoder, n_iters, print_every=150, learning_rate=0.01):
     print_loss_total = 0
     encoder_optimizer = optim.SGD(encoder.parameters(), lr=learning_rate, momentum=0.9)
     decoder_optimizer = optim.SGD(decoder.parameters(), lr=learning_rate, momentum=0.9)
@@ -131,12 +131,12 @@ def evaluate_accuracy(encoder, decoder, pairs):
     return hits / len(pairs)
 
 
-hidden_size = 48
+hidden_size = 32
 encoder1 = EncoderRNN(12, hidden_size)
 decoder1 = DecoderRNN(hidden_size, 12)
-trainIters(encoder1, decoder1, 1500, print_every=250)
+trainIters(encoder1, decoder1, 900, print_every=150)
 
-test_pairs = [random_pair() for _ in range(200)]
+test_pairs = [random_pair() for _ in range(100)]
 print("exact-match accuracy on held-out strings: %.3f" % evaluate_accuracy(encoder1, decoder1, test_pairs))
 for source, target in test_pairs[:3]:
     print(">", source)
