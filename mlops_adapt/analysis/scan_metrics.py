@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from mlops_adapt import vocabulary as vocab
+from mlops_adapt.analysis.array_values import ArrayValues
 from mlops_adapt.analysis.exprs import (
     all_statements,
     assigned_names,
@@ -45,10 +46,13 @@ class MetricRecorder:
     module_const_names: set[str]
     call_counts: dict[str, int]
     bare_calls: dict[str, int]
+    array_values: ArrayValues
 
     def _is_metric_value(self, name: str, value: cst.BaseExpression, callee: str | None) -> bool:
         if callee and callee[:1].isupper():
             return False  # a constructor (nn.MSELoss()) builds an object, not a result
+        if self.array_values.elementwise(value):
+            return False  # a Series or an array: a tracker takes one number per metric
         if callee in vocab.METRIC_FUNCTIONS or callee == "score":
             return True
         if any(last_name(c) in vocab.METRIC_FUNCTIONS for c in calls_in(value)) and scalar_evidence(value):
@@ -135,6 +139,8 @@ class MetricRecorder:
     def _printed_is_metric(self, expr: cst.BaseExpression, key: str, float_spec: bool) -> bool:
         if "time" in key or "elapsed" in key or "second" in key or "duration" in key:
             return False
+        if self.array_values.elementwise(expr):
+            return False  # `print(frame.mean())` shows a Series, not one result
         calls = calls_in(expr)
         if any(last_name(c) in NON_SCALAR_METHODS - {"score"} and last_name(c) != "item" for c in calls[:1]):
             return False

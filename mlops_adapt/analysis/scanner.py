@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from mlops_adapt import vocabulary as vocab
+from mlops_adapt.analysis.array_values import ArrayValues
 from mlops_adapt.analysis.exprs import (
     all_statements,
     assigned_names,
@@ -131,6 +132,8 @@ class Scanner(ParamRecorder, MetricRecorder):
                 self._class(node)
             elif isinstance(node, (cst.Import, cst.ImportFrom)):
                 self._import(node)
+        self.array_values = ArrayValues(self.qualify)
+        self.array_values.collect(module)
         # A function that calls a trainer function trains too (one level is enough in practice).
         for name, node in self.functions.items():
             if any(last_name(c) in self.trainer_funcs for c in calls_in(node.body)):

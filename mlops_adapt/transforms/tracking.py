@@ -10,6 +10,7 @@ import libcst as cst
 from mlops_adapt.analysis.exprs import code
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
 from mlops_adapt.transforms.base import SkipFile, Unsupported
+from mlops_adapt.transforms.metric_keys import loop_names, prefix_for_names
 from mlops_adapt.transforms.rewriter import EditPlan
 from mlops_adapt.transforms.run_placement import RunPlacer
 from mlops_adapt.vocabulary import RESET_VALUES, slug
@@ -251,7 +252,7 @@ class TrackingPlanner:
                 continue
             seen_sites.add(marker)
             seen_in_scope.add(scope)
-            prefix = self._prefix_for(site.ctx, prefixes) or _per_item_prefix(site)
+            prefix = self._prefix_for(site.ctx, prefixes) or _per_item_prefix(site, self.module)
             if site.kind == "dict" and site.expr.isidentifier():
                 line = self.backend.metrics_dict(site.expr, site.step, prefix)
             else:
@@ -293,7 +294,7 @@ def has_statement(module: cst.Module, text: str) -> bool:
     return any(code(s).strip() == text for s in module.body)
 
 
-def _per_item_prefix(site: MetricSite) -> str | None:
+def _per_item_prefix(site: MetricSite, module: cst.Module) -> str | None:
     """`for name, count in per_class.items(): acc = ...`: one key per item, not one key overwritten."""
     if site.step or not site.ctx or not site.ctx.loops:
         return None
@@ -302,7 +303,7 @@ def _per_item_prefix(site: MetricSite) -> str | None:
         return None
     iterable = code(loop.node.iter)
     if iterable.endswith((".items()", ".keys()")) or isinstance(loop.node.iter, (cst.List, cst.Tuple)):
-        return "{" + loop.targets[0] + "}"
+        return prefix_for_names(loop.targets[0], loop_names(loop.node, module))
     return None
 
 
