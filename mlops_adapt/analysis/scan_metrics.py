@@ -47,6 +47,7 @@ class MetricRecorder:
     call_counts: dict[str, int]
     bare_calls: dict[str, int]
     array_values: ArrayValues
+    empty_dicts: set[str]
 
     def _is_metric_value(self, name: str, value: cst.BaseExpression, callee: str | None) -> bool:
         if callee and callee[:1].isupper():
@@ -119,6 +120,22 @@ class MetricRecorder:
             if isinstance(expr, cst.Call) and call_name(expr) == "round" and expr.args:
                 text = code(expr.args[0].value)  # log the full-precision value the script rounds for display
             self._metric(stmt, "before", key, text, "printed", ctx, line)
+
+    def _filled_history(self, stmt, ctx: Ctx, line: int) -> None:
+        """`xgb.train(..., evals_result=history)` or `lgb.train(..., callbacks=[record_evaluation(history)])`:
+        the training call fills `history` (bound to {} before) with per-round scores."""
+        if ctx.loops:
+            return  # one curve per fold or model would overwrite the same keys and steps
+        calls = calls_in(stmt)
+        if not any(last_name(c) in ("train", "fit") for c in calls):
+            return
+        for call in calls:
+            filled = [a.value for a in call.args if a.keyword and a.keyword.value == "evals_result"]
+            if last_name(call) == "record_evaluation" and call.args and call.args[0].keyword is None:
+                filled.append(call.args[0].value)
+            for value in filled:
+                if isinstance(value, cst.Name) and value.value in self.empty_dicts:
+                    self.scan.histories.append(MetricSite(stmt, "after", value.value, value.value, "dict", None, line, ctx))
 
     def _metric_at_return(self, function: str, key: str) -> None:
         """Log a function's result just before its single top-level `return` of a pure expression."""

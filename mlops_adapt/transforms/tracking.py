@@ -51,6 +51,28 @@ class Backend:
     def metrics_dict(self, expr: str, step: str | None, prefix: str | None) -> str:
         raise NotImplementedError
 
+    def round_metrics(self, row: str, step: str) -> str:
+        """Log one round of a filled history: `row` is a dict expression of that round's scores."""
+        raise NotImplementedError
+
+
+def curves_lines(backend: Backend, history: str, curves: str, step: str) -> list[str]:
+    """Per-round scores of `{split: {metric: [values]}}` logged round by round with their step.
+
+    Round-major, so W&B's own step only grows; keys are `split/metric` with the characters MLflow
+    refuses (`ndcg@5`) replaced.
+    """
+    keys = (
+        f'{{re.sub(r"[^\\w\\-. :/]", "_", f"{{split}}/{{metric}}"): values '
+        f"for split, scores in {history}.items() for metric, values in scores.items()}}"
+    )
+    row = f"{{key: values[{step}] for key, values in {curves}.items() if {step} < len(values)}}"
+    loop = (
+        f"for {step} in range(max((len(values) for values in {curves}.values()), default=0)):\n"
+        f"    {backend.round_metrics(row, step)}\n"
+    )
+    return [f"{curves} = {keys}", loop]
+
 
 def dict_literal(entries: list[tuple[str, str]], prefix: str | None = None) -> str:
     """'{"a": a, "b": 1}' with keys optionally prefixed at run time."""
@@ -99,6 +121,7 @@ class TrackingPlanner:
         prefixes = self.plan_nested_runs()
         self.plan_params(early, prefixes)
         self.plan_metrics(prefixes)
+        self.plan_histories()
         self.plan.add_import(library)
         if self.needs_dataclasses:
             self.plan.add_import("dataclasses")
@@ -269,6 +292,24 @@ class TrackingPlanner:
             if id(loop.node) in prefixes:
                 return prefixes[id(loop.node)]
         return None
+
+    def plan_histories(self) -> None:
+        """Curves of the dicts a training call fills (`evals_result=`, `record_evaluation`), after that call."""
+        for site in self.scan.histories:
+            curves, step = self._free_name("curves"), self._free_name("round")
+            for line in curves_lines(self.backend, site.expr, curves, step):
+                self.plan.add_after(site.anchor, line)
+            self.plan.add_import("re")
+
+    def _free_name(self, word: str) -> str:
+        """`_word`, or `_word_2`...: a name the script does not use, so logging rebinds nothing of it."""
+        taken = self.__dict__.setdefault("_taken", set(self.scan.strings))  # the scan is cached: not mutated
+        name, n = f"_{word}", 1
+        while name in taken:
+            n += 1
+            name = f"_{word}_{n}"
+        taken.add(name)
+        return name
 
     def metric_sites(self) -> list[MetricSite]:
         return self.scan.metrics

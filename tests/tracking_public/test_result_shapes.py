@@ -144,10 +144,33 @@ def test_a_dict_filled_by_the_training_call_is_not_a_reset():
     assert not report.ok and "right after it is reset" in " ".join(report.failures), report.failures
 
 
+def test_a_filled_history_inside_a_fold_loop_gets_no_curves():
+    """One curve per fold would write the same keys and steps again: only the printed result is logged."""
+    looped = OUT_PARAMETER_SCRIPT.replace("history = {}\n", "for fold in range(2):\n    history = {}\n").replace(
+        "booster = xgb.train(", "    booster = xgb.train(").replace(
+        "                        evals=", "                            evals=").replace(
+        'print("final', '    print("final')
+    code = _adapt(looped, "track-mlflow", "out_param.py")
+    assert "_curves" not in code and "final_holdout_rmse" in code
+
+
 @pytest.mark.slow
-def test_a_dict_filled_by_the_training_call_is_logged_with_its_filled_value(tmp_path):
-    run = run_script(_adapt(OUT_PARAMETER_SCRIPT, "track-mlflow", "out_param.py"), tmp_path)
+def test_a_dict_filled_by_the_training_call_is_logged_as_curves_after_the_call(tmp_path):
+    code = _adapt(OUT_PARAMETER_SCRIPT, "track-mlflow", "out_param.py")
+    assert code.index("evals_result=history") < code.index("_curves = ")
+    run = run_script(code, tmp_path / "mlflow")
     assert run.returncode == 0, run.stderr[-3000:]
-    _, runs = _mlflow_runs(run)
+    client, runs = _mlflow_runs(run)
     assert [r.info.status for r in runs] == ["FINISHED"]
     assert f"{runs[0].data.metrics['final_holdout_rmse']:.4f}" in run.stdout
+    curve = client.get_metric_history(runs[0].info.run_id, "holdout/rmse")
+    assert [m.step for m in curve] == list(range(30))
+    assert f"{curve[-1].value:.4f}" in run.stdout  # the last round is the printed final value
+    assert len(client.get_metric_history(runs[0].info.run_id, "fit/rmse")) == 30
+    run = run_script(_adapt(OUT_PARAMETER_SCRIPT, "track-wandb", "out_param.py"), tmp_path / "wandb")
+    assert run.returncode == 0, run.stderr[-3000:]
+    [record] = _wandb_runs(run)
+    assert record["exit_code"] == 0
+    rounds = [row for row in record["history"] if "holdout/rmse" in row]
+    assert [row["round"] for row in rounds] == list(range(30))
+    assert all("fit/rmse" in row for row in rounds)
