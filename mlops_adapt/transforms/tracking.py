@@ -10,7 +10,7 @@ import libcst as cst
 from mlops_adapt.analysis.exprs import code
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
 from mlops_adapt.transforms.base import SkipFile, Unsupported
-from mlops_adapt.transforms.metric_keys import loop_names, prefix_for_names
+from mlops_adapt.transforms.metric_keys import INVALID_KEY_CHARS, loop_names, prefix_for_names
 from mlops_adapt.transforms.rewriter import EditPlan
 from mlops_adapt.transforms.run_placement import RunPlacer
 from mlops_adapt.vocabulary import RESET_VALUES, slug
@@ -276,6 +276,13 @@ class TrackingPlanner:
             seen_sites.add(marker)
             seen_in_scope.add(scope)
             prefix = self._prefix_for(site.ctx, prefixes) or _per_item_prefix(site, self.module)
+            if site.kind == "dict" and site.expr.isidentifier() and any(INVALID_KEY_CHARS.search(k) for k in site.keys):
+                # `{"f1 (macro)": ...}`: MLflow refuses such keys, so each entry goes under its slug.
+                for key in site.keys:
+                    quoted = f'"{key}"' if '"' not in key and "\\" not in key else repr(key)
+                    line = self.backend.metric(slug(key) or "metric", f"{site.expr}[{quoted}]", site.step, prefix)
+                    (self.plan.add_before if site.where == "before" else self.plan.add_after)(site.anchor, line)
+                continue
             if site.kind == "dict" and site.expr.isidentifier():
                 line = self.backend.metrics_dict(site.expr, site.step, prefix)
             else:

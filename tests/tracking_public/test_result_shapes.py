@@ -50,6 +50,26 @@ LOOP_NAME_SCRIPT = textwrap.dedent('''
         print(f"{label}: acc={acc:.4f}")
 ''')
 
+# A result dict whose keys MLflow refuses ("f1 (macro)"), returned by the script's own function.
+DICT_KEYS_SCRIPT = textwrap.dedent('''
+    from sklearn.datasets import load_wine
+    from sklearn.metrics import balanced_accuracy_score, f1_score
+    from sklearn.tree import DecisionTreeClassifier
+
+    DEPTH = 3
+
+
+    def report(model, X, y):
+        pred = model.predict(X)
+        return {"balanced accuracy": balanced_accuracy_score(y, pred), "f1 (macro)": f1_score(y, pred, average="macro")}
+
+
+    X, y = load_wine(return_X_y=True)
+    model = DecisionTreeClassifier(max_depth=DEPTH, random_state=0).fit(X[::2], y[::2])
+    scores = report(model, X[1::2], y[1::2])
+    print(scores)
+''')
+
 # An out-parameter: `history = {}` is filled by xgb.train, then read for the printed result.
 OUT_PARAMETER_SCRIPT = textwrap.dedent('''
     import xgboost as xgb
@@ -174,3 +194,19 @@ def test_a_dict_filled_by_the_training_call_is_logged_as_curves_after_the_call(t
     rounds = [row for row in record["history"] if "holdout/rmse" in row]
     assert [row["round"] for row in rounds] == list(range(30))
     assert all("fit/rmse" in row for row in rounds)
+
+
+@pytest.mark.parametrize("task", ["track-mlflow", "track-wandb"])
+def test_a_result_dict_with_keys_mlflow_refuses_is_logged_entry_by_entry(task):
+    code = _adapt(DICT_KEYS_SCRIPT, task, "dict_keys.py")
+    assert 'scores["f1 (macro)"]' in code and '"f1_macro"' in code and '"balanced_accuracy"' in code
+    assert "log_metrics(scores)" not in code and "wandb.log(scores)" not in code
+
+
+@pytest.mark.slow
+def test_a_result_dict_with_keys_mlflow_refuses_runs_and_logs_every_entry(tmp_path):
+    run = run_script(_adapt(DICT_KEYS_SCRIPT, "track-mlflow", "dict_keys.py"), tmp_path)
+    assert run.returncode == 0, run.stderr[-3000:]
+    _, runs = _mlflow_runs(run)
+    assert [r.info.status for r in runs] == ["FINISHED"]
+    assert {"balanced_accuracy", "f1_macro"} <= set(runs[0].data.metrics)
