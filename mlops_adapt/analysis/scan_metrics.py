@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from mlops_adapt import vocabulary as vocab
+from mlops_adapt.analysis.array_values import ArrayValues
 from mlops_adapt.analysis.exprs import (
     all_statements,
     assigned_names,
@@ -45,10 +46,14 @@ class MetricRecorder:
     module_const_names: set[str]
     call_counts: dict[str, int]
     bare_calls: dict[str, int]
+    array_values: ArrayValues
+    empty_dicts: set[str]
 
     def _is_metric_value(self, name: str, value: cst.BaseExpression, callee: str | None) -> bool:
         if callee and callee[:1].isupper():
             return False  # a constructor (nn.MSELoss()) builds an object, not a result
+        if self.array_values.elementwise(value):
+            return False  # a Series or an array: a tracker takes one number per metric
         if callee in vocab.METRIC_FUNCTIONS or callee == "score":
             return True
         if any(last_name(c) in vocab.METRIC_FUNCTIONS for c in calls_in(value)) and scalar_evidence(value):
@@ -116,6 +121,22 @@ class MetricRecorder:
                 text = code(expr.args[0].value)  # log the full-precision value the script rounds for display
             self._metric(stmt, "before", key, text, "printed", ctx, line)
 
+    def _filled_history(self, stmt, ctx: Ctx, line: int) -> None:
+        """`xgb.train(..., evals_result=history)` or `lgb.train(..., callbacks=[record_evaluation(history)])`:
+        the training call fills `history` (bound to {} before) with per-round scores."""
+        if ctx.loops:
+            return  # one curve per fold or model would overwrite the same keys and steps
+        calls = calls_in(stmt)
+        if not any(last_name(c) in ("train", "fit") for c in calls):
+            return
+        for call in calls:
+            filled = [a.value for a in call.args if a.keyword and a.keyword.value == "evals_result"]
+            if last_name(call) == "record_evaluation" and call.args and call.args[0].keyword is None:
+                filled.append(call.args[0].value)
+            for value in filled:
+                if isinstance(value, cst.Name) and value.value in self.empty_dicts:
+                    self.scan.histories.append(MetricSite(stmt, "after", value.value, value.value, "dict", None, line, ctx))
+
     def _metric_at_return(self, function: str, key: str) -> None:
         """Log a function's result just before its single top-level `return` of a pure expression."""
         func = self.functions.get(function)
@@ -135,6 +156,8 @@ class MetricRecorder:
     def _printed_is_metric(self, expr: cst.BaseExpression, key: str, float_spec: bool) -> bool:
         if "time" in key or "elapsed" in key or "second" in key or "duration" in key:
             return False
+        if self.array_values.elementwise(expr):
+            return False  # `print(frame.mean())` shows a Series, not one result
         calls = calls_in(expr)
         if any(last_name(c) in NON_SCALAR_METHODS - {"score"} and last_name(c) != "item" for c in calls[:1]):
             return False

@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from mlops_adapt import vocabulary as vocab
+from mlops_adapt.analysis.array_values import ArrayValues
 from mlops_adapt.analysis.exprs import (
     all_statements,
     assigned_names,
@@ -18,6 +19,7 @@ from mlops_adapt.analysis.exprs import (
     iter_nodes,
     last_name,
     names_in,
+    nodes_of,
     receiver,
     string_value,
 )
@@ -131,6 +133,13 @@ class Scanner(ParamRecorder, MetricRecorder):
                 self._class(node)
             elif isinstance(node, (cst.Import, cst.ImportFrom)):
                 self._import(node)
+        self.array_values = ArrayValues(self.qualify)
+        self.array_values.collect(module)
+        # Names bound to `{}`: out-parameters a training call may fill (`evals_result=history`).
+        self.empty_dicts = {
+            name for node in nodes_of(module, (cst.Assign,)) if isinstance(node.value, cst.Dict)
+            and not node.value.elements for t in node.targets for name in assigned_names(t.target)
+        }
         # A function that calls a trainer function trains too (one level is enough in practice).
         for name, node in self.functions.items():
             if any(last_name(c) in self.trainer_funcs for c in calls_in(node.body)):
@@ -352,6 +361,7 @@ class Scanner(ParamRecorder, MetricRecorder):
                 self._printed(stmt, small.value, ctx, line)
             for call in calls_in(small):
                 self._call(stmt, call, ctx, line)
+        self._filled_history(stmt, ctx, line)
 
     def _assignment(self, stmt, small, ctx: Ctx, line: int, local_groups: list) -> None:
         value = small.value

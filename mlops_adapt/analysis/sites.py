@@ -102,6 +102,9 @@ class Scan:
     imported_modules: set[str]
     params: list[ParamSite] = field(default_factory=list)
     metrics: list[MetricSite] = field(default_factory=list)
+    # Dicts a training call fills with per-round scores ({split: {metric: [values]}}), logged as
+    # curves after that call; kept apart from `metrics`, which name one result each.
+    histories: list[MetricSite] = field(default_factory=list)
     nested_runs: list[NestedRun] = field(default_factory=list)
     models: list[TrainedModel] = field(default_factory=list)
     artifacts: list[tuple[str, str | None, str | None, int, Statement]] = field(default_factory=list)

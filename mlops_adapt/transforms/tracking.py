@@ -10,6 +10,7 @@ import libcst as cst
 from mlops_adapt.analysis.exprs import code
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan, scan_module
 from mlops_adapt.transforms.base import SkipFile, Unsupported
+from mlops_adapt.transforms.metric_keys import INVALID_KEY_CHARS, loop_names, prefix_for_names
 from mlops_adapt.transforms.rewriter import EditPlan
 from mlops_adapt.transforms.run_placement import RunPlacer
 from mlops_adapt.vocabulary import RESET_VALUES, slug
@@ -49,6 +50,28 @@ class Backend:
 
     def metrics_dict(self, expr: str, step: str | None, prefix: str | None) -> str:
         raise NotImplementedError
+
+    def round_metrics(self, row: str, step: str) -> str:
+        """Log one round of a filled history: `row` is a dict expression of that round's scores."""
+        raise NotImplementedError
+
+
+def curves_lines(backend: Backend, history: str, curves: str, step: str) -> list[str]:
+    """Per-round scores of `{split: {metric: [values]}}` logged round by round with their step.
+
+    Round-major, so W&B's own step only grows; keys are `split/metric` with the characters MLflow
+    refuses (`ndcg@5`) replaced.
+    """
+    keys = (
+        f'{{re.sub(r"[^\\w\\-. :/]", "_", f"{{split}}/{{metric}}"): values '
+        f"for split, scores in {history}.items() for metric, values in scores.items()}}"
+    )
+    row = f"{{key: values[{step}] for key, values in {curves}.items() if {step} < len(values)}}"
+    loop = (
+        f"for {step} in range(max((len(values) for values in {curves}.values()), default=0)):\n"
+        f"    {backend.round_metrics(row, step)}\n"
+    )
+    return [f"{curves} = {keys}", loop]
 
 
 def dict_literal(entries: list[tuple[str, str]], prefix: str | None = None) -> str:
@@ -98,6 +121,7 @@ class TrackingPlanner:
         prefixes = self.plan_nested_runs()
         self.plan_params(early, prefixes)
         self.plan_metrics(prefixes)
+        self.plan_histories()
         self.plan.add_import(library)
         if self.needs_dataclasses:
             self.plan.add_import("dataclasses")
@@ -251,7 +275,14 @@ class TrackingPlanner:
                 continue
             seen_sites.add(marker)
             seen_in_scope.add(scope)
-            prefix = self._prefix_for(site.ctx, prefixes) or _per_item_prefix(site)
+            prefix = self._prefix_for(site.ctx, prefixes) or _per_item_prefix(site, self.module)
+            if site.kind == "dict" and site.expr.isidentifier() and any(INVALID_KEY_CHARS.search(k) for k in site.keys):
+                # `{"f1 (macro)": ...}`: MLflow refuses such keys, so each entry goes under its slug.
+                for key in site.keys:
+                    quoted = f'"{key}"' if '"' not in key and "\\" not in key else repr(key)
+                    line = self.backend.metric(slug(key) or "metric", f"{site.expr}[{quoted}]", site.step, prefix)
+                    (self.plan.add_before if site.where == "before" else self.plan.add_after)(site.anchor, line)
+                continue
             if site.kind == "dict" and site.expr.isidentifier():
                 line = self.backend.metrics_dict(site.expr, site.step, prefix)
             else:
@@ -268,6 +299,24 @@ class TrackingPlanner:
             if id(loop.node) in prefixes:
                 return prefixes[id(loop.node)]
         return None
+
+    def plan_histories(self) -> None:
+        """Curves of the dicts a training call fills (`evals_result=`, `record_evaluation`), after that call."""
+        for site in self.scan.histories:
+            curves, step = self._free_name("curves"), self._free_name("round")
+            for line in curves_lines(self.backend, site.expr, curves, step):
+                self.plan.add_after(site.anchor, line)
+            self.plan.add_import("re")
+
+    def _free_name(self, word: str) -> str:
+        """`_word`, or `_word_2`...: a name the script does not use, so logging rebinds nothing of it."""
+        taken = self.__dict__.setdefault("_taken", set(self.scan.strings))  # the scan is cached: not mutated
+        name, n = f"_{word}", 1
+        while name in taken:
+            n += 1
+            name = f"_{word}_{n}"
+        taken.add(name)
+        return name
 
     def metric_sites(self) -> list[MetricSite]:
         return self.scan.metrics
@@ -293,7 +342,7 @@ def has_statement(module: cst.Module, text: str) -> bool:
     return any(code(s).strip() == text for s in module.body)
 
 
-def _per_item_prefix(site: MetricSite) -> str | None:
+def _per_item_prefix(site: MetricSite, module: cst.Module) -> str | None:
     """`for name, count in per_class.items(): acc = ...`: one key per item, not one key overwritten."""
     if site.step or not site.ctx or not site.ctx.loops:
         return None
@@ -302,7 +351,7 @@ def _per_item_prefix(site: MetricSite) -> str | None:
         return None
     iterable = code(loop.node.iter)
     if iterable.endswith((".items()", ".keys()")) or isinstance(loop.node.iter, (cst.List, cst.Tuple)):
-        return "{" + loop.targets[0] + "}"
+        return prefix_for_names(loop.targets[0], loop_names(loop.node, module))
     return None
 
 

@@ -59,6 +59,9 @@ class MlflowBackend(Backend):
         step_arg = f", step={step}" if step else ""
         return f"mlflow.log_metrics({expr}{step_arg})"
 
+    def round_metrics(self, row, step):
+        return f"mlflow.log_metrics({row}, step={step})"
+
 
 class AddMlflowTracking(Recipe):
     """Track the script with MLflow.

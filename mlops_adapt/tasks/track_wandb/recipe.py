@@ -65,6 +65,9 @@ class WandbBackend(Backend):
             return f'wandb.log({{**{body}, "{step}": {step}}})'
         return f"wandb.log({body})"
 
+    def round_metrics(self, row, step):
+        return f'wandb.log({{**{row}, "round": {step}}})'
+
 
 class AddWandbTracking(Recipe):
     """Track the script with Weights & Biases.

@@ -14,6 +14,7 @@ from mlops_adapt.analysis.exprs import (
     dotted,
     imports_of,
     inner_blocks,
+    last_name,
     names_in,
     nodes_of,
     string_value,
@@ -565,15 +566,24 @@ def _nearest_binding(site: Site, name: str) -> str | None:
 
 # Methods that fill a container in place (`scores.append(s)` after `scores = []`).
 _MUTATORS = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "__setitem__"})
+# Calls that only read what they are given: passing a container to them does not fill it.
+_READERS = frozenset({
+    "print", "len", "str", "repr", "format", "sorted", "list", "dict", "tuple", "set", "float", "int",
+    "round", "sum", "min", "max", "isinstance", "type", "id", "bool", "enumerate", "zip", "iter",
+    "info", "debug", "warning", "write",
+})
 
 
 def _mutated(node: cst.CSTNode) -> set[str]:
-    """Names whose object a node changes in place: `x.append(...)`, `x[k] = v`."""
+    """Names whose object a node changes in place: `x.append(...)`, `x[k] = v`, or an out-parameter
+    handed to a call that fills it (`xgb.train(..., evals_result=history)`, `record_evaluation(history)`)."""
     found: set[str] = set()
     for call in calls_in(node):
         if isinstance(call.func, cst.Attribute) and call.func.attr.value in _MUTATORS:
             if isinstance(call.func.value, cst.Name):
                 found.add(call.func.value.value)
+        if last_name(call) not in _READERS:
+            found |= {a.value.value for a in call.args if isinstance(a.value, cst.Name) and not a.star}
     for assign in nodes_of(node, (cst.Assign,)):
         for target in assign.targets:
             if isinstance(target.target, cst.Subscript) and isinstance(target.target.value, cst.Name):
