@@ -222,7 +222,10 @@ def _training_data(program: Program, name: ast.Name) -> bool:
 
 
 def _row_split(expr: ast.AST | None) -> tuple[str, str, str, str] | None:
-    """(array, "head"/"tail", bound, other dimensions) for `data[3:, :-1]`; None for anything else."""
+    """(array, "head"/"tail", bound, other dimensions) for `data[3:, :-1]` (or a conversion of those rows,
+    `torch.from_numpy(data[3:, :-1])`); None for anything else."""
+    if isinstance(expr, ast.Call) and len(expr.args) == 1 and not isinstance(expr.args[0], ast.Starred):
+        expr = expr.args[0]
     if not (isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name)):
         return None
     dims = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]

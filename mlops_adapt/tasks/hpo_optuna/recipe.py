@@ -41,6 +41,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
 from mlops_adapt.tasks.hpo_optuna.side_effects import (
     find_side_effects,
     helper_checkpoint,
+    path_arguments,
     scratch_anchor,
     scratch_statement,
 )
@@ -59,6 +60,7 @@ class _Names:
             raise SkipFile(f"already adapted: the script defines `{TRIAL}`")
         self.run = fresh_name("run_experiment", taken)
         self.objective = fresh_name("objective", taken)
+        self.trial_path = fresh_name("trial_path", taken)
 
 
 def assigned_in(statements: list[cst.BaseStatement]) -> list[str]:
@@ -256,6 +258,8 @@ class _HpoRewriter(cst.CSTTransformer):
         return out
 
     def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        if id(original_node) in self.r.path_args:
+            return updated_node.with_changes(value=cst.parse_expression(f"{self.r.names.trial_path}({code(updated_node.value)})"))
         suggestion = self.r.arg_suggestions.get(id(original_node))
         if suggestion is None:
             return updated_node
@@ -344,6 +348,7 @@ class _HpoRewriter(cst.CSTTransformer):
             leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
         )
         objective_def = r.objective_def().with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+        helpers = [r.trial_path_def()] if r.path_args else []
         study = r.study_statements()
         if guard is not None:
             new_guard = guard.with_changes(body=guard.body.with_changes(body=study))
@@ -356,7 +361,7 @@ class _HpoRewriter(cst.CSTTransformer):
         if index < len(kept):
             state = state.with_changes(leading_lines=[cst.EmptyLine()])
         kept.insert(index, state)
-        return updated_node.with_changes(body=[*kept, run_def, objective_def, new_guard])
+        return updated_node.with_changes(body=[*kept, *helpers, run_def, objective_def, new_guard])
 
     def _run_head(self, run: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
         r = self.r
@@ -634,6 +639,7 @@ class AddOptunaSearch(Recipe):
         self.side_effects = set(effects.statements)
         self.scratch: list[tuple[cst.CSTNode, str]] = []  # (where a checkpoint path is set, the path)
         self.rereads: list[tuple[cst.CSTNode, str]] = []  # (a read of a literal checkpoint path, the trial's read)
+        self.path_args: set[int] = set()  # arguments naming a checkpoint path, which trials send to trial_path()
         for path in effects.read_back:
             anchor = scratch_anchor(tree, path)
             helper = helper_checkpoint(tree, path) if anchor is None else None
@@ -645,10 +651,10 @@ class AddOptunaSearch(Recipe):
                 self.side_effects |= {id(stmt) for stmt, _ in helper.reads}
                 continue
             if anchor is None:
-                raise Unsupported(
-                    f"the script saves `{path}` and reads it back (a checkpoint): a trial cannot skip the save, "
-                    "and the path is not a variable a trial could point at a scratch folder"
-                )
+                # A literal path or a config entry (`torch.save(state, "model.pth")`, `cfg["checkpoint"]`):
+                # where it is saved and where it is read back, a trial names a file in its scratch folder.
+                self.path_args |= {id(arg) for arg in path_arguments(tree, path)}
+                continue
             self.scratch.append((anchor, path))
         run_block = self._run_block(tree, scan)
         self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
@@ -745,6 +751,9 @@ class AddOptunaSearch(Recipe):
                 plan.add(anchor, where, statement)
             AddImportsVisitor.add_needed_import(self.context, "os")
             AddImportsVisitor.add_needed_import(self.context, "tempfile")
+        if self.path_args:
+            AddImportsVisitor.add_needed_import(self.context, "os")
+            AddImportsVisitor.add_needed_import(self.context, "tempfile")
         for stmt, read in self.rereads:
             plan.add(stmt, "after", cst.parse_statement(
                 f"if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial):\n"
@@ -834,6 +843,19 @@ class AddOptunaSearch(Recipe):
         return found
 
     # ---------------------------------------------------------------- generated code
+    def trial_path_def(self) -> cst.FunctionDef:
+        """`def trial_path(path)`: in a trial, the file the script saves and reads back lives in the trial's own folder."""
+        return cst.parse_statement(
+            f"def {self.names.trial_path}(path):\n"
+            '    """Where a file the script saves and reads back goes: in a trial, a scratch folder of its own,\n'
+            '    so that only the script\'s own run and the final run write the script\'s file."""\n'
+            f"    if {TRIAL} is None or isinstance({TRIAL}, optuna.trial.FixedTrial):\n"
+            "        return path\n"
+            f'    if "scratch_folder" not in {TRIAL}.user_attrs:  # one folder per trial, kept in the study\n'
+            f'        {TRIAL}.set_user_attr("scratch_folder", tempfile.mkdtemp(prefix="optuna-trial-"))\n'
+            f'    return os.path.join({TRIAL}.user_attrs["scratch_folder"], os.path.basename(path))\n'
+        ).with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+
     def objective_def(self) -> cst.FunctionDef:
         """`def objective(trial)`: one trial runs the script and returns the metric it reported."""
         metric = self.hpo.objective
@@ -1008,13 +1030,17 @@ def validation_carves(
 
 
 def _row_slice(stmt: cst.CSTNode) -> tuple[str, str, str, str, str] | None:
-    """(name, sliced array, "head"/"tail", the bound, the other dimensions) for `test_input = data[:3, :-1]`."""
+    """(name, sliced array, "head"/"tail", the bound, the other dimensions) for `test_input = data[:3, :-1]`
+    (or a conversion of those rows, `torch.from_numpy(data[:3, :-1])`)."""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
     assign = stmt.body[0]
     if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
         return None
     value = assign.value
+    positional = [a for a in value.args if a.keyword is None] if isinstance(value, cst.Call) else []
+    if len(positional) == 1 and not positional[0].star:
+        value = positional[0].value  # `torch.from_numpy(data[3:, :-1])`: the rows of the array converted
     if not (isinstance(value, cst.Subscript) and isinstance(value.value, cst.Name)):
         return None
     rows = value.slice[0].slice

@@ -31,6 +31,7 @@ from mlops_adapt.verify.scope import _normal
 from mlops_adapt.vocabulary import NOT_HYPERPARAM_NAME, PATHLIKE_VALUE, direction_of
 
 _SUGGEST = re.compile(r"^suggest_(float|int|categorical|uniform|loguniform|discrete_uniform)$")
+_TRIAL_PATH = re.compile(r"^trial_path(_\d+)?$")  # the recipe's helper: a checkpoint path, in a trial's scratch folder
 
 
 class _Unsuggest(cst.CSTTransformer):
@@ -44,7 +45,9 @@ class _Unsuggest(cst.CSTTransformer):
             return updated_node.orelse
         return updated_node
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if isinstance(updated_node.func, cst.Name) and _TRIAL_PATH.match(updated_node.func.value) and len(updated_node.args) == 1:
+            return updated_node.args[0].value
         if last_name(updated_node) == "start_run":
             args = [a for a in updated_node.args if not (a.keyword is not None and a.keyword.value == "nested")]
             if args and len(args) != len(updated_node.args):
@@ -97,7 +100,10 @@ class HpoOptunaRules(TaskRules):
     HELPER_NAMES = frozenset({"dataclasses", "os", "tempfile"})
 
     def allowed_change(self, original_stmt: str, candidate_stmts: list[str]) -> bool:
-        if any(("suggest_" in c or "nested" in c) and undo_tuning_edits(c) == original_stmt for c in candidate_stmts):
+        if any(
+            ("suggest_" in c or "nested" in c or "trial_path" in c) and undo_tuning_edits(c) == original_stmt
+            for c in candidate_stmts
+        ):
             return True
         # An LLM may pass the suggestion straight into the call: `train(X, lr=trial.suggest_float(...))`.
         target = masked(original_stmt)
