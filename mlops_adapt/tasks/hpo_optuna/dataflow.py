@@ -544,9 +544,33 @@ class Program:
                 seen.add(id(d))
                 value = self.def_value(d)
                 where = frame if self.unit(d) is frame.unit else Frame(self.unit(d))
+                picked = self._returned_elements(d, value, where)
+                if picked:
+                    found += [(d, element, inner) for element, inner in picked]
+                    continue
                 found.append((d, value if value is not None else d, where))
                 if isinstance(self.statement(d), ast.AugAssign):
                     todo.append(d)
+        return found
+
+    def _returned_elements(self, target: ast.AST, value: ast.AST | None, frame: Frame) -> list[tuple[ast.AST, Frame]]:
+        """`x_train, x_val, x_test, y_test = make_data(rng)` with `return a, b, c, d` in make_data: for
+        `x_val`, the second returned element (not the whole tuple); empty when the shape does not say."""
+        above = self.parent.get(id(target))
+        if not (isinstance(value, ast.Call) and isinstance(above, (ast.Tuple, ast.List))
+                and isinstance(self.parent.get(id(above)), ast.Assign) and frame.depth < MAX_CALL_DEPTH):
+            return []
+        if any(isinstance(e, ast.Starred) for e in above.elts):
+            return []
+        index = next(i for i, e in enumerate(above.elts) if e is target)
+        found: list[tuple[ast.AST, Frame]] = []
+        for func in self.callees(value):
+            inner = self.bind(func, value, frame)
+            for returned in self.returns(func):
+                elements = getattr(returned, "elts", None)
+                if not isinstance(returned, (ast.Tuple, ast.List)) or len(elements) != len(above.elts):
+                    return []
+                found.append((elements[index], inner))
         return found
 
     def added_to(self, binding: Binding) -> list[ast.AST]:

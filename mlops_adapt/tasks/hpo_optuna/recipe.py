@@ -25,10 +25,15 @@ from mlops_adapt.analysis.hpo import (
     choose_objective,
     collect_tunables,
     extra_metric_sites,
+    assignment_value,
     fits_numerically,
+    is_literal_node,
     literal_value,
+    search_space,
 )
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
+from mlops_adapt.analysis.sites import Ctx
+from mlops_adapt.vocabulary import direction_of
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
@@ -134,6 +139,34 @@ def assigned_in(statements: list[cst.BaseStatement]) -> list[str]:
     return found
 
 
+# A list of weights (a VotingClassifier's `weights`, a loss's per-class weights): searched element by element.
+_LISTED_WEIGHTS = re.compile(r"(^|_)weights$", re.IGNORECASE)
+
+
+def listed_weights(scan: Scan, hpo) -> list[Tunable]:
+    """`weights = [2, 1, 1]` (a module constant or a local, passed to the model): one suggestion per
+    element, named `weights[0]`, `weights[1]`..., each in a range derived from its default."""
+    found: list[Tunable] = []
+    taken = {t.key for t in hpo.tunables}
+    for site in scan.params:
+        if site.kind not in ("constant", "local"):
+            continue
+        for key, _ in site.entries:
+            value = literal_value(assignment_value(site.anchor, key)) if _LISTED_WEIGHTS.search(key) else None
+            if key in taken or not isinstance(value, list) or len(value) < 2:
+                continue
+            if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value):
+                continue
+            items = []
+            for index, default in enumerate(value):
+                name = f"{key}[{index}]"
+                items.append(Tunable(name, key, default, search_space(name, default, key="weight"), site, "list-item"))
+            if all(t.suggest for t in items):
+                found += items
+                taken.add(key)
+    return found
+
+
 def _site_var(whole: str | None, prefix: str) -> str | None:
     """'args' from 'vars(args)', 'cfg' from 'dataclasses.asdict(cfg)'."""
     if whole and whole.startswith(prefix) and whole.endswith(")"):
@@ -145,9 +178,15 @@ def override_lines(tunables: list[Tunable], frozen: dict[str, bool]) -> list[str
     """Assignments that replace each default with the trial's suggestion."""
     lines: list[str] = []
     replaced: dict[str, list[str]] = {}
+    listed: dict[str, list[str]] = {}
     for t in tunables:
         suggestion = f"{TRIAL}.{t.suggest}"
-        if t.kind in ("constant", "local"):
+        if t.kind == "list-item":
+            if t.key not in listed:
+                listed[t.key] = []
+                lines.append(t.key)  # filled in below, once every element is known
+            listed[t.key].append(suggestion)
+        elif t.kind in ("constant", "local"):
             lines.append(f"{t.key} = {suggestion}")
         elif t.kind == "argparse":
             lines.append(f"{_site_var(t.site.whole, 'vars(')}.{t.key} = {suggestion}")
@@ -161,7 +200,7 @@ def override_lines(tunables: list[Tunable], frozen: dict[str, bool]) -> list[str
                 lines.append(f"{var}.{t.key} = {suggestion}")
     for var, changes in replaced.items():
         lines.append(f"{var} = dataclasses.replace({var}, {', '.join(changes)})")
-    return lines
+    return [f"{line} = [{', '.join(listed[line])}]" if line in listed else line for line in lines]
 
 
 def guarded(lines: list[str]) -> cst.If:
@@ -367,7 +406,7 @@ class _HpoRewriter(cst.CSTTransformer):
         r = self.r
         names = assigned_in(run)
         for t in r.outside:
-            if t.kind == "constant" and t.key not in names:
+            if t.kind in ("constant", "list-item") and t.key not in names:
                 names.append(t.key)
             if t.kind == "dataclass" and r.frozen.get(t.site.owner or ""):
                 var = _site_var(t.site.whole, "dataclasses.asdict(")
@@ -660,6 +699,7 @@ class AddOptunaSearch(Recipe):
         self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
         executed = self._executed_sites(scan, run_block)
         hpo = collect_tunables(tree, scan)
+        hpo.tunables += listed_weights(scan, hpo)
         # Build, then read the result the way the verifier will: a study must not select on the
         # test split, and every suggestion must reach the model. Each round fixes one finding.
         excluded: set[tuple[int, str]] = set()  # metrics computed on the test split
@@ -824,7 +864,7 @@ class AddOptunaSearch(Recipe):
 
         The scan's sites come last, so that on a tie they win over the extra ones found here."""
         inside = self._inside_ids(run_block, scan.module)
-        sites = extra_metric_sites(scan.module, scan) + list(scan.metrics)
+        sites = extra_metric_sites(scan.module, scan) + _returned_dict_sites(scan) + list(scan.metrics)
         return [m for m in sites if not m.ctx.module_level or id(m.anchor) in inside]
 
     def _mlflow_runs(self, tree: cst.Module, scan: Scan) -> set[int]:
@@ -935,6 +975,56 @@ class AddOptunaSearch(Recipe):
             _commented(rerun, "Run the script once more, with the best hyperparameters found."),
             cst.parse_statement(f"{self.names.run}()"),
         ]
+
+
+def _returned_dict_sites(scan: Scan) -> list[MetricSite]:
+    """`self.callback_metrics = self._validate(module, val_loader)`, where the script's own function
+    returns (directly, or through one more of its calls) `{"val_loss": loss, "val_acc": acc}`: a dict
+    of named results, stored where the caller keeps it."""
+    defs: dict[str, list[cst.FunctionDef]] = {}
+    for func in iter_nodes(scan.module, skip=(cst.BaseExpression,)):
+        if isinstance(func, cst.FunctionDef):
+            defs.setdefault(func.name.value, []).append(func)
+
+    def returned_keys(call: cst.Call, depth: int) -> list[str]:
+        found = defs.get(last_name(call) or "", [])
+        if len(found) != 1 or depth > 2:
+            return []
+        values = [n.value for n in iter_nodes(found[0].body, skip=(cst.FunctionDef, cst.ClassDef))
+                  if isinstance(n, cst.Return) and n.value is not None]
+        if len(values) != 1:
+            return []
+        value = values[0]
+        if isinstance(value, cst.Call):
+            return returned_keys(value, depth + 1)
+        if not isinstance(value, cst.Dict) or _literal_dict(value):
+            return []
+        keys = [string_value(e.key) or "" for e in value.elements if isinstance(e, cst.DictElement)]
+        return [k for k in keys if k and direction_of(k)]
+
+    found: list[MetricSite] = []
+    for body, func in scan.blocks:
+        for stmt in body:
+            if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            small = stmt.body[0]
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call)):
+                continue
+            target = small.targets[0].target
+            if not (isinstance(target, cst.Name) or isinstance(target, cst.Attribute) and code(target.value) == "self"):
+                continue
+            keys = returned_keys(small.value, 0)
+            keys = [k for k in keys if not k.lower().startswith("train")] or keys
+            if keys:
+                name = code(target)
+                found.append(MetricSite(stmt, "after", name.split(".")[-1], name, "dict", None, scan.line_of(stmt),
+                                        Ctx(function=func), keys))
+    return found
+
+
+def _literal_dict(value: cst.Dict) -> bool:
+    """`{"lr": 0.1}`: settings, not results."""
+    return all(isinstance(e, cst.DictElement) and is_literal_node(e.value) for e in value.elements)
 
 
 def _without(sites: list[MetricSite], excluded: set[tuple[int, str]]) -> list[MetricSite]:
