@@ -41,6 +41,8 @@ NOT_TUNABLE = re.compile(
     r"image|img|shuffle|device|cuda|gpu|debug|dry_run|resume|patience_steps|"
     # What a score is measured by (a search's scoring, a booster's eval_metric), not how the model is fit.
     r"scoring|eval_metric|"
+    # How unseen categories are treated at prediction time (an encoder's handle_unknown), not how the model fits.
+    r"handle_unknown|"
     # Shape-coupled settings: changing them breaks layer sizes computed from them (a flatten size).
     r"kernel_size|stride|padding|dilation|pool|seq_len|sequence_length|max_len|window)",
     re.IGNORECASE,
@@ -168,9 +170,19 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
     return None
 
 
+# Choices that depend on the estimator, not only on the keyword: `strategy` means one thing to an imputer
+# (the pools keep categorical columns' imputers on strategies that work for strings) and another to a dummy model.
+OWNER_CHOICES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
+    ("SimpleImputer", "strategy"): (("most_frequent", "constant"), ("mean", "median", "most_frequent")),
+}
+
+
 def _string_choices(key: str, value: str, owner: str | None, script_strings: set[str],
                     imports: set[str]) -> list[str] | None:
     sklearn_only = "sklearn" in imports and "torch" not in imports
+    for pool in OWNER_CHOICES.get(((owner or "").split(".")[-1], key), ()):
+        if value in pool:
+            return list(pool)
     if key == "solver":
         owner_text = (owner or "") + " " + " ".join(sorted(script_strings & {"MLPClassifier", "MLPRegressor"}))
         family = "mlp" if "MLP" in owner_text else "ridge" if "Ridge" in (owner or "") else "logistic"
@@ -478,10 +490,15 @@ def _dataclass_parameter_sites(module: cst.Module, scan: Scan, found: dict) -> l
 def _ctor_call(site: ParamSite) -> cst.Call | None:
     """The constructor call of a ctor-kwarg site, inside its anchor statement."""
     keys = {k for k, _ in site.entries}
-    for node in calls_in(site.anchor, lambdas=True):
-        if last_name(node) == site.owner and {a.keyword.value for a in node.args if a.keyword} >= keys:
-            return node
-    return None
+    found = [
+        node for node in calls_in(site.anchor, lambdas=True)
+        if last_name(node) == site.owner and {a.keyword.value for a in node.args if a.keyword} >= keys
+    ]
+    # Two calls of one constructor in a statement (`SimpleImputer(strategy="median")` and
+    # `SimpleImputer(strategy="most_frequent")`): the one whose values are the site's.
+    given = dict(site.entries)
+    same = [n for n in found if all(code(a.value) == given[a.keyword.value] for a in n.args if a.keyword and a.keyword.value in given)]
+    return (same or found or [None])[0]
 
 
 # -------------------------------------------------------------------- beyond the shared scan

@@ -140,9 +140,11 @@ class HpoOptunaRules(TaskRules):
             if _SUGGEST.match(last_name(c) or "") and c.args
         }
         argparse = argparse_options(original)
+        # Settings that define the data (`n = 900` rows drawn by `rng.normal(40, 12, n)`) are not the model's.
+        data = data_definitions(original)
         wanted = {
             h.name.lower() for h in facts.hyperparams
-            if not NOT_TUNABLE.search(h.name) and not NOT_HYPERPARAM_NAME.search(h.name)
+            if not NOT_TUNABLE.search(h.name) and not NOT_HYPERPARAM_NAME.search(h.name) and h.name not in data
             and (h.value is None or _tunable_literal(h.value))
             and (h.kind != "argparse" or _tunable_default(argparse.get(h.name)))
         }
