@@ -43,6 +43,8 @@ NOT_TUNABLE = re.compile(
     r"scoring|eval_metric|"
     # How unseen categories are treated at prediction time (an encoder's handle_unknown), not how the model fits.
     r"handle_unknown|"
+    # Whether a monitored value should fall or rise (ReduceLROnPlateau's mode): it follows the metric.
+    r"^mode$|"
     # Shape-coupled settings: changing them breaks layer sizes computed from them (a flatten size).
     r"kernel_size|stride|padding|dilation|pool|seq_len|sequence_length|max_len|window)",
     re.IGNORECASE,

@@ -181,9 +181,20 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
         return None  # the key of a reported result: what was reported under it decides
     if is_metric_name(re.sub(r"\W+", "_", text)):
         return None  # `metrics["test_r2"]`: a result's label; the data it was computed from decides
+    if _setting_key(program, node):
+        return None  # `{"n_test": 200}`: a config's count of test rows, not test data
     if is_test_name(re.sub(r"\W+", "_", text)):
         return None if _cv_result_key(program, node, text) else repr(text)
     return None
+
+
+def _setting_key(program: Program, node: ast.AST) -> bool:
+    """The key of a dict display whose value for it is a number or a string literal (a setting)."""
+    holder = program.parent.get(id(node))
+    if not isinstance(holder, ast.Dict) or not any(k is node for k in holder.keys):
+        return False
+    value = holder.values[next(i for i, k in enumerate(holder.keys) if k is node)]
+    return isinstance(value, ast.Constant) and not isinstance(value.value, bool)
 
 
 def carved_from_training(program: Program, target: ast.Name) -> bool:

@@ -35,6 +35,7 @@ from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
 from mlops_adapt.analysis.sites import Ctx
 from mlops_adapt.vocabulary import direction_of
 from mlops_adapt.tasks.hpo_optuna import SPEC
+from mlops_adapt.tasks.hpo_optuna.configs import sectioned_config_tunables
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
     is_test_name,
@@ -700,6 +701,7 @@ class AddOptunaSearch(Recipe):
         executed = self._executed_sites(scan, run_block)
         hpo = collect_tunables(tree, scan)
         hpo.tunables += listed_weights(scan, hpo)
+        hpo.tunables += sectioned_config_tunables(scan, {t.name for t in hpo.tunables})
         # Build, then read the result the way the verifier will: a study must not select on the
         # test split, and every suggestion must reach the model. Each round fixes one finding.
         excluded: set[tuple[int, str]] = set()  # metrics computed on the test split

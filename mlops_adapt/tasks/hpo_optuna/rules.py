@@ -17,6 +17,7 @@ from mlops_adapt.analysis.exprs import (
 from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
 from mlops_adapt.analysis.hpo_uses import data_definitions
 from mlops_adapt.tasks.hpo_optuna import SPEC
+from mlops_adapt.tasks.hpo_optuna.configs import config_sections
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
@@ -148,6 +149,13 @@ class HpoOptunaRules(TaskRules):
             and (h.value is None or _tunable_literal(h.value))
             and (h.kind != "argparse" or _tunable_default(argparse.get(h.name)))
         }
+        sections = config_sections(original)
+        if wanted & set(sections):
+            # `CONFIG = {"optim": {"lr": 0.01}}`: the settings are those of the model's sections, not the sections.
+            inner = {k.lower() for s in wanted & set(sections) for k in sections[s]}
+            wanted = (wanted - set(sections)) | {
+                k for k in inner if not NOT_TUNABLE.search(k) and not NOT_HYPERPARAM_NAME.search(k) and k not in data
+            }
         if not any(h.kind == "argparse" for h in facts.hyperparams):
             # The parser is built in a helper (`args = parse()`), where the facts do not see its options.
             wanted |= {dest.lower() for dest in _helper_parser_options(original.code)}
@@ -237,7 +245,8 @@ def _tunable_default(option) -> bool:
 
 
 def _tunable_literal(text: str) -> bool:
-    return not re.fullmatch(r"(True|False|None|\(.*\)|\[.*\])", text.strip())
+    # Tuples, lists and dicts (a config's sections) are not one setting a trial suggests.
+    return not re.fullmatch(r"(True|False|None|\(.*\)|\[.*\]|\{.*\})", text.strip(), re.DOTALL)
 
 
 def _scored_on_validation(program: Program, objective) -> list[str]:
