@@ -60,7 +60,7 @@ SAMPLING_FRACTION = re.compile(
     r"^(subsample|colsample_by\w+|bagging_fraction|feature_fraction\w*|max_samples|sample_rate)$", re.IGNORECASE
 )
 # A learning-rate scheduler's decay factor (StepLR's gamma): above 1 the rate grows each step.
-DECAY_FACTOR = re.compile(r"(^|_)(gamma|lr_decay|decay_rate|decay_factor|lr_factor)$", re.IGNORECASE)
+DECAY_FACTOR = re.compile(r"(^|_)(gamma|lr_decay|decay_rate|decay_factor|lr_factor|factor)$", re.IGNORECASE)
 SCHEDULERS = frozenset({"StepLR", "MultiStepLR", "ExponentialLR", "ReduceLROnPlateau", "lr_scheduler"})
 # Batch sizes and similar settings of evaluation only: they change no trained model.
 EVALUATION_SETTING = re.compile(r"(^|_)(test|eval|val|valid|validation|inference|infer|predict)_?(batch|bs)",

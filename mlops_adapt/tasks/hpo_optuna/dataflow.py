@@ -631,10 +631,19 @@ class Program:
             ]
         else:
             reads = []
+        base = getattr(target, "value", None)
         if reads:
+            if isinstance(target, ast.Subscript) and isinstance(base, (ast.Name, ast.Attribute, ast.Subscript)):
+                # `Adam(params, **cfg["optim"])` reads `cfg["optim"]["lr"]` without naming the key.
+                reads += [r for r in self.stored_reads(base) if _unpacked(self.parent.get(id(r)))]
             return reads
-        base = getattr(target, "value", None)  # `self.cfg["lr"]` unread by key: who reads `self.cfg`
+        # `self.cfg["lr"]` unread by key: who reads `self.cfg`
         return self.stored_reads(base) if isinstance(base, (ast.Name, ast.Attribute, ast.Subscript)) else []
+
+
+def _unpacked(holder: ast.AST | None) -> bool:
+    """The read is a call's `**mapping` argument."""
+    return isinstance(holder, ast.keyword) and holder.arg is None
 
 
 def user_attr_key(node: ast.AST) -> str | None:
