@@ -982,7 +982,8 @@ class AddOptunaSearch(Recipe):
 def _returned_dict_sites(scan: Scan) -> list[MetricSite]:
     """`self.callback_metrics = self._validate(module, val_loader)`, where the script's own function
     returns (directly, or through one more of its calls) `{"val_loss": loss, "val_acc": acc}`: a dict
-    of named results, stored where the caller keeps it."""
+    of named results, stored where the caller keeps it; and `results[label] = {"f1": ...}`, an entry
+    of a dict of results."""
     defs: dict[str, list[cst.FunctionDef]] = {}
     for func in iter_nodes(scan.module, skip=(cst.BaseExpression,)):
         if isinstance(func, cst.FunctionDef):
@@ -1010,9 +1011,19 @@ def _returned_dict_sites(scan: Scan) -> list[MetricSite]:
             if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
                 continue
             small = stmt.body[0]
-            if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call)):
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, (cst.Call, cst.Dict))):
                 continue
             target = small.targets[0].target
+            if isinstance(target, cst.Subscript) and isinstance(small.value, cst.Dict) and not _literal_dict(small.value):
+                # `results[label] = {"f1": f1_score(...), ...}`: one entry of a dict of results.
+                keys = [string_value(e.key) or "" for e in small.value.elements if isinstance(e, cst.DictElement)]
+                keys = [k for k in keys if k and direction_of(k)]
+                if keys:
+                    found.append(MetricSite(stmt, "after", code(target.value), code(target), "dict", None,
+                                            scan.line_of(stmt), Ctx(function=func), keys))
+                continue
+            if not isinstance(small.value, cst.Call):
+                continue  # a dict display under a name: the shared analysis lists those
             if not (isinstance(target, cst.Name) or isinstance(target, cst.Attribute) and code(target.value) == "self"):
                 continue
             keys = returned_keys(small.value, 0)
