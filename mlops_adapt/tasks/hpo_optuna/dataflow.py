@@ -574,7 +574,8 @@ class Program:
         return found
 
     def added_to(self, binding: Binding) -> list[ast.AST]:
-        """The values put into a container in place: `name.append(v)`, `.extend(v)`, `.insert(i, v)`, `.add(v)`."""
+        """The values put into a container in place: `name.append(v)`, `.extend(v)`, `.insert(i, v)`, `.add(v)`,
+        `name[key] = v`."""
         if self._added is None:
             self._added = {}
             for call in self.calls:
@@ -583,6 +584,14 @@ class Program:
                     into = self.binding.get(id(func.value))
                     if into is not None and call.args:
                         self._added.setdefault(into, []).append(call.args[-1])
+            for node in ast.walk(self.tree):
+                # `results[label] = {...}`: an entry stored into a dict (or list) under a name.
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target = node.targets[0]
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                        into = self.binding.get(id(target.value))
+                        if into is not None:
+                            self._added.setdefault(into, []).append(node.value)
         return self._added.get(binding, [])
 
     def has_definitions(self, name: ast.Name) -> bool:
