@@ -136,7 +136,8 @@ class HpoOptunaRules(TaskRules):
         for name in unknown:
             problems.append(f"`trial.{name}` does not exist in Optuna (suggest_float, suggest_int, suggest_categorical)")
         suggested = {
-            (string_value(c.args[0].value) or code(c.args[0].value)).lower()
+            # `weights[0]`, `weights[1]`: a list setting searched element by element is the setting `weights`.
+            re.sub(r"\[\d+\]$", "", (string_value(c.args[0].value) or code(c.args[0].value)).lower())
             for c in calls
             if _SUGGEST.match(last_name(c) or "") and c.args
         }
@@ -245,8 +246,9 @@ def _tunable_default(option) -> bool:
 
 
 def _tunable_literal(text: str) -> bool:
-    # Tuples, lists and dicts (a config's sections) are not one setting a trial suggests.
-    return not re.fullmatch(r"(True|False|None|\(.*\)|\[.*\]|\{.*\})", text.strip(), re.DOTALL)
+    # Tuples, lists and dicts (a config's sections) are not one setting a trial suggests, and a
+    # keyword fed by a variable (`weights=vote_weights`) is searched where the variable is set.
+    return not re.fullmatch(r"(True|False|None|\(.*\)|\[.*\]|\{.*\}|[A-Za-z_][\w.]*)", text.strip(), re.DOTALL)
 
 
 def _scored_on_validation(program: Program, objective) -> list[str]:
