@@ -268,7 +268,7 @@ def test_a_json_config_is_searched_and_a_dict_of_results_is_scored_on_held_out_t
 @pytest.mark.slow
 def test_list_weights_are_searched_element_by_element(tmp_path):
     code = adapted("hpo-optuna", textwrap.dedent(LIST_WEIGHTS), n_trials=str(TRIALS))
-    assert 'vote_weights = [optuna_trial.suggest_int("vote_weights[0]", 1, 2), ' in code
+    assert 'vote_weights = [optuna_trial.suggest_int("vote_weights[0]", 1, 3), ' in code
     assert "global " in code and "vote_weights" in code.split("global ")[1].splitlines()[0]
     run = _run(code, tmp_path)
     assert [t["state"] for t in run["trials"]] == ["COMPLETE"] * TRIALS
