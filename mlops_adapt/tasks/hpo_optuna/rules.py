@@ -110,6 +110,11 @@ class HpoOptunaRules(TaskRules):
         target = masked(original_stmt)
         return target != original_stmt and any("suggest_" in c and masked(c) == target for c in candidate_stmts)
 
+    def allowed_capability(self, use) -> bool:
+        """The script's own file access with its path sent to the trial's scratch folder
+        (`open(trial_path("best.pt"), "wb")`): the same access, to a copy only the trial sees."""
+        return use.kind == "file" and re.search(r"\btrial_path(_\d+)?\(", use.text) is not None
+
     def postconditions(self, original, candidate, facts, options):
         problems: list[str] = []
         calls = calls_in(candidate, lambdas=True)
