@@ -211,6 +211,14 @@ class HpoOptunaRules(TaskRules):
             and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
         ]
         tunable += _swept_names(original, tunable)
+        try:
+            sections = config_sections(cst.parse_module(original))
+        except cst.ParserSyntaxError:
+            sections = {}
+        if set(tunable) & set(sections):
+            # `CONFIG = {"optim": {"lr": 0.01}}`: the settings of the model's sections, not the sections.
+            inner = [k for s in tunable if s in sections for k in sections[s] if not NOT_TUNABLE.search(k)]
+            tunable = [t for t in tunable if t not in sections] + inner
         options = _helper_parser_options(original)
         if not set(options) & {hp["name"] for hp in facts["hyperparams"]}:
             tunable += options  # the parser is built in a helper (`args = parse()`), unseen by the facts
