@@ -387,7 +387,8 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
                 value = literal_value(arg.value)
                 if value is _NOT_LITERAL:
                     continue  # fed by a variable that is tuned at its own definition
-                if _evaluation_only(arg.keyword.value, site.anchor) or _unused_by_estimator(arg.keyword.value, call):
+                if (_evaluation_only(arg.keyword.value, site.anchor) or _evaluation_loader(arg.keyword.value, call)
+                        or _unused_by_estimator(arg.keyword.value, call)):
                     plan.skipped.append(arg.keyword.value)
                     continue
                 add(arg.keyword.value, arg.keyword.value, value, site, "ctor-kwarg", owner=site.owner, node=arg)
@@ -437,6 +438,19 @@ def _evaluation_only(key: str, anchor: cst.CSTNode) -> bool:
         code(t.target) for small in anchor.body if isinstance(small, cst.Assign) for t in small.targets
     ]
     return bool(targets) and all(VALIDATION.search(t) and "train" not in t.lower() for t in targets)
+
+
+_HELD_OUT_DATA = re.compile(r"(^|_)(te|test|val|valid|validation|eval|dev)($|_)", re.IGNORECASE)
+
+
+def _evaluation_loader(key: str, call: cst.Call) -> bool:
+    """`DataLoader(to_ds(X_te, y_te), batch_size=64)` (unnamed, e.g. returned): a loader over held-out
+    data, whose batch size changes no trained model."""
+    if "batch" not in key.lower() or not (last_name(call) or "").endswith("DataLoader") or not call.args:
+        return False
+    data = call.args[0].value
+    names = [n.value for n in iter_nodes(data) if isinstance(n, cst.Name)]
+    return any(_HELD_OUT_DATA.search(n) for n in names) and not any("train" in n.lower() or n.endswith("_tr") for n in names)
 
 
 def _find_assignment(site: ParamSite, name: str) -> cst.BaseExpression | None:

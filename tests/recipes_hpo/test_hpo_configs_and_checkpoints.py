@@ -307,3 +307,4 @@ def test_a_checkpoint_read_back_by_keyword_is_a_checkpoint():
     result = adapt(source, "hpo-optuna", AdaptOptions(backend="recipe", verify="static"))
     assert isinstance(result, Applied), result
     assert 'joblib.load(filename=trial_path("wine_model.joblib"))' in result.code
+
