@@ -35,12 +35,16 @@ from mlops_adapt.vocabulary import VALIDATION, direction_of
 
 # Settings that are not hyperparameters to search: seeds, data sizes and shapes, logging, splits.
 NOT_TUNABLE = re.compile(
-    r"(seed|random_state|verbose|verbosity|n_jobs|jobs|workers|every|interval|print|log_|save|checkpoint|"
+    r"(seed|random_state|verbose|verbosity|n_jobs|jobs|workers|threads|nthread|every|interval|print|log_|save|checkpoint|"
     r"test_size|val_size|valid_size|train_size|split|holdout|noise|(^|_)(n|num)_samples$|n_features|"
     r"num_features|in_features|out_features|input|output|in_dim|out_dim|n_classes|num_classes|classes|"
     r"image|img|shuffle|device|cuda|gpu|debug|dry_run|resume|patience_steps|"
     # What a score is measured by (a search's scoring, a booster's eval_metric), not how the model is fit.
     r"scoring|eval_metric|"
+    # How unseen categories are treated at prediction time (an encoder's handle_unknown), not how the model fits.
+    r"handle_unknown|"
+    # Whether a monitored value should fall or rise (ReduceLROnPlateau's mode): it follows the metric.
+    r"^mode$|"
     # Shape-coupled settings: changing them breaks layer sizes computed from them (a flatten size).
     r"kernel_size|stride|padding|dilation|pool|seq_len|sequence_length|max_len|window)",
     re.IGNORECASE,
@@ -56,7 +60,7 @@ SAMPLING_FRACTION = re.compile(
     r"^(subsample|colsample_by\w+|bagging_fraction|feature_fraction\w*|max_samples|sample_rate)$", re.IGNORECASE
 )
 # A learning-rate scheduler's decay factor (StepLR's gamma): above 1 the rate grows each step.
-DECAY_FACTOR = re.compile(r"(^|_)(gamma|lr_decay|decay_rate|decay_factor|lr_factor)$", re.IGNORECASE)
+DECAY_FACTOR = re.compile(r"(^|_)(gamma|lr_decay|decay_rate|decay_factor|lr_factor|factor)$", re.IGNORECASE)
 SCHEDULERS = frozenset({"StepLR", "MultiStepLR", "ExponentialLR", "ReduceLROnPlateau", "lr_scheduler"})
 # Batch sizes and similar settings of evaluation only: they change no trained model.
 EVALUATION_SETTING = re.compile(r"(^|_)(test|eval|val|valid|validation|inference|infer|predict)_?(batch|bs)",
@@ -168,9 +172,19 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
     return None
 
 
+# Choices that depend on the estimator, not only on the keyword: `strategy` means one thing to an imputer
+# (the pools keep categorical columns' imputers on strategies that work for strings) and another to a dummy model.
+OWNER_CHOICES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
+    ("SimpleImputer", "strategy"): (("most_frequent", "constant"), ("mean", "median", "most_frequent")),
+}
+
+
 def _string_choices(key: str, value: str, owner: str | None, script_strings: set[str],
                     imports: set[str]) -> list[str] | None:
     sklearn_only = "sklearn" in imports and "torch" not in imports
+    for pool in OWNER_CHOICES.get(((owner or "").split(".")[-1], key), ()):
+        if value in pool:
+            return list(pool)
     if key == "solver":
         owner_text = (owner or "") + " " + " ".join(sorted(script_strings & {"MLPClassifier", "MLPRegressor"}))
         family = "mlp" if "MLP" in owner_text else "ridge" if "Ridge" in (owner or "") else "logistic"
@@ -373,7 +387,8 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
                 value = literal_value(arg.value)
                 if value is _NOT_LITERAL:
                     continue  # fed by a variable that is tuned at its own definition
-                if _evaluation_only(arg.keyword.value, site.anchor) or _unused_by_estimator(arg.keyword.value, call):
+                if (_evaluation_only(arg.keyword.value, site.anchor) or _evaluation_loader(arg.keyword.value, call)
+                        or _unused_by_estimator(arg.keyword.value, call)):
                     plan.skipped.append(arg.keyword.value)
                     continue
                 add(arg.keyword.value, arg.keyword.value, value, site, "ctor-kwarg", owner=site.owner, node=arg)
@@ -423,6 +438,19 @@ def _evaluation_only(key: str, anchor: cst.CSTNode) -> bool:
         code(t.target) for small in anchor.body if isinstance(small, cst.Assign) for t in small.targets
     ]
     return bool(targets) and all(VALIDATION.search(t) and "train" not in t.lower() for t in targets)
+
+
+_HELD_OUT_DATA = re.compile(r"(^|_)(te|test|val|valid|validation|eval|dev)($|_)", re.IGNORECASE)
+
+
+def _evaluation_loader(key: str, call: cst.Call) -> bool:
+    """`DataLoader(to_ds(X_te, y_te), batch_size=64)` (unnamed, e.g. returned): a loader over held-out
+    data, whose batch size changes no trained model."""
+    if "batch" not in key.lower() or not (last_name(call) or "").endswith("DataLoader") or not call.args:
+        return False
+    data = call.args[0].value
+    names = [n.value for n in iter_nodes(data) if isinstance(n, cst.Name)]
+    return any(_HELD_OUT_DATA.search(n) for n in names) and not any("train" in n.lower() or n.endswith("_tr") for n in names)
 
 
 def _find_assignment(site: ParamSite, name: str) -> cst.BaseExpression | None:
@@ -478,10 +506,15 @@ def _dataclass_parameter_sites(module: cst.Module, scan: Scan, found: dict) -> l
 def _ctor_call(site: ParamSite) -> cst.Call | None:
     """The constructor call of a ctor-kwarg site, inside its anchor statement."""
     keys = {k for k, _ in site.entries}
-    for node in calls_in(site.anchor, lambdas=True):
-        if last_name(node) == site.owner and {a.keyword.value for a in node.args if a.keyword} >= keys:
-            return node
-    return None
+    found = [
+        node for node in calls_in(site.anchor, lambdas=True)
+        if last_name(node) == site.owner and {a.keyword.value for a in node.args if a.keyword} >= keys
+    ]
+    # Two calls of one constructor in a statement (`SimpleImputer(strategy="median")` and
+    # `SimpleImputer(strategy="most_frequent")`): the one whose values are the site's.
+    given = dict(site.entries)
+    same = [n for n in found if all(code(a.value) == given[a.keyword.value] for a in n.args if a.keyword and a.keyword.value in given)]
+    return (same or found or [None])[0]
 
 
 # -------------------------------------------------------------------- beyond the shared scan

@@ -120,7 +120,8 @@ def _singular(name: str) -> str:
 
 
 def metric_key(label: str, expr: cst.BaseExpression) -> str:
-    label = re.split(r"[,;|()\[\]\n\t]", label.strip(" :=-"))[-1] if label.strip() else ""
+    # f-string text holds escapes as written: "Test Error: \n Accuracy: " ends a line before "Accuracy".
+    label = re.split(r"[,;|()\[\]\n\t]|\\[nt]", label.strip(" :=-"))[-1] if label.strip() else ""
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_@]*", label) if w.lower() not in _LABEL_FILLERS]
     if words:
         key = vocab.slug("_".join(words[-4:]))

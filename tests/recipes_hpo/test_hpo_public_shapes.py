@@ -127,10 +127,13 @@ def test_a_checkpoint_read_back_goes_to_a_scratch_folder_in_trials():
     assert "        with open(args.save, 'wb') as f:\n" in code  # still saved in trials: the run reads it back
 
 
-def test_a_checkpoint_at_a_literal_path_or_a_log_kept_open_is_refused_with_a_reason():
-    result = adapt(_with_checkpoint("'best.pt'"), "hpo-optuna", AdaptOptions(backend="recipe"))
-    assert isinstance(result, Failed) and "reads it back" in " ".join(result.reasons), result
+def test_a_checkpoint_at_a_literal_path_goes_to_the_trials_scratch_folder():
+    code = adapted("hpo-optuna", _with_checkpoint("'best.pt'"))
+    assert "        with open(trial_path('best.pt'), 'wb') as f:\n" in code
+    assert "with open(trial_path('best.pt'), 'rb') as f:\n" in code
 
+
+def test_a_log_kept_open_is_refused_with_a_reason():
     kept_open = (SCRIPTS / "ctor_kwargs_boosting.py").read_text().replace(
         'print("test MSE: %.2f" % mse)', 'log = open("mse.txt", "w")\nlog.write(str(mse))'
     )

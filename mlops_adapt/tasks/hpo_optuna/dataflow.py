@@ -544,13 +544,38 @@ class Program:
                 seen.add(id(d))
                 value = self.def_value(d)
                 where = frame if self.unit(d) is frame.unit else Frame(self.unit(d))
+                picked = self._returned_elements(d, value, where)
+                if picked:
+                    found += [(d, element, inner) for element, inner in picked]
+                    continue
                 found.append((d, value if value is not None else d, where))
                 if isinstance(self.statement(d), ast.AugAssign):
                     todo.append(d)
         return found
 
+    def _returned_elements(self, target: ast.AST, value: ast.AST | None, frame: Frame) -> list[tuple[ast.AST, Frame]]:
+        """`x_train, x_val, x_test, y_test = make_data(rng)` with `return a, b, c, d` in make_data: for
+        `x_val`, the second returned element (not the whole tuple); empty when the shape does not say."""
+        above = self.parent.get(id(target))
+        if not (isinstance(value, ast.Call) and isinstance(above, (ast.Tuple, ast.List))
+                and isinstance(self.parent.get(id(above)), ast.Assign) and frame.depth < MAX_CALL_DEPTH):
+            return []
+        if any(isinstance(e, ast.Starred) for e in above.elts):
+            return []
+        index = next(i for i, e in enumerate(above.elts) if e is target)
+        found: list[tuple[ast.AST, Frame]] = []
+        for func in self.callees(value):
+            inner = self.bind(func, value, frame)
+            for returned in self.returns(func):
+                elements = getattr(returned, "elts", None)
+                if not isinstance(returned, (ast.Tuple, ast.List)) or len(elements) != len(above.elts):
+                    return []
+                found.append((elements[index], inner))
+        return found
+
     def added_to(self, binding: Binding) -> list[ast.AST]:
-        """The values put into a container in place: `name.append(v)`, `.extend(v)`, `.insert(i, v)`, `.add(v)`."""
+        """The values put into a container in place: `name.append(v)`, `.extend(v)`, `.insert(i, v)`, `.add(v)`,
+        `name[key] = v`."""
         if self._added is None:
             self._added = {}
             for call in self.calls:
@@ -559,6 +584,14 @@ class Program:
                     into = self.binding.get(id(func.value))
                     if into is not None and call.args:
                         self._added.setdefault(into, []).append(call.args[-1])
+            for node in ast.walk(self.tree):
+                # `results[label] = {...}`: an entry stored into a dict (or list) under a name.
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target = node.targets[0]
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                        into = self.binding.get(id(target.value))
+                        if into is not None:
+                            self._added.setdefault(into, []).append(node.value)
         return self._added.get(binding, [])
 
     def has_definitions(self, name: ast.Name) -> bool:
@@ -607,10 +640,19 @@ class Program:
             ]
         else:
             reads = []
+        base = getattr(target, "value", None)
         if reads:
+            if isinstance(target, ast.Subscript) and isinstance(base, (ast.Name, ast.Attribute, ast.Subscript)):
+                # `Adam(params, **cfg["optim"])` reads `cfg["optim"]["lr"]` without naming the key.
+                reads += [r for r in self.stored_reads(base) if _unpacked(self.parent.get(id(r)))]
             return reads
-        base = getattr(target, "value", None)  # `self.cfg["lr"]` unread by key: who reads `self.cfg`
+        # `self.cfg["lr"]` unread by key: who reads `self.cfg`
         return self.stored_reads(base) if isinstance(base, (ast.Name, ast.Attribute, ast.Subscript)) else []
+
+
+def _unpacked(holder: ast.AST | None) -> bool:
+    """The read is a call's `**mapping` argument."""
+    return isinstance(holder, ast.keyword) and holder.arg is None
 
 
 def user_attr_key(node: ast.AST) -> str | None:

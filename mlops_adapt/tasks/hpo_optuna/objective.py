@@ -181,9 +181,20 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
         return None  # the key of a reported result: what was reported under it decides
     if is_metric_name(re.sub(r"\W+", "_", text)):
         return None  # `metrics["test_r2"]`: a result's label; the data it was computed from decides
+    if _setting_key(program, node):
+        return None  # `{"n_test": 200}`: a config's count of test rows, not test data
     if is_test_name(re.sub(r"\W+", "_", text)):
         return None if _cv_result_key(program, node, text) else repr(text)
     return None
+
+
+def _setting_key(program: Program, node: ast.AST) -> bool:
+    """The key of a dict display whose value for it is a number or a string literal (a setting)."""
+    holder = program.parent.get(id(node))
+    if not isinstance(holder, ast.Dict) or not any(k is node for k in holder.keys):
+        return False
+    value = holder.values[next(i for i, k in enumerate(holder.keys) if k is node)]
+    return isinstance(value, ast.Constant) and not isinstance(value.value, bool)
 
 
 def carved_from_training(program: Program, target: ast.Name) -> bool:
@@ -222,7 +233,10 @@ def _training_data(program: Program, name: ast.Name) -> bool:
 
 
 def _row_split(expr: ast.AST | None) -> tuple[str, str, str, str] | None:
-    """(array, "head"/"tail", bound, other dimensions) for `data[3:, :-1]`; None for anything else."""
+    """(array, "head"/"tail", bound, other dimensions) for `data[3:, :-1]` (or a conversion of those rows,
+    `torch.from_numpy(data[3:, :-1])`); None for anything else."""
+    if isinstance(expr, ast.Call) and len(expr.args) == 1 and not isinstance(expr.args[0], ast.Starred):
+        expr = expr.args[0]
     if not (isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name)):
         return None
     dims = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]

@@ -25,11 +25,17 @@ from mlops_adapt.analysis.hpo import (
     choose_objective,
     collect_tunables,
     extra_metric_sites,
+    assignment_value,
     fits_numerically,
+    is_literal_node,
     literal_value,
+    search_space,
 )
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
+from mlops_adapt.analysis.sites import Ctx
+from mlops_adapt.vocabulary import direction_of
 from mlops_adapt.tasks.hpo_optuna import SPEC
+from mlops_adapt.tasks.hpo_optuna.configs import sectioned_config_tunables
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
     is_test_name,
@@ -41,6 +47,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
 from mlops_adapt.tasks.hpo_optuna.side_effects import (
     find_side_effects,
     helper_checkpoint,
+    path_arguments,
     scratch_anchor,
     scratch_statement,
 )
@@ -59,6 +66,7 @@ class _Names:
             raise SkipFile(f"already adapted: the script defines `{TRIAL}`")
         self.run = fresh_name("run_experiment", taken)
         self.objective = fresh_name("objective", taken)
+        self.trial_path = fresh_name("trial_path", taken)
 
 
 def assigned_in(statements: list[cst.BaseStatement]) -> list[str]:
@@ -132,6 +140,34 @@ def assigned_in(statements: list[cst.BaseStatement]) -> list[str]:
     return found
 
 
+# A list of weights (a VotingClassifier's `weights`, a loss's per-class weights): searched element by element.
+_LISTED_WEIGHTS = re.compile(r"(^|_)weights$", re.IGNORECASE)
+
+
+def listed_weights(scan: Scan, hpo) -> list[Tunable]:
+    """`weights = [2, 1, 1]` (a module constant or a local, passed to the model): one suggestion per
+    element, named `weights[0]`, `weights[1]`..., each in a range derived from its default."""
+    found: list[Tunable] = []
+    taken = {t.key for t in hpo.tunables}
+    for site in scan.params:
+        if site.kind not in ("constant", "local"):
+            continue
+        for key, _ in site.entries:
+            value = literal_value(assignment_value(site.anchor, key)) if _LISTED_WEIGHTS.search(key) else None
+            if key in taken or not isinstance(value, list) or len(value) < 2:
+                continue
+            if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value):
+                continue
+            items = []
+            for index, default in enumerate(value):
+                name = f"{key}[{index}]"
+                items.append(Tunable(name, key, default, search_space(name, default, key="weight"), site, "list-item"))
+            if all(t.suggest for t in items):
+                found += items
+                taken.add(key)
+    return found
+
+
 def _site_var(whole: str | None, prefix: str) -> str | None:
     """'args' from 'vars(args)', 'cfg' from 'dataclasses.asdict(cfg)'."""
     if whole and whole.startswith(prefix) and whole.endswith(")"):
@@ -143,9 +179,15 @@ def override_lines(tunables: list[Tunable], frozen: dict[str, bool]) -> list[str
     """Assignments that replace each default with the trial's suggestion."""
     lines: list[str] = []
     replaced: dict[str, list[str]] = {}
+    listed: dict[str, list[str]] = {}
     for t in tunables:
         suggestion = f"{TRIAL}.{t.suggest}"
-        if t.kind in ("constant", "local"):
+        if t.kind == "list-item":
+            if t.key not in listed:
+                listed[t.key] = []
+                lines.append(t.key)  # filled in below, once every element is known
+            listed[t.key].append(suggestion)
+        elif t.kind in ("constant", "local"):
             lines.append(f"{t.key} = {suggestion}")
         elif t.kind == "argparse":
             lines.append(f"{_site_var(t.site.whole, 'vars(')}.{t.key} = {suggestion}")
@@ -159,7 +201,7 @@ def override_lines(tunables: list[Tunable], frozen: dict[str, bool]) -> list[str
                 lines.append(f"{var}.{t.key} = {suggestion}")
     for var, changes in replaced.items():
         lines.append(f"{var} = dataclasses.replace({var}, {', '.join(changes)})")
-    return lines
+    return [f"{line} = [{', '.join(listed[line])}]" if line in listed else line for line in lines]
 
 
 def guarded(lines: list[str]) -> cst.If:
@@ -256,6 +298,8 @@ class _HpoRewriter(cst.CSTTransformer):
         return out
 
     def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        if id(original_node) in self.r.path_args:
+            return updated_node.with_changes(value=cst.parse_expression(f"{self.r.names.trial_path}({code(updated_node.value)})"))
         suggestion = self.r.arg_suggestions.get(id(original_node))
         if suggestion is None:
             return updated_node
@@ -344,6 +388,7 @@ class _HpoRewriter(cst.CSTTransformer):
             leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
         )
         objective_def = r.objective_def().with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+        helpers = [r.trial_path_def()] if r.path_args else []
         study = r.study_statements()
         if guard is not None:
             new_guard = guard.with_changes(body=guard.body.with_changes(body=study))
@@ -356,13 +401,13 @@ class _HpoRewriter(cst.CSTTransformer):
         if index < len(kept):
             state = state.with_changes(leading_lines=[cst.EmptyLine()])
         kept.insert(index, state)
-        return updated_node.with_changes(body=[*kept, run_def, objective_def, new_guard])
+        return updated_node.with_changes(body=[*kept, *helpers, run_def, objective_def, new_guard])
 
     def _run_head(self, run: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
         r = self.r
         names = assigned_in(run)
         for t in r.outside:
-            if t.kind == "constant" and t.key not in names:
+            if t.kind in ("constant", "list-item") and t.key not in names:
                 names.append(t.key)
             if t.kind == "dataclass" and r.frozen.get(t.site.owner or ""):
                 var = _site_var(t.site.whole, "dataclasses.asdict(")
@@ -634,6 +679,7 @@ class AddOptunaSearch(Recipe):
         self.side_effects = set(effects.statements)
         self.scratch: list[tuple[cst.CSTNode, str]] = []  # (where a checkpoint path is set, the path)
         self.rereads: list[tuple[cst.CSTNode, str]] = []  # (a read of a literal checkpoint path, the trial's read)
+        self.path_args: set[int] = set()  # arguments naming a checkpoint path, which trials send to trial_path()
         for path in effects.read_back:
             anchor = scratch_anchor(tree, path)
             helper = helper_checkpoint(tree, path) if anchor is None else None
@@ -645,15 +691,17 @@ class AddOptunaSearch(Recipe):
                 self.side_effects |= {id(stmt) for stmt, _ in helper.reads}
                 continue
             if anchor is None:
-                raise Unsupported(
-                    f"the script saves `{path}` and reads it back (a checkpoint): a trial cannot skip the save, "
-                    "and the path is not a variable a trial could point at a scratch folder"
-                )
+                # A literal path or a config entry (`torch.save(state, "model.pth")`, `cfg["checkpoint"]`):
+                # where it is saved and where it is read back, a trial names a file in its scratch folder.
+                self.path_args |= {id(arg) for arg in path_arguments(tree, path)}
+                continue
             self.scratch.append((anchor, path))
         run_block = self._run_block(tree, scan)
         self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
         executed = self._executed_sites(scan, run_block)
         hpo = collect_tunables(tree, scan)
+        hpo.tunables += listed_weights(scan, hpo)
+        hpo.tunables += sectioned_config_tunables(scan, {t.name for t in hpo.tunables})
         # Build, then read the result the way the verifier will: a study must not select on the
         # test split, and every suggestion must reach the model. Each round fixes one finding.
         excluded: set[tuple[int, str]] = set()  # metrics computed on the test split
@@ -745,6 +793,9 @@ class AddOptunaSearch(Recipe):
                 plan.add(anchor, where, statement)
             AddImportsVisitor.add_needed_import(self.context, "os")
             AddImportsVisitor.add_needed_import(self.context, "tempfile")
+        if self.path_args:
+            AddImportsVisitor.add_needed_import(self.context, "os")
+            AddImportsVisitor.add_needed_import(self.context, "tempfile")
         for stmt, read in self.rereads:
             plan.add(stmt, "after", cst.parse_statement(
                 f"if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial):\n"
@@ -815,7 +866,7 @@ class AddOptunaSearch(Recipe):
 
         The scan's sites come last, so that on a tie they win over the extra ones found here."""
         inside = self._inside_ids(run_block, scan.module)
-        sites = extra_metric_sites(scan.module, scan) + list(scan.metrics)
+        sites = extra_metric_sites(scan.module, scan) + _returned_dict_sites(scan) + list(scan.metrics)
         return [m for m in sites if not m.ctx.module_level or id(m.anchor) in inside]
 
     def _mlflow_runs(self, tree: cst.Module, scan: Scan) -> set[int]:
@@ -834,6 +885,19 @@ class AddOptunaSearch(Recipe):
         return found
 
     # ---------------------------------------------------------------- generated code
+    def trial_path_def(self) -> cst.FunctionDef:
+        """`def trial_path(path)`: in a trial, the file the script saves and reads back lives in the trial's own folder."""
+        return cst.parse_statement(
+            f"def {self.names.trial_path}(path):\n"
+            '    """Where a file the script saves and reads back goes: in a trial, a scratch folder of its own,\n'
+            '    so that only the script\'s own run and the final run write the script\'s file."""\n'
+            f"    if {TRIAL} is None or isinstance({TRIAL}, optuna.trial.FixedTrial):\n"
+            "        return path\n"
+            f'    if "scratch_folder" not in {TRIAL}.user_attrs:  # one folder per trial, kept in the study\n'
+            f'        {TRIAL}.set_user_attr("scratch_folder", tempfile.mkdtemp(prefix="optuna-trial-"))\n'
+            f'    return os.path.join({TRIAL}.user_attrs["scratch_folder"], os.path.basename(path))\n'
+        ).with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+
     def objective_def(self) -> cst.FunctionDef:
         """`def objective(trial)`: one trial runs the script and returns the metric it reported."""
         metric = self.hpo.objective
@@ -913,6 +977,67 @@ class AddOptunaSearch(Recipe):
             _commented(rerun, "Run the script once more, with the best hyperparameters found."),
             cst.parse_statement(f"{self.names.run}()"),
         ]
+
+
+def _returned_dict_sites(scan: Scan) -> list[MetricSite]:
+    """`self.callback_metrics = self._validate(module, val_loader)`, where the script's own function
+    returns (directly, or through one more of its calls) `{"val_loss": loss, "val_acc": acc}`: a dict
+    of named results, stored where the caller keeps it; and `results[label] = {"f1": ...}`, an entry
+    of a dict of results."""
+    defs: dict[str, list[cst.FunctionDef]] = {}
+    for func in iter_nodes(scan.module, skip=(cst.BaseExpression,)):
+        if isinstance(func, cst.FunctionDef):
+            defs.setdefault(func.name.value, []).append(func)
+
+    def returned_keys(call: cst.Call, depth: int) -> list[str]:
+        found = defs.get(last_name(call) or "", [])
+        if len(found) != 1 or depth > 2:
+            return []
+        values = [n.value for n in iter_nodes(found[0].body, skip=(cst.FunctionDef, cst.ClassDef))
+                  if isinstance(n, cst.Return) and n.value is not None]
+        if len(values) != 1:
+            return []
+        value = values[0]
+        if isinstance(value, cst.Call):
+            return returned_keys(value, depth + 1)
+        if not isinstance(value, cst.Dict) or _literal_dict(value):
+            return []
+        keys = [string_value(e.key) or "" for e in value.elements if isinstance(e, cst.DictElement)]
+        return [k for k in keys if k and direction_of(k)]
+
+    found: list[MetricSite] = []
+    for body, func in scan.blocks:
+        for stmt in body:
+            if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            small = stmt.body[0]
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, (cst.Call, cst.Dict))):
+                continue
+            target = small.targets[0].target
+            if isinstance(target, cst.Subscript) and isinstance(small.value, cst.Dict) and not _literal_dict(small.value):
+                # `results[label] = {"f1": f1_score(...), ...}`: one entry of a dict of results.
+                keys = [string_value(e.key) or "" for e in small.value.elements if isinstance(e, cst.DictElement)]
+                keys = [k for k in keys if k and direction_of(k)]
+                if keys:
+                    found.append(MetricSite(stmt, "after", code(target.value), code(target), "dict", None,
+                                            scan.line_of(stmt), Ctx(function=func), keys))
+                continue
+            if not isinstance(small.value, cst.Call):
+                continue  # a dict display under a name: the shared analysis lists those
+            if not (isinstance(target, cst.Name) or isinstance(target, cst.Attribute) and code(target.value) == "self"):
+                continue
+            keys = returned_keys(small.value, 0)
+            keys = [k for k in keys if not k.lower().startswith("train")] or keys
+            if keys:
+                name = code(target)
+                found.append(MetricSite(stmt, "after", name.split(".")[-1], name, "dict", None, scan.line_of(stmt),
+                                        Ctx(function=func), keys))
+    return found
+
+
+def _literal_dict(value: cst.Dict) -> bool:
+    """`{"lr": 0.1}`: settings, not results."""
+    return all(isinstance(e, cst.DictElement) and is_literal_node(e.value) for e in value.elements)
 
 
 def _without(sites: list[MetricSite], excluded: set[tuple[int, str]]) -> list[MetricSite]:
@@ -1008,13 +1133,17 @@ def validation_carves(
 
 
 def _row_slice(stmt: cst.CSTNode) -> tuple[str, str, str, str, str] | None:
-    """(name, sliced array, "head"/"tail", the bound, the other dimensions) for `test_input = data[:3, :-1]`."""
+    """(name, sliced array, "head"/"tail", the bound, the other dimensions) for `test_input = data[:3, :-1]`
+    (or a conversion of those rows, `torch.from_numpy(data[:3, :-1])`)."""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
     assign = stmt.body[0]
     if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
         return None
     value = assign.value
+    positional = [a for a in value.args if a.keyword is None] if isinstance(value, cst.Call) else []
+    if len(positional) == 1 and not positional[0].star:
+        value = positional[0].value  # `torch.from_numpy(data[3:, :-1])`: the rows of the array converted
     if not (isinstance(value, cst.Subscript) and isinstance(value.value, cst.Name)):
         return None
     rows = value.slice[0].slice

@@ -17,6 +17,7 @@ from mlops_adapt.analysis.exprs import (
 from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
 from mlops_adapt.analysis.hpo_uses import data_definitions
 from mlops_adapt.tasks.hpo_optuna import SPEC
+from mlops_adapt.tasks.hpo_optuna.configs import config_sections
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
@@ -31,6 +32,7 @@ from mlops_adapt.verify.scope import _normal
 from mlops_adapt.vocabulary import NOT_HYPERPARAM_NAME, PATHLIKE_VALUE, direction_of
 
 _SUGGEST = re.compile(r"^suggest_(float|int|categorical|uniform|loguniform|discrete_uniform)$")
+_TRIAL_PATH = re.compile(r"^trial_path(_\d+)?$")  # the recipe's helper: a checkpoint path, in a trial's scratch folder
 
 
 class _Unsuggest(cst.CSTTransformer):
@@ -44,7 +46,9 @@ class _Unsuggest(cst.CSTTransformer):
             return updated_node.orelse
         return updated_node
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if isinstance(updated_node.func, cst.Name) and _TRIAL_PATH.match(updated_node.func.value) and len(updated_node.args) == 1:
+            return updated_node.args[0].value
         if last_name(updated_node) == "start_run":
             args = [a for a in updated_node.args if not (a.keyword is not None and a.keyword.value == "nested")]
             if args and len(args) != len(updated_node.args):
@@ -97,11 +101,19 @@ class HpoOptunaRules(TaskRules):
     HELPER_NAMES = frozenset({"dataclasses", "os", "tempfile"})
 
     def allowed_change(self, original_stmt: str, candidate_stmts: list[str]) -> bool:
-        if any(("suggest_" in c or "nested" in c) and undo_tuning_edits(c) == original_stmt for c in candidate_stmts):
+        if any(
+            ("suggest_" in c or "nested" in c or "trial_path" in c) and undo_tuning_edits(c) == original_stmt
+            for c in candidate_stmts
+        ):
             return True
         # An LLM may pass the suggestion straight into the call: `train(X, lr=trial.suggest_float(...))`.
         target = masked(original_stmt)
         return target != original_stmt and any("suggest_" in c and masked(c) == target for c in candidate_stmts)
+
+    def allowed_capability(self, use) -> bool:
+        """The script's own file access with its path sent to the trial's scratch folder
+        (`open(trial_path("best.pt"), "wb")`): the same access, to a copy only the trial sees."""
+        return use.kind == "file" and re.search(r"\btrial_path(_\d+)?\(", use.text) is not None
 
     def postconditions(self, original, candidate, facts, options):
         problems: list[str] = []
@@ -129,17 +141,27 @@ class HpoOptunaRules(TaskRules):
         for name in unknown:
             problems.append(f"`trial.{name}` does not exist in Optuna (suggest_float, suggest_int, suggest_categorical)")
         suggested = {
-            (string_value(c.args[0].value) or code(c.args[0].value)).lower()
+            # `weights[0]`, `weights[1]`: a list setting searched element by element is the setting `weights`.
+            re.sub(r"\[\d+\]$", "", (string_value(c.args[0].value) or code(c.args[0].value)).lower())
             for c in calls
             if _SUGGEST.match(last_name(c) or "") and c.args
         }
         argparse = argparse_options(original)
+        # Settings that define the data (`n = 900` rows drawn by `rng.normal(40, 12, n)`) are not the model's.
+        data = data_definitions(original)
         wanted = {
             h.name.lower() for h in facts.hyperparams
-            if not NOT_TUNABLE.search(h.name) and not NOT_HYPERPARAM_NAME.search(h.name)
+            if not NOT_TUNABLE.search(h.name) and not NOT_HYPERPARAM_NAME.search(h.name) and h.name not in data
             and (h.value is None or _tunable_literal(h.value))
             and (h.kind != "argparse" or _tunable_default(argparse.get(h.name)))
         }
+        sections = config_sections(original)
+        if wanted & set(sections):
+            # `CONFIG = {"optim": {"lr": 0.01}}`: the settings are those of the model's sections, not the sections.
+            inner = {k.lower() for s in wanted & set(sections) for k in sections[s]}
+            wanted = (wanted - set(sections)) | {
+                k for k in inner if not NOT_TUNABLE.search(k) and not NOT_HYPERPARAM_NAME.search(k) and k not in data
+            }
         if not any(h.kind == "argparse" for h in facts.hyperparams):
             # The parser is built in a helper (`args = parse()`), where the facts do not see its options.
             wanted |= {dest.lower() for dest in _helper_parser_options(original.code)}
@@ -189,6 +211,14 @@ class HpoOptunaRules(TaskRules):
             and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
         ]
         tunable += _swept_names(original, tunable)
+        try:
+            sections = config_sections(cst.parse_module(original))
+        except cst.ParserSyntaxError:
+            sections = {}
+        if set(tunable) & set(sections):
+            # `CONFIG = {"optim": {"lr": 0.01}}`: the settings of the model's sections, not the sections.
+            inner = [k for s in tunable if s in sections for k in sections[s] if not NOT_TUNABLE.search(k)]
+            tunable = [t for t in tunable if t not in sections] + inner
         options = _helper_parser_options(original)
         if not set(options) & {hp["name"] for hp in facts["hyperparams"]}:
             tunable += options  # the parser is built in a helper (`args = parse()`), unseen by the facts
@@ -229,7 +259,9 @@ def _tunable_default(option) -> bool:
 
 
 def _tunable_literal(text: str) -> bool:
-    return not re.fullmatch(r"(True|False|None|\(.*\)|\[.*\])", text.strip())
+    # Tuples, lists and dicts (a config's sections) are not one setting a trial suggests, and a
+    # keyword fed by a variable (`weights=vote_weights`) is searched where the variable is set.
+    return not re.fullmatch(r"(True|False|None|\(.*\)|\[.*\]|\{.*\}|[A-Za-z_][\w.]*)", text.strip(), re.DOTALL)
 
 
 def _scored_on_validation(program: Program, objective) -> list[str]:

@@ -34,6 +34,8 @@ GIT_RECEIVERS = ("index", "git", "remote", "origin", "repo")
 # Calls that read a file back: a path written and read again is state the run needs.
 READS = frozenset({"load", "read_csv", "read_json", "read_parquet", "read_pickle", "loadtxt", "load_model",
                    "from_pretrained", "read_text", "read_bytes", "load_state_dict"})
+# Keywords that name a file a call reads: `lgb.Booster(model_file="model.txt")`, `xgb.Booster(model_file=...)`.
+READ_KEYWORDS = frozenset({"model_file", "fname", "filename", "filepath", "file_path", "checkpoint_path"})
 
 
 @dataclass(frozen=True)
@@ -139,12 +141,33 @@ def _target_of(call: cst.Call) -> str:
 
 
 def _read_paths(module: cst.Module) -> set[str]:
-    found: set[str] = set()
+    return {code(arg.value) for _, arg in _path_reads(module)}
+
+
+def _path_reads(module: cst.Module) -> list[tuple[cst.Call, cst.Arg]]:
+    """(call, the argument naming the file) for each call that reads a file."""
+    found: list[tuple[cst.Call, cst.Arg]] = []
     for call in calls_in(module, lambdas=True):
         name = last_name(call) or ""
         args = [a for a in call.args if a.keyword is None]
         if name in READS and args or name == "open" and args and not _write_mode(call):
-            found.add(code(args[0].value))
+            found.append((call, args[0]))
+        elif not effect_of(call):
+            found += [(call, a) for a in call.args if a.keyword is not None and a.keyword.value in READ_KEYWORDS]
+    return found
+
+
+def path_arguments(module: cst.Module, path: str) -> list[cst.Arg]:
+    """The arguments that name `path` (as code) where the script writes it and where it reads it back."""
+    found = [arg for _, arg in _path_reads(module) if code(arg.value) == path]
+    for call in calls_in(module, lambdas=True):
+        if not effect_of(call):
+            continue
+        args = [a for a in call.args if a.keyword is None]
+        name = last_name(call) or ""
+        written = args[1] if name in SAVES and len(args) >= 2 else args[0] if args else None
+        if written is not None and code(written.value) == path:
+            found.append(written)
     return found
 
 
