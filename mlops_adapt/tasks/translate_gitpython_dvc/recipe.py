@@ -284,6 +284,7 @@ class _Rewriter(StatementExpander):
         super().__init__()
         self.names, self.consts, self.globs, self.folders = names, consts, globs, folders
         self.whole_folders = whole_folders  # data folders are tracked as a whole (one .dvc file each)
+        self.blob_trees: set[int] = set()  # `commit.tree` nodes read as `tree / "data.csv"` (dvc_blob)
 
     # ------------------------------------------------------------------ expressions
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -324,10 +325,22 @@ class _Rewriter(StatementExpander):
             self.need_statement("`git add -u`")
             self.add_before(cst.Expr(cst.Call(self.use("dvc_commit_all"), [cst.Arg(holder)])))
             return updated_node
-        if op == "checkout":
-            self.need_statement("a checkout")
-            self.add_after(cst.Expr(cst.Call(self.use("dvc_checkout"), [cst.Arg(holder)])))
+        if op in ("checkout", "reset-hard"):
+            # git moved the .dvc files; DVC brings the data along (a hard reset drops unsaved changes).
+            self.need_statement("a checkout" if op == "checkout" else "a hard reset")
+            args = [cst.Arg(_repo_holder(target, self.names))]
+            if op == "reset-hard" or _forced(original_node):
+                args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("force"), equal=_EQUAL))
+            self.add_after(cst.Expr(cst.Call(self.use("dvc_checkout"), args)))
             return updated_node
+        if op == "stash":
+            raise Unsupported("`git stash` cannot save DVC-tracked data (git sees only the .dvc files)")
+        if op == "clone":
+            return cst.Call(self.use("dvc_cloned"), [cst.Arg(updated_node)])
+        if op == "commit-diff":
+            return self._commit_diff(original_node, updated_node)
+        if op == "diff-revs":
+            return cst.Call(self.use("dvc_git_diff"), [cst.Arg(holder), *updated_node.args])
         if op == "checkout-paths" and kind != "code":
             return self._checkout_paths(original_node, updated_node, holder)
         if op == "history" and kind != "code":
@@ -371,7 +384,31 @@ class _Rewriter(StatementExpander):
             return updated_node
         return updated_node
 
+    def _commit_diff(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """`commit.diff(other)`: the two trees as git had them (dvc_tree), data included."""
+        other = [a for a in updated.args if a.keyword is None or a.keyword.value == "other"]
+        if not other or code(other[0].value) in ("None", "git.NULL_TREE", "NULL_TREE"):
+            raise Unsupported(
+                f"`{code(original)}` compares a commit with the index or work tree, where DVC-tracked "
+                "data is not in git's view"
+            )
+        commit = updated.func.value  # type: ignore[attr-defined]
+        left = cst.Call(self.use("dvc_tree"), [cst.Arg(commit)])
+        right = cst.Call(self.use("dvc_tree"), [cst.Arg(commit), cst.Arg(other[0].value)])
+        rest = [a for a in updated.args if a is not other[0]]
+        return updated.with_changes(
+            func=updated.func.with_changes(value=left),  # type: ignore[attr-defined]
+            args=[other[0].with_changes(value=right), *rest],
+        )
+
     def leave_Attribute(self, original_node, updated_node):
+        if (
+            original_node.attr.value == "tree"
+            and gp.expr_kind(original_node.value, self.names) == "commits"
+            and id(original_node) not in self.blob_trees
+        ):
+            # The commit's files as git had them, DVC-tracked data included.
+            return cst.Call(self.use("dvc_tree"), [cst.Arg(updated_node.value)])
         if original_node.attr.value == "untracked_files" and gp.is_repo(original_node.value, self.names):
             return cst.Call(self.use("dvc_untracked"), [cst.Arg(updated_node.value), cst.Arg(updated_node)])
         if original_node.attr.value == "entries" and gp.is_index(original_node.value, self.names):
@@ -380,23 +417,36 @@ class _Rewriter(StatementExpander):
             return cst.Call(self.use("dvc_index_entries"), [cst.Arg(holder), cst.Arg(updated_node)])
         return updated_node
 
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if isinstance(node.operator, cst.Divide) and self._read_as_blob(node.left, node.right):
+            self.blob_trees.add(id(node.left))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            if self._read_as_blob(node.value, node.slice[0].slice.value):
+                self.blob_trees.add(id(node.value))
+
+    def _read_as_blob(self, tree: cst.BaseExpression, path: cst.BaseExpression) -> bool:
+        """`X.tree / PATH` read with dvc_blob (one file, not the whole tree): a known data file, or a
+        path that may be data on a tree whose commit dvc_tree cannot be handed (not recognised)."""
+        if not gp.is_tree(tree):
+            return False
+        if self._plain_data(path):
+            return True
+        kind = gp.classify_expr(path, self.consts, self.globs, self.folders)
+        return kind != "code" and gp.expr_kind(tree.value, self.names) != "commits"  # type: ignore[attr-defined]
+
     def leave_BinaryOperation(self, original_node, updated_node):
-        if (
-            isinstance(original_node.operator, cst.Divide)
-            and gp.is_tree(original_node.left)
-            and gp.classify_expr(original_node.right, self.consts, self.globs, self.folders) != "code"
-        ):
+        if isinstance(original_node.operator, cst.Divide) and id(original_node.left) in self.blob_trees:
             commit = updated_node.left.value  # type: ignore[attr-defined]
             return cst.Call(self.use("dvc_blob"), [cst.Arg(commit), cst.Arg(updated_node.right)])
         return updated_node
 
     def leave_Subscript(self, original_node, updated_node):
-        if gp.is_tree(original_node.value) and len(original_node.slice) == 1:
-            index = original_node.slice[0].slice
-            if isinstance(index, cst.Index) and gp.classify_expr(index.value, self.consts, self.globs, self.folders) != "code":
-                commit = updated_node.value.value  # type: ignore[attr-defined]
-                path = updated_node.slice[0].slice.value  # type: ignore[attr-defined]
-                return cst.Call(self.use("dvc_blob"), [cst.Arg(commit), cst.Arg(path)])
+        if id(original_node.value) in self.blob_trees:
+            commit = updated_node.value.value  # type: ignore[attr-defined]
+            path = updated_node.slice[0].slice.value  # type: ignore[attr-defined]
+            return cst.Call(self.use("dvc_blob"), [cst.Arg(commit), cst.Arg(path)])
         return updated_node
 
     def _add(self, original: cst.Call, updated: cst.Call, holder: cst.BaseExpression) -> cst.BaseExpression:
@@ -490,6 +540,22 @@ class _Rewriter(StatementExpander):
         items = items if items is not None else [listed]
         helper = "dvc_restore" if all(self._plain_data(item) for item in items) else "dvc_checkout_paths"
         return cst.Call(self.use(helper), [cst.Arg(holder), cst.Arg(rev), cst.Arg(listed)])
+
+
+def _forced(call: cst.Call) -> bool:
+    """`checkout(force=True)`, `git.checkout("-f", ...)`: local changes are overwritten."""
+    return any(
+        (a.keyword is not None and a.keyword.value in ("force", "f") and code(a.value) == "True")
+        or string_value(a.value) in ("-f", "--force")
+        for a in call.args
+    )
+
+
+def _repo_holder(target: cst.BaseExpression, names: gp.GitNames) -> cst.BaseExpression:
+    """The repository for `repo.head` / `repo.git` / `repo.index`; a branch object stands for its own."""
+    if isinstance(target, cst.Attribute) and target.attr.value in ("index", "git", "head") and gp.is_repo(target.value, names):
+        return target.value
+    return target
 
 
 def _remote_owner(target: cst.BaseExpression, names: gp.GitNames) -> cst.BaseExpression | None:
