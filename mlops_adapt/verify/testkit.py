@@ -203,14 +203,26 @@ def test_prints_what_the_original_printed(run):
 TOOL_STORES = ("mlruns", "mlartifacts", "wandb", ".git", ".dvc", "__pycache__", ".mlflow", "artifacts")
 
 
+def _git_store(folder: Path) -> bool:
+    """A git directory (`.git`, or a bare repository the script made): git's own files, whose
+    object names depend on content the adapted script may store elsewhere (DVC)."""
+    return folder.name in (".git", ".dvc") or (
+        (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
+    )
+
+
 def written_files(workdir) -> list:
-    """Files a run left in its working directory, relative paths, tool stores excluded."""
+    """Files a run left in its working directory, relative paths, tool stores excluded (also the
+    git directories of repositories the script made below it: clones, bare remotes)."""
     root = Path(workdir)
     found = []
     for path in root.rglob("*"):
         relative = path.relative_to(root)
-        if path.is_file() and relative.parts[0] not in TOOL_STORES and not path.name.endswith((".db", ".dvc")):
-            found.append(relative.as_posix())
+        if not path.is_file() or relative.parts[0] in TOOL_STORES or path.name.endswith((".db", ".dvc")):
+            continue
+        if any(_git_store(root.joinpath(*relative.parts[:depth])) for depth in range(1, len(relative.parts))):
+            continue
+        found.append(relative.as_posix())
     return sorted(found)
 
 

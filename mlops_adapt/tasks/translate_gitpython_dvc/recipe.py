@@ -288,6 +288,10 @@ class _Rewriter(StatementExpander):
 
     # ------------------------------------------------------------------ expressions
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "tree" and gp.is_repo(func.value, self.names):
+            # `repo.tree(REV)`: the files of REV as git had them, DVC-tracked data included.
+            return cst.Call(self.use("dvc_tree"), [cst.Arg(updated_node.func.value), *updated_node.args])  # type: ignore[attr-defined]
         found = gp.classify_call(original_node, self.names, self.consts, self.globs, self.folders)
         if not found:
             return updated_node

@@ -314,8 +314,9 @@ def dvc_checkout(target, force=False):
     for stage in data_repo.index.stages:
         try:
             data_repo.checkout(stage.path, force=force, allow_missing=True)
-        except dvc.exceptions.ConfirmRemoveError:
-            pass  # unsaved changes: kept
+        except dvc.exceptions.DvcException as err:
+            if force or "unsaved" not in str(err):  # DVC refuses to drop data its cache lacks
+                raise
 
 
 def dvc_checkout_paths(target, rev, paths):
