@@ -88,15 +88,26 @@ class TranslateGitPythonToDvc(Recipe):
       `git.diff(name_only=True)` also report DVC's view of the data, as git reported it before.
     - Old versions: `git.show("REV:PATH")` becomes `dvc.api.read(..., rev=REV)`, `commit.tree /
       PATH` a blob-like object read with `dvc.api.open`, `git.checkout(REV, "--", PATH)` and
-      `index.checkout(PATHS)` restore data from its `.dvc` file, a branch or tag checkout is
-      followed by a DVC checkout, and `iter_commits(paths=DATA)` follows the `.dvc` file.
+      `index.checkout(PATHS)` restore data from its `.dvc` file, and `iter_commits(paths=DATA)`
+      follows the `.dvc` file.
+    - A branch or tag checkout (`head.checkout()`, `git.checkout/switch/merge/...`) is followed by
+      a DVC checkout (unsaved data stays, as git keeps local edits); a hard reset
+      (`head.reset(working_tree=True)`, `git.reset("--hard")`) by a forced one.
+    - Whole trees and diffs between revisions (`commit.tree`, `repo.tree(REV)`,
+      `commit.diff(OTHER)`, `git.diff(A, B, ...)`) see the data as git had it: the data of each
+      revision, read with DVC, stands in for its `.dvc` files in a scratch tree.
     - `git add -u` first records changed DVC-tracked data; a pull is followed by a DVC pull (with no
-      DVC remote, a checkout from the local cache).
+      DVC remote, a checkout from the local cache); a clone pulls its data too.
+    - Without a configured DVC remote, a git remote on this machine (a bare repository, another
+      work tree) gets one in `.dvc/config.local`: a folder inside its git directory, or its DVC
+      cache; so pushes, clones and pulls move the data as git moved it.
+    - Refused: `git stash` (it cannot save DVC-tracked data) and a commit diffed against the
+      index or work tree.
     - Data that git tracked so far (the usual migration) leaves git's index first (`git rm
       --cached`), then DVC adds it.
     - A push is followed by a DVC push. The git push runs first and fails as before without a
-      git remote; with no DVC remote configured the data stays in the local cache and a note
-      goes to stderr, so stdout is unchanged.
+      git remote; with no DVC remote (configured or derived, above) the data stays in the local
+      cache and a note goes to stderr, so stdout is unchanged.
 
     Data paths are found by extension (csv, parquet, npy, pkl, h5, images, ...), by data-like
     names (`train.txt`, `labels.json`) and folders (`data/`, `datasets/`, `raw_data/`, ...), or
