@@ -317,6 +317,22 @@ def dvc_checkout(target, force=False):
         except dvc.exceptions.DvcException as err:
             if force or "unsaved" not in str(err):  # DVC refuses to drop data its cache lacks
                 raise
+    try:
+        before = repo.commit("HEAD@{1}").tree  # where HEAD was before this checkout or reset
+    except (git.BadName, git.GitCommandError, ValueError):
+        return
+    # Data the previous version had and this one lacks goes, as git removes its files (unless edited).
+    root = repo.working_tree_dir
+    for item in before.traverse():
+        if item.type != "blob" or not item.path.endswith(".dvc") or os.path.exists(os.path.join(root, item.path)):
+            continue
+        data = os.path.join(root, item.path[: -len(".dvc")])
+        found = re.search(r"md5: ([0-9a-f]{32})\s", item.data_stream.read().decode())
+        cached = data_repo.cache.local.oid_to_path(found.group(1)) if found else ""
+        if os.path.isfile(data) and os.path.isfile(cached):
+            with open(data, "rb") as now, open(cached, "rb") as then:
+                if now.read() == then.read():
+                    os.remove(data)
 
 
 def dvc_checkout_paths(target, rev, paths):

@@ -1,4 +1,5 @@
-"""Two dataset variants on two branches, switched back and forth; an unsaved edit survives a new branch."""
+"""Two dataset variants on two branches (one adds a file), switched back and forth; an unsaved edit
+survives a new branch."""
 import json
 import os
 
@@ -27,12 +28,15 @@ base = repo.active_branch
 small = repo.create_head("small")
 small.checkout()
 save([1, 2])
-repo.index.add([SPLIT])
-repo.index.commit("two ids")
+with open(os.path.join("splits", "holdout.json"), "w") as fh:
+    json.dump([3, 4], fh)
+repo.index.add([SPLIT, os.path.join("splits", "holdout.json")])
+repo.index.commit("two ids and a holdout")
 
 for head in (base, small, base):
     head.checkout()
     show(head.name == "small" and "small:" or "base:")
+    print("  holdout there:", os.path.exists(os.path.join("splits", "holdout.json")))
 
 save([1, 2, 3, 4, 5])  # not committed: a new branch keeps it, as git keeps local edits
 repo.git.checkout("-b", "grown")
