@@ -623,6 +623,8 @@ def classify_call(
             revisions = [a for a in revisions if call.args.index(a) < cut]
         if len(revisions) == 2 or (len(revisions) == 1 and ".." in (string_value(revisions[0].value) or "")):
             return "diff-revs", "unknown", []  # `git diff v1 v2 --stat`: two versions of the data
+        if len(revisions) == 1:
+            return "diff-work-tree", "unknown", []  # `git diff REV`: a version against the work tree
         return None
     if method == "status" and is_git_cmd(target, names):
         flags = {string_value(a.value) for a in call.args if a.keyword is None}

@@ -262,7 +262,10 @@ def test_rules_reject_an_untranslated_pull_and_update_add() -> None:
 
 @pytest.mark.parametrize(
     ("call", "why"),
-    [("repo.git.stash()", "stash"), ("print(repo.head.commit.diff(None))", "work tree")],
+    [
+        ("repo.git.stash()", "stash"), ("print(repo.head.commit.diff(None))", "work tree"),
+        ("print(repo.git.diff('HEAD~1', '--stat'))", "work tree"), ("print(repo.head.commit.stats.total)", "lines"),
+    ],
 )
 def test_shapes_git_sees_but_dvc_cannot_are_refused(call: str, why: str) -> None:
     source = f"import git\nrepo = git.Repo('.')\nrepo.index.add(['data.csv'])\nrepo.index.commit('c')\n{call}\n"

@@ -101,8 +101,8 @@ class TranslateGitPythonToDvc(Recipe):
     - Without a configured DVC remote, a git remote on this machine (a bare repository, another
       work tree) gets one in `.dvc/config.local`: a folder inside its git directory, or its DVC
       cache; so pushes, clones and pulls move the data as git moved it.
-    - Refused: `git stash` (it cannot save DVC-tracked data) and a commit diffed against the
-      index or work tree.
+    - Refused: `git stash` (it cannot save DVC-tracked data), a commit or revision diffed against
+      the index or work tree, and `commit.stats`.
     - Data that git tracked so far (the usual migration) leaves git's index first (`git rm
       --cached`), then DVC adds it.
     - A push is followed by a DVC push. The git push runs first and fails as before without a
@@ -348,6 +348,10 @@ class _Rewriter(StatementExpander):
                 args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("force"), equal=_EQUAL))
             self.add_after(cst.Expr(cst.Call(self.use("dvc_checkout"), args)))
             return updated_node
+        if op == "diff-work-tree":
+            raise Unsupported(
+                f"`{code(original_node)}` compares a revision with the work tree, where git no longer sees the data"
+            )
         if op == "stash":
             raise Unsupported("`git stash` cannot save DVC-tracked data (git sees only the .dvc files)")
         if op == "clone":
@@ -417,6 +421,10 @@ class _Rewriter(StatementExpander):
         )
 
     def leave_Attribute(self, original_node, updated_node):
+        if original_node.attr.value == "stats" and gp.expr_kind(original_node.value, self.names) == "commits":
+            raise Unsupported(
+                f"`{code(original_node)}` counts the lines of the .dvc files, not of the data DVC versions"
+            )
         if (
             original_node.attr.value == "tree"
             and gp.expr_kind(original_node.value, self.names) == "commits"
