@@ -260,6 +260,8 @@ class GitNames:
     indexes: set[str] = field(default_factory=set)
     gits: set[str] = field(default_factory=set)  # repo.git command objects
     remotes: set[str] = field(default_factory=set)
+    heads: set[str] = field(default_factory=set)  # branches: `repo.create_head(...)`, `repo.active_branch`
+    commits: set[str] = field(default_factory=set)  # `repo.commit(...)`, `repo.head.commit`, iter_commits items
     uses_dvc: bool = False
 
 
@@ -303,6 +305,11 @@ def git_names(module: cst.Module) -> GitNames:
                 name = dotted(target.target) if not isinstance(target.target, (cst.Tuple, cst.List)) else None
                 if name and kind:
                     getattr(found, kind).add(name)
+
+        def visit_For(self, node: cst.For) -> None:
+            kind = _items_kind(node.iter, found)
+            if kind and isinstance(node.target, cst.Name):
+                getattr(found, kind).add(node.target.value)
 
         def visit_WithItem(self, node: cst.WithItem) -> None:
             kind = expr_kind(node.item, found)
@@ -352,7 +359,7 @@ def expr_kind(expr: cst.BaseExpression, names: GitNames) -> str | None:
     """'repos' / 'indexes' / 'gits' / 'remotes' for a GitPython object expression, else None."""
     text = dotted(expr)
     if text is not None:
-        for kind in ("repos", "indexes", "gits", "remotes"):
+        for kind in _KINDS:
             if text in getattr(names, kind):
                 return kind
     if isinstance(expr, cst.Call):
@@ -363,6 +370,10 @@ def expr_kind(expr: cst.BaseExpression, names: GitNames) -> str | None:
             attr = expr.func.attr.value
             if attr in ("remote", "create_remote"):
                 return "remotes"
+            if attr == "create_head":
+                return "heads"
+            if attr == "commit":
+                return "commits"
         return None
     if isinstance(expr, (cst.Attribute, cst.Subscript)):
         base = expr.value
@@ -375,13 +386,40 @@ def expr_kind(expr: cst.BaseExpression, names: GitNames) -> str | None:
                 return "remotes"
         if isinstance(expr, cst.Subscript) and isinstance(base, cst.Attribute) and base.attr.value == "remotes":
             return "remotes"
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "active_branch" and is_repo(base, names):
+            return "heads"
+        if isinstance(base, cst.Attribute) and base.attr.value in ("heads", "branches") and is_repo(base.value, names):
+            return "heads"  # `repo.heads.main`, `repo.heads["main"]`
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "commit" and names.git_imported:
+            return "commits"  # `repo.head.commit`, `tag.commit`, `branch.commit`
+        if isinstance(expr, cst.Subscript) and isinstance(base, cst.Attribute) and base.attr.value == "parents":
+            return "commits"
     if isinstance(expr, cst.Name):
-        for kind in ("repos", "indexes", "gits", "remotes"):
+        for kind in _KINDS:
             if expr.value in getattr(names, kind):
                 return kind
     if isinstance(expr, cst.IfExp):
         # `target if isinstance(target, git.IndexFile) else repo.index`: either branch says what it is.
         return expr_kind(expr.orelse, names) or expr_kind(expr.body, names)
+    return None
+
+
+_KINDS = ("repos", "indexes", "gits", "remotes", "heads", "commits")
+
+
+def _items_kind(expr: cst.BaseExpression, names: GitNames) -> str | None:
+    """What a loop over `expr` binds: commits of `iter_commits(...)`, heads of `repo.heads` or of a
+    tuple/list of heads."""
+    if isinstance(expr, cst.Call) and dotted(expr.func) in ("list", "reversed", "sorted") and expr.args:
+        return _items_kind(expr.args[0].value, names)
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "iter_commits":
+        return "commits"
+    if isinstance(expr, cst.Attribute) and expr.attr.value in ("heads", "branches") and is_repo(expr.value, names):
+        return "heads"
+    if isinstance(expr, (cst.Tuple, cst.List)) and expr.elements:
+        kinds = {expr_kind(e.value, names) for e in expr.elements}
+        if len(kinds) == 1 and kinds & {"heads", "commits"}:
+            return kinds.pop()
     return None
 
 
@@ -537,6 +575,22 @@ def classify_call(
         return "dirty", "unknown", []
     if method in ("push", "pull") and (is_remote(target, names) or is_git_cmd(target, names)):
         return method, "unknown", []
+    if method == "checkout" and expr_kind(target, names) == "heads":
+        return "checkout", "unknown", []  # `branch.checkout()`
+    if method in _MOVES_WORK_TREE and is_git_cmd(target, names):
+        return "checkout", "unknown", []  # `git switch`, `git merge`, ...: the .dvc files move
+    if method == "reset" and (is_git_cmd(target, names) or _is_head_ref(target, names) or is_index(target, names)):
+        if _resets_work_tree(call, is_git_cmd(target, names)):
+            return "reset-hard", "unknown", []
+        return None
+    if method == "stash" and is_git_cmd(target, names):
+        return "stash", "unknown", []
+    if (method == "clone_from" and any(dotted(target) == c for c in names.repo_ctor_names)) or (
+        method == "clone" and is_repo(target, names)
+    ):
+        return "clone", "unknown", []
+    if method == "diff" and expr_kind(target, names) == "commits":
+        return "commit-diff", "unknown", []
     if method == "checkout" and (is_git_cmd(target, names) or is_index(target, names)):
         split = checkout_split(call, is_index(target, names))
         if split is None:
@@ -563,6 +617,14 @@ def classify_call(
         others = [f for f in flags if f not in ("--name-only", "--cached", "--staged")]
         if name_only and not others and keywords <= {"name_only", "cached", "staged"}:
             return "diff-names", "unknown", []
+        revisions = [a for a in call.args if a.keyword is None and not (string_value(a.value) or "").startswith("-")]
+        cut = next((i for i, a in enumerate(call.args) if string_value(a.value) == "--"), None)
+        if cut is not None:
+            revisions = [a for a in revisions if call.args.index(a) < cut]
+        if len(revisions) == 2 or (len(revisions) == 1 and ".." in (string_value(revisions[0].value) or "")):
+            return "diff-revs", "unknown", []  # `git diff v1 v2 --stat`: two versions of the data
+        if len(revisions) == 1:
+            return "diff-work-tree", "unknown", []  # `git diff REV`: a version against the work tree
         return None
     if method == "status" and is_git_cmd(target, names):
         flags = {string_value(a.value) for a in call.args if a.keyword is None}
@@ -590,6 +652,23 @@ def classify_call(
         if args == ["None"]:
             return "diff", "unknown", []
     return None
+
+
+# git commands that move the work tree to other versions of the (.dvc) files.
+_MOVES_WORK_TREE = frozenset({"switch", "merge", "revert", "cherry_pick", "rebase"})
+
+
+def _is_head_ref(expr: cst.BaseExpression, names: GitNames) -> bool:
+    """`repo.head` (HEAD), whose reset() moves the branch."""
+    return isinstance(expr, cst.Attribute) and expr.attr.value == "head" and is_repo(expr.value, names)
+
+
+def _resets_work_tree(call: cst.Call, git_cmd: bool) -> bool:
+    """`git reset --hard` / `head.reset(working_tree=True)`: the work tree takes the reset version."""
+    if git_cmd:
+        return any(string_value(a.value) == "--hard" or (
+            a.keyword is not None and a.keyword.value == "hard" and code(a.value) == "True") for a in call.args)
+    return any(a.keyword is not None and a.keyword.value == "working_tree" and code(a.value) != "False" for a in call.args)
 
 
 def checkout_split(call: cst.Call, on_index: bool) -> tuple[list[cst.BaseExpression], list[cst.BaseExpression]] | None:

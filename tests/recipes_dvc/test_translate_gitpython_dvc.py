@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+git = pytest.importorskip("git")
+
 from mlops_adapt.engine import adapt
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Applied, Failed, Skipped
@@ -18,7 +20,9 @@ SCRIPTS = Path(__file__).parent / "scripts"
 # Options a script needs (its data would not be found by the heuristics alone).
 OPTIONS = {"glob_option_records.py": {"data": "records/*"}}
 # Where a script puts its repository, relative to the directory it runs in.
-REPO_DIR = {"push_local_remote.py": "work", "tempdir_absolute_paths.py": "elsewhere/project"}
+REPO_DIR = {
+    "push_local_remote.py": "work", "tempdir_absolute_paths.py": "elsewhere/project", "server_mirror_roundtrip.py": "work",
+}
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -254,3 +258,62 @@ def test_rules_reject_an_untranslated_pull_and_update_add() -> None:
     assert "`git add -u` stages no changed DVC-tracked data" in reasons
     assert "git rm --cached" in reasons  # recommended: the migration case
     assert isinstance(adapt(original, TASK, AdaptOptions(backend="recipe")), Applied)
+
+
+@pytest.mark.parametrize(
+    ("call", "why"),
+    [
+        ("repo.git.stash()", "stash"), ("print(repo.head.commit.diff(None))", "work tree"),
+        ("print(repo.git.diff('HEAD~1', '--stat'))", "work tree"), ("print(repo.head.commit.stats.total)", "lines"),
+    ],
+)
+def test_shapes_git_sees_but_dvc_cannot_are_refused(call: str, why: str) -> None:
+    source = f"import git\nrepo = git.Repo('.')\nrepo.index.add(['data.csv'])\nrepo.index.commit('c')\n{call}\n"
+    result = adapt(source, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(result, Failed), result
+    assert why in " ".join(result.reasons)
+
+
+def test_checkouts_resets_clones_and_old_trees_are_translated() -> None:
+    source = (
+        "import git\nrepo = git.Repo.init('.')\nrepo.index.add(['data.csv'])\nrepo.index.commit('c')\n"
+        "exp = repo.create_head('exp')\nexp.checkout()\nrepo.head.reset('HEAD~1', index=True, working_tree=True)\n"
+        "repo.git.reset('--soft', 'HEAD~1')\ncopy = git.Repo.clone_from('.', 'copy')\n"
+        "print(repo.commit('v1').diff('v2'), repo.git.diff('v1', 'v2', '--stat'), repo.head.commit.tree / 'data')\n"
+        "print(df.diff(), len(repo.tree('v1').blobs))\n"
+    )
+    result = adapt(source, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(result, Applied), result
+    code = result.code
+    assert "exp.checkout()\ndvc_checkout(exp)\n" in code
+    assert "repo.head.reset('HEAD~1', index=True, working_tree=True)\ndvc_checkout(repo, force=True)\n" in code
+    assert "repo.git.reset('--soft', 'HEAD~1')\ncopy" in code  # a soft reset leaves the work tree alone
+    assert "copy = dvc_cloned(git.Repo.clone_from('.', 'copy'))" in code
+    assert "dvc_tree(repo.commit('v1')).diff(dvc_tree(repo.commit('v1'), 'v2'))" in code
+    assert "dvc_git_diff(repo, 'v1', 'v2', '--stat')" in code
+    assert "dvc_tree(repo.head.commit) / 'data'" in code
+    assert "print(df.diff(), len(dvc_tree(repo, 'v1').blobs))" in code  # pandas' diff is not git's
+
+
+@pytest.mark.slow
+def test_pushed_data_reaches_a_clone_through_a_dvc_remote_inside_the_bare_repository(tmp_path: Path) -> None:
+    run = _finish(_start(translate("server_mirror_roundtrip.py"), tmp_path / "run", tmp_path))
+    assert run.returncode == 0, run.stderr[-3000:]
+    server, mirror = tmp_path / "run" / "server.git", tmp_path / "run" / "mirror"
+    assert "vocab.pkl.dvc" in _git(server, "ls-tree", "-r", "--name-only", "HEAD").split()
+    assert "vocab.pkl" not in _git(server, "ls-tree", "-r", "--name-only", "HEAD").split()
+    stored = [f for f in (server / "dvc-storage").rglob("*") if f.is_file()]
+    assert len(stored) == 2  # both versions were pushed
+    assert "dvc-storage" in (mirror / ".dvc" / "config.local").read_text()  # not committed
+    assert not _git(tmp_path / "run" / "work", "status", "--porcelain")
+
+
+def test_files_inside_git_directories_of_nested_repositories_are_not_the_scripts_output(tmp_path: Path) -> None:
+    from mlops_adapt.verify.testkit import written_files
+
+    git.Repo.init(tmp_path / "server.git", bare=True)
+    git.Repo.init(tmp_path / "clone")
+    (tmp_path / "clone" / "data.csv").write_text("a\n")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "HEAD").write_text("not a repository\n")
+    assert written_files(tmp_path) == ["clone/data.csv", "notes/HEAD"]

@@ -88,15 +88,26 @@ class TranslateGitPythonToDvc(Recipe):
       `git.diff(name_only=True)` also report DVC's view of the data, as git reported it before.
     - Old versions: `git.show("REV:PATH")` becomes `dvc.api.read(..., rev=REV)`, `commit.tree /
       PATH` a blob-like object read with `dvc.api.open`, `git.checkout(REV, "--", PATH)` and
-      `index.checkout(PATHS)` restore data from its `.dvc` file, a branch or tag checkout is
-      followed by a DVC checkout, and `iter_commits(paths=DATA)` follows the `.dvc` file.
+      `index.checkout(PATHS)` restore data from its `.dvc` file, and `iter_commits(paths=DATA)`
+      follows the `.dvc` file.
+    - A branch or tag checkout (`head.checkout()`, `git.checkout/switch/merge/...`) is followed by
+      a DVC checkout (unsaved data stays, as git keeps local edits); a hard reset
+      (`head.reset(working_tree=True)`, `git.reset("--hard")`) by a forced one.
+    - Whole trees and diffs between revisions (`commit.tree`, `repo.tree(REV)`,
+      `commit.diff(OTHER)`, `git.diff(A, B, ...)`) see the data as git had it: the data of each
+      revision, read with DVC, stands in for its `.dvc` files in a scratch tree.
     - `git add -u` first records changed DVC-tracked data; a pull is followed by a DVC pull (with no
-      DVC remote, a checkout from the local cache).
+      DVC remote, a checkout from the local cache); a clone pulls its data too.
+    - Without a configured DVC remote, a git remote on this machine (a bare repository, another
+      work tree) gets one in `.dvc/config.local`: a folder inside its git directory, or its DVC
+      cache; so pushes, clones and pulls move the data as git moved it.
+    - Refused: `git stash` (it cannot save DVC-tracked data), a commit or revision diffed against
+      the index or work tree, and `commit.stats`.
     - Data that git tracked so far (the usual migration) leaves git's index first (`git rm
       --cached`), then DVC adds it.
     - A push is followed by a DVC push. The git push runs first and fails as before without a
-      git remote; with no DVC remote configured the data stays in the local cache and a note
-      goes to stderr, so stdout is unchanged.
+      git remote; with no DVC remote (configured or derived, above) the data stays in the local
+      cache and a note goes to stderr, so stdout is unchanged.
 
     Data paths are found by extension (csv, parquet, npy, pkl, h5, images, ...), by data-like
     names (`train.txt`, `labels.json`) and folders (`data/`, `datasets/`, `raw_data/`, ...), or
@@ -284,9 +295,14 @@ class _Rewriter(StatementExpander):
         super().__init__()
         self.names, self.consts, self.globs, self.folders = names, consts, globs, folders
         self.whole_folders = whole_folders  # data folders are tracked as a whole (one .dvc file each)
+        self.blob_trees: set[int] = set()  # `commit.tree` nodes read as `tree / "data.csv"` (dvc_blob)
 
     # ------------------------------------------------------------------ expressions
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "tree" and gp.is_repo(func.value, self.names):
+            # `repo.tree(REV)`: the files of REV as git had them, DVC-tracked data included.
+            return cst.Call(self.use("dvc_tree"), [cst.Arg(updated_node.func.value), *updated_node.args])  # type: ignore[attr-defined]
         found = gp.classify_call(original_node, self.names, self.consts, self.globs, self.folders)
         if not found:
             return updated_node
@@ -324,10 +340,26 @@ class _Rewriter(StatementExpander):
             self.need_statement("`git add -u`")
             self.add_before(cst.Expr(cst.Call(self.use("dvc_commit_all"), [cst.Arg(holder)])))
             return updated_node
-        if op == "checkout":
-            self.need_statement("a checkout")
-            self.add_after(cst.Expr(cst.Call(self.use("dvc_checkout"), [cst.Arg(holder)])))
+        if op in ("checkout", "reset-hard"):
+            # git moved the .dvc files; DVC brings the data along (a hard reset drops unsaved changes).
+            self.need_statement("a checkout" if op == "checkout" else "a hard reset")
+            args = [cst.Arg(_repo_holder(target, self.names))]
+            if op == "reset-hard" or _forced(original_node):
+                args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("force"), equal=_EQUAL))
+            self.add_after(cst.Expr(cst.Call(self.use("dvc_checkout"), args)))
             return updated_node
+        if op == "diff-work-tree":
+            raise Unsupported(
+                f"`{code(original_node)}` compares a revision with the work tree, where git no longer sees the data"
+            )
+        if op == "stash":
+            raise Unsupported("`git stash` cannot save DVC-tracked data (git sees only the .dvc files)")
+        if op == "clone":
+            return cst.Call(self.use("dvc_cloned"), [cst.Arg(updated_node)])
+        if op == "commit-diff":
+            return self._commit_diff(original_node, updated_node)
+        if op == "diff-revs":
+            return cst.Call(self.use("dvc_git_diff"), [cst.Arg(holder), *updated_node.args])
         if op == "checkout-paths" and kind != "code":
             return self._checkout_paths(original_node, updated_node, holder)
         if op == "history" and kind != "code":
@@ -371,7 +403,35 @@ class _Rewriter(StatementExpander):
             return updated_node
         return updated_node
 
+    def _commit_diff(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """`commit.diff(other)`: the two trees as git had them (dvc_tree), data included."""
+        other = [a for a in updated.args if a.keyword is None or a.keyword.value == "other"]
+        if not other or code(other[0].value) in ("None", "git.NULL_TREE", "NULL_TREE"):
+            raise Unsupported(
+                f"`{code(original)}` compares a commit with the index or work tree, where DVC-tracked "
+                "data is not in git's view"
+            )
+        commit = updated.func.value  # type: ignore[attr-defined]
+        left = cst.Call(self.use("dvc_tree"), [cst.Arg(commit)])
+        right = cst.Call(self.use("dvc_tree"), [cst.Arg(commit), cst.Arg(other[0].value)])
+        rest = [a for a in updated.args if a is not other[0]]
+        return updated.with_changes(
+            func=updated.func.with_changes(value=left),  # type: ignore[attr-defined]
+            args=[other[0].with_changes(value=right), *rest],
+        )
+
     def leave_Attribute(self, original_node, updated_node):
+        if original_node.attr.value == "stats" and gp.expr_kind(original_node.value, self.names) == "commits":
+            raise Unsupported(
+                f"`{code(original_node)}` counts the lines of the .dvc files, not of the data DVC versions"
+            )
+        if (
+            original_node.attr.value == "tree"
+            and gp.expr_kind(original_node.value, self.names) == "commits"
+            and id(original_node) not in self.blob_trees
+        ):
+            # The commit's files as git had them, DVC-tracked data included.
+            return cst.Call(self.use("dvc_tree"), [cst.Arg(updated_node.value)])
         if original_node.attr.value == "untracked_files" and gp.is_repo(original_node.value, self.names):
             return cst.Call(self.use("dvc_untracked"), [cst.Arg(updated_node.value), cst.Arg(updated_node)])
         if original_node.attr.value == "entries" and gp.is_index(original_node.value, self.names):
@@ -380,23 +440,36 @@ class _Rewriter(StatementExpander):
             return cst.Call(self.use("dvc_index_entries"), [cst.Arg(holder), cst.Arg(updated_node)])
         return updated_node
 
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if isinstance(node.operator, cst.Divide) and self._read_as_blob(node.left, node.right):
+            self.blob_trees.add(id(node.left))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            if self._read_as_blob(node.value, node.slice[0].slice.value):
+                self.blob_trees.add(id(node.value))
+
+    def _read_as_blob(self, tree: cst.BaseExpression, path: cst.BaseExpression) -> bool:
+        """`X.tree / PATH` read with dvc_blob (one file, not the whole tree): a known data file, or a
+        path that may be data on a tree whose commit dvc_tree cannot be handed (not recognised)."""
+        if not gp.is_tree(tree):
+            return False
+        if self._plain_data(path):
+            return True
+        kind = gp.classify_expr(path, self.consts, self.globs, self.folders)
+        return kind != "code" and gp.expr_kind(tree.value, self.names) != "commits"  # type: ignore[attr-defined]
+
     def leave_BinaryOperation(self, original_node, updated_node):
-        if (
-            isinstance(original_node.operator, cst.Divide)
-            and gp.is_tree(original_node.left)
-            and gp.classify_expr(original_node.right, self.consts, self.globs, self.folders) != "code"
-        ):
+        if isinstance(original_node.operator, cst.Divide) and id(original_node.left) in self.blob_trees:
             commit = updated_node.left.value  # type: ignore[attr-defined]
             return cst.Call(self.use("dvc_blob"), [cst.Arg(commit), cst.Arg(updated_node.right)])
         return updated_node
 
     def leave_Subscript(self, original_node, updated_node):
-        if gp.is_tree(original_node.value) and len(original_node.slice) == 1:
-            index = original_node.slice[0].slice
-            if isinstance(index, cst.Index) and gp.classify_expr(index.value, self.consts, self.globs, self.folders) != "code":
-                commit = updated_node.value.value  # type: ignore[attr-defined]
-                path = updated_node.slice[0].slice.value  # type: ignore[attr-defined]
-                return cst.Call(self.use("dvc_blob"), [cst.Arg(commit), cst.Arg(path)])
+        if id(original_node.value) in self.blob_trees:
+            commit = updated_node.value.value  # type: ignore[attr-defined]
+            path = updated_node.slice[0].slice.value  # type: ignore[attr-defined]
+            return cst.Call(self.use("dvc_blob"), [cst.Arg(commit), cst.Arg(path)])
         return updated_node
 
     def _add(self, original: cst.Call, updated: cst.Call, holder: cst.BaseExpression) -> cst.BaseExpression:
@@ -490,6 +563,22 @@ class _Rewriter(StatementExpander):
         items = items if items is not None else [listed]
         helper = "dvc_restore" if all(self._plain_data(item) for item in items) else "dvc_checkout_paths"
         return cst.Call(self.use(helper), [cst.Arg(holder), cst.Arg(rev), cst.Arg(listed)])
+
+
+def _forced(call: cst.Call) -> bool:
+    """`checkout(force=True)`, `git.checkout("-f", ...)`: local changes are overwritten."""
+    return any(
+        (a.keyword is not None and a.keyword.value in ("force", "f") and code(a.value) == "True")
+        or string_value(a.value) in ("-f", "--force")
+        for a in call.args
+    )
+
+
+def _repo_holder(target: cst.BaseExpression, names: gp.GitNames) -> cst.BaseExpression:
+    """The repository for `repo.head` / `repo.git` / `repo.index`; a branch object stands for its own."""
+    if isinstance(target, cst.Attribute) and target.attr.value in ("index", "git", "head") and gp.is_repo(target.value, names):
+        return target.value
+    return target
 
 
 def _remote_owner(target: cst.BaseExpression, names: gp.GitNames) -> cst.BaseExpression | None:

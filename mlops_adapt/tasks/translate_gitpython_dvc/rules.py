@@ -24,7 +24,7 @@ from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 # Statements the translation may replace: they add, read, check, diff, check out or push files.
 _GIT_FILE_OP = re.compile(
     r"\.(add|show|is_dirty|checkout|commit|diff|push|status|iter_commits|log|rm|remove|create_tag)\s*\("
-    r"|\.tree\s*(/|\[)|\buntracked_files\b|\.entries\b"
+    r"|\.tree\b|\buntracked_files\b|\.entries\b|\.(clone_from|clone|reset|switch|merge|revert|cherry_pick|rebase)\s*\("
 )
 
 
@@ -281,7 +281,8 @@ class _DvcUse:
                     self.aware.add(name)
                     changed = True
         text = code(module)
-        self.uses_api_read = bool(re.search(r"\bdvc\.api\.(read|open)\(|\b(read|open)\(.*\brev=", text)) and (
+        self.uses_api_read = bool(re.search(
+            r"\bdvc\.api\.(read|open|DVCFileSystem)\(|\b(read|open)\(.*\brev=", text)) and (
             "dvc.api" in text
         )
         self.init_guarded = self._init_guarded()

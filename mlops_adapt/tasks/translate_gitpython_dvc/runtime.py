@@ -10,6 +10,7 @@ as a whole) above the copied functions.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import glob
 import io
 import logging
@@ -17,9 +18,11 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import types
 
 import dvc.api
+import dvc.exceptions
 import dvc.repo
 import git
 
@@ -300,11 +303,36 @@ def dvc_blob(commit, path):
     )
 
 
-def dvc_checkout(target):
-    """After a git checkout: bring DVC-tracked data in line with the checked-out .dvc files."""
+def dvc_checkout(target, force=False):
+    """After git moved the .dvc files (a branch checkout, a hard reset): bring the data in line with
+    them, as `dvc checkout` does. Data with unsaved changes stays as it is, as git keeps local
+    changes across a checkout; `force` (a hard reset) overwrites it too."""
     repo = dvc_git_repo(target)
-    if os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
-        dvc_repo(repo).checkout(force=True)
+    if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
+        return
+    data_repo = dvc_repo(repo)
+    for stage in data_repo.index.stages:
+        try:
+            data_repo.checkout(stage.path, force=force, allow_missing=True)
+        except dvc.exceptions.DvcException as err:
+            if force or "unsaved" not in str(err):  # DVC refuses to drop data its cache lacks
+                raise
+    try:
+        before = repo.commit("HEAD@{1}").tree  # where HEAD was before this checkout or reset
+    except (git.BadName, git.GitCommandError, ValueError):
+        return
+    # Data the previous version had and this one lacks goes, as git removes its files (unless edited).
+    root = repo.working_tree_dir
+    for item in before.traverse():
+        if item.type != "blob" or not item.path.endswith(".dvc") or os.path.exists(os.path.join(root, item.path)):
+            continue
+        data = os.path.join(root, item.path[: -len(".dvc")])
+        found = re.search(r"md5: ([0-9a-f]{32})\s", item.data_stream.read().decode())
+        cached = data_repo.cache.local.oid_to_path(found.group(1)) if found else ""
+        if os.path.isfile(data) and os.path.isfile(cached):
+            with open(data, "rb") as now, open(cached, "rb") as then:
+                if now.read() == then.read():
+                    os.remove(data)
 
 
 def dvc_checkout_paths(target, rev, paths):
@@ -332,31 +360,129 @@ def dvc_checkout_paths(target, rev, paths):
             dvc_add(repo, [owner])  # git checkout stages what it restores; so does this
 
 
-def dvc_push(target):
-    """After `git push`: push DVC-tracked data too. With no DVC remote configured the data
-    stays in the local cache and a note goes to stderr (the git push above already ran)."""
+def dvc_storage(target):
+    """The DVC repository of `target` with a remote to push to and pull from, or None. Without a
+    configured DVC remote, a git remote on this machine gets one, in .dvc/config.local (which
+    DVC keeps out of git): its DVC cache when it is a DVC work tree, else a folder inside its
+    git directory; so a clone of it, or a pull from it, finds the data where pushes put it."""
     repo = dvc_git_repo(target)
     if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
-        return
+        return None
     data_repo = dvc_repo(repo)
-    if not data_repo.config["core"].get("remote"):
-        print("dvc push skipped: no DVC remote is configured", file=sys.stderr)
+    if data_repo.config["core"].get("remote"):
+        return data_repo
+    remote = target if isinstance(target, git.Remote) else next(
+        (r for r in repo.remotes if r.name == "origin"), repo.remotes[0] if repo.remotes else None)
+    url = remote.url if remote is not None else ""
+    url = url[len("file://"):] if url.startswith("file://") else url
+    if not url or "://" in url or re.match(r"^[\w.-]+@|^[\w.-]+:[^\\/]", url):
+        return None  # a server: its DVC remote must be configured by hand
+    path = os.path.join(repo.working_tree_dir, url)
+    if os.path.isdir(os.path.join(path, ".dvc")):
+        storage = os.path.join(path, ".dvc", "cache")
+    else:
+        storage = os.path.join(path, ".git" if os.path.isdir(os.path.join(path, ".git")) else "", "dvc-storage")
+    with data_repo.config.edit("local") as config:
+        config["remote"][remote.name] = {"url": os.path.abspath(storage)}
+        config["core"]["remote"] = remote.name
+    return dvc.repo.Repo(repo.working_tree_dir)
+
+
+def dvc_push(target):
+    """After `git push`: push DVC-tracked data too (see dvc_storage). With no DVC remote the data
+    stays in the local cache and a note goes to stderr (the git push above already ran)."""
+    data_repo = dvc_storage(target)
+    if data_repo is None:
+        if os.path.isdir(os.path.join(dvc_git_repo(target).working_tree_dir, ".dvc")):
+            print("dvc push skipped: no DVC remote is configured", file=sys.stderr)
         return
     data_repo.push()
 
 
 def dvc_pull(target):
-    """After `git pull`: the data of the pulled .dvc files, from the DVC remote (`dvc pull`), or with
-    no DVC remote configured from the local cache (`dvc checkout`), with a note on stderr."""
+    """After `git pull` (or a clone): the data of the pulled .dvc files from the DVC remote (see
+    dvc_storage), or with none from the local cache (`dvc checkout`), with a note on stderr."""
     repo = dvc_git_repo(target)
     if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
         return
-    data_repo = dvc_repo(repo)
-    if data_repo.config["core"].get("remote"):
+    data_repo = dvc_storage(target)
+    if data_repo is not None:
         data_repo.pull()
         return
     print("dvc pull skipped: no DVC remote is configured; data checked out from the local cache", file=sys.stderr)
-    data_repo.checkout(force=True, allow_missing=True)
+    dvc_repo(repo).checkout(force=True, allow_missing=True)
+
+
+def dvc_cloned(clone):
+    """A fresh clone with its data: `dvc pull` from the DVC remote of the repository it came from."""
+    dvc_pull(clone)
+    return clone
+
+
+@functools.lru_cache(maxsize=None)
+def dvc_scratch(objects):
+    """A scratch bare git repository whose object store falls back on `objects` (a repository's
+    object folder): dvc_tree writes data blobs there, never into that repository. Its folder is
+    a TemporaryDirectory, kept by the cache, so it goes away when the script ends."""
+    folder = tempfile.TemporaryDirectory(prefix="dvc-tree-")
+    scratch = git.Repo.init(folder.name, bare=True)
+    scratch.dvc_folder = folder
+    os.mkdir(os.path.join(folder.name, "empty"))
+    with open(os.path.join(folder.name, "objects", "info", "alternates"), "w") as handle:
+        handle.write(os.path.abspath(objects) + "\n")
+    return scratch
+
+
+def dvc_tree(target, rev=None):
+    """`commit.tree` as git had it before DVC: the data DVC versions at that commit (read through
+    dvc.api's DVCFileSystem) stands as blobs in place of the .dvc files and DVC's .gitignore
+    entries, so tree walks, blob sizes and diffs see the data. `rev`: another revision of the same
+    repository. The tree lives in a scratch object store (dvc_scratch)."""
+    repo = dvc_git_repo(target)
+    commit = repo.commit(rev) if rev is not None else target if isinstance(target, git.Commit) else repo.head.commit
+    scratch = dvc_scratch(os.path.join(repo.common_dir, "objects"))
+    paths = [item.path for item in commit.tree.traverse() if item.type == "blob"]
+    outs = {p[: -len(".dvc")] for p in paths if p.endswith(".dvc") and not p.startswith(".dvc/")}
+    fs = dvc.api.DVCFileSystem(repo.working_tree_dir, rev=commit.hexsha)
+    # An index of its own per tree, and an empty work tree: update-index wants one, never reads it.
+    index = os.path.join(scratch.git_dir, "index-" + commit.hexsha)
+    with scratch.git.custom_environment(GIT_INDEX_FILE=index, GIT_WORK_TREE=scratch.git_dir + "/empty"):
+        scratch.git.read_tree(commit.tree.hexsha)
+        drop = [p for p in paths if p.endswith(".dvc") or p.startswith(".dvc/") or p == ".dvcignore"]
+        for name in (p for p in paths if os.path.basename(p) == ".gitignore"):
+            folder = os.path.dirname(name)
+            lines = (commit.tree / name).data_stream.read().decode().splitlines()
+            kept = [x for x in lines if os.path.join(folder, x.strip().strip("/")) not in outs]
+            if not kept:
+                drop.append(name)
+            elif kept != lines:
+                dvc_store_blob(scratch, name, ("\n".join(kept) + "\n").encode())
+        if drop:
+            scratch.git.update_index("--force-remove", "--", *drop)
+        for path in fs.find("/", detail=False, dvc_only=True):
+            dvc_store_blob(scratch, path.lstrip("/"), fs.read_bytes(path))
+        return git.Tree(scratch, bytes.fromhex(scratch.git.write_tree()), git.Tree.tree_id << 12, "")
+
+
+def dvc_store_blob(scratch, path, content):
+    """Put `content` into the scratch index at `path`, as a blob of the scratch object store."""
+    sha = scratch.odb.store(git.db.IStream("blob", len(content), io.BytesIO(content))).hexsha
+    scratch.git.update_index("--add", "--cacheinfo", "100644," + sha.decode() + "," + path)
+
+
+def dvc_git_diff(target, *args, **kwargs):
+    """`git diff REV REV [...]` with DVC-tracked data compared as git compared it: the two sides
+    are dvc_tree's of the revisions (`A..B` too), diffed in the scratch store."""
+    repo = dvc_git_repo(target)
+    cut = args.index("--") if "--" in args else len(args)
+    revs = [a for a in args[:cut] if not str(a).startswith("-")]
+    if len(revs) == 1 and ".." in str(revs[0]):
+        revs = str(revs[0]).split("...")[:2] if "..." in str(revs[0]) else str(revs[0]).split("..")
+    if len(revs) != 2:
+        raise ValueError("dvc_git_diff compares two revisions, got " + repr(revs))
+    flags = [a for a in args[:cut] if str(a).startswith("-")]
+    trees = [dvc_tree(repo, rev or "HEAD").hexsha for rev in revs]
+    return dvc_scratch(os.path.join(repo.common_dir, "objects")).git.diff(*trees, *flags, *args[cut:], **kwargs)
 
 
 def dvc_history_paths(target, paths):
