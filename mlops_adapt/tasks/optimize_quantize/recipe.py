@@ -8,7 +8,7 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import after_imports
 from mlops_adapt.tasks.optimize_quantize import SPEC
-from mlops_adapt.transforms.base import Example, Recipe, SkipFile
+from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.torch_common import (
     EXAMPLE_IMPORTS,
     EXAMPLE_TRAINING,
@@ -21,6 +21,7 @@ from mlops_adapt.transforms.torch_common import (
     names_of,
     optimize_copy,
     torch_plan,
+    unregistered_layer_lists,
 )
 from mlops_adapt.transforms.translation import HelperLibrary, renamed
 
@@ -106,6 +107,13 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
         if "quantize_dynamic" in tree.code or "quantize_(" in tree.code:
             raise SkipFile("the model is already quantized")
         plan = torch_plan(tree, self.scan(tree))
+        unregistered = unregistered_layer_lists(tree, plan.model)
+        if unregistered:
+            raise Unsupported(
+                f"the model keeps layers in a plain Python list (`{plan.model}.{unregistered[0]}`), which torch "
+                "does not register: quantize_dynamic converts registered submodules only, so those layers would "
+                "stay float (an nn.ModuleList would register them)"
+            )
         float64 = float64_model(tree, plan.model) is not None
         taken = names_of(tree)
         helpers = ["state_dict_megabytes"] + (["float64_io"] if float64 else [])
