@@ -782,14 +782,23 @@ _REDUCTIONS = frozenset({"item", "mean", "sum", "float", "score", "tolist"})
 
 
 def _computes_a_figure(module: cst.Module, repeat: list[cst.BaseStatement], assigned: list[str]) -> bool:
-    """The evaluation computes a result: a metric-named value, a reduction (`.item()`, `.mean()`), or a
-    call of one of the script's own functions (`test(model, loader)` prints its own); not only
-    predictions shown one by one (`print(f"Predicted: {classes[pred.argmax()]}")`)."""
+    """The evaluation computes a result: a metric-named value, a call of one of the script's own
+    functions (`test(model, loader)` prints its own), a reduction (`.mean()`, `.item()`) outside a
+    loop or an accumulator (`correct += ...`) in one; not only predictions shown one by one
+    (`for i in range(3): ... print(f"Predicted: {classes[pred.argmax()]}")`)."""
     own = {f.name.value for f in nodes_of(module, cst.FunctionDef)}
     if any(vocab.is_metric_name(n) for n in assigned):
         return True
     names = {last_name(c) or "" for s in repeat for c in calls_in(s)}
-    return bool(names & (own | _REDUCTIONS)) or any(vocab.is_metric_name(n) for n in names)
+    if names & own or any(vocab.is_metric_name(n) for n in names):
+        return True
+    for stmt in repeat:
+        if isinstance(stmt, (cst.For, cst.While)):
+            if nodes_of(stmt, cst.AugAssign):
+                return True
+        elif {last_name(c) for c in calls_in(stmt)} & _REDUCTIONS:
+            return True
+    return False
 
 
 def _without_training_steps(block: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
@@ -876,7 +885,11 @@ def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]
             pending = list(stmt.body.body) + pending
             conditional += list(stmt.body.body)
             continue
-        if stale:
+        if stale and isinstance(stmt, cst.With):
+            stmt = _with_fresh_lines(stmt, bound, loop_values, unused or {})
+            if stmt is None:
+                continue
+        elif stale:
             continue
         kept.append(stmt)
         bound.update(_binds(stmt))
@@ -884,6 +897,31 @@ def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]
         # print there (it read `epoch`) leaves nothing to run before the change.
         unwrapped = unwrapped or (any(stmt is c for c in conditional) and _does_work(stmt))
     return kept, unwrapped
+
+
+def _with_fresh_lines(block: cst.With, bound: set[str], loop_values: set[str],
+                      unused: dict[str, set[int]]) -> cst.With | None:
+    """A `with torch.no_grad():` evaluation block without its lines that read the loop's own values
+    (`print(f"step {step}: mse {loss:.4f}")`), or None when nothing that evaluates is left."""
+    if not isinstance(block.body, cst.IndentedBlock) or any(
+        set(_loads(item.item)) & loop_values - bound for item in block.items
+    ):
+        return None
+    known = set(bound) | {n for item in block.items if item.asname is not None for n in assigned_names(item.asname.name)}
+    body = []
+    stale = set(loop_values)
+    for stmt in block.body.body:
+        loads = _loads(stmt)
+        for name in _ignored_reads(stmt, unused):
+            loads.remove(name)
+        if (set(loads) - set(_binds(stmt)) - known) & stale:
+            stale.update(_binds(stmt))  # what a dropped line computes is not there for the next ones
+            continue
+        body.append(stmt)
+        known.update(_binds(stmt))
+    if not any(_does_work(s) for s in body):
+        return None
+    return block.with_changes(body=block.body.with_changes(body=body))
 
 
 def _evaluation_inside_method(module: cst.Module, stmt: cst.BaseStatement, held: _Held, scan: Scan) -> EvalPlan | None:
