@@ -62,7 +62,10 @@ class QuantizeTorchModel(Recipe):
     core torch has no other dynamic int8 path. This recipe keeps the core API (it works in 2.13
     and the project does not depend on torchao, whose 0.18 release prints its own deprecation
     and CUDA-kernel warnings on a CPU torch 2.13) and silences nothing: the warning still shows,
-    and V3 reports it on every edit.
+    and V3 reports it on every edit. Measured on this CPU (an MLP 64-256-256-2, a batch of 2000):
+    torchao 0.18's `quantize_(model, Int8DynamicActivationInt8WeightConfig())` gives the same
+    accuracy and size as `quantize_dynamic`, but runs 11x slower than it (1.9 s against 0.17 s a
+    batch; the float model takes 0.22 s), after failing to load its CUDA libraries.
     """
 
     TASK = SPEC.id
