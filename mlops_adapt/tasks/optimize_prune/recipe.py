@@ -34,7 +34,13 @@ class PruneTorchModel(Recipe):
     sparsity, runs the script's own evaluation again with the copy in the model's place and prints
     each result before and after. The trained model is put back, so the rest of the script sees it
     unchanged; where the script saves its model (`torch.save(model.state_dict(), "net.pt")`), the
-    pruned copy is saved beside it (`net_pruned.pt`), under the same condition.
+    pruned copy is saved beside it (`net_pruned.pt`), under the same condition; a best-epoch
+    checkpoint dict saved in the training loop is saved once for the copy, with only its model entry.
+
+    Layers the model keeps in a plain Python list (`self.layers = []`, then `.append(...)`) are
+    not among its `modules()`: they are pruned too. A model reloaded from its saved weights
+    (`model = Net()`, `model.load_state_dict(torch.load(...))`) is the trained one: the copy is
+    made after the reload, and the evaluation after it is repeated.
     """
 
     TASK = SPEC.id

@@ -52,6 +52,9 @@ class QuantizeTorchModel(Recipe):
     model is put back, so code after the evaluation behaves as before; where the script saves its
     model, the quantized copy is saved beside it (`net.pt` -> `net_int8.pt`).
 
+    A model that keeps its layers in a plain Python list is refused: torch does not register
+    them, so quantize_dynamic cannot reach them.
+
     A float64 model (`model.double()`): dynamic int8 quantization converts float32 Linear layers
     only, so a float32 copy of the model is quantized, with forward hooks that cast the float64
     tensors the script feeds it to float32 and its outputs back to float64. The script's own
