@@ -174,3 +174,16 @@ def test_a_model_returned_by_its_trainer_under_a_new_name_is_followed():
     assert "acc_pruned = (tuned(X[80:])" in code
     assert 'torch.save(tuned_pruned.state_dict(), "tuned_pruned.pt")' in code
     assert 'print("acc before pruning:", acc, "| after pruning:", acc_pruned)' in code  # `.item()`: plain
+
+
+def test_rules_count_the_models_own_predict_method_as_its_evaluation_and_not_a_training_call():
+    from mlops_adapt.verify.pipeline import verify_candidate
+
+    source = (SHAPES_DIR / "plain_list_blocks.py").read_text()
+    code = adapted("optimize-prune", source)
+    assert verify_candidate(source, code, "optimize-prune", AdaptOptions()).ok
+    unevaluated = "\n".join(line for line in code.splitlines() if "error_pruned" not in line) + "\n"
+    trained = unevaluated.replace('print("Evaluation after pruning:")', "stack.train()")
+    for candidate in (unevaluated, trained):
+        report = verify_candidate(source, candidate, "optimize-prune", AdaptOptions())
+        assert "the evaluation is not repeated after pruning" in " ".join(report.failures)

@@ -107,7 +107,8 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
                 continue
             if code(call.func) in models or any(names_in(a.value) & models for a in call.args):
                 return True
-            if isinstance(call.func, cst.Attribute) and code(call.func.value) in models:
+            if isinstance(call.func, cst.Attribute) and code(call.func.value) in models \
+                    and not _TRAINING.search(f".{short}("):
                 return True  # the model's own evaluation method: `net.predict(x)`, `model.score(X, y)`
             if short in runners and not _TRAINING.search(short + "("):
                 return True  # e.g. `evaluate()` or `self.evaluate()` reading the model itself
