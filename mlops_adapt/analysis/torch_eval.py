@@ -123,10 +123,10 @@ def _without_optimizer(call: cst.Call, optional: dict[str, tuple[int, str]]) -> 
     where = optional.get(last_name(call) or "")
     if where is None:
         return False
-    position, name = where
-    positional = [a for a in call.args if a.keyword is None and not a.star]
     if any(a.star for a in call.args):
         return False  # `run_epoch(*args)`: cannot tell
+    position, name = where
+    positional = [a for a in call.args if a.keyword is None]
     given = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
     if given is None and len(positional) > position:
         given = positional[position].value
