@@ -1,5 +1,7 @@
 """A model that keeps its blocks in a plain Python list (torch does not register them) and scores
 itself with its own predict() method."""
+import itertools
+
 import torch
 from torch import nn
 
@@ -12,7 +14,7 @@ class Stack(nn.Module):
     def __init__(self, sizes):
         super().__init__()
         self.blocks = []
-        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        for n_in, n_out in itertools.pairwise(sizes):
             self.blocks.append(nn.Linear(n_in, n_out))
 
     def forward(self, x):
