@@ -208,7 +208,10 @@ def _with_optimized_copy(
         bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat)]
         # Results under other names (`metrics = trainer.evaluate(...)`) are compared too: the
         # repeated evaluation may print nothing itself (its print read the loop's `epoch`).
-        names = [n for n in metric_names(plan) if n in bound] or [n for n in bound if n in _final_values(repeat, m)]
+        final = _final_values(repeat, m)
+        # Results, not per-batch values (`loss` of a loader loop's last batch) when there are results.
+        metrics = [n for n in metric_names(plan) if n in bound]
+        names = [n for n in metrics if n in final] or metrics or [n for n in bound if n in final]
         lines += [compare_line(n, mapping[n], opt.before, opt.after, before_names.get(n, n), _plain_number(tree, repeat, n))
                   for n in names]
         lines.append(cst.parse_statement(f"{m} = {kept}"))
