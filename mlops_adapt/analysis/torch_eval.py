@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -101,12 +102,47 @@ def mentions(node: cst.CSTNode, model: str) -> bool:
     return model in names_in(node)
 
 
-def _trains(stmt: cst.CSTNode, var: str, scan: Scan, global_users: set[str]) -> bool:
-    """True when the statement trains `var`: a backward loop using it, or a trainer call that reaches it."""
+# An optimizer parameter that defaults to None: the function trains only when it is given one.
+_OPTIMIZER_PARAM = re.compile(r"(optim\w*|opt|\w*_optimizer)")
+
+
+def optional_optimizers(module: cst.Module) -> dict[str, tuple[int, str]]:
+    """Script functions that train only when passed an optimizer (`def run_epoch(model, x, y,
+    optimizer=None)`, the shared train/eval epoch of many examples): name -> (position, parameter)."""
+    found: dict[str, tuple[int, str]] = {}
+    for func in nodes_of(module, cst.FunctionDef):
+        for index, param in enumerate(func.params.params):
+            default = param.default
+            if isinstance(default, cst.Name) and default.value == "None" and _OPTIMIZER_PARAM.fullmatch(param.name.value):
+                found[func.name.value] = (index, param.name.value)
+    return found
+
+
+def _without_optimizer(call: cst.Call, optional: dict[str, tuple[int, str]]) -> bool:
+    """The call leaves out (or passes None for) the optimizer its function trains with: it evaluates."""
+    where = optional.get(last_name(call) or "")
+    if where is None:
+        return False
+    if any(a.star for a in call.args):
+        return False  # `run_epoch(*args)`: cannot tell
+    position, name = where
+    positional = [a for a in call.args if a.keyword is None]
+    given = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+    if given is None and len(positional) > position:
+        given = positional[position].value
+    return given is None or (isinstance(given, cst.Name) and given.value == "None")
+
+
+def _trains(stmt: cst.CSTNode, var: str, scan: Scan, global_users: set[str],
+            optional: dict[str, tuple[int, str]] | None = None) -> bool:
+    """True when the statement trains `var`: a backward loop using it, or a trainer call that reaches it
+    (not one that leaves out the optimizer the trainer needs to train: that call evaluates)."""
     if backward_loop(stmt) and mentions(stmt.body, var):
         return True
     for call in calls_in(stmt):
         short = last_name(call) or ""
+        if _without_optimizer(call, optional or {}):
+            continue
         if short in scan.trainer_funcs and (var in {code(a.value) for a in call.args} or short in global_users):
             return True
         if short in ("fit", "train") and (var in {code(a.value) for a in call.args} or _receiver_is(call, var)):
@@ -274,6 +310,7 @@ def find_torch_model(module: cst.Module, scan: Scan) -> tuple[str, list[cst.Base
 def _find_model(module: cst.Module, scan: Scan):
     """(model, statement list, index of the training statement, the holder if an object holds it)."""
     factories = _model_factories(module, scan)
+    optional = optional_optimizers(module)
     held = _held_models(module, scan, factories)
     if held:
         # A model trained through its holder's method is evaluated where the holder is used: the
@@ -294,7 +331,7 @@ def _find_model(module: cst.Module, scan: Scan):
             users = _functions_using(module, attr)
             trained = None
             for index, stmt in enumerate(body):
-                if _trains(stmt, attr, scan, users) and not isinstance(stmt, cst.FunctionDef):
+                if _trains(stmt, attr, scan, users, optional) and not isinstance(stmt, cst.FunctionDef):
                     trained = index
             if trained is not None:
                 line = scan.line_of(body[trained])
@@ -316,7 +353,7 @@ def _find_model(module: cst.Module, scan: Scan):
             ):
                 trained = index  # `model = train_model(...)` returns a trained model
             for later_index in range(index + 1, len(body)):
-                if _trains(body[later_index], var, scan, users):
+                if _trains(body[later_index], var, scan, users, optional):
                     trained = later_index
             if trained is None and id(stmt) in known and known[id(stmt)].trained_after is not None:
                 target = known[id(stmt)].trained_after
@@ -400,9 +437,11 @@ def _model_assignment(stmt: cst.BaseStatement, scan: Scan, factories: set[str]) 
     return None
 
 
-def _is_training(stmt: cst.CSTNode, scan: Scan) -> bool:
+def _is_training(stmt: cst.CSTNode, scan: Scan, optional: dict[str, tuple[int, str]] | None = None) -> bool:
     for call in calls_in(stmt):
         short = last_name(call) or ""
+        if _without_optimizer(call, optional or {}):
+            continue
         if short in vocab.TRAINING_STEP_CALLS or short in scan.trainer_funcs:
             return True
     return False
@@ -434,21 +473,29 @@ def _binds(stmt: cst.BaseStatement) -> list[str]:
 
 def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, global_readers: set[str],
                 stop_at_training: bool, training_calls: set[str] = frozenset(),
-                holder: str | None = None) -> tuple[list[cst.BaseStatement], list[str]]:
+                holder: str | None = None,
+                optional: dict[str, tuple[int, str]] | None = None) -> tuple[list[cst.BaseStatement], list[str]]:
     """Statements that use the model (or results derived from it) without training, saving or tracking.
 
     With a holder object (`trainer` for `trainer.model`), calls of its reading methods count as uses
-    and calls of its training methods as training."""
+    and calls of its training methods as training. A new model bound to the model's name ends the
+    evaluation, unless it is the trained one reloaded (`model = Net()` then
+    `model.load_state_dict(torch.load(...))`): then what follows evaluates the same weights, and
+    the rebinding itself is not repeated (repeated, it would replace the optimized copy)."""
     derived = {model}
     chosen: list[cst.BaseStatement] = []
     assigned: list[str] = []
-    for stmt in candidates:
+    for index, stmt in enumerate(candidates):
         text = code(stmt)
         if isinstance(stmt, cst.SimpleStatementLine) and any(isinstance(s, _EXITS) for s in stmt.body):
             break
         if _leaves_block(stmt):
             continue
-        if _is_training(stmt, scan) or any(
+        if _rebinds_model(stmt, model):
+            if _reloaded(stmt, candidates[index + 1:], model):
+                continue
+            break
+        if _is_training(stmt, scan, optional) or any(
             holder is not None and receiver_of(c) == holder and last_name(c) in training_calls for c in calls_in(stmt)
         ):
             if stop_at_training:
@@ -486,6 +533,29 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
     if not any(_does_work(s) for s in chosen):
         return [], []
     return chosen, assigned
+
+
+def _rebinds_model(stmt: cst.BaseStatement, model: str) -> bool:
+    """`model = Net()` (or `= torch.load(...)`): the model's name gets a value that does not come from the model."""
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return False
+    for small in stmt.body:
+        if isinstance(small, cst.Assign) and any(code(t.target) == model for t in small.targets):
+            return not mentions(small.value, model)
+    return False
+
+
+def _reloaded(stmt: cst.BaseStatement, following: list[cst.BaseStatement], model: str) -> bool:
+    """The rebinding loads saved weights: its own value is a `load(...)`, or a `model.load_state_dict(...)`
+    follows before the new model is used."""
+    if any(last_name(c) == "load" for c in calls_in(stmt)):
+        return True
+    for later in following:
+        if any(last_name(c) == "load_state_dict" and receiver_of(c) == model for c in calls_in(later)):
+            return True
+        if mentions(later, model):
+            return False
+    return False
 
 
 def _loads(node: cst.CSTNode) -> list[str]:
@@ -640,6 +710,8 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     if found is None:
         return None
     model, body, trained, held = found
+    if held is None:
+        model = _returned_as(module, body[trained], model) or model
     plan = _plan_at(module, scan, model, body, trained, held)
     # `if __name__ == "__main__":` (or a `with` block) around the training loop: when nothing after
     # the block evaluates the model, look inside it, after the loop and in it.
@@ -649,7 +721,7 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
             break
         inner = list(block.body.body)
         users = _functions_using(module, model)
-        training = [i for i, stmt in enumerate(inner) if _trains(stmt, model, scan, users)]
+        training = [i for i, stmt in enumerate(inner) if _trains(stmt, model, scan, users, optional_optimizers(module))]
         if not training:
             break
         body, trained = inner, training[-1]
@@ -662,6 +734,7 @@ def _plan_at(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStat
     """The plan for a model trained by `body[trained]`: the evaluation after it, or in its loop, or
     in the training function or method it calls."""
     readers = {f for f in _functions_using(module, model) if f not in scan.trainer_funcs}
+    optional = optional_optimizers(module)
     training: set[str] = set()
     holder = None
     if held is not None:
@@ -669,9 +742,12 @@ def _plan_at(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStat
         training = held.training
         holder = held.owner
     after = body[trained + 1 :]
-    repeat, assigned = _evaluation(after, model, scan, readers, True, training, holder)
-    if repeat:
+    repeat, assigned = _evaluation(after, model, scan, readers, True, training, holder, optional)
+    if repeat and _computes_a_figure(module, repeat, assigned):
         return EvalPlan(model, repeat[-1], repeat, assigned)
+    # After training the script only shows the model at work (a few predictions): its figure is
+    # the evaluation in the training loop, repeated with those statements.
+    then = (repeat, assigned)
     loop = body[trained]
     if isinstance(loop, (cst.For, cst.While)) and isinstance(loop.body, cst.IndentedBlock):
         inner = [
@@ -680,25 +756,63 @@ def _plan_at(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStat
                 holder is not None and receiver_of(c) == holder and last_name(c) in training for c in calls_in(s)
             )
         ]
-        repeat, assigned = _evaluation(inner, model, scan, readers, False, training, holder)
+        repeat, assigned = _evaluation(inner, model, scan, readers, False, training, holder, optional)
         repeat, unwrapped = _outside_the_loop(loop, repeat, _unused_parameters(module))
         assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
         if any(_does_work(s) for s in repeat):
-            return EvalPlan(model, loop, repeat, assigned, from_loop=True, needs_before=unwrapped)
+            return _followed_by(EvalPlan(model, loop, repeat, assigned, from_loop=True, needs_before=unwrapped), *then)
     inside = _evaluation_inside_method(module, body[trained], held, scan) if held is not None else None
     inside = inside or _evaluation_inside_trainer(module, body[trained], model, scan)
     if inside is not None:
-        return inside
+        return _followed_by(inside, *then)
+    if then[0]:
+        return EvalPlan(model, then[0][-1], *then)
     return EvalPlan(model, body[trained], [], [])
+
+
+def _followed_by(plan: EvalPlan, after: list[cst.BaseStatement], assigned: list[str]) -> EvalPlan:
+    """The plan extended with the statements that use the model after training (inserted after them)."""
+    if not after:
+        return plan
+    names = plan.assigned + [n for n in assigned if n not in plan.assigned]
+    return dataclasses.replace(plan, insert_after=after[-1], repeat=plan.repeat + after, assigned=names)
+
+
+_REDUCTIONS = frozenset({"item", "mean", "sum", "float", "score", "tolist"})
+
+
+def _computes_a_figure(module: cst.Module, repeat: list[cst.BaseStatement], assigned: list[str]) -> bool:
+    """The evaluation computes a result: a metric-named value, a call of one of the script's own
+    functions (`test(model, loader)` prints its own), a reduction (`.mean()`, `.item()`) outside a
+    loop or an accumulator (`correct += ...`) in one; not only predictions shown one by one
+    (`for i in range(3): ... print(f"Predicted: {classes[pred.argmax()]}")`)."""
+    own = {f.name.value for f in nodes_of(module, cst.FunctionDef)}
+    if any(vocab.is_metric_name(n) for n in assigned):
+        return True
+    names = {last_name(c) or "" for s in repeat for c in calls_in(s)}
+    if names & own or any(vocab.is_metric_name(n) for n in names):
+        return True
+    for stmt in repeat:
+        if isinstance(stmt, (cst.For, cst.While)):
+            if nodes_of(stmt, cst.AugAssign):
+                return True
+        elif {last_name(c) for c in calls_in(stmt)} & _REDUCTIONS:
+            return True
+    return False
 
 
 def _without_training_steps(block: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
     """The loop body without its training step: the backward pass, and the statements that compute
     the loss it differentiates (`loss = criterion(model(X_train), y_train)`). Repeated, that loss
     would be a training figure, and the 'before' run of it would rebind the script's own `loss`."""
+    # A backward pass inside a closure (`def closure(): ... loss.backward()` for LBFGS) differentiates
+    # the closure's own `loss`: the loop's `loss = criterion(pred, test_target)` is another value.
+    own_level = [s for s in block if not isinstance(s, cst.FunctionDef)]
+    nested = {id(c) for f in nodes_of(cst.Module(body=own_level), cst.FunctionDef) for c in calls_in(f)}
     losses = {
-        c.func.value.value for c in calls_in(cst.Module(body=block))
+        c.func.value.value for c in calls_in(cst.Module(body=own_level))
         if last_name(c) == "backward" and isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name)
+        and id(c) not in nested
     }
     dropped = [s for s in block if runs_backward(s) or set(_binds(s)) & losses]
     # What feeds only the loss goes with it (`out = seq(input)` before `loss = criterion(out, target)`).
@@ -771,7 +885,11 @@ def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]
             pending = list(stmt.body.body) + pending
             conditional += list(stmt.body.body)
             continue
-        if stale:
+        if stale and isinstance(stmt, cst.With):
+            stmt = _with_fresh_lines(stmt, bound, loop_values, unused or {})
+            if stmt is None:
+                continue
+        elif stale:
             continue
         kept.append(stmt)
         bound.update(_binds(stmt))
@@ -779,6 +897,31 @@ def _outside_the_loop(loop: cst.For | cst.While, repeat: list[cst.BaseStatement]
         # print there (it read `epoch`) leaves nothing to run before the change.
         unwrapped = unwrapped or (any(stmt is c for c in conditional) and _does_work(stmt))
     return kept, unwrapped
+
+
+def _with_fresh_lines(block: cst.With, bound: set[str], loop_values: set[str],
+                      unused: dict[str, set[int]]) -> cst.With | None:
+    """A `with torch.no_grad():` evaluation block without its lines that read the loop's own values
+    (`print(f"step {step}: mse {loss:.4f}")`), or None when nothing that evaluates is left."""
+    if not isinstance(block.body, cst.IndentedBlock) or any(
+        set(_loads(item.item)) & loop_values - bound for item in block.items
+    ):
+        return None
+    known = set(bound) | {n for item in block.items if item.asname is not None for n in assigned_names(item.asname.name)}
+    body = []
+    stale = set(loop_values)
+    for stmt in block.body.body:
+        loads = _loads(stmt)
+        for name in _ignored_reads(stmt, unused):
+            loads.remove(name)
+        if (set(loads) - set(_binds(stmt)) - known) & stale:
+            stale.update(_binds(stmt))  # what a dropped line computes is not there for the next ones
+            continue
+        body.append(stmt)
+        known.update(_binds(stmt))
+    if not any(_does_work(s) for s in body):
+        return None
+    return block.with_changes(body=block.body.with_changes(body=body))
 
 
 def _evaluation_inside_method(module: cst.Module, stmt: cst.BaseStatement, held: _Held, scan: Scan) -> EvalPlan | None:
@@ -801,7 +944,8 @@ def _evaluation_inside_method(module: cst.Module, stmt: cst.BaseStatement, held:
             continue
         renames["self"] = held.owner
         for block in _loop_bodies(method.body):
-            repeat, assigned = _evaluation(block, f"self.{attr}", scan, held.readers, False, held.training, "self")
+            repeat, assigned = _evaluation(block, f"self.{attr}", scan, held.readers, False, held.training, "self",
+                                           optional_optimizers(module))
             unavailable = set(_function_locals(method)) - set(renames) - set(assigned)
             repeat = [s for s in repeat if not names_in(s) & unavailable]
             assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
@@ -834,7 +978,8 @@ def _evaluation_inside_trainer(
         for block in _loop_bodies(func.body):
             readers = {f for f in _functions_using(module, inner_model) if f not in scan.trainer_funcs}
             inner = _without_training_steps(block)
-            repeat, assigned = _evaluation(inner, inner_model, scan, readers, stop_at_training=False)
+            repeat, assigned = _evaluation(inner, inner_model, scan, readers, stop_at_training=False,
+                                           optional=optional_optimizers(module))
             # Only statements whose names exist at the call site (not the trainer's own locals).
             unavailable = set(_function_locals(func)) - set(renames) - set(assigned)
             repeat = [s for s in repeat if not names_in(s) & unavailable]
@@ -859,6 +1004,27 @@ def _parameter_names(func: cst.FunctionDef, call: cst.Call) -> dict[str, str] | 
             return None
         mapping[name] = arg.value.value
     return mapping
+
+
+def _returned_as(module: cst.Module, stmt: cst.BaseStatement, model: str) -> str | None:
+    """`tuned = fit_net(base, X, y)` where fit_net returns the model it is given: the trained model
+    is then used, evaluated and saved as `tuned` (the same object), so the plan follows that name."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Assign)):
+        return None
+    assign = stmt.body[0]
+    if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name) \
+            or not isinstance(assign.value, cst.Call):
+        return None
+    name = assign.targets[0].target.value
+    func = next((f for f in module.body if isinstance(f, cst.FunctionDef) and f.name.value == last_name(assign.value)), None)
+    if func is None or name == model:
+        return None
+    params = [p.name.value for p in func.params.params]
+    given = None
+    for index, arg in enumerate(assign.value.args):
+        if code(arg.value) == model and not arg.star:
+            given = arg.keyword.value if arg.keyword is not None else (params[index] if index < len(params) else None)
+    return name if given is not None and _returned_parameter(func) == given else None
 
 
 def _returned_parameter(func: cst.FunctionDef) -> str | None:

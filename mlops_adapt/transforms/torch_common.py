@@ -73,7 +73,8 @@ def torch_plan(tree: cst.Module, scan: Scan | None = None) -> EvalPlan:
 
 def metric_names(plan: EvalPlan) -> list[str]:
     """The bound names of the repeated evaluation that hold results worth comparing."""
-    return [n for n in plan.assigned if is_metric_name(n) and not n.endswith("s")] or [
+    # Not plurals (`losses`, `accs`: curves), but `loss` and `te_loss` are single results.
+    return [n for n in plan.assigned if is_metric_name(n) and not re.search(r"(?<!s)s$", n)] or [
         n for n in plan.assigned if is_metric_name(n)
     ]
 
@@ -102,6 +103,46 @@ def is_bare_layer(tree: cst.Module, model: str) -> bool:
         short = called.rsplit(".", 1)[-1]
         found.append(short in _BARE_LAYERS and short not in own_classes and ("nn." in called or "." not in called))
     return bool(found) and all(found)
+
+
+def unregistered_layer_lists(tree: cst.Module, model: str) -> list[str]:
+    """Attributes in which the model's class keeps layers in a plain Python list (`self.layers = []`,
+    then `self.layers.append(Layer(...))`): torch registers no module held that way, so
+    `model.modules()` and module-swapping APIs do not reach them."""
+    classes = {c.name.value: c for c in nodes_of(tree, cst.ClassDef)}
+    built = set()
+    for node in nodes_of(tree, cst.Assign):
+        if len(node.targets) == 1 and code(node.targets[0].target) == model and isinstance(node.value, cst.Call):
+            value = node.value
+            while isinstance(value.func, cst.Attribute) and isinstance(value.func.value, cst.Call) \
+                    and value.func.attr.value in ("to", "cpu", "float", "double"):
+                value = value.func.value
+            built.add(code(value.func).rsplit(".", 1)[-1])
+    found: list[str] = []
+    for name in sorted(built & set(classes)):
+        cls = classes[name]
+        plain: set[str] = set()
+        holding: set[str] = set()
+        for assign in nodes_of(cls, cst.Assign):
+            target = assign.targets[0].target if len(assign.targets) == 1 else None
+            if isinstance(target, cst.Attribute) and code(target.value) == "self" \
+                    and isinstance(assign.value, (cst.List, cst.ListComp)):
+                plain.add(target.attr.value)
+                if any(_builds_layer(c) for c in calls_in(assign.value)):
+                    holding.add(target.attr.value)
+        for call in calls_in(cls):
+            func = call.func
+            if isinstance(func, cst.Attribute) and func.attr.value in ("append", "extend", "insert") \
+                    and isinstance(func.value, cst.Attribute) and code(func.value.value) == "self" \
+                    and any(_builds_layer(c) for a in call.args for c in calls_in(a.value)):
+                holding.add(func.value.attr.value)
+        found += sorted(plain & holding)
+    return found
+
+
+def _builds_layer(call: cst.Call) -> bool:
+    """A class instantiation (`nn.Linear(...)`, `GoodnessLayer(...)`): a capitalized callee."""
+    return code(call.func).rsplit(".", 1)[-1][:1].isupper()
 
 
 @dataclass(frozen=True)
@@ -167,18 +208,24 @@ def _with_optimized_copy(
         bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat)]
         # Results under other names (`metrics = trainer.evaluate(...)`) are compared too: the
         # repeated evaluation may print nothing itself (its print read the loop's `epoch`).
-        names = [n for n in metric_names(plan) if n in bound] or [n for n in bound if n in _final_values(repeat, m)]
-        lines += [compare_line(n, mapping[n], opt.before, opt.after, before_names.get(n, n)) for n in names]
+        final = _final_values(repeat, m)
+        # Results, not per-batch values (`loss` of a loader loop's last batch) when there are results.
+        metrics = [n for n in metric_names(plan) if n in bound]
+        names = [n for n in metrics if n in final] or metrics or [n for n in bound if n in final]
+        lines += [compare_line(n, mapping[n], opt.before, opt.after, before_names.get(n, n), _plain_number(tree, repeat, n))
+                  for n in names]
         lines.append(cst.parse_statement(f"{m} = {kept}"))
     else:
         recipe.warn(f"no evaluation of the trained model was found to repeat after {opt.verb}")
     edits = EditPlan()
     for line in lines:
         edits.add_after(plan.insert_after, line)
+    added: set[str] = set()
     for save, where in model_saves(tree, plan):
-        copy_save = saved_copy(save, m, optimized, opt.suffix)
-        if copy_save is None:
+        copy_save = saved_copy(save, m, optimized, opt.suffix, only_model=where == "loop")
+        if copy_save is None or code(copy_save) in added:
             continue
+        added.add(code(copy_save))
         if where == "after":
             edits.add_after(save, copy_save)
         else:
@@ -271,30 +318,39 @@ def _reads_attributes(stmt: cst.BaseStatement, model: str, attributes: tuple[str
 
 def model_saves(tree: cst.Module, plan: EvalPlan) -> list[tuple[cst.SimpleStatementLine, str]]:
     """`torch.save(model...)` statements in the scope of the insertion point, each with "after" when it
-    runs after it (the copy is saved right after it), or "before" when it is an unconditional
-    statement of the same block before it (the copy is saved at the end of the new code)."""
+    runs after it (the copy is saved right after it), "before" when it is an unconditional
+    statement of the same block before it, or "loop" when a training loop before it saves the
+    model (a best-epoch checkpoint): those two are saved once at the end of the new code. A loop's
+    save whose path depends on the loop (`f"ckpt_{epoch}.pt"`) has no single file to stand beside."""
     scope = _scope_of(tree, plan.insert_after)
     if scope is None:
         return []
     found: list[tuple[cst.SimpleStatementLine, str]] = []
     seen = False
 
-    def walk(block: list[cst.BaseStatement], top: bool) -> None:
+    def walk(block: list[cst.BaseStatement], top: bool, loop_names: set[str]) -> None:
         nonlocal seen
         for stmt in block:
             if stmt is plan.insert_after:
                 seen = True
                 continue
             if isinstance(stmt, cst.SimpleStatementLine):
-                if any(_saves_model(c, plan.model) for c in calls_in(stmt)) and (seen or top):
+                saves = [c for c in calls_in(stmt) if _saves_model(c, plan.model)]
+                if saves and (seen or top):
                     found.append((stmt, "after" if seen else "before"))
+                elif saves and loop_names and all(not names_in(a.value) & loop_names for c in saves for a in c.args[1:]):
+                    found.append((stmt, "loop"))
                 continue
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 continue
+            inner_names = set(loop_names)
+            if isinstance(stmt, (cst.For, cst.While)):
+                inner_names |= {n for s in inner_blocks(stmt) for x in s for n in _binds_names(x)}
+                inner_names |= set(names_in(stmt.target)) if isinstance(stmt, cst.For) else set()
             for inner in inner_blocks(stmt):
-                walk(inner, False)
+                walk(inner, False, inner_names)
 
-    walk(scope, True)
+    walk(scope, True, set())
     return found
 
 
@@ -315,18 +371,36 @@ def _scope_of(tree: cst.Module, target: cst.BaseStatement) -> list[cst.BaseState
     return next((scope for scope in scopes if holds(scope)), None)
 
 
+def mentions_name(node: cst.CSTNode, model: str) -> bool:
+    """The expression reads the model (`model.state_dict()`, `self.model`)."""
+    return bool(re.search(rf"(?<![\w.]){re.escape(model)}\b", code(node)))
+
+
 def _saves_model(call: cst.Call, model: str) -> bool:
     return code(call.func) in ("torch.save", "save") and bool(call.args) and bool(
         re.search(rf"(?<![\w.]){re.escape(model)}\b", code(call.args[0].value))
     )
 
 
-def saved_copy(stmt: cst.SimpleStatementLine, model: str, optimized: str, suffix: str) -> cst.BaseStatement | None:
-    """The script's save statement for the optimized copy, to a file named after the script's own."""
+def saved_copy(stmt: cst.SimpleStatementLine, model: str, optimized: str, suffix: str,
+               only_model: bool = False) -> cst.BaseStatement | None:
+    """The script's save statement for the optimized copy, to a file named after the script's own.
+
+    `only_model`: a checkpoint dict keeps only its entries holding the model (`"model_state_dict"`);
+    the others (`epoch`, the optimizer's state) were the values of the saving epoch, gone by now."""
     call = next(c for c in calls_in(stmt) if code(c.func) in ("torch.save", "save"))
     if len(call.args) < 2:
         return None
-    obj = code(call.args[0].value)
+    value = call.args[0].value
+    if only_model and isinstance(value, cst.Dict):
+        kept = [e for e in value.elements if isinstance(e, cst.DictElement) and mentions_name(e.value, model)]
+        if not kept:
+            return None
+        obj = "{" + ", ".join(f"{code(e.key)}: {code(e.value)}" for e in kept) + "}"
+    elif only_model and not mentions_name(value, model):
+        return None
+    else:
+        obj = code(value)
     obj = re.sub(rf"(?<![\w.]){re.escape(model)}\b", optimized, obj)
     path = call.args[1].value
     text = string_value(path)
@@ -352,9 +426,38 @@ def example_evaluation(opt: Optimization) -> str:
     )
 
 
-def compare_line(name: str, new: str, before: str, after: str, old: str | None = None) -> cst.BaseStatement:
-    """A print comparing one result (`name`, held in `old`, by default `name` itself) before and after the change."""
-    return cst.parse_statement(f'print("{name} {before}:", {old or name}, "| {after}:", {new})')
+def compare_line(name: str, new: str, before: str, after: str, old: str | None = None,
+                 plain: bool = True) -> cst.BaseStatement:
+    """A print comparing one result (`name`, held in `old`, by default `name` itself) before and after the change.
+
+    Not `plain`: the result may be a 0-d tensor or numpy scalar, printed as its number
+    (`tensor(0.0123)` says the same less plainly)."""
+    def shown(value: str) -> str:
+        return value if plain else f'{value}.item() if getattr({value}, "ndim", None) == 0 else {value}'
+
+    return cst.parse_statement(f'print("{name} {before}:", {shown(old or name)}, "| {after}:", {shown(new)})')
+
+
+_PLAIN = re.compile(r"(.*\.item\(\)|(float|int|round|len)\(.*\)|[\d.]+)", re.DOTALL)
+
+
+def _plain_number(tree: cst.Module, statements: list[cst.BaseStatement], name: str) -> bool:
+    """Every value the statements give `name` is a Python number (`x.item()`, `float(...)`, `1.0 - acc.item()`,
+    or a call of a script function that returns one)."""
+    values = [
+        small.value for stmt in statements for small in nodes_of(stmt, (cst.Assign, cst.AugAssign))
+        if name in (_binds_names(small) if isinstance(small, cst.Assign) else names_in(small.target))
+    ]
+    functions = {f.name.value: f for f in tree.body if isinstance(f, cst.FunctionDef)}
+
+    def plain(value: cst.BaseExpression) -> bool:
+        if _PLAIN.fullmatch(code(value).strip()):
+            return True
+        func = functions.get(code(value.func)) if isinstance(value, cst.Call) else None
+        returned = [r.value for r in nodes_of(func, cst.Return) if r.value is not None] if func is not None else []
+        return bool(returned) and all(_PLAIN.fullmatch(code(r).strip()) for r in returned)
+
+    return bool(values) and all(plain(v) for v in values)
 
 
 names_of = names_in  # every Name in a tree
@@ -424,4 +527,5 @@ __all__ = [
     "optimize_copy",
     "repeated",
     "torch_plan",
+    "unregistered_layer_lists",
 ]

@@ -44,8 +44,8 @@ def added_part(code: str, marker: str) -> str:
 
 
 def compared(stdout: str, name: str, before: str, after: str) -> tuple[float, float]:
-    value = rf"(?:tensor\()?({NUMBER})(?:, dtype=torch\.float64\))?"  # a 0-d tensor prints as tensor(0.95, ...)
-    match = re.search(rf"^{name} {before}: {value} \| {after}: {value}$", stdout, re.MULTILINE)
+    # Plain numbers: a 0-d tensor result is printed as its number, not as `tensor(0.95, dtype=torch.float64)`.
+    match = re.search(rf"^{name} {before}: ({NUMBER}) \| {after}: ({NUMBER})$", stdout, re.MULTILINE)
     assert match, f"no comparison of {name}:\n{stdout}"
     return float(match[1]), float(match[2])
 

@@ -16,6 +16,7 @@ from mlops_adapt.transforms.torch_common import (
     names_of,
     optimize_copy,
     torch_plan,
+    unregistered_layer_lists,
 )
 
 PRUNED_LAYERS = "(torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d)"
@@ -33,7 +34,13 @@ class PruneTorchModel(Recipe):
     sparsity, runs the script's own evaluation again with the copy in the model's place and prints
     each result before and after. The trained model is put back, so the rest of the script sees it
     unchanged; where the script saves its model (`torch.save(model.state_dict(), "net.pt")`), the
-    pruned copy is saved beside it (`net_pruned.pt`), under the same condition.
+    pruned copy is saved beside it (`net_pruned.pt`), under the same condition; a best-epoch
+    checkpoint dict saved in the training loop is saved once for the copy, with only its model entry.
+
+    Layers the model keeps in a plain Python list (`self.layers = []`, then `.append(...)`) are
+    not among its `modules()`: they are pruned too. A model reloaded from its saved weights
+    (`model = Net()`, `model.load_state_dict(torch.load(...))`) is the trained one: the copy is
+    made after the reload, and the evaluation after it is repeated.
     """
 
     TASK = SPEC.id
@@ -85,11 +92,17 @@ print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
         if "prune" in taken and "torch.nn.utils import prune" not in text:
             raise Unsupported("the script already uses the name `prune`")
         params, sparsity = fresh("prune_params", taken), fresh("sparsity", taken)
+        # Layers the model keeps in a plain list are not among its modules(): they are added by hand.
+        unregistered = unregistered_layer_lists(tree, plan.model)
 
         def prune_copy(kept: str, pruned: str) -> list[cst.BaseStatement]:
+            layers = f"{pruned}.modules()"
+            if unregistered:
+                extra = ", ".join(f"*(part for held in {pruned}.{attr} for part in held.modules())" for attr in unregistered)
+                layers = f"[*{pruned}.modules(), {extra}]"
             lines = [
                 f"{pruned} = copy.deepcopy({kept})",
-                f'{params} = [(layer, "weight") for layer in {pruned}.modules() if isinstance(layer, {PRUNED_LAYERS})]',
+                f'{params} = [(layer, "weight") for layer in {layers} if isinstance(layer, {PRUNED_LAYERS})]',
                 f"prune.global_unstructured({params}, pruning_method=prune.L1Unstructured, amount={amount!r})",
                 f"for pruned_layer, pruned_name in {params}:\n    prune.remove(pruned_layer, pruned_name)",
                 (
@@ -99,9 +112,10 @@ print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
                 f'print(f"Pruned with amount={amount!r}: sparsity of Linear/Conv weights {{{sparsity}:.1%}}")',
             ]
             statements = [cst.parse_statement(line) for line in lines]
-            statements[0] = commented(
-                statements[0], f"Prune {amount:.0%} of the Linear/Conv weights of a copy (global L1 magnitude), for good."
-            )
+            comment = f"Prune {amount:.0%} of the Linear/Conv weights of a copy (global L1 magnitude), for good."
+            for attr in unregistered:
+                comment += f"\n`{plan.model}.{attr}` is a plain list, which torch does not register: its layers are added."
+            statements[0] = commented(statements[0], comment)
             return statements
 
         return optimize_copy(self, tree, plan, PRUNING, prune_copy, (("copy", None), ("torch.nn.utils", "prune")))

@@ -25,7 +25,8 @@ _NOT_EVALUATION = frozenset({
     "global_unstructured", "l1_unstructured", "random_unstructured", "ln_structured", "remove", "is_pruned",
     "quantize_dynamic", "modules", "named_modules", "parameters", "named_parameters", "children",
     "state_dict", "load_state_dict", "isinstance", "print", "type", "save", "sum", "len", "to", "cpu",
-    "eval", "train",
+    "eval", "train", "cuda", "float", "double", "half", "zero_grad", "requires_grad_", "apply", "buffers",
+    "named_buffers", "register_forward_hook", "register_forward_pre_hook", "extra_repr",
 })
 
 
@@ -106,6 +107,9 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
                 continue
             if code(call.func) in models or any(names_in(a.value) & models for a in call.args):
                 return True
+            if isinstance(call.func, cst.Attribute) and code(call.func.value) in models \
+                    and not _TRAINING.search(f".{short}("):
+                return True  # the model's own evaluation method: `net.predict(x)`, `model.score(X, y)`
             if short in runners and not _TRAINING.search(short + "("):
                 return True  # e.g. `evaluate()` or `self.evaluate()` reading the model itself
     return False
