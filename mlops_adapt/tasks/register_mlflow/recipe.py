@@ -35,9 +35,9 @@ FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "m
            "lightgbm": "mlflow.lightgbm"}
 SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
 # MLflow 3 saves sklearn models with skops (its default, no pickle) and names the types it must
-# trust; these estimators need none.
+# trust; these estimators need none (a GaussianProcess does: its fitted kernel_ is a tree of kernel objects).
 SKOPS_CLEAN = re.compile(
-    r"^(Linear|Logistic|Ridge|Lasso|ElasticNet|SGD|SV[CR]|LinearSV|NuSV|KMeans|MiniBatchKMeans|Gaussian(NB|Process)"
+    r"^(Linear|Logistic|Ridge|Lasso|ElasticNet|SGD|SV[CR]|LinearSV|NuSV|KMeans|MiniBatchKMeans|GaussianNB"
     r"|MultinomialNB|BernoulliNB|StandardScaler|MinMaxScaler|PCA|Perceptron|BayesianRidge|Huber|Quantile)"
 )
 # Others trust the types skops finds in the model the script just trained, in this process (not a
@@ -47,6 +47,10 @@ SKOPS_CLEAN = re.compile(
 # refuses it out loud rather than writing an allow-list that admits it at load time.
 SKOPS_TRUSTED_PACKAGES = ("sklearn", "numpy", "scipy")
 SKOPS_TRUSTED_IF_IMPORTED = ("xgboost", "lightgbm", "catboost")
+# Python's plain data types, trusted only when the script itself hands one to the model as a value
+# (`make_column_selector(dtype_include=object)` keeps `builtins.object`): loading them runs no code,
+# unlike builtins.eval or getattr, which stay untrusted.
+SKOPS_BUILTIN_TYPES = ("object", "complex", "bytes", "bytearray", "frozenset", "slice", "range")
 
 
 # torch: MLflow 3's default ("pt2", torch.export) is not a drop-in here. It needs an input example
@@ -203,7 +207,7 @@ class RegisterMlflowModel(Recipe):
         planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)
-        extra = _serialization_args(model, logged, {m.split(".")[0] for m in scan.imported_modules})
+        extra = _serialization_args(tree, model, logged, {m.split(".")[0] for m in scan.imported_modules})
         planner.plan.add_after(
             anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name={registered}{extra})'
         )
@@ -222,7 +226,7 @@ def _is_run_context(stmt) -> bool:
     )
 
 
-def _serialization_args(model: TrainedModel, logged: str, imported: set[str]) -> str:
+def _serialization_args(tree: cst.Module, model: TrainedModel, logged: str, imported: set[str]) -> str:
     """Keyword arguments of log_model that pick and permit the model's serialization."""
     fmt = SERIALIZATION.get(model.framework)
     if fmt:
@@ -238,7 +242,21 @@ def _serialization_args(model: TrainedModel, logged: str, imported: set[str]) ->
     found = f"skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
     packages = SKOPS_TRUSTED_PACKAGES + tuple(p for p in SKOPS_TRUSTED_IF_IMPORTED if p in imported)
     prefixes = ", ".join(f'"{p}."' for p in packages)
-    return f", skops_trusted_types=[t for t in {found} if t.startswith(({prefixes}))]"
+    keep = f"t.startswith(({prefixes}))"
+    if builtins := _builtin_types_given(tree):
+        names = ", ".join(f'"builtins.{b}"' for b in builtins)
+        keep += f" or t in ({names}{',' if len(builtins) == 1 else ''})"
+    return f", skops_trusted_types=[t for t in {found} if {keep}]"
+
+
+def _builtin_types_given(tree: cst.Module) -> list[str]:
+    """The plain builtin types the script passes as argument values (`dtype_include=object`, or in a list)."""
+    given: set[str] = set()
+    for call in calls_in(tree):
+        for arg in call.args:
+            values = [e.value for e in arg.value.elements] if isinstance(arg.value, (cst.List, cst.Tuple)) else [arg.value]
+            given |= {v.value for v in values if isinstance(v, cst.Name)}
+    return [b for b in SKOPS_BUILTIN_TYPES if b in given]
 
 
 def _best_of_sweep(tree: cst.Module, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:
