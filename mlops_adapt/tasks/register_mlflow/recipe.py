@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import libcst as cst
@@ -26,6 +25,7 @@ from mlops_adapt.tasks.register_mlflow.held import (
     returned_by_repeated_call,
     why_unheld,
 )
+from mlops_adapt.tasks.register_mlflow.skops_trust import serialization_args
 from mlops_adapt.tasks.track_mlflow.recipe import MlflowBackend
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import apply_plan
@@ -34,33 +34,6 @@ from mlops_adapt.transforms.tracking import TrackingPlanner, existing_use, proje
 FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "mlflow.xgboost",
            "lightgbm": "mlflow.lightgbm"}
 SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
-# MLflow 3 saves sklearn models with skops (its default, no pickle) and names the types it must
-# trust; these estimators need none (a GaussianProcess does: its fitted kernel_ is a tree of kernel objects).
-SKOPS_CLEAN = re.compile(
-    r"^(Linear|Logistic|Ridge|Lasso|ElasticNet|SGD|SV[CR]|LinearSV|NuSV|KMeans|MiniBatchKMeans|GaussianNB"
-    r"|MultinomialNB|BernoulliNB|StandardScaler|MinMaxScaler|PCA|Perceptron|BayesianRidge|Huber|Quantile)"
-)
-# Others trust the types skops finds in the model the script just trained, in this process (not a
-# file from elsewhere), and only those of scikit-learn, numpy and scipy (trees, optimizers, splitters)
-# and of the boosting libraries the script itself imports (an XGBRegressor inside a GridSearchCV):
-# a function of the script's own or `builtins.eval` in the model stays untrusted, and log_model
-# refuses it out loud rather than writing an allow-list that admits it at load time.
-SKOPS_TRUSTED_PACKAGES = ("sklearn", "numpy", "scipy")
-SKOPS_TRUSTED_IF_IMPORTED = ("xgboost", "lightgbm", "catboost")
-# Python's plain data types, trusted only when the script itself hands one to the model as a value
-# (`make_column_selector(dtype_include=object)` keeps `builtins.object`): loading them runs no code,
-# unlike builtins.eval or getattr, which stay untrusted.
-SKOPS_BUILTIN_TYPES = ("object", "complex", "bytes", "bytearray", "frozenset", "slice", "range")
-
-
-# torch: MLflow 3's default ("pt2", torch.export) is not a drop-in here. It needs an input example
-# (a numpy array: a torch tensor's inferred signature is refused), which a recipe cannot build for an
-# arbitrary model; it exports the model as it is where the recipe logs it, right after training, in
-# train mode, so dropout stays on in the registered graph, and the loaded graph refuses eval(); and
-# it took ~100 s for a one-layer model here. Pickle (what `torch.save(model)` does) keeps the
-# script's own class, loaded back to be put in eval mode by its user.
-# tests/tracking_public/test_register_serialization.py checks these reasons against the installed MLflow.
-SERIALIZATION = {"torch": "pickle"}
 
 
 def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | None:
@@ -207,7 +180,7 @@ class RegisterMlflowModel(Recipe):
         planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)
-        extra = _serialization_args(tree, model, logged, {m.split(".")[0] for m in scan.imported_modules})
+        extra = serialization_args(tree, model, logged, {m.split(".")[0] for m in scan.imported_modules})
         planner.plan.add_after(
             anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name={registered}{extra})'
         )
@@ -224,39 +197,6 @@ def _is_run_context(stmt) -> bool:
         isinstance(item.item, cst.Call) and dotted(item.item.func) == "mlflow.start_run"
         for item in stmt.items
     )
-
-
-def _serialization_args(tree: cst.Module, model: TrainedModel, logged: str, imported: set[str]) -> str:
-    """Keyword arguments of log_model that pick and permit the model's serialization."""
-    fmt = SERIALIZATION.get(model.framework)
-    if fmt:
-        return f', serialization_format="{fmt}"'
-    if model.framework != "sklearn":
-        return ""
-    # Only a lone estimator of a known-clean kind; a pipeline may hold anything (encoders keep dtypes).
-    # `Ridge(alpha=a).fit(X, y)` is a Ridge: its fit (or set_params) returns the same estimator.
-    ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)
-                  if last_name(c) not in ("fit", "partial_fit", "set_params")]
-    if ctor_calls and all(SKOPS_CLEAN.match(n) for n in ctor_calls):
-        return ""
-    found = f"skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
-    packages = SKOPS_TRUSTED_PACKAGES + tuple(p for p in SKOPS_TRUSTED_IF_IMPORTED if p in imported)
-    prefixes = ", ".join(f'"{p}."' for p in packages)
-    keep = f"t.startswith(({prefixes}))"
-    if builtins := _builtin_types_given(tree):
-        names = ", ".join(f'"builtins.{b}"' for b in builtins)
-        keep += f" or t in ({names}{',' if len(builtins) == 1 else ''})"
-    return f", skops_trusted_types=[t for t in {found} if {keep}]"
-
-
-def _builtin_types_given(tree: cst.Module) -> list[str]:
-    """The plain builtin types the script passes as argument values (`dtype_include=object`, or in a list)."""
-    given: set[str] = set()
-    for call in calls_in(tree):
-        for arg in call.args:
-            values = [e.value for e in arg.value.elements] if isinstance(arg.value, (cst.List, cst.Tuple)) else [arg.value]
-            given |= {v.value for v in values if isinstance(v, cst.Name)}
-    return [b for b in SKOPS_BUILTIN_TYPES if b in given]
 
 
 def _best_of_sweep(tree: cst.Module, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:
