@@ -12,6 +12,7 @@ import textwrap
 
 import pytest
 
+from mlops_adapt.applicability import applicable_tasks
 from mlops_adapt.engine import adapt
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Applied, Failed
@@ -87,6 +88,12 @@ def test_a_native_lightgbm_booster_is_logged_with_the_lightgbm_flavor():
     result = _register(LGB_NATIVE)
     assert isinstance(result, Applied), result
     assert _log_line(result.code) == 'mlflow.lightgbm.log_model(booster, name="model", registered_model_name="reg")'
+
+
+@pytest.mark.parametrize("source", [XGB_NATIVE, LGB_NATIVE])
+def test_a_script_that_only_trains_a_native_booster_is_offered_registration(source):
+    assert ".fit(" not in source and "backward" not in source
+    assert "register-mlflow" in applicable_tasks(textwrap.dedent(source))
 
 
 @pytest.mark.slow

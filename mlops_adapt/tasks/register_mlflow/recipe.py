@@ -53,14 +53,17 @@ class RegisterMlflowModel(Recipe):
     """Register the trained model in the MLflow Model Registry.
 
     Finds the model the script trains (the one a sweep keeps as its best, in a name or as the
-    element it takes out of a dict or list of fitted models, else a saved one, else the last one
-    trained; `clf = SVC().fit(X, y)` counts), and
+    element it takes out of a dict or list of fitted models, also one a builder function returns,
+    else a saved one, else the last one trained; `clf = SVC().fit(X, y)` counts, and so does a
+    model handed to a trainer object of the script whose fit() trains it), and
     right after its training (or after it is saved with joblib, pickle or torch.save) logs it
-    with the matching MLflow flavor (`mlflow.sklearn` or `mlflow.pytorch`) under `name="model"`
-    with `registered_model_name`, inside an MLflow run (the script's own run when it has one).
+    with the matching MLflow flavor (`mlflow.sklearn`, `mlflow.pytorch`, `mlflow.xgboost` or
+    `mlflow.lightgbm`; for `bst = xgb.train(params, dtrain)` the Booster, never the DMatrix) under
+    `name="model"` with `registered_model_name`, inside an MLflow run (the script's own run when it has one).
     sklearn models keep MLflow's default serialization (skops), trusting the scikit-learn,
     numpy and scipy types of the model the script trained (and those of a boosting library it
-    imports), nothing else; torch models are
+    imports, and a plain builtin type such as `object` the script hands it), nothing else; a model
+    holding the script's own function, class or a lambda is refused with the reason. torch models are
     pickled: MLflow's default (torch.export) needs an input example and would freeze the model
     in training mode. The registered name comes from
     `--option model_name=NAME`, else from the file name. A model the script only scores with
