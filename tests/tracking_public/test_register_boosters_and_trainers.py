@@ -249,3 +249,58 @@ def test_the_kept_model_of_a_builders_dict_loads_and_predicts(tmp_path):
     model = _load(run, "sklearn")
     X, _ = load_diabetes(return_X_y=True)
     assert model.predict(X[:1])[0] == pytest.approx(_printed(run, "probe"), abs=1e-6)
+
+
+MIXED = """
+    from lightgbm import LGBMRegressor
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import Ridge
+    from xgboost import XGBRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    models = {
+        "xgb": XGBRegressor(n_estimators=3, max_depth=1),
+        "lgbm": LGBMRegressor(n_estimators=200, num_leaves=15, verbose=-1),
+        "ridge": Ridge(alpha=100.0),
+    }
+    scores = {}
+    for key, est in models.items():
+        est.fit(X, y)
+        scores[key] = est.score(X, y)
+    best = max(scores, key=scores.get)
+    print("best:", best)
+    print("probe: %.6f" % models[best].predict(X[:1])[0])
+"""
+
+
+def test_a_dict_mixing_sklearn_style_boosters_with_sklearn_logs_the_kept_one_with_the_sklearn_flavor():
+    result = _register(MIXED)
+    assert isinstance(result, Applied), result
+    line = _log_line(result.code)
+    # Which model wins is known only at run time: the flavor that saves all three, and the trust
+    # list of both boosting libraries (a fitted LGBM estimator holds an OrderedDict).
+    assert line.startswith('mlflow.sklearn.log_model(models[best], name="model", registered_model_name="reg"')
+    assert line.endswith('if t.startswith(("sklearn.", "numpy.", "scipy.", "xgboost.", "lightgbm.")) '
+                         'or t in ("collections.OrderedDict",)])')
+
+
+def test_a_dict_mixing_a_torch_network_with_an_estimator_is_refused():
+    mixed = MIXED.replace('"ridge": Ridge(alpha=100.0),', '"net": nn.Linear(10, 1),').replace(
+        "from xgboost import XGBRegressor", "from torch import nn\n    from xgboost import XGBRegressor")
+    result = _register(mixed)
+    assert isinstance(result, Failed), result
+    assert "no one MLflow flavor" in " ".join(result.reasons)
+
+
+@pytest.mark.slow
+def test_the_kept_lightgbm_estimator_of_a_mixed_dict_loads_and_predicts(tmp_path):
+    from sklearn.datasets import load_diabetes
+
+    result = _register(MIXED)
+    run = run_script(result.code, tmp_path)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "best: lgbm" in run.stdout
+    model = _load(run, "sklearn")
+    assert type(model).__name__ == "LGBMRegressor"
+    X, _ = load_diabetes(return_X_y=True)
+    assert model.predict(X[:1])[0] == pytest.approx(_printed(run, "probe"), abs=1e-6)

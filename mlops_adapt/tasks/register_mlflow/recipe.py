@@ -8,6 +8,7 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import (
     all_statements,
+    call_name,
     calls_in,
     code,
     dotted,
@@ -16,7 +17,7 @@ from mlops_adapt.analysis.exprs import (
     nested_blocks,
     nodes_of,
 )
-from mlops_adapt.analysis.models import _trains, find_trained_models
+from mlops_adapt.analysis.models import _trains, find_trained_models, framework_of
 from mlops_adapt.analysis.scan import TrainedModel
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.register_mlflow.held import (
@@ -144,6 +145,7 @@ class RegisterMlflowModel(Recipe):
         # A function that builds and trains a new model per call, called in a loop: the model the
         # script keeps is what the caller keeps of its results, not each model inside it.
         model = returned_by_repeated_call(tree, model)
+        model = _one_framework_for_a_mixed_collection(tree, scan, model)
         flavor = FLAVORS.get(model.framework)
         if flavor is None:
             raise Unsupported(f"no MLflow flavor is known for a {model.framework} model")
@@ -192,6 +194,42 @@ class RegisterMlflowModel(Recipe):
         if "skops" in extra:
             planner.plan.add_import("skops.io")
         return apply_plan(tree, planner.plan)
+
+
+# Estimators with scikit-learn's API: a collection mixing them is logged with the sklearn flavor
+# (skops saves an XGBClassifier or LGBMRegressor too), since which one the script keeps is only
+# known when it runs.
+_SKLEARN_API = frozenset({"sklearn", "xgboost", "lightgbm"})
+
+
+def _one_framework_for_a_mixed_collection(tree: cst.Module, scan, model: TrainedModel) -> TrainedModel:
+    """The model with the one framework every model of the collection its loop walks shares:
+    `{"rf": RandomForestClassifier(), "xgb": XGBClassifier()}` -> sklearn. Unsupported for a mix
+    no single flavor loads (a torch network beside a scikit-learn estimator)."""
+    if not isinstance(model.defined_at, cst.For):
+        return model
+    walked = model.defined_at.iter
+    if isinstance(walked, cst.Call) and isinstance(walked.func, cst.Attribute):
+        walked = walked.func.value
+    name = code(walked)
+    builders = {f.name.value: f for f in nodes_of(tree, cst.FunctionDef)}
+    literals: list[cst.BaseExpression] = []
+    for stmt in all_statements(tree):
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            for lhs, rhs in assigned_pairs(small):
+                if code(lhs) != name:
+                    continue
+                literals.append(rhs)
+                if isinstance(rhs, cst.Call) and (func := builders.get(code(rhs.func))) is not None:
+                    literals += [r.value for r in nodes_of(func, cst.Return) if r.value is not None]
+    frameworks = {framework_of(call_name(c) or "", scan) for lit in literals
+                  if isinstance(lit, (cst.Dict, cst.List, cst.Tuple)) for c in calls_in(lit)} - {None}
+    if len(frameworks) <= 1:
+        return model
+    if frameworks <= _SKLEARN_API:
+        return replace(model, framework="sklearn")
+    raise Unsupported(f"`{name}` mixes models of {', '.join(sorted(frameworks))}: no one MLflow flavor logs "
+                      "whichever of them the script keeps")
 
 
 def _is_run_context(stmt) -> bool:

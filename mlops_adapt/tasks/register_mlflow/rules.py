@@ -65,7 +65,10 @@ class RegisterMlflowRules(TaskRules):
         if trained and log_models:
             frameworks = {m.framework for m in trained}
             flavors = {c.name.split(".")[1] for c in log_models}
-            if not flavors & ({FLAVOR_OF.get(f, f) for f in frameworks} | {"pyfunc"}):
+            accepted = {FLAVOR_OF.get(f, f) for f in frameworks} | {"pyfunc"}
+            if any(m.framework in ("xgboost", "lightgbm") and m.constructor != "Booster" for m in trained):
+                accepted.add("sklearn")  # an XGBClassifier is a scikit-learn estimator too; a native Booster is not
+            if not flavors & accepted:
                 problems.append(
                     f"model flavor {sorted(flavors)} does not match the trained model's framework {sorted(frameworks)}"
                 )

@@ -71,9 +71,12 @@ def serialization_args(tree: cst.Module, model: TrainedModel, logged: str, impor
     packages = SKOPS_TRUSTED_PACKAGES + tuple(p for p in SKOPS_TRUSTED_IF_IMPORTED if p in imported)
     prefixes = ", ".join(f'"{p}."' for p in packages)
     keep = f"t.startswith(({prefixes}))"
-    if builtins := _builtin_types_given(tree):
-        names = ", ".join(f'"builtins.{b}"' for b in builtins)
-        keep += f" or t in ({names}{',' if len(builtins) == 1 else ''})"
+    exact = [f"builtins.{b}" for b in _builtin_types_given(tree)]
+    if "lightgbm" in packages:
+        exact.append("collections.OrderedDict")  # a fitted LGBM estimator keeps its params in one
+    if exact:
+        names = ", ".join(f'"{t}"' for t in exact)
+        keep += f" or t in ({names}{',' if len(exact) == 1 else ''})"
     return f", skops_trusted_types=[t for t in {found} if {keep}]"
 
 
