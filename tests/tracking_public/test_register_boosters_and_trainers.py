@@ -304,3 +304,25 @@ def test_the_kept_lightgbm_estimator_of_a_mixed_dict_loads_and_predicts(tmp_path
     assert type(model).__name__ == "LGBMRegressor"
     X, _ = load_diabetes(return_X_y=True)
     assert model.predict(X[:1])[0] == pytest.approx(_printed(run, "probe"), abs=1e-6)
+
+
+def test_a_torch_script_that_configures_logging_keeps_its_log_lines():
+    # `import mlflow.pytorch` at the top would add a root handler first, and basicConfig would do nothing.
+    logged = TRAINER.replace("import torch\n", "import logging\n    import torch\n", 1).replace(
+        "        torch.manual_seed(0)\n", "        logging.basicConfig(level=logging.INFO)\n        torch.manual_seed(0)\n")
+    assert "basicConfig" in logged
+    result = _register(logged)
+    assert isinstance(result, Applied), result
+    assert "import mlflow.pytorch" not in result.code and "mlflow.pytorch.log_model(net" in result.code
+    assert "import mlflow.pytorch" in _register(TRAINER).code
+
+
+@pytest.mark.slow
+def test_importing_the_torch_flavor_takes_over_the_root_logger(tmp_path):
+    """Why the import is left to mlflow's lazy loader in a script that configures logging."""
+    import subprocess
+    import sys
+
+    probe = "import logging, mlflow.pytorch; print(len(logging.getLogger().handlers))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.stdout.strip() == "1", done.stderr[-2000:]

@@ -190,7 +190,12 @@ class RegisterMlflowModel(Recipe):
             anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name={registered}{extra})'
         )
         planner.plan.add_import("mlflow")
-        planner.plan.add_import(flavor)
+        configures_logging = any(last_name(c) == "basicConfig" for c in calls_in(tree))
+        if model.framework != "torch" or not configures_logging:
+            # `import mlflow.pytorch` at the top adds a handler to the root logger, so the script's own
+            # logging.basicConfig(...) after it would do nothing and its log lines vanish; mlflow
+            # loads the flavor lazily at `mlflow.pytorch.log_model` instead.
+            planner.plan.add_import(flavor)
         if "skops" in extra:
             planner.plan.add_import("skops.io")
         return apply_plan(tree, planner.plan)
