@@ -103,7 +103,7 @@ def test_the_registered_booster_loads_and_predicts_as_the_trained_one(tmp_path, 
 
     result = _register(source)
     assert isinstance(result, Applied), result
-    run = run_script(result.code, tmp_path)
+    run = run_script(result.code, tmp_path, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     booster = _load(run, flavor)
     assert type(booster).__name__ == "Booster"
@@ -189,7 +189,7 @@ def test_the_model_a_trainer_trained_is_the_registered_one(tmp_path):
 
     result = _register(TRAINER)
     assert isinstance(result, Applied), result
-    run = run_script(result.code, tmp_path)
+    run = run_script(result.code, tmp_path, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     net = _load(run, "pytorch").eval()
     with torch.no_grad():
@@ -244,7 +244,7 @@ def test_the_kept_model_of_a_builders_dict_loads_and_predicts(tmp_path):
 
     result = _register(BUILDER)
     assert isinstance(result, Applied), result
-    run = run_script(result.code, tmp_path)
+    run = run_script(result.code, tmp_path, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     model = _load(run, "sklearn")
     X, _ = load_diabetes(return_X_y=True)
@@ -297,7 +297,7 @@ def test_the_kept_lightgbm_estimator_of_a_mixed_dict_loads_and_predicts(tmp_path
     from sklearn.datasets import load_diabetes
 
     result = _register(MIXED)
-    run = run_script(result.code, tmp_path)
+    run = run_script(result.code, tmp_path, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "best: lgbm" in run.stdout
     model = _load(run, "sklearn")

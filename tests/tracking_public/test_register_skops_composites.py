@@ -145,7 +145,7 @@ def test_the_registered_composite_loads_and_predicts(tmp_path, source):
 
     result = _register(source)
     assert isinstance(result, Applied), result
-    run = run_script(result.code, tmp_path)
+    run = run_script(result.code, tmp_path, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     client = MlflowClient(tracking_uri=run.tracking_uri, registry_uri=run.tracking_uri)
     [version] = client.search_model_versions("name='comp'")
