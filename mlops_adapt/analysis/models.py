@@ -17,11 +17,17 @@ from mlops_adapt.analysis.exprs import (
     nodes_of,
     receiver,
 )
+from mlops_adapt.analysis.holders import trains_through_holder
 from mlops_adapt.analysis.scan import Ctx, Scan, TrainedModel
 from mlops_adapt.analysis.training import backward_loop
 
 _TORCH_CTORS = ("nn.Sequential", "torch.nn.Sequential", "Sequential")
 _NOT_MODELS = frozenset({"DataLoader", "TensorDataset", "Dataset", "Tensor", "Generator", "Size"})
+# The boosting libraries' own data containers: `xgb.train(params, dtrain)` trains a Booster it
+# returns, not the DMatrix it is given.
+_BOOSTING_DATA = frozenset({"DMatrix", "QuantileDMatrix", "DeviceQuantileDMatrix", "Dataset", "Pool", "Sequence"})
+# Native training functions that return a new trained Booster: (qualified name) -> the model it is.
+NATIVE_TRAINERS = {"xgboost.train": "xgboost.Booster", "lightgbm.train": "lightgbm.Booster"}
 
 
 def framework_of(ctor: str, scan: Scan) -> str | None:
@@ -32,6 +38,8 @@ def framework_of(ctor: str, scan: Scan) -> str | None:
     if short in scan.nn_modules or ctor in _TORCH_CTORS and "torch" in scan.imported_modules:
         return "torch"
     qual = _qualify(ctor, scan)
+    if qual.startswith(("xgboost", "lightgbm", "catboost")) and short in _BOOSTING_DATA:
+        return None
     for lib in ("sklearn", "xgboost", "lightgbm", "catboost"):
         if qual.startswith(lib) and (short[:1].isupper() or short == "make_pipeline"):
             return lib
@@ -64,6 +72,8 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
         # dotted() is cheap; code() would print every argument node
         if takes_model and var in {dotted(a.value) for a in call.args}:
             return True
+        if trains_through_holder(call, var, scan):
+            return True  # trainer = Trainer(model, ...); trainer.fit(X)
     if backward_loop(stmt) and _uses(stmt.body, var):
         return True
     if "." not in var and any(var in _globals_trained(scan).get(last_name(c) or "", ()) for c in calls_in(stmt)):
@@ -152,14 +162,41 @@ def fitted_constructor(value: cst.BaseExpression) -> cst.Call | None:
     return inner if isinstance(inner, cst.Call) and dotted(inner.func) else None
 
 
-def _builder_ctors(module: cst.Module, scan: Scan) -> dict[str, str]:
-    """Functions that build a model: `def build(cfg): return RandomForestClassifier(...)`."""
+def native_booster(value: cst.BaseExpression, scan: Scan) -> str | None:
+    """'xgboost.Booster' for `xgb.train(params, dtrain, ...)` (lightgbm's likewise), else None."""
+    if not isinstance(value, cst.Call):
+        return None
+    return NATIVE_TRAINERS.get(_qualify(call_name(value) or "", scan))
+
+
+def _own_returns(func: cst.FunctionDef) -> list[cst.Return]:
+    """The return statements of `func` itself, not of the functions defined inside it."""
+    if not isinstance(func.body, cst.IndentedBlock):
+        return []
+    return [small for block in nested_blocks(list(func.body.body)) for stmt in block
+            if isinstance(stmt, cst.SimpleStatementLine) for small in stmt.body if isinstance(small, cst.Return)]
+
+
+def _builder_ctors(module: cst.Module, scan: Scan) -> tuple[dict[str, str], dict[str, str]]:
+    """(model builders, collection builders): functions that build a model,
+    `def build(cfg): return RandomForestClassifier(...)`, and functions that return a dict or list
+    of models, `def build_models(): return {"ridge": pipe(RidgeCV()), "lasso": ...}`, each with the
+    (first) constructor they build."""
     builders: dict[str, str] = {}
-    for func in nodes_of(module, cst.FunctionDef):
-        for ret in nodes_of(func, cst.Return):
-            if isinstance(ret.value, cst.Call) and framework_of(call_name(ret.value) or "", scan):
-                builders.setdefault(func.name.value, call_name(ret.value) or "")
-    return builders
+    collections: dict[str, str] = {}
+    funcs = list(nodes_of(module, cst.FunctionDef))
+    # Twice: a builder may return what a builder defined after it (or inside it) builds.
+    for _ in range(2):
+        for func in funcs:
+            for ret in _own_returns(func):
+                if isinstance(ret.value, cst.Call):
+                    ctor = call_name(ret.value) or ""
+                    ctor = builders.get(ctor, ctor)
+                    if framework_of(ctor, scan):
+                        builders.setdefault(func.name.value, ctor)
+                elif (held := _collection_ctor(ret.value, scan, builders)) is not None:
+                    collections.setdefault(func.name.value, held)
+    return builders, collections
 
 
 def _loop_models(stmt: cst.For, constructors: dict[str, str], scan: Scan) -> tuple[str, str] | None:
@@ -179,8 +216,8 @@ def _loop_models(stmt: cst.For, constructors: dict[str, str], scan: Scan) -> tup
     return (target.value, ctor) if isinstance(target, cst.Name) else None
 
 
-def _collection_ctor(value: cst.BaseExpression, scan: Scan) -> str | None:
-    """The first model constructor held in a dict or list literal, if any."""
+def _collection_ctor(value: cst.BaseExpression, scan: Scan, builders: dict[str, str] | None = None) -> str | None:
+    """The first model constructor held in a dict or list literal (directly or through a builder), if any."""
     if isinstance(value, cst.Dict):
         items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
     elif isinstance(value, (cst.List, cst.Tuple)):
@@ -188,8 +225,12 @@ def _collection_ctor(value: cst.BaseExpression, scan: Scan) -> str | None:
     else:
         return None
     for item in items:
-        if isinstance(item, cst.Call) and framework_of(call_name(item) or "", scan):
-            return call_name(item)
+        if not isinstance(item, cst.Call):
+            continue
+        ctor = call_name(item) or ""
+        ctor = (builders or {}).get(ctor, ctor)
+        if framework_of(ctor, scan):
+            return ctor
     return None
 
 
@@ -198,7 +239,7 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
     trained later in the same block."""
     found: list[TrainedModel] = []
     collections: dict[str, str] = {}
-    builders = _builder_ctors(module, scan)
+    builders, collection_builders = _builder_ctors(module, scan)
     for body, ctx in _blocks(module):
         for index, stmt in enumerate(body):
             candidates: list[tuple[str, str, list]] = []  # (var, ctor, statements that may train it)
@@ -214,11 +255,17 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                     attribute = isinstance(target, cst.Attribute) and name and not name.startswith("self.")
                     if not (isinstance(target, cst.Name) or attribute):
                         continue
-                    held = _collection_ctor(value, scan)
+                    held = _collection_ctor(value, scan, builders)
+                    if held is None and isinstance(value, cst.Call):
+                        held = collection_builders.get(call_name(value) or "")  # models = build_models()
                     if held and isinstance(target, cst.Name):
                         collections[name] = held
                     fitted = fitted_constructor(value)
-                    if fitted is not None:
+                    booster = native_booster(value, scan)
+                    if booster is not None:
+                        # `bst = xgb.train(params, dtrain)`: the returned Booster is trained here.
+                        candidates.append((name, booster, [stmt, *body[index + 1 :]]))
+                    elif fitted is not None:
                         # `final = Ridge(alpha=a).fit(X, y)`: built and trained by this very statement.
                         ctor = call_name(fitted) or ""
                         candidates.append((name, builders.get(ctor, ctor), [stmt, *body[index + 1 :]]))

@@ -9,7 +9,9 @@ from mlops_adapt.tasks.spec import TaskSpec
 def applies(sig: Signals) -> bool:
     """Does this file look like it wants `register-mlflow`?"""
     registered = bool({"registered_model_name", "register_model"} & sig.text_has)
-    return (trains_sklearn(sig) or trains_torch(sig)) and not registered
+    # `bst = xgb.train(params, dtrain)`: a native Booster is a model to register too.
+    native = "train" in sig.calls and bool({"xgboost", "lightgbm"} & sig.imports)
+    return (trains_sklearn(sig) or trains_torch(sig) or native) and not registered
 
 
 SPEC = TaskSpec(

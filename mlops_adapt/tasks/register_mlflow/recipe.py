@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import libcst as cst
 
 from mlops_adapt.analysis.exprs import (
     all_statements,
+    call_name,
     calls_in,
     code,
     dotted,
@@ -17,7 +17,7 @@ from mlops_adapt.analysis.exprs import (
     nested_blocks,
     nodes_of,
 )
-from mlops_adapt.analysis.models import _trains, find_trained_models
+from mlops_adapt.analysis.models import _trains, find_trained_models, framework_of
 from mlops_adapt.analysis.scan import TrainedModel
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.register_mlflow.held import (
@@ -26,6 +26,7 @@ from mlops_adapt.tasks.register_mlflow.held import (
     returned_by_repeated_call,
     why_unheld,
 )
+from mlops_adapt.tasks.register_mlflow.skops_trust import serialization_args
 from mlops_adapt.tasks.track_mlflow.recipe import MlflowBackend
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import apply_plan
@@ -34,29 +35,6 @@ from mlops_adapt.transforms.tracking import TrackingPlanner, existing_use, proje
 FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "mlflow.xgboost",
            "lightgbm": "mlflow.lightgbm"}
 SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
-# MLflow 3 saves sklearn models with skops (its default, no pickle) and names the types it must
-# trust; these estimators need none.
-SKOPS_CLEAN = re.compile(
-    r"^(Linear|Logistic|Ridge|Lasso|ElasticNet|SGD|SV[CR]|LinearSV|NuSV|KMeans|MiniBatchKMeans|Gaussian(NB|Process)"
-    r"|MultinomialNB|BernoulliNB|StandardScaler|MinMaxScaler|PCA|Perceptron|BayesianRidge|Huber|Quantile)"
-)
-# Others trust the types skops finds in the model the script just trained, in this process (not a
-# file from elsewhere), and only those of scikit-learn, numpy and scipy (trees, optimizers, splitters)
-# and of the boosting libraries the script itself imports (an XGBRegressor inside a GridSearchCV):
-# a function of the script's own or `builtins.eval` in the model stays untrusted, and log_model
-# refuses it out loud rather than writing an allow-list that admits it at load time.
-SKOPS_TRUSTED_PACKAGES = ("sklearn", "numpy", "scipy")
-SKOPS_TRUSTED_IF_IMPORTED = ("xgboost", "lightgbm", "catboost")
-
-
-# torch: MLflow 3's default ("pt2", torch.export) is not a drop-in here. It needs an input example
-# (a numpy array: a torch tensor's inferred signature is refused), which a recipe cannot build for an
-# arbitrary model; it exports the model as it is where the recipe logs it, right after training, in
-# train mode, so dropout stays on in the registered graph, and the loaded graph refuses eval(); and
-# it took ~100 s for a one-layer model here. Pickle (what `torch.save(model)` does) keeps the
-# script's own class, loaded back to be put in eval mode by its user.
-# tests/tracking_public/test_register_serialization.py checks these reasons against the installed MLflow.
-SERIALIZATION = {"torch": "pickle"}
 
 
 def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | None:
@@ -76,14 +54,17 @@ class RegisterMlflowModel(Recipe):
     """Register the trained model in the MLflow Model Registry.
 
     Finds the model the script trains (the one a sweep keeps as its best, in a name or as the
-    element it takes out of a dict or list of fitted models, else a saved one, else the last one
-    trained; `clf = SVC().fit(X, y)` counts), and
+    element it takes out of a dict or list of fitted models, also one a builder function returns,
+    else a saved one, else the last one trained; `clf = SVC().fit(X, y)` counts, and so does a
+    model handed to a trainer object of the script whose fit() trains it), and
     right after its training (or after it is saved with joblib, pickle or torch.save) logs it
-    with the matching MLflow flavor (`mlflow.sklearn` or `mlflow.pytorch`) under `name="model"`
-    with `registered_model_name`, inside an MLflow run (the script's own run when it has one).
+    with the matching MLflow flavor (`mlflow.sklearn`, `mlflow.pytorch`, `mlflow.xgboost` or
+    `mlflow.lightgbm`; for `bst = xgb.train(params, dtrain)` the Booster, never the DMatrix) under
+    `name="model"` with `registered_model_name`, inside an MLflow run (the script's own run when it has one).
     sklearn models keep MLflow's default serialization (skops), trusting the scikit-learn,
     numpy and scipy types of the model the script trained (and those of a boosting library it
-    imports), nothing else; torch models are
+    imports, and a plain builtin type such as `object` the script hands it), nothing else; a model
+    holding the script's own function, class or a lambda is refused with the reason. torch models are
     pickled: MLflow's default (torch.export) needs an input example and would freeze the model
     in training mode. The registered name comes from
     `--option model_name=NAME`, else from the file name. A model the script only scores with
@@ -164,6 +145,7 @@ class RegisterMlflowModel(Recipe):
         # A function that builds and trains a new model per call, called in a loop: the model the
         # script keeps is what the caller keeps of its results, not each model inside it.
         model = returned_by_repeated_call(tree, model)
+        model = _one_framework_for_a_mixed_collection(tree, scan, model)
         flavor = FLAVORS.get(model.framework)
         if flavor is None:
             raise Unsupported(f"no MLflow flavor is known for a {model.framework} model")
@@ -203,15 +185,56 @@ class RegisterMlflowModel(Recipe):
         planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)
-        extra = _serialization_args(model, logged, {m.split(".")[0] for m in scan.imported_modules})
+        extra = serialization_args(tree, model, logged, {m.split(".")[0] for m in scan.imported_modules})
         planner.plan.add_after(
             anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name={registered}{extra})'
         )
         planner.plan.add_import("mlflow")
-        planner.plan.add_import(flavor)
+        configures_logging = any(last_name(c) == "basicConfig" for c in calls_in(tree))
+        if model.framework != "torch" or not configures_logging:
+            # `import mlflow.pytorch` at the top adds a handler to the root logger, so the script's own
+            # logging.basicConfig(...) after it would do nothing and its log lines vanish; mlflow
+            # loads the flavor lazily at `mlflow.pytorch.log_model` instead.
+            planner.plan.add_import(flavor)
         if "skops" in extra:
             planner.plan.add_import("skops.io")
         return apply_plan(tree, planner.plan)
+
+
+# Estimators with scikit-learn's API: a collection mixing them is logged with the sklearn flavor
+# (skops saves an XGBClassifier or LGBMRegressor too), since which one the script keeps is only
+# known when it runs.
+_SKLEARN_API = frozenset({"sklearn", "xgboost", "lightgbm"})
+
+
+def _one_framework_for_a_mixed_collection(tree: cst.Module, scan, model: TrainedModel) -> TrainedModel:
+    """The model with the one framework every model of the collection its loop walks shares:
+    `{"rf": RandomForestClassifier(), "xgb": XGBClassifier()}` -> sklearn. Unsupported for a mix
+    no single flavor loads (a torch network beside a scikit-learn estimator)."""
+    if not isinstance(model.defined_at, cst.For):
+        return model
+    walked = model.defined_at.iter
+    if isinstance(walked, cst.Call) and isinstance(walked.func, cst.Attribute):
+        walked = walked.func.value
+    name = code(walked)
+    builders = {f.name.value: f for f in nodes_of(tree, cst.FunctionDef)}
+    literals: list[cst.BaseExpression] = []
+    for stmt in all_statements(tree):
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            for lhs, rhs in assigned_pairs(small):
+                if code(lhs) != name:
+                    continue
+                literals.append(rhs)
+                if isinstance(rhs, cst.Call) and (func := builders.get(code(rhs.func))) is not None:
+                    literals += [r.value for r in nodes_of(func, cst.Return) if r.value is not None]
+    frameworks = {framework_of(call_name(c) or "", scan) for lit in literals
+                  if isinstance(lit, (cst.Dict, cst.List, cst.Tuple)) for c in calls_in(lit)} - {None}
+    if len(frameworks) <= 1:
+        return model
+    if frameworks <= _SKLEARN_API:
+        return replace(model, framework="sklearn")
+    raise Unsupported(f"`{name}` mixes models of {', '.join(sorted(frameworks))}: no one MLflow flavor logs "
+                      "whichever of them the script keeps")
 
 
 def _is_run_context(stmt) -> bool:
@@ -220,25 +243,6 @@ def _is_run_context(stmt) -> bool:
         isinstance(item.item, cst.Call) and dotted(item.item.func) == "mlflow.start_run"
         for item in stmt.items
     )
-
-
-def _serialization_args(model: TrainedModel, logged: str, imported: set[str]) -> str:
-    """Keyword arguments of log_model that pick and permit the model's serialization."""
-    fmt = SERIALIZATION.get(model.framework)
-    if fmt:
-        return f', serialization_format="{fmt}"'
-    if model.framework != "sklearn":
-        return ""
-    # Only a lone estimator of a known-clean kind; a pipeline may hold anything (encoders keep dtypes).
-    # `Ridge(alpha=a).fit(X, y)` is a Ridge: its fit (or set_params) returns the same estimator.
-    ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)
-                  if last_name(c) not in ("fit", "partial_fit", "set_params")]
-    if ctor_calls and all(SKOPS_CLEAN.match(n) for n in ctor_calls):
-        return ""
-    found = f"skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
-    packages = SKOPS_TRUSTED_PACKAGES + tuple(p for p in SKOPS_TRUSTED_IF_IMPORTED if p in imported)
-    prefixes = ", ".join(f'"{p}."' for p in packages)
-    return f", skops_trusted_types=[t for t in {found} if t.startswith(({prefixes}))]"
 
 
 def _best_of_sweep(tree: cst.Module, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:

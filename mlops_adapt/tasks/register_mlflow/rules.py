@@ -65,7 +65,10 @@ class RegisterMlflowRules(TaskRules):
         if trained and log_models:
             frameworks = {m.framework for m in trained}
             flavors = {c.name.split(".")[1] for c in log_models}
-            if not flavors & ({FLAVOR_OF.get(f, f) for f in frameworks} | {"pyfunc"}):
+            accepted = {FLAVOR_OF.get(f, f) for f in frameworks} | {"pyfunc"}
+            if any(m.framework in ("xgboost", "lightgbm") and m.constructor != "Booster" for m in trained):
+                accepted.add("sklearn")  # an XGBClassifier is a scikit-learn estimator too; a native Booster is not
+            if not flavors & accepted:
                 problems.append(
                     f"model flavor {sorted(flavors)} does not match the trained model's framework {sorted(frameworks)}"
                 )
@@ -82,7 +85,10 @@ class RegisterMlflowRules(TaskRules):
 
 # Objects that hold data, not a trained model, although the analysis may see them "trained"
 # (a DataLoader is iterated in the training loop).
-_DATA_HOLDERS = re.compile(r"(DataLoader|Loader|Dataset|Subset|TensorDataset|DataFrame|Series|ndarray|Tensor)$")
+_DATA_HOLDERS = re.compile(
+    r"(DataLoader|Loader|Dataset|Subset|TensorDataset|DataFrame|Series|ndarray|Tensor|DMatrix|Pool)$")
+# Native training functions of the boosting libraries: what they return is a Booster.
+_NATIVE_TRAINERS = ("xgboost.train", "lightgbm.train")
 # The keyword each flavor's log_model takes the model under.
 _MODEL_KEYWORDS = ("sk_model", "pytorch_model", "xgb_model", "lgb_model", "model", "python_model", "keras_model")
 # Calls whose result is still the model they are given (sklearn's fit returns self, torch's to/eval too).
@@ -138,6 +144,8 @@ def model_classes(source: str) -> list[str]:
         head = root_name(call.func) or ""
         qualified = imported.get(head, head) + (ast.unparse(call.func)[len(head):] if head else "")
         cls = _CLASS_OF.get(name, name)
+        if qualified in _NATIVE_TRAINERS and "Booster" not in found:
+            found.append("Booster")  # bst = xgb.train(params, dtrain)
         known = name in own_modules or (qualified.startswith(_MODEL_LIBRARIES) and cls[:1].isupper())
         if known and not _DATA_HOLDERS.search(cls) and cls not in found:
             found.append(cls)

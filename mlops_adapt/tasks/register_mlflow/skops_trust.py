@@ -1,0 +1,133 @@
+"""How register-mlflow serializes a model: skops for scikit-learn, trusting only the library types
+the trained model holds; pickle for torch; and which models it refuses because they hold the
+script's own code."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import (
+    all_statements,
+    calls_in,
+    dotted,
+    iter_nodes,
+    last_name,
+    nodes_of,
+)
+from mlops_adapt.analysis.scan import TrainedModel
+from mlops_adapt.transforms.base import Unsupported
+
+# MLflow 3 saves sklearn models with skops (its default, no pickle) and names the types it must
+# trust; these estimators need none (a GaussianProcess does: its fitted kernel_ is a tree of kernel objects).
+SKOPS_CLEAN = re.compile(
+    r"^(Linear|Logistic|Ridge|Lasso|ElasticNet|SGD|SV[CR]|LinearSV|NuSV|KMeans|MiniBatchKMeans|GaussianNB"
+    r"|MultinomialNB|BernoulliNB|StandardScaler|MinMaxScaler|PCA|Perceptron|BayesianRidge|Huber|Quantile)"
+)
+# Others trust the types skops finds in the model the script just trained, in this process (not a
+# file from elsewhere), and only those of scikit-learn, numpy and scipy (trees, optimizers, splitters)
+# and of the boosting libraries the script itself imports (an XGBRegressor inside a GridSearchCV):
+# a function of the script's own or `builtins.eval` in the model stays untrusted, and log_model
+# refuses it out loud rather than writing an allow-list that admits it at load time.
+SKOPS_TRUSTED_PACKAGES = ("sklearn", "numpy", "scipy")
+SKOPS_TRUSTED_IF_IMPORTED = ("xgboost", "lightgbm", "catboost")
+# Python's plain data types, trusted only when the script itself hands one to the model as a value
+# (`make_column_selector(dtype_include=object)` keeps `builtins.object`): loading them runs no code,
+# unlike builtins.eval or getattr, which stay untrusted.
+SKOPS_BUILTIN_TYPES = ("object", "complex", "bytes", "bytearray", "frozenset", "slice", "range")
+
+
+# torch: MLflow 3's default ("pt2", torch.export) is not a drop-in here. It needs an input example
+# (a numpy array: a torch tensor's inferred signature is refused), which a recipe cannot build for an
+# arbitrary model; it exports the model as it is where the recipe logs it, right after training, in
+# train mode, so dropout stays on in the registered graph, and the loaded graph refuses eval(); and
+# it took ~100 s for a one-layer model here. Pickle (what `torch.save(model)` does) keeps the
+# script's own class, loaded back to be put in eval mode by its user.
+# tests/tracking_public/test_register_serialization.py checks these reasons against the installed MLflow.
+SERIALIZATION = {"torch": "pickle"}
+
+
+def serialization_args(tree: cst.Module, model: TrainedModel, logged: str, imported: set[str]) -> str:
+    """Keyword arguments of log_model that pick and permit the model's serialization."""
+    fmt = SERIALIZATION.get(model.framework)
+    if fmt:
+        return f', serialization_format="{fmt}"'
+    if model.framework != "sklearn":
+        return ""
+    held = own_code_held(tree, model)
+    if held:
+        raise Unsupported(
+            f"the model holds the script's own code ({held}): MLflow saves scikit-learn models with skops, "
+            "which loads such code only when it is trusted, and the recipe trusts no code of the script; "
+            "log it by hand with serialization_format=\"cloudpickle\" if you trust it")
+    # Only a lone estimator of a known-clean kind; a pipeline may hold anything (encoders keep dtypes).
+    # `Ridge(alpha=a).fit(X, y)` is a Ridge: its fit (or set_params) returns the same estimator.
+    ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)
+                  if last_name(c) not in ("fit", "partial_fit", "set_params")]
+    if ctor_calls and all(SKOPS_CLEAN.match(n) for n in ctor_calls):
+        return ""
+    found = f"skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
+    packages = SKOPS_TRUSTED_PACKAGES + tuple(p for p in SKOPS_TRUSTED_IF_IMPORTED if p in imported)
+    prefixes = ", ".join(f'"{p}."' for p in packages)
+    keep = f"t.startswith(({prefixes}))"
+    exact = [f"builtins.{b}" for b in _builtin_types_given(tree)]
+    if "lightgbm" in packages:
+        exact.append("collections.OrderedDict")  # a fitted LGBM estimator keeps its params in one
+    if exact:
+        names = ", ".join(f'"{t}"' for t in exact)
+        keep += f" or t in ({names}{',' if len(exact) == 1 else ''})"
+    return f", skops_trusted_types=[t for t in {found} if {keep}]"
+
+
+def _builtin_types_given(tree: cst.Module) -> list[str]:
+    """The plain builtin types the script passes as argument values (`dtype_include=object`, or in a list)."""
+    given: set[str] = set()
+    for call in calls_in(tree):
+        for arg in call.args:
+            values = [e.value for e in arg.value.elements] if isinstance(arg.value, (cst.List, cst.Tuple)) else [arg.value]
+            given |= {v.value for v in values if isinstance(v, cst.Name)}
+    return [b for b in SKOPS_BUILTIN_TYPES if b in given]
+
+
+def _composition(tree: cst.Module, model: TrainedModel) -> list[cst.CSTNode]:
+    """The statements that build the model: its own, and the assignments of the names it is built
+    from (`preprocessor = make_column_transformer(...)`, `kernel = RBF() + WhiteKernel()`), in its scope."""
+    scope = model.ctx.function.body if model.ctx.function is not None else tree
+    start = model.defined_at.iter if isinstance(model.defined_at, cst.For) else model.defined_at
+    assigned: dict[str, list[cst.CSTNode]] = {}
+    for stmt in all_statements(scope):
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Assign):
+                for target in small.targets:
+                    if isinstance(target.target, cst.Name):
+                        assigned.setdefault(target.target.value, []).append(small.value)
+    found, todo, seen = [start], [start], set()
+    while todo:
+        node = todo.pop()
+        for name in {n.value for n in iter_nodes(node) if isinstance(n, cst.Name)} - seen:
+            seen.add(name)
+            for value in assigned.get(name, ()):
+                found.append(value)
+                todo.append(value)
+    return found
+
+
+def own_code_held(tree: cst.Module, model: TrainedModel) -> str | None:
+    """`a lambda`, `function log1p_abs`, `class Clip` when the model is built holding code of the
+    script (`FunctionTransformer(log1p_abs)`, `make_pipeline(Clip(), ...)`), else None."""
+    functions = {f.name.value for f in nodes_of(tree, cst.FunctionDef)}
+    classes = {c.name.value for c in nodes_of(tree, cst.ClassDef)}
+    for node in _composition(tree, model):
+        for inner in iter_nodes(node):
+            if isinstance(inner, cst.Lambda):
+                return "a lambda"
+            if isinstance(inner, cst.Call):
+                if dotted(inner.func) in classes:
+                    return f"class `{dotted(inner.func)}`"
+                for arg in inner.args:
+                    values = arg.value.elements if isinstance(arg.value, (cst.List, cst.Tuple)) else [arg]
+                    for value in values:
+                        if isinstance(value.value, cst.Name) and value.value.value in functions:
+                            return f"function `{value.value.value}`"
+    return None
