@@ -176,7 +176,7 @@ def original_behaviour(
     from mlops_adapt.verify.sandbox import run_script
 
     # The format version: bump it when the recorded behaviour gains a field (files written, ...).
-    key_parts = ["behaviour-v3", original, str(repo), sys.executable, json.dumps(sorted(extra_files or {}))]
+    key_parts = ["behaviour-v4", original, str(repo), sys.executable, json.dumps(sorted(extra_files or {}))]
     if script_subdir is not None:
         key_parts.append(f"subdir={script_subdir}")
     key_text = "\0".join(key_parts)

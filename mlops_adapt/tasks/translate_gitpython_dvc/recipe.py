@@ -101,8 +101,10 @@ class TranslateGitPythonToDvc(Recipe):
     - Without a configured DVC remote, a git remote on this machine (a bare repository, another
       work tree) gets one in `.dvc/config.local`: a folder inside its git directory, or its DVC
       cache; so pushes, clones and pulls move the data as git moved it.
+    - `commit.stats` counts the lines of the data, as git counted them (dvc_tree of the commit and
+      its parent); `git mv` of data becomes `dvc move`.
     - Refused: `git stash` (it cannot save DVC-tracked data), a commit or revision diffed against
-      the index or work tree, and `commit.stats`.
+      the index or work tree.
     - Data that git tracked so far (the usual migration) leaves git's index first (`git rm
       --cached`), then DVC adds it.
     - A push is followed by a DVC push. The git push runs first and fails as before without a
@@ -385,6 +387,13 @@ class _Rewriter(StatementExpander):
             return updated_node.with_changes(args=args)
         if op == "remove" and kind != "code":
             return self._remove(original_node, updated_node, holder)
+        if op == "move" and kind != "code":
+            # `git mv` of data: `dvc move` renames the data and its .dvc file (dvc_move).
+            if any(a.keyword is not None or (string_value(a.value) or "").startswith("-") for a in updated_node.args):
+                raise Unsupported(f"`{code(original_node)}` passes options the DVC translation cannot keep")
+            if len(updated_node.args) != 2:
+                raise Unsupported(f"`{code(original_node)}` moves several paths at once")
+            return cst.Call(self.use("dvc_move"), [cst.Arg(holder), *updated_node.args])
         if op == "diff-names":
             staged = any(
                 string_value(a.value) in ("--cached", "--staged")
@@ -422,9 +431,8 @@ class _Rewriter(StatementExpander):
 
     def leave_Attribute(self, original_node, updated_node):
         if original_node.attr.value == "stats" and gp.expr_kind(original_node.value, self.names) == "commits":
-            raise Unsupported(
-                f"`{code(original_node)}` counts the lines of the .dvc files, not of the data DVC versions"
-            )
+            # git counted the lines of the data; now it would count those of the .dvc files.
+            return cst.Call(self.use("dvc_stats"), [cst.Arg(updated_node.value)])
         if (
             original_node.attr.value == "tree"
             and gp.expr_kind(original_node.value, self.names) == "commits"
