@@ -36,8 +36,7 @@ def helper_source(
     `data_folders`: folders the script fills with data files (gitpython.data_folders).
     """
     lines = [
-        "# DVC helpers added by mlops-adapt (translate-gitpython-dvc): data is versioned by DVC,",
-        "# code stays in git.",
+        "# DVC helpers added by mlops-adapt (translate-gitpython-dvc): DVC versions the data, git the code.",
     ]
     if HELPERS.constants(used):
         # The script's own data rules, in place of runtime.py's defaults (the same analysis rules).

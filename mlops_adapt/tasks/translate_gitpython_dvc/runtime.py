@@ -45,9 +45,7 @@ def dvc_git_repo(obj):
     """The git.Repo behind a GitPython repository, index, command, remote or commit object."""
     if isinstance(obj, git.Repo):
         return obj
-    if hasattr(obj, "repo"):
-        return obj.repo
-    return git.Repo(obj.working_dir)
+    return git.Repo(obj.working_dir) if isinstance(obj, git.Git) else obj.repo  # Git makes up any attribute
 
 
 def dvc_is_data(path):
