@@ -534,7 +534,10 @@ class _Rewriter(StatementExpander):
         if not (saving or verb in ("pop", "apply")) or set(flags) - {"-m", "--message", "-q", "--quiet", "--index"} or (
             saving and "--" in words
         ):
-            raise Unsupported(f"`{code(original)}`: this `git stash` would keep DVC-tracked data in git, or part of it")
+            raise Unsupported(
+                f"`{code(original)}`: a `git stash` of untracked files, of some paths only, or into a branch "
+                "cannot keep DVC-tracked data in step with its .dvc files"
+            )
         self.need_statement("`git stash`")
         if saving:
             self.add_before(cst.Expr(cst.Call(self.use("dvc_commit_all"), [cst.Arg(holder)])))
