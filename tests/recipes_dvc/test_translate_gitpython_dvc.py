@@ -171,7 +171,8 @@ def test_folders_the_script_fills_with_data_are_data() -> None:
     assert data_folders(parsed(source)) == ("chunks",)
     assert data_folders(parsed(source), ("records/*",)) == ()  # explicit globs decide alone
     code = translate("plain_folder_written_by_script.py")
-    assert 'dvc_add(repo, "chunks")' in code and "DVC_DATA_FOLDERS = ('chunks',)" in code
+    # Listed, so tracked as a whole: the folder known statically goes to DVC as it is.
+    assert 'dvc_track(repo, "chunks")' in code and "DVC_DATA_FOLDERS = ('chunks',)" in code
 
 
 def test_a_trailing_comment_stays_with_its_statement() -> None:
