@@ -196,10 +196,11 @@ def init_repo(workdir: Path, env: dict, dvc: bool = True) -> None:
 
 
 def makes_own_repo(script_text: str) -> bool:
-    """Whether a script creates its git repository itself (a non-bare `Repo.init(...)`): it gets
-    an empty work folder, as in a fresh directory. The sandbox's own repository would add a
-    commit the script never made (with no note, no tag, none of its files) to its history."""
-    calls = re.findall(r"\bRepo\.init\(([^)]*)\)", script_text)
+    """Whether a script creates its git repository itself (a non-bare GitPython `Repo.init(...)`):
+    V5 then runs it and its adaptation in an empty work folder (`repo=False`), as in a fresh
+    directory. The sandbox's repository would add a commit the script never made (with no note,
+    no tag, none of its files) to its history."""
+    calls = re.findall(r"(?<![\w.])(?:git\.)?Repo\.init\(([^)]*)\)", script_text)
     return any(not re.search(r"\bbare\s*=\s*True", args) for args in calls)
 
 
@@ -250,8 +251,7 @@ def make_sandbox(
     user's repository, inside the sandbox repository (`work/src/script.py`, committed with the
     initial commit), so code that looks for the repository from the script's own folder
     (`Repo(os.path.dirname(__file__), search_parent_directories=True)`) finds it. The working
-    directory stays the repository root. A script that makes its own repository (makes_own_repo)
-    gets an empty work folder instead.
+    directory stays the repository root.
     """
     root = Path(root or tempfile.mkdtemp(prefix="mlops-adapt-sandbox-")).resolve()
     for sub in ("work", "home", "hooks", "tmp", "wandb", "dvc-site-cache"):
@@ -262,7 +262,6 @@ def make_sandbox(
         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n",
         encoding="utf-8",
     )
-    repo = repo and not makes_own_repo(script_text)
     if repo and script_subdir is not None:
         folder = (root / "work" / script_subdir).resolve()
         if root / "work" not in (folder, *folder.parents):

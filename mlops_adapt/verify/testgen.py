@@ -158,6 +158,14 @@ def _cache_dir() -> Path:
     return path
 
 
+def sandbox_repo(needs_repo: bool, original: str) -> bool:
+    """Whether V5 runs the original and its adaptation in the sandbox's git repository: not when
+    the original makes its own (sandbox.makes_own_repo)."""
+    from mlops_adapt.verify.sandbox import makes_own_repo
+
+    return needs_repo and not makes_own_repo(original)
+
+
 def original_behaviour(
     original: str,
     repo: bool,
@@ -176,7 +184,7 @@ def original_behaviour(
     from mlops_adapt.verify.sandbox import run_script
 
     # The format version: bump it when the recorded behaviour gains a field (files written, ...).
-    key_parts = ["behaviour-v4", original, str(repo), sys.executable, json.dumps(sorted(extra_files or {}))]
+    key_parts = ["behaviour-v3", original, str(repo), sys.executable, json.dumps(sorted(extra_files or {}))]
     if script_subdir is not None:
         key_parts.append(f"subdir={script_subdir}")
     key_text = "\0".join(key_parts)
@@ -275,7 +283,7 @@ def generate_test(
 
     options = options or AdaptOptions()
     spec = TASKS[task]
-    repo = spec.needs_repo
+    repo = sandbox_repo(spec.needs_repo, original)
     extra = _extra_files(options)
     if expected is None:
         subdir = None
