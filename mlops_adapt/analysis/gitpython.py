@@ -464,7 +464,7 @@ class GitOp:
     """One GitPython call the translation is about."""
 
     # add | add-all | show | blob | dirty | push | checkout | checkout-paths | commit-all | diff
-    # | diff-names | history | log | status | remove
+    # | diff-names | history | log | status | remove | move
     op: str
     line: int
     text: str  # source of the call
@@ -609,6 +609,10 @@ def classify_call(
             string_value(a.value) or "").startswith("-")]
         kind = classify_paths(paths, consts, globs, folders)
         return "remove", kind, [p for p in _flatten(paths, consts) if classify_expr(p, consts, globs, folders) == "data"]
+    if method == "mv" and is_git_cmd(target, names):
+        paths = [a.value for a in call.args if a.keyword is None and not (string_value(a.value) or "").startswith("-")]
+        kind = classify_paths(paths[:1], consts, globs, folders)
+        return "move", kind, [p for p in paths[:1] if classify_expr(p, consts, globs, folders) == "data"]
     if method == "diff" and is_git_cmd(target, names):
         # `git.diff(None, name_only=True)`: GitPython drops a None argument (the work tree).
         flags = [string_value(a.value) for a in call.args if a.keyword is None and code(a.value) != "None"]

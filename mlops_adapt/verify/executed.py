@@ -44,7 +44,7 @@ def check_executed_many(
         for index, (original, candidate, task) in enumerate(cases):
             with progress.step(f"{name}: V5 {task}: running the original script in the sandbox"):
                 expected = testgen.original_behaviour(
-                    original, TASKS[task].needs_repo, options.timeout
+                    original, testgen.sandbox_repo(TASKS[task].needs_repo, original), options.timeout
                 )
             if not expected.get("ok"):
                 tail = (expected.get("error") or "").strip().splitlines()[-1:] or ["no output"]

@@ -195,6 +195,15 @@ def init_repo(workdir: Path, env: dict, dvc: bool = True) -> None:
     _git(["commit", "-q", "--allow-empty", "-m", "sandbox: initial commit"], workdir, env)
 
 
+def makes_own_repo(script_text: str) -> bool:
+    """Whether a script creates its git repository itself (a non-bare GitPython `Repo.init(...)`):
+    V5 then runs it and its adaptation in an empty work folder (`repo=False`), as in a fresh
+    directory. The sandbox's repository would add a commit the script never made (with no note,
+    no tag, none of its files) to its history."""
+    calls = re.findall(r"(?<![\w.])(?:git\.)?Repo\.init\(([^)]*)\)", script_text)
+    return any(not re.search(r"\bbare\s*=\s*True", args) for args in calls)
+
+
 def find_git_root(path) -> Path | None:
     """The top folder of the git repository that holds `path` (a file or a folder), else None.
 

@@ -158,6 +158,14 @@ def _cache_dir() -> Path:
     return path
 
 
+def sandbox_repo(needs_repo: bool, original: str) -> bool:
+    """Whether V5 runs the original and its adaptation in the sandbox's git repository: not when
+    the original makes its own (sandbox.makes_own_repo)."""
+    from mlops_adapt.verify.sandbox import makes_own_repo
+
+    return needs_repo and not makes_own_repo(original)
+
+
 def original_behaviour(
     original: str,
     repo: bool,
@@ -275,7 +283,7 @@ def generate_test(
 
     options = options or AdaptOptions()
     spec = TASKS[task]
-    repo = spec.needs_repo
+    repo = sandbox_repo(spec.needs_repo, original)
     extra = _extra_files(options)
     if expected is None:
         subdir = None

@@ -80,3 +80,27 @@ def test_remove_drops_the_data_and_its_dvc_file(repo) -> None:
     staged = {path for path, _ in repo.index.entries}
     assert "data.csv.dvc" not in staged and "train.py" in staged
     assert not (root / "data.csv").exists()
+
+
+def test_the_repository_behind_a_git_command_object(repo) -> None:
+    """`g = repo.git`: GitPython's command object answers any attribute (`g.repo` is a command)."""
+    assert runtime.dvc_git_repo(repo.git).working_tree_dir == repo.working_tree_dir
+    assert runtime.dvc_git_repo(repo.index) is repo
+
+
+@pytest.mark.slow
+def test_move_renames_the_data_and_its_dvc_file_and_stages_them(repo) -> None:
+    root = Path(repo.working_tree_dir)
+    runtime.dvc_track(repo, ["data.csv"])
+    repo.index.add(["train.py"])
+    repo.index.commit("v1")
+    (root / "tables").mkdir()
+    assert runtime.dvc_move(repo, "data.csv", "tables") == ""
+    runtime.dvc_move(repo, "train.py", "fit.py")  # code: git moves it
+    staged = {path for path, _ in repo.index.entries}
+    assert {"tables/data.csv.dvc", "tables/.gitignore", "fit.py"} <= staged
+    assert not staged & {"data.csv.dvc", "train.py", ".gitignore"}
+    assert (root / "tables" / "data.csv").read_text() == "a,b\n1,2\n" and not (root / "data.csv").exists()
+    repo.index.commit("v2")
+    assert not repo.is_dirty(untracked_files=True) and not runtime.dvc_dirty(repo, untracked_files=True)
+    assert runtime.dvc_stats(repo.head.commit).files["tables/data.csv"]["insertions"] == 2

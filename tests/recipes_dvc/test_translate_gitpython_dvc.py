@@ -171,7 +171,8 @@ def test_folders_the_script_fills_with_data_are_data() -> None:
     assert data_folders(parsed(source)) == ("chunks",)
     assert data_folders(parsed(source), ("records/*",)) == ()  # explicit globs decide alone
     code = translate("plain_folder_written_by_script.py")
-    assert 'dvc_add(repo, "chunks")' in code and "DVC_DATA_FOLDERS = ('chunks',)" in code
+    # Listed, so tracked as a whole: the folder known statically goes to DVC as it is.
+    assert 'dvc_track(repo, "chunks")' in code and "DVC_DATA_FOLDERS = ('chunks',)" in code
 
 
 def test_a_trailing_comment_stays_with_its_statement() -> None:
@@ -263,8 +264,9 @@ def test_rules_reject_an_untranslated_pull_and_update_add() -> None:
 @pytest.mark.parametrize(
     ("call", "why"),
     [
-        ("repo.git.stash()", "stash"), ("print(repo.head.commit.diff(None))", "work tree"),
-        ("print(repo.git.diff('HEAD~1', '--stat'))", "work tree"), ("print(repo.head.commit.stats.total)", "lines"),
+        ("repo.git.stash('push', '-u')", "stash"), ("repo.git.stash('push', '--', 'a.csv')", "stash"),
+        ("print(repo.head.commit.diff(None))", "work tree"), ("print(repo.git.diff('HEAD~1', '--stat'))", "work tree"),
+        ("repo.git.mv('-f', 'data.csv', 'b.csv')", "options"),
     ],
 )
 def test_shapes_git_sees_but_dvc_cannot_are_refused(call: str, why: str) -> None:
@@ -272,6 +274,25 @@ def test_shapes_git_sees_but_dvc_cannot_are_refused(call: str, why: str) -> None
     result = adapt(source, TASK, AdaptOptions(backend="recipe"))
     assert isinstance(result, Failed), result
     assert why in " ".join(result.reasons)
+
+
+def test_stash_mv_and_stats_of_data_are_translated() -> None:
+    """`git stash` saves changed data in DVC's cache and its .dvc file in the stash; `git mv` of data
+    is `dvc move`; `commit.stats` counts the lines of the data; a known history path is its .dvc file."""
+    source = (
+        "import git\nrepo = git.Repo.init('.')\nrepo.index.add(['data.csv'])\nrepo.index.commit('c')\n"
+        "repo.git.stash('push', '-m', 'try')\nprint(repo.git.stash('list'))\nrepo.git.stash('pop')\n"
+        "repo.git.mv('data.csv', 'rows.csv')\nrepo.git.mv('a.py', 'b.py')\n"
+        "for c in repo.iter_commits(paths='rows.csv'):\n    print(c.stats.total)\n"
+    )
+    result = adapt(source, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(result, Applied), result
+    code = result.code
+    assert "dvc_commit_all(repo)\nrepo.git.stash('push', '-m', 'try')\ndvc_checkout(repo, force=True)\n" in code
+    assert "print(repo.git.stash('list'))\nrepo.git.stash('pop')\ndvc_checkout(repo)\n" in code
+    assert "dvc_move(repo, 'data.csv', 'rows.csv')\nrepo.git.mv('a.py', 'b.py')\n" in code
+    assert "repo.iter_commits(paths='rows.csv.dvc')" in code
+    assert "print(dvc_stats(c).total)" in code
 
 
 def test_checkouts_resets_clones_and_old_trees_are_translated() -> None:

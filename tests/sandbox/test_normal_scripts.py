@@ -86,3 +86,29 @@ def test_git_and_dvc_work_in_a_repository_sandbox(tmp_path):
     ).stdout.split()
     assert "data.csv.dvc" in tracked and "data.csv" not in tracked
     assert any((run.workdir / ".dvc" / "cache").rglob("*"))
+
+
+def test_a_script_that_makes_its_own_repository_starts_from_an_empty_folder(tmp_path):
+    """`Repo.init(".")` in a fresh folder: the script's history holds only its own commits (no
+    sandbox commit without the script's notes or tags); a bare remote alone is not its repository."""
+    from mlops_adapt.verify.sandbox import makes_own_repo
+    from mlops_adapt.verify.testgen import sandbox_repo
+
+    assert makes_own_repo("repo = git.Repo.init('.')") and makes_own_repo("Repo.init(os.getcwd())")
+    assert not makes_own_repo("Repo.init('remote.git', bare=True)\nrepo = Repo('.')")
+    assert not makes_own_repo("dvc.repo.Repo.init(root)")  # DVC's, as an adaptation calls it
+    script = (
+        "import os\n"
+        "from git import Repo\n"
+        "print(sorted(os.listdir('.')))\n"
+        "repo = Repo.init('.')\n"
+        "open('a.txt', 'w').write('a')\n"
+        "repo.index.add(['a.txt'])\n"
+        "commit = repo.index.commit('mine')\n"
+        "repo.git.notes('add', '-m', 'note', commit.hexsha)\n"
+        "print([repo.git.notes('show', c.hexsha) for c in repo.iter_commits()])\n"
+    )
+    assert sandbox_repo(True, script) is False and sandbox_repo(True, "repo = Repo('.')") is True
+    run = run_script(script, timeout=120, repo=sandbox_repo(True, script), root=tmp_path / "sandbox")
+    assert run.ok, run.stderr
+    assert run.stdout.splitlines() == ["[]", "['note']"]

@@ -138,3 +138,15 @@ def test_direction_from_the_objective_or_the_metrics():
     assert expected_direction(objective, ["accuracy"]) == "minimize"
     assert expected_direction("x = 1\n", ["accuracy", "f1"]) == "maximize"
     assert expected_direction("x = 1\n", ["accuracy", "loss"]) is None
+
+
+def test_v5_runs_a_script_that_makes_its_own_repository_in_an_empty_folder():
+    """The original decides for both runs: its adaptation calls DVC's `Repo.init`, not GitPython's."""
+    from mlops_adapt.verify import testgen
+
+    behaviour = {"ok": True, "stdout": "", "git_files": [], "files": []}
+    own = 'import git\nrepo = git.Repo.init(".")\nrepo.index.add(["data.csv"])\nrepo.index.commit("c")\n'
+    opened = own.replace("Repo.init", "Repo")
+    adapted = opened + "import dvc.repo\ndvc.repo.Repo.init('.')\n"
+    assert "\nREPO = False\n" in testgen.generate_test(own, own, "translate-gitpython-dvc", expected=behaviour)
+    assert "\nREPO = True\n" in testgen.generate_test(opened, adapted, "translate-gitpython-dvc", expected=behaviour)

@@ -36,8 +36,7 @@ def helper_source(
     `data_folders`: folders the script fills with data files (gitpython.data_folders).
     """
     lines = [
-        "# DVC helpers added by mlops-adapt (translate-gitpython-dvc): data is versioned by DVC,",
-        "# code stays in git.",
+        "# DVC helpers added by mlops-adapt (translate-gitpython-dvc): DVC versions the data, git the code.",
     ]
     if HELPERS.constants(used):
         # The script's own data rules, in place of runtime.py's defaults (the same analysis rules).
@@ -101,8 +100,12 @@ class TranslateGitPythonToDvc(Recipe):
     - Without a configured DVC remote, a git remote on this machine (a bare repository, another
       work tree) gets one in `.dvc/config.local`: a folder inside its git directory, or its DVC
       cache; so pushes, clones and pulls move the data as git moved it.
-    - Refused: `git stash` (it cannot save DVC-tracked data), a commit or revision diffed against
-      the index or work tree, and `commit.stats`.
+    - `commit.stats` counts the lines of the data, as git counted them (dvc_tree of the commit and
+      its parent); `git mv` of data becomes `dvc move`.
+    - `git stash` (push, pop, apply): changed data goes to DVC's cache and its .dvc files into
+      the stash; DVC checks the data out after git moved the .dvc files. Refused: stashes that
+      would keep untracked data in git or stash part of the files (`-u`, `-k`, `-p`, paths).
+    - Refused: a commit or revision diffed against the index or work tree.
     - Data that git tracked so far (the usual migration) leaves git's index first (`git rm
       --cached`), then DVC adds it.
     - A push is followed by a DVC push. The git push runs first and fails as before without a
@@ -353,7 +356,7 @@ class _Rewriter(StatementExpander):
                 f"`{code(original_node)}` compares a revision with the work tree, where git no longer sees the data"
             )
         if op == "stash":
-            raise Unsupported("`git stash` cannot save DVC-tracked data (git sees only the .dvc files)")
+            return self._stash(original_node, updated_node, holder)
         if op == "clone":
             return cst.Call(self.use("dvc_cloned"), [cst.Arg(updated_node)])
         if op == "commit-diff":
@@ -369,8 +372,7 @@ class _Rewriter(StatementExpander):
                     arg.keyword is None and position == 1
                 )
                 if is_paths:
-                    arg = arg.with_changes(value=cst.Call(self.use("dvc_history_paths"), [
-                        cst.Arg(target), cst.Arg(arg.value)]))
+                    arg = arg.with_changes(value=self._history_paths(target, arg.value))
                 args.append(arg)
             return updated_node.with_changes(args=args)
         if op == "log" and kind != "code":
@@ -378,13 +380,19 @@ class _Rewriter(StatementExpander):
             args, after_dashes = [], False
             for arg in updated_node.args:
                 if after_dashes and arg.keyword is None:
-                    arg = arg.with_changes(value=cst.Call(self.use("dvc_history_paths"), [
-                        cst.Arg(holder), cst.Arg(arg.value)]))
+                    arg = arg.with_changes(value=self._history_paths(holder, arg.value))
                 after_dashes = after_dashes or string_value(arg.value) == "--"
                 args.append(arg)
             return updated_node.with_changes(args=args)
         if op == "remove" and kind != "code":
             return self._remove(original_node, updated_node, holder)
+        if op == "move" and kind != "code":
+            # `git mv` of data: `dvc move` renames the data and its .dvc file (dvc_move).
+            if any(a.keyword is not None or (string_value(a.value) or "").startswith("-") for a in updated_node.args):
+                raise Unsupported(f"`{code(original_node)}` passes options the DVC translation cannot keep")
+            if len(updated_node.args) != 2:
+                raise Unsupported(f"`{code(original_node)}` moves several paths at once")
+            return cst.Call(self.use("dvc_move"), [cst.Arg(holder), *updated_node.args])
         if op == "diff-names":
             staged = any(
                 string_value(a.value) in ("--cached", "--staged")
@@ -422,9 +430,8 @@ class _Rewriter(StatementExpander):
 
     def leave_Attribute(self, original_node, updated_node):
         if original_node.attr.value == "stats" and gp.expr_kind(original_node.value, self.names) == "commits":
-            raise Unsupported(
-                f"`{code(original_node)}` counts the lines of the .dvc files, not of the data DVC versions"
-            )
+            # git counted the lines of the data; now it would count those of the .dvc files.
+            return cst.Call(self.use("dvc_stats"), [cst.Arg(updated_node.value)])
         if (
             original_node.attr.value == "tree"
             and gp.expr_kind(original_node.value, self.names) == "commits"
@@ -454,7 +461,7 @@ class _Rewriter(StatementExpander):
         path that may be data on a tree whose commit dvc_tree cannot be handed (not recognised)."""
         if not gp.is_tree(tree):
             return False
-        if self._plain_data(path):
+        if self._plain_data(path, folder=False):
             return True
         kind = gp.classify_expr(path, self.consts, self.globs, self.folders)
         return kind != "code" and gp.expr_kind(tree.value, self.names) != "commits"  # type: ignore[attr-defined]
@@ -500,15 +507,61 @@ class _Rewriter(StatementExpander):
                     cst.Arg(holder), cst.Arg(cst.List([cst.Element(d) for d in data]))])
             if items and all(self._plain_data(item) for item in items):
                 return cst.Call(self.use("dvc_track"), [cst.Arg(holder), cst.Arg(items_expr)])
+        if items is None and len(paths) == 1 and not paths[0].star and self._plain_data(items_expr):
+            return cst.Call(self.use("dvc_track"), [cst.Arg(holder), cst.Arg(items_expr)])  # one known data file
         return cst.Call(self.use("dvc_add"), [cst.Arg(holder), cst.Arg(items_expr)])
 
-    def _plain_data(self, item: cst.BaseExpression) -> bool:
-        """A data file known before the script runs: DVC can take it as it is, so the short
-        `dvc_track` serves, not the helpers that sort paths into data and code at run time."""
-        return self._plain_pattern(gp.path_pattern(item, self.consts))
+    def _history_paths(self, holder: cst.BaseExpression, paths: cst.BaseExpression) -> cst.BaseExpression:
+        """Paths for a history query: data changes through its .dvc file (known ones spelled out)."""
+        items = gp.path_items(paths, None)
+        if items is None and self._plain_data(paths):
+            return _dvc_file(paths)
+        if items and all(self._plain_data(item) for item in items):
+            return paths.with_changes(elements=[cst.Element(_dvc_file(item)) for item in items])  # type: ignore[attr-defined]
+        return cst.Call(self.use("dvc_history_paths"), [cst.Arg(holder), cst.Arg(paths)])
 
-    def _plain_pattern(self, pattern: str | None) -> bool:
-        if pattern is None or glob_like(pattern) or pattern.endswith("/") or "." not in pattern.rsplit("/", 1)[-1]:
+    def _stash(self, original: cst.Call, updated: cst.Call, holder: cst.BaseExpression) -> cst.BaseExpression:
+        """`git stash`: changed data goes to DVC's cache and its .dvc files into the stash
+        (dvc_commit_all); after git moved the .dvc files, DVC checks out the data they name."""
+        words = [string_value(a.value) for a in updated.args]
+        if any(a.keyword is not None for a in updated.args) or None in words:
+            raise Unsupported(f"`{code(original)}`: a `git stash` with options the DVC translation cannot read")
+        verb = words[0] if words and not words[0].startswith("-") else "push"
+        flags = [w for w in words[1 if words and words[0] == verb else 0:] if w.startswith("-")]
+        if verb in ("list", "show", "drop", "clear"):
+            return updated
+        saving = verb in ("push", "save")
+        if not (saving or verb in ("pop", "apply")) or set(flags) - {"-m", "--message", "-q", "--quiet", "--index"} or (
+            saving and "--" in words
+        ):
+            raise Unsupported(
+                f"`{code(original)}`: a `git stash` of untracked files, of some paths only, or into a branch "
+                "cannot keep DVC-tracked data in step with its .dvc files"
+            )
+        self.need_statement("`git stash`")
+        if saving:
+            self.add_before(cst.Expr(cst.Call(self.use("dvc_commit_all"), [cst.Arg(holder)])))
+        args = [cst.Arg(holder)]
+        if saving:  # git put the work tree back to HEAD, unsaved changes too: so does DVC
+            args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("force"), equal=_EQUAL))
+        self.add_after(cst.Expr(cst.Call(self.use("dvc_checkout"), args)))
+        return updated
+
+    def _plain_data(self, item: cst.BaseExpression, folder: bool = True) -> bool:
+        """A data file (or, data folders tracked as a whole, a data folder) known before the script
+        runs: DVC can take it as it is, so the short `dvc_track` serves, not the helpers that sort
+        paths into data and code at run time."""
+        return self._plain_pattern(gp.path_pattern(item, self.consts), folder)
+
+    def _plain_pattern(self, pattern: str | None, folder: bool = True) -> bool:
+        if pattern is None or glob_like(pattern):
+            return False
+        if folder and self.whole_folders and "." not in pattern.rstrip("/").rsplit("/", 1)[-1]:
+            # A data folder DVC tracks as a whole: the topmost one (as dvc_owner picks it at run time).
+            parts = pattern.strip("/").split("/")
+            folders = ["/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1)]
+            return [gp.is_data_path(f, self.globs, self.folders) for f in folders] == [False] * (len(parts) - 1) + [True]
+        if pattern.endswith("/") or "." not in pattern.rsplit("/", 1)[-1]:
             return False
         under_folder = self.whole_folders and any(
             pattern == f or pattern.startswith(f.rstrip("/") + "/") for f in self.folders
@@ -563,6 +616,14 @@ class _Rewriter(StatementExpander):
         items = items if items is not None else [listed]
         helper = "dvc_restore" if all(self._plain_data(item) for item in items) else "dvc_checkout_paths"
         return cst.Call(self.use(helper), [cst.Arg(holder), cst.Arg(rev), cst.Arg(listed)])
+
+
+def _dvc_file(path: cst.BaseExpression) -> cst.BaseExpression:
+    """The .dvc file of a data path: `"data.csv.dvc"`, or `f"{DATA}.dvc"` (a str or a Path)."""
+    text = string_value(path)
+    if text is not None and isinstance(path, cst.SimpleString):
+        return cst.SimpleString(repr(text + ".dvc"))
+    return cst.FormattedString([cst.FormattedStringExpression(path), cst.FormattedStringText(".dvc")])
 
 
 def _forced(call: cst.Call) -> bool:

@@ -45,9 +45,7 @@ def dvc_git_repo(obj):
     """The git.Repo behind a GitPython repository, index, command, remote or commit object."""
     if isinstance(obj, git.Repo):
         return obj
-    if hasattr(obj, "repo"):
-        return obj.repo
-    return git.Repo(obj.working_dir)
+    return git.Repo(obj.working_dir) if isinstance(obj, git.Git) else obj.repo  # Git makes up any attribute
 
 
 def dvc_is_data(path):
@@ -470,6 +468,19 @@ def dvc_store_blob(scratch, path, content):
     scratch.git.update_index("--add", "--cacheinfo", "100644," + sha.decode() + "," + path)
 
 
+def dvc_stats(commit):
+    """`commit.stats` as git counted it before DVC: lines added and removed in the data itself, between
+    the dvc_tree's of the commit and of its first parent (or the empty tree), not in the .dvc files."""
+    repo = commit.repo
+    # A root commit is compared with the empty tree, which git knows without storing it.
+    before = dvc_tree(repo, commit.parents[0].hexsha).hexsha if commit.parents else "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+    scratch = dvc_scratch(os.path.join(repo.common_dir, "objects"))
+    lines = scratch.git.diff(before, dvc_tree(commit).hexsha, "--", numstat=True, no_renames=True, raw=True).splitlines()
+    half = len(lines) // 2  # `--raw` lines (the change type), then `--numstat` lines, as GitPython reads them
+    text = "".join(raw.split("\t")[0][-1] + "\t" + counts + "\n" for raw, counts in zip(lines[:half], lines[half:]))
+    return git.Stats._list_from_string(repo, text)
+
+
 def dvc_git_diff(target, *args, **kwargs):
     """`git diff REV REV [...]` with DVC-tracked data compared as git compared it: the two sides
     are dvc_tree's of the revisions (`A..B` too), diffed in the scratch store."""
@@ -565,6 +576,26 @@ def dvc_remove(target, paths, keep_file=False):
                 os.remove(full)
         if owner != rel:
             dvc_add(index, [owner])  # a folder DVC tracks as a whole: record it without the file
+
+
+def dvc_move(target, source, destination):
+    """`git mv` of data DVC versions: `dvc move` renames the data and its .dvc file, and git stages
+    the renamed .dvc file and DVC's .gitignore files, as git staged the renamed data."""
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    src, dst = (os.path.relpath(os.path.join(root, os.fspath(p)), root).replace(os.sep, "/") for p in (source, destination))
+    if not os.path.exists(os.path.join(root, src + ".dvc")):
+        return repo.git.mv(source, destination)  # code, or data git tracks itself
+    if os.path.isdir(os.path.join(root, dst)):
+        dst = dst + "/" + os.path.basename(src)
+    dvc_repo(repo).move(os.path.join(root, src), os.path.join(root, dst))
+    repo.index.remove([src + ".dvc"])
+    ignores = {os.path.join(os.path.dirname(rel), ".gitignore") for rel in (src, dst)}
+    repo.index.add([dst + ".dvc"] + [i for i in sorted(ignores) if os.path.exists(os.path.join(root, i))])
+    gone = [i for i in ignores if not os.path.exists(os.path.join(root, i)) and (i, 0) in repo.index.entries]
+    if gone:
+        repo.index.remove(gone)  # DVC deleted a .gitignore it had emptied
+    return ""
 
 
 def dvc_commit_all(target):
