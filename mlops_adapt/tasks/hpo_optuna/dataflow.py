@@ -181,8 +181,8 @@ class Program:
             current = self.scope[id(current)]
             if isinstance(current, ast.ClassDef):
                 continue
-            if current is module:
-                break
+            if current is module or name in self.declared_global.get(id(current), ()):
+                break  # a comprehension inside a function reads the function's globals from the module
             if name in self.locals.get(id(current), ()):
                 return (id(current), name)
         return (id(module), name)
