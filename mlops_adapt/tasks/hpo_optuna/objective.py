@@ -183,6 +183,8 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
         return None  # `metrics["test_r2"]`: a result's label; the data it was computed from decides
     if _setting_key(program, node):
         return None  # `{"n_test": 200}`: a config's count of test rows, not test data
+    if _label_of_named_data(program, node):
+        return None  # `{"test": (X_test, y_test)}`: the walk reads the named data itself
     if is_test_name(re.sub(r"\W+", "_", text)):
         return None if _cv_result_key(program, node, text) else repr(text)
     return None
@@ -195,6 +197,16 @@ def _setting_key(program: Program, node: ast.AST) -> bool:
         return False
     value = holder.values[next(i for i, k in enumerate(holder.keys) if k is node)]
     return isinstance(value, ast.Constant) and not isinstance(value.value, bool)
+
+
+def _label_of_named_data(program: Program, node: ast.AST) -> bool:
+    """The key of a dict display whose value for it is variables defined in the file (or a tuple of them)."""
+    holder = program.parent.get(id(node))
+    if not isinstance(holder, ast.Dict) or not any(k is node for k in holder.keys):
+        return False
+    value = holder.values[next(i for i, k in enumerate(holder.keys) if k is node)]
+    names = value.elts if isinstance(value, ast.Tuple) else [value]
+    return all(isinstance(n, ast.Name) and program.has_definitions(n) for n in names)
 
 
 def carved_from_training(program: Program, target: ast.Name) -> bool:
