@@ -555,22 +555,28 @@ class Program:
 
     def _returned_elements(self, target: ast.AST, value: ast.AST | None, frame: Frame) -> list[tuple[ast.AST, Frame]]:
         """`x_train, x_val, x_test, y_test = make_data(rng)` with `return a, b, c, d` in make_data: for
-        `x_val`, the second returned element (not the whole tuple); empty when the shape does not say."""
-        above = self.parent.get(id(target))
-        if not (isinstance(value, ast.Call) and isinstance(above, (ast.Tuple, ast.List))
-                and isinstance(self.parent.get(id(above)), ast.Assign) and frame.depth < MAX_CALL_DEPTH):
+        `x_val`, the second returned element (not the whole tuple); nested unpacking, `(a, b), (c, d) =
+        make_data()`, follows the same positions into `return (x, y), (u, v)`; empty when the shape does not say."""
+        path: list[tuple[int, int]] = []  # (position, length) from the outermost tuple down to the target
+        node = target
+        while isinstance(above := self.parent.get(id(node)), (ast.Tuple, ast.List)):
+            if any(isinstance(e, ast.Starred) for e in above.elts):
+                return []
+            path.insert(0, (next(i for i, e in enumerate(above.elts) if e is node), len(above.elts)))
+            node = above
+        if not (path and isinstance(value, ast.Call) and isinstance(self.parent.get(id(node)), ast.Assign)
+                and frame.depth < MAX_CALL_DEPTH):
             return []
-        if any(isinstance(e, ast.Starred) for e in above.elts):
-            return []
-        index = next(i for i, e in enumerate(above.elts) if e is target)
         found: list[tuple[ast.AST, Frame]] = []
         for func in self.callees(value):
             inner = self.bind(func, value, frame)
             for returned in self.returns(func):
-                elements = getattr(returned, "elts", None)
-                if not isinstance(returned, (ast.Tuple, ast.List)) or len(elements) != len(above.elts):
-                    return []
-                found.append((elements[index], inner))
+                for index, length in path:
+                    elements = getattr(returned, "elts", None)
+                    if not isinstance(returned, (ast.Tuple, ast.List)) or len(elements) != length:
+                        return []
+                    returned = elements[index]
+                found.append((returned, inner))
         return found
 
     def added_to(self, binding: Binding) -> list[ast.AST]:

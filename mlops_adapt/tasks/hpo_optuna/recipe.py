@@ -712,7 +712,10 @@ class AddOptunaSearch(Recipe):
         for _ in range(12):
             objective = None if carve else choose_objective(scan, _without(executed, excluded))
             if on_test is not None and objective is not None and not _validation_metric(objective):
-                objective = None  # instead of the test metric, only a validation one (not a training loss)
+                # Instead of the test metric, only a validation one (not a training loss).
+                validation = [s for s in _without(executed, excluded) if _validation_site(s)]
+                objective = choose_objective(scan, validation) if validation else None
+                objective = objective if objective is not None and _validation_metric(objective) else None
             if objective is None and on_test is None:
                 if unmoved:
                     raise Unsupported(
@@ -1061,9 +1064,16 @@ def _with_keys(site: MetricSite, keys: list[str], excluded: set[tuple[int, str]]
 
 
 def _validation_metric(objective: Objective) -> bool:
-    """A metric named as computed on validation data (val_loss, valid_f1, dev_acc) or by cross-validation."""
-    parts = re.split(r"[^a-z0-9]+", objective.key.lower())
+    """A metric named as computed on validation data (val_loss, valid_f1, dev_acc, `val["auc"]`) or by
+    cross-validation."""
+    parts = re.split(r"[^a-z0-9]+", f"{objective.key} {objective.expr}".lower())
     return objective.site.kind == "cv" or any(p in _VALIDATION_PARTS for p in parts)
+
+
+def _validation_site(site: MetricSite) -> bool:
+    """A result stored under a validation name (`val = evaluate(X_val, y_val)`, `val_loss`) or from cross-validation."""
+    parts = re.split(r"[^a-z0-9]+", f"{site.key} {site.expr}".lower())
+    return site.kind == "cv" or any(p in _VALIDATION_PARTS for p in parts)
 
 
 _VALIDATION_PARTS = frozenset({"val", "valid", "validation", "dev", "eval", "evaluation", "holdout", "cv", "oof"})
