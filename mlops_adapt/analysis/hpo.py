@@ -57,8 +57,13 @@ RATIO_LIKE = re.compile(r"(dropout|drop|momentum|subsample|colsample|ratio|frac|
 ROUND_LIKE = re.compile(r"(epoch|iter|n_estimators|estimators|rounds|steps)", re.IGNORECASE)
 # Row and column sampling fractions of tree ensembles (XGBoost, LightGBM, sklearn): in (0, 1].
 SAMPLING_FRACTION = re.compile(
-    r"^(subsample|colsample_by\w+|bagging_fraction|feature_fraction\w*|max_samples|sample_rate)$", re.IGNORECASE
+    r"^(subsample|colsample_by\w+|bagging_fraction|feature_fraction\w*|max_samples|max_features|sample_rate)$",
+    re.IGNORECASE,
 )
+# Settings that are either a count (an int) or a fraction (a float): `max_features=1` is one feature.
+COUNT_OR_FRACTION = frozenset({"max_samples", "max_features"})
+# The expected share of outliers (IsolationForest, LocalOutlierFactor, EllipticEnvelope): sklearn takes (0, 0.5].
+OUTLIER_SHARE = re.compile(r"^(contamination|outliers?_fraction)$", re.IGNORECASE)
 # A learning-rate scheduler's decay factor (StepLR's gamma): above 1 the rate grows each step.
 DECAY_FACTOR = re.compile(r"(^|_)(gamma|lr_decay|decay_rate|decay_factor|lr_factor|factor)$", re.IGNORECASE)
 SCHEDULERS = frozenset({"StepLR", "MultiStepLR", "ExponentialLR", "ReduceLROnPlateau", "lr_scheduler"})
@@ -133,8 +138,11 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
         return None
     if value is _NOT_LITERAL or value is None or isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)) and SAMPLING_FRACTION.search(bare) and 0 < value <= 1:
+    fraction = isinstance(value, float) or bare.lower() not in COUNT_OR_FRACTION
+    if isinstance(value, (int, float)) and SAMPLING_FRACTION.search(bare) and 0 < value <= 1 and fraction:
         return f'suggest_float("{name}", {_nice(max(0.3, value / 2))!r}, 1.0)'
+    if isinstance(value, float) and OUTLIER_SHARE.search(bare) and 0 < value <= 0.5:
+        return f'suggest_float("{name}", {_nice(max(0.005, value / 4))!r}, {_nice(min(0.5, value * 3))!r})'
     if isinstance(value, float) and 0 < value < 1 and DECAY_FACTOR.search(bare) and script_strings & SCHEDULERS:
         return f'suggest_float("{name}", {_nice(max(0.05, value / 2))!r}, 0.99)'
     if choices:
