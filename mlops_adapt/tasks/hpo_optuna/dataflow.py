@@ -353,21 +353,29 @@ class Program:
             start = _position(self.statement(d))
             if any(_position(self.statement(h)) > start and h is not d for h in hiding):
                 continue
+            if self.unit(d) is not self.unit(at) and any(self._overwritten_next(d, o) for o in defs if o is not d):
+                continue  # read from another function: the value left behind is the one stored right after
             kept.append(d)
         return kept
 
-    def _runs_before(self, definition: ast.Name, at: ast.AST) -> bool:
-        """True when `definition` certainly runs between the start of `at`'s code and `at` itself."""
-        stmt = self.statement(definition)
-        if isinstance(stmt, ast.AugAssign) or self.inside(at, stmt):
+    def _overwritten_next(self, first: ast.Name, then: ast.Name) -> bool:
+        """`then` certainly stores again in the statement right after `first`'s (a trial's carve of a split)."""
+        stmt = self.statement(first)
+        if isinstance(stmt, ast.AugAssign) or isinstance(self.statement(then), ast.AugAssign):
             return False
-        if self.unit(stmt) is not self.unit(at):
+        anchor = self._certain_anchor(self.statement(then))
+        block = _block_of(self.parent.get(id(stmt)), stmt)
+        if block is None or not any(s is anchor for s in block):
             return False
+        return next(i for i, s in enumerate(block) if s is anchor) == next(i for i, s in enumerate(block) if s is stmt) + 1
+
+    def _certain_anchor(self, stmt: ast.AST) -> ast.AST:
+        """The outermost statement whose run certainly runs `stmt` while a trial runs (through trial-true `if`s, `with`s)."""
         anchor = stmt
         while True:
             above = self.parent.get(id(anchor))
             if above is None or isinstance(above, (*FUNCTIONS, ast.Module)):
-                break
+                return anchor
             if isinstance(above, ast.If):
                 truth = self.truth(above.test)
                 if (truth is True and _in_field(above, "body", anchor)) or (
@@ -378,7 +386,16 @@ class Program:
             if isinstance(above, (ast.With, ast.AsyncWith)):
                 anchor = above
                 continue
-            break
+            return anchor
+
+    def _runs_before(self, definition: ast.Name, at: ast.AST) -> bool:
+        """True when `definition` certainly runs between the start of `at`'s code and `at` itself."""
+        stmt = self.statement(definition)
+        if isinstance(stmt, ast.AugAssign) or self.inside(at, stmt):
+            return False
+        if self.unit(stmt) is not self.unit(at):
+            return False
+        anchor = self._certain_anchor(stmt)
         block = _block_of(self.parent.get(id(anchor)), anchor)
         if block is None:
             return False
