@@ -1248,6 +1248,7 @@ def _dataset_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, 
     (or `train_set = ...` / `test_set = ...`). While a trial runs, the test dataset is replaced by a
     quarter of the training dataset (torch.utils.data.random_split), which the rest left for training.
     Returns (the later of the two statements, the re-split)."""
+    own = _dataset_classes(tree)
     found: list[tuple[cst.CSTNode, str]] = []
     for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
         body = getattr(block, "body", None)
@@ -1257,7 +1258,7 @@ def _dataset_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, 
         for stmt in body:
             if id(stmt) not in runs:
                 continue
-            one = _dataset_statement(stmt)
+            one = _dataset_statement(stmt, own)
             if one is not None:
                 made.append((stmt, *one))
         for later_index, (later, test_name, callee, side) in enumerate(made):
@@ -1381,9 +1382,17 @@ def _loader_statement(stmt: cst.CSTNode) -> tuple[str, str] | None:
     return None
 
 
-def _dataset_statement(stmt: cst.CSTNode) -> tuple[str, str, str] | None:
+def _dataset_classes(tree: cst.Module) -> set[str]:
+    """The file's own torch dataset classes: `class WavePatches(Dataset)`."""
+    return {
+        node.name.value for node in iter_nodes(tree, skip=(cst.BaseExpression,))
+        if isinstance(node, cst.ClassDef) and any("Dataset" in code(base.value) for base in node.bases)
+    }
+
+
+def _dataset_statement(stmt: cst.CSTNode, own: set[str] = frozenset()) -> tuple[str, str, str] | None:
     """(name, callee, "train" or "test") for `name = Callee(..., train=True|False)` or a train/test-named
-    dataset made by a call; None otherwise."""
+    dataset made by a call (of torch's datasets or of the file's own Dataset classes, `own`); None otherwise."""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
     assign = stmt.body[0]
@@ -1396,7 +1405,8 @@ def _dataset_statement(stmt: cst.CSTNode) -> tuple[str, str, str] | None:
     if isinstance(flag, cst.Name) and flag.value in ("True", "False"):
         return name, code(call.func), "train" if flag.value == "True" else "test"
     strings = {string_value(a.value) for a in call.args if string_value(a.value)}
-    if not ("Dataset" in code(call.func) or "datasets." in code(call.func) or strings & {"train", "test"}):
+    if not ("Dataset" in code(call.func) or "datasets." in code(call.func) or code(call.func) in own
+            or strings & {"train", "test"}):
         return None  # `np.mean(...)`, `torch.tensor(...)`: arrays, which the other re-splits handle
     if is_test_name(name) or strings & {"test", "testing"}:
         return name, code(call.func), "test"
