@@ -90,6 +90,8 @@ SOLVERS = {
     "logistic": ("lbfgs", "newton-cg", "saga"),
     "ridge": ("auto", "svd", "cholesky", "lsqr"),
 }
+# What an MLP fitted by sgd or adam has and one fitted by lbfgs lacks.
+STOCHASTIC_MLP_ATTRIBUTES = frozenset({"loss_curve_", "best_loss_", "validation_scores_", "best_validation_score_"})
 SCRIPT_CHOICES: dict[str, tuple[str, ...]] = {
     "optimizer": ("adam", "adamw", "sgd", "rmsprop", "adagrad", "Adam", "AdamW", "SGD", "RMSprop", "Adagrad"),
     "activation": ("relu", "tanh", "gelu", "sigmoid", "elu", "leaky_relu", "silu", "ReLU", "Tanh", "GELU",
@@ -197,6 +199,8 @@ def _string_choices(key: str, value: str, owner: str | None, script_strings: set
         owner_text = (owner or "") + " " + " ".join(sorted(script_strings & {"MLPClassifier", "MLPRegressor"}))
         family = "mlp" if "MLP" in owner_text else "ridge" if "Ridge" in (owner or "") else "logistic"
         pool: tuple[str, ...] = SOLVERS[family]
+        if family == "mlp" and script_strings & STOCHASTIC_MLP_ATTRIBUTES:
+            pool = tuple(p for p in pool if p != "lbfgs")  # lbfgs leaves no loss curve for the script to read
         return list(pool) if value in pool and (owner or sklearn_only) else None
     for pool in SKLEARN_CHOICES.get(key, ()):
         if value in pool:
