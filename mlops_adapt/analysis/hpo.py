@@ -36,7 +36,7 @@ from mlops_adapt.vocabulary import VALIDATION, direction_of
 # Settings that are not hyperparameters to search: seeds, data sizes and shapes, logging, splits.
 NOT_TUNABLE = re.compile(
     r"(seed|random_state|verbose|verbosity|n_jobs|jobs|workers|threads|nthread|every|interval|print|log_|save|checkpoint|"
-    r"test_size|val_size|valid_size|train_size|split|holdout|noise|upscale|scale_factor|(^|_)(n|num)_samples$|n_features|"
+    r"test_size|val_size|valid_size|train_size|split|holdout|noise|upscale|scale_factor|(^|_)(cv|n_?folds|k_?folds?)$|(^|_)(n|num)_samples$|n_features|"
     r"num_features|in_features|out_features|input|output|in_dim|out_dim|n_classes|num_classes|classes|"
     r"image|img|shuffle|device|cuda|gpu|debug|dry_run|resume|patience_steps|"
     # What a score is measured by (a search's scoring, a booster's eval_metric), not how the model is fit.
@@ -186,6 +186,9 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
 # (the pools keep categorical columns' imputers on strategies that work for strings) and another to a dummy model.
 OWNER_CHOICES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     ("SimpleImputer", "strategy"): (("most_frequent", "constant"), ("mean", "median", "most_frequent")),
+    # Linear models fitted by SGD: the loss is the model (an SVM, a logistic regression, a smoothed hinge).
+    ("SGDClassifier", "loss"): (("hinge", "log_loss", "modified_huber"),),
+    ("SGDRegressor", "loss"): (("squared_error", "huber", "epsilon_insensitive"),),
 }
 
 

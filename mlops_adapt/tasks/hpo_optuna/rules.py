@@ -11,6 +11,7 @@ from mlops_adapt.analysis.exprs import (
     calls_in,
     code,
     is_literal,
+    iter_nodes,
     last_name,
     string_value,
 )
@@ -148,7 +149,7 @@ class HpoOptunaRules(TaskRules):
         }
         argparse = argparse_options(original)
         # Settings that define the data (`n = 900` rows drawn by `rng.normal(40, 12, n)`) are not the model's.
-        data = data_definitions(original)
+        data = data_definitions(original) | _text_constants(original)
         wanted = {
             h.name.lower() for h in facts.hyperparams
             if not NOT_TUNABLE.search(h.name) and not NOT_HYPERPARAM_NAME.search(h.name) and h.name not in data
@@ -249,6 +250,30 @@ def _helper_parser_options(original: str) -> list[str]:
         dest for dest, option in options.items()
         if not NOT_TUNABLE.search(dest) and not NOT_HYPERPARAM_NAME.search(dest) and _tunable_default(option)
     ]
+
+
+def _text_constants(module: cst.Module) -> set[str]:
+    """`FILLER = ["please help", "urgent"]`, `PHRASES = {"billing": [...]}`: words the script's data is made of,
+    not settings of a model."""
+
+    def text(node: cst.BaseExpression) -> bool:
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return bool(node.elements) and all(text(e.value) for e in node.elements)
+        if isinstance(node, cst.Dict):
+            return bool(node.elements) and all(isinstance(e, cst.DictElement) and text(e.value) for e in node.elements)
+        return isinstance(node, (cst.SimpleString, cst.ConcatenatedString))
+
+    swept = {  # `for kernel in KERNELS:` goes over a list of settings (a sweep), not over words
+        loop.iter.value for loop in iter_nodes(module, skip=(cst.BaseExpression,))
+        if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Name)
+    }
+    return {
+        t.target.value
+        for stmt in iter_nodes(module, skip=(cst.BaseExpression,)) if isinstance(stmt, cst.Assign)
+        for t in stmt.targets
+        if isinstance(t.target, cst.Name) and isinstance(stmt.value, (cst.List, cst.Tuple, cst.Set, cst.Dict))
+        and text(stmt.value) and t.target.value not in swept
+    }
 
 
 def _tunable_default(option) -> bool:
