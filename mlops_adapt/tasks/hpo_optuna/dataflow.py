@@ -248,8 +248,33 @@ class Program:
         if isinstance(func, ast.Name):
             return list(self.defs_of_function.get(self.binding.get(id(func), (0, "")), []))
         if isinstance(func, ast.Attribute):
-            return self.methods(func.attr)
+            return self.methods(func.attr) or self._stored_functions(func)
         return []
+
+    def _stored_functions(self, func: ast.Attribute) -> list[ast.AST]:
+        """`self._process_function(...)` where `__init__` stored a parameter under that name
+        (`self._process_function = process_function`) and the class is built with a function of this
+        file (`Engine(_update)`): that function."""
+        if not (isinstance(func.value, ast.Name) and func.value.id == "self"):
+            return []
+        cls = next((a for a in self.ancestors(func) if isinstance(a, ast.ClassDef)), None)
+        init = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None) if cls else None
+        if init is None:
+            return []
+        stored = [
+            node.value.id for node in ast.walk(init)
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and any(
+                isinstance(t, ast.Attribute) and t.attr == func.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
+                for t in node.targets
+            )
+        ]
+        found: list[ast.AST] = []
+        for call in self.calls:
+            if stored and self.constructed_class(call) is cls:
+                bound = self.bind(init, call, Frame(self.unit(call))).env.get(stored[0])
+                if bound is not None and isinstance(bound[0], ast.Name):
+                    found += self.defs_of_function.get(self.binding.get(id(bound[0]), (0, "")), [])
+        return found
 
     def constructed_class(self, call: ast.Call) -> ast.ClassDef | None:
         """The class of this file a call instantiates, if any."""
