@@ -35,7 +35,7 @@ from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
 from mlops_adapt.analysis.sites import Ctx
 from mlops_adapt.vocabulary import direction_of
 from mlops_adapt.tasks.hpo_optuna import SPEC
-from mlops_adapt.tasks.hpo_optuna.configs import sectioned_config_tunables
+from mlops_adapt.tasks.hpo_optuna.configs import result_record_keys, sectioned_config_tunables
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
     is_test_name,
@@ -700,6 +700,8 @@ class AddOptunaSearch(Recipe):
         self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
         executed = self._executed_sites(scan, run_block)
         hpo = collect_tunables(tree, scan)
+        records = result_record_keys(tree)  # `best = {"accuracy": 0.0}` holds results, not settings
+        hpo.tunables = [t for t in hpo.tunables if not (t.kind == "config-dict" and t.key in records)]
         hpo.tunables += listed_weights(scan, hpo)
         hpo.tunables += sectioned_config_tunables(scan, {t.name for t in hpo.tunables})
         # Build, then read the result the way the verifier will: a study must not select on the

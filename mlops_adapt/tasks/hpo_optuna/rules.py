@@ -18,7 +18,7 @@ from mlops_adapt.analysis.exprs import (
 from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
 from mlops_adapt.analysis.hpo_uses import data_definitions
 from mlops_adapt.tasks.hpo_optuna import SPEC
-from mlops_adapt.tasks.hpo_optuna.configs import config_sections
+from mlops_adapt.tasks.hpo_optuna.configs import config_sections, result_record_keys
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
@@ -150,9 +150,10 @@ class HpoOptunaRules(TaskRules):
         argparse = argparse_options(original)
         # Settings that define the data (`n = 900` rows drawn by `rng.normal(40, 12, n)`) are not the model's.
         data = data_definitions(original) | _text_constants(original)
+        records = result_record_keys(original)
         wanted = {
             h.name.lower() for h in facts.hyperparams
-            if not NOT_TUNABLE.search(h.name) and not NOT_HYPERPARAM_NAME.search(h.name) and h.name not in data
+            if not NOT_TUNABLE.search(h.name) and not (h.kind == "config-dict" and h.name in records) and not NOT_HYPERPARAM_NAME.search(h.name) and h.name not in data
             and (h.value is None or _tunable_literal(h.value))
             and (h.kind != "argparse" or _tunable_default(argparse.get(h.name)))
         }
