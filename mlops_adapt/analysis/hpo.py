@@ -253,6 +253,7 @@ def assignment_value(stmt: cst.CSTNode, name: str) -> cst.BaseExpression | None:
 def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Objective | None:
     """The metric to optimise: a validation/test metric with a known direction, the last one computed."""
     sites = allowed if allowed is not None else scan.metrics
+    steps = _in_training_steps(scan.module)
     best: tuple[tuple, Objective] | None = None
     for order, site in enumerate(sites):
         if _array_valued(site) or _text_valued(site):
@@ -270,6 +271,7 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
                 direction is not None,
                 bool(VALIDATION.search(name) or _HELD_OUT.search(name)) and "train" not in name.lower(),
                 "train" not in name.lower(),
+                not _training_step_value(site, steps),
                 site.kind != "printed",
                 bool(direction == "maximize"),
                 order,
@@ -278,6 +280,20 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
             if best is None or score > best[0]:
                 best = (score, candidate)
     return best[1] if best else None
+
+
+def _in_training_steps(module: cst.Module) -> set[int]:
+    """Ids of the statements inside a loop that calls `.backward()`: each pass is one training step."""
+    found: set[int] = set()
+    for loop in iter_nodes(module, skip=(cst.BaseExpression,)):
+        if isinstance(loop, (cst.For, cst.While)) and any(last_name(c) == "backward" for c in calls_in(loop.body)):
+            found |= {id(n) for n in iter_nodes(loop.body, skip=(cst.BaseExpression,))}
+    return found
+
+
+def _training_step_value(site: MetricSite, steps: set[int]) -> bool:
+    """`loss = criterion(net(x), y)` inside the loop that calls `loss.backward()`: a training batch's value."""
+    return site.kind != "cv" and (id(site.anchor) in steps or any(loop.kind == "batch" for loop in site.ctx.loops))
 
 
 _HELD_OUT = re.compile(r"held_?out|out_of_sample|unseen", re.IGNORECASE)

@@ -166,6 +166,8 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
         value = program.def_value(node)
         if isinstance(value, ast.Call) and last_attr(value.func) in _CV_CURVES:
             return None  # `train_scores, test_scores = validation_curve(...)`: scores on CV folds
+        if _cv_fold(program, node):
+            return None  # `for train_ids, test_ids in kfold.split(X)`: each fold's held-out rows (cross-validation)
         if _test_part_of_split(program, node):
             return node.id  # train_test_split's second part of each array, whatever the arrays came from
         if _passed_on(program, node) or program.derived_from_params(node):
@@ -188,6 +190,25 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
     if is_test_name(re.sub(r"\W+", "_", text)):
         return None if _cv_result_key(program, node, text) else repr(text)
     return None
+
+
+_CV_SPLITTER = re.compile(r"(Fold|ShuffleSplit|TimeSeriesSplit|LeaveOneOut|LeavePOut|LeaveOneGroupOut)$")
+
+
+def _cv_fold(program: Program, target: ast.Name) -> bool:
+    """A target of `for ... in <splitter>.split(...)` (KFold, StratifiedKFold, ShuffleSplit...): a fold of
+    cross-validation, which scores every row once and is validation data, not the test split."""
+    loop = next((a for a in program.ancestors(target) if isinstance(a, (ast.For, ast.comprehension))), None)
+    if loop is None or not any(n is target for n in ast.walk(loop.target)):
+        return False
+    for call in (n for n in ast.walk(loop.iter) if isinstance(n, ast.Call)):
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "split"):
+            continue
+        splitter = call.func.value
+        made = [program.def_value(d) for d in program.reaching(splitter)] if isinstance(splitter, ast.Name) else [splitter]
+        if made and all(isinstance(m, ast.Call) and _CV_SPLITTER.search(last_attr(m.func) or "") for m in made):
+            return True
+    return False
 
 
 def _setting_key(program: Program, node: ast.AST) -> bool:
