@@ -8,7 +8,7 @@ import re
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import call_name, iter_nodes, literal_value, string_value
+from mlops_adapt.analysis.exprs import call_name, code, iter_nodes, literal_value, string_value
 from mlops_adapt.analysis.hpo import Tunable, search_space
 from mlops_adapt.analysis.scan import ParamSite, Scan
 from mlops_adapt.analysis.sites import Ctx
@@ -113,6 +113,10 @@ def config_sections(module: cst.Module) -> dict[str, list[str]]:
     return found
 
 
+# `float("inf")`, `-math.inf`, `np.inf`: where a running best starts.
+_INFINITY = re.compile(r"-?\s*(float\(\s*[\"'][-+]?inf\w*[\"']\s*\)|(math|np|numpy)\.inf)")
+
+
 def result_record_keys(module: cst.Module) -> set[str]:
     """Keys of a dict the script fills with results as it runs (`best = {"accuracy": 0.0, "epoch": 0}`,
     later `best.update(accuracy=acc)` or `best["epoch"] = epoch`): a record of outcomes, not settings.
@@ -137,7 +141,10 @@ def result_record_keys(module: cst.Module) -> set[str]:
         entries = [e for e in node.value.elements if isinstance(e, cst.DictElement)]
         names = [string_value(e.key) or "" for e in entries]
         starts = [literal_value(e.value) for e in entries]
-        numbers = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in starts)
+        numbers = all(
+            v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) or _INFINITY.fullmatch(code(e.value))
+            for v, e in zip(starts, entries)
+        )
         if entries and numbers and any(is_metric_name(n) for n in names):
             keys |= set(names)
     return keys - {""}
