@@ -354,6 +354,19 @@ def test_an_engine_built_with_a_training_step_makes_its_epochs_live_and_a_record
     assert not suggested & {"val_loss", "epoch"}
 
 
+def test_a_handler_registered_on_the_runs_engine_is_registered_in_each_run():
+    source = textwrap.dedent(ENGINE_WITH_A_RECORD).replace(
+        "trainer.handlers.append(validate)\n", ""
+    ).replace(
+        "def validate(epoch):", "def on(engine):\n    def register(handler):\n        engine.handlers.append(handler)\n"
+        "        return handler\n    return register\n\n\n@on(trainer)\ndef validate(epoch):"
+    )
+    code = adapted("hpo-optuna", source)
+    run = code[code.index("def run_experiment"):code.index("def objective")]
+    assert "@on(trainer)" in run  # each trial's new trainer gets the handler, after the trainer is made
+    assert run.index("trainer = make_trainer") < run.index("@on(trainer)")
+
+
 def test_kfold_in_the_main_guard_searches_its_constants_and_scores_the_folds():
     code = adapted("hpo-optuna", textwrap.dedent(KFOLD_IN_MAIN_GUARD))
     assert {"num_epochs", "learning_rate"} <= _suggested(code)

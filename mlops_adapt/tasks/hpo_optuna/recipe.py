@@ -859,7 +859,7 @@ class AddOptunaSearch(Recipe):
                 block.extend(guard.body.body)  # type: ignore[union-attr]
                 break
             started = started or stmt is scan.first_exec
-            if started and not _is_definition(stmt):
+            if started and (not _is_definition(stmt) or _decorated_by(stmt, assigned_in(block))):
                 block.append(stmt)
         return block
 
@@ -1544,6 +1544,15 @@ def _inside_function(scan: Scan, node: cst.CSTNode) -> bool:
 
 def _python_literal(value: object) -> str:
     return '"' + value + '"' if isinstance(value, str) else repr(value)
+
+
+def _decorated_by(stmt: cst.BaseStatement, names: list[str]) -> bool:
+    """`@trainer.on(Events.EPOCH_COMPLETED)` over a handler, where the run made `trainer`: registering the
+    handler is part of the run (each trial's new trainer needs it), not a definition to keep outside."""
+    if not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        return False
+    read = {n.value for d in stmt.decorators for n in iter_nodes(d.decorator) if isinstance(n, cst.Name)}
+    return bool(read & set(names))
 
 
 def _is_definition(stmt: cst.BaseStatement) -> bool:
