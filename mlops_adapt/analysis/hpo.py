@@ -283,17 +283,28 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
 
 
 def _in_training_steps(module: cst.Module) -> set[int]:
-    """Ids of the statements inside a loop that calls `.backward()`: each pass is one training step."""
+    """Ids of the statements inside a loop that calls `.backward()` (each pass is one training step) or
+    that goes over a loader's batches (each pass sees one batch)."""
     found: set[int] = set()
     for loop in iter_nodes(module, skip=(cst.BaseExpression,)):
-        if isinstance(loop, (cst.For, cst.While)) and any(last_name(c) == "backward" for c in calls_in(loop.body)):
+        if not isinstance(loop, (cst.For, cst.While)):
+            continue
+        batches = isinstance(loop, cst.For) and _BATCHES.search(code(loop.iter))
+        if batches or any(last_name(c) == "backward" for c in calls_in(loop.body)):
             found |= {id(n) for n in iter_nodes(loop.body, skip=(cst.BaseExpression,))}
     return found
 
 
 def _training_step_value(site: MetricSite, steps: set[int]) -> bool:
-    """`loss = criterion(net(x), y)` inside the loop that calls `loss.backward()`: a training batch's value."""
-    return site.kind != "cv" and (id(site.anchor) in steps or any(loop.kind == "batch" for loop in site.ctx.loops))
+    """`loss = criterion(net(x), y)` inside the loop that calls `loss.backward()`, or `psnr = ...` inside
+    `for batch in test_loader:`: one batch's value, where the script's total or average says more."""
+    return site.kind != "cv" and (id(site.anchor) in steps or any(
+        loop.kind == "batch" or (isinstance(loop.node, cst.For) and _BATCHES.search(code(loop.node.iter)))
+        for loop in site.ctx.loops
+    ))
+
+
+_BATCHES = re.compile(r"(loader|batches)\b", re.IGNORECASE)
 
 
 _HELD_OUT = re.compile(r"held_?out|out_of_sample|unseen", re.IGNORECASE)
