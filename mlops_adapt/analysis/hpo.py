@@ -290,7 +290,9 @@ def _in_training_steps(module: cst.Module) -> set[int]:
         if not isinstance(loop, (cst.For, cst.While)):
             continue
         batches = isinstance(loop, cst.For) and _BATCHES.search(code(loop.iter))
-        if batches or any(last_name(c) == "backward" for c in calls_in(loop.body)):
+        # Only the loop that steps itself: an epoch loop around the batch loop also holds per-epoch results.
+        own = [n for n in iter_nodes(loop.body, skip=(cst.For, cst.While)) if isinstance(n, cst.Call)]
+        if batches or any(last_name(c) == "backward" for c in own):
             found |= {id(n) for n in iter_nodes(loop.body, skip=(cst.BaseExpression,))}
     return found
 
