@@ -283,17 +283,25 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
 
 
 def _in_training_steps(module: cst.Module) -> set[int]:
-    """Ids of the statements inside a loop that calls `.backward()` (each pass is one training step) or
-    that goes over a loader's batches (each pass sees one batch)."""
+    """Ids of the statements inside a loop over a loader's batches (each pass sees one batch), and of the
+    statements assigning what a loop calls `.backward()` on (the training loss of one step)."""
     found: set[int] = set()
     for loop in iter_nodes(module, skip=(cst.BaseExpression,)):
         if not isinstance(loop, (cst.For, cst.While)):
             continue
-        batches = isinstance(loop, cst.For) and _BATCHES.search(code(loop.iter))
-        # Only the loop that steps itself: an epoch loop around the batch loop also holds per-epoch results.
-        own = [n for n in iter_nodes(loop.body, skip=(cst.For, cst.While)) if isinstance(n, cst.Call)]
-        if batches or any(last_name(c) == "backward" for c in own):
+        if isinstance(loop, cst.For) and _BATCHES.search(code(loop.iter)):
             found |= {id(n) for n in iter_nodes(loop.body, skip=(cst.BaseExpression,))}
+            continue
+        stepped = {
+            code(c.func.value) for c in calls_in(loop.body)
+            if last_name(c) == "backward" and isinstance(c.func, cst.Attribute)
+        }
+        for stmt in iter_nodes(loop.body, skip=(cst.BaseExpression,)):
+            if isinstance(stmt, cst.SimpleStatementLine) and any(
+                isinstance(small, cst.Assign) and any(code(t.target) in stepped for t in small.targets)
+                for small in stmt.body
+            ):
+                found.add(id(stmt))
     return found
 
 
