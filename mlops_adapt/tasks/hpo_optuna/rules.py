@@ -204,13 +204,16 @@ class HpoOptunaRules(TaskRules):
         # Seeds, split sizes and fold settings are hyperparameters to log, not ones to tune.
         # Settings that define the data (`make_blobs(centers=N_CLUSTERS)`) are not the model's either.
         try:
-            data = data_definitions(cst.parse_module(original))
+            module = cst.parse_module(original)
+            data = data_definitions(module) | _text_constants(module)  # word lists are data, not settings
+            argparse = argparse_options(module)
         except cst.ParserSyntaxError:
-            data = set()
+            data, argparse = set(), {}
         tunable = [
             hp["name"] for hp in facts["hyperparams"] + facts["ctor_hyperparams"]
             if not NOT_TUNABLE.search(hp["name"].rsplit(".", 1)[-1].lower())
             and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
+            and (hp["name"] not in argparse or _tunable_default(argparse[hp["name"]]))  # not `--out model.joblib`
         ]
         tunable += _swept_names(original, tunable)
         try:
