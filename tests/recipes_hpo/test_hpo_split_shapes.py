@@ -234,8 +234,8 @@ if __name__ == "__main__":
             loss.backward()
             optimizer.step()
         with torch.no_grad():
-            correct = (model(X[test_ids]).argmax(1) == y[test_ids]).sum().item()
-        results[fold] = 100.0 * correct / len(test_ids)
+            hits = (model(X[test_ids]).argmax(1) == y[test_ids]).sum().item()
+        results[fold] = 100.0 * hits / len(test_ids)
         print(f"Accuracy for fold {fold}: {results[fold]:.2f} %")
     total_acc = 0.0
     for key, value in results.items():
