@@ -36,7 +36,7 @@ from mlops_adapt.vocabulary import VALIDATION, direction_of
 # Settings that are not hyperparameters to search: seeds, data sizes and shapes, logging, splits.
 NOT_TUNABLE = re.compile(
     r"(seed|random_state|verbose|verbosity|n_jobs|jobs|workers|threads|nthread|every|interval|print|log_|save|checkpoint|"
-    r"test_size|val_size|valid_size|train_size|split|holdout|noise|(^|_)(n|num)_samples$|n_features|"
+    r"test_size|val_size|valid_size|train_size|split|holdout|noise|upscale|scale_factor|(^|_)(cv|n_?folds|k_?folds?)$|(^|_)(n|num)_samples$|n_features|"
     r"num_features|in_features|out_features|input|output|in_dim|out_dim|n_classes|num_classes|classes|"
     r"image|img|shuffle|device|cuda|gpu|debug|dry_run|resume|patience_steps|"
     # What a score is measured by (a search's scoring, a booster's eval_metric), not how the model is fit.
@@ -57,8 +57,13 @@ RATIO_LIKE = re.compile(r"(dropout|drop|momentum|subsample|colsample|ratio|frac|
 ROUND_LIKE = re.compile(r"(epoch|iter|n_estimators|estimators|rounds|steps)", re.IGNORECASE)
 # Row and column sampling fractions of tree ensembles (XGBoost, LightGBM, sklearn): in (0, 1].
 SAMPLING_FRACTION = re.compile(
-    r"^(subsample|colsample_by\w+|bagging_fraction|feature_fraction\w*|max_samples|sample_rate)$", re.IGNORECASE
+    r"^(subsample|colsample_by\w+|bagging_fraction|feature_fraction\w*|max_samples|max_features|sample_rate)$",
+    re.IGNORECASE,
 )
+# Settings that are either a count (an int) or a fraction (a float): `max_features=1` is one feature.
+COUNT_OR_FRACTION = frozenset({"max_samples", "max_features"})
+# The expected share of outliers (IsolationForest, LocalOutlierFactor, EllipticEnvelope): sklearn takes (0, 0.5].
+OUTLIER_SHARE = re.compile(r"^(contamination|outliers?_fraction)$", re.IGNORECASE)
 # A learning-rate scheduler's decay factor (StepLR's gamma): above 1 the rate grows each step.
 DECAY_FACTOR = re.compile(r"(^|_)(gamma|lr_decay|decay_rate|decay_factor|lr_factor|factor)$", re.IGNORECASE)
 SCHEDULERS = frozenset({"StepLR", "MultiStepLR", "ExponentialLR", "ReduceLROnPlateau", "lr_scheduler"})
@@ -85,6 +90,8 @@ SOLVERS = {
     "logistic": ("lbfgs", "newton-cg", "saga"),
     "ridge": ("auto", "svd", "cholesky", "lsqr"),
 }
+# What an MLP fitted by sgd or adam has and one fitted by lbfgs lacks.
+STOCHASTIC_MLP_ATTRIBUTES = frozenset({"loss_curve_", "best_loss_", "validation_scores_", "best_validation_score_"})
 SCRIPT_CHOICES: dict[str, tuple[str, ...]] = {
     "optimizer": ("adam", "adamw", "sgd", "rmsprop", "adagrad", "Adam", "AdamW", "SGD", "RMSprop", "Adagrad"),
     "activation": ("relu", "tanh", "gelu", "sigmoid", "elu", "leaky_relu", "silu", "ReLU", "Tanh", "GELU",
@@ -133,8 +140,11 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
         return None
     if value is _NOT_LITERAL or value is None or isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)) and SAMPLING_FRACTION.search(bare) and 0 < value <= 1:
+    fraction = isinstance(value, float) or bare.lower() not in COUNT_OR_FRACTION
+    if isinstance(value, (int, float)) and SAMPLING_FRACTION.search(bare) and 0 < value <= 1 and fraction:
         return f'suggest_float("{name}", {_nice(max(0.3, value / 2))!r}, 1.0)'
+    if isinstance(value, float) and OUTLIER_SHARE.search(bare) and 0 < value <= 0.5:
+        return f'suggest_float("{name}", {_nice(max(0.005, value / 4))!r}, {_nice(min(0.5, value * 3))!r})'
     if isinstance(value, float) and 0 < value < 1 and DECAY_FACTOR.search(bare) and script_strings & SCHEDULERS:
         return f'suggest_float("{name}", {_nice(max(0.05, value / 2))!r}, 0.99)'
     if choices:
@@ -176,6 +186,9 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
 # (the pools keep categorical columns' imputers on strategies that work for strings) and another to a dummy model.
 OWNER_CHOICES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     ("SimpleImputer", "strategy"): (("most_frequent", "constant"), ("mean", "median", "most_frequent")),
+    # Linear models fitted by SGD: the loss is the model (an SVM, a logistic regression, a smoothed hinge).
+    ("SGDClassifier", "loss"): (("hinge", "log_loss", "modified_huber"),),
+    ("SGDRegressor", "loss"): (("squared_error", "huber", "epsilon_insensitive"),),
 }
 
 
@@ -189,6 +202,8 @@ def _string_choices(key: str, value: str, owner: str | None, script_strings: set
         owner_text = (owner or "") + " " + " ".join(sorted(script_strings & {"MLPClassifier", "MLPRegressor"}))
         family = "mlp" if "MLP" in owner_text else "ridge" if "Ridge" in (owner or "") else "logistic"
         pool: tuple[str, ...] = SOLVERS[family]
+        if family == "mlp" and script_strings & STOCHASTIC_MLP_ATTRIBUTES:
+            pool = tuple(p for p in pool if p != "lbfgs")  # lbfgs leaves no loss curve for the script to read
         return list(pool) if value in pool and (owner or sklearn_only) else None
     for pool in SKLEARN_CHOICES.get(key, ()):
         if value in pool:
@@ -238,6 +253,7 @@ def assignment_value(stmt: cst.CSTNode, name: str) -> cst.BaseExpression | None:
 def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Objective | None:
     """The metric to optimise: a validation/test metric with a known direction, the last one computed."""
     sites = allowed if allowed is not None else scan.metrics
+    steps = _in_training_steps(scan.module)
     best: tuple[tuple, Objective] | None = None
     for order, site in enumerate(sites):
         if _array_valued(site) or _text_valued(site):
@@ -255,6 +271,7 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
                 direction is not None,
                 bool(VALIDATION.search(name) or _HELD_OUT.search(name)) and "train" not in name.lower(),
                 "train" not in name.lower(),
+                not _training_step_value(site, steps),
                 site.kind != "printed",
                 bool(direction == "maximize"),
                 order,
@@ -263,6 +280,41 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
             if best is None or score > best[0]:
                 best = (score, candidate)
     return best[1] if best else None
+
+
+def _in_training_steps(module: cst.Module) -> set[int]:
+    """Ids of the statements inside a loop over a loader's batches (each pass sees one batch), and of the
+    statements assigning what a loop calls `.backward()` on (the training loss of one step)."""
+    found: set[int] = set()
+    for loop in iter_nodes(module, skip=(cst.BaseExpression,)):
+        if not isinstance(loop, (cst.For, cst.While)):
+            continue
+        if isinstance(loop, cst.For) and _BATCHES.search(code(loop.iter)):
+            found |= {id(n) for n in iter_nodes(loop.body, skip=(cst.BaseExpression,))}
+            continue
+        stepped = {
+            code(c.func.value) for c in calls_in(loop.body)
+            if last_name(c) == "backward" and isinstance(c.func, cst.Attribute)
+        }
+        for stmt in iter_nodes(loop.body, skip=(cst.BaseExpression,)):
+            if isinstance(stmt, cst.SimpleStatementLine) and any(
+                isinstance(small, cst.Assign) and any(code(t.target) in stepped for t in small.targets)
+                for small in stmt.body
+            ):
+                found.add(id(stmt))
+    return found
+
+
+def _training_step_value(site: MetricSite, steps: set[int]) -> bool:
+    """`loss = criterion(net(x), y)` inside the loop that calls `loss.backward()`, or `psnr = ...` inside
+    `for batch in test_loader:`: one batch's value, where the script's total or average says more."""
+    return site.kind != "cv" and (id(site.anchor) in steps or any(
+        loop.kind == "batch" or (isinstance(loop.node, cst.For) and _BATCHES.search(code(loop.node.iter)))
+        for loop in site.ctx.loops
+    ))
+
+
+_BATCHES = re.compile(r"(loader|batches)\b", re.IGNORECASE)
 
 
 _HELD_OUT = re.compile(r"held_?out|out_of_sample|unseen", re.IGNORECASE)

@@ -19,6 +19,13 @@ GENERATORS = re.compile(
     r"^make_(classification|regression|blobs|moons|circles|friedman\d|s_curve|swiss_roll|gaussian_quantiles|"
     r"hastie_10_2|multilabel_classification|sparse_\w+|low_rank_matrix|biclusters|checkerboard|spd_matrix)$"
 )
+# The script's own data makers (`make_corpus(n_docs, seed)`, `generate_series(n)`), not model builders.
+DATA_MAKER = re.compile(r"^(make|generate|gen|synthesi[sz]e|simulate|sample|load)_(?!.*(model|net|optim|mlp|cnn|rnn|"
+                        r"lstm|layer|encoder|decoder|pipeline|estimator|classifier|regressor|loader|scheduler))",
+                        re.IGNORECASE)
+# What a model builder's result is called: such an assignment is not data, whatever the function's name.
+MODEL_NAME = re.compile(r"(model|net|clf|estimator|regressor|classifier|optimi[sz]er|pipe|encoder|decoder)",
+                        re.IGNORECASE)
 # Names of the data itself: what the truth is turned into (`y = X @ true_w + b`).
 DATA_NAME = re.compile(r"^(x|y|xs|ys|labels?|targets?|data|features|inputs)(_(train|val|valid|test|all))?$",
                        re.IGNORECASE)
@@ -123,6 +130,7 @@ def data_definitions(module: cst.Module) -> set[str]:
                 names = [code(t.target) for t in small.targets]
                 if any(TRUTH_NAME.search(n) and not PREDICTION_NAME.search(n) for n in names):
                     truth.update(n for n in names if isinstance(small.targets[0].target, cst.Name))
+    own = {n.name.value for n in iter_nodes(module, skip=(cst.BaseExpression,)) if isinstance(n, cst.FunctionDef)}
     found: set[str] = set()
     for stmt in statements:
         for small in stmt.body:
@@ -131,7 +139,10 @@ def data_definitions(module: cst.Module) -> set[str]:
             names = [code(t.target) for t in small.targets]
             reads = _reads(small.value)
             generated = any(
-                GENERATORS.match(last_name(c) or "") for c in iter_nodes(small.value) if isinstance(c, cst.Call)
+                GENERATORS.match(last_name(c) or "")
+                or (last_name(c) in own and DATA_MAKER.match(last_name(c) or "") and c is small.value
+                    and not any(MODEL_NAME.search(n) for n in names))
+                for c in iter_nodes(small.value) if isinstance(c, cst.Call)
             )
             defines_truth = any(n in truth for n in names) or bool(
                 reads & truth and names and all(DATA_NAME.match(n) for n in names)

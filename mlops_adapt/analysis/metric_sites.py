@@ -72,8 +72,7 @@ def print_values(call: cst.Call):
         template = string_value(args[0].value) or ""
         yield from _percent_values(template, [a.value for a in args[1:]])
         return
-    for arg in args:
-        value = arg.value
+    for value in [piece for arg in args for piece in _concatenated_pieces(arg.value)]:
         if isinstance(value, cst.FormattedString):
             for part in value.parts:
                 if isinstance(part, cst.FormattedStringText):
@@ -97,6 +96,13 @@ def print_values(call: cst.Call):
         else:
             yield label, value, False
             label = ""
+
+
+def _concatenated_pieces(value: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The strings of an implicit concatenation (`f"a {x:.4f} " f"b {y:.4f}"`) in order; else the value itself."""
+    if isinstance(value, cst.ConcatenatedString):
+        return _concatenated_pieces(value.left) + _concatenated_pieces(value.right)
+    return [value]
 
 
 def _percent_values(template: str, values: list):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from mlops_adapt import vocabulary as vocab
@@ -93,8 +95,9 @@ class MetricRecorder:
         for label, expr, float_spec in print_values(call):
             text = code(expr)
             named = metric_key(label, expr)
-            if not named and float_spec and label.strip() in ("(", "[") and last_key:
-                # "Accuracy: {}/{} ({:.0f}%)": the percentage carries the label of the count before it
+            if not named and float_spec and last_key and (label.strip() in ("(", "[") or not re.search(r"[A-Za-z]", label)):
+                # "Accuracy: {}/{} ({:.0f}%)": the percentage carries the label of the count before it;
+                # "Accuracy for fold {fold}: {acc:.2f}": the label before the fold number is the value's
                 label = last_key
             if named and vocab.is_metric_name(named):
                 last_key = named
@@ -109,6 +112,10 @@ class MetricRecorder:
             if names_in(expr) & self.metric_vars and not isinstance(expr, cst.Call):
                 continue
             key = metric_key(label, expr)
+            if key and float_spec and not vocab.is_metric_name(key) and isinstance(expr, cst.BinaryOperation):
+                # "Average: {total_acc / n:.2f}": the label says how, the summed name says what
+                summed = expr.left.value if isinstance(expr.left, cst.Name) else ""
+                key = vocab.slug(f"{key}_{summed}") if vocab.is_metric_name(summed) else key
             if not key or not self._printed_is_metric(expr, key, float_spec):
                 continue
             if any((call_name(c) or "") in self.functions for c in calls_in(expr)):

@@ -57,6 +57,7 @@ class ParamRecorder:
                 self.scan.main_guard = stmt  # type: ignore[assignment]
                 if self.scan.first_exec is None:
                     self.scan.first_exec = stmt
+                self._guard_constants(stmt, counts, globals_in_functions)
                 continue
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 continue
@@ -74,6 +75,19 @@ class ParamRecorder:
                     continue
             if self.scan.first_exec is None:
                 self.scan.first_exec = stmt
+
+    def _guard_constants(self, guard: cst.If, counts: dict[str, int], globals_in_functions: set[str]) -> None:
+        """`if __name__ == "__main__":` opening with `num_epochs = 3`, `learning_rate = 1e-3`: the script's
+        constants, set once at the top of the guard before any work."""
+        for stmt in block_body(guard.body):  # `counts` holds what the guard binds too
+            if not (isinstance(stmt, cst.SimpleStatementLine) and all(is_declarative(s) for s in stmt.body)):
+                break
+            const = constant_assignment(stmt)
+            if not const or counts.get(const[0], 0) != 1 or const[0] in globals_in_functions:
+                continue
+            empty = isinstance(const[1], (cst.List, cst.Tuple, cst.Dict, cst.Set)) and not const[1].elements
+            if is_literal(const[1]) and not empty and is_hyperparam_name(const[0], const[1]) and not vocab.is_metric_name(const[0]):
+                self.module_const_names.add(const[0])
 
     def _function_defaults(self, func: cst.FunctionDef, outer: Ctx) -> None:
         """Literal parameter defaults of a training function (or a trainer's __init__) are hyperparameters."""

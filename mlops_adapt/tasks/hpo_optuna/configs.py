@@ -8,10 +8,11 @@ import re
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import call_name, iter_nodes, literal_value, string_value
+from mlops_adapt.analysis.exprs import call_name, code, iter_nodes, literal_value, string_value
 from mlops_adapt.analysis.hpo import Tunable, search_space
 from mlops_adapt.analysis.scan import ParamSite, Scan
 from mlops_adapt.analysis.sites import Ctx
+from mlops_adapt.vocabulary import is_metric_name
 
 # Sections that describe the data, where files go or how results are shown: not the model's settings.
 NOT_MODEL_SECTION = re.compile(r"^(data|dataset|datasets|paths?|io|files?|logging|log|output|outputs|eval|evaluation|test)$",
@@ -110,3 +111,40 @@ def config_sections(module: cst.Module) -> dict[str, list[str]]:
                         k for k, v in values.items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)
                     ]
     return found
+
+
+# `float("inf")`, `-math.inf`, `np.inf`: where a running best starts.
+_INFINITY = re.compile(r"-?\s*(float\(\s*[\"'][-+]?inf\w*[\"']\s*\)|(math|np|numpy)\.inf)")
+
+
+def result_record_keys(module: cst.Module) -> set[str]:
+    """Keys of a dict the script fills with results as it runs (`best = {"accuracy": 0.0, "epoch": 0}`,
+    later `best.update(accuracy=acc)` or `best["epoch"] = epoch`): a record of outcomes, not settings.
+    Such a dict starts from numbers (or None) and names at least one metric among its keys."""
+    updated: set[str] = set()
+    for node in iter_nodes(module):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "update":
+            if isinstance(node.func.value, cst.Name):
+                updated.add(node.func.value.value)
+        elif isinstance(node, cst.Assign):
+            updated |= {
+                t.target.value.value for t in node.targets
+                if isinstance(t.target, cst.Subscript) and isinstance(t.target.value, cst.Name)
+            }
+    keys: set[str] = set()
+    for node in iter_nodes(module):
+        if not (isinstance(node, cst.Assign) and isinstance(node.value, cst.Dict) and len(node.targets) == 1):
+            continue
+        target = node.targets[0].target
+        if not (isinstance(target, cst.Name) and target.value in updated):
+            continue
+        entries = [e for e in node.value.elements if isinstance(e, cst.DictElement)]
+        names = [string_value(e.key) or "" for e in entries]
+        starts = [literal_value(e.value) for e in entries]
+        numbers = all(
+            v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) or _INFINITY.fullmatch(code(e.value))
+            for v, e in zip(starts, entries)
+        )
+        if entries and numbers and any(is_metric_name(n) for n in names):
+            keys |= set(names)
+    return keys - {""}

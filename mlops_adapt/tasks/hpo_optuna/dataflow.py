@@ -181,8 +181,8 @@ class Program:
             current = self.scope[id(current)]
             if isinstance(current, ast.ClassDef):
                 continue
-            if current is module:
-                break
+            if current is module or name in self.declared_global.get(id(current), ()):
+                break  # a comprehension inside a function reads the function's globals from the module
             if name in self.locals.get(id(current), ()):
                 return (id(current), name)
         return (id(module), name)
@@ -248,8 +248,33 @@ class Program:
         if isinstance(func, ast.Name):
             return list(self.defs_of_function.get(self.binding.get(id(func), (0, "")), []))
         if isinstance(func, ast.Attribute):
-            return self.methods(func.attr)
+            return self.methods(func.attr) or self._stored_functions(func)
         return []
+
+    def _stored_functions(self, func: ast.Attribute) -> list[ast.AST]:
+        """`self._process_function(...)` where `__init__` stored a parameter under that name
+        (`self._process_function = process_function`) and the class is built with a function of this
+        file (`Engine(_update)`): that function."""
+        if not (isinstance(func.value, ast.Name) and func.value.id == "self"):
+            return []
+        cls = next((a for a in self.ancestors(func) if isinstance(a, ast.ClassDef)), None)
+        init = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None) if cls else None
+        if init is None:
+            return []
+        stored = [
+            node.value.id for node in ast.walk(init)
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and any(
+                isinstance(t, ast.Attribute) and t.attr == func.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
+                for t in node.targets
+            )
+        ]
+        found: list[ast.AST] = []
+        for call in self.calls:
+            if stored and self.constructed_class(call) is cls:
+                bound = self.bind(init, call, Frame(self.unit(call))).env.get(stored[0])
+                if bound is not None and isinstance(bound[0], ast.Name):
+                    found += self.defs_of_function.get(self.binding.get(id(bound[0]), (0, "")), [])
+        return found
 
     def constructed_class(self, call: ast.Call) -> ast.ClassDef | None:
         """The class of this file a call instantiates, if any."""
@@ -353,21 +378,29 @@ class Program:
             start = _position(self.statement(d))
             if any(_position(self.statement(h)) > start and h is not d for h in hiding):
                 continue
+            if self.unit(d) is not self.unit(at) and any(self._overwritten_next(d, o) for o in defs if o is not d):
+                continue  # read from another function: the value left behind is the one stored right after
             kept.append(d)
         return kept
 
-    def _runs_before(self, definition: ast.Name, at: ast.AST) -> bool:
-        """True when `definition` certainly runs between the start of `at`'s code and `at` itself."""
-        stmt = self.statement(definition)
-        if isinstance(stmt, ast.AugAssign) or self.inside(at, stmt):
+    def _overwritten_next(self, first: ast.Name, then: ast.Name) -> bool:
+        """`then` certainly stores again in the statement right after `first`'s (a trial's carve of a split)."""
+        stmt = self.statement(first)
+        if isinstance(stmt, ast.AugAssign) or isinstance(self.statement(then), ast.AugAssign):
             return False
-        if self.unit(stmt) is not self.unit(at):
+        anchor = self._certain_anchor(self.statement(then))
+        block = _block_of(self.parent.get(id(stmt)), stmt)
+        if block is None or not any(s is anchor for s in block):
             return False
+        return next(i for i, s in enumerate(block) if s is anchor) == next(i for i, s in enumerate(block) if s is stmt) + 1
+
+    def _certain_anchor(self, stmt: ast.AST) -> ast.AST:
+        """The outermost statement whose run certainly runs `stmt` while a trial runs (through trial-true `if`s, `with`s)."""
         anchor = stmt
         while True:
             above = self.parent.get(id(anchor))
             if above is None or isinstance(above, (*FUNCTIONS, ast.Module)):
-                break
+                return anchor
             if isinstance(above, ast.If):
                 truth = self.truth(above.test)
                 if (truth is True and _in_field(above, "body", anchor)) or (
@@ -378,7 +411,16 @@ class Program:
             if isinstance(above, (ast.With, ast.AsyncWith)):
                 anchor = above
                 continue
-            break
+            return anchor
+
+    def _runs_before(self, definition: ast.Name, at: ast.AST) -> bool:
+        """True when `definition` certainly runs between the start of `at`'s code and `at` itself."""
+        stmt = self.statement(definition)
+        if isinstance(stmt, ast.AugAssign) or self.inside(at, stmt):
+            return False
+        if self.unit(stmt) is not self.unit(at):
+            return False
+        anchor = self._certain_anchor(stmt)
         block = _block_of(self.parent.get(id(anchor)), anchor)
         if block is None:
             return False
@@ -555,22 +597,28 @@ class Program:
 
     def _returned_elements(self, target: ast.AST, value: ast.AST | None, frame: Frame) -> list[tuple[ast.AST, Frame]]:
         """`x_train, x_val, x_test, y_test = make_data(rng)` with `return a, b, c, d` in make_data: for
-        `x_val`, the second returned element (not the whole tuple); empty when the shape does not say."""
-        above = self.parent.get(id(target))
-        if not (isinstance(value, ast.Call) and isinstance(above, (ast.Tuple, ast.List))
-                and isinstance(self.parent.get(id(above)), ast.Assign) and frame.depth < MAX_CALL_DEPTH):
+        `x_val`, the second returned element (not the whole tuple); nested unpacking, `(a, b), (c, d) =
+        make_data()`, follows the same positions into `return (x, y), (u, v)`; empty when the shape does not say."""
+        path: list[tuple[int, int]] = []  # (position, length) from the outermost tuple down to the target
+        node = target
+        while isinstance(above := self.parent.get(id(node)), (ast.Tuple, ast.List)):
+            if any(isinstance(e, ast.Starred) for e in above.elts):
+                return []
+            path.insert(0, (next(i for i, e in enumerate(above.elts) if e is node), len(above.elts)))
+            node = above
+        if not (path and isinstance(value, ast.Call) and isinstance(self.parent.get(id(node)), ast.Assign)
+                and frame.depth < MAX_CALL_DEPTH):
             return []
-        if any(isinstance(e, ast.Starred) for e in above.elts):
-            return []
-        index = next(i for i, e in enumerate(above.elts) if e is target)
         found: list[tuple[ast.AST, Frame]] = []
         for func in self.callees(value):
             inner = self.bind(func, value, frame)
             for returned in self.returns(func):
-                elements = getattr(returned, "elts", None)
-                if not isinstance(returned, (ast.Tuple, ast.List)) or len(elements) != len(above.elts):
-                    return []
-                found.append((elements[index], inner))
+                for index, length in path:
+                    elements = getattr(returned, "elts", None)
+                    if not isinstance(returned, (ast.Tuple, ast.List)) or len(elements) != length:
+                        return []
+                    returned = elements[index]
+                found.append((returned, inner))
         return found
 
     def added_to(self, binding: Binding) -> list[ast.AST]:

@@ -166,6 +166,8 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
         value = program.def_value(node)
         if isinstance(value, ast.Call) and last_attr(value.func) in _CV_CURVES:
             return None  # `train_scores, test_scores = validation_curve(...)`: scores on CV folds
+        if _cv_fold(program, node):
+            return None  # `for train_ids, test_ids in kfold.split(X)`: each fold's held-out rows (cross-validation)
         if _test_part_of_split(program, node):
             return node.id  # train_test_split's second part of each array, whatever the arrays came from
         if _passed_on(program, node) or program.derived_from_params(node):
@@ -183,9 +185,30 @@ def _test_signal(program: Program, node: ast.AST, carved: list[bool]) -> str | N
         return None  # `metrics["test_r2"]`: a result's label; the data it was computed from decides
     if _setting_key(program, node):
         return None  # `{"n_test": 200}`: a config's count of test rows, not test data
+    if _label_of_named_data(program, node):
+        return None  # `{"test": (X_test, y_test)}`: the walk reads the named data itself
     if is_test_name(re.sub(r"\W+", "_", text)):
         return None if _cv_result_key(program, node, text) else repr(text)
     return None
+
+
+_CV_SPLITTER = re.compile(r"(Fold|ShuffleSplit|TimeSeriesSplit|LeaveOneOut|LeavePOut|LeaveOneGroupOut)$")
+
+
+def _cv_fold(program: Program, target: ast.Name) -> bool:
+    """A target of `for ... in <splitter>.split(...)` (KFold, StratifiedKFold, ShuffleSplit...): a fold of
+    cross-validation, which scores every row once and is validation data, not the test split."""
+    loop = next((a for a in program.ancestors(target) if isinstance(a, (ast.For, ast.comprehension))), None)
+    if loop is None or not any(n is target for n in ast.walk(loop.target)):
+        return False
+    for call in (n for n in ast.walk(loop.iter) if isinstance(n, ast.Call)):
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "split"):
+            continue
+        splitter = call.func.value
+        made = [program.def_value(d) for d in program.reaching(splitter)] if isinstance(splitter, ast.Name) else [splitter]
+        if made and all(isinstance(m, ast.Call) and _CV_SPLITTER.search(last_attr(m.func) or "") for m in made):
+            return True
+    return False
 
 
 def _setting_key(program: Program, node: ast.AST) -> bool:
@@ -195,6 +218,16 @@ def _setting_key(program: Program, node: ast.AST) -> bool:
         return False
     value = holder.values[next(i for i, k in enumerate(holder.keys) if k is node)]
     return isinstance(value, ast.Constant) and not isinstance(value.value, bool)
+
+
+def _label_of_named_data(program: Program, node: ast.AST) -> bool:
+    """The key of a dict display whose value for it is variables defined in the file (or a tuple of them)."""
+    holder = program.parent.get(id(node))
+    if not isinstance(holder, ast.Dict) or not any(k is node for k in holder.keys):
+        return False
+    value = holder.values[next(i for i, k in enumerate(holder.keys) if k is node)]
+    names = value.elts if isinstance(value, ast.Tuple) else [value]
+    return all(isinstance(n, ast.Name) and program.has_definitions(n) for n in names)
 
 
 def carved_from_training(program: Program, target: ast.Name) -> bool:

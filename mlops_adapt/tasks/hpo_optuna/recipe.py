@@ -35,7 +35,7 @@ from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
 from mlops_adapt.analysis.sites import Ctx
 from mlops_adapt.vocabulary import direction_of
 from mlops_adapt.tasks.hpo_optuna import SPEC
-from mlops_adapt.tasks.hpo_optuna.configs import sectioned_config_tunables
+from mlops_adapt.tasks.hpo_optuna.configs import result_record_keys, sectioned_config_tunables
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
     is_test_name,
@@ -700,6 +700,8 @@ class AddOptunaSearch(Recipe):
         self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
         executed = self._executed_sites(scan, run_block)
         hpo = collect_tunables(tree, scan)
+        records = result_record_keys(tree)  # `best = {"accuracy": 0.0}` holds results, not settings
+        hpo.tunables = [t for t in hpo.tunables if not (t.kind == "config-dict" and t.key in records)]
         hpo.tunables += listed_weights(scan, hpo)
         hpo.tunables += sectioned_config_tunables(scan, {t.name for t in hpo.tunables})
         # Build, then read the result the way the verifier will: a study must not select on the
@@ -712,7 +714,10 @@ class AddOptunaSearch(Recipe):
         for _ in range(12):
             objective = None if carve else choose_objective(scan, _without(executed, excluded))
             if on_test is not None and objective is not None and not _validation_metric(objective):
-                objective = None  # instead of the test metric, only a validation one (not a training loss)
+                # Instead of the test metric, only a validation one (not a training loss).
+                validation = [s for s in _without(executed, excluded) if _validation_site(s)]
+                objective = choose_objective(scan, validation) if validation else None
+                objective = objective if objective is not None and _validation_metric(objective) else None
             if objective is None and on_test is None:
                 if unmoved:
                     raise Unsupported(
@@ -854,7 +859,7 @@ class AddOptunaSearch(Recipe):
                 block.extend(guard.body.body)  # type: ignore[union-attr]
                 break
             started = started or stmt is scan.first_exec
-            if started and not _is_definition(stmt):
+            if started and (not _is_definition(stmt) or _decorated_by(stmt, assigned_in(block))):
                 block.append(stmt)
         return block
 
@@ -1061,9 +1066,16 @@ def _with_keys(site: MetricSite, keys: list[str], excluded: set[tuple[int, str]]
 
 
 def _validation_metric(objective: Objective) -> bool:
-    """A metric named as computed on validation data (val_loss, valid_f1, dev_acc) or by cross-validation."""
-    parts = re.split(r"[^a-z0-9]+", objective.key.lower())
+    """A metric named as computed on validation data (val_loss, valid_f1, dev_acc, `val["auc"]`) or by
+    cross-validation."""
+    parts = re.split(r"[^a-z0-9]+", f"{objective.key} {objective.expr}".lower())
     return objective.site.kind == "cv" or any(p in _VALIDATION_PARTS for p in parts)
+
+
+def _validation_site(site: MetricSite) -> bool:
+    """A result stored under a validation name (`val = evaluate(X_val, y_val)`, `val_loss`) or from cross-validation."""
+    parts = re.split(r"[^a-z0-9]+", f"{site.key} {site.expr}".lower())
+    return site.kind == "cv" or any(p in _VALIDATION_PARTS for p in parts)
 
 
 _VALIDATION_PARTS = frozenset({"val", "valid", "validation", "dev", "eval", "evaluation", "holdout", "cv", "oof"})
@@ -1238,6 +1250,7 @@ def _dataset_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, 
     (or `train_set = ...` / `test_set = ...`). While a trial runs, the test dataset is replaced by a
     quarter of the training dataset (torch.utils.data.random_split), which the rest left for training.
     Returns (the later of the two statements, the re-split)."""
+    own = _dataset_classes(tree)
     found: list[tuple[cst.CSTNode, str]] = []
     for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
         body = getattr(block, "body", None)
@@ -1247,7 +1260,7 @@ def _dataset_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, 
         for stmt in body:
             if id(stmt) not in runs:
                 continue
-            one = _dataset_statement(stmt)
+            one = _dataset_statement(stmt, own)
             if one is not None:
                 made.append((stmt, *one))
         for later_index, (later, test_name, callee, side) in enumerate(made):
@@ -1371,9 +1384,17 @@ def _loader_statement(stmt: cst.CSTNode) -> tuple[str, str] | None:
     return None
 
 
-def _dataset_statement(stmt: cst.CSTNode) -> tuple[str, str, str] | None:
+def _dataset_classes(tree: cst.Module) -> set[str]:
+    """The file's own torch dataset classes: `class WavePatches(Dataset)`."""
+    return {
+        node.name.value for node in iter_nodes(tree, skip=(cst.BaseExpression,))
+        if isinstance(node, cst.ClassDef) and any("Dataset" in code(base.value) for base in node.bases)
+    }
+
+
+def _dataset_statement(stmt: cst.CSTNode, own: set[str] = frozenset()) -> tuple[str, str, str] | None:
     """(name, callee, "train" or "test") for `name = Callee(..., train=True|False)` or a train/test-named
-    dataset made by a call; None otherwise."""
+    dataset made by a call (of torch's datasets or of the file's own Dataset classes, `own`); None otherwise."""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
     assign = stmt.body[0]
@@ -1386,7 +1407,8 @@ def _dataset_statement(stmt: cst.CSTNode) -> tuple[str, str, str] | None:
     if isinstance(flag, cst.Name) and flag.value in ("True", "False"):
         return name, code(call.func), "train" if flag.value == "True" else "test"
     strings = {string_value(a.value) for a in call.args if string_value(a.value)}
-    if not ("Dataset" in code(call.func) or "datasets." in code(call.func) or strings & {"train", "test"}):
+    if not ("Dataset" in code(call.func) or "datasets." in code(call.func) or code(call.func) in own
+            or strings & {"train", "test"}):
         return None  # `np.mean(...)`, `torch.tensor(...)`: arrays, which the other re-splits handle
     if is_test_name(name) or strings & {"test", "testing"}:
         return name, code(call.func), "test"
@@ -1522,6 +1544,15 @@ def _inside_function(scan: Scan, node: cst.CSTNode) -> bool:
 
 def _python_literal(value: object) -> str:
     return '"' + value + '"' if isinstance(value, str) else repr(value)
+
+
+def _decorated_by(stmt: cst.BaseStatement, names: list[str]) -> bool:
+    """`@trainer.on(Events.EPOCH_COMPLETED)` over a handler, where the run made `trainer`: registering the
+    handler is part of the run (each trial's new trainer needs it), not a definition to keep outside."""
+    if not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        return False
+    read = {n.value for d in stmt.decorators for n in iter_nodes(d.decorator) if isinstance(n, cst.Name)}
+    return bool(read & set(names))
 
 
 def _is_definition(stmt: cst.BaseStatement) -> bool:

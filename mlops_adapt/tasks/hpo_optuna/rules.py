@@ -11,13 +11,14 @@ from mlops_adapt.analysis.exprs import (
     calls_in,
     code,
     is_literal,
+    iter_nodes,
     last_name,
     string_value,
 )
 from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
 from mlops_adapt.analysis.hpo_uses import data_definitions
 from mlops_adapt.tasks.hpo_optuna import SPEC
-from mlops_adapt.tasks.hpo_optuna.configs import config_sections
+from mlops_adapt.tasks.hpo_optuna.configs import config_sections, result_record_keys
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
@@ -148,10 +149,11 @@ class HpoOptunaRules(TaskRules):
         }
         argparse = argparse_options(original)
         # Settings that define the data (`n = 900` rows drawn by `rng.normal(40, 12, n)`) are not the model's.
-        data = data_definitions(original)
+        data = data_definitions(original) | _text_constants(original)
+        records = result_record_keys(original)
         wanted = {
             h.name.lower() for h in facts.hyperparams
-            if not NOT_TUNABLE.search(h.name) and not NOT_HYPERPARAM_NAME.search(h.name) and h.name not in data
+            if not NOT_TUNABLE.search(h.name) and not (h.kind == "config-dict" and h.name in records) and not NOT_HYPERPARAM_NAME.search(h.name) and h.name not in data
             and (h.value is None or _tunable_literal(h.value))
             and (h.kind != "argparse" or _tunable_default(argparse.get(h.name)))
         }
@@ -202,13 +204,16 @@ class HpoOptunaRules(TaskRules):
         # Seeds, split sizes and fold settings are hyperparameters to log, not ones to tune.
         # Settings that define the data (`make_blobs(centers=N_CLUSTERS)`) are not the model's either.
         try:
-            data = data_definitions(cst.parse_module(original))
+            module = cst.parse_module(original)
+            data = data_definitions(module) | _text_constants(module)  # word lists are data, not settings
+            argparse = argparse_options(module)
         except cst.ParserSyntaxError:
-            data = set()
+            data, argparse = set(), {}
         tunable = [
             hp["name"] for hp in facts["hyperparams"] + facts["ctor_hyperparams"]
             if not NOT_TUNABLE.search(hp["name"].rsplit(".", 1)[-1].lower())
             and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
+            and (hp["name"] not in argparse or _tunable_default(argparse[hp["name"]]))  # not `--out model.joblib`
         ]
         tunable += _swept_names(original, tunable)
         try:
@@ -249,6 +254,30 @@ def _helper_parser_options(original: str) -> list[str]:
         dest for dest, option in options.items()
         if not NOT_TUNABLE.search(dest) and not NOT_HYPERPARAM_NAME.search(dest) and _tunable_default(option)
     ]
+
+
+def _text_constants(module: cst.Module) -> set[str]:
+    """`FILLER = ["please help", "urgent"]`, `PHRASES = {"billing": [...]}`: words the script's data is made of,
+    not settings of a model."""
+
+    def text(node: cst.BaseExpression) -> bool:
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return bool(node.elements) and all(text(e.value) for e in node.elements)
+        if isinstance(node, cst.Dict):
+            return bool(node.elements) and all(isinstance(e, cst.DictElement) and text(e.value) for e in node.elements)
+        return isinstance(node, (cst.SimpleString, cst.ConcatenatedString))
+
+    swept = {  # `for kernel in KERNELS:` goes over a list of settings (a sweep), not over words
+        loop.iter.value for loop in iter_nodes(module, skip=(cst.BaseExpression,))
+        if isinstance(loop, cst.For) and isinstance(loop.iter, cst.Name)
+    }
+    return {
+        t.target.value
+        for stmt in iter_nodes(module, skip=(cst.BaseExpression,)) if isinstance(stmt, cst.Assign)
+        for t in stmt.targets
+        if isinstance(t.target, cst.Name) and isinstance(stmt.value, (cst.List, cst.Tuple, cst.Set, cst.Dict))
+        and text(stmt.value) and t.target.value not in swept
+    }
 
 
 def _tunable_default(option) -> bool:
