@@ -511,19 +511,21 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
         if used & derived or calls_reader or mentions(stmt, model):
             bound = {n for s in chosen for n in _binds(s)}
             carried = _read_before_bound(stmt, bound)
+            earlier = candidates[: candidates.index(stmt)]
             if carried:
                 # An accumulator (`correct += ...`, `best = max(best, acc)`): repeated, it needs its
                 # starting value. Take the statement that sets it just before (`correct = 0`), if any.
-                starts = _initializers(candidates[: candidates.index(stmt)], carried, chosen)
+                starts = _initializers(earlier, carried, chosen)
                 if starts is None:
                     continue  # no known start: it is the original's running result, not repeated
-                for start in starts:
-                    chosen.append(start)
-                    for name in _binds(start):
-                        derived.add(name)
-                        if name not in assigned:
-                            assigned.append(name)
-                chosen.sort(key=lambda s: next(i for i, c in enumerate(candidates) if c is s))
+                _take_starts(starts, chosen, derived, assigned, candidates)
+            # Lists the evaluation fills (`val_preds.extend(...)`) from a fresh start (`val_preds = []`)
+            # are its results too: repeated with that start, they hold the new model's outputs.
+            filled = _filled_lists(stmt) - bound
+            starts = _initializers(earlier, filled, chosen) if filled else None
+            if starts is not None:
+                _take_starts(starts, chosen, derived, assigned, candidates)
+                derived.update(filled)
             chosen.append(stmt)
             for name in _binds(stmt):
                 if name != model:
@@ -533,6 +535,28 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
     if not any(_does_work(s) for s in chosen):
         return [], []
     return chosen, assigned
+
+
+def _take_starts(starts: list[cst.BaseStatement], chosen: list[cst.BaseStatement], derived: set[str],
+                 assigned: list[str], candidates: list[cst.BaseStatement]) -> None:
+    """Add the statements that set an evaluation's running values from scratch to the chosen ones, in source order."""
+    for start in starts:
+        chosen.append(start)
+        for name in _binds(start):
+            derived.add(name)
+            if name not in assigned:
+                assigned.append(name)
+    chosen.sort(key=lambda s: next(i for i, c in enumerate(candidates) if c is s))
+
+
+def _filled_lists(stmt: cst.BaseStatement) -> set[str]:
+    """Plain names the statement appends to or extends (`preds.extend(...)`), outside nested functions."""
+    nested = {id(c) for f in nodes_of(stmt, cst.FunctionDef) for c in calls_in(f)}
+    return {
+        c.func.value.value for c in calls_in(stmt)
+        if id(c) not in nested and isinstance(c.func, cst.Attribute) and c.func.attr.value in ("append", "extend")
+        and isinstance(c.func.value, cst.Name)
+    }
 
 
 def _rebinds_model(stmt: cst.BaseStatement, model: str) -> bool:
