@@ -145,8 +145,27 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan, global_users: set[str],
             continue
         if short in scan.trainer_funcs and (var in {code(a.value) for a in call.args} or short in global_users):
             return True
+        if _starts_training(call, var, scan):
+            return True
         if short in ("fit", "train") and (var in {code(a.value) for a in call.args} or _receiver_is(call, var)):
             return short == "fit" or bool(call.args)  # model.train() only switches mode
+    return False
+
+
+def _starts_training(call: cst.Call, var: str, scan: Scan) -> bool:
+    """`mp.Process(target=train, args=(rank, model))`, `mp.spawn(train, args=(model,))`: a process or
+    thread runs a training function on the model (in shared memory, as in Hogwild)."""
+    target = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "target"), None)
+    if target is None and last_name(call) == "spawn" and call.args and call.args[0].keyword is None:
+        target = call.args[0].value
+    if not (isinstance(target, cst.Name) and target.value in scan.trainer_funcs):
+        return False
+    given = [a.value for a in call.args if a.keyword is not None and a.keyword.value in ("args", "kwargs")]
+    for value in given:
+        elements = value.elements if isinstance(value, (cst.Tuple, cst.List, cst.Dict)) else []
+        for element in elements:
+            if code(element.value) == var:
+                return True
     return False
 
 
