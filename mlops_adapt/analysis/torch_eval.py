@@ -42,6 +42,8 @@ class EvalPlan:
     renames: dict[str, str] = field(default_factory=dict)  # trainer parameter -> the caller's name
     # The results are not in scope at the insertion point: evaluate once before the change too.
     needs_before: bool = False
+    # Names the evaluation binds to what evaluates (an evaluator engine), not to results to compare.
+    tools: list[str] = field(default_factory=list)
 
 
 def is_torch_model_ctor(ctor: str, scan: Scan) -> bool:
@@ -134,14 +136,15 @@ def _without_optimizer(call: cst.Call, optional: dict[str, tuple[int, str]]) -> 
 
 
 def _trains(stmt: cst.CSTNode, var: str, scan: Scan, global_users: set[str],
-            optional: dict[str, tuple[int, str]] | None = None) -> bool:
+            optional: dict[str, tuple[int, str]] | None = None, builders: frozenset[str] = frozenset()) -> bool:
     """True when the statement trains `var`: a backward loop using it, or a trainer call that reaches it
-    (not one that leaves out the optimizer the trainer needs to train: that call evaluates)."""
+    (not one that leaves out the optimizer the trainer needs to train: that call evaluates, nor one
+    that only builds a training engine: the engine's run trains)."""
     if backward_loop(stmt) and mentions(stmt.body, var):
         return True
     for call in calls_in(stmt):
         short = last_name(call) or ""
-        if _without_optimizer(call, optional or {}):
+        if _without_optimizer(call, optional or {}) or short in builders:
             continue
         if short in scan.trainer_funcs and (var in {code(a.value) for a in call.args} or short in global_users):
             return True
@@ -167,6 +170,49 @@ def _starts_training(call: cst.Call, var: str, scan: Scan) -> bool:
             if code(element.value) == var:
                 return True
     return False
+
+
+# Methods that run a training engine built around the model (Ignite's `trainer.run(loader, max_epochs=...)`).
+_ENGINE_RUNS = frozenset({"run", "fit", "train"})
+# Library functions that build such an engine.
+_LIBRARY_ENGINE_BUILDERS = frozenset({"create_supervised_trainer"})
+
+
+def engine_builders(module: cst.Module, scan: Scan) -> frozenset[str]:
+    """Functions that build a training engine rather than train: the backward pass runs only in a
+    nested function they hand back (`def create_supervised_trainer(model, optimizer, loss_fn):`
+    ... `return Engine(_update)`), so the model is trained when the engine runs, not when it is built."""
+    found = {name for name, qualified in scan.imports.items() if qualified.rsplit(".", 1)[-1] in _LIBRARY_ENGINE_BUILDERS}
+    for func in module.body:
+        if not isinstance(func, cst.FunctionDef):
+            continue
+        nested = [f for f in nodes_of(func.body, cst.FunctionDef)]
+        inner = {id(c) for f in nested for c in calls_in(f)}
+        own = [c for c in calls_in(func.body) if id(c) not in inner]
+        trains_inside = any(last_name(c) in ("backward", "step") for f in nested for c in calls_in(f))
+        trains_itself = any(last_name(c) in ("backward", "step") or last_name(c) in scan.trainer_funcs for c in own)
+        returns = any(r.value is not None for r in nodes_of(func.body, cst.Return))
+        if trains_inside and not trains_itself and returns:
+            found.add(func.name.value)
+    return frozenset(found)
+
+
+def _engine_built(stmt: cst.BaseStatement, var: str, builders: frozenset[str]) -> str | None:
+    """`trainer = create_supervised_trainer(model, optimizer, loss)`: the engine's name, or None."""
+    if not (builders and isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return None
+    small = stmt.body[0]
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name) \
+            and isinstance(small.value, cst.Call) and last_name(small.value) in builders \
+            and any(code(a.value) == var for a in small.value.args):
+        return small.targets[0].target.value
+    return None
+
+
+def _runs_engine(stmt: cst.BaseStatement, engines: set[str]) -> str | None:
+    """The engine that the statement runs (`trainer.run(train_loader, max_epochs=5)`), or None."""
+    return next((receiver_of(c) for c in calls_in(stmt)
+                 if receiver_of(c) in engines and last_name(c) in _ENGINE_RUNS), None)
 
 
 def _receiver_is(call: cst.Call, var: str) -> bool:
@@ -330,6 +376,7 @@ def _find_model(module: cst.Module, scan: Scan):
     """(model, statement list, index of the training statement, the holder if an object holds it)."""
     factories = _model_factories(module, scan)
     optional = optional_optimizers(module)
+    builders = engine_builders(module, scan)
     held = _held_models(module, scan, factories)
     if held:
         # A model trained through its holder's method is evaluated where the holder is used: the
@@ -371,8 +418,14 @@ def _find_model(module: cst.Module, scan: Scan):
                 (last_name(ctor_call) or "") in scan.trainer_funcs or (last_name(ctor_call) or "") in training_factories
             ):
                 trained = index  # `model = train_model(...)` returns a trained model
+            engines: set[str] = set()
             for later_index in range(index + 1, len(body)):
-                if _trains(body[later_index], var, scan, users, optional):
+                if _trains(body[later_index], var, scan, users, optional, builders):
+                    trained = later_index
+                engine = _engine_built(body[later_index], var, builders)
+                if engine is not None:
+                    engines.add(engine)
+                elif _runs_engine(body[later_index], engines):
                     trained = later_index
             if trained is None and id(stmt) in known and known[id(stmt)].trained_after is not None:
                 target = known[id(stmt)].trained_after
@@ -764,7 +817,8 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
             break
         inner = list(block.body.body)
         users = _functions_using(module, model)
-        training = [i for i, stmt in enumerate(inner) if _trains(stmt, model, scan, users, optional_optimizers(module))]
+        training = [i for i, stmt in enumerate(inner)
+                    if _trains(stmt, model, scan, users, optional_optimizers(module), engine_builders(module, scan))]
         if not training:
             break
         body, trained = inner, training[-1]
@@ -806,6 +860,7 @@ def _plan_at(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStat
             return _followed_by(EvalPlan(model, loop, repeat, assigned, from_loop=True, needs_before=unwrapped), *then)
     inside = _evaluation_inside_method(module, body[trained], held, scan) if held is not None else None
     inside = inside or _evaluation_inside_trainer(module, body[trained], model, scan)
+    inside = inside or _evaluation_in_handlers(module, scan, model, body, trained)
     if inside is not None:
         return _followed_by(inside, *then)
     if then[0]:
@@ -1030,6 +1085,57 @@ def _evaluation_inside_trainer(
             if any(_does_work(s) for s in repeat):
                 renames = {k: v for k, v in renames.items() if k != v}
                 return EvalPlan(model, stmt, repeat, assigned, renames=renames, needs_before=True)
+    return None
+
+
+def _engine_handlers(module: cst.Module, engine: str) -> list[cst.FunctionDef]:
+    """Functions the engine calls on its events: decorated with `@engine.on(...)` or registered with
+    `engine.add_event_handler(event, handler)`."""
+    registered = {
+        code(c.args[1].value) for c in calls_in(module)
+        if receiver_of(c) == engine and last_name(c) == "add_event_handler" and len(c.args) > 1
+    }
+    return [
+        f for f in nodes_of(module, cst.FunctionDef)
+        if f.name.value in registered or any(
+            isinstance(d.decorator, cst.Call) and code(d.decorator.func) == f"{engine}.on" for d in f.decorators
+        )
+    ]
+
+
+def _evaluation_in_handlers(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStatement],
+                            trained: int) -> EvalPlan | None:
+    """`trainer.run(loader)` evaluates in an event handler (`@trainer.on(Events.EPOCH_COMPLETED)`:
+    `metrics = evaluator.run(val_loader).metrics`): repeat, after the run, the building of what the
+    handler evaluates with (`evaluator = create_supervised_evaluator(model, ...)`) and the
+    handler's lines that do not read its own parameters or locals (the engine's epoch)."""
+    builders = engine_builders(module, scan)
+    engines = {e for stmt in body[:trained] if (e := _engine_built(stmt, model, builders)) is not None}
+    engine = _runs_engine(body[trained], engines)
+    if engine is None:
+        return None
+    readers = {f for f in _functions_using(module, model) if f not in scan.trainer_funcs}
+    optional = optional_optimizers(module)
+    for handler in _engine_handlers(module, engine):
+        if not isinstance(handler.body, cst.IndentedBlock):
+            continue
+        used = set(names_in(handler.body))
+        # What the handler evaluates with, built from the model before the run (not the training engine).
+        setup = [
+            stmt for stmt in body[:trained]
+            if isinstance(stmt, cst.SimpleStatementLine) and mentions(stmt, model) and set(_binds(stmt)) & used
+            and model not in _binds(stmt)
+            and _engine_built(stmt, model, builders) is None and not _is_training(stmt, scan, optional)
+        ]
+        candidates = setup + list(handler.body.body)
+        repeat, assigned = _evaluation(candidates, model, scan, readers, False, optional=optional)
+        own = {p.name.value for p in handler.params.params} | set(_function_locals(handler))
+        unavailable = own - set(assigned)
+        repeat = [s for s in repeat if not set(_loads(s)) & (unavailable | {p.name.value for p in handler.params.params})]
+        assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
+        if any(_does_work(s) and not any(s is t for t in setup) for s in repeat):
+            tools = [n for stmt in setup for n in _binds(stmt)]
+            return EvalPlan(model, body[trained], repeat, assigned, needs_before=True, tools=tools)
     return None
 
 

@@ -205,7 +205,7 @@ def _with_optimized_copy(
     if repeat:
         lines += [cst.parse_statement(f"{m} = {optimized}"), _print(f"Evaluation after {opt.verb}:")]
         lines += repeated(repeat, {**plan.renames, **mapping})
-        bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat)]
+        bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat) and n not in plan.tools]
         # Results under other names (`metrics = trainer.evaluate(...)`) are compared too: the
         # repeated evaluation may print nothing itself (its print read the loop's `epoch`).
         final = _final_values(repeat, m)
