@@ -279,6 +279,8 @@ def _model_attributes(cls: cst.ClassDef, scan: Scan, factories: set[str]) -> dic
     methods = _class_methods(cls)
     init = methods.get("__init__")
     params = [p.name.value for p in init.params.params[1:]] if init is not None else []
+    # `self.module_ = self._build(n_features, n_classes)`: a method of the class that returns a new model.
+    factories = set(factories) | {name for name, m in methods.items() if _returns_a_model(m, scan)}
     found: dict[str, int | None] = {}
     for method in methods.values():
         for assign in _assignments(method.body):
@@ -318,7 +320,14 @@ def _held_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[_H
                 if var is not None:
                     models_here.add(var)
                 obj, call = _instantiation(stmt, cls_name)
-                if obj is None or call is None:
+                step = None
+                if obj is None:
+                    obj, step = _pipeline_step(stmt, cls_name, body[index + 1:])
+                if obj is None or (call is None and step is None):
+                    continue
+                if step is not None:
+                    # Inside a Pipeline, the estimator is built and trained by the pipeline's fit.
+                    found += _held_in_pipeline(body, index, obj, step, attributes, methods, training)
                     continue
                 positional = [a for a in call.args if a.keyword is None]
                 for attr, param_index in attributes.items():
@@ -342,6 +351,61 @@ def _held_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[_H
                         if name not in training and name != "__init__" and mentions(m.body, f"self.{attr}")
                     }
                     found.append(_Held(f"{obj}.{attr}", body, trained, readers, training, obj))
+    return found
+
+
+# What scikit-learn calls on an estimator to use it (`pipe.score(X, y)` reaches the step's predict).
+_ESTIMATOR_READERS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function", "score",
+                                "transform"})
+
+
+def _pipeline_step(stmt: cst.BaseStatement, cls_name: str,
+                   following: list[cst.BaseStatement]) -> tuple[str | None, str | None]:
+    """`pipe = Pipeline([..., ("net", Cls(...))])` (or `make_pipeline(..., Cls(...))`) with a later
+    `net = pipe.named_steps["net"]` (`pipe[-1]`, `pipe.steps[-1][1]`): the pipeline and the name
+    the script gives its fitted step; (None, None) otherwise."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None, None
+    small = stmt.body[0]
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+        return None, None
+    if not (isinstance(small.value, cst.Call) and last_name(small.value) in ("Pipeline", "make_pipeline")):
+        return None, None
+    if not any(last_name(c) == cls_name for c in calls_in(small.value)):
+        return None, None
+    obj = small.targets[0].target.value
+    for later in following:
+        if not (isinstance(later, cst.SimpleStatementLine) and len(later.body) == 1):
+            continue
+        assign = later.body[0]
+        if isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name) \
+                and isinstance(assign.value, (cst.Subscript, cst.Attribute)) and not calls_in(assign.value) \
+                and re.match(rf"{re.escape(obj)}\b", code(assign.value)):
+            return obj, assign.targets[0].target.value
+    return None, None
+
+
+def _held_in_pipeline(body: list[cst.BaseStatement], index: int, pipe: str, step: str,
+                      attributes: dict[str, int | None], methods: dict[str, cst.FunctionDef],
+                      training: set[str]) -> list[_Held]:
+    """The model a pipeline's step holds (`net.module_`), trained by the pipeline's last `pipe.fit(...)`."""
+    trained = None
+    for later in range(index + 1, len(body)):
+        if _assigns_name(body[later], pipe):
+            break
+        if any(receiver_of(c) == pipe and last_name(c) in training for c in calls_in(body[later])):
+            trained = later
+    if trained is None:
+        return []
+    found = []
+    for attr, param_index in attributes.items():
+        if param_index is not None:
+            continue  # a model handed to the estimator: it is the script's, not one the step builds
+        readers = {
+            name for name, m in methods.items()
+            if name not in training and name != "__init__" and mentions(m.body, f"self.{attr}")
+        } | _ESTIMATOR_READERS
+        found.append(_Held(f"{step}.{attr}", body, trained, readers, training, pipe))
     return found
 
 

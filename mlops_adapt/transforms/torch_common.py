@@ -185,7 +185,7 @@ def _with_optimized_copy(
 ) -> cst.Module:
     taken = set(names_of(tree))
     m = plan.model
-    base = m.rsplit(".", 1)[-1]
+    base = m.rsplit(".", 1)[-1].strip("_") or "model"  # `net.module_` -> module_dense, module_pruned
     kept, optimized = _fresh(f"{base}_{opt.kept_suffix}", taken), _fresh(f"{base}_{opt.suffix}", taken)
     mapping = {name: _fresh(f"{name}_{opt.suffix}", taken) for name in plan.assigned}
     repeat = [s for s in plan.repeat if not _reads_attributes(s, m, opt.unreadable)]
