@@ -573,10 +573,13 @@ def _model_assignment(stmt: cst.BaseStatement, scan: Scan, factories: set[str]) 
     return None
 
 
-def _is_training(stmt: cst.CSTNode, scan: Scan, optional: dict[str, tuple[int, str]] | None = None) -> bool:
+def _is_training(stmt: cst.CSTNode, scan: Scan, optional: dict[str, tuple[int, str]] | None = None,
+                 tools: frozenset[str] = frozenset()) -> bool:
+    """The statement trains: an optimizer step, a backward pass, a call of a training function (not a
+    method of one of the evaluation's `tools`: `evaluator.run(loader)` shares its name with a trainer's run)."""
     for call in calls_in(stmt):
         short = last_name(call) or ""
-        if _without_optimizer(call, optional or {}):
+        if _without_optimizer(call, optional or {}) or receiver_of(call) in tools:
             continue
         if short in vocab.TRAINING_STEP_CALLS or short in scan.trainer_funcs:
             return True
@@ -610,7 +613,8 @@ def _binds(stmt: cst.BaseStatement) -> list[str]:
 def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, global_readers: set[str],
                 stop_at_training: bool, training_calls: set[str] = frozenset(),
                 holder: str | None = None,
-                optional: dict[str, tuple[int, str]] | None = None) -> tuple[list[cst.BaseStatement], list[str]]:
+                optional: dict[str, tuple[int, str]] | None = None,
+                tools: frozenset[str] = frozenset()) -> tuple[list[cst.BaseStatement], list[str]]:
     """Statements that use the model (or results derived from it) without training, saving or tracking.
 
     With a holder object (`trainer` for `trainer.model`), calls of its reading methods count as uses
@@ -631,7 +635,7 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
             if _reloaded(stmt, candidates[index + 1:], model):
                 continue
             break
-        if _is_training(stmt, scan, optional) or any(
+        if _is_training(stmt, scan, optional, tools) or any(
             holder is not None and receiver_of(c) == holder and last_name(c) in training_calls for c in calls_in(stmt)
         ):
             if stop_at_training:
@@ -1192,14 +1196,14 @@ def _evaluation_in_handlers(module: cst.Module, scan: Scan, model: str, body: li
             and _engine_built(stmt, model, builders) is None and not _is_training(stmt, scan, optional)
         ]
         candidates = setup + list(handler.body.body)
-        repeat, assigned = _evaluation(candidates, model, scan, readers, False, optional=optional)
+        tools = frozenset(n for stmt in setup for n in _binds(stmt))
+        repeat, assigned = _evaluation(candidates, model, scan, readers, False, optional=optional, tools=tools)
         own = {p.name.value for p in handler.params.params} | set(_function_locals(handler))
         unavailable = own - set(assigned)
         repeat = [s for s in repeat if not set(_loads(s)) & (unavailable | {p.name.value for p in handler.params.params})]
         assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
         if any(_does_work(s) and not any(s is t for t in setup) for s in repeat):
-            tools = [n for stmt in setup for n in _binds(stmt)]
-            return EvalPlan(model, body[trained], repeat, assigned, needs_before=True, tools=tools)
+            return EvalPlan(model, body[trained], repeat, assigned, needs_before=True, tools=sorted(tools))
     return None
 
 

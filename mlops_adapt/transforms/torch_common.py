@@ -258,7 +258,8 @@ def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
             in_loop = True
         if isinstance(node, cst.AugAssign):
             found.update(assigned_names(node.target))
-        if isinstance(node, cst.Assign) and not in_loop and not _is_tensor(node.value, model):
+        if isinstance(node, cst.Assign) and not in_loop and not _is_tensor(node.value, model) \
+                and not _empty_containers(node.value):
             for target in node.targets:
                 found.update(assigned_names(target.target))
         for child in node.children:
@@ -267,6 +268,13 @@ def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
     for stmt in statements:
         walk(stmt, False)
     return {n for n in found if not n.startswith("_")}
+
+
+def _empty_containers(value: cst.BaseExpression) -> bool:
+    """`[]`, `{}` or `[], []`: lists the evaluation fills (all predictions), not a result to print."""
+    if isinstance(value, cst.Tuple):
+        return bool(value.elements) and all(_empty_containers(e.value) for e in value.elements)
+    return isinstance(value, (cst.List, cst.Dict, cst.Set)) and not value.elements
 
 
 def _is_tensor(value: cst.BaseExpression, model: str) -> bool:
