@@ -1,4 +1,4 @@
-"""Workers share one model and train it in place (Hogwild style, here with threads); the parent tests it."""
+"""Workers share one model and train it in place (Hogwild style, here with threads; one worker, so the run repeats); the parent tests it."""
 import threading
 
 import torch
@@ -25,7 +25,7 @@ torch.manual_seed(0)
 x = torch.randn(300, 5)
 y = x @ torch.tensor([[1.0], [-2.0], [0.5], [0.0], [3.0]])
 shared = nn.Sequential(nn.Linear(5, 16), nn.Tanh(), nn.Linear(16, 1))
-workers = [threading.Thread(target=fit_worker, args=(rank, shared, x[:200], y[:200], 60)) for rank in range(2)]
+workers = [threading.Thread(target=fit_worker, args=(rank, shared, x[:200], y[:200], 60)) for rank in range(1)]
 for w in workers:
     w.start()
 for w in workers:
