@@ -214,6 +214,8 @@ def _with_optimized_copy(
         names = [n for n in metrics if n in final] or metrics or [n for n in bound if n in final]
         lines += [compare_line(n, mapping[n], opt.before, opt.after, before_names.get(n, n), _plain_number(tree, repeat, n))
                   for n in names]
+        # An object holding the model in an attribute (a fitted pipeline) is saved with the copy in it.
+        lines += [_with_suffix(save, opt.suffix) for save in holder_saves(tree, plan)]
         lines.append(cst.parse_statement(f"{m} = {kept}"))
     else:
         recipe.warn(f"no evaluation of the trained model was found to repeat after {opt.verb}")
@@ -349,6 +351,11 @@ def model_saves(tree: cst.Module, plan: EvalPlan) -> list[tuple[cst.SimpleStatem
                 elif saves and loop_names and all(not names_in(a.value) & loop_names for c in saves for a in c.args[1:]):
                     found.append((stmt, "loop"))
                 continue
+            if isinstance(stmt, cst.FunctionDef) and _is_event_handler(stmt) and not seen:
+                # A handler the training engine calls on its events saves a best-epoch checkpoint.
+                own = {p.name.value for p in stmt.params.params} | {n for x in stmt.body.body for n in _binds_names(x)}
+                walk(list(stmt.body.body), False, own | {"self"})
+                continue
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 continue
             inner_names = set(loop_names)
@@ -360,6 +367,44 @@ def model_saves(tree: cst.Module, plan: EvalPlan) -> list[tuple[cst.SimpleStatem
 
     walk(scope, True, set())
     return found
+
+
+def holder_saves(tree: cst.Module, plan: EvalPlan) -> list[cst.Call]:
+    """`joblib.dump(pipe, "model.joblib")` in the insertion point's scope, where the model is an
+    attribute of what is saved (`net.module_`, with `net = pipe.named_steps["net"]`)."""
+    if "." not in plan.model or plan.model.startswith("self."):
+        return []
+    scope = _scope_of(tree, plan.insert_after) or []
+    holders = {plan.model.split(".", 1)[0]}
+    for stmt in scope:
+        for node in nodes_of(stmt, cst.Assign):
+            if len(node.targets) == 1 and code(node.targets[0].target) in holders \
+                    and isinstance(node.value, (cst.Subscript, cst.Attribute)) and not calls_in(node.value):
+                holders.add(_root(node.value) or "")
+    return [
+        c for stmt in scope if isinstance(stmt, cst.SimpleStatementLine) for c in calls_in(stmt)
+        if code(c.func) in ("joblib.dump", "torch.save") and len(c.args) >= 2 and code(c.args[0].value) in holders
+    ]
+
+
+def _with_suffix(save: cst.Call, suffix: str) -> cst.BaseStatement:
+    """The save call writing to a file named after the original's, with the suffix (`model_pruned.joblib`)."""
+    path = save.args[1].value
+    text = string_value(path)
+    if text is not None and isinstance(path, cst.SimpleString):
+        stem, dot, ext = text.rpartition(".")
+        new_path = repr(f"{stem}_{suffix}.{ext}" if dot and "/" not in ext else f"{text}_{suffix}").replace("'", '"')
+    else:
+        new_path = f'"{{}}_{suffix}{{}}".format(*os.path.splitext(str({code(path)})))'
+    return cst.parse_statement(f"{code(save.func)}({code(save.args[0].value)}, {new_path})")
+
+
+def _is_event_handler(func: cst.FunctionDef) -> bool:
+    """`@trainer.on(Events.EPOCH_COMPLETED)`: a function an engine calls while it trains."""
+    return isinstance(func.body, cst.IndentedBlock) and any(
+        isinstance(d.decorator, cst.Call) and isinstance(d.decorator.func, cst.Attribute)
+        and d.decorator.func.attr.value == "on" for d in func.decorators
+    )
 
 
 def _scope_of(tree: cst.Module, target: cst.BaseStatement) -> list[cst.BaseStatement] | None:

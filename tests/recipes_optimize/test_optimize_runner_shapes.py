@@ -22,10 +22,15 @@ from ._support import adapted, missing_lines, run_batch
 SHAPES_DIR = Path(__file__).parent / "runner_shapes"
 NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
 TASKS = {"prune": ("optimize-prune", "pruning"), "quantize": ("optimize-quantize", "quantization")}
-# The test's own probe of estimator_in_pipeline.py: the pipeline's step holds the trained (dense, float) net again.
+# The test's own probe of estimator_in_pipeline.py: the pipeline's step holds the trained (dense, float)
+# net again, and the pipeline saved with the optimized net in it (SUFFIX) loads with that net.
 STEP_PROBE = (
     "\nprint('PROBE', type(reg.net_[0]).__module__, "
     "sum(int((m.weight == 0).sum()) for m in reg.net_.modules() if isinstance(m, torch.nn.Linear)))\n"
+    "saved = joblib.load('regressor_SUFFIX.joblib')[-1].net_\n"
+    "saved_weights = [m.weight for m in saved.modules() if isinstance(m, torch.nn.Linear)]\n"
+    "print('SAVED', type(saved[0]).__module__, "
+    "sum(int((w == 0).sum()) for w in saved_weights) / max(1, sum(w.nelement() for w in saved_weights)))\n"
 )
 
 
@@ -38,8 +43,8 @@ def shapes(tmp_path_factory):
         programs[f"original/{path.name}"] = source
         for key, (task, _) in TASKS.items():
             programs[f"{key}/{path.name}"] = adapted(task, source)
-    for key in ("prune", "quantize"):
-        programs[f"{key}/estimator_in_pipeline.py"] += STEP_PROBE
+    for key, suffix in (("prune", "pruned"), ("quantize", "int8")):
+        programs[f"{key}/estimator_in_pipeline.py"] += STEP_PROBE.replace("SUFFIX", suffix)
     workdir = tmp_path_factory.mktemp("runner-shapes")
     results = run_batch(programs, workdir)
     return {key: (programs[key], results[key], workdir / key.replace("/", "_").removesuffix(".py")) for key in programs}
@@ -63,7 +68,7 @@ def test_the_scripts_output_survives_and_the_optimized_model_is_evaluated(task, 
 @pytest.mark.slow
 @pytest.mark.parametrize("task", sorted(TASKS))
 def test_an_engine_is_optimized_after_it_ran_and_its_evaluator_is_run_again(task, shapes):
-    code, run, _ = shapes[f"{task}/event_loop_handlers.py"]
+    code, run, folder = shapes[f"{task}/event_loop_handlers.py"]
     label = TASKS[task][1]
     # The optimization follows the engine's run, not the engine's construction.
     assert code.index("trainer.run(batches") < code.index(f"Evaluation after {label}")
@@ -77,6 +82,9 @@ def test_an_engine_is_optimized_after_it_ran_and_its_evaluator_is_run_again(task
     dense_accuracy = float(lines[last_epoch].split()[-1])
     assert abs(float(compared[1]) - dense_accuracy) < 1e-3  # "before" is the trained model's own figure
     assert 0.0 <= float(compared[2]) <= 1.0
+    # The best-epoch checkpoint a handler saves gets its optimized counterpart.
+    suffix = "pruned" if task == "prune" else "int8"
+    assert (folder / f"best_{suffix}.pt").exists() and (folder / "best.pt").exists()
 
 
 @pytest.mark.slow
@@ -101,6 +109,13 @@ def test_the_net_inside_a_pipeline_step_is_scored_through_the_pipeline_and_put_b
     assert re.search(rf"^r2 on held-out rows: {NUMBER}$", after, re.MULTILINE), run["stdout"]
     probe = re.search(r"^PROBE (\S+) (\d+)$", run["stdout"], re.MULTILINE)
     assert probe and probe[1] == "torch.nn.modules.linear" and probe[2] == "0", run["stdout"]
+    # The pipeline is saved a second time, with the optimized net in its step.
+    saved = re.search(r"^SAVED (\S+) (\S+)$", run["stdout"], re.MULTILINE)
+    assert saved, run["stdout"]
+    if task == "prune":
+        assert 0.25 < float(saved[2]) < 0.35
+    else:
+        assert "quantized" in saved[1]
 
 
 @pytest.mark.slow

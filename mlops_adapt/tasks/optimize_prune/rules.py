@@ -31,8 +31,9 @@ _NOT_EVALUATION = frozenset({
 
 
 def is_copy_save(stmt: str) -> bool:
-    """`torch.save(model_pruned.state_dict(), "net_pruned.pt")`: the optimized copy saved beside the model."""
-    return bool(re.fullmatch(r"torch\.save\([^\n]*\)\s*", stmt.strip() + " ")) and "open(" not in stmt
+    """`torch.save(model_pruned.state_dict(), "net_pruned.pt")`: the optimized copy saved beside the model
+    (or `joblib.dump(pipe, "pipe_pruned.joblib")`, the pipeline holding it)."""
+    return bool(re.fullmatch(r"(torch\.save|joblib\.dump)\([^\n]*\)\s*", stmt.strip() + " ")) and "open(" not in stmt
 
 
 def is_report_statement(stmt: str) -> bool:

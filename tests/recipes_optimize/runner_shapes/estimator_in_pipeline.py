@@ -1,4 +1,5 @@
 """A torch net behind a scikit-learn estimator interface, the last step of a pipeline."""
+import joblib
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -39,3 +40,4 @@ model = make_pipeline(MinMaxScaler(), NetRegressor())
 model.fit(X[:180], y[:180])
 reg = model[-1]
 print(f"r2 on held-out rows: {model.score(X[180:], y[180:]):.3f}")
+joblib.dump(model, "regressor.joblib")

@@ -74,11 +74,24 @@ def show_loss(engine):
     print(f"epoch {engine.epoch} last loss {engine.output:.4f}")
 
 
+best = {"accuracy": -1.0}
+
+
 def validate(engine):
     scores = evaluator.run(held_out).metrics
     print(f"epoch {engine.epoch} held-out accuracy {scores['accuracy']:.3f}")
 
 
 trainer.add_event_handler("epoch_end", validate)
+
+
+@trainer.on("epoch_end")
+def keep_best(engine):
+    accuracy = evaluator.metrics["accuracy"]
+    if accuracy > best["accuracy"]:
+        best["accuracy"] = accuracy
+        torch.save(net.state_dict(), "best.pt")
+
+
 trainer.run(batches, max_epochs=6)
 print("finished")
