@@ -350,6 +350,8 @@ def _held_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[_H
                         name for name, m in methods.items()
                         if name not in training and name != "__init__" and mentions(m.body, f"self.{attr}")
                     }
+                    if "fit" in methods and "predict" in methods:
+                        readers |= _ESTIMATOR_READERS  # a scikit-learn style estimator: `clf.score(X, y)`
                     found.append(_Held(f"{obj}.{attr}", body, trained, readers, training, obj))
     return found
 
@@ -374,6 +376,7 @@ def _pipeline_step(stmt: cst.BaseStatement, cls_name: str,
     if not any(last_name(c) == cls_name for c in calls_in(small.value)):
         return None, None
     obj = small.targets[0].target.value
+    name, last = _step_name(small.value, cls_name)
     for later in following:
         if not (isinstance(later, cst.SimpleStatementLine) and len(later.body) == 1):
             continue
@@ -381,8 +384,30 @@ def _pipeline_step(stmt: cst.BaseStatement, cls_name: str,
         if isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name) \
                 and isinstance(assign.value, (cst.Subscript, cst.Attribute)) and not calls_in(assign.value) \
                 and re.match(rf"{re.escape(obj)}\b", code(assign.value)):
-            return obj, assign.targets[0].target.value
+            # The step taken must be the estimator's: by its name, or as the last step.
+            access = code(assign.value)[len(obj):]
+            if (name is not None and re.search(rf"""["']{re.escape(name)}["']|\.{re.escape(name)}\b""", access)) \
+                    or (last and "-1" in access):
+                return obj, assign.targets[0].target.value
     return None, None
+
+
+def _step_name(pipeline: cst.Call, cls_name: str) -> tuple[str | None, bool]:
+    """(the step's name, whether it is the last step) of the `Cls(...)` step in `Pipeline([(name, Cls(...)), ...])`
+    or `make_pipeline(..., Cls(...))` (whose step names are the lowercased class names)."""
+    if last_name(pipeline) == "make_pipeline":
+        steps = [a.value for a in pipeline.args if a.keyword is None]
+        last = bool(steps) and isinstance(steps[-1], cst.Call) and last_name(steps[-1]) == cls_name
+        return cls_name.lower(), last
+    listed = pipeline.args[0].value if pipeline.args else None
+    if not isinstance(listed, (cst.List, cst.Tuple)):
+        return None, False
+    for position, element in enumerate(listed.elements):
+        pair = element.value
+        if isinstance(pair, cst.Tuple) and len(pair.elements) == 2 and isinstance(pair.elements[1].value, cst.Call) \
+                and last_name(pair.elements[1].value) == cls_name:
+            return string_value(pair.elements[0].value), position == len(listed.elements) - 1
+    return None, False
 
 
 def _held_in_pipeline(body: list[cst.BaseStatement], index: int, pipe: str, step: str,

@@ -127,3 +127,20 @@ def test_filled_prediction_lists_are_refilled_and_only_the_figure_compared(task,
     assert compared, run["stdout"]
     assert float(compared[1]) == pytest.approx(0.95)  # the last epoch's figure, printed by the script
     assert not re.search(r"^(seen|guessed) ", run["stdout"], re.MULTILINE)  # whole lists are not results
+
+
+def test_the_step_taken_from_the_pipeline_is_the_estimators_not_another():
+    source = (SHAPES_DIR / "estimator_in_pipeline.py").read_text().replace(
+        "reg = model[-1]\n", 'scaler = model[0]\nreg = model.named_steps["netregressor"]\n'
+    )
+    code = adapted("optimize-prune", source)
+    assert "reg.net_ = net_pruned" in code and "scaler.net_" not in code
+
+
+def test_an_estimator_fitted_on_its_own_is_scored_again_with_the_copy():
+    source = (SHAPES_DIR / "estimator_in_pipeline.py").read_text()
+    source = source.replace("model = make_pipeline(MinMaxScaler(), NetRegressor())", "model = NetRegressor()")
+    source = source.replace("reg = model[-1]\n", "")
+    code = adapted("optimize-quantize", source)
+    after = code.split('print("Evaluation after quantization:")', 1)[1]
+    assert after.index("model.score(") < after.index("model.net_ = net_float32")
