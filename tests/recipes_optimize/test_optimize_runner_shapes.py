@@ -89,7 +89,7 @@ def test_an_engine_is_optimized_after_it_ran_and_its_evaluator_is_run_again(task
 
 @pytest.mark.slow
 def test_a_model_trained_by_worker_threads_is_pruned_tested_and_saved(shapes):
-    code, run, folder = shapes["prune/thread_workers.py"]
+    _, run, folder = shapes["prune/thread_workers.py"]
     assert run["stdout"].count("test mse:") == 2
     assert "test mse:" in after_part(run["stdout"], "pruning")
     pruned = torch.load(folder / "shared_pruned.pt")
@@ -121,7 +121,7 @@ def test_the_net_inside_a_pipeline_step_is_scored_through_the_pipeline_and_put_b
 @pytest.mark.slow
 @pytest.mark.parametrize("task", sorted(TASKS))
 def test_filled_prediction_lists_are_refilled_and_only_the_figure_compared(task, shapes):
-    code, run, _ = shapes[f"{task}/filled_prediction_lists.py"]
+    _, run, _ = shapes[f"{task}/filled_prediction_lists.py"]
     before, after = ("before pruning", "after pruning") if task == "prune" else ("float32", "int8")
     compared = re.search(rf"^hit_rate {before}: ({NUMBER}) \| {after}: ({NUMBER})$", run["stdout"], re.MULTILINE)
     assert compared, run["stdout"]
