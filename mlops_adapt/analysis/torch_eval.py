@@ -42,6 +42,8 @@ class EvalPlan:
     renames: dict[str, str] = field(default_factory=dict)  # trainer parameter -> the caller's name
     # The results are not in scope at the insertion point: evaluate once before the change too.
     needs_before: bool = False
+    # Names the evaluation binds to what evaluates (an evaluator engine), not to results to compare.
+    tools: list[str] = field(default_factory=list)
 
 
 def is_torch_model_ctor(ctor: str, scan: Scan) -> bool:
@@ -134,20 +136,83 @@ def _without_optimizer(call: cst.Call, optional: dict[str, tuple[int, str]]) -> 
 
 
 def _trains(stmt: cst.CSTNode, var: str, scan: Scan, global_users: set[str],
-            optional: dict[str, tuple[int, str]] | None = None) -> bool:
+            optional: dict[str, tuple[int, str]] | None = None, builders: frozenset[str] = frozenset()) -> bool:
     """True when the statement trains `var`: a backward loop using it, or a trainer call that reaches it
-    (not one that leaves out the optimizer the trainer needs to train: that call evaluates)."""
+    (not one that leaves out the optimizer the trainer needs to train: that call evaluates, nor one
+    that only builds a training engine: the engine's run trains)."""
     if backward_loop(stmt) and mentions(stmt.body, var):
         return True
     for call in calls_in(stmt):
         short = last_name(call) or ""
-        if _without_optimizer(call, optional or {}):
+        if _without_optimizer(call, optional or {}) or short in builders:
             continue
         if short in scan.trainer_funcs and (var in {code(a.value) for a in call.args} or short in global_users):
+            return True
+        if _starts_training(call, var, scan):
             return True
         if short in ("fit", "train") and (var in {code(a.value) for a in call.args} or _receiver_is(call, var)):
             return short == "fit" or bool(call.args)  # model.train() only switches mode
     return False
+
+
+def _starts_training(call: cst.Call, var: str, scan: Scan) -> bool:
+    """`mp.Process(target=train, args=(rank, model))`, `mp.spawn(train, args=(model,))`: a process or
+    thread runs a training function on the model (in shared memory, as in Hogwild)."""
+    target = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "target"), None)
+    if target is None and last_name(call) == "spawn" and call.args and call.args[0].keyword is None:
+        target = call.args[0].value
+    if not (isinstance(target, cst.Name) and target.value in scan.trainer_funcs):
+        return False
+    given = [a.value for a in call.args if a.keyword is not None and a.keyword.value in ("args", "kwargs")]
+    for value in given:
+        elements = value.elements if isinstance(value, (cst.Tuple, cst.List, cst.Dict)) else []
+        for element in elements:
+            if code(element.value) == var:
+                return True
+    return False
+
+
+# Methods that run a training engine built around the model (Ignite's `trainer.run(loader, max_epochs=...)`).
+_ENGINE_RUNS = frozenset({"run", "fit", "train"})
+# Library functions that build such an engine.
+_LIBRARY_ENGINE_BUILDERS = frozenset({"create_supervised_trainer"})
+
+
+def engine_builders(module: cst.Module, scan: Scan) -> frozenset[str]:
+    """Functions that build a training engine rather than train: the backward pass runs only in a
+    nested function they hand back (`def create_supervised_trainer(model, optimizer, loss_fn):`
+    ... `return Engine(_update)`), so the model is trained when the engine runs, not when it is built."""
+    found = {name for name, qualified in scan.imports.items() if qualified.rsplit(".", 1)[-1] in _LIBRARY_ENGINE_BUILDERS}
+    for func in module.body:
+        if not isinstance(func, cst.FunctionDef):
+            continue
+        nested = [f for f in nodes_of(func.body, cst.FunctionDef)]
+        inner = {id(c) for f in nested for c in calls_in(f)}
+        own = [c for c in calls_in(func.body) if id(c) not in inner]
+        trains_inside = any(last_name(c) in ("backward", "step") for f in nested for c in calls_in(f))
+        trains_itself = any(last_name(c) in ("backward", "step") or last_name(c) in scan.trainer_funcs for c in own)
+        returns = any(r.value is not None for r in nodes_of(func.body, cst.Return))
+        if trains_inside and not trains_itself and returns:
+            found.add(func.name.value)
+    return frozenset(found)
+
+
+def _engine_built(stmt: cst.BaseStatement, var: str, builders: frozenset[str]) -> str | None:
+    """`trainer = create_supervised_trainer(model, optimizer, loss)`: the engine's name, or None."""
+    if not (builders and isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return None
+    small = stmt.body[0]
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name) \
+            and isinstance(small.value, cst.Call) and last_name(small.value) in builders \
+            and any(code(a.value) == var for a in small.value.args):
+        return small.targets[0].target.value
+    return None
+
+
+def _runs_engine(stmt: cst.BaseStatement, engines: set[str]) -> str | None:
+    """The engine that the statement runs (`trainer.run(train_loader, max_epochs=5)`), or None."""
+    return next((receiver_of(c) for c in calls_in(stmt)
+                 if receiver_of(c) in engines and last_name(c) in _ENGINE_RUNS), None)
 
 
 def _receiver_is(call: cst.Call, var: str) -> bool:
@@ -214,6 +279,8 @@ def _model_attributes(cls: cst.ClassDef, scan: Scan, factories: set[str]) -> dic
     methods = _class_methods(cls)
     init = methods.get("__init__")
     params = [p.name.value for p in init.params.params[1:]] if init is not None else []
+    # `self.module_ = self._build(n_features, n_classes)`: a method of the class that returns a new model.
+    factories = set(factories) | {name for name, m in methods.items() if _returns_a_model(m, scan)}
     found: dict[str, int | None] = {}
     for method in methods.values():
         for assign in _assignments(method.body):
@@ -253,7 +320,14 @@ def _held_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[_H
                 if var is not None:
                     models_here.add(var)
                 obj, call = _instantiation(stmt, cls_name)
-                if obj is None or call is None:
+                step = None
+                if obj is None:
+                    obj, step = _pipeline_step(stmt, cls_name, body[index + 1:])
+                if obj is None or (call is None and step is None):
+                    continue
+                if step is not None:
+                    # Inside a Pipeline, the estimator is built and trained by the pipeline's fit.
+                    found += _held_in_pipeline(body, index, obj, step, attributes, methods, training)
                     continue
                 positional = [a for a in call.args if a.keyword is None]
                 for attr, param_index in attributes.items():
@@ -276,7 +350,87 @@ def _held_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[_H
                         name for name, m in methods.items()
                         if name not in training and name != "__init__" and mentions(m.body, f"self.{attr}")
                     }
+                    if "fit" in methods and "predict" in methods:
+                        readers |= _ESTIMATOR_READERS  # a scikit-learn style estimator: `clf.score(X, y)`
                     found.append(_Held(f"{obj}.{attr}", body, trained, readers, training, obj))
+    return found
+
+
+# What scikit-learn calls on an estimator to use it (`pipe.score(X, y)` reaches the step's predict).
+_ESTIMATOR_READERS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function", "score",
+                                "transform"})
+
+
+def _pipeline_step(stmt: cst.BaseStatement, cls_name: str,
+                   following: list[cst.BaseStatement]) -> tuple[str | None, str | None]:
+    """`pipe = Pipeline([..., ("net", Cls(...))])` (or `make_pipeline(..., Cls(...))`) with a later
+    `net = pipe.named_steps["net"]` (`pipe[-1]`, `pipe.steps[-1][1]`): the pipeline and the name
+    the script gives its fitted step; (None, None) otherwise."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None, None
+    small = stmt.body[0]
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+        return None, None
+    if not (isinstance(small.value, cst.Call) and last_name(small.value) in ("Pipeline", "make_pipeline")):
+        return None, None
+    if not any(last_name(c) == cls_name for c in calls_in(small.value)):
+        return None, None
+    obj = small.targets[0].target.value
+    name, last = _step_name(small.value, cls_name)
+    for later in following:
+        if not (isinstance(later, cst.SimpleStatementLine) and len(later.body) == 1):
+            continue
+        assign = later.body[0]
+        if isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name) \
+                and isinstance(assign.value, (cst.Subscript, cst.Attribute)) and not calls_in(assign.value) \
+                and re.match(rf"{re.escape(obj)}\b", code(assign.value)):
+            # The step taken must be the estimator's: by its name, or as the last step.
+            access = code(assign.value)[len(obj):]
+            if (name is not None and re.search(rf"""["']{re.escape(name)}["']|\.{re.escape(name)}\b""", access)) \
+                    or (last and "-1" in access):
+                return obj, assign.targets[0].target.value
+    return None, None
+
+
+def _step_name(pipeline: cst.Call, cls_name: str) -> tuple[str | None, bool]:
+    """(the step's name, whether it is the last step) of the `Cls(...)` step in `Pipeline([(name, Cls(...)), ...])`
+    or `make_pipeline(..., Cls(...))` (whose step names are the lowercased class names)."""
+    if last_name(pipeline) == "make_pipeline":
+        steps = [a.value for a in pipeline.args if a.keyword is None]
+        last = bool(steps) and isinstance(steps[-1], cst.Call) and last_name(steps[-1]) == cls_name
+        return cls_name.lower(), last
+    listed = pipeline.args[0].value if pipeline.args else None
+    if not isinstance(listed, (cst.List, cst.Tuple)):
+        return None, False
+    for position, element in enumerate(listed.elements):
+        pair = element.value
+        if isinstance(pair, cst.Tuple) and len(pair.elements) == 2 and isinstance(pair.elements[1].value, cst.Call) \
+                and last_name(pair.elements[1].value) == cls_name:
+            return string_value(pair.elements[0].value), position == len(listed.elements) - 1
+    return None, False
+
+
+def _held_in_pipeline(body: list[cst.BaseStatement], index: int, pipe: str, step: str,
+                      attributes: dict[str, int | None], methods: dict[str, cst.FunctionDef],
+                      training: set[str]) -> list[_Held]:
+    """The model a pipeline's step holds (`net.module_`), trained by the pipeline's last `pipe.fit(...)`."""
+    trained = None
+    for later in range(index + 1, len(body)):
+        if _assigns_name(body[later], pipe):
+            break
+        if any(receiver_of(c) == pipe and last_name(c) in training for c in calls_in(body[later])):
+            trained = later
+    if trained is None:
+        return []
+    found = []
+    for attr, param_index in attributes.items():
+        if param_index is not None:
+            continue  # a model handed to the estimator: it is the script's, not one the step builds
+        readers = {
+            name for name, m in methods.items()
+            if name not in training and name != "__init__" and mentions(m.body, f"self.{attr}")
+        } | _ESTIMATOR_READERS
+        found.append(_Held(f"{step}.{attr}", body, trained, readers, training, pipe))
     return found
 
 
@@ -311,6 +465,7 @@ def _find_model(module: cst.Module, scan: Scan):
     """(model, statement list, index of the training statement, the holder if an object holds it)."""
     factories = _model_factories(module, scan)
     optional = optional_optimizers(module)
+    builders = engine_builders(module, scan)
     held = _held_models(module, scan, factories)
     if held:
         # A model trained through its holder's method is evaluated where the holder is used: the
@@ -352,8 +507,14 @@ def _find_model(module: cst.Module, scan: Scan):
                 (last_name(ctor_call) or "") in scan.trainer_funcs or (last_name(ctor_call) or "") in training_factories
             ):
                 trained = index  # `model = train_model(...)` returns a trained model
+            engines: set[str] = set()
             for later_index in range(index + 1, len(body)):
-                if _trains(body[later_index], var, scan, users, optional):
+                if _trains(body[later_index], var, scan, users, optional, builders):
+                    trained = later_index
+                engine = _engine_built(body[later_index], var, builders)
+                if engine is not None:
+                    engines.add(engine)
+                elif _runs_engine(body[later_index], engines):
                     trained = later_index
             if trained is None and id(stmt) in known and known[id(stmt)].trained_after is not None:
                 target = known[id(stmt)].trained_after
@@ -437,10 +598,13 @@ def _model_assignment(stmt: cst.BaseStatement, scan: Scan, factories: set[str]) 
     return None
 
 
-def _is_training(stmt: cst.CSTNode, scan: Scan, optional: dict[str, tuple[int, str]] | None = None) -> bool:
+def _is_training(stmt: cst.CSTNode, scan: Scan, optional: dict[str, tuple[int, str]] | None = None,
+                 tools: frozenset[str] = frozenset()) -> bool:
+    """The statement trains: an optimizer step, a backward pass, a call of a training function (not a
+    method of one of the evaluation's `tools`: `evaluator.run(loader)` shares its name with a trainer's run)."""
     for call in calls_in(stmt):
         short = last_name(call) or ""
-        if _without_optimizer(call, optional or {}):
+        if _without_optimizer(call, optional or {}) or receiver_of(call) in tools:
             continue
         if short in vocab.TRAINING_STEP_CALLS or short in scan.trainer_funcs:
             return True
@@ -474,7 +638,8 @@ def _binds(stmt: cst.BaseStatement) -> list[str]:
 def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, global_readers: set[str],
                 stop_at_training: bool, training_calls: set[str] = frozenset(),
                 holder: str | None = None,
-                optional: dict[str, tuple[int, str]] | None = None) -> tuple[list[cst.BaseStatement], list[str]]:
+                optional: dict[str, tuple[int, str]] | None = None,
+                tools: frozenset[str] = frozenset()) -> tuple[list[cst.BaseStatement], list[str]]:
     """Statements that use the model (or results derived from it) without training, saving or tracking.
 
     With a holder object (`trainer` for `trainer.model`), calls of its reading methods count as uses
@@ -495,7 +660,7 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
             if _reloaded(stmt, candidates[index + 1:], model):
                 continue
             break
-        if _is_training(stmt, scan, optional) or any(
+        if _is_training(stmt, scan, optional, tools) or any(
             holder is not None and receiver_of(c) == holder and last_name(c) in training_calls for c in calls_in(stmt)
         ):
             if stop_at_training:
@@ -511,19 +676,21 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
         if used & derived or calls_reader or mentions(stmt, model):
             bound = {n for s in chosen for n in _binds(s)}
             carried = _read_before_bound(stmt, bound)
+            earlier = candidates[: candidates.index(stmt)]
             if carried:
                 # An accumulator (`correct += ...`, `best = max(best, acc)`): repeated, it needs its
                 # starting value. Take the statement that sets it just before (`correct = 0`), if any.
-                starts = _initializers(candidates[: candidates.index(stmt)], carried, chosen)
+                starts = _initializers(earlier, carried, chosen)
                 if starts is None:
                     continue  # no known start: it is the original's running result, not repeated
-                for start in starts:
-                    chosen.append(start)
-                    for name in _binds(start):
-                        derived.add(name)
-                        if name not in assigned:
-                            assigned.append(name)
-                chosen.sort(key=lambda s: next(i for i, c in enumerate(candidates) if c is s))
+                _take_starts(starts, chosen, derived, assigned, candidates)
+            # Lists the evaluation fills (`val_preds.extend(...)`) from a fresh start (`val_preds = []`)
+            # are its results too: repeated with that start, they hold the new model's outputs.
+            filled = _filled_lists(stmt) - bound
+            starts = _initializers(earlier, filled, chosen) if filled else None
+            if starts is not None:
+                _take_starts(starts, chosen, derived, assigned, candidates)
+                derived.update(filled)
             chosen.append(stmt)
             for name in _binds(stmt):
                 if name != model:
@@ -533,6 +700,28 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
     if not any(_does_work(s) for s in chosen):
         return [], []
     return chosen, assigned
+
+
+def _take_starts(starts: list[cst.BaseStatement], chosen: list[cst.BaseStatement], derived: set[str],
+                 assigned: list[str], candidates: list[cst.BaseStatement]) -> None:
+    """Add the statements that set an evaluation's running values from scratch to the chosen ones, in source order."""
+    for start in starts:
+        chosen.append(start)
+        for name in _binds(start):
+            derived.add(name)
+            if name not in assigned:
+                assigned.append(name)
+    chosen.sort(key=lambda s: next(i for i, c in enumerate(candidates) if c is s))
+
+
+def _filled_lists(stmt: cst.BaseStatement) -> set[str]:
+    """Plain names the statement appends to or extends (`preds.extend(...)`), outside nested functions."""
+    nested = {id(c) for f in nodes_of(stmt, cst.FunctionDef) for c in calls_in(f)}
+    return {
+        c.func.value.value for c in calls_in(stmt)
+        if id(c) not in nested and isinstance(c.func, cst.Attribute) and c.func.attr.value in ("append", "extend")
+        and isinstance(c.func.value, cst.Name)
+    }
 
 
 def _rebinds_model(stmt: cst.BaseStatement, model: str) -> bool:
@@ -721,7 +910,8 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
             break
         inner = list(block.body.body)
         users = _functions_using(module, model)
-        training = [i for i, stmt in enumerate(inner) if _trains(stmt, model, scan, users, optional_optimizers(module))]
+        training = [i for i, stmt in enumerate(inner)
+                    if _trains(stmt, model, scan, users, optional_optimizers(module), engine_builders(module, scan))]
         if not training:
             break
         body, trained = inner, training[-1]
@@ -763,6 +953,7 @@ def _plan_at(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStat
             return _followed_by(EvalPlan(model, loop, repeat, assigned, from_loop=True, needs_before=unwrapped), *then)
     inside = _evaluation_inside_method(module, body[trained], held, scan) if held is not None else None
     inside = inside or _evaluation_inside_trainer(module, body[trained], model, scan)
+    inside = inside or _evaluation_in_handlers(module, scan, model, body, trained)
     if inside is not None:
         return _followed_by(inside, *then)
     if then[0]:
@@ -987,6 +1178,57 @@ def _evaluation_inside_trainer(
             if any(_does_work(s) for s in repeat):
                 renames = {k: v for k, v in renames.items() if k != v}
                 return EvalPlan(model, stmt, repeat, assigned, renames=renames, needs_before=True)
+    return None
+
+
+def _engine_handlers(module: cst.Module, engine: str) -> list[cst.FunctionDef]:
+    """Functions the engine calls on its events: decorated with `@engine.on(...)` or registered with
+    `engine.add_event_handler(event, handler)`."""
+    registered = {
+        code(c.args[1].value) for c in calls_in(module)
+        if receiver_of(c) == engine and last_name(c) == "add_event_handler" and len(c.args) > 1
+    }
+    return [
+        f for f in nodes_of(module, cst.FunctionDef)
+        if f.name.value in registered or any(
+            isinstance(d.decorator, cst.Call) and code(d.decorator.func) == f"{engine}.on" for d in f.decorators
+        )
+    ]
+
+
+def _evaluation_in_handlers(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStatement],
+                            trained: int) -> EvalPlan | None:
+    """`trainer.run(loader)` evaluates in an event handler (`@trainer.on(Events.EPOCH_COMPLETED)`:
+    `metrics = evaluator.run(val_loader).metrics`): repeat, after the run, the building of what the
+    handler evaluates with (`evaluator = create_supervised_evaluator(model, ...)`) and the
+    handler's lines that do not read its own parameters or locals (the engine's epoch)."""
+    builders = engine_builders(module, scan)
+    engines = {e for stmt in body[:trained] if (e := _engine_built(stmt, model, builders)) is not None}
+    engine = _runs_engine(body[trained], engines)
+    if engine is None:
+        return None
+    readers = {f for f in _functions_using(module, model) if f not in scan.trainer_funcs}
+    optional = optional_optimizers(module)
+    for handler in _engine_handlers(module, engine):
+        if not isinstance(handler.body, cst.IndentedBlock):
+            continue
+        used = set(names_in(handler.body))
+        # What the handler evaluates with, built from the model before the run (not the training engine).
+        setup = [
+            stmt for stmt in body[:trained]
+            if isinstance(stmt, cst.SimpleStatementLine) and mentions(stmt, model) and set(_binds(stmt)) & used
+            and model not in _binds(stmt)
+            and _engine_built(stmt, model, builders) is None and not _is_training(stmt, scan, optional)
+        ]
+        candidates = setup + list(handler.body.body)
+        tools = frozenset(n for stmt in setup for n in _binds(stmt))
+        repeat, assigned = _evaluation(candidates, model, scan, readers, False, optional=optional, tools=tools)
+        own = {p.name.value for p in handler.params.params} | set(_function_locals(handler))
+        unavailable = own - set(assigned)
+        repeat = [s for s in repeat if not set(_loads(s)) & (unavailable | {p.name.value for p in handler.params.params})]
+        assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
+        if any(_does_work(s) and not any(s is t for t in setup) for s in repeat):
+            return EvalPlan(model, body[trained], repeat, assigned, needs_before=True, tools=sorted(tools))
     return None
 
 

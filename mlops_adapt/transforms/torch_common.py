@@ -185,7 +185,7 @@ def _with_optimized_copy(
 ) -> cst.Module:
     taken = set(names_of(tree))
     m = plan.model
-    base = m.rsplit(".", 1)[-1]
+    base = m.rsplit(".", 1)[-1].strip("_") or "model"  # `net.module_` -> module_dense, module_pruned
     kept, optimized = _fresh(f"{base}_{opt.kept_suffix}", taken), _fresh(f"{base}_{opt.suffix}", taken)
     mapping = {name: _fresh(f"{name}_{opt.suffix}", taken) for name in plan.assigned}
     repeat = [s for s in plan.repeat if not _reads_attributes(s, m, opt.unreadable)]
@@ -205,7 +205,7 @@ def _with_optimized_copy(
     if repeat:
         lines += [cst.parse_statement(f"{m} = {optimized}"), _print(f"Evaluation after {opt.verb}:")]
         lines += repeated(repeat, {**plan.renames, **mapping})
-        bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat)]
+        bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat) and n not in plan.tools]
         # Results under other names (`metrics = trainer.evaluate(...)`) are compared too: the
         # repeated evaluation may print nothing itself (its print read the loop's `epoch`).
         final = _final_values(repeat, m)
@@ -214,6 +214,8 @@ def _with_optimized_copy(
         names = [n for n in metrics if n in final] or metrics or [n for n in bound if n in final]
         lines += [compare_line(n, mapping[n], opt.before, opt.after, before_names.get(n, n), _plain_number(tree, repeat, n))
                   for n in names]
+        # An object holding the model in an attribute (a fitted pipeline) is saved with the copy in it.
+        lines += [_with_suffix(save, opt.suffix) for save in holder_saves(tree, plan)]
         lines.append(cst.parse_statement(f"{m} = {kept}"))
     else:
         recipe.warn(f"no evaluation of the trained model was found to repeat after {opt.verb}")
@@ -258,7 +260,8 @@ def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
             in_loop = True
         if isinstance(node, cst.AugAssign):
             found.update(assigned_names(node.target))
-        if isinstance(node, cst.Assign) and not in_loop and not _is_tensor(node.value, model):
+        if isinstance(node, cst.Assign) and not in_loop and not _is_tensor(node.value, model) \
+                and not _empty_containers(node.value):
             for target in node.targets:
                 found.update(assigned_names(target.target))
         for child in node.children:
@@ -267,6 +270,13 @@ def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
     for stmt in statements:
         walk(stmt, False)
     return {n for n in found if not n.startswith("_")}
+
+
+def _empty_containers(value: cst.BaseExpression) -> bool:
+    """`[]`, `{}` or `[], []`: lists the evaluation fills (all predictions), not a result to print."""
+    if isinstance(value, cst.Tuple):
+        return bool(value.elements) and all(_empty_containers(e.value) for e in value.elements)
+    return isinstance(value, (cst.List, cst.Dict, cst.Set)) and not value.elements
 
 
 def _is_tensor(value: cst.BaseExpression, model: str) -> bool:
@@ -341,6 +351,11 @@ def model_saves(tree: cst.Module, plan: EvalPlan) -> list[tuple[cst.SimpleStatem
                 elif saves and loop_names and all(not names_in(a.value) & loop_names for c in saves for a in c.args[1:]):
                     found.append((stmt, "loop"))
                 continue
+            if isinstance(stmt, cst.FunctionDef) and _is_event_handler(stmt) and not seen:
+                # A handler the training engine calls on its events saves a best-epoch checkpoint.
+                own = {p.name.value for p in stmt.params.params} | {n for x in stmt.body.body for n in _binds_names(x)}
+                walk(list(stmt.body.body), False, own | {"self"})
+                continue
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 continue
             inner_names = set(loop_names)
@@ -352,6 +367,44 @@ def model_saves(tree: cst.Module, plan: EvalPlan) -> list[tuple[cst.SimpleStatem
 
     walk(scope, True, set())
     return found
+
+
+def holder_saves(tree: cst.Module, plan: EvalPlan) -> list[cst.Call]:
+    """`joblib.dump(pipe, "model.joblib")` in the insertion point's scope, where the model is an
+    attribute of what is saved (`net.module_`, with `net = pipe.named_steps["net"]`)."""
+    if "." not in plan.model or plan.model.startswith("self."):
+        return []
+    scope = _scope_of(tree, plan.insert_after) or []
+    holders = {plan.model.split(".", 1)[0]}
+    for stmt in scope:
+        for node in nodes_of(stmt, cst.Assign):
+            if len(node.targets) == 1 and code(node.targets[0].target) in holders \
+                    and isinstance(node.value, (cst.Subscript, cst.Attribute)) and not calls_in(node.value):
+                holders.add(_root(node.value) or "")
+    return [
+        c for stmt in scope if isinstance(stmt, cst.SimpleStatementLine) for c in calls_in(stmt)
+        if code(c.func) in ("joblib.dump", "torch.save") and len(c.args) >= 2 and code(c.args[0].value) in holders
+    ]
+
+
+def _with_suffix(save: cst.Call, suffix: str) -> cst.BaseStatement:
+    """The save call writing to a file named after the original's, with the suffix (`model_pruned.joblib`)."""
+    path = save.args[1].value
+    text = string_value(path)
+    if text is not None and isinstance(path, cst.SimpleString):
+        stem, dot, ext = text.rpartition(".")
+        new_path = repr(f"{stem}_{suffix}.{ext}" if dot and "/" not in ext else f"{text}_{suffix}").replace("'", '"')
+    else:
+        new_path = f'"{{}}_{suffix}{{}}".format(*os.path.splitext(str({code(path)})))'
+    return cst.parse_statement(f"{code(save.func)}({code(save.args[0].value)}, {new_path})")
+
+
+def _is_event_handler(func: cst.FunctionDef) -> bool:
+    """`@trainer.on(Events.EPOCH_COMPLETED)`: a function an engine calls while it trains."""
+    return isinstance(func.body, cst.IndentedBlock) and any(
+        isinstance(d.decorator, cst.Call) and isinstance(d.decorator.func, cst.Attribute)
+        and d.decorator.func.attr.value == "on" for d in func.decorators
+    )
 
 
 def _scope_of(tree: cst.Module, target: cst.BaseStatement) -> list[cst.BaseStatement] | None:

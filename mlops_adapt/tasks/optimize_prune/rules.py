@@ -31,8 +31,9 @@ _NOT_EVALUATION = frozenset({
 
 
 def is_copy_save(stmt: str) -> bool:
-    """`torch.save(model_pruned.state_dict(), "net_pruned.pt")`: the optimized copy saved beside the model."""
-    return bool(re.fullmatch(r"torch\.save\([^\n]*\)\s*", stmt.strip() + " ")) and "open(" not in stmt
+    """`torch.save(model_pruned.state_dict(), "net_pruned.pt")`: the optimized copy saved beside the model
+    (or `joblib.dump(pipe, "pipe_pruned.joblib")`, the pipeline holding it)."""
+    return bool(re.fullmatch(r"(torch\.save|joblib\.dump)\([^\n]*\)\s*", stmt.strip() + " ")) and "open(" not in stmt
 
 
 def is_report_statement(stmt: str) -> bool:
@@ -94,6 +95,7 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
     """
     before, after = Counter(statement_prints(original)), Counter(statement_prints(candidate))
     runners = _functions_running(candidate, models)
+    holders = _holders(original, models)
     # A function the edit adds and that never runs the model (`state_dict_megabytes(q)`) measures
     # it; it does not evaluate it.
     measuring = added_functions(original, candidate) - runners
@@ -112,7 +114,23 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
                 return True  # the model's own evaluation method: `net.predict(x)`, `model.score(X, y)`
             if short in runners and not _TRAINING.search(short + "("):
                 return True  # e.g. `evaluate()` or `self.evaluate()` reading the model itself
+            if isinstance(call.func, cst.Attribute) and code(call.func.value) in holders \
+                    and not _TRAINING.search(f".{short}("):
+                return True  # `pipe.score(X, y)` with the copy in `net.module_`, a step of `pipe`
     return False
+
+
+def _holders(module: cst.Module, models: set[str]) -> set[str]:
+    """The objects that hold a model kept in an attribute (`net` for `net.module_`), and those the
+    script takes them from (`pipe` for `net = pipe.named_steps["net"]`): their methods run the model."""
+    found = {m.split(".", 1)[0] for m in models if re.fullmatch(r"\w+(\.\w+)+", m)} - {"self"}
+    for node in nodes_of(module, cst.Assign):
+        if len(node.targets) == 1 and code(node.targets[0].target) in found \
+                and isinstance(node.value, (cst.Subscript, cst.Attribute)) and not calls_in(node.value):
+            root = re.match(r"\w+", code(node.value))
+            if root:
+                found.add(root.group(0))
+    return found
 
 
 def _functions_running(module: cst.Module, models: set[str]) -> set[str]:
