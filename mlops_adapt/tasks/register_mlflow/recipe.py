@@ -185,7 +185,7 @@ class RegisterMlflowModel(Recipe):
         planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)
-        extra = serialization_args(tree, model, logged, {m.split(".")[0] for m in scan.imported_modules})
+        extra = serialization_args(tree, model, logged)
         planner.plan.add_after(
             anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name={registered}{extra})'
         )
@@ -198,6 +198,7 @@ class RegisterMlflowModel(Recipe):
             planner.plan.add_import(flavor)
         if "skops" in extra:
             planner.plan.add_import("skops.io")
+            planner.plan.add_import("importlib.metadata")
         return apply_plan(tree, planner.plan)
 
 
