@@ -66,7 +66,9 @@ def serialization_args(tree: cst.Module, model: TrainedModel, logged: str) -> st
         raise Unsupported(
             f"the model holds the script's own code ({held}): MLflow saves scikit-learn models with skops, "
             "which loads such code only when it is trusted, and the recipe trusts no code of the script; "
-            "log it by hand with serialization_format=\"cloudpickle\" if you trust it")
+            "every other way pickles that code (serialization_format=\"cloudpickle\", which MLflow warns "
+            "about, or a pyfunc wrapper), and logging only a part (a torch `module_`) would drop the rest of "
+            "the model; log it by hand with cloudpickle if you trust it")
     # Only a lone estimator of a known-clean kind; a pipeline may hold anything (encoders keep dtypes).
     # `Ridge(alpha=a).fit(X, y)` is a Ridge: its fit (or set_params) returns the same estimator.
     ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)
