@@ -237,3 +237,25 @@ def test_a_pipeline_holding_the_scripts_own_estimator_is_refused_with_the_reason
     assert isinstance(result, Failed), result
     reason = " ".join(result.reasons)
     assert "ShrunkMean" in reason and "script's own code" in reason
+
+
+def test_an_unnamed_epoch_loop_logs_its_step_as_epoch_in_wandb():
+    source = """
+        import torch
+
+        torch.manual_seed(0)
+        x, y = torch.randn(32, 3), torch.randn(32, 1)
+        net = torch.nn.Linear(3, 1)
+        opt = torch.optim.SGD(net.parameters(), lr=0.1)
+        for _ in range(4):
+            opt.zero_grad()
+            loss = torch.nn.functional.mse_loss(net(x), y)
+            loss.backward()
+            opt.step()
+            epoch_loss = loss.item()
+            print(f"loss {epoch_loss:.4f}")
+    """
+    result = _adapt(source, "track-wandb")
+    assert isinstance(result, Applied), result
+    [line] = _log_lines(result.code, '"epoch_loss"')
+    assert '"epoch": _' in line and '"_"' not in line, line
