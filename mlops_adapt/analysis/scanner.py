@@ -60,6 +60,12 @@ _SAVE_CALLS = {
 
 
 
+# Bases that make a class a scikit-learn estimator: sklearn clones it (cross_val_score, GridSearchCV).
+SKLEARN_ESTIMATOR_BASES = frozenset({
+    "BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin", "ClusterMixin", "OutlierMixin",
+})
+
+
 class Scanner(ParamRecorder, MetricRecorder):
     """Walks a module's statements with their context and fills a Scan."""
 
@@ -192,7 +198,7 @@ class Scanner(ParamRecorder, MetricRecorder):
             if attrs:
                 self.config_classes[node.name.value] = attrs
         bases = {code(b.value) for b in node.bases}
-        if any(b.split(".")[-1] == "BaseEstimator" or b.endswith("Mixin") for b in bases):
+        if {b.split(".")[-1] for b in bases} & SKLEARN_ESTIMATOR_BASES:
             self.estimator_classes.add(node.name.value)
         if any(b.endswith("Module") for b in bases):
             self.nn_modules.add(node.name.value)
