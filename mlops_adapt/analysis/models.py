@@ -74,11 +74,27 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
             return True
         if trains_through_holder(call, var, scan):
             return True  # trainer = Trainer(model, ...); trainer.fit(X)
+        if _hands_to_worker(call, var, scan):
+            return True
     if backward_loop(stmt) and _uses(stmt.body, var):
         return True
     if "." not in var and any(var in _globals_trained(scan).get(last_name(c) or "", ()) for c in calls_in(stmt)):
         return True  # main() trains the module-level `model` through train_epoch()
     return False
+
+
+def _hands_to_worker(call: cst.Call, var: str, scan: Scan) -> bool:
+    """`mp.Process(target=train, args=(rank, model))`, `mp.spawn(train, args=(model,))`: a training
+    function handed over by reference, with the model among the arguments it will get."""
+    refs = {a.value.value for a in call.args if isinstance(a.value, cst.Name)}
+    if not refs & scan.trainer_funcs:
+        return False
+    return any(var in names_in(a.value) or dotted(a.value) == var for a in call.args)
+
+
+def _waits_for_workers(stmt: cst.CSTNode) -> bool:
+    """`p.join()` (no argument, unlike `", ".join(parts)`): the statement waits for a worker to finish."""
+    return any(last_name(c) == "join" and not c.args and isinstance(c.func, cst.Attribute) for c in calls_in(stmt))
 
 
 def _globals_trained(scan: Scan) -> dict[str, set[str]]:
@@ -278,8 +294,12 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                 if framework is None:
                     continue
                 trained_after = None
+                handed = False  # to worker processes: trained once they are joined
                 for later in later_stmts:
                     if later is stmt or _trains(later, var, scan):
+                        trained_after = later
+                        handed = handed or any(_hands_to_worker(c, var, scan) for c in calls_in(later))
+                    elif handed and _waits_for_workers(later):
                         trained_after = later
                 found.append(
                     TrainedModel(

@@ -50,8 +50,17 @@ class MetricRecorder:
     bare_calls: dict[str, int]
     array_values: ArrayValues
     empty_dicts: set[str]
+    called_names: set[str]
+
+    def _binds_function(self, name: str, value: cst.BaseExpression) -> bool:
+        """True when `name = value` binds a function (`loss_func = F.cross_entropy`), not a number."""
+        if name in self.called_names:
+            return True  # the script calls it later: `loss = loss_func(pred, yb)`
+        return isinstance(value, cst.Name) and (value.value in self.functions or value.value in self.called_names)
 
     def _is_metric_value(self, name: str, value: cst.BaseExpression, callee: str | None) -> bool:
+        if self._binds_function(name, value):
+            return False  # a tracker takes numbers; logging a function fails when the script runs
         if callee and callee[:1].isupper():
             return False  # a constructor (nn.MSELoss()) builds an object, not a result
         if self.array_values.elementwise(value):

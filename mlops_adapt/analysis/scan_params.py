@@ -38,6 +38,7 @@ class ParamRecorder:
     dataclasses: dict[str, list[str]]
     config_classes: dict[str, list[str]]
     training_classes: set[str]
+    estimator_classes: set[str]
     trainer_funcs: set[str]
     argparse_dests: list[str]
     module_const_names: set[str]
@@ -95,6 +96,10 @@ class ParamRecorder:
         if name == "__init__":
             owner = outer.cls.name.value if outer.cls else None
             if owner is None or owner not in self.training_classes or self.call_counts.get(owner, 0) > 1:
+                return
+            if owner in self.estimator_classes:
+                # sklearn builds such an estimator outside the run and again on every clone
+                # (cross_val_score, GridSearchCV): its constructor's literal arguments are logged instead.
                 return
         elif name not in self.trainer_funcs or self.call_counts.get(name, 0) != 1:
             return

@@ -60,6 +60,12 @@ _SAVE_CALLS = {
 
 
 
+# Bases that make a class a scikit-learn estimator: sklearn clones it (cross_val_score, GridSearchCV).
+SKLEARN_ESTIMATOR_BASES = frozenset({
+    "BaseEstimator", "ClassifierMixin", "RegressorMixin", "TransformerMixin", "ClusterMixin", "OutlierMixin",
+})
+
+
 class Scanner(ParamRecorder, MetricRecorder):
     """Walks a module's statements with their context and fills a Scan."""
 
@@ -82,8 +88,10 @@ class Scanner(ParamRecorder, MetricRecorder):
         self.classes: set[str] = set()
         self.config_classes: dict[str, list[str]] = {}  # plain classes holding literal settings
         self.training_classes: set[str] = set()
+        self.estimator_classes: set[str] = set()  # sklearn-style estimators, cloned by sklearn
         self.call_counts: dict[str, int] = {}
         self.bare_calls: dict[str, int] = {}  # calls whose result is thrown away, by short name
+        self.called_names: set[str] = set()  # plain names used as callees: `loss_func(pred, y)`
         self.block_stack: list[list] = []  # the statement lists being walked, innermost last
 
     def run(self) -> Scan:
@@ -105,6 +113,8 @@ class Scanner(ParamRecorder, MetricRecorder):
             if isinstance(node, cst.Call):
                 short = last_name(node) or ""
                 self.call_counts[short] = self.call_counts.get(short, 0) + 1
+                if isinstance(node.func, cst.Name):
+                    self.called_names.add(node.func.value)
                 full = call_name(node)
                 if full:
                     self.scan.call_names.add(full)
@@ -188,6 +198,8 @@ class Scanner(ParamRecorder, MetricRecorder):
             if attrs:
                 self.config_classes[node.name.value] = attrs
         bases = {code(b.value) for b in node.bases}
+        if {b.split(".")[-1] for b in bases} & SKLEARN_ESTIMATOR_BASES:
+            self.estimator_classes.add(node.name.value)
         if any(b.endswith("Module") for b in bases):
             self.nn_modules.add(node.name.value)
 

@@ -44,6 +44,8 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("sys.settrace", "dynamic code"), ("sys.setprofile", "dynamic code"),
     ("builtins", "dynamic code"),
 )
+# Inside a flagged prefix, what only reads: installed distributions' metadata (no module is imported).
+_READ_ONLY = ("importlib.metadata",)
 _BUILTINS = {
     "eval": "dynamic code", "exec": "dynamic code", "compile": "dynamic code",
     "__import__": "dynamic code", "globals": "dynamic code", "locals": "dynamic code",
@@ -123,6 +125,8 @@ def _call_text(name: str, call: ast.Call) -> str:
 
 
 def _kind_of(name: str) -> str | None:
+    if any(name == p or name.startswith(p + ".") for p in _READ_ONLY):
+        return None
     for prefix, kind in _PREFIXES:
         if name == prefix or name.startswith(prefix + ".") or name.startswith(prefix + "("):
             return kind

@@ -64,7 +64,7 @@ def test_a_dtype_the_script_gives_a_column_selector_is_trusted_and_nothing_else_
     result = _register(SELECTOR)
     assert isinstance(result, Applied), result
     assert _trust_filter(result.code).endswith(
-        'if t.startswith(("sklearn.", "numpy.", "scipy.")) or t in ("builtins.object",)])')
+        'if t.split(".")[0] in installed or t in ("collections.OrderedDict", "functools.partial", "builtins.object")])')
     numeric_only = _register(SELECTOR.replace("dtype_include=object", 'dtype_include="category"'))
     assert "builtins." not in _trust_filter(numeric_only.code)
 
@@ -73,7 +73,8 @@ def test_a_gaussian_process_trusts_the_kernels_it_holds():
     result = _register(GP)
     assert isinstance(result, Applied), result
     assert _trust_filter(result.code).startswith(
-        "skops_trusted_types=[t for t in skops.io.get_untrusted_types(data=skops.io.dumps(gp))")
+        "skops_trusted_types=[t for installed in [importlib.metadata.packages_distributions()] "
+        "for t in skops.io.get_untrusted_types(data=skops.io.dumps(gp))")
 
 
 @pytest.mark.parametrize(

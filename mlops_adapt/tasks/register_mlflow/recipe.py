@@ -61,9 +61,10 @@ class RegisterMlflowModel(Recipe):
     with the matching MLflow flavor (`mlflow.sklearn`, `mlflow.pytorch`, `mlflow.xgboost` or
     `mlflow.lightgbm`; for `bst = xgb.train(params, dtrain)` the Booster, never the DMatrix) under
     `name="model"` with `registered_model_name`, inside an MLflow run (the script's own run when it has one).
-    sklearn models keep MLflow's default serialization (skops), trusting the scikit-learn,
-    numpy and scipy types of the model the script trained (and those of a boosting library it
-    imports, and a plain builtin type such as `object` the script hands it), nothing else; a model
+    sklearn models (and LightGBM's sklearn-style estimators) keep MLflow's default serialization
+    (skops), trusting the types of the model the script trained that come from installed libraries
+    (read at run time: scikit-learn, numpy, pandas, boosting libraries...), a few data-only
+    standard types, and a plain builtin type such as `object` the script hands it, nothing else; a model
     holding the script's own function, class or a lambda is refused with the reason. torch models are
     pickled: MLflow's default (torch.export) needs an input example and would freeze the model
     in training mode. The registered name comes from
@@ -94,6 +95,7 @@ class RegisterMlflowModel(Recipe):
             import joblib
             from sklearn.datasets import load_wine
             from sklearn.tree import DecisionTreeClassifier
+            import importlib.metadata
             import mlflow
             import mlflow.sklearn
             import skops.io
@@ -103,7 +105,7 @@ class RegisterMlflowModel(Recipe):
                 clf = DecisionTreeClassifier(max_depth=3)
                 clf.fit(X, y)
                 joblib.dump(clf, "model.joblib")
-                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", skops_trusted_types=[t for t in skops.io.get_untrusted_types(data=skops.io.dumps(clf)) if t.startswith(("sklearn.", "numpy.", "scipy."))])
+                mlflow.sklearn.log_model(clf, name="model", registered_model_name="mlops-adapt", skops_trusted_types=[t for installed in [importlib.metadata.packages_distributions()] for t in skops.io.get_untrusted_types(data=skops.io.dumps(clf)) if t.split(".")[0] in installed or t in ("collections.OrderedDict", "functools.partial")])
 
             if __name__ == "__main__":
                 with mlflow.start_run(run_name="mlops-adapt"):
@@ -185,7 +187,7 @@ class RegisterMlflowModel(Recipe):
         planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)
-        extra = serialization_args(tree, model, logged, {m.split(".")[0] for m in scan.imported_modules})
+        extra = serialization_args(tree, model, logged)
         planner.plan.add_after(
             anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name={registered}{extra})'
         )
@@ -198,6 +200,7 @@ class RegisterMlflowModel(Recipe):
             planner.plan.add_import(flavor)
         if "skops" in extra:
             planner.plan.add_import("skops.io")
+            planner.plan.add_import("importlib.metadata")
         return apply_plan(tree, planner.plan)
 
 

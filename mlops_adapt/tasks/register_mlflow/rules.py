@@ -31,8 +31,9 @@ FLAVOR_OF = {"sklearn": "sklearn", "torch": "pytorch", "xgboost": "xgboost", "li
 
 class RegisterMlflowRules(TaskRules):
     TASK = SPEC.id
-    # skops (MLflow's own sklearn serializer) names the types a trained estimator must be trusted with.
-    HELPER_NAMES = frozenset({"skops"})
+    # skops (MLflow's own sklearn serializer) names the types a trained estimator must be trusted with;
+    # importlib.metadata says which of them come from installed libraries.
+    HELPER_NAMES = frozenset({"skops", "importlib"})
 
     def allowed_addition(self, added_stmt: str) -> bool:
         # A model only scored by cross-validation is fitted once on the same data to be registered.

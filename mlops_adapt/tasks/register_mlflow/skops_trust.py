@@ -26,12 +26,15 @@ SKOPS_CLEAN = re.compile(
     r"|MultinomialNB|BernoulliNB|StandardScaler|MinMaxScaler|PCA|Perceptron|BayesianRidge|Huber|Quantile)"
 )
 # Others trust the types skops finds in the model the script just trained, in this process (not a
-# file from elsewhere), and only those of scikit-learn, numpy and scipy (trees, optimizers, splitters)
-# and of the boosting libraries the script itself imports (an XGBRegressor inside a GridSearchCV):
-# a function of the script's own or `builtins.eval` in the model stays untrusted, and log_model
-# refuses it out loud rather than writing an allow-list that admits it at load time.
-SKOPS_TRUSTED_PACKAGES = ("sklearn", "numpy", "scipy")
-SKOPS_TRUSTED_IF_IMPORTED = ("xgboost", "lightgbm", "catboost")
+# file from elsewhere), and only those of installed libraries: the top-level module of the type
+# belongs to an installed distribution (scikit-learn, numpy, pandas, lightgbm, ...), which the
+# script's own `__main__` code, its local modules and the standard library (builtins.eval) do not.
+# So a function of the script's own or `builtins.eval` in the model stays untrusted, and log_model
+# refuses it out loud rather than writing an allow-list that admits it at load time. The mapping
+# is read once per call (it scans every installed distribution).
+SKOPS_INSTALLED = "importlib.metadata.packages_distributions()"
+# Standard-library types that hold data only; a partial's function is loaded (and trusted) apart.
+SKOPS_SAFE_STDLIB = ("collections.OrderedDict", "functools.partial")
 # Python's plain data types, trusted only when the script itself hands one to the model as a value
 # (`make_column_selector(dtype_include=object)` keeps `builtins.object`): loading them runs no code,
 # unlike builtins.eval or getattr, which stay untrusted.
@@ -48,11 +51,14 @@ SKOPS_BUILTIN_TYPES = ("object", "complex", "bytes", "bytearray", "frozenset", "
 SERIALIZATION = {"torch": "pickle"}
 
 
-def serialization_args(tree: cst.Module, model: TrainedModel, logged: str, imported: set[str]) -> str:
+def serialization_args(tree: cst.Module, model: TrainedModel, logged: str) -> str:
     """Keyword arguments of log_model that pick and permit the model's serialization."""
     fmt = SERIALIZATION.get(model.framework)
     if fmt:
         return f', serialization_format="{fmt}"'
+    if model.framework == "lightgbm" and model.constructor.startswith("LGBM"):
+        # mlflow.lightgbm saves an LGBMClassifier/LGBMRanker with skops too, trusting only some classes.
+        return f", skops_trusted_types={runtime_trust_list(tree, logged)}"
     if model.framework != "sklearn":
         return ""
     held = own_code_held(tree, model)
@@ -60,24 +66,24 @@ def serialization_args(tree: cst.Module, model: TrainedModel, logged: str, impor
         raise Unsupported(
             f"the model holds the script's own code ({held}): MLflow saves scikit-learn models with skops, "
             "which loads such code only when it is trusted, and the recipe trusts no code of the script; "
-            "log it by hand with serialization_format=\"cloudpickle\" if you trust it")
+            "every other way pickles that code (serialization_format=\"cloudpickle\", which MLflow warns "
+            "about, or a pyfunc wrapper), and logging only a part (a torch `module_`) would drop the rest of "
+            "the model; log it by hand with cloudpickle if you trust it")
     # Only a lone estimator of a known-clean kind; a pipeline may hold anything (encoders keep dtypes).
     # `Ridge(alpha=a).fit(X, y)` is a Ridge: its fit (or set_params) returns the same estimator.
     ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)
                   if last_name(c) not in ("fit", "partial_fit", "set_params")]
     if ctor_calls and all(SKOPS_CLEAN.match(n) for n in ctor_calls):
         return ""
+    return f", skops_trusted_types={runtime_trust_list(tree, logged)}"
+
+
+def runtime_trust_list(tree: cst.Module, logged: str) -> str:
+    """The expression listing the types skops finds in `logged` that come from installed libraries."""
     found = f"skops.io.get_untrusted_types(data=skops.io.dumps({logged}))"
-    packages = SKOPS_TRUSTED_PACKAGES + tuple(p for p in SKOPS_TRUSTED_IF_IMPORTED if p in imported)
-    prefixes = ", ".join(f'"{p}."' for p in packages)
-    keep = f"t.startswith(({prefixes}))"
-    exact = [f"builtins.{b}" for b in _builtin_types_given(tree)]
-    if "lightgbm" in packages:
-        exact.append("collections.OrderedDict")  # a fitted LGBM estimator keeps its params in one
-    if exact:
-        names = ", ".join(f'"{t}"' for t in exact)
-        keep += f" or t in ({names}{',' if len(exact) == 1 else ''})"
-    return f", skops_trusted_types=[t for t in {found} if {keep}]"
+    exact = ", ".join(f'"{t}"' for t in SKOPS_SAFE_STDLIB + tuple(f"builtins.{b}" for b in _builtin_types_given(tree)))
+    return (f"[t for installed in [{SKOPS_INSTALLED}] for t in {found} "
+            f'if t.split(".")[0] in installed or t in ({exact})]')
 
 
 def _builtin_types_given(tree: cst.Module) -> list[str]:

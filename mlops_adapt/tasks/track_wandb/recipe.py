@@ -18,6 +18,11 @@ from mlops_adapt.transforms.tracking import (
 WANDB_LOGS = {"log", "watch", "update"}  # "update": wandb.config.update
 
 
+def _step_key(step: str) -> str:
+    """The key the step is logged under: its own name, or "epoch" for an unnamed loop (`for _ in ...`)."""
+    return "epoch" if step == "_" else step
+
+
 class WandbBackend(Backend):
     """wandb's module-level API; per-step values carry their step variable as a field."""
 
@@ -53,7 +58,7 @@ class WandbBackend(Backend):
 
     def metric(self, key, expr, step, prefix):
         name = f'f"{prefix}/{key}"' if prefix else f'"{key}"'
-        step_field = f', "{step}": {step}' if step else ""
+        step_field = f', "{_step_key(step)}": {step}' if step else ""
         return f"wandb.log({{{name}: {expr}{step_field}}})"
 
     def metrics_dict(self, expr, step, prefix):
@@ -62,7 +67,7 @@ class WandbBackend(Backend):
         else:
             body = expr
         if step:
-            return f'wandb.log({{**{body}, "{step}": {step}}})'
+            return f'wandb.log({{**{body}, "{_step_key(step)}": {step}}})'
         return f"wandb.log({body})"
 
     def round_metrics(self, row, step):
