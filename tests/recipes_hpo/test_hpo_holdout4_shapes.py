@@ -83,3 +83,26 @@ def test_a_cost_matrix_is_not_searched_and_a_scorer_object_is_not_the_objective(
     # `make_scorer(...)` returns a scoring function, not a result the study could optimise.
     assert 'set_user_attr("business_scorer"' not in code
     assert 'set_user_attr("val_score"' in code
+
+
+LOG_ERROR_PRINTED = '''
+import numpy as np
+from sklearn.datasets import make_regression
+from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.metrics import mean_squared_log_error
+
+if __name__ == "__main__":
+    X, y = make_regression(n_samples=400, n_features=6, noise=5.0, random_state=1)
+    y = np.abs(y)
+    X_fit, X_valid, y_fit, y_valid = X[:300], X[300:], y[:300], y[300:]
+    model = GradientBoostingRegressor(n_estimators=60, learning_rate=0.1, random_state=0).fit(X_fit, y_fit)
+    history = {"valid": {"rmsle": [mean_squared_log_error(y_valid, model.predict(X_valid)) ** 0.5]}}
+    print(f"valid_rmsle={history['valid']['rmsle'][-1]:.4f}")
+'''
+
+
+def test_a_printed_log_error_on_the_validation_split_is_minimised():
+    code = adapted("hpo-optuna", LOG_ERROR_PRINTED, n_trials="2")
+    # RMSLE is an error: a study over it must minimise it.
+    assert 'set_user_attr("valid_rmsle"' in code
+    assert 'direction="minimize"' in code
