@@ -25,7 +25,7 @@ METRIC_FUNCTIONS = frozenset(
 CV_FUNCTIONS = frozenset({"cross_val_score"})
 
 METRIC_NAME = re.compile(
-    r"(^|_)(acc|accuracy|loss|f1|auc|roc_auc|mse|rmse|mae|mape|r2|precision|recall|score|scores|"
+    r"(^|_)(acc|accuracy|loss|f1|auc|roc_auc|mse|rmse|msle|rmsle|mae|mape|r2|precision|recall|score|scores|"
     r"error|err|ppl|perplexity|iou|dice|bleu|rouge|kappa|corr|mcc|logloss|nll|top\d+|"
     r"inertia|silhouette|likelihood|reward|ndcg|mrr|psnr|ssim)(_|$|\d)",
     re.IGNORECASE,
@@ -89,7 +89,7 @@ def slug(text: str) -> str:
 # they cannot disagree (a MAPE is minimised everywhere).
 MAXIMIZE = re.compile(r"(acc|accuracy|f1|auc|precision|recall|r2|score|iou|dice|bleu|rouge|kappa|corr|mcc|map|"
                       r"top\d|neg_|ndcg|mrr|psnr|ssim)", re.IGNORECASE)
-MINIMIZE = re.compile(r"(loss|error|err|mse|rmse|mae|mape|nll|perplexity|ppl|deviance|hamming|zero_one|cost|"
+MINIMIZE = re.compile(r"(loss|error|err|mse|rmse|msle|mae|mape|nll|perplexity|ppl|deviance|hamming|zero_one|cost|"
                       r"regret|brier|logloss|inertia|distortion|wcss|sse)", re.IGNORECASE)
 VALIDATION = re.compile(r"(val|valid|validation|test|eval|holdout|dev)", re.IGNORECASE)
 

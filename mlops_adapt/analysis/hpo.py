@@ -41,6 +41,8 @@ NOT_TUNABLE = re.compile(
     r"image|img|shuffle|device|cuda|gpu|debug|dry_run|resume|patience_steps|"
     # What a score is measured by (a search's scoring, a booster's eval_metric), not how the model is fit.
     r"scoring|eval_metric|"
+    # A business scorer's payoff per confusion-matrix cell (tp, fn, ...): it defines the score itself.
+    r"^(tp|fp|tn|fn)$|(true|false)_(positive|negative)s?$|"
     # How unseen categories are treated at prediction time (an encoder's handle_unknown), not how the model fits.
     r"handle_unknown|"
     # Whether a monitored value should fall or rise (ReduceLROnPlateau's mode): it follows the metric.
@@ -656,6 +658,8 @@ def extra_metric_sites(module: cst.Module, scan: Scan) -> list[MetricSite]:
                 continue  # a constructor builds an object, not a result
             if callee in _ARRAY_BUFFERS:
                 continue  # `test_score = np.zeros(n)`: a buffer filled per stage later, not one result
+            if callee in _SCORER_FACTORIES:
+                continue  # `scorer = make_scorer(gain)`: a scoring function, not a result
             if isinstance(value, (cst.List, cst.ListComp, cst.Dict, cst.DictComp, cst.Tuple, cst.Lambda)):
                 continue
             if is_literal_node(value) or (target.endswith("s") and not target.endswith(("loss", "ss"))):
@@ -665,6 +669,7 @@ def extra_metric_sites(module: cst.Module, scan: Scan) -> list[MetricSite]:
     return found
 
 
+_SCORER_FACTORIES = frozenset({"make_scorer", "get_scorer", "check_scoring"})
 _ARRAY_BUFFERS = frozenset({"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like"})
 
 

@@ -10,6 +10,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.analysis.exprs import (
     after_imports,
+    block_body,
     call_name,
     calls_in,
     code,
@@ -861,7 +862,28 @@ class AddOptunaSearch(Recipe):
             started = started or stmt is scan.first_exec
             if started and (not _is_definition(stmt) or _decorated_by(stmt, assigned_in(block))):
                 block.append(stmt)
-        return block
+        return self._without_definition_reads(tree, block)
+
+    def _without_definition_reads(self, tree: cst.Module, block: list) -> list:
+        """`HPARAMS = {...}` read by `def main(hp=HPARAMS)`: the default is bound when the function is
+        defined, so the literal stays at module level (a trial's overrides mutate that same object)."""
+        read: set[str] = set()
+        for stmt in tree.body:
+            if _is_definition(stmt) and not any(stmt is b for b in block):
+                read |= _read_when_defined(stmt)
+        kept: list[cst.BaseStatement] = []
+        for stmt in block:
+            bound = set(assigned_in([stmt])) & read if any(stmt is t for t in tree.body) else set()
+            if not bound:
+                kept.append(stmt)
+                continue
+            values = [assignment_value(stmt, name) for name in sorted(bound)]
+            if any(v is None or not is_literal_node(v) for v in values):
+                raise Unsupported(
+                    f"`{', '.join(sorted(bound))}` is read when a function or class is defined (a default "
+                    "argument or decorator) but is computed by the run: a trial could not change it"
+                )
+        return kept
 
     def _inside_ids(self, run_block: list[cst.BaseStatement], tree: cst.Module) -> set[int]:
         return {id(node) for stmt in run_block for node in iter_nodes(stmt)}
@@ -1553,6 +1575,23 @@ def _decorated_by(stmt: cst.BaseStatement, names: list[str]) -> bool:
         return False
     read = {n.value for d in stmt.decorators for n in iter_nodes(d.decorator) if isinstance(n, cst.Name)}
     return bool(read & set(names))
+
+
+def _read_when_defined(stmt: cst.BaseStatement) -> set[str]:
+    """Names a `def`/`class` statement evaluates when it runs: defaults, decorators, bases, class-level code."""
+    if isinstance(stmt, cst.FunctionDef):
+        parts = [p.default for p in iter_nodes(stmt.params) if isinstance(p, cst.Param) and p.default is not None]
+        parts += [d.decorator for d in stmt.decorators]
+    elif isinstance(stmt, cst.ClassDef):
+        parts = [a.value for a in stmt.bases] + [k.value for k in stmt.keywords] + [d.decorator for d in stmt.decorators]
+        inner = block_body(stmt.body)
+        parts += [s for s in inner if not isinstance(s, (cst.FunctionDef, cst.ClassDef))]
+        names = {n.value for part in parts for n in iter_nodes(part) if isinstance(n, cst.Name)}
+        # method bodies run later, but their defaults and decorators are evaluated with the class
+        return names.union(*(_read_when_defined(s) for s in inner if isinstance(s, (cst.FunctionDef, cst.ClassDef))))
+    else:
+        return set()
+    return {n.value for part in parts for n in iter_nodes(part) if isinstance(n, cst.Name)}
 
 
 def _is_definition(stmt: cst.BaseStatement) -> bool:
