@@ -170,6 +170,16 @@ def _patch_quantize(mod):
         key = f"quantized:{id(result)}"
         _STATE["forward_after"][key] = 0
         _count_forward(result, key)
+        # A model's own methods may call `self.forward(x)` directly, which skips the model's
+        # hooks: the quantized layers' hooks still see that evaluation.
+        layers = f"{key}:layers"
+        _STATE["forward_after"][layers] = 0
+        try:
+            for m in result.modules():
+                if m is not result and "quantized" in type(m).__module__:
+                    _count_forward(m, layers)
+        except Exception:
+            pass
         return result
 
     quantize_dynamic._observed = True
