@@ -1164,6 +1164,12 @@ def _evaluation_inside_trainer(
         if inner_model is None and returned in renames and _binds(stmt) == [model]:
             # `model_conv = train_model(model_ft, ...)` returns the model it was given, trained.
             inner_model, renames[returned] = returned, model
+        if inner_model is None and func.name.value in _functions_using(module, model):
+            # `main()` trains the module-level model it reads as a global, then evaluates it
+            # (`eval_return = evaluate()`): that evaluation means the same after the call.
+            plan = _evaluation_after_training_in(module, func, stmt, model, scan, renames)
+            if plan is not None:
+                return plan
         if inner_model is None:
             continue
         for block in _loop_bodies(func.body):
@@ -1179,6 +1185,30 @@ def _evaluation_inside_trainer(
                 renames = {k: v for k, v in renames.items() if k != v}
                 return EvalPlan(model, stmt, repeat, assigned, renames=renames, needs_before=True)
     return None
+
+
+def _evaluation_after_training_in(module: cst.Module, func: cst.FunctionDef, stmt: cst.BaseStatement,
+                                  model: str, scan: Scan, renames: dict[str, str]) -> EvalPlan | None:
+    """The evaluation a function runs on a global model after its last training statement, made
+    only of names that exist after the call (its own locals are left out, except the results)."""
+    if not isinstance(func.body, cst.IndentedBlock) or model in {p.name.value for p in func.params.params}:
+        return None
+    body = list(func.body.body)
+    optional = optional_optimizers(module)
+    trained = [i for i, s in enumerate(body) if _is_training(s, scan, optional)]
+    if not trained:
+        return None
+    readers = {f for f in _functions_using(module, model) if f not in scan.trainer_funcs}
+    repeat, assigned = _evaluation(body[trained[-1] + 1:], model, scan, readers, True, optional=optional)
+    unavailable = set(_function_locals(func)) - set(renames) - set(assigned)
+    repeat = [s for s in repeat if not names_in(s) & unavailable]
+    assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
+    if not any(_does_work(s) for s in repeat):
+        return None
+    # Under `if __name__ == "__main__":`, the new code goes right after the call, in that block.
+    inner = stmt.body.body if isinstance(stmt, (cst.If, cst.With)) and isinstance(stmt.body, cst.IndentedBlock) else []
+    calling = [s for s in inner if any(last_name(c) == func.name.value for c in calls_in(s))]
+    return EvalPlan(model, calling[-1] if calling else stmt, repeat, assigned, needs_before=True)
 
 
 def _engine_handlers(module: cst.Module, engine: str) -> list[cst.FunctionDef]:

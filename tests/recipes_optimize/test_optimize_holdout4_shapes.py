@@ -28,3 +28,16 @@ def test_a_model_scored_through_self_forward_counts_as_evaluated_after_quantizat
     code, report = run_report("optimize-quantize", "self_forward_scoring.py")
     assert "held_mse_int8 = evaluate(net, " in code
     assert report.ok, report.failures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task", ["optimize-prune", "optimize-quantize"])
+def test_a_global_model_evaluated_at_the_end_of_main_is_evaluated_again_after_the_call(task):
+    """run() trains the module's model and scores it with a function reading the global: that
+    scoring is repeated under `if __name__ == "__main__":` right after `run()`, not its locals."""
+    code, report = run_report(task, "global_model_main_evaluates.py")
+    block = code[code.index('if __name__ == "__main__":'):]
+    suffix = "pruned" if task == "optimize-prune" else "int8"
+    assert f"    holdout_acc_{suffix} = accuracy_on_holdout()\n" in block
+    assert "last_loss" not in block
+    assert report.ok, report.failures
