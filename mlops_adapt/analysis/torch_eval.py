@@ -1023,16 +1023,54 @@ def _without_training_steps(block: list[cst.BaseStatement]) -> list[cst.BaseStat
     return [s for s in block if all(s is not d for d in dropped)]
 
 
+_NEVER_TRUE = {  # (global on the left?, operator) -> the global's value that makes the test false
+    (False, cst.GreaterThan): 'float("inf")', (False, cst.GreaterThanEqual): 'float("inf")',
+    (False, cst.LessThan): 'float("-inf")', (False, cst.LessThanEqual): 'float("-inf")',
+    (True, cst.GreaterThan): 'float("-inf")', (True, cst.GreaterThanEqual): 'float("-inf")',
+    (True, cst.LessThan): 'float("inf")', (True, cst.LessThanEqual): 'float("inf")',
+}
+
+
+def global_best_guards(func: cst.FunctionDef) -> dict[str, tuple[str, cst.If]]:
+    """`global best_acc` ... `if acc > best_acc:` (checkpoint, new best): global -> (the value that
+    keeps that branch from running, the branch). Set to it while the function evaluates another
+    model, the script's running best and its checkpoint stay the trained model's."""
+    declared = {n.name.value for g in nodes_of(func.body, cst.Global) for n in g.names}
+    found: dict[str, tuple[str, cst.If]] = {}
+    for branch in nodes_of(func.body, cst.If):
+        test = branch.test
+        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+            continue
+        right = test.comparisons[0].comparator
+        for on_left, side in ((True, test.left), (False, right)):
+            value = _NEVER_TRUE.get((on_left, type(test.comparisons[0].operator)))
+            if isinstance(side, cst.Name) and side.value in declared and value is not None:
+                found[side.value] = (value, branch)
+    return found
+
+
 def _unused_parameters(module: cst.Module) -> dict[str, set[int]]:
     """Module function -> positions of the parameters its body never reads (`def test(epoch):` that
-    prints no epoch)."""
+    prints no epoch), or reads only in a new-best branch that a repeat keeps from running."""
     found: dict[str, set[int]] = {}
     for func in module.body:
         if isinstance(func, cst.FunctionDef) and not isinstance(func.params.star_arg, cst.Param) \
                 and func.params.star_kwarg is None:
-            used = set(_loads(func.body))
+            branches = [branch for _, branch in global_best_guards(func).values()]
+            used = set(_loads(func.body.visit(_WithoutBranches(branches))))
             found[func.name.value] = {i for i, p in enumerate(func.params.params) if p.name.value not in used}
     return found
+
+
+class _WithoutBranches(cst.CSTTransformer):
+    """Removes the given `if` statements."""
+
+    def __init__(self, branches: list[cst.If]):
+        super().__init__()
+        self.branches = branches
+
+    def leave_If(self, original, updated):
+        return cst.RemoveFromParent() if any(original is b for b in self.branches) else updated
 
 
 def _ignored_reads(stmt: cst.BaseStatement, unused: dict[str, set[int]]) -> list[str]:

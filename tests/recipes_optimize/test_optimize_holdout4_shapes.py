@@ -41,3 +41,14 @@ def test_a_global_model_evaluated_at_the_end_of_main_is_evaluated_again_after_th
     assert f"    holdout_acc_{suffix} = accuracy_on_holdout()\n" in block
     assert "last_loss" not in block
     assert report.ok, report.failures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task", ["optimize-prune", "optimize-quantize"])
+def test_an_evaluation_keeping_a_global_best_is_repeated_without_touching_that_best(task):
+    """evaluate(step) reads `step` only to checkpoint a new best: it is repeated after the loop, with
+    the global best set so that branch cannot run, then put back (the script's best and file stay)."""
+    code, report = run_report(task, "global_best_checkpoint.py")
+    suffix = "pruned" if task == "optimize-prune" else "int8"
+    assert f'lowest_loss = float("-inf")\nval_loss_{suffix} = evaluate(step)\nlowest_loss = lowest_loss_kept\n' in code
+    assert report.ok, report.failures
