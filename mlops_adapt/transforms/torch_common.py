@@ -65,11 +65,26 @@ def torch_plan(tree: cst.Module, scan: Scan | None = None) -> EvalPlan:
         raise SkipFile("nothing to adapt: the script does not use torch")
     plan = plan_evaluation(tree, scan)
     if plan is None:
+        wrapped = _distributed_wrapper(tree)
+        if wrapped is not None:
+            raise Unsupported(
+                f"the model is trained wrapped in DistributedDataParallel (`{wrapped}`), inside a worker "
+                "function with its own process group: the recipe does not optimize a distributed model "
+                "(its underlying `.module` would have to be optimized on rank 0 before destroy_process_group)"
+            )
         if scan.torch_loops or "backward(" in tree.code:
             raise Unsupported("the script trains with torch, but the trained model could not be located "
                               "(a variable or self attribute assigned from an nn.Module)")
         raise SkipFile("nothing to adapt: no trained torch model was found")
     return plan
+
+
+def _distributed_wrapper(tree: cst.Module) -> str | None:
+    """The first `ddp_model = DistributedDataParallel(model)` (or its alias `DDP(...)`), as written."""
+    for assign in nodes_of(tree, cst.Assign):
+        if isinstance(assign.value, cst.Call) and last_name(assign.value) in ("DistributedDataParallel", "DDP"):
+            return code(assign).strip()
+    return None
 
 
 def metric_names(plan: EvalPlan) -> list[str]:

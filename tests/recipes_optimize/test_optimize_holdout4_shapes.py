@@ -52,3 +52,14 @@ def test_an_evaluation_keeping_a_global_best_is_repeated_without_touching_that_b
     suffix = "pruned" if task == "optimize-prune" else "int8"
     assert f'lowest_loss = float("-inf")\nval_loss_{suffix} = evaluate(step)\nlowest_loss = lowest_loss_kept\n' in code
     assert report.ok, report.failures
+
+
+@pytest.mark.parametrize("task", ["optimize-prune", "optimize-quantize"])
+def test_a_model_trained_under_distributed_data_parallel_is_refused_with_the_reason(task):
+    from mlops_adapt.engine import adapt
+    from mlops_adapt.results import Applied
+
+    result = adapt((SHAPES / "ddp_worker.py").read_text(), task, AdaptOptions(backend="recipe"))
+    assert not isinstance(result, Applied)
+    reasons = " ".join(result.reasons)
+    assert "DistributedDataParallel" in reasons and "DistributedDataParallel(nn.Linear(3, 1))" in reasons
