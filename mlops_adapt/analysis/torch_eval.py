@@ -1023,16 +1023,54 @@ def _without_training_steps(block: list[cst.BaseStatement]) -> list[cst.BaseStat
     return [s for s in block if all(s is not d for d in dropped)]
 
 
+_NEVER_TRUE = {  # (global on the left?, operator) -> the global's value that makes the test false
+    (False, cst.GreaterThan): 'float("inf")', (False, cst.GreaterThanEqual): 'float("inf")',
+    (False, cst.LessThan): 'float("-inf")', (False, cst.LessThanEqual): 'float("-inf")',
+    (True, cst.GreaterThan): 'float("-inf")', (True, cst.GreaterThanEqual): 'float("-inf")',
+    (True, cst.LessThan): 'float("inf")', (True, cst.LessThanEqual): 'float("inf")',
+}
+
+
+def global_best_guards(func: cst.FunctionDef) -> dict[str, tuple[str, cst.If]]:
+    """`global best_acc` ... `if acc > best_acc:` (checkpoint, new best): global -> (the value that
+    keeps that branch from running, the branch). Set to it while the function evaluates another
+    model, the script's running best and its checkpoint stay the trained model's."""
+    declared = {n.name.value for g in nodes_of(func.body, cst.Global) for n in g.names}
+    found: dict[str, tuple[str, cst.If]] = {}
+    for branch in nodes_of(func.body, cst.If):
+        test = branch.test
+        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+            continue
+        right = test.comparisons[0].comparator
+        for on_left, side in ((True, test.left), (False, right)):
+            value = _NEVER_TRUE.get((on_left, type(test.comparisons[0].operator)))
+            if isinstance(side, cst.Name) and side.value in declared and value is not None:
+                found[side.value] = (value, branch)
+    return found
+
+
 def _unused_parameters(module: cst.Module) -> dict[str, set[int]]:
     """Module function -> positions of the parameters its body never reads (`def test(epoch):` that
-    prints no epoch)."""
+    prints no epoch), or reads only in a new-best branch that a repeat keeps from running."""
     found: dict[str, set[int]] = {}
     for func in module.body:
         if isinstance(func, cst.FunctionDef) and not isinstance(func.params.star_arg, cst.Param) \
                 and func.params.star_kwarg is None:
-            used = set(_loads(func.body))
+            branches = [branch for _, branch in global_best_guards(func).values()]
+            used = set(_loads(func.body.visit(_WithoutBranches(branches))))
             found[func.name.value] = {i for i, p in enumerate(func.params.params) if p.name.value not in used}
     return found
+
+
+class _WithoutBranches(cst.CSTTransformer):
+    """Removes the given `if` statements."""
+
+    def __init__(self, branches: list[cst.If]):
+        super().__init__()
+        self.branches = branches
+
+    def leave_If(self, original, updated):
+        return cst.RemoveFromParent() if any(original is b for b in self.branches) else updated
 
 
 def _ignored_reads(stmt: cst.BaseStatement, unused: dict[str, set[int]]) -> list[str]:
@@ -1164,6 +1202,12 @@ def _evaluation_inside_trainer(
         if inner_model is None and returned in renames and _binds(stmt) == [model]:
             # `model_conv = train_model(model_ft, ...)` returns the model it was given, trained.
             inner_model, renames[returned] = returned, model
+        if inner_model is None and func.name.value in _functions_using(module, model):
+            # `main()` trains the module-level model it reads as a global, then evaluates it
+            # (`eval_return = evaluate()`): that evaluation means the same after the call.
+            plan = _evaluation_after_training_in(module, func, stmt, model, scan, renames)
+            if plan is not None:
+                return plan
         if inner_model is None:
             continue
         for block in _loop_bodies(func.body):
@@ -1179,6 +1223,30 @@ def _evaluation_inside_trainer(
                 renames = {k: v for k, v in renames.items() if k != v}
                 return EvalPlan(model, stmt, repeat, assigned, renames=renames, needs_before=True)
     return None
+
+
+def _evaluation_after_training_in(module: cst.Module, func: cst.FunctionDef, stmt: cst.BaseStatement,
+                                  model: str, scan: Scan, renames: dict[str, str]) -> EvalPlan | None:
+    """The evaluation a function runs on a global model after its last training statement, made
+    only of names that exist after the call (its own locals are left out, except the results)."""
+    if not isinstance(func.body, cst.IndentedBlock) or model in {p.name.value for p in func.params.params}:
+        return None
+    body = list(func.body.body)
+    optional = optional_optimizers(module)
+    trained = [i for i, s in enumerate(body) if _is_training(s, scan, optional)]
+    if not trained:
+        return None
+    readers = {f for f in _functions_using(module, model) if f not in scan.trainer_funcs}
+    repeat, assigned = _evaluation(body[trained[-1] + 1:], model, scan, readers, True, optional=optional)
+    unavailable = set(_function_locals(func)) - set(renames) - set(assigned)
+    repeat = [s for s in repeat if not names_in(s) & unavailable]
+    assigned = [n for n in assigned if any(n in _binds(s) for s in repeat)]
+    if not any(_does_work(s) for s in repeat):
+        return None
+    # Under `if __name__ == "__main__":`, the new code goes right after the call, in that block.
+    inner = stmt.body.body if isinstance(stmt, (cst.If, cst.With)) and isinstance(stmt.body, cst.IndentedBlock) else []
+    calling = [s for s in inner if any(last_name(c) == func.name.value for c in calls_in(s))]
+    return EvalPlan(model, calling[-1] if calling else stmt, repeat, assigned, needs_before=True)
 
 
 def _engine_handlers(module: cst.Module, engine: str) -> list[cst.FunctionDef]:

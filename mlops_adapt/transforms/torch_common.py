@@ -15,12 +15,13 @@ from mlops_adapt.analysis.exprs import (
     code,
     fresh_name,
     inner_blocks,
+    last_name,
     names_in,
     nodes_of,
     string_value,
 )
 from mlops_adapt.analysis.scan import Scan, scan_module
-from mlops_adapt.analysis.torch_eval import EvalPlan, plan_evaluation
+from mlops_adapt.analysis.torch_eval import EvalPlan, global_best_guards, plan_evaluation
 from mlops_adapt.transforms.base import SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import EditPlan, apply_plan
 from mlops_adapt.vocabulary import is_metric_name
@@ -64,11 +65,26 @@ def torch_plan(tree: cst.Module, scan: Scan | None = None) -> EvalPlan:
         raise SkipFile("nothing to adapt: the script does not use torch")
     plan = plan_evaluation(tree, scan)
     if plan is None:
+        wrapped = _distributed_wrapper(tree)
+        if wrapped is not None:
+            raise Unsupported(
+                f"the model is trained wrapped in DistributedDataParallel (`{wrapped}`), inside a worker "
+                "function with its own process group: the recipe does not optimize a distributed model "
+                "(its underlying `.module` would have to be optimized on rank 0 before destroy_process_group)"
+            )
         if scan.torch_loops or "backward(" in tree.code:
             raise Unsupported("the script trains with torch, but the trained model could not be located "
                               "(a variable or self attribute assigned from an nn.Module)")
         raise SkipFile("nothing to adapt: no trained torch model was found")
     return plan
+
+
+def _distributed_wrapper(tree: cst.Module) -> str | None:
+    """The first `ddp_model = DistributedDataParallel(model)` (or its alias `DDP(...)`), as written."""
+    for assign in nodes_of(tree, cst.Assign):
+        if isinstance(assign.value, cst.Call) and last_name(assign.value) in ("DistributedDataParallel", "DDP"):
+            return code(assign).strip()
+    return None
 
 
 def metric_names(plan: EvalPlan) -> list[str]:
@@ -192,19 +208,21 @@ def _with_optimized_copy(
     repeat = _without_outside_mutations(repeat)
     lines: list[cst.BaseStatement] = []
     before_names: dict[str, str] = {}
+    guard_before, guard_after = _running_best_kept(tree, repeat, taken)
     if plan.needs_before and repeat:
         # The evaluation ran inside a training function or a conditional: run it here for the
         # "before" figures, under new names: rebinding the script's `acc` would change what it
         # prints with it later (the last epoch may not have been evaluated).
         before_names = {name: _fresh(f"{name}_{opt.kept_suffix}", taken) for name in plan.assigned}
-        lines += [_print(f"Evaluation before {opt.verb}:"), *repeated(repeat, {**plan.renames, **before_names})]
+        lines += [_print(f"Evaluation before {opt.verb}:"), *guard_before,
+                  *repeated(repeat, {**plan.renames, **before_names}), *guard_after]
     made = make(kept, optimized)
     # The comment above the first made line introduces the whole change: it goes above `kept = model`.
     lines += [cst.parse_statement(f"{kept} = {m}").with_changes(leading_lines=made[0].leading_lines),
               made[0].with_changes(leading_lines=()), *made[1:]]
     if repeat:
         lines += [cst.parse_statement(f"{m} = {optimized}"), _print(f"Evaluation after {opt.verb}:")]
-        lines += repeated(repeat, {**plan.renames, **mapping})
+        lines += [*guard_before, *repeated(repeat, {**plan.renames, **mapping}), *guard_after]
         bound = [n for n in plan.assigned if any(n in _binds_names(s) for s in repeat) and n not in plan.tools]
         # Results under other names (`metrics = trainer.evaluate(...)`) are compared too: the
         # repeated evaluation may print nothing itself (its print read the loop's `epoch`).
@@ -233,6 +251,26 @@ def _with_optimized_copy(
         else:
             edits.add_after(plan.insert_after, copy_save)
     return apply_plan(tree, edits)
+
+
+def _running_best_kept(tree: cst.Module, repeat: list[cst.BaseStatement],
+                       taken: set[str]) -> tuple[list[cst.BaseStatement], list[cst.BaseStatement]]:
+    """Lines around a repeated call of a function that keeps a running best in a global
+    (`global best_acc` ... `if acc > best_acc:` checkpoint): the best is set so that branch cannot
+    run, then put back. Repeated, the evaluation neither checkpoints the other model nor changes
+    the best the script prints later."""
+    functions = {f.name.value: f for f in tree.body if isinstance(f, cst.FunctionDef)}
+    called = {last_name(c) for s in repeat for c in calls_in(s)}
+    before: list[cst.BaseStatement] = []
+    after: list[cst.BaseStatement] = []
+    for name in sorted(n for n in called if n in functions):
+        for best, (value, _) in global_best_guards(functions[name]).items():
+            kept = _fresh(f"{best}_kept", taken)
+            before += [cst.parse_statement(f"{kept} = {best}"), cst.parse_statement(f"{best} = {value}")]
+            after.append(cst.parse_statement(f"{best} = {kept}"))
+    if before:
+        before[0] = commented(before[0], "Keep the script's running best and checkpoint: the branch for a new best does not run.")
+    return before, after
 
 
 def _fresh(name: str, taken: set[str]) -> str:

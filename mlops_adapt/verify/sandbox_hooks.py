@@ -145,6 +145,20 @@ def _patch_prune(mod):
         mod.global_unstructured = global_unstructured
 
 
+def _count_layer_class(cls):
+    """Wrap a quantized layer class's forward once, counting its calls under "quantized:layers"."""
+    original = cls.__dict__.get("forward")
+    if original is None or getattr(original, "_counted", False):
+        return
+
+    def forward(self, *args, **kwargs):
+        _STATE["forward_after"]["quantized:layers"] = _STATE["forward_after"].get("quantized:layers", 0) + 1
+        return original(self, *args, **kwargs)
+
+    forward._counted = True
+    cls.forward = forward
+
+
 def _patch_quantize(mod):
     original = getattr(mod, "quantize_dynamic", None)
     if original is None or getattr(original, "_observed", False):
@@ -170,6 +184,16 @@ def _patch_quantize(mod):
         key = f"quantized:{id(result)}"
         _STATE["forward_after"][key] = 0
         _count_forward(result, key)
+        # A model's own methods may call `self.forward(x)` directly, which skips the model's
+        # hooks: the quantized layer classes count their forward passes (a class-level wrapper,
+        # not a hook: torch.jit.trace accepts only plain functions as submodule hooks).
+        _STATE["forward_after"].setdefault("quantized:layers", 0)
+        try:
+            for m in result.modules():
+                if m is not result and "quantized" in type(m).__module__:
+                    _count_layer_class(type(m))
+        except Exception:
+            pass
         return result
 
     quantize_dynamic._observed = True
