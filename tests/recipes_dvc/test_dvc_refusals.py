@@ -35,3 +35,15 @@ def test_git_object_store_reads_of_data_are_refused(call: str, why: str) -> None
 def test_worktree_list_and_prune_alone_are_not_refused() -> None:
     source = PRELUDE + "repo.git.worktree('prune')\nprint(len(repo.git.worktree('list').splitlines()))\n"
     assert isinstance(adapt(source, TASK, AdaptOptions(backend="recipe")), Applied)
+
+
+def test_a_merge_of_data_folders_tracked_as_a_whole_is_refused() -> None:
+    """A listed data folder is one .dvc file: two branches adding files to it conflict in it."""
+    source = (
+        "import os\nimport git\nrepo = git.Repo.init('.')\nos.makedirs('data', exist_ok=True)\n"
+        "open('data/a.csv', 'w').write('x\\n1\\n')\nrepo.index.add(['data/a.csv'])\nrepo.index.commit('a')\n"
+        "repo.git.merge('other', '--no-ff')\nprint(sorted(os.listdir('data')))\n"
+    )
+    result = adapt(source, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(result, Failed), result
+    assert "one .dvc file" in " ".join(result.reasons)

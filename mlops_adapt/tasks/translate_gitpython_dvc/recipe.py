@@ -267,6 +267,12 @@ class TranslateGitPythonToDvc(Recipe):
         if taken:
             raise Unsupported(f"the script already uses the names {', '.join(sorted(taken))}")
         whole_folders = gp.lists_data_folders(tree, self.globs, self.folders)
+        merge = merging_call(tree, names) if whole_folders else None
+        if merge:
+            raise Unsupported(
+                f"`{merge}` merges branches while the script's data folders are tracked as a whole: "
+                "branches that each add data to a folder both change its one .dvc file, which git cannot merge"
+            )
         rewriter = _Rewriter(names, gp.Constants(tree), self.globs, self.folders, whole_folders)
         new_tree = tree.visit(rewriter)
         if not rewriter.used:
@@ -308,6 +314,20 @@ def untranslatable_call(tree: cst.Module, names: gp.GitNames) -> str | None:
                     f"`{code(call)}`: a second git work tree holds the .dvc files, not the data; "
                     "the translation cannot check the data out into it"
                 )
+    return None
+
+
+def merging_call(tree: cst.Module, names: gp.GitNames) -> str | None:
+    """The first git command of the script that merges branches (merge, cherry-pick, rebase); a pull
+    usually fast-forwards, so it is left out."""
+    for call in nodes_of(tree, cst.Call):
+        func = call.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in ("merge", "cherry_pick", "rebase")
+            and gp.is_git_cmd(func.value, names)
+        ):
+            return code(call)
     return None
 
 
