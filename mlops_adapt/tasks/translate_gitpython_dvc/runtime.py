@@ -116,7 +116,6 @@ def dvc_repo(repo, index=None):
     if not os.path.isdir(os.path.join(root, ".dvc")):
         dvc.repo.Repo.init(root)
         (index or repo.index).add([".dvc/config", ".dvc/.gitignore", ".dvcignore"])
-    dvc_union_gitignores(repo)
     return dvc.repo.Repo(root)
 
 
@@ -324,6 +323,7 @@ def dvc_checkout(target, force=False):
     repo = dvc_git_repo(target)
     if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
         return
+    dvc_union_gitignores(repo)  # a script that switches branches may merge them next
     data_repo = dvc_repo(repo)
     for stage in data_repo.index.stages:
         try:
