@@ -8,7 +8,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.analysis import gitpython as gp
-from mlops_adapt.analysis.exprs import code, string_value
+from mlops_adapt.analysis.exprs import code, nodes_of, string_value
 from mlops_adapt.tasks.translate_gitpython_dvc import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.translation import (
@@ -260,10 +260,19 @@ class TranslateGitPythonToDvc(Recipe):
             if names.uses_dvc:
                 raise SkipFile("already uses DVC")
             raise SkipFile("nothing to adapt: no GitPython operation touches data files")
+        blocked = untranslatable_call(tree, names)
+        if blocked:
+            raise Unsupported(blocked)
         taken = all_names(tree) & HELPERS.names
         if taken:
             raise Unsupported(f"the script already uses the names {', '.join(sorted(taken))}")
         whole_folders = gp.lists_data_folders(tree, self.globs, self.folders)
+        merge = merging_call(tree, names) if whole_folders else None
+        if merge:
+            raise Unsupported(
+                f"`{merge}` merges branches while the script's data folders are tracked as a whole: "
+                "branches that each add data to a folder both change its one .dvc file, which git cannot merge"
+            )
         rewriter = _Rewriter(names, gp.Constants(tree), self.globs, self.folders, whole_folders)
         new_tree = tree.visit(rewriter)
         if not rewriter.used:
@@ -275,6 +284,51 @@ class TranslateGitPythonToDvc(Recipe):
         for needed in sorted(imports, key=lambda i: (i.module, i.name or "")):
             AddImportsVisitor.add_needed_import(self.context, needed.module, needed.name)
         return new_tree
+
+
+def untranslatable_call(tree: cst.Module, names: gp.GitNames) -> str | None:
+    """Why a GitPython call of the script cannot be kept once DVC versions the data (or None).
+
+    These calls read files through git's object store, where DVC-tracked data is only a .dvc file,
+    and DVC has nothing that answers them the same way.
+    """
+    for call in nodes_of(tree, cst.Call):
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            continue
+        method, owner = func.attr.value, func.value
+        if method == "blame" and (gp.is_repo(owner, names) or gp.is_git_cmd(owner, names)):
+            return (
+                f"`{code(call)}`: git blame of a DVC-tracked file sees only its .dvc file, "
+                "and DVC keeps no per-line history to attribute lines to commits"
+            )
+        if method == "archive" and (gp.is_repo(owner, names) or gp.is_git_cmd(owner, names)):
+            return (
+                f"`{code(call)}`: a git archive of a revision holds the .dvc files, not the data DVC "
+                "versions; the translation cannot add that revision's data to the archive"
+            )
+        if method == "worktree" and gp.is_git_cmd(owner, names):
+            first = string_value(call.args[0].value) if call.args else None
+            if first == "add":
+                return (
+                    f"`{code(call)}`: a second git work tree holds the .dvc files, not the data; "
+                    "the translation cannot check the data out into it"
+                )
+    return None
+
+
+def merging_call(tree: cst.Module, names: gp.GitNames) -> str | None:
+    """The first git command of the script that merges branches (merge, cherry-pick, rebase); a pull
+    usually fast-forwards, so it is left out."""
+    for call in nodes_of(tree, cst.Call):
+        func = call.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in ("merge", "cherry_pick", "rebase")
+            and gp.is_git_cmd(func.value, names)
+        ):
+            return code(call)
+    return None
 
 
 def glob_like(pattern: str) -> bool:

@@ -119,6 +119,21 @@ def dvc_repo(repo, index=None):
     return dvc.repo.Repo(root)
 
 
+def dvc_union_gitignores(repo):
+    """Let git merge .gitignore files by keeping the lines of both sides (.git/info/attributes, not
+    versioned): DVC lists each data file there, so branches that add different data would otherwise
+    conflict on it, where git merged the data files themselves cleanly."""
+    attributes = os.path.join(repo.common_dir, "info", "attributes")
+    line = ".gitignore merge=union"
+    if os.path.isfile(attributes):
+        with open(attributes) as f:
+            if line in f.read().splitlines():
+                return
+    os.makedirs(os.path.dirname(attributes), exist_ok=True)
+    with open(attributes, "a") as f:
+        f.write(line + "\n")
+
+
 def dvc_meta_file(root, rel):
     """Whether a path is DVC's bookkeeping in git: .dvc files, its config, .gitignore files of DVC."""
     if rel.startswith(".dvc/") or rel in (".dvc", ".dvcignore") or rel.endswith(".dvc"):
@@ -308,6 +323,7 @@ def dvc_checkout(target, force=False):
     repo = dvc_git_repo(target)
     if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
         return
+    dvc_union_gitignores(repo)  # a script that switches branches may merge them next
     data_repo = dvc_repo(repo)
     for stage in data_repo.index.stages:
         try:
@@ -315,6 +331,7 @@ def dvc_checkout(target, force=False):
         except dvc.exceptions.DvcException as err:
             if force or "unsaved" not in str(err):  # DVC refuses to drop data its cache lacks
                 raise
+    dvc_drop_own_ignore(repo)
     try:
         before = repo.commit("HEAD@{1}").tree  # where HEAD was before this checkout or reset
     except (git.BadName, git.GitCommandError, ValueError):
@@ -331,6 +348,20 @@ def dvc_checkout(target, force=False):
             with open(data, "rb") as now, open(cached, "rb") as then:
                 if now.read() == then.read():
                     os.remove(data)
+
+
+def dvc_drop_own_ignore(repo):
+    """On a revision that predates `dvc init` (no .dvc/config in git), remove the .dvc/.gitignore
+    DVC rewrote after git took it away: left untracked, it stops git from merging or checking out
+    the revisions that have it ("untracked working tree files would be overwritten")."""
+    rel = ".dvc/.gitignore"
+    try:
+        repo.head.commit.tree[".dvc/config"]
+        return
+    except (KeyError, ValueError):
+        pass
+    if (rel, 0) not in repo.index.entries and os.path.isfile(os.path.join(repo.working_tree_dir, rel)):
+        os.remove(os.path.join(repo.working_tree_dir, rel))
 
 
 def dvc_checkout_paths(target, rev, paths):
