@@ -12,8 +12,8 @@ from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, SplineTransformer
 def make_demand(n_days=120, seed=17):
     rng = np.random.default_rng(seed)
     idx = pd.date_range("2024-01-01", periods=n_days * 24, freq="h")
-    hour, weekday = idx.hour.to_numpy(), idx.dayofweek.to_numpy()
-    temp = 12 + 8 * np.sin(2 * np.pi * (idx.dayofyear.to_numpy() - 30) / 365) + rng.normal(0, 2, len(idx))
+    hour, weekday = idx.hour.to_numpy(), idx.day_of_week.to_numpy()
+    temp = 12 + 8 * np.sin(2 * np.pi * (idx.day_of_year.to_numpy() - 30) / 365) + rng.normal(0, 2, len(idx))
     commute = np.exp(-((hour - 8) ** 2) / 4) + np.exp(-((hour - 18) ** 2) / 5)
     base = 0.25 + 0.9 * commute * (weekday < 5) + 0.35 * np.exp(-((hour - 14) ** 2) / 10) * (weekday >= 5)
     demand = np.clip(base + 0.02 * temp + rng.normal(0, 0.08, len(idx)), 0, None)

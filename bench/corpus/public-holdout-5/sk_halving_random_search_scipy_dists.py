@@ -22,9 +22,9 @@ param_dist = {
     "criterion": ["gini", "entropy"],
     "ccp_alpha": loguniform(1e-5, 1e-2),
 }
-clf = ExtraTreesClassifier(n_estimators=40, random_state=0)
+clf = ExtraTreesClassifier(n_estimators=20, random_state=0)
 search = HalvingRandomSearchCV(clf, param_dist, factor=3, resource="n_samples", min_resources=60,
-                               n_candidates=27, cv=3, random_state=rng, n_jobs=1)
+                               n_candidates=18, cv=3, random_state=rng, n_jobs=1)
 search.fit(X_train, y_train)
 
 results = pd.DataFrame(search.cv_results_)
@@ -32,7 +32,7 @@ per_iter = results.groupby("iter").agg(candidates=("params", "size"), n_resource
                                         best_score=("mean_test_score", "max"))
 print(per_iter.to_string())
 print(f"n_iterations_: {search.n_iterations_}, n_candidates_: {list(search.n_candidates_)}")
-print("best params:", {k: (round(v, 6) if isinstance(v, float) else v) for k, v in sorted(search.best_params_.items())})
+print("best params:", {k: (round(float(v), 6) if isinstance(v, float) else v) for k, v in sorted(search.best_params_.items())})
 print(f"best CV score: {search.best_score_:.4f}")
 
 y_pred = search.predict(X_test)

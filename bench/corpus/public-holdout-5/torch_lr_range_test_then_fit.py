@@ -10,7 +10,7 @@ from sklearn.model_selection import train_test_split
 from torch.utils.data import DataLoader, TensorDataset
 
 torch.manual_seed(2)
-X, y = make_classification(n_samples=3000, n_features=20, n_informative=12, n_redundant=4, n_classes=4,
+X, y = make_classification(n_samples=2000, n_features=20, n_informative=12, n_redundant=4, n_classes=4,
                            class_sep=1.2, random_state=2)
 X = X.astype(np.float32)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=2, stratify=y)

@@ -8,7 +8,7 @@ from sklearn.datasets import load_diabetes
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-config = dict(hidden=64, dropout=0.1, lr=3e-3, epochs=60, batch_size=32, mc_samples=30, seed=13)
+config = dict(hidden=64, dropout=0.2, lr=3e-3, epochs=30, batch_size=32, mc_samples=30, seed=13)
 
 
 class MeanVarianceNet(nn.Module):
@@ -62,7 +62,7 @@ def train(cfg):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        if (epoch + 1) % 10 == 0:
+        if (epoch + 1) % 5 == 0:
             model.eval()
             with torch.no_grad():
                 mu, var = model(X_va)
