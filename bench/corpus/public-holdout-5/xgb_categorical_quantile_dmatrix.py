@@ -32,6 +32,7 @@ def main():
     parser.add_argument("--max-depth", type=int, default=4)
     parser.add_argument("--eta", type=float, default=0.1)
     parser.add_argument("--max-cat-to-onehot", type=int, default=4)
+    parser.add_argument("--max-bin", type=int, default=64)
     parser.add_argument("--num-boost-round", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1994)
     args = parser.parse_args()
@@ -41,10 +42,11 @@ def main():
     X_train, X_valid, y_train, y_valid = train_test_split(X_train, y_train, test_size=0.2, random_state=args.seed,
                                                           stratify=y_train)
 
-    Xy_train = xgb.QuantileDMatrix(X_train, y_train, enable_categorical=True, max_bin=64)
-    Xy_valid = xgb.QuantileDMatrix(X_valid, y_valid, enable_categorical=True, ref=Xy_train)
+    Xy_train = xgb.QuantileDMatrix(X_train, y_train, enable_categorical=True, max_bin=args.max_bin)
+    Xy_valid = xgb.QuantileDMatrix(X_valid, y_valid, enable_categorical=True, ref=Xy_train, max_bin=args.max_bin)
     params = {"tree_method": "hist", "objective": "binary:logistic", "eval_metric": "auc",
-              "max_depth": args.max_depth, "eta": args.eta, "max_cat_to_onehot": args.max_cat_to_onehot,
+              "max_depth": args.max_depth, "eta": args.eta, "max_bin": args.max_bin,
+              "max_cat_to_onehot": args.max_cat_to_onehot,
               "seed": args.seed, "nthread": 1}
     evals_result = {}
     booster = xgb.train(params, Xy_train, num_boost_round=args.num_boost_round,
