@@ -50,27 +50,24 @@ def dvc_git_repo(obj):
 
 def dvc_is_data(path):
     """Whether a repository-relative path names data that DVC versions (not code)."""
-    rel = os.fspath(path).replace(os.sep, "/")
-    while rel.startswith("./"):
-        rel = rel[2:]
-    rel = rel.rstrip("/")
-    if not rel or rel == "." or rel.endswith((".dvc", ".gitignore", ".dvcignore", ".gitattributes")):
+    rel = re.sub(r"^(\./)+", "", os.fspath(path).replace(os.sep, "/")).rstrip("/")
+    if rel in ("", ".") or rel.endswith((".dvc", ".gitignore", ".dvcignore", ".gitattributes")):
         return False
     if DVC_DATA_GLOBS:
         return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel + "/", g) for g in DVC_DATA_GLOBS)
     lower = rel.lower()
-    if lower.endswith(DVC_DATA_EXTENSIONS):
+    stem = lower.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if lower.endswith(DVC_DATA_EXTENSIONS) or (
+        lower.endswith((".txt", ".json", ".xml")) and re.fullmatch(DVC_DATA_NAME_PATTERN, stem)
+    ):
         return True
     if lower.endswith(DVC_CODE_EXTENSIONS):
         return False
-    name = lower.rsplit("/", 1)[-1]
-    if name.endswith((".txt", ".json", ".xml")) and re.fullmatch(DVC_DATA_NAME_PATTERN, name.rsplit(".", 1)[0]):
+    if lower.endswith(".txt") and not re.fullmatch(DVC_TEXT_NOT_DATA_PATTERN, stem):
         return True
-    if name.endswith(".txt") and not re.fullmatch(DVC_TEXT_NOT_DATA_PATTERN, name.rsplit(".", 1)[0]):
-        return True
-    if any(rel == f or rel.startswith(f + "/") for f in DVC_DATA_FOLDERS):
-        return True
-    return any(p in DVC_DATA_DIRS or re.fullmatch(DVC_DATA_DIR_PATTERN, p) for p in lower.split("/"))
+    return any(rel == f or rel.startswith(f + "/") for f in DVC_DATA_FOLDERS) or any(
+        p in DVC_DATA_DIRS or re.fullmatch(DVC_DATA_DIR_PATTERN, p) for p in lower.split("/")
+    )
 
 
 def dvc_owner(root, rel):
