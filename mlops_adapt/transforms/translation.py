@@ -55,8 +55,11 @@ class _Helper(NamedTuple):
 class HelperLibrary:
     """The top-level functions of a runtime module, read from its source to copy into scripts."""
 
-    def __init__(self, module: str) -> None:
+    def __init__(self, module: str, summaries_only: bool = False) -> None:
         self.module = module
+        # Copy only each docstring's summary line (PEP 257: the line before a blank line); the
+        # details stay in the runtime module, for its maintainers, not in every user's script.
+        self.summaries_only = summaries_only
 
     @functools.cached_property
     def helpers(self) -> dict[str, _Helper]:
@@ -64,7 +67,7 @@ class HelperLibrary:
         spec = importlib.util.find_spec(self.module)
         if spec is None or spec.origin is None:
             raise ImportError(f"no source for helper module {self.module}")
-        return _read_helpers(Path(spec.origin).read_text(encoding="utf-8"), self.module)
+        return _read_helpers(Path(spec.origin).read_text(encoding="utf-8"), self.module, self.summaries_only)
 
     @property
     def names(self) -> frozenset[str]:
@@ -101,7 +104,7 @@ class HelperLibrary:
         return {const for name in self.closure(names) for const in self.helpers[name].constants}
 
 
-def _read_helpers(text: str, module: str) -> dict[str, _Helper]:
+def _read_helpers(text: str, module: str, summaries_only: bool = False) -> dict[str, _Helper]:
     tree = ast.parse(text)
     lines = text.splitlines(keepends=True)
     bound: dict[str, list[NeededImport]] = {}  # name an import binds -> the imports binding it
@@ -128,6 +131,8 @@ def _read_helpers(text: str, module: str) -> dict[str, _Helper]:
     for function in functions:
         start = min([function.lineno] + [d.lineno for d in function.decorator_list])
         text_lines = lines[start - 1 : function.end_lineno]
+        if summaries_only:
+            text_lines = _summary_only(function, text_lines, start)
         source = "".join(_NOQA.sub("", line.rstrip("\n")) + "\n" for line in text_lines)
         imports: set[NeededImport] = set()
         for chain in _dotted_uses(function):
@@ -139,6 +144,20 @@ def _read_helpers(text: str, module: str) -> dict[str, _Helper]:
         reads = frozenset(used & constants)
         helpers[function.name] = _Helper(source, tuple(calls), frozenset(imports), reads)
     return helpers
+
+
+def _summary_only(function: ast.FunctionDef, text_lines: list[str], start: int) -> list[str]:
+    """The function's lines with its docstring cut to the summary line, when a blank line follows it."""
+    first = function.body[0]
+    is_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+    if not is_doc or first.lineno == first.end_lineno:
+        return text_lines
+    doc = text_lines[first.lineno - start : first.end_lineno - start + 1]
+    if len(doc) < 3 or doc[1].strip():
+        return text_lines  # no PEP 257 summary line: keep the docstring whole
+    quote = doc[0].lstrip()[:3]
+    summary = doc[0].rstrip("\n") + quote + "\n"
+    return text_lines[: first.lineno - start] + [summary] + text_lines[first.end_lineno - start + 1 :]
 
 
 def _dotted_uses(function: ast.FunctionDef) -> set[str]:

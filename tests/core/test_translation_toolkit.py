@@ -47,13 +47,13 @@ def third(node):
 '''
 
 
-def _library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str):
+def _library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, **options):
     package = tmp_path / f"toolkit_{name}"  # a package of its own: sys.modules keeps packages
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "runtime.py").write_text(textwrap.dedent(text))
     monkeypatch.syspath_prepend(str(tmp_path))
-    library = HelperLibrary(f"toolkit_{name}.runtime")
+    library = HelperLibrary(f"toolkit_{name}.runtime", **options)
     assert library.names is not None  # reads the module now, while sys.path holds tmp_path
     return library
 
@@ -102,6 +102,28 @@ def test_library_refuses_helpers_it_cannot_copy(tmp_path, monkeypatch) -> None:
         _library(tmp_path, monkeypatch, "runtime_alias", aliased)
 
 
+def test_summaries_only_copies_keep_the_docstring_summary_line(tmp_path, monkeypatch) -> None:
+    text = '''
+        def long_doc(x):
+            """Double x.
+
+            Details for the maintainers of the runtime module.
+            """
+            return 2 * x
+
+
+        def no_summary(x):
+            """Triple x, a first sentence that
+            runs over two lines."""
+            return 3 * x
+        '''
+    library = _library(tmp_path, monkeypatch, "summaries", text, summaries_only=True)
+    assert library.helpers["long_doc"].source == 'def long_doc(x):\n    """Double x."""\n    return 2 * x\n'
+    assert "runs over two lines" in library.helpers["no_summary"].source  # no PEP 257 summary: kept whole
+    full = _library(tmp_path, monkeypatch, "summaries_full", text)
+    assert "Details for the maintainers" in full.helpers["long_doc"].source
+
+
 def test_dvc_runtime_helpers_are_copied_verbatim_and_need_nothing_from_mlops_adapt() -> None:
     from mlops_adapt.tasks.translate_gitpython_dvc import runtime
     from mlops_adapt.tasks.translate_gitpython_dvc.recipe import HELPERS
@@ -111,7 +133,11 @@ def test_dvc_runtime_helpers_are_copied_verbatim_and_need_nothing_from_mlops_ada
         source = HELPERS.source({name}).split("\n\n\n")[-1]  # the helper itself comes last
         undecorated = "\n".join(line for line in source.splitlines() if not line.startswith("@"))
         assert undecorated.startswith(f"def {name}(")
-        assert source.replace("  # noqa: FURB188", "") in text.replace("  # noqa: FURB188", "")
+        # Verbatim, but for the docstring's details (the copy keeps its summary line).
+        lines = [line for line in source.splitlines() if '"""' not in line]
+        assert all(line.replace("  # noqa: FURB188", "") in text.replace("  # noqa: FURB188", "") for line in lines)
+        summary = next(line for line in source.splitlines() if '"""' in line).rstrip('"')
+        assert summary in text
         assert "noqa" not in source
     modules = {imp.module.split(".")[0] for imp in HELPERS.imports(HELPERS.names)}
     assert modules == {

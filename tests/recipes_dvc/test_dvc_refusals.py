@@ -22,8 +22,8 @@ PRELUDE = (
     ("call", "why"),
     [
         ("for c, lines in repo.blame('HEAD', 'scores.csv'):\n    print(c.hexsha, len(lines))", "per-line history"),
-        ("with open('snap.tar', 'wb') as fh:\n    repo.archive(fh, treeish='HEAD~1')", "archive of a revision"),
-        ("repo.git.worktree('add', '--detach', 'old_copy', 'HEAD~1')", "second git work tree"),
+        ("print(len(repo.git.archive('HEAD~1', format='tar')))", "output of a `git archive` command"),
+        ("repo.git.worktree('add', '--lock', 'old_copy', 'HEAD~1')", "`git worktree add --lock` is not translated"),
     ],
 )
 def test_git_object_store_reads_of_data_are_refused(call: str, why: str) -> None:

@@ -50,32 +50,32 @@ def dvc_git_repo(obj):
 
 def dvc_is_data(path):
     """Whether a repository-relative path names data that DVC versions (not code)."""
-    rel = os.fspath(path).replace(os.sep, "/")
-    while rel.startswith("./"):
-        rel = rel[2:]
-    rel = rel.rstrip("/")
-    if not rel or rel == "." or rel.endswith((".dvc", ".gitignore", ".dvcignore", ".gitattributes")):
+    rel = re.sub(r"^(\./)+", "", os.fspath(path).replace(os.sep, "/")).rstrip("/")
+    if rel in ("", ".") or rel.endswith((".dvc", ".gitignore", ".dvcignore", ".gitattributes")):
         return False
     if DVC_DATA_GLOBS:
         return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel + "/", g) for g in DVC_DATA_GLOBS)
     lower = rel.lower()
-    if lower.endswith(DVC_DATA_EXTENSIONS):
+    stem = lower.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if lower.endswith(DVC_DATA_EXTENSIONS) or (
+        lower.endswith((".txt", ".json", ".xml")) and re.fullmatch(DVC_DATA_NAME_PATTERN, stem)
+    ):
         return True
     if lower.endswith(DVC_CODE_EXTENSIONS):
         return False
-    name = lower.rsplit("/", 1)[-1]
-    if name.endswith((".txt", ".json", ".xml")) and re.fullmatch(DVC_DATA_NAME_PATTERN, name.rsplit(".", 1)[0]):
+    if lower.endswith(".txt") and not re.fullmatch(DVC_TEXT_NOT_DATA_PATTERN, stem):
         return True
-    if name.endswith(".txt") and not re.fullmatch(DVC_TEXT_NOT_DATA_PATTERN, name.rsplit(".", 1)[0]):
-        return True
-    if any(rel == f or rel.startswith(f + "/") for f in DVC_DATA_FOLDERS):
-        return True
-    return any(p in DVC_DATA_DIRS or re.fullmatch(DVC_DATA_DIR_PATTERN, p) for p in lower.split("/"))
+    return any(rel == f or rel.startswith(f + "/") for f in DVC_DATA_FOLDERS) or any(
+        p in DVC_DATA_DIRS or re.fullmatch(DVC_DATA_DIR_PATTERN, p) for p in lower.split("/")
+    )
 
 
 def dvc_owner(root, rel):
-    """What DVC tracks for `rel`: a folder DVC tracks already, its topmost data folder when data
-    folders are tracked as a whole, or the file itself."""
+    """What DVC tracks for `rel`: a folder DVC tracks, its topmost data folder, or the file itself.
+
+    What DVC tracks for `rel`: a folder DVC tracks already, its topmost data folder when data
+    folders are tracked as a whole, or the file itself.
+    """
     parts = rel.split("/")
     for depth in range(1, len(parts)):
         folder = "/".join(parts[:depth])
@@ -120,9 +120,12 @@ def dvc_repo(repo, index=None):
 
 
 def dvc_union_gitignores(repo):
-    """Let git merge .gitignore files by keeping the lines of both sides (.git/info/attributes, not
-    versioned): DVC lists each data file there, so branches that add different data would otherwise
-    conflict on it, where git merged the data files themselves cleanly."""
+    """Let git merge .gitignore files by keeping the lines of both sides (not versioned).
+
+    Let git merge .gitignore files by keeping the lines of both sides (.git/info/attributes, not
+    versioned): DVC lists each data file there, so branches that add different data would
+    otherwise conflict on it, where git merged the data files themselves cleanly.
+    """
     attributes = os.path.join(repo.common_dir, "info", "attributes")
     line = ".gitignore merge=union"
     if os.path.isfile(attributes):
@@ -168,8 +171,11 @@ def dvc_changes(target, path=None):
 
 
 def dvc_track(target, paths):
-    """Version data paths (relative to the work tree) with DVC: git stops tracking them (`git rm
-    --cached`, the usual migration) and stages their .dvc file and .gitignore instead."""
+    """Version data paths with DVC; git stages their .dvc file and .gitignore instead of the data.
+
+    Version data paths (relative to the work tree) with DVC: git stops tracking them (`git rm
+    --cached`, the usual migration) and stages their .dvc file and .gitignore instead.
+    """
     repo = dvc_git_repo(target)
     index = target if isinstance(target, git.IndexFile) else repo.index
     root = repo.working_tree_dir
@@ -236,8 +242,11 @@ def dvc_untracked(target, untracked):
 
 
 def dvc_index_entries(target, entries):
-    """`index.entries` plus a `(path, 0)` key for each file DVC versions (through a .dvc file git
-    tracks), so that "is this path versioned?" answers as it did when git held the data."""
+    """`index.entries` plus a `(path, 0)` key for each file DVC versions.
+
+    `index.entries` plus a `(path, 0)` key for each file DVC versions (through a .dvc file git
+    tracks), so that "is this path versioned?" answers as it did when git held the data.
+    """
     root = dvc_git_repo(target).working_tree_dir
     found = dict(entries)
     for path, _stage in entries:
@@ -290,8 +299,11 @@ def dvc_read(target, spec):
 
 
 def dvc_restore(target, rev, paths):
-    """`git checkout [REV] -- PATHS` of data files DVC versions: the .dvc files come back from git
-    (of REV, staged as git stages what it restores), the data from DVC's cache."""
+    """`git checkout [REV] -- PATHS` of DVC-tracked data: .dvc files from git, data from DVC's cache.
+
+    `git checkout [REV] -- PATHS` of data files DVC versions: the .dvc files come back from git
+    (of REV, staged as git stages what it restores), the data from DVC's cache.
+    """
     repo = dvc_git_repo(target)
     root = repo.working_tree_dir
     for path in [paths] if isinstance(paths, (str, os.PathLike)) else paths:
@@ -317,9 +329,12 @@ def dvc_blob(commit, path):
 
 
 def dvc_checkout(target, force=False):
-    """After git moved the .dvc files (a branch checkout, a hard reset): bring the data in line with
-    them, as `dvc checkout` does. Data with unsaved changes stays as it is, as git keeps local
-    changes across a checkout; `force` (a hard reset) overwrites it too."""
+    """After git moved the .dvc files (a checkout, a reset): bring the data in line, as `dvc checkout`.
+
+    After git moved the .dvc files (a branch checkout, a hard reset): bring the data in line
+    with them, as `dvc checkout` does. Data with unsaved changes stays as it is, as git keeps
+    local changes across a checkout; `force` (a hard reset) overwrites it too.
+    """
     repo = dvc_git_repo(target)
     if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
         return
@@ -351,9 +366,12 @@ def dvc_checkout(target, force=False):
 
 
 def dvc_drop_own_ignore(repo):
-    """On a revision that predates `dvc init` (no .dvc/config in git), remove the .dvc/.gitignore
-    DVC rewrote after git took it away: left untracked, it stops git from merging or checking out
-    the revisions that have it ("untracked working tree files would be overwritten")."""
+    """Remove the untracked .dvc/.gitignore on a revision that predates `dvc init`.
+
+    On a revision that predates `dvc init` (no .dvc/config in git), remove the .dvc/.gitignore
+    DVC rewrote after git took it away: left untracked, it stops git from merging or checking
+    out the revisions that have it ("untracked working tree files would be overwritten").
+    """
     rel = ".dvc/.gitignore"
     try:
         repo.head.commit.tree[".dvc/config"]
@@ -390,10 +408,13 @@ def dvc_checkout_paths(target, rev, paths):
 
 
 def dvc_storage(target):
-    """The DVC repository of `target` with a remote to push to and pull from, or None. Without a
+    """The DVC repository of `target` with a remote to push to and pull from, or None.
+
+    The DVC repository of `target` with a remote to push to and pull from, or None. Without a
     configured DVC remote, a git remote on this machine gets one, in .dvc/config.local (which
     DVC keeps out of git): its DVC cache when it is a DVC work tree, else a folder inside its
-    git directory; so a clone of it, or a pull from it, finds the data where pushes put it."""
+    git directory; so a clone of it, or a pull from it, finds the data where pushes put it.
+    """
     repo = dvc_git_repo(target)
     if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
         return None
@@ -418,8 +439,11 @@ def dvc_storage(target):
 
 
 def dvc_push(target):
-    """After `git push`: push DVC-tracked data too (see dvc_storage). With no DVC remote the data
-    stays in the local cache and a note goes to stderr (the git push above already ran)."""
+    """After `git push`: push DVC-tracked data too (with no DVC remote, a note on stderr).
+
+    After `git push`: push DVC-tracked data too (see dvc_storage). With no DVC remote the data
+    stays in the local cache and a note goes to stderr (the git push above already ran).
+    """
     data_repo = dvc_storage(target)
     if data_repo is None:
         if os.path.isdir(os.path.join(dvc_git_repo(target).working_tree_dir, ".dvc")):
@@ -429,8 +453,11 @@ def dvc_push(target):
 
 
 def dvc_pull(target):
-    """After `git pull` (or a clone): the data of the pulled .dvc files from the DVC remote (see
-    dvc_storage), or with none from the local cache (`dvc checkout`), with a note on stderr."""
+    """After `git pull` (or a clone): the data of the pulled .dvc files, from the DVC remote or cache.
+
+    After `git pull` (or a clone): the data of the pulled .dvc files from the DVC remote (see
+    dvc_storage), or with none from the local cache (`dvc checkout`), with a note on stderr.
+    """
     repo = dvc_git_repo(target)
     if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
         return
@@ -450,9 +477,12 @@ def dvc_cloned(clone):
 
 @functools.lru_cache(maxsize=None)
 def dvc_scratch(objects):
-    """A scratch bare git repository whose object store falls back on `objects` (a repository's
+    """A scratch bare git repository whose object store falls back on `objects`.
+
+    A scratch bare git repository whose object store falls back on `objects` (a repository's
     object folder): dvc_tree writes data blobs there, never into that repository. Its folder is
-    a TemporaryDirectory, kept by the cache, so it goes away when the script ends."""
+    a TemporaryDirectory, kept by the cache, so it goes away when the script ends.
+    """
     folder = tempfile.TemporaryDirectory(prefix="dvc-tree-")
     scratch = git.Repo.init(folder.name, bare=True)
     scratch.dvc_folder = folder
@@ -463,10 +493,13 @@ def dvc_scratch(objects):
 
 
 def dvc_tree(target, rev=None):
-    """`commit.tree` as git had it before DVC: the data DVC versions at that commit (read through
+    """`commit.tree` as git had it before DVC: DVC-tracked data as blobs in place of the .dvc files.
+
+    `commit.tree` as git had it before DVC: the data DVC versions at that commit (read through
     dvc.api's DVCFileSystem) stands as blobs in place of the .dvc files and DVC's .gitignore
-    entries, so tree walks, blob sizes and diffs see the data. `rev`: another revision of the same
-    repository. The tree lives in a scratch object store (dvc_scratch)."""
+    entries, so tree walks, blob sizes and diffs see the data. `rev`: another revision of the
+    same repository. The tree lives in a scratch object store (dvc_scratch).
+    """
     repo = dvc_git_repo(target)
     commit = repo.commit(rev) if rev is not None else target if isinstance(target, git.Commit) else repo.head.commit
     scratch = dvc_scratch(os.path.join(repo.common_dir, "objects"))
@@ -500,8 +533,12 @@ def dvc_store_blob(scratch, path, content):
 
 
 def dvc_stats(commit):
-    """`commit.stats` as git counted it before DVC: lines added and removed in the data itself, between
-    the dvc_tree's of the commit and of its first parent (or the empty tree), not in the .dvc files."""
+    """`commit.stats` as git counted it before DVC: lines added and removed in the data itself.
+
+    `commit.stats` as git counted it before DVC: lines added and removed in the data itself,
+    between the dvc_tree's of the commit and of its first parent (or the empty tree), not in the
+    .dvc files.
+    """
     repo = commit.repo
     # A root commit is compared with the empty tree, which git knows without storing it.
     before = dvc_tree(repo, commit.parents[0].hexsha).hexsha if commit.parents else "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -513,8 +550,11 @@ def dvc_stats(commit):
 
 
 def dvc_git_diff(target, *args, **kwargs):
-    """`git diff REV REV [...]` with DVC-tracked data compared as git compared it: the two sides
-    are dvc_tree's of the revisions (`A..B` too), diffed in the scratch store."""
+    """`git diff REV REV [...]` with DVC-tracked data compared as git compared it.
+
+    `git diff REV REV [...]` with DVC-tracked data compared as git compared it: the two sides
+    are dvc_tree's of the revisions (`A..B` too), diffed in the scratch store.
+    """
     repo = dvc_git_repo(target)
     cut = args.index("--") if "--" in args else len(args)
     revs = [a for a in args[:cut] if not str(a).startswith("-")]
@@ -610,8 +650,11 @@ def dvc_remove(target, paths, keep_file=False):
 
 
 def dvc_move(target, source, destination):
-    """`git mv` of data DVC versions: `dvc move` renames the data and its .dvc file, and git stages
-    the renamed .dvc file and DVC's .gitignore files, as git staged the renamed data."""
+    """`git mv` of data DVC versions: `dvc move`, then git stages the renamed .dvc file.
+
+    `git mv` of data DVC versions: `dvc move` renames the data and its .dvc file, and git stages
+    the renamed .dvc file and DVC's .gitignore files, as git staged the renamed data.
+    """
     repo = dvc_git_repo(target)
     root = repo.working_tree_dir
     src, dst = (os.path.relpath(os.path.join(root, os.fspath(p)), root).replace(os.sep, "/") for p in (source, destination))
@@ -640,3 +683,29 @@ def dvc_commit_all(target):
         owners.add(next((f for f in folders if os.path.exists(os.path.join(repo.working_tree_dir, f + ".dvc"))), rel))
     if owners:
         dvc_track(target, sorted(owners))
+
+
+def dvc_fill_worktree(target, folder, rev="HEAD"):
+    """After `git worktree add FOLDER REV`: put REV's DVC-tracked data into the new work tree.
+
+    git checked out only the .dvc files there; DVC reads their data at REV (as `dvc get` would),
+    so the second work tree holds the data as it did when git versioned it.
+    """
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    fs = dvc.api.DVCFileSystem(root, rev=repo.commit(rev).hexsha)
+    for path in fs.find("/", detail=False, dvc_only=True):
+        dest = os.path.join(root, os.fspath(folder), path.lstrip("/"))  # git ran in the repo root
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        fs.get_file(path, dest)
+
+
+def dvc_archive(target, ostream, treeish=None, prefix=None, **kwargs):
+    """`repo.archive(...)` with the revision's DVC-tracked data in place of its .dvc files.
+
+    The archive is made from dvc_tree of the revision (in the scratch store), so it lists and
+    holds the data files as git's archive did; file times are those of the archive's making.
+    """
+    tree = dvc_tree(target, treeish or "HEAD")
+    tree.repo.archive(ostream, treeish=tree.hexsha, prefix=prefix, **kwargs)
+    return target
