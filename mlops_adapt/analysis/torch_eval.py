@@ -666,6 +666,8 @@ def _model_assignment(stmt: cst.BaseStatement, scan: Scan, factories: set[str]) 
     short = name.rsplit(".", 1)[-1]
     if is_torch_model_ctor(name, scan) or short in factories:
         return small.targets[0].target.value
+    if short in ("DistributedDataParallel", "DDP") and value.args:
+        return small.targets[0].target.value  # the wrapper trains the model it holds in `.module`
     if short in scan.trainer_funcs and "model" in small.targets[0].target.value.lower():
         return small.targets[0].target.value
     return None
@@ -979,7 +981,12 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     model, body, trained, held = found
     if held is None:
         model = _returned_as(module, body[trained], model) or model
+        if _ddp_wrapper(module, model):
+            # The wrapper trains the model it holds: that model is `.module` (evaluated and saved as such).
+            model = f"{model}.module"
     plan = _plan_at(module, scan, model, body, trained, held)
+    if not plan.repeat and held is None:
+        plan = _evaluation_under_guard(module, scan, model, body, trained) or plan
     # `if __name__ == "__main__":` (or a `with` block) around the training loop: when nothing after
     # the block evaluates the model, look inside it, after the loop and in it.
     while not plan.repeat and held is None:
@@ -995,6 +1002,31 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
         body, trained = inner, training[-1]
         plan = _plan_at(module, scan, model, body, trained, held)
     return plan
+
+
+def _ddp_wrapper(module: cst.Module, var: str) -> bool:
+    """`var = DistributedDataParallel(model)` (or its alias `DDP(...)`): a wrapper around the model."""
+    return any(
+        len(a.targets) == 1 and code(a.targets[0].target) == var and isinstance(a.value, cst.Call)
+        and last_name(a.value) in ("DistributedDataParallel", "DDP")
+        for a in nodes_of(module, cst.Assign)
+    )
+
+
+def _evaluation_under_guard(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStatement],
+                            trained: int) -> EvalPlan | None:
+    """The evaluation inside an `if` (no else) right after training (`if rank == 0:` in a distributed
+    script): repeated there, under the same condition, after the statements that evaluate."""
+    for stmt in body[trained + 1:]:
+        if not (isinstance(stmt, cst.If) and stmt.orelse is None and isinstance(stmt.body, cst.IndentedBlock)
+                and mentions(stmt.body, model)):
+            continue
+        readers = {f for f in _functions_using(module, model) if f not in scan.trainer_funcs}
+        repeat, assigned = _evaluation(list(stmt.body.body), model, scan, readers, True,
+                                       optional=optional_optimizers(module))
+        if repeat and _computes_a_figure(module, repeat, assigned):
+            return EvalPlan(model, repeat[-1], repeat, assigned)
+    return None
 
 
 def _plan_at(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStatement], trained: int,
