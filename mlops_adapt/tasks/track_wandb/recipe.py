@@ -33,9 +33,11 @@ def counted_from_one(tree: cst.Module) -> set[str]:
     for call in nodes_of(tree, cst.Call):
         if last_name(call) != "print":
             continue
-        for part in nodes_of(call, cst.FormattedStringExpression):
-            text = code(part.expression).strip()
-            for name in names_in(part.expression):
+        shown_exprs = [part.expression for part in nodes_of(call, cst.FormattedStringExpression)]
+        shown_exprs += [a.value for a in call.args if not isinstance(a.value, (cst.FormattedString, cst.SimpleString))]
+        for expr in shown_exprs:
+            text = code(expr).strip()
+            for name in names_in(expr):
                 shown.setdefault(name, set()).add(bool(re.fullmatch(rf"{re.escape(name)}\s*\+\s*1", text)))
     loop_vars = {t.value for f in nodes_of(tree, cst.For) if isinstance(t := f.target, cst.Name)}
     return {name for name, forms in shown.items() if name in loop_vars and forms == {True}}
