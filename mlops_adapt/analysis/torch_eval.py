@@ -256,21 +256,82 @@ def _class_methods(cls: cst.ClassDef) -> dict[str, cst.FunctionDef]:
 
 
 def _training_methods(methods: dict[str, cst.FunctionDef]) -> set[str]:
-    """Methods that train: a backward pass, an optimizer step or a `.fit(`, directly or through `self.other()`."""
+    """Methods that train: a backward pass, an optimizer step or a `.fit(`, directly or through `self.other()`
+    (not through a call that turns the other's training off: `self._run(X, y, train=False)`)."""
     training = {
         name for name, m in methods.items()
         if name != "__init__" and any(last_name(c) in vocab.TRAINING_METHOD_CALLS for c in calls_in(m.body))
     }
+    flags = {name: flag for name in training if (flag := _training_flag(methods[name])) is not None}
     changed = True
     while changed:
         changed = False
         for name, m in methods.items():
             if name in training or name == "__init__":
                 continue
-            if any(code(c.func).startswith("self.") and last_name(c) in training for c in calls_in(m.body)):
+            if any(
+                code(c.func).startswith("self.") and last_name(c) in training
+                and not _flag_off(c, flags.get(last_name(c) or ""))
+                for c in calls_in(m.body)
+            ):
                 training.add(name)
                 changed = True
     return training
+
+
+def _reading_methods(methods: dict[str, cst.FunctionDef], attr: str, training: set[str]) -> set[str]:
+    """Methods that use `self.attr` without training it: directly, or through another method
+    (`def evaluate(self, X, y): return self._run(X, y, train=False)`)."""
+    flags = {name: flag for name in training if (flag := _training_flag(methods[name])) is not None}
+    readers = {
+        name for name, m in methods.items()
+        if name not in training and name != "__init__" and mentions(m.body, f"self.{attr}")
+    }
+    changed = True
+    while changed:
+        changed = False
+        for name, m in methods.items():
+            if name in readers or name in training or name == "__init__":
+                continue
+            for c in calls_in(m.body):
+                callee = last_name(c) or ""
+                if code(c.func).startswith("self.") and (
+                    callee in readers or (callee in flags and _flag_off(c, flags[callee])
+                                          and mentions(methods[callee].body, f"self.{attr}"))
+                ):
+                    readers.add(name)
+                    changed = True
+                    break
+    return readers
+
+
+def _training_flag(method: cst.FunctionDef) -> tuple[int, str] | None:
+    """(position after self, name) of the parameter that guards every training step of a shared
+    train/eval method (`def _run(self, X, y, train):` ... `if train: loss.backward()`), or None."""
+    params = [p.name.value for p in method.params.params[1:]]
+    steps = [c for c in calls_in(method.body) if last_name(c) in vocab.TRAINING_METHOD_CALLS]
+    guarded: set[int] = set()
+    for branch in nodes_of(method.body, cst.If):
+        if isinstance(branch.test, cst.Name) and branch.test.value in params:
+            inner = {id(c) for c in calls_in(branch.body)}
+            if all(id(c) in inner for c in steps):
+                return params.index(branch.test.value), branch.test.value
+            guarded |= inner
+    return None
+
+
+def _flag_off(call: cst.Call, flag: tuple[int, str] | None) -> bool:
+    """The call passes a literal False for the method's training flag: it only evaluates."""
+    if flag is None:
+        return False
+    position, name = flag
+    positional = [a for a in call.args if a.keyword is None]
+    if any(a.star for a in call.args):
+        return False
+    given = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+    if given is None and len(positional) > position:
+        given = positional[position].value
+    return isinstance(given, cst.Name) and given.value == "False"
 
 
 def _model_attributes(cls: cst.ClassDef, scan: Scan, factories: set[str]) -> dict[str, int | None]:
@@ -283,11 +344,9 @@ def _model_attributes(cls: cst.ClassDef, scan: Scan, factories: set[str]) -> dic
     factories = set(factories) | {name for name, m in methods.items() if _returns_a_model(m, scan)}
     found: dict[str, int | None] = {}
     for method in methods.values():
-        for assign in _assignments(method.body):
-            target = assign.targets[0].target if len(assign.targets) == 1 else None
+        for target, value in _attribute_pairs(method.body):
             if not (isinstance(target, cst.Attribute) and code(target.value) == "self"):
                 continue
-            value = assign.value
             while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and last_name(value) == "to":
                 value = value.func.value
             if isinstance(value, cst.Call) and (
@@ -301,6 +360,23 @@ def _model_attributes(cls: cst.ClassDef, scan: Scan, factories: set[str]) -> dic
 
 def _assignments(node: cst.CSTNode) -> list[cst.Assign]:
     return nodes_of(node, cst.Assign)
+
+
+def _attribute_pairs(node: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpression]]:
+    """(target, value) of each single assignment, tuples unpacked element by element
+    (`self.model, self.optimizer = model, optimizer` binds `self.model` to `model`)."""
+    pairs = []
+    for assign in _assignments(node):
+        if len(assign.targets) != 1:
+            continue
+        target, value = assign.targets[0].target, assign.value
+        if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)) \
+                and len(target.elements) == len(value.elements) \
+                and not any(isinstance(e, cst.StarredElement) for e in (*target.elements, *value.elements)):
+            pairs += [(t.value, v.value) for t, v in zip(target.elements, value.elements)]
+        else:
+            pairs.append((target, value))
+    return pairs
 
 
 def _held_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[_Held]:
@@ -346,10 +422,7 @@ def _held_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[_H
                             trained = later
                     if trained is None:
                         continue
-                    readers = {
-                        name for name, m in methods.items()
-                        if name not in training and name != "__init__" and mentions(m.body, f"self.{attr}")
-                    }
+                    readers = _reading_methods(methods, attr, training)
                     if "fit" in methods and "predict" in methods:
                         readers |= _ESTIMATOR_READERS  # a scikit-learn style estimator: `clf.score(X, y)`
                     found.append(_Held(f"{obj}.{attr}", body, trained, readers, training, obj))
@@ -593,18 +666,25 @@ def _model_assignment(stmt: cst.BaseStatement, scan: Scan, factories: set[str]) 
     short = name.rsplit(".", 1)[-1]
     if is_torch_model_ctor(name, scan) or short in factories:
         return small.targets[0].target.value
+    if short in ("DistributedDataParallel", "DDP") and value.args:
+        return small.targets[0].target.value  # the wrapper trains the model it holds in `.module`
     if short in scan.trainer_funcs and "model" in small.targets[0].target.value.lower():
         return small.targets[0].target.value
     return None
 
 
 def _is_training(stmt: cst.CSTNode, scan: Scan, optional: dict[str, tuple[int, str]] | None = None,
-                 tools: frozenset[str] = frozenset()) -> bool:
+                 tools: frozenset[str] = frozenset(), holder: str | None = None,
+                 readers: set[str] = frozenset()) -> bool:
     """The statement trains: an optimizer step, a backward pass, a call of a training function (not a
-    method of one of the evaluation's `tools`: `evaluator.run(loader)` shares its name with a trainer's run)."""
+    method of one of the evaluation's `tools`: `evaluator.run(loader)` shares its name with a trainer's run;
+    nor a reading method of the model's holder: `trainer.evaluate(X, y)` runs its shared epoch with
+    training off)."""
     for call in calls_in(stmt):
         short = last_name(call) or ""
         if _without_optimizer(call, optional or {}) or receiver_of(call) in tools:
+            continue
+        if holder is not None and receiver_of(call) == holder and short in readers:
             continue
         if short in vocab.TRAINING_STEP_CALLS or short in scan.trainer_funcs:
             return True
@@ -660,7 +740,7 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
             if _reloaded(stmt, candidates[index + 1:], model):
                 continue
             break
-        if _is_training(stmt, scan, optional, tools) or any(
+        if _is_training(stmt, scan, optional, tools, holder, global_readers) or any(
             holder is not None and receiver_of(c) == holder and last_name(c) in training_calls for c in calls_in(stmt)
         ):
             if stop_at_training:
@@ -901,7 +981,12 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
     model, body, trained, held = found
     if held is None:
         model = _returned_as(module, body[trained], model) or model
+        if _ddp_wrapper(module, model):
+            # The wrapper trains the model it holds: that model is `.module` (evaluated and saved as such).
+            model = f"{model}.module"
     plan = _plan_at(module, scan, model, body, trained, held)
+    if not plan.repeat and held is None:
+        plan = _evaluation_under_guard(module, scan, model, body, trained) or plan
     # `if __name__ == "__main__":` (or a `with` block) around the training loop: when nothing after
     # the block evaluates the model, look inside it, after the loop and in it.
     while not plan.repeat and held is None:
@@ -917,6 +1002,31 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
         body, trained = inner, training[-1]
         plan = _plan_at(module, scan, model, body, trained, held)
     return plan
+
+
+def _ddp_wrapper(module: cst.Module, var: str) -> bool:
+    """`var = DistributedDataParallel(model)` (or its alias `DDP(...)`): a wrapper around the model."""
+    return any(
+        len(a.targets) == 1 and code(a.targets[0].target) == var and isinstance(a.value, cst.Call)
+        and last_name(a.value) in ("DistributedDataParallel", "DDP")
+        for a in nodes_of(module, cst.Assign)
+    )
+
+
+def _evaluation_under_guard(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStatement],
+                            trained: int) -> EvalPlan | None:
+    """The evaluation inside an `if` (no else) right after training (`if rank == 0:` in a distributed
+    script): repeated there, under the same condition, after the statements that evaluate."""
+    for stmt in body[trained + 1:]:
+        if not (isinstance(stmt, cst.If) and stmt.orelse is None and isinstance(stmt.body, cst.IndentedBlock)
+                and mentions(stmt.body, model)):
+            continue
+        readers = {f for f in _functions_using(module, model) if f not in scan.trainer_funcs}
+        repeat, assigned = _evaluation(list(stmt.body.body), model, scan, readers, True,
+                                       optional=optional_optimizers(module))
+        if repeat and _computes_a_figure(module, repeat, assigned):
+            return EvalPlan(model, repeat[-1], repeat, assigned)
+    return None
 
 
 def _plan_at(module: cst.Module, scan: Scan, model: str, body: list[cst.BaseStatement], trained: int,

@@ -76,6 +76,12 @@ def torch_plan(tree: cst.Module, scan: Scan | None = None) -> EvalPlan:
             raise Unsupported("the script trains with torch, but the trained model could not be located "
                               "(a variable or self attribute assigned from an nn.Module)")
         raise SkipFile("nothing to adapt: no trained torch model was found")
+    if not plan.repeat and plan.model.endswith(".module") and _distributed_wrapper(tree) is not None:
+        raise Unsupported(
+            f"the model is trained wrapped in DistributedDataParallel and never evaluated through its "
+            f"`{plan.model}` after training: evaluating the optimized copy through the wrapper would need "
+            "its process group and would sync gradients with the other ranks"
+        )
     return plan
 
 
@@ -101,8 +107,21 @@ _BARE_LAYERS = ("Linear", "Bilinear", "LazyLinear", "Conv1d", "Conv2d", "Conv3d"
 def is_bare_layer(tree: cst.Module, model: str) -> bool:
     """True when the model is one layer (`model = nn.Linear(4, 1)`): it has no children, so module-swapping
     APIs such as quantize_dynamic, which convert children only, leave it unchanged."""
-    target = model.rsplit(".", 1)[-1]
     own_classes = {c.name.value for c in nodes_of(tree, cst.ClassDef)}  # the script's `class RNN(nn.Module)`
+    if model.endswith(".module"):
+        # `wrapped = DistributedDataParallel(nn.Linear(3, 1))`: the wrapped model is the wrapper's argument.
+        wrapper = model.rsplit(".", 1)[0]
+        for node in nodes_of(tree, cst.Assign):
+            if len(node.targets) == 1 and code(node.targets[0].target) == wrapper and isinstance(node.value, cst.Call) \
+                    and last_name(node.value) in ("DistributedDataParallel", "DDP") and node.value.args:
+                inner = node.value.args[0].value
+                if isinstance(inner, cst.Name):
+                    return is_bare_layer(tree, inner.value)
+                if isinstance(inner, cst.Call):
+                    called = code(inner.func)
+                    short = called.rsplit(".", 1)[-1]
+                    return short in _BARE_LAYERS and short not in own_classes and ("nn." in called or "." not in called)
+    target = model.rsplit(".", 1)[-1]
     found: list[bool] = []
     for node in nodes_of(tree, cst.Assign):
         if len(node.targets) != 1:

@@ -164,6 +164,11 @@ class RegisterMlflowModel(Recipe):
             # log the model at the end of that run, not in a second run started after it.
             anchor = anchor.body.body[-1]
         logged = f"{model.var}.best_estimator_" if model.constructor in SEARCH_CVS else model.var
+        if _wraps_for_ddp(tree, model.var):
+            # A DistributedDataParallel wrapper needs a process group to load: the model is its `.module`,
+            # logged where the script saves that (under its rank-0 guard), so one rank registers it.
+            logged = f"{model.var}.module"
+            anchor = _guarded_save(tree, anchor, model.var) or anchor
         name = self.option("model_name", project_name(self.options.path))
         registered = f'"{name}"'
         best = _best_of_sweep(tree, model)
@@ -384,6 +389,35 @@ def _cross_validated(tree: cst.Module, models: list[TrainedModel]) -> tuple[Trai
                         and code(args[0].value) == model.var):
                     fit = f"{model.var}.fit({code(args[1].value)}, {code(args[2].value)})"
                     return replace(model, trained_after=stmt), fit
+    return None
+
+
+def _wraps_for_ddp(tree: cst.Module, var: str) -> bool:
+    """`var = DistributedDataParallel(model)` (or its alias `DDP(...)`) somewhere in the script."""
+    return any(
+        len(a.targets) == 1 and code(a.targets[0].target) == var and isinstance(a.value, cst.Call)
+        and last_name(a.value) in ("DistributedDataParallel", "DDP")
+        for a in nodes_of(tree, cst.Assign)
+    )
+
+
+def _guarded_save(tree: cst.Module, anchor: cst.CSTNode | None, var: str) -> cst.BaseStatement | None:
+    """The save of `var.module` inside an `if` that follows the anchor in its own block
+    (`if rank == 0: ... torch.save(ddp_model.module.state_dict(), path)`), or None."""
+    for node in iter_nodes(tree, skip=(cst.BaseExpression, cst.BaseSmallStatement)):
+        body = getattr(node, "body", None)
+        if not isinstance(body, (list, tuple)) or not any(x is anchor for x in body):
+            continue
+        index = next(i for i, x in enumerate(body) if x is anchor)
+        for later in body[index + 1:]:
+            if not isinstance(later, cst.If):
+                continue
+            for stmt in later.body.body:
+                if isinstance(stmt, cst.SimpleStatementLine) and any(
+                    code(c.func) == "torch.save" and c.args and code(c.args[0].value).startswith(f"{var}.module")
+                    for c in calls_in(stmt)
+                ):
+                    return stmt
     return None
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
+from mlops_adapt.analysis.exprs import code, last_name, names_in, nodes_of
 from mlops_adapt.tasks.track_wandb import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile
 from mlops_adapt.transforms.rewriter import apply_plan
@@ -23,13 +26,34 @@ def _step_key(step: str) -> str:
     return "epoch" if step == "_" else step
 
 
+def counted_from_one(tree: cst.Module) -> set[str]:
+    """Loop variables the script only ever prints as `{epoch + 1}`: it counts those steps from one,
+    so the logged step field says the same number as its output (`epoch 15`, not 14)."""
+    shown: dict[str, set[bool]] = {}
+    for call in nodes_of(tree, cst.Call):
+        if last_name(call) != "print":
+            continue
+        shown_exprs = [part.expression for part in nodes_of(call, cst.FormattedStringExpression)]
+        shown_exprs += [a.value for a in call.args if not isinstance(a.value, (cst.FormattedString, cst.SimpleString))]
+        for expr in shown_exprs:
+            text = code(expr).strip()
+            for name in names_in(expr):
+                shown.setdefault(name, set()).add(bool(re.fullmatch(rf"{re.escape(name)}\s*\+\s*1", text)))
+    loop_vars = {t.value for f in nodes_of(tree, cst.For) if isinstance(t := f.target, cst.Name)}
+    return {name for name, forms in shown.items() if name in loop_vars and forms == {True}}
+
+
 class WandbBackend(Backend):
     """wandb's module-level API; per-step values carry their step variable as a field."""
 
     library = "wandb"
 
-    def __init__(self, project: str) -> None:
+    def __init__(self, project: str, one_based: frozenset[str] = frozenset()) -> None:
         self.project = project
+        self.one_based = one_based  # steps the script prints as `step + 1`
+
+    def _step_value(self, step: str) -> str:
+        return f"{step} + 1" if step in self.one_based else step
 
     def _init(self, constants) -> str:
         config = f", config={dict_literal(constants)}" if constants else ""
@@ -58,7 +82,7 @@ class WandbBackend(Backend):
 
     def metric(self, key, expr, step, prefix):
         name = f'f"{prefix}/{key}"' if prefix else f'"{key}"'
-        step_field = f', "{_step_key(step)}": {step}' if step else ""
+        step_field = f', "{_step_key(step)}": {self._step_value(step)}' if step else ""
         return f"wandb.log({{{name}: {expr}{step_field}}})"
 
     def metrics_dict(self, expr, step, prefix):
@@ -67,7 +91,7 @@ class WandbBackend(Backend):
         else:
             body = expr
         if step:
-            return f'wandb.log({{**{body}, "{_step_key(step)}": {step}}})'
+            return f'wandb.log({{**{body}, "{_step_key(step)}": {self._step_value(step)}}})'
         return f"wandb.log({body})"
 
     def round_metrics(self, row, step):
@@ -138,6 +162,7 @@ class AddWandbTracking(Recipe):
         if use.logs:
             raise SkipFile("already tracked with Weights & Biases")
         project = self.option("project", project_name(self.options.path))
-        planner = TrackingPlanner(tree, WandbBackend(project), lifecycle=not use.has_run, scan=scan)
+        backend = WandbBackend(project, frozenset(counted_from_one(tree)))
+        planner = TrackingPlanner(tree, backend, lifecycle=not use.has_run, scan=scan)
         planner.plan_tracking("wandb")
         return apply_plan(tree, planner.plan)
