@@ -43,6 +43,8 @@ def uses_of(module: cst.Module, key: str, kind: str) -> list[cst.CSTNode]:
             index = node.slice[0].slice
             if isinstance(index, cst.Index) and string_value(index.value) == key:
                 found.append(node)
+        elif kind == "config-class" and isinstance(node, cst.Attribute) and node.attr.value == key:
+            found.append(node)
         elif kind in ("constant", "local") and isinstance(node, cst.Name) and node.value == key:
             found.append(node)
     return found

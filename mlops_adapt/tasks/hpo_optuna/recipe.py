@@ -194,6 +194,8 @@ def override_lines(tunables: list[Tunable], frozen: dict[str, bool]) -> list[str
             lines.append(f"{_site_var(t.site.whole, 'vars(')}.{t.key} = {suggestion}")
         elif t.kind == "config-dict":
             lines.append(f'{t.site.owner}["{t.key}"] = {suggestion}')
+        elif t.kind == "config-class":
+            lines.append(f"{t.site.whole}.{t.key} = {suggestion}")
         elif t.kind == "dataclass":
             var = _site_var(t.site.whole, "dataclasses.asdict(")
             if frozen.get(t.site.owner or ""):
