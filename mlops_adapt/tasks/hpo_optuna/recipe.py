@@ -48,6 +48,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
 from mlops_adapt.tasks.hpo_optuna.side_effects import (
     find_side_effects,
     helper_checkpoint,
+    passed_path_reads,
     path_arguments,
     scratch_anchor,
     scratch_statement,
@@ -696,7 +697,7 @@ class AddOptunaSearch(Recipe):
             if anchor is None:
                 # A literal path or a config entry (`torch.save(state, "model.pth")`, `cfg["checkpoint"]`):
                 # where it is saved and where it is read back, a trial names a file in its scratch folder.
-                self.path_args |= {id(arg) for arg in path_arguments(tree, path)}
+                self.path_args |= {id(arg) for arg in path_arguments(tree, path) + passed_path_reads(tree, path)}
                 continue
             self.scratch.append((anchor, path))
         run_block = self._run_block(tree, scan)
