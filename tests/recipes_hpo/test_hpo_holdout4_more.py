@@ -172,3 +172,30 @@ def test_one_constructor_over_complementary_slices_is_rebuilt_on_training_rows_i
     # Trials: 225 training points and 75 held out (each less the window width); the final run: 300 and 100.
     gaps = [int(train) - int(held_out) for train, held_out in windows]
     assert ("220", "70") in windows and set(gaps[:-1]) == {150} and gaps[-1] == 200
+
+
+ORIGINAL_TABLE = """test_auc=0.9812
+             perm_mean  perm_std
+worst area      0.0410    0.0100
+mean radius     0.0200    0.0050
+worst texture   0.0120    0.0030
+random_num      0.0010    0.0020
+noise_rank=4
+"""
+
+
+def test_a_table_ranked_by_a_result_may_come_in_another_order_when_results_change():
+    from mlops_adapt.verify.sandbox import missing_output_lines
+
+    # The final run with the best hyperparameters ranks the features anew: another order, one new name.
+    reranked = ORIGINAL_TABLE.replace("worst area      0.0410", "mean radius     0.0500").replace(
+        "mean radius     0.0200", "worst area      0.0300").replace("worst texture", "mean texture")
+    assert missing_output_lines(ORIGINAL_TABLE, reranked, mask_numbers=True) == []
+    # Rows renamed wholesale, or rows dropped, are still lost output; without masking, numbers still count.
+    renamed = ORIGINAL_TABLE
+    for old, new in [("worst area", "alpha"), ("mean radius", "beta"), ("worst texture", "gamma"), ("random_num", "delta")]:
+        renamed = renamed.replace(old, new)
+    assert len(missing_output_lines(ORIGINAL_TABLE, renamed, mask_numbers=True)) == 4
+    dropped = "\n".join(line for line in ORIGINAL_TABLE.splitlines() if "random_num" not in line and "texture" not in line)
+    assert missing_output_lines(ORIGINAL_TABLE, dropped, mask_numbers=True)
+    assert missing_output_lines(ORIGINAL_TABLE, reranked, mask_numbers=False)
