@@ -171,7 +171,7 @@ def _reads(expr: cst.BaseExpression) -> set[str]:
 
 def read_as(key: str, kind: str) -> str:
     """How `data_definitions` and the known defaults spell a hyperparameter's reads."""
-    return {"argparse": "." + key, "config-dict": f'["{key}"]'}.get(kind, key)
+    return {"argparse": "." + key, "config-class": "." + key, "config-dict": f'["{key}"]'}.get(kind, key)
 
 
 def script_defaults(module: cst.Module, argparse_defaults: dict[str, object]) -> dict[str, object]:

@@ -17,19 +17,20 @@ def _run(code: str, tmp_path) -> subprocess.CompletedProcess:
 
 
 SETTINGS_CLASS = '''
-from sklearn.datasets import load_wine
+from sklearn.datasets import make_classification
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.model_selection import train_test_split
 
 
 class Settings:
     seed = 3
+    n_samples = 300
     learning_rate = 0.1
     n_estimators = 30
 
 
 def fit_and_score(cfg=Settings):
-    X, y = load_wine(return_X_y=True)
+    X, y = make_classification(n_samples=cfg.n_samples, n_features=8, random_state=cfg.seed)
     X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=0.3, random_state=cfg.seed)
     booster = GradientBoostingClassifier(learning_rate=cfg.learning_rate, n_estimators=cfg.n_estimators,
                                          random_state=cfg.seed).fit(X_fit, y_fit)
@@ -47,6 +48,7 @@ def test_a_settings_class_passed_as_a_default_argument_is_searched_on_the_parame
     assert 'cfg.learning_rate = optuna_trial.suggest_float("learning_rate"' in code
     assert 'cfg.n_estimators = optuna_trial.suggest_int("n_estimators"' in code
     assert "cfg.seed = " not in code  # a seed is not a hyperparameter to search
+    assert "cfg.n_samples = " not in code  # it sizes the data, not the model
     done = _run(code, tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Best params:" in done.stdout and "'learning_rate'" in done.stdout
