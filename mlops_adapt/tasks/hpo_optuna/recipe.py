@@ -34,7 +34,7 @@ from mlops_adapt.analysis.hpo import (
 )
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
 from mlops_adapt.analysis.sites import Ctx
-from mlops_adapt.vocabulary import direction_of
+from mlops_adapt.vocabulary import direction_of, is_metric_name
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.tasks.hpo_optuna.configs import result_record_keys, sectioned_config_tunables
 from mlops_adapt.tasks.hpo_optuna.objective import (
@@ -1151,6 +1151,7 @@ def validation_carves(
     if not found:
         for anchor, rebuild in _loader_rebuilds(tree, runs, suggested or {}):
             found.append((anchor, _carve_block(rebuild)))
+    own = {f.name.value for f in iter_nodes(tree, skip=(cst.BaseExpression,)) if isinstance(f, cst.FunctionDef)}
     for stmt in iter_nodes(tree, skip=(cst.BaseExpression,)):
         if id(stmt) not in runs or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
             continue
@@ -1161,7 +1162,7 @@ def validation_carves(
         if not isinstance(target, cst.Tuple):
             continue
         resplit = (_split_again(target, assign.value) or _slice_again(target, assign.value)
-                   or _returned_parts_again(target, assign.value))
+                   or _returned_parts_again(target, assign.value, own))
         if resplit:
             found.append((stmt, _carve_block(resplit)))
     if not found:
@@ -1177,13 +1178,16 @@ def validation_carves(
 _NOT_ROWS = re.compile(r"(loader|dl|iter|dataset|ds|gen|generator|stream|path|file|dir)s?$", re.IGNORECASE)
 
 
-def _returned_parts_again(target: cst.Tuple, value: cst.BaseExpression) -> str | None:
+def _returned_parts_again(target: cst.Tuple, value: cst.BaseExpression, own: set[str]) -> str | None:
     """`X_train, X_test, y_train, y_test = load_data(seed)` (or `X_train, y_train, X_test, y_test = ...`): the
     arrays a call returns, paired by their names; a trial holds out the last quarter of each training array."""
-    if not isinstance(value, cst.Call) or last_name(value) == "train_test_split":
-        return None
+    if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Name) or value.func.value not in own:
+        return None  # only the script's own data function says what its parts are
     names = [code(e.value) if isinstance(e.value, cst.Name) else "" for e in target.elements]
-    if len(names) < 2 or len(names) % 2 or not all(names) or any(_NOT_ROWS.search(n) for n in names):
+    # Features and labels of both parts (four names or more): two parts alone may be datasets or scores.
+    if len(names) < 4 or len(names) % 2 or not all(names) or any(_NOT_ROWS.search(n) for n in names):
+        return None
+    if any(is_metric_name(n) for n in names):
         return None
     tests = [is_test_name(n) for n in names]
     half = len(names) // 2
