@@ -10,6 +10,7 @@ import libcst as cst
 from mlops_adapt import vocabulary as vocab
 from mlops_adapt.analysis.exprs import (
     NOT_LITERAL,
+    block_body,
     body_start,
     call_name,
     calls_in,
@@ -30,6 +31,7 @@ from mlops_adapt.analysis.hpo_uses import (
     uses_of,
 )
 from mlops_adapt.analysis.hyperparams import ArgparseOption, argparse_options  # noqa: F401 (re-exported)
+from mlops_adapt.analysis.hyperparams import literal_class_attrs
 from mlops_adapt.analysis.scan import Ctx, MetricSite, ParamSite, Scan
 from mlops_adapt.vocabulary import VALIDATION, direction_of
 
@@ -394,6 +396,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
         plan.tunables.append(Tunable(param, key, value, suggest, site, kind, node))
 
     sites = list(scan.params) + _dataclass_parameter_sites(module, scan, dataclasses_found)
+    sites += _config_class_parameter_sites(module, scan)
     scanned_args = {
         id(arg)
         for site in scan.params
@@ -425,6 +428,10 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
             value = assignment_value(site.anchor, site.owner or "")
             for key, default in dict_literal_values(value).items() if value is not None else []:
                 add(key, key, default, site, "config-dict")
+        elif site.kind == "config-class":
+            defaults = _class_attr_values(module, site.owner or "")
+            for key in site.keys:
+                add(key, key, defaults.get(key, _NOT_LITERAL), site, "config-class")
         elif site.kind == "dataclass":
             defaults, _frozen = dataclasses_found.get(site.owner or "", ({}, False))
             call = _dataclass_call(site)
@@ -555,6 +562,43 @@ def _dataclass_parameter_sites(module: cst.Module, scan: Scan, found: dict) -> l
                     owner=annotation, ctx=Ctx(function=node),
                 ))
     return sites
+
+
+def _config_class_parameter_sites(module: cst.Module, scan: Scan) -> list[ParamSite]:
+    """`def main(cfg=Config)` with `class Config:` holding literal class attributes: the settings are read
+    off the class itself, so a trial sets them on it (through the parameter) at the function's start."""
+    classes = {
+        c.name.value: attrs for c in module.body
+        if isinstance(c, cst.ClassDef) and not c.decorators and (attrs := literal_class_attrs(c))
+    }
+    sites: list[ParamSite] = []
+    for node in nodes_of(module, cst.FunctionDef):
+        if not isinstance(node.body, cst.IndentedBlock) or not node.body.body:
+            continue
+        for param in list(node.params.params) + list(node.params.kwonly_params):
+            default = code(param.default) if param.default is not None else ""
+            if default in classes:
+                first, where = body_start(list(node.body.body))
+                sites.append(ParamSite(
+                    first, where, "config-class", whole=param.name.value, keys=list(classes[default]),
+                    owner=default, ctx=Ctx(function=node),
+                ))
+    return sites
+
+
+def _class_attr_values(module: cst.Module, name: str) -> dict[str, object]:
+    """Attribute -> literal value of a module-level settings class (`class Config: lr = 3e-3`)."""
+    found: dict[str, object] = {}
+    for cls in module.body:
+        if not (isinstance(cls, cst.ClassDef) and cls.name.value == name):
+            continue
+        for stmt in block_body(cls.body):
+            for small in getattr(stmt, "body", []):
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    found[small.targets[0].target.value] = literal_value(small.value)
+                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+                    found[small.target.value] = literal_value(small.value)
+    return found
 
 
 def _ctor_call(site: ParamSite) -> cst.Call | None:

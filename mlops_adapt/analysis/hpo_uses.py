@@ -43,6 +43,8 @@ def uses_of(module: cst.Module, key: str, kind: str) -> list[cst.CSTNode]:
             index = node.slice[0].slice
             if isinstance(index, cst.Index) and string_value(index.value) == key:
                 found.append(node)
+        elif kind == "config-class" and isinstance(node, cst.Attribute) and node.attr.value == key:
+            found.append(node)
         elif kind in ("constant", "local") and isinstance(node, cst.Name) and node.value == key:
             found.append(node)
     return found
@@ -169,7 +171,7 @@ def _reads(expr: cst.BaseExpression) -> set[str]:
 
 def read_as(key: str, kind: str) -> str:
     """How `data_definitions` and the known defaults spell a hyperparameter's reads."""
-    return {"argparse": "." + key, "config-dict": f'["{key}"]'}.get(kind, key)
+    return {"argparse": "." + key, "config-class": "." + key, "config-dict": f'["{key}"]'}.get(kind, key)
 
 
 def script_defaults(module: cst.Module, argparse_defaults: dict[str, object]) -> dict[str, object]:

@@ -770,14 +770,60 @@ def normalize_line(line: str, mask_numbers: bool = False) -> str:
 
 
 def missing_output_lines(expected: str, actual: str, mask_numbers: bool = False) -> list:
-    """Lines of `expected` (normalised, in order) that do not appear as a subsequence of `actual`."""
+    """Lines of `expected` (normalised, in order) that do not appear as a subsequence of `actual`.
+
+    When numbers are masked (results may change), the rows of a table ranked by a result (`name <n> <n>`,
+    three rows or more) may come in another order: the block matches a block of as many rows of the
+    same shape that shares at least half of its row names."""
     want = [normalize_line(x, mask_numbers) for x in expected.splitlines() if x.strip()]
     have = [normalize_line(x, mask_numbers) for x in actual.splitlines() if x.strip()]
     missing = []
     position = 0
-    for line in want:
+    index = 0
+    while index < len(want):
+        block = _ranked_rows(want, index) if mask_numbers else 0
+        if block:
+            found = _reranked_block(want[index:index + block], have, position)
+            if found is not None:
+                position, index = found, index + block
+                continue
+        line = want[index]
         try:
             position = have.index(line, position) + 1
         except ValueError:
             missing.append(line)
+        index += 1
     return missing
+
+
+# A masked table row: a label without digits, `=` or `:`, then two or more number cells.
+_TABLE_ROW = re.compile(r"^(?P<label>[^\d=:<>]*[^\d=:<>\s])(?P<cells>(\s+<n>){2,})$")
+
+
+def _row(line: str) -> tuple[str, int] | None:
+    """(label, number of cells) of a masked table row."""
+    match = _TABLE_ROW.match(line)
+    return (match.group("label").strip(), match.group("cells").count("<n>")) if match else None
+
+
+def _ranked_rows(lines: list, start: int) -> int:
+    """How many table rows of one shape run from `start` (0 unless at least three)."""
+    first = _row(lines[start])
+    count = 0
+    while first and start + count < len(lines) and (row := _row(lines[start + count])) and row[1] == first[1]:
+        count += 1
+    return count if count >= 3 else 0
+
+
+def _reranked_block(block: list, have: list, position: int) -> int | None:
+    """The position after the first run of rows in `have` (from `position`) that stands for `block`:
+    as many rows with the same cells, sharing at least half of the labels; None if there is none."""
+    labels = [_row(line) for line in block]
+    for start in range(position, len(have) - len(block) + 1):
+        rows = [_row(line) for line in have[start:start + len(block)]]
+        if any(r is None or r[1] != labels[0][1] for r in rows):
+            continue
+        shared = len({r[0] for r in rows} & {r[0] for r in labels})
+        if 2 * shared >= len(block):
+            return start + len(block)
+    return None

@@ -321,6 +321,10 @@ class Program:
         env: dict = {}
         for index, arg in enumerate(call.args):
             if isinstance(arg, ast.Starred):
+                # `self._run(*validation_data)`: the parameters left take their values from the unpacked
+                # sequence (not from every other call site of the function).
+                for name in positional[index:]:
+                    env.setdefault(name, (arg.value, caller))
                 break
             if index < len(positional):
                 env[positional[index]] = (arg, caller)

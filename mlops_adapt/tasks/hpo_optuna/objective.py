@@ -237,7 +237,20 @@ def carved_from_training(program: Program, target: ast.Name) -> bool:
     sources = _data_sources(value) if value is not None else None
     if not is_test_name(target.id) and not (isinstance(value, ast.Call) and last_attr(value.func) in SPLIT_FUNCTIONS):
         return False  # under another name, only a split says that rows are held out
+    if sources is None and isinstance(value, ast.Call):
+        # `test_bags = Bags(images_train[cut:], 60, seed)`: a container built over row slices; its other
+        # arguments are settings.
+        sources = [n for arg in (*value.args, *(k.value for k in value.keywords)) if _row_selection(arg)
+                   for n in (_data_sources(arg) or [])]
     return bool(sources) and all(_training_data(program, n) for n in sources)
+
+
+def _row_selection(expr: ast.AST) -> bool:
+    """`X[a:b]`, `X[a:b, :3]`: rows sliced out of an array."""
+    if not isinstance(expr, ast.Subscript):
+        return False
+    rows = expr.slice.elts[0] if isinstance(expr.slice, ast.Tuple) and expr.slice.elts else expr.slice
+    return isinstance(rows, ast.Slice)
 
 
 def _training_data(program: Program, name: ast.Name) -> bool:

@@ -34,7 +34,7 @@ from mlops_adapt.analysis.hpo import (
 )
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
 from mlops_adapt.analysis.sites import Ctx
-from mlops_adapt.vocabulary import direction_of
+from mlops_adapt.vocabulary import direction_of, is_metric_name
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.tasks.hpo_optuna.configs import result_record_keys, sectioned_config_tunables
 from mlops_adapt.tasks.hpo_optuna.objective import (
@@ -48,6 +48,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
 from mlops_adapt.tasks.hpo_optuna.side_effects import (
     find_side_effects,
     helper_checkpoint,
+    passed_path_reads,
     path_arguments,
     scratch_anchor,
     scratch_statement,
@@ -194,6 +195,8 @@ def override_lines(tunables: list[Tunable], frozen: dict[str, bool]) -> list[str
             lines.append(f"{_site_var(t.site.whole, 'vars(')}.{t.key} = {suggestion}")
         elif t.kind == "config-dict":
             lines.append(f'{t.site.owner}["{t.key}"] = {suggestion}')
+        elif t.kind == "config-class":
+            lines.append(f"{t.site.whole}.{t.key} = {suggestion}")
         elif t.kind == "dataclass":
             var = _site_var(t.site.whole, "dataclasses.asdict(")
             if frozen.get(t.site.owner or ""):
@@ -694,7 +697,7 @@ class AddOptunaSearch(Recipe):
             if anchor is None:
                 # A literal path or a config entry (`torch.save(state, "model.pth")`, `cfg["checkpoint"]`):
                 # where it is saved and where it is read back, a trial names a file in its scratch folder.
-                self.path_args |= {id(arg) for arg in path_arguments(tree, path)}
+                self.path_args |= {id(arg) for arg in path_arguments(tree, path) + passed_path_reads(tree, path)}
                 continue
             self.scratch.append((anchor, path))
         run_block = self._run_block(tree, scan)
@@ -1148,6 +1151,7 @@ def validation_carves(
     if not found:
         for anchor, rebuild in _loader_rebuilds(tree, runs, suggested or {}):
             found.append((anchor, _carve_block(rebuild)))
+    own = {f.name.value for f in iter_nodes(tree, skip=(cst.BaseExpression,)) if isinstance(f, cst.FunctionDef)}
     for stmt in iter_nodes(tree, skip=(cst.BaseExpression,)):
         if id(stmt) not in runs or not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
             continue
@@ -1157,13 +1161,129 @@ def validation_carves(
         target = assign.targets[0].target
         if not isinstance(target, cst.Tuple):
             continue
-        resplit = _split_again(target, assign.value) or _slice_again(target, assign.value)
+        resplit = (_split_again(target, assign.value) or _slice_again(target, assign.value)
+                   or _returned_parts_again(target, assign.value, own))
         if resplit:
             found.append((stmt, _carve_block(resplit)))
     if not found:
         for stmt, resplit in _made_pairs(tree, runs) + _complementary_slices(tree, runs):
             found.append((stmt, _carve_block(resplit)))
+    if not found:
+        for stmt, rebuild in _sliced_constructions(tree, runs):
+            found.append((stmt, _carve_block(rebuild)))
     return found
+
+
+# Parts that are not row arrays: loaders, datasets and generators do not slice into rows.
+_NOT_ROWS = re.compile(r"(loader|dl|iter|dataset|ds|gen|generator|stream|path|file|dir)s?$", re.IGNORECASE)
+
+
+def _returned_parts_again(target: cst.Tuple, value: cst.BaseExpression, own: set[str]) -> str | None:
+    """`X_train, X_test, y_train, y_test = load_data(seed)` (or `X_train, y_train, X_test, y_test = ...`): the
+    arrays a call returns, paired by their names; a trial holds out the last quarter of each training array."""
+    if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Name) or value.func.value not in own:
+        return None  # only the script's own data function says what its parts are
+    names = [code(e.value) if isinstance(e.value, cst.Name) else "" for e in target.elements]
+    # Features and labels of both parts (four names or more): two parts alone may be datasets or scores.
+    if len(names) < 4 or len(names) % 2 or not all(names) or any(_NOT_ROWS.search(n) for n in names):
+        return None
+    if any(is_metric_name(n) for n in names):
+        return None
+    tests = [is_test_name(n) for n in names]
+    half = len(names) // 2
+    if all(tests[1::2]) and not any(tests[0::2]):
+        pairs = list(zip(names[0::2], names[1::2]))
+    elif all(tests[half:]) and not any(tests[:half]):
+        pairs = list(zip(names[:half], names[half:]))
+    else:
+        return None
+    if not all(is_train_name(train) or train.lower() in ("x", "y") for train, _ in pairs):
+        return None
+    parts, values = [], []
+    for train, test in pairs:
+        cut = f"len({train}) * 3 // 4"
+        parts += [train, test]
+        values += [f"{train}[:{cut}]", f"{train}[{cut}:]"]
+    return f"{', '.join(parts)} = {', '.join(values)}"
+
+
+def _sliced_constructions(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """`train_bags = Bags(images[:half], labels[:half], 100)` and `test_bags = Bags(images[half:], labels[half:], 60)`
+    in one block: the same call over complementary row slices of the same arrays. A trial names the training
+    rows, then builds both again, the training part from their first three quarters and the held-out part
+    from the last quarter, each with its own other arguments. Returns (the later statement, the rebuild)."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    taken = names_in(tree)
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        made = [(i, one) for i, stmt in enumerate(body) if id(stmt) in runs and (one := _named_call(stmt))]
+        for test_index, (test, test_call) in made:
+            if not is_test_name(test):
+                continue
+            partners = [
+                (i, name, call) for i, (name, call) in made
+                if is_train_name(name) and code(call.func) == code(test_call.func)
+            ]
+            if len(partners) != 1:
+                continue
+            train_index, train, train_call = partners[0]
+            rebuilt = _rebuilt_on_rows(train_call, test_call, taken)
+            if rebuilt is None:
+                continue
+            rows, train_args, test_args = rebuilt
+            lines = [rows, f"{train} = {code(train_call.func)}({train_args})",
+                     f"{test} = {code(test_call.func)}({test_args})"]
+            found.append((body[max(train_index, test_index)], "\n    ".join(lines)))
+    return found
+
+
+def _named_call(stmt: cst.CSTNode) -> tuple[str, cst.Call] | None:
+    """(name, call) for `name = f(...)` (not a DataLoader, which the loader re-splits handle)."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    if not isinstance(assign.value, cst.Call) or (last_name(assign.value) or "").endswith("DataLoader"):
+        return None
+    return assign.targets[0].target.value, assign.value
+
+
+def _rebuilt_on_rows(train_call: cst.Call, test_call: cst.Call, taken: set[str]) -> tuple[str, str, str] | None:
+    """(the training rows named, the training call's arguments, the held-out call's arguments) for a trial's
+    rebuild: each `A[:n]` / `A[n:]` pair becomes `A_train = A[:n]`, then `A_train[:cut]` and `A_train[cut:]`;
+    other arguments stay each call's own. None unless the arguments pair up that way (at least one pair,
+    with the same non-negative bound on both sides)."""
+    train_args, test_args = list(train_call.args), list(test_call.args)
+    if len(train_args) != len(test_args) or any(a.star or b.star for a, b in zip(train_args, test_args)):
+        return None
+    names, rows, train_out, test_out = [], [], [], []
+    for a, b in zip(train_args, test_args):
+        if (a.keyword is None) != (b.keyword is None) or (a.keyword and a.keyword.value != b.keyword.value):
+            return None
+        head, tail = _sliced(a.value), _sliced(b.value)
+        prefix = f"{a.keyword.value}=" if a.keyword else ""
+        if head and tail and head == (tail[0], "head") and tail[1] == "tail":
+            bound = code(a.value.slice[0].slice.upper)
+            if bound != code(b.value.slice[0].slice.lower) or bound.lstrip().startswith("-"):
+                return None
+            name = fresh_name(re.sub(r"\W+", "_", head[0]).strip("_") + "_train", taken)
+            taken.add(name)
+            names.append(name)
+            rows.append(code(a.value))
+            cut = f"len({name}) * 3 // 4"
+            train_out.append(f"{prefix}{name}[:{cut}]")
+            test_out.append(f"{prefix}{name}[{cut}:]")
+        elif head or tail:
+            return None  # rows sliced some other way: the shape does not say which rows are held out
+        else:
+            train_out.append(prefix + code(a.value))
+            test_out.append(prefix + code(b.value))
+    if not names:
+        return None
+    return f"{', '.join(names)} = {', '.join(rows)}", ", ".join(train_out), ", ".join(test_out)
 
 
 def _row_slice(stmt: cst.CSTNode) -> tuple[str, str, str, str, str] | None:

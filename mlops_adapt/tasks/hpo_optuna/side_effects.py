@@ -171,6 +171,24 @@ def path_arguments(module: cst.Module, path: str) -> list[cst.Arg]:
     return found
 
 
+def passed_path_reads(module: cst.Module, path: str) -> list[cst.Arg]:
+    """`torch.save(..., self.filepath)` in a class built as `ModelCheckpoint("best.pt")`, then `torch.load("best.pt")`:
+    the reads of each string literal that a constructor call of the saving class is given."""
+    match = re.fullmatch(r"self\.([A-Za-z_]\w*)", path)
+    if match is None:
+        return []
+    savers = {
+        cls.name.value for cls in iter_nodes(module, skip=(cst.BaseExpression,))
+        if isinstance(cls, cst.ClassDef)
+        and any(effect_of(c) and _target_of(c) == path for c in calls_in(cls.body))
+    }
+    literals = {
+        code(a.value) for call in calls_in(module, lambdas=True) if (last_name(call) or "") in savers
+        for a in call.args if string_value(a.value)
+    }
+    return [arg for _, arg in _path_reads(module) if code(arg.value) in literals]
+
+
 def scratch_anchor(module: cst.Module, path: str) -> tuple[cst.CSTNode, str] | None:
     """Where a checkpoint path is set, so that a trial can point it elsewhere: after `args = parser.parse_args()`
     for `args.save`, after `ckpt = "best.pt"` for `ckpt`; None when it is a literal or set elsewhere."""
