@@ -249,7 +249,9 @@ def test_settings_read_only_to_size_or_split_data_are_told_apart_from_model_sett
         split = 600
         hidden = 16
         window = 5
+        batch_size = 32
         rng = np.random.RandomState(0)
+        fresh = rng.normal(size=batch_size)
         X = rng.normal(0, 1, (rows, 3))
         noise = rng.normal(0, 0.1, size=(rows, hidden))
         X_a, X_b = X[:split], X[split:]
@@ -261,6 +263,7 @@ def test_settings_read_only_to_size_or_split_data_are_told_apart_from_model_sett
     assert {"rows", "split"} <= found
     assert "hidden" not in found  # also sizes the layer
     assert "window" not in found  # a one-sided bound is not a split point
+    assert "batch_size" not in found  # a batch drawn fresh each step sizes the training step
 
 
 def test_a_hyperparameter_inside_a_transformed_target_pipeline_is_searched():
