@@ -286,3 +286,23 @@ def test_leave_one_out_test_records_are_refused_rather_than_carved():
     assert not isinstance(result, Applied)
     assert "only on the test split (`test_data`)" in str(result)
 
+
+
+def test_a_forecast_horizon_and_a_cv_gap_are_not_searched():
+    source = textwrap.dedent("""
+        import numpy as np
+        from sklearn.linear_model import Ridge
+        from sklearn.model_selection import TimeSeriesSplit, cross_val_score
+
+        HORIZON = 3
+        rng = np.random.default_rng(0)
+        series = np.sin(np.arange(600) / 15.0) + 0.1 * rng.normal(size=600)
+        X = np.stack([series[i:i + 8] for i in range(600 - 8 - HORIZON)])
+        y = series[8 + HORIZON:]
+        folds = TimeSeriesSplit(n_splits=3, gap=10)
+        scores = cross_val_score(Ridge(alpha=0.2), X, y, cv=folds, scoring="neg_mean_squared_error")
+        cv_mse = -scores.mean()
+        print(f"cv_mse={cv_mse:.5f}")
+    """)
+    code = adapted("hpo-optuna", source, n_trials="2")
+    assert _suggested(code) == {"alpha"}
