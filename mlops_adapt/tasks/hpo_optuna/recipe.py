@@ -468,7 +468,9 @@ class AddOptunaSearch(Recipe):
     the script's own values again. Only settings that
     change the trained model are searched: not seeds, data sizes, shapes or evaluation-only
     settings (`test_batch_size`), not flags, not settings that define the data or the target
-    function (`make_blobs(centers=K)`, `W_target = torch.randn(DEGREE, 1)`), not settings read only
+    function (`make_blobs(centers=K)`, `W_target = torch.randn(DEGREE, 1)`), not a split point or a row
+    count (`cut` read only in `series[:cut]` and `series[cut:]`, `n` only in `rng.normal(0, 1, n)`), a
+    forecast horizon or a CV splitter's gap, not settings read only
     in a branch the script's defaults never take (`--nhead` while `--model` is LSTM), and not
     values the model never sees (printed settings, a quality gate's threshold).
 
