@@ -49,6 +49,9 @@ NOT_TUNABLE = re.compile(
     r"handle_unknown|"
     # Whether a monitored value should fall or rise (ReduceLROnPlateau's mode): it follows the metric.
     r"^mode$|"
+    # What is forecast (how many steps ahead) and how CV folds are spaced: they define the task and
+    # the score, not the model.
+    r"horizon|lookahead|(^|_)gap$|max_train_size|"
     # Shape-coupled settings: changing them breaks layer sizes computed from them (a flatten size).
     r"kernel_size|stride|padding|dilation|pool|seq_len|sequence_length|max_len|window)",
     re.IGNORECASE,

@@ -151,7 +151,108 @@ def data_definitions(module: cst.Module) -> set[str]:
             )
             if generated or defines_truth:
                 found |= reads - truth
-    return found
+    return found | sizing_only(module)
+
+
+# Calls whose arguments say how many values are drawn or laid out: `rng.normal(6, 1.5, n)`, `np.arange(n)`.
+_DRAWS = frozenset({
+    "arange", "linspace", "logspace", "normal", "uniform", "randint", "integers", "choice", "rand", "randn",
+    "random", "random_sample", "poisson", "binomial", "exponential", "lognormal", "standard_normal", "gamma",
+    "beta", "multivariate_normal", "permutation", "randperm", "laplace", "geometric", "negative_binomial",
+})
+_RANDOM_ROOTS = frozenset({"np", "numpy", "random", "rng", "torch", "generator", "gen", "rs", "state", "random_state"})
+_REPORTING = frozenset({"print", "format", "info", "debug", "warning", "log", "log_param", "log_params", "write"})
+
+
+def sizing_only(module: cst.Module) -> set[str]:
+    """Settings whose every read sizes or splits the data: a split point read only as complementary slice
+    bounds (`series[:cut]` and `series[cut:]`), a row count read only as the size of random draws or ranges
+    (`n = 4000` in `rng.normal(0, 1, n)`, `np.arange(n)`). Printing them does not count. Spelled as
+    `data_definitions` spells reads (`n`, `.n_rows`)."""
+    parent = parents(module)
+    bounds: dict[str, set[str]] = {}  # name -> which sides of a slice it bounds ("lower", "upper")
+    for node in iter_nodes(module):
+        if isinstance(node, cst.Slice):
+            for side in ("lower", "upper"):
+                read = _bare_read(getattr(node, side))
+                if read is not None:
+                    bounds.setdefault(read, set()).add(side)
+    splits = {name for name, sides in bounds.items() if sides == {"lower", "upper"}}
+    verdicts: dict[str, list[bool]] = {}
+    for node in iter_nodes(module):
+        spelled = _spelled_read(node, parent)
+        if spelled is None:
+            continue
+        sizing = _sizes_data(node, parent, spelled in splits)
+        if sizing is not None:
+            verdicts.setdefault(spelled, []).append(sizing)
+    # A batch drawn fresh each step (`torch.randn(batch_size)`) sizes the training step, not the data set.
+    return {name for name, found in verdicts.items() if found and all(found) and "batch" not in name.lower()}
+
+
+def _bare_read(bound: cst.BaseExpression | None) -> str | None:
+    """`cut` for a slice bound `cut` or `-cut`; `.cut` for `args.cut`."""
+    if isinstance(bound, cst.UnaryOperation) and isinstance(bound.operator, cst.Minus):
+        bound = bound.expression
+    if isinstance(bound, cst.Name):
+        return bound.value
+    if isinstance(bound, cst.Attribute) and isinstance(bound.value, cst.Name):
+        return "." + bound.attr.value
+    return None
+
+
+def _spelled_read(node: cst.CSTNode, parent: dict[int, cst.CSTNode]) -> str | None:
+    """How a read is spelled (`n`, `.n`), or None where the node is not a read (a target, a keyword, a name
+    being defined, an attribute's own name)."""
+    above = parent.get(id(node))
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+        return None if isinstance(above, cst.AssignTarget) else "." + node.attr.value
+    if not isinstance(node, cst.Name):
+        return None
+    if isinstance(above, cst.Attribute) or isinstance(above, (cst.AssignTarget, cst.Param, cst.FunctionDef,
+                                                              cst.ClassDef, cst.NameItem, cst.ImportAlias)):
+        return None  # `args.n`'s `n` (the Attribute speaks for it), or a name being defined
+    if isinstance(above, cst.Arg) and above.keyword is node:
+        return None
+    if isinstance(above, (cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor)) and getattr(above, "target", None) is node:
+        return None
+    return node.value
+
+
+def _sizes_data(node: cst.CSTNode, parent: dict[int, cst.CSTNode], split_point: bool) -> bool | None:
+    """True where the read sizes or splits data, False where it goes anywhere else, None where it is only
+    reported (printed or logged)."""
+    child, above = node, parent.get(id(node))
+    if isinstance(above, cst.UnaryOperation) and isinstance(above.operator, cst.Minus):
+        child, above = above, parent.get(id(above))
+    if isinstance(above, cst.Slice):
+        return split_point
+    while isinstance(above, (cst.Tuple, cst.Element)):  # `size=(n, 3)`
+        child, above = above, parent.get(id(above))
+    if isinstance(above, cst.Arg) and above.value is child:
+        call = parent.get(id(above))
+        if isinstance(call, cst.Call):
+            root = call.func
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            random_root = isinstance(root, cst.Name) and (root.value in _RANDOM_ROOTS or root.value.endswith("rng"))
+            if last_name(call) in _DRAWS and (random_root or not isinstance(call.func, cst.Attribute)):
+                return True
+    for outer in _ancestors(node, parent):
+        if isinstance(outer, cst.Call) and last_name(outer) in _REPORTING:
+            return None
+        if isinstance(outer, cst.FormattedString):
+            return None
+        if isinstance(outer, cst.BaseStatement):
+            break
+    return False
+
+
+def _ancestors(node: cst.CSTNode, parent: dict[int, cst.CSTNode]):
+    above = parent.get(id(node))
+    while above is not None:
+        yield above
+        above = parent.get(id(above))
 
 
 def _reads(expr: cst.BaseExpression) -> set[str]:

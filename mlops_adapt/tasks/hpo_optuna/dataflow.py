@@ -531,6 +531,7 @@ class Program:
         """
         stack: list[tuple[ast.AST, Frame]] = [(expr, frame)]
         seen: set[tuple] = set()
+        keyed: set[int] = set()  # dict names read by one key, whose other entries the walk leaves out
         budget = WALK_BUDGET
         while stack:
             node, current = stack.pop()
@@ -545,6 +546,17 @@ class Program:
                 found = visit(sub, current)
                 if found:
                     return found
+                entries = self._keyed_entries(sub, current)
+                if entries is not None:
+                    keyed.add(id(sub.value))
+                    for target, value, where in entries:
+                        found = visit(target, where)
+                        if found:
+                            return found
+                        stack.append((value, where))
+                    continue
+                if id(sub) in keyed:
+                    continue
                 if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
                     for target, value, where in self.sources(sub, current):
                         if target is not None:
@@ -560,6 +572,26 @@ class Program:
                 if attr_key is not None:
                     stack.extend(self._user_attr_values(attr_key))
         return None
+
+    def _keyed_entries(self, node: ast.AST, frame: Frame) -> list[tuple[ast.Name, ast.AST, Frame]] | None:
+        """`metrics["val_acc"]` where every definition of `metrics` that reaches the read is a dict display
+        with that key (and nothing is put into it later): (target, the key's value, frame) for each, so that
+        `{"val_acc": ..., "test_acc": ...}` gives only what the read sees. None when the shape does not say."""
+        if not (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)):
+            return None
+        wanted = string_key(node.slice)
+        binding = self.binding.get(id(node.value))
+        if wanted is None or binding is None or self.is_param(binding) or self.added_to(binding):
+            return None
+        found: list[tuple[ast.Name, ast.AST, Frame]] = []
+        for target, value, where in self.sources(node.value, frame):
+            if target is None or not isinstance(value, ast.Dict) or any(k is None for k in value.keys):
+                return None
+            matches = [v for k, v in zip(value.keys, value.values) if string_key(k) == wanted]
+            if len(matches) != 1:
+                return None
+            found.append((target, matches[0], where))
+        return found or None
 
     def sources(self, name: ast.Name, frame: Frame) -> list[tuple[ast.Name | None, ast.AST, Frame]]:
         """(definition target, its value, the frame it runs in) for what a read may see.

@@ -468,7 +468,9 @@ class AddOptunaSearch(Recipe):
     the script's own values again. Only settings that
     change the trained model are searched: not seeds, data sizes, shapes or evaluation-only
     settings (`test_batch_size`), not flags, not settings that define the data or the target
-    function (`make_blobs(centers=K)`, `W_target = torch.randn(DEGREE, 1)`), not settings read only
+    function (`make_blobs(centers=K)`, `W_target = torch.randn(DEGREE, 1)`), not a split point or a row
+    count (`cut` read only in `series[:cut]` and `series[cut:]`, `n` only in `rng.normal(0, 1, n)`), a
+    forecast horizon or a CV splitter's gap, not settings read only
     in a branch the script's defaults never take (`--nhead` while `--model` is LSTM), and not
     values the model never sees (printed settings, a quality gate's threshold).
 
@@ -787,7 +789,12 @@ class AddOptunaSearch(Recipe):
                 "being trained or built, so no trial could change the score"
             )
         if not self.tuned:
-            raise Unsupported("no hyperparameter with a literal default was found where the run can change it")
+            reason = "no hyperparameter with a literal default was found where the run can change it"
+            chooser = _self_tuning_estimator(tree)
+            if chooser is not None:
+                reason += (f"; the model picks its own (`{chooser}` selects its setting by internal "
+                           "cross-validation), and a study would only repeat that search")
+            raise Unsupported(reason)
         for (key, where), group in by_anchor.items():
             plan.add(anchors[key], where, guarded(override_lines(group, self.frozen)))
         if carve:
@@ -1088,6 +1095,20 @@ def _with_keys(site: MetricSite, keys: list[str], excluded: set[tuple[int, str]]
     reduced = replace(site, keys=keys)
     excluded.update((id(reduced), k) for (sid, k) in list(excluded) if sid == id(site))
     return reduced
+
+
+# scikit-learn estimators that choose their own hyperparameters by cross-validation (RidgeCV, LassoCV,
+# LogisticRegressionCV, GridSearchCV, HalvingRandomSearchCV).
+_SELF_TUNING = re.compile(r"^[A-Z]\w*(CV|SearchCV)$")
+
+
+def _self_tuning_estimator(tree: cst.Module) -> str | None:
+    """`RidgeCV(alphas=alphas)`: the first estimator the script builds that tunes itself, as code (shortened)."""
+    for node in iter_nodes(tree):
+        if isinstance(node, cst.Call) and _SELF_TUNING.match(last_name(node) or ""):
+            text = code(node)
+            return text if len(text) <= 60 else text[:57] + "..."
+    return None
 
 
 def _validation_metric(objective: Objective) -> bool:
