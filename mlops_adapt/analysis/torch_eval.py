@@ -55,15 +55,43 @@ def is_torch_model_ctor(ctor: str, scan: Scan) -> bool:
 
 
 def _model_factories(module: cst.Module, scan: Scan) -> set[str]:
-    """Module functions that build (and return) a torch model."""
-    found: set[str] = set()
+    """Module functions that build (and return) a torch model, and registries of model classes,
+    named with empty brackets (`MODELS[]` for `MODELS[cfg["name"]](**params)`)."""
+    found = {f"{name}[]" for name in _model_registries(module, scan)}
     for stmt in module.body:
-        if isinstance(stmt, cst.FunctionDef) and _returns_a_model(stmt, scan):
+        if isinstance(stmt, cst.FunctionDef) and _returns_a_model(stmt, scan, found):
             found.add(stmt.name.value)
     return found
 
 
-def _returns_a_model(func: cst.FunctionDef, scan: Scan) -> bool:
+def _model_registries(module: cst.Module, scan: Scan) -> set[str]:
+    """Module dicts of torch model classes: a literal (`MODELS = {"mlp": MLP}`), or one a class
+    decorator fills (`@register("mlp")` whose inner function does `MODELS[name] = cls`)."""
+    dicts = {
+        name: stmt.body[0].value for stmt in module.body
+        if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Assign)
+        and isinstance(stmt.body[0].value, cst.Dict)
+        for t in stmt.body[0].targets for name in assigned_names(t.target)
+    }
+    found = {
+        name for name, value in dicts.items() if value.elements and all(
+            isinstance(e, cst.DictElement) and is_torch_model_ctor(code(e.value), scan) for e in value.elements)
+    }
+    decorators = {
+        d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator
+        for cls in nodes_of(module, cst.ClassDef) if cls.name.value in scan.nn_modules for d in cls.decorators
+    }
+    decorating = {code(d) for d in decorators}
+    for func in module.body:
+        if isinstance(func, cst.FunctionDef) and func.name.value in decorating:
+            for assign in _assignments(func):
+                for t in assign.targets:
+                    if isinstance(t.target, cst.Subscript) and code(t.target.value) in dicts:
+                        found.add(code(t.target.value))
+    return found
+
+
+def _returns_a_model(func: cst.FunctionDef, scan: Scan, registries: set[str] = frozenset()) -> bool:
     """The function returns a torch model it builds: `return Net()`, or `return model` where `model`
     was assigned a constructor call (`.to(device)` and the like allowed). A function that builds a
     model and returns something else (`return history[-1]`, a dict of results) is not a factory."""
@@ -71,7 +99,8 @@ def _returns_a_model(func: cst.FunctionDef, scan: Scan) -> bool:
         while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
                 and last_name(value) in ("to", "cpu", "cuda", "double", "float", "train", "eval"):
             value = value.func.value
-        return isinstance(value, cst.Call) and is_torch_model_ctor(call_name(value) or "", scan)
+        return isinstance(value, cst.Call) and (
+            is_torch_model_ctor(call_name(value) or "", scan) or _from_registry(value, registries))
 
     models = {
         name for assign in _assignments(func.body) if builds(assign.value)
@@ -84,6 +113,11 @@ def _returns_a_model(func: cst.FunctionDef, scan: Scan) -> bool:
                                                  for e in value.elements))
         for value in returned
     )
+
+
+def _from_registry(call: cst.Call, registries: set[str]) -> bool:
+    """`MODELS[name](...)`, with `MODELS[]` among the registries."""
+    return isinstance(call.func, cst.Subscript) and f"{code(call.func.value)}[]" in registries
 
 
 def _blocks(module: cst.Module):
@@ -664,7 +698,7 @@ def _model_assignment(stmt: cst.BaseStatement, scan: Scan, factories: set[str]) 
         return None
     name = call_name(value) or ""
     short = name.rsplit(".", 1)[-1]
-    if is_torch_model_ctor(name, scan) or short in factories:
+    if is_torch_model_ctor(name, scan) or short in factories or _from_registry(value, factories):
         return small.targets[0].target.value
     if short in ("DistributedDataParallel", "DDP") and value.args:
         return small.targets[0].target.value  # the wrapper trains the model it holds in `.module`
