@@ -193,6 +193,43 @@ def _own_returns(func: cst.FunctionDef) -> list[cst.Return]:
             if isinstance(stmt, cst.SimpleStatementLine) for small in stmt.body if isinstance(small, cst.Return)]
 
 
+def model_registries(module: cst.Module, scan: Scan) -> dict[str, str]:
+    """Module dicts of model classes, each with the first class it holds: a literal
+    (`MODELS = {"mlp": MLP}`), or one a class decorator fills (`@register("mlp")` whose inner
+    function does `MODELS[name] = cls`). `MODELS[cfg["name"]](**params)` builds one of them."""
+    dicts: dict[str, cst.Dict] = {}
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Assign) \
+                and isinstance(stmt.body[0].value, cst.Dict):
+            for t in stmt.body[0].targets:
+                if isinstance(t.target, cst.Name):
+                    dicts[t.target.value] = stmt.body[0].value
+    found: dict[str, str] = {}
+    for name, value in dicts.items():
+        classes = [code(e.value) for e in value.elements if isinstance(e, cst.DictElement)]
+        if classes and all(framework_of(c, scan) for c in classes):
+            found[name] = classes[0]
+    fillers: dict[str, str] = {}  # decorator function -> the dict it fills
+    for func in module.body:
+        if isinstance(func, cst.FunctionDef):
+            for target in nodes_of(func, cst.AssignTarget):
+                if isinstance(target.target, cst.Subscript) and code(target.target.value) in dicts:
+                    fillers[func.name.value] = code(target.target.value)
+    for cls in nodes_of(module, cst.ClassDef):
+        for d in cls.decorators:
+            filled = fillers.get(code(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator))
+            if filled and framework_of(cls.name.value, scan):
+                found.setdefault(filled, cls.name.value)
+    return found
+
+
+def registry_ctor(call: cst.Call, registries: dict[str, str]) -> str | None:
+    """The first class of the registry a call like `MODELS[name](...)` builds from, or None."""
+    if isinstance(call.func, cst.Subscript):
+        return registries.get(code(call.func.value))
+    return None
+
+
 def _builder_ctors(module: cst.Module, scan: Scan) -> tuple[dict[str, str], dict[str, str]]:
     """(model builders, collection builders): functions that build a model,
     `def build(cfg): return RandomForestClassifier(...)`, and functions that return a dict or list
@@ -201,12 +238,13 @@ def _builder_ctors(module: cst.Module, scan: Scan) -> tuple[dict[str, str], dict
     builders: dict[str, str] = {}
     collections: dict[str, str] = {}
     funcs = list(nodes_of(module, cst.FunctionDef))
+    registries = model_registries(module, scan)
     # Twice: a builder may return what a builder defined after it (or inside it) builds.
     for _ in range(2):
         for func in funcs:
             for ret in _own_returns(func):
                 if isinstance(ret.value, cst.Call):
-                    ctor = call_name(ret.value) or ""
+                    ctor = call_name(ret.value) or registry_ctor(ret.value, registries) or ""
                     ctor = builders.get(ctor, ctor)
                     if framework_of(ctor, scan):
                         builders.setdefault(func.name.value, ctor)

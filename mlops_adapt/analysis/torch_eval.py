@@ -19,7 +19,7 @@ from mlops_adapt.analysis.exprs import (
     nodes_of,
     string_value,
 )
-from mlops_adapt.analysis.models import find_trained_models
+from mlops_adapt.analysis.models import find_trained_models, model_registries
 from mlops_adapt.analysis.scan import Scan
 from mlops_adapt.analysis.training import backward_loop, runs_backward
 
@@ -65,30 +65,8 @@ def _model_factories(module: cst.Module, scan: Scan) -> set[str]:
 
 
 def _model_registries(module: cst.Module, scan: Scan) -> set[str]:
-    """Module dicts of torch model classes: a literal (`MODELS = {"mlp": MLP}`), or one a class
-    decorator fills (`@register("mlp")` whose inner function does `MODELS[name] = cls`)."""
-    dicts = {
-        name: stmt.body[0].value for stmt in module.body
-        if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Assign)
-        and isinstance(stmt.body[0].value, cst.Dict)
-        for t in stmt.body[0].targets for name in assigned_names(t.target)
-    }
-    found = {
-        name for name, value in dicts.items() if value.elements and all(
-            isinstance(e, cst.DictElement) and is_torch_model_ctor(code(e.value), scan) for e in value.elements)
-    }
-    decorators = {
-        d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator
-        for cls in nodes_of(module, cst.ClassDef) if cls.name.value in scan.nn_modules for d in cls.decorators
-    }
-    decorating = {code(d) for d in decorators}
-    for func in module.body:
-        if isinstance(func, cst.FunctionDef) and func.name.value in decorating:
-            for assign in _assignments(func):
-                for t in assign.targets:
-                    if isinstance(t.target, cst.Subscript) and code(t.target.value) in dicts:
-                        found.add(code(t.target.value))
-    return found
+    """Module dicts of torch model classes (`MODELS[name](**params)` builds one)."""
+    return {name for name, cls in model_registries(module, scan).items() if is_torch_model_ctor(cls, scan)}
 
 
 def _returns_a_model(func: cst.FunctionDef, scan: Scan, registries: set[str] = frozenset()) -> bool:

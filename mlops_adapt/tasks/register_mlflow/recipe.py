@@ -159,6 +159,8 @@ class RegisterMlflowModel(Recipe):
         for _, obj, _, _, stmt in scan.artifacts:
             if obj and obj.split(".")[0] == model.var and _same_block(tree, stmt, anchor):
                 anchor = stmt
+        # `model.load_state_dict(torch.load(best))` after training: the script keeps the reloaded weights.
+        anchor = _reloaded_after(tree, anchor, model.var) or anchor
         while _is_run_context(anchor):
             # Training ran inside the script's own `with mlflow.start_run():` (a tracking edit):
             # log the model at the end of that run, not in a second run started after it.
@@ -418,6 +420,22 @@ def _guarded_save(tree: cst.Module, anchor: cst.CSTNode | None, var: str) -> cst
                     for c in calls_in(stmt)
                 ):
                     return stmt
+    return None
+
+
+def _reloaded_after(tree: cst.Module, anchor: cst.CSTNode | None, var: str) -> cst.BaseStatement | None:
+    """The last `var.load_state_dict(...)` statement after the anchor in its own block, or None."""
+    for node in iter_nodes(tree, skip=(cst.BaseExpression, cst.BaseSmallStatement)):
+        body = getattr(node, "body", None)
+        if not isinstance(body, (list, tuple)) or not any(x is anchor for x in body):
+            continue
+        index = next(i for i, x in enumerate(body) if x is anchor)
+        reloads = [
+            later for later in body[index + 1:] if isinstance(later, cst.SimpleStatementLine) and any(
+                isinstance(c.func, cst.Attribute) and c.func.attr.value == "load_state_dict"
+                and code(c.func.value) == var for c in calls_in(later))
+        ]
+        return reloads[-1] if reloads else None
     return None
 
 
