@@ -1013,7 +1013,31 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
             break
         body, trained = inner, training[-1]
         plan = _plan_at(module, scan, model, body, trained, held)
+    if not plan.repeat and held is None:
+        plan = _evaluation_of_reloaded(module, scan, body) or plan
     return plan
+
+
+def _evaluation_of_reloaded(module: cst.Module, scan: Scan, trained_in: list[cst.BaseStatement]) -> EvalPlan | None:
+    """The evaluation of the trained model in another function, which rebuilds it from its checkpoint
+    (`model = build_model(...)`, then `model.load_state_dict(ckpt["state_dict"])`): an `evaluate`
+    subcommand of a script that trains in `train`. The copy is made there, after the reload."""
+    factories = _model_factories(module, scan)
+    for body in _blocks(module):
+        if body is trained_in:
+            continue
+        for index, stmt in enumerate(body):
+            var = _model_assignment(stmt, scan, factories)
+            if var is None:
+                continue
+            loaded = next((j for j in range(index + 1, len(body)) if any(
+                last_name(c) == "load_state_dict" and receiver_of(c) == var for c in calls_in(body[j]))), None)
+            if loaded is None:
+                continue
+            plan = _plan_at(module, scan, var, body, loaded, None)
+            if plan.repeat and not plan.from_loop and _computes_a_figure(module, plan.repeat, plan.assigned):
+                return plan
+    return None
 
 
 def _ddp_wrapper(module: cst.Module, var: str) -> bool:
