@@ -279,6 +279,8 @@ def _collection_ctor(value: cst.BaseExpression, scan: Scan, builders: dict[str, 
     else:
         return None
     for item in items:
+        if isinstance(item, cst.Tuple) and item.elements:
+            item = item.elements[-1].value  # `[("rf, sqrt", RandomForestClassifier(...)), ...]`: labelled models
         if not isinstance(item, cst.Call):
             continue
         ctor = call_name(item) or ""
