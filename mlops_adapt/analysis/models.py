@@ -64,6 +64,9 @@ def _qualify(name: str, scan: Scan) -> str:
 
 def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
     """True when this statement trains `var` (fit, a backward loop using it, or a trainer call)."""
+    walked = _walked_as(stmt, var)
+    if walked is not None and _trains(stmt.body, walked, scan):
+        return True  # for name, model in [("raw", raw), ("log", transformed)]: model.fit(X, y)
     for call in calls_in(stmt):
         short = last_name(call)
         if short in vocab.TRAIN_METHODS and receiver(call) == var:
@@ -81,6 +84,21 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
     if "." not in var and any(var in _globals_trained(scan).get(last_name(c) or "", ()) for c in calls_in(stmt)):
         return True  # main() trains the module-level `model` through train_epoch()
     return False
+
+
+def _walked_as(stmt: cst.CSTNode, var: str) -> str | None:
+    """The loop variable that takes `var` when a for loop walks a literal list holding it
+    (`for model in [a, b]`, `for label, model in [("a", a), ("b", b)]`), else None."""
+    if not isinstance(stmt, cst.For) or not isinstance(stmt.iter, (cst.List, cst.Tuple)):
+        return None
+    items = [e.value.elements[-1].value if isinstance(e.value, cst.Tuple) and e.value.elements else e.value
+             for e in stmt.iter.elements]
+    if not any(isinstance(item, cst.Name) and item.value == var for item in items):
+        return None
+    target = stmt.target
+    if isinstance(target, cst.Tuple) and target.elements:
+        target = target.elements[-1].value
+    return target.value if isinstance(target, cst.Name) and target.value != var else None
 
 
 def _hands_to_worker(call: cst.Call, var: str, scan: Scan) -> bool:
