@@ -288,8 +288,10 @@ def _loop_models(stmt: cst.For, constructors: dict[str, str], scan: Scan) -> tup
     return (target.value, ctor) if isinstance(target, cst.Name) else None
 
 
-def _collection_ctor(value: cst.BaseExpression, scan: Scan, builders: dict[str, str] | None = None) -> str | None:
-    """The first model constructor held in a dict or list literal (directly or through a builder), if any."""
+def _collection_ctor(value: cst.BaseExpression, scan: Scan, builders: dict[str, str] | None = None,
+                     named: dict[str, str] | None = None) -> str | None:
+    """The first model constructor held in a dict or list literal (directly, through a builder, or
+    as a name bound to a model earlier: `named`), if any."""
     if isinstance(value, cst.Dict):
         items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
     elif isinstance(value, (cst.List, cst.Tuple)):
@@ -299,6 +301,8 @@ def _collection_ctor(value: cst.BaseExpression, scan: Scan, builders: dict[str, 
     for item in items:
         if isinstance(item, cst.Tuple) and item.elements:
             item = item.elements[-1].value  # `[("rf, sqrt", RandomForestClassifier(...)), ...]`: labelled models
+        if isinstance(item, cst.Name) and item.value in (named or {}):
+            return (named or {})[item.value]  # {"one_hot": one_hot_linear, ...}
         if not isinstance(item, cst.Call):
             continue
         ctor = call_name(item) or ""
@@ -314,6 +318,7 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
     found: list[TrainedModel] = []
     collections: dict[str, str] = {}
     builders, collection_builders = _builder_ctors(module, scan)
+    named: dict[str, str] = {}  # names bound to a model so far, with its constructor
     for body, ctx in _blocks(module):
         for index, stmt in enumerate(body):
             candidates: list[tuple[str, str, list]] = []  # (var, ctor, statements that may train it)
@@ -329,14 +334,18 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                     attribute = isinstance(target, cst.Attribute) and name and not name.startswith("self.")
                     if not (isinstance(target, cst.Name) or attribute):
                         continue
-                    held = _collection_ctor(value, scan, builders)
+                    held = _collection_ctor(value, scan, builders, named)
                     if held is None and isinstance(value, cst.Call):
                         held = collection_builders.get(call_name(value) or "")  # models = build_models()
                     if held and isinstance(target, cst.Name):
                         collections[name] = held
                     fitted = fitted_constructor(value)
                     booster = native_booster(value, scan)
-                    if booster is not None:
+                    element = _fitted_element(value, collections)
+                    if element is not None:
+                        # `best = candidates[best_name].fit(X, y)`: fit returns the element it trains.
+                        candidates.append((name, element, [stmt, *body[index + 1 :]]))
+                    elif booster is not None:
                         # `bst = xgb.train(params, dtrain)`: the returned Booster is trained here.
                         candidates.append((name, booster, [stmt, *body[index + 1 :]]))
                     elif fitted is not None:
@@ -351,6 +360,7 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                 framework = framework_of(ctor, scan)
                 if framework is None:
                     continue
+                named[var] = ctor
                 trained_after = None
                 handed = False  # to worker processes: trained once they are joined
                 for later in later_stmts:
@@ -366,6 +376,14 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                     )
                 )
     return found + _attribute_models(module, scan)
+
+
+def _fitted_element(value: cst.BaseExpression, collections: dict[str, str]) -> str | None:
+    """The constructor held by `models` in `models[key].fit(X, y)`, else None."""
+    if (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value in ("fit", "partial_fit")
+            and isinstance(value.func.value, cst.Subscript)):
+        return collections.get(code(value.func.value.value))
+    return None
 
 
 def _attribute_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
