@@ -109,6 +109,8 @@ def _call_sites(tree: cst.Module, func: cst.FunctionDef) -> list[tuple[cst.Call,
 
     A call repeats when it sits in a loop or a comprehension (of the caller, not of `func` itself)."""
     name = func.name.value
+    # A module function is called by its bare name: `model.train()` is a torch mode switch, not `train()`.
+    module_level = any(stmt is func for stmt in tree.body)
     inside = {id(c) for c in calls_in(func)}
     repeated: set[int] = set()
     for loop in nodes_of(tree, (cst.For, cst.While)):
@@ -121,7 +123,8 @@ def _call_sites(tree: cst.Module, func: cst.FunctionDef) -> list[tuple[cst.Call,
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for call in calls_in(stmt):
-            if last_name(call) == name and id(call) not in inside:
+            if last_name(call) == name and id(call) not in inside \
+                    and not (module_level and isinstance(call.func, cst.Attribute)):
                 sites.append((call, stmt, id(call) in repeated))
     return sites
 
