@@ -249,7 +249,7 @@ def _with_optimized_copy(
         # Results, not per-batch values (`loss` of a loader loop's last batch) when there are results.
         metrics = [n for n in metric_names(plan) if n in bound]
         names = [n for n in metrics if n in final] or metrics or [
-            n for n in bound if n in final and n not in _model_free(tree, repeat, m)]
+            n for n in bound if n in final and n not in _model_free(tree, repeat, m, set(plan.renames))]
         lines += [compare_line(n, mapping[n], opt.before, opt.after, before_names.get(n, n), _plain_number(tree, repeat, n))
                   for n in names]
         # An object holding the model in an attribute (a fitted pipeline) is saved with the copy in it.
@@ -330,12 +330,14 @@ def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
     return {n for n in found if not n.startswith("_")}
 
 
-def _model_free(tree: cst.Module, statements: list[cst.BaseStatement], model: str) -> set[str]:
+def _model_free(tree: cst.Module, statements: list[cst.BaseStatement], model: str,
+                renamed: set[str] = frozenset()) -> set[str]:
     """Names the statements bind without the model: the inputs they prepare (`x, lengths = prepare(...)`)
-    and lookup tables. They are the same for both models, so comparing them says nothing."""
-    root = model.split(".", 1)[0]
-    running = {f.name.value for f in nodes_of(tree, cst.FunctionDef) if root in names_in(f)}
-    derived = {root}
+    and lookup tables. They are the same for both models, so comparing them says nothing.
+    `renamed`: names the repeated statements read in the model's holder's place (`self` of a method)."""
+    roots = {model.split(".", 1)[0], "self", *renamed}
+    running = {f.name.value for f in nodes_of(tree, cst.FunctionDef) if roots & names_in(f)}
+    derived = set(roots)
     free: set[str] = set()
     for stmt in statements:
         for node in nodes_of(stmt, (cst.Assign, cst.AugAssign)):
