@@ -150,6 +150,9 @@ def model_classes(source: str) -> list[str]:
         known = name in own_modules or (qualified.startswith(_MODEL_LIBRARIES) and cls[:1].isupper())
         if known and not _DATA_HOLDERS.search(cls) and cls not in found:
             found.append(cls)
+    if any(isinstance(call.func, ast.Subscript) for call in program.calls):
+        # `MODELS[cfg["name"]](**params)`: any of the script's own networks may be built from its registry.
+        found += sorted(own_modules - set(found))
     return found
 
 
