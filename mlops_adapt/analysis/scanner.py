@@ -151,9 +151,13 @@ class Scanner(ParamRecorder, MetricRecorder):
             and not node.value.elements for t in node.targets for name in assigned_names(t.target)
         }
         # A function that calls a trainer function trains too (one level is enough in practice);
-        # `model.train()` without arguments only switches the mode, whatever the script's `train` does.
+        # `model.train()` without arguments only switches the mode, unless a class of the script has
+        # a training method of that name (`trainer.train()`).
+        methods = {m.name.value for c in nodes_of(module, cst.ClassDef) for m in c.body.body
+                   if isinstance(m, cst.FunctionDef) and m.name.value in self.trainer_funcs}
         for name, node in self.functions.items():
-            if any(last_name(c) in self.trainer_funcs and not _mode_switch(c) for c in calls_in(node.body)):
+            if any(last_name(c) in self.trainer_funcs and not (_mode_switch(c) and "train" not in methods)
+                   for c in calls_in(node.body)):
                 self.trainer_funcs.add(name)
 
     def _import(self, node: cst.Import | cst.ImportFrom) -> None:
