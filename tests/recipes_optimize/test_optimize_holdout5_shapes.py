@@ -87,3 +87,20 @@ def test_the_four_shapes_run_and_print_the_optimized_evaluation(tmp_path):
     assert "mse before pruning:" in results["optimize-prune/sampled_dropout_predict.py"]["stdout"]
     assert "score: {'hit_rate':" in results["optimize-quantize/subcommand_train_score.py"]["stdout"].split(
         "Evaluation after quantization:")[1]
+
+
+def test_a_mode_switch_is_not_a_training_call_but_a_trainer_method_train_is():
+    """`net.train()` does not make the sampling function a trainer beside a module `train()`; where a
+    class of the script trains in its method `train()`, `trainer.train()` still trains."""
+    import libcst as cst
+
+    from mlops_adapt.analysis.scan import scan_module
+
+    sampled = scan_module(cst.parse_module((SHAPES / "sampled_dropout_predict.py").read_text()))
+    assert "sampled_predict" not in sampled.trainer_funcs and "train" in sampled.trainer_funcs
+    trainer_class = (
+        "import torch\n\n\nclass Trainer:\n    def __init__(self, net):\n        self.net = net\n\n"
+        "    def train(self):\n        loss = self.net(torch.ones(1)).sum()\n        loss.backward()\n\n\n"
+        "def main():\n    Trainer(torch.nn.Linear(1, 1)).train()\n"
+    )
+    assert "main" in scan_module(cst.parse_module(trainer_class)).trainer_funcs
