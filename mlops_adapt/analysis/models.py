@@ -64,6 +64,9 @@ def _qualify(name: str, scan: Scan) -> str:
 
 def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
     """True when this statement trains `var` (fit, a backward loop using it, or a trainer call)."""
+    walked = _walked_as(stmt, var)
+    if walked is not None and _trains(stmt.body, walked, scan):
+        return True  # for name, model in [("raw", raw), ("log", transformed)]: model.fit(X, y)
     for call in calls_in(stmt):
         short = last_name(call)
         if short in vocab.TRAIN_METHODS and receiver(call) == var:
@@ -81,6 +84,21 @@ def _trains(stmt: cst.CSTNode, var: str, scan: Scan) -> bool:
     if "." not in var and any(var in _globals_trained(scan).get(last_name(c) or "", ()) for c in calls_in(stmt)):
         return True  # main() trains the module-level `model` through train_epoch()
     return False
+
+
+def _walked_as(stmt: cst.CSTNode, var: str) -> str | None:
+    """The loop variable that takes `var` when a for loop walks a literal list holding it
+    (`for model in [a, b]`, `for label, model in [("a", a), ("b", b)]`), else None."""
+    if not isinstance(stmt, cst.For) or not isinstance(stmt.iter, (cst.List, cst.Tuple)):
+        return None
+    items = [e.value.elements[-1].value if isinstance(e.value, cst.Tuple) and e.value.elements else e.value
+             for e in stmt.iter.elements]
+    if not any(isinstance(item, cst.Name) and item.value == var for item in items):
+        return None
+    target = stmt.target
+    if isinstance(target, cst.Tuple) and target.elements:
+        target = target.elements[-1].value
+    return target.value if isinstance(target, cst.Name) and target.value != var else None
 
 
 def _hands_to_worker(call: cst.Call, var: str, scan: Scan) -> bool:
@@ -193,6 +211,43 @@ def _own_returns(func: cst.FunctionDef) -> list[cst.Return]:
             if isinstance(stmt, cst.SimpleStatementLine) for small in stmt.body if isinstance(small, cst.Return)]
 
 
+def model_registries(module: cst.Module, scan: Scan) -> dict[str, str]:
+    """Module dicts of model classes, each with the first class it holds: a literal
+    (`MODELS = {"mlp": MLP}`), or one a class decorator fills (`@register("mlp")` whose inner
+    function does `MODELS[name] = cls`). `MODELS[cfg["name"]](**params)` builds one of them."""
+    dicts: dict[str, cst.Dict] = {}
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Assign) \
+                and isinstance(stmt.body[0].value, cst.Dict):
+            for t in stmt.body[0].targets:
+                if isinstance(t.target, cst.Name):
+                    dicts[t.target.value] = stmt.body[0].value
+    found: dict[str, str] = {}
+    for name, value in dicts.items():
+        classes = [code(e.value) for e in value.elements if isinstance(e, cst.DictElement)]
+        if classes and all(framework_of(c, scan) for c in classes):
+            found[name] = classes[0]
+    fillers: dict[str, str] = {}  # decorator function -> the dict it fills
+    for func in module.body:
+        if isinstance(func, cst.FunctionDef):
+            for target in nodes_of(func, cst.AssignTarget):
+                if isinstance(target.target, cst.Subscript) and code(target.target.value) in dicts:
+                    fillers[func.name.value] = code(target.target.value)
+    for cls in nodes_of(module, cst.ClassDef):
+        for d in cls.decorators:
+            filled = fillers.get(code(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator))
+            if filled and framework_of(cls.name.value, scan):
+                found.setdefault(filled, cls.name.value)
+    return found
+
+
+def registry_ctor(call: cst.Call, registries: dict[str, str]) -> str | None:
+    """The first class of the registry a call like `MODELS[name](...)` builds from, or None."""
+    if isinstance(call.func, cst.Subscript):
+        return registries.get(code(call.func.value))
+    return None
+
+
 def _builder_ctors(module: cst.Module, scan: Scan) -> tuple[dict[str, str], dict[str, str]]:
     """(model builders, collection builders): functions that build a model,
     `def build(cfg): return RandomForestClassifier(...)`, and functions that return a dict or list
@@ -201,12 +256,13 @@ def _builder_ctors(module: cst.Module, scan: Scan) -> tuple[dict[str, str], dict
     builders: dict[str, str] = {}
     collections: dict[str, str] = {}
     funcs = list(nodes_of(module, cst.FunctionDef))
+    registries = model_registries(module, scan)
     # Twice: a builder may return what a builder defined after it (or inside it) builds.
     for _ in range(2):
         for func in funcs:
             for ret in _own_returns(func):
                 if isinstance(ret.value, cst.Call):
-                    ctor = call_name(ret.value) or ""
+                    ctor = call_name(ret.value) or registry_ctor(ret.value, registries) or ""
                     ctor = builders.get(ctor, ctor)
                     if framework_of(ctor, scan):
                         builders.setdefault(func.name.value, ctor)
@@ -232,8 +288,10 @@ def _loop_models(stmt: cst.For, constructors: dict[str, str], scan: Scan) -> tup
     return (target.value, ctor) if isinstance(target, cst.Name) else None
 
 
-def _collection_ctor(value: cst.BaseExpression, scan: Scan, builders: dict[str, str] | None = None) -> str | None:
-    """The first model constructor held in a dict or list literal (directly or through a builder), if any."""
+def _collection_ctor(value: cst.BaseExpression, scan: Scan, builders: dict[str, str] | None = None,
+                     named: dict[str, str] | None = None) -> str | None:
+    """The first model constructor held in a dict or list literal (directly, through a builder, or
+    as a name bound to a model earlier: `named`), if any."""
     if isinstance(value, cst.Dict):
         items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
     elif isinstance(value, (cst.List, cst.Tuple)):
@@ -241,6 +299,10 @@ def _collection_ctor(value: cst.BaseExpression, scan: Scan, builders: dict[str, 
     else:
         return None
     for item in items:
+        if isinstance(item, cst.Tuple) and item.elements:
+            item = item.elements[-1].value  # `[("rf, sqrt", RandomForestClassifier(...)), ...]`: labelled models
+        if isinstance(item, cst.Name) and item.value in (named or {}):
+            return (named or {})[item.value]  # {"one_hot": one_hot_linear, ...}
         if not isinstance(item, cst.Call):
             continue
         ctor = call_name(item) or ""
@@ -256,6 +318,7 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
     found: list[TrainedModel] = []
     collections: dict[str, str] = {}
     builders, collection_builders = _builder_ctors(module, scan)
+    named: dict[str, str] = {}  # names bound to a model so far, with its constructor
     for body, ctx in _blocks(module):
         for index, stmt in enumerate(body):
             candidates: list[tuple[str, str, list]] = []  # (var, ctor, statements that may train it)
@@ -271,14 +334,18 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                     attribute = isinstance(target, cst.Attribute) and name and not name.startswith("self.")
                     if not (isinstance(target, cst.Name) or attribute):
                         continue
-                    held = _collection_ctor(value, scan, builders)
+                    held = _collection_ctor(value, scan, builders, named)
                     if held is None and isinstance(value, cst.Call):
                         held = collection_builders.get(call_name(value) or "")  # models = build_models()
                     if held and isinstance(target, cst.Name):
                         collections[name] = held
                     fitted = fitted_constructor(value)
                     booster = native_booster(value, scan)
-                    if booster is not None:
+                    element = _fitted_element(value, collections)
+                    if element is not None:
+                        # `best = candidates[best_name].fit(X, y)`: fit returns the element it trains.
+                        candidates.append((name, element, [stmt, *body[index + 1 :]]))
+                    elif booster is not None:
                         # `bst = xgb.train(params, dtrain)`: the returned Booster is trained here.
                         candidates.append((name, booster, [stmt, *body[index + 1 :]]))
                     elif fitted is not None:
@@ -293,6 +360,7 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                 framework = framework_of(ctor, scan)
                 if framework is None:
                     continue
+                named[var] = ctor
                 trained_after = None
                 handed = False  # to worker processes: trained once they are joined
                 for later in later_stmts:
@@ -308,6 +376,14 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                     )
                 )
     return found + _attribute_models(module, scan)
+
+
+def _fitted_element(value: cst.BaseExpression, collections: dict[str, str]) -> str | None:
+    """The constructor held by `models` in `models[key].fit(X, y)`, else None."""
+    if (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value in ("fit", "partial_fit")
+            and isinstance(value.func.value, cst.Subscript)):
+        return collections.get(code(value.func.value.value))
+    return None
 
 
 def _attribute_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:

@@ -150,9 +150,14 @@ class Scanner(ParamRecorder, MetricRecorder):
             name for node in nodes_of(module, (cst.Assign,)) if isinstance(node.value, cst.Dict)
             and not node.value.elements for t in node.targets for name in assigned_names(t.target)
         }
-        # A function that calls a trainer function trains too (one level is enough in practice).
+        # A function that calls a trainer function trains too (one level is enough in practice);
+        # `model.train()` without arguments only switches the mode, unless a class of the script has
+        # a training method of that name (`trainer.train()`).
+        methods = {m.name.value for c in nodes_of(module, cst.ClassDef) for m in c.body.body
+                   if isinstance(m, cst.FunctionDef) and m.name.value in self.trainer_funcs}
         for name, node in self.functions.items():
-            if any(last_name(c) in self.trainer_funcs for c in calls_in(node.body)):
+            if any(last_name(c) in self.trainer_funcs and not (_mode_switch(c) and "train" not in methods)
+                   for c in calls_in(node.body)):
                 self.trainer_funcs.add(name)
 
     def _import(self, node: cst.Import | cst.ImportFrom) -> None:
@@ -449,3 +454,8 @@ class Scanner(ParamRecorder, MetricRecorder):
             if isinstance(stmt, cst.For) and isinstance(stmt.target, cst.Name):
                 step = stmt.target.value
             self.scan.torch_loops.append((self.scan.line_of(stmt), step))
+
+
+def _mode_switch(call: cst.Call) -> bool:
+    """`model.train()`: a method call without arguments that only sets the module's training mode."""
+    return isinstance(call.func, cst.Attribute) and call.func.attr.value == "train" and not call.args

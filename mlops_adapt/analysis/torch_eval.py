@@ -19,7 +19,7 @@ from mlops_adapt.analysis.exprs import (
     nodes_of,
     string_value,
 )
-from mlops_adapt.analysis.models import find_trained_models
+from mlops_adapt.analysis.models import find_trained_models, model_registries
 from mlops_adapt.analysis.scan import Scan
 from mlops_adapt.analysis.training import backward_loop, runs_backward
 
@@ -55,15 +55,21 @@ def is_torch_model_ctor(ctor: str, scan: Scan) -> bool:
 
 
 def _model_factories(module: cst.Module, scan: Scan) -> set[str]:
-    """Module functions that build (and return) a torch model."""
-    found: set[str] = set()
+    """Module functions that build (and return) a torch model, and registries of model classes,
+    named with empty brackets (`MODELS[]` for `MODELS[cfg["name"]](**params)`)."""
+    found = {f"{name}[]" for name in _model_registries(module, scan)}
     for stmt in module.body:
-        if isinstance(stmt, cst.FunctionDef) and _returns_a_model(stmt, scan):
+        if isinstance(stmt, cst.FunctionDef) and _returns_a_model(stmt, scan, found):
             found.add(stmt.name.value)
     return found
 
 
-def _returns_a_model(func: cst.FunctionDef, scan: Scan) -> bool:
+def _model_registries(module: cst.Module, scan: Scan) -> set[str]:
+    """Module dicts of torch model classes (`MODELS[name](**params)` builds one)."""
+    return {name for name, cls in model_registries(module, scan).items() if is_torch_model_ctor(cls, scan)}
+
+
+def _returns_a_model(func: cst.FunctionDef, scan: Scan, registries: set[str] = frozenset()) -> bool:
     """The function returns a torch model it builds: `return Net()`, or `return model` where `model`
     was assigned a constructor call (`.to(device)` and the like allowed). A function that builds a
     model and returns something else (`return history[-1]`, a dict of results) is not a factory."""
@@ -71,7 +77,8 @@ def _returns_a_model(func: cst.FunctionDef, scan: Scan) -> bool:
         while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
                 and last_name(value) in ("to", "cpu", "cuda", "double", "float", "train", "eval"):
             value = value.func.value
-        return isinstance(value, cst.Call) and is_torch_model_ctor(call_name(value) or "", scan)
+        return isinstance(value, cst.Call) and (
+            is_torch_model_ctor(call_name(value) or "", scan) or _from_registry(value, registries))
 
     models = {
         name for assign in _assignments(func.body) if builds(assign.value)
@@ -84,6 +91,11 @@ def _returns_a_model(func: cst.FunctionDef, scan: Scan) -> bool:
                                                  for e in value.elements))
         for value in returned
     )
+
+
+def _from_registry(call: cst.Call, registries: set[str]) -> bool:
+    """`MODELS[name](...)`, with `MODELS[]` among the registries."""
+    return isinstance(call.func, cst.Subscript) and f"{code(call.func.value)}[]" in registries
 
 
 def _blocks(module: cst.Module):
@@ -664,7 +676,7 @@ def _model_assignment(stmt: cst.BaseStatement, scan: Scan, factories: set[str]) 
         return None
     name = call_name(value) or ""
     short = name.rsplit(".", 1)[-1]
-    if is_torch_model_ctor(name, scan) or short in factories:
+    if is_torch_model_ctor(name, scan) or short in factories or _from_registry(value, factories):
         return small.targets[0].target.value
     if short in ("DistributedDataParallel", "DDP") and value.args:
         return small.targets[0].target.value  # the wrapper trains the model it holds in `.module`
@@ -1001,7 +1013,31 @@ def plan_evaluation(module: cst.Module, scan: Scan) -> EvalPlan | None:
             break
         body, trained = inner, training[-1]
         plan = _plan_at(module, scan, model, body, trained, held)
+    if not plan.repeat and held is None:
+        plan = _evaluation_of_reloaded(module, scan, body) or plan
     return plan
+
+
+def _evaluation_of_reloaded(module: cst.Module, scan: Scan, trained_in: list[cst.BaseStatement]) -> EvalPlan | None:
+    """The evaluation of the trained model in another function, which rebuilds it from its checkpoint
+    (`model = build_model(...)`, then `model.load_state_dict(ckpt["state_dict"])`): an `evaluate`
+    subcommand of a script that trains in `train`. The copy is made there, after the reload."""
+    factories = _model_factories(module, scan)
+    for body in _blocks(module):
+        if body is trained_in:
+            continue
+        for index, stmt in enumerate(body):
+            var = _model_assignment(stmt, scan, factories)
+            if var is None:
+                continue
+            loaded = next((j for j in range(index + 1, len(body)) if any(
+                last_name(c) == "load_state_dict" and receiver_of(c) == var for c in calls_in(body[j]))), None)
+            if loaded is None:
+                continue
+            plan = _plan_at(module, scan, var, body, loaded, None)
+            if plan.repeat and not plan.from_loop and _computes_a_figure(module, plan.repeat, plan.assigned):
+                return plan
+    return None
 
 
 def _ddp_wrapper(module: cst.Module, var: str) -> bool:

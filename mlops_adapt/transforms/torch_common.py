@@ -248,7 +248,8 @@ def _with_optimized_copy(
         final = _final_values(repeat, m)
         # Results, not per-batch values (`loss` of a loader loop's last batch) when there are results.
         metrics = [n for n in metric_names(plan) if n in bound]
-        names = [n for n in metrics if n in final] or metrics or [n for n in bound if n in final]
+        names = [n for n in metrics if n in final] or metrics or [
+            n for n in bound if n in final and n not in _model_free(tree, repeat, m, set(plan.renames))]
         lines += [compare_line(n, mapping[n], opt.before, opt.after, before_names.get(n, n), _plain_number(tree, repeat, n))
                   for n in names]
         # An object holding the model in an attribute (a fitted pipeline) is saved with the copy in it.
@@ -327,6 +328,26 @@ def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
     for stmt in statements:
         walk(stmt, False)
     return {n for n in found if not n.startswith("_")}
+
+
+def _model_free(tree: cst.Module, statements: list[cst.BaseStatement], model: str,
+                renamed: set[str] = frozenset()) -> set[str]:
+    """Names the statements bind without the model: the inputs they prepare (`x, lengths = prepare(...)`)
+    and lookup tables. They are the same for both models, so comparing them says nothing.
+    `renamed`: names the repeated statements read in the model's holder's place (`self` of a method)."""
+    roots = {model.split(".", 1)[0], "self", *renamed}
+    running = {f.name.value for f in nodes_of(tree, cst.FunctionDef) if roots & names_in(f)}
+    derived = set(roots)
+    free: set[str] = set()
+    for stmt in statements:
+        for node in nodes_of(stmt, (cst.Assign, cst.AugAssign)):
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            bound = {n for t in targets for n in assigned_names(t)}
+            if names_in(node.value) & derived or {last_name(c) for c in calls_in(node.value)} & running:
+                derived |= bound
+            else:
+                free |= bound
+    return free - derived
 
 
 def _empty_containers(value: cst.BaseExpression) -> bool:
@@ -511,7 +532,8 @@ def saved_copy(stmt: cst.SimpleStatementLine, model: str, optimized: str, suffix
         return None
     else:
         obj = code(value)
-    obj = re.sub(rf"(?<![\w.]){re.escape(model)}\b", optimized, obj)
+    # Not a string that merely spells the name (the checkpoint's `"model"` key stays as it is).
+    obj = re.sub(rf"(?<![\w.\"']){re.escape(model)}\b(?![\"'])", optimized, obj)
     path = call.args[1].value
     text = string_value(path)
     if text is not None and isinstance(path, cst.SimpleString):

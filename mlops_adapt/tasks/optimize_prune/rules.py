@@ -163,10 +163,11 @@ def optimization_problems(original: cst.Module, candidate: cst.Module, site: Sit
             if not prints or all(before[p] > 0 for p in prints):
                 continue
             for call in calls_in(stmt, lambdas=True):
-                if last_name(call) == "print" and names_in(call) & loop_vars:
+                read = _read_by(call) & loop_vars
+                if last_name(call) == "print" and read:
                     problems.append(
                         f"a print added after the training loop reads its variable "
-                        f"`{', '.join(sorted(names_in(call) & loop_vars))}`: a line about an epoch the "
+                        f"`{', '.join(sorted(read))}`: a line about an epoch the "
                         f"{verb} model never had"
                     )
                     break
@@ -174,6 +175,12 @@ def optimization_problems(original: cst.Module, candidate: cst.Module, site: Sit
     if saves and len([c for c in calls_in(candidate, lambdas=True) if code(c.func) == "torch.save"]) <= len(saves):
         problems.append(Recommendation(f"the script saves its model, but the {verb} model is not saved"))
     return problems
+
+
+def _read_by(call: cst.Call) -> set[str]:
+    """Names the call reads from outside: not those its own comprehensions bind (`for w, i in zip(...)`)."""
+    own = {n for comp in nodes_of(call, cst.CompFor) for n in names_in(comp.target)}
+    return names_in(call) - own
 
 
 def _following(module: cst.Module, loop: cst.For) -> list[cst.BaseStatement]:

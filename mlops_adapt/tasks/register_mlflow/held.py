@@ -55,6 +55,13 @@ def _chosen_key(key: cst.BaseExpression) -> bool:
     return not (is_literal(key) or isinstance(key, cst.UnaryOperation))
 
 
+def _held_in(value: cst.BaseExpression, dicts: set[str], lists: set[str]) -> bool:
+    """`fitted`, or `dict(labelled)` over a list of (label, model) pairs: a collection of the models."""
+    if isinstance(value, cst.Call) and last_name(value) in ("dict", "OrderedDict") and len(value.args) == 1:
+        return code(value.args[0].value) in lists
+    return code(value) in dicts | lists
+
+
 def kept_from_collection(tree: cst.Module, loop: cst.For, model: TrainedModel) -> tuple[cst.CSTNode, str] | None:
     """(statement, expression) where, after the loop that trains the models, the script takes one of
     them out of the collection holding them: `best = fitted[best_name]`, `joblib.dump(fitted[k], ...)`,
@@ -77,7 +84,7 @@ def kept_from_collection(tree: cst.Module, loop: cst.For, model: TrainedModel) -
                     and value.args and code(value.args[0].value) in lists):
                 return stmt, target.value  # best = max(fitted, key=lambda m: m.score(X_test, y_test))
             for node in iter_nodes(small, skip=_DEFERRED):
-                if (isinstance(node, cst.Subscript) and code(node.value) in dicts | lists and len(node.slice) == 1
+                if (isinstance(node, cst.Subscript) and _held_in(node.value, dicts, lists) and len(node.slice) == 1
                         and isinstance(node.slice[0].slice, cst.Index) and _chosen_key(node.slice[0].slice.value)):
                     if target is not None and value is node:
                         return stmt, target.value  # best_model = fitted[best_name]
@@ -102,6 +109,8 @@ def _call_sites(tree: cst.Module, func: cst.FunctionDef) -> list[tuple[cst.Call,
 
     A call repeats when it sits in a loop or a comprehension (of the caller, not of `func` itself)."""
     name = func.name.value
+    # A module function is called by its bare name: `model.train()` is a torch mode switch, not `train()`.
+    module_level = any(stmt is func for stmt in tree.body)
     inside = {id(c) for c in calls_in(func)}
     repeated: set[int] = set()
     for loop in nodes_of(tree, (cst.For, cst.While)):
@@ -114,7 +123,8 @@ def _call_sites(tree: cst.Module, func: cst.FunctionDef) -> list[tuple[cst.Call,
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for call in calls_in(stmt):
-            if last_name(call) == name and id(call) not in inside:
+            if last_name(call) == name and id(call) not in inside \
+                    and not (module_level and isinstance(call.func, cst.Attribute)):
                 sites.append((call, stmt, id(call) in repeated))
     return sites
 

@@ -159,6 +159,8 @@ class RegisterMlflowModel(Recipe):
         for _, obj, _, _, stmt in scan.artifacts:
             if obj and obj.split(".")[0] == model.var and _same_block(tree, stmt, anchor):
                 anchor = stmt
+        # `model.load_state_dict(torch.load(best))` after training: the script keeps the reloaded weights.
+        anchor = _reloaded_after(tree, anchor, model.var) or anchor
         while _is_run_context(anchor):
             # Training ran inside the script's own `with mlflow.start_run():` (a tracking edit):
             # log the model at the end of that run, not in a second run started after it.
@@ -180,6 +182,8 @@ class RegisterMlflowModel(Recipe):
             # The loop fills `fitted[name] = model` and the script then picks `fitted[best_name]`:
             # that element is the model it keeps.
             anchor, logged = kept
+            # `best = fitted[best_name]`, then `best.fit(X, y)`: the refit is the model the script keeps.
+            anchor = _refit_after(tree, anchor, logged, scan) or anchor
             if model.constructor in SEARCH_CVS:
                 logged = f"{logged}.best_estimator_"
         elif loop is not None:
@@ -418,6 +422,39 @@ def _guarded_save(tree: cst.Module, anchor: cst.CSTNode | None, var: str) -> cst
                     for c in calls_in(stmt)
                 ):
                     return stmt
+    return None
+
+
+def _refit_after(tree: cst.Module, anchor: cst.CSTNode | None, var: str, scan) -> cst.BaseStatement | None:
+    """The last statement after the anchor in its own block that trains `var` again, or saves it
+    once retrained; None when none does."""
+    for node in iter_nodes(tree, skip=(cst.BaseExpression, cst.BaseSmallStatement)):
+        body = getattr(node, "body", None)
+        if not isinstance(body, (list, tuple)) or not any(x is anchor for x in body):
+            continue
+        index = next(i for i, x in enumerate(body) if x is anchor)
+        trained = [i for i in range(index + 1, len(body)) if _trains(body[i], var, scan)]
+        if not trained:
+            return None
+        saves = {id(stmt) for _, obj, _, _, stmt in scan.artifacts if obj == var}
+        last = max([trained[-1]] + [i for i in range(trained[-1] + 1, len(body)) if id(body[i]) in saves])
+        return body[last]
+    return None
+
+
+def _reloaded_after(tree: cst.Module, anchor: cst.CSTNode | None, var: str) -> cst.BaseStatement | None:
+    """The last `var.load_state_dict(...)` statement after the anchor in its own block, or None."""
+    for node in iter_nodes(tree, skip=(cst.BaseExpression, cst.BaseSmallStatement)):
+        body = getattr(node, "body", None)
+        if not isinstance(body, (list, tuple)) or not any(x is anchor for x in body):
+            continue
+        index = next(i for i, x in enumerate(body) if x is anchor)
+        reloads = [
+            later for later in body[index + 1:] if isinstance(later, cst.SimpleStatementLine) and any(
+                isinstance(c.func, cst.Attribute) and c.func.attr.value == "load_state_dict"
+                and code(c.func.value) == var for c in calls_in(later))
+        ]
+        return reloads[-1] if reloads else None
     return None
 
 

@@ -150,6 +150,9 @@ def model_classes(source: str) -> list[str]:
         known = name in own_modules or (qualified.startswith(_MODEL_LIBRARIES) and cls[:1].isupper())
         if known and not _DATA_HOLDERS.search(cls) and cls not in found:
             found.append(cls)
+    if any(isinstance(call.func, ast.Subscript) for call in program.calls):
+        # `MODELS[cfg["name"]](**params)`: any of the script's own networks may be built from its registry.
+        found += sorted(own_modules - set(found))
     return found
 
 
@@ -198,7 +201,7 @@ def _logged_objects_are_models(candidate: cst.Module, log_models, trained) -> li
     def is_model(node, frame) -> str | None:
         if isinstance(node, ast.Name) and node.id in names:
             return node.id
-        if isinstance(node, ast.Subscript) and ast.unparse(node.value) in holders:
+        if isinstance(node, ast.Subscript) and _collection_read(node.value) in holders:
             return ast.unparse(node)  # fitted[best_name], filled with the trained models
         if (isinstance(node, ast.Call) and last_attr(node.func) in ("max", "min") and node.args
                 and ast.unparse(node.args[0]) in holders):
@@ -225,6 +228,13 @@ def _logged_objects_are_models(candidate: cst.Module, log_models, trained) -> li
                 f"the script (trained: {', '.join(sorted(names))}); log the trained model itself"
             )
     return problems
+
+
+def _collection_read(value: ast.AST) -> str:
+    """`fitted` for `fitted` and for `dict(fitted)` (a list of (label, model) pairs read as a dict)."""
+    if isinstance(value, ast.Call) and last_attr(value.func) in ("dict", "OrderedDict") and len(value.args) == 1:
+        return ast.unparse(value.args[0])
+    return ast.unparse(value)
 
 
 def model_collections(tree: ast.AST, names: set[str]) -> set[str]:
