@@ -87,7 +87,9 @@ class RunPlacer:
         return found
 
     def _calls_logging(self, stmt: cst.CSTNode) -> bool:
-        return any(last_name(c) in self.logging_names for c in calls_in(stmt))
+        """The statement calls a module-level function that logs (building one of the script's
+        classes runs only its __init__, which a logging `fit` does not make work)."""
+        return any((name := last_name(c)) in self.logging_names and name in self.functions for c in calls_in(stmt))
 
     def _holds_anchor(self, node: cst.CSTNode) -> bool:
         from mlops_adapt.analysis.exprs import all_statements
