@@ -18,6 +18,7 @@ from mlops_adapt.analysis.exprs import (
     is_literal,
     last_name,
     literal_value,
+    nodes_of,
     string_value,
 )
 
@@ -99,12 +100,36 @@ def is_hyperparam_name(name: str, value: cst.BaseExpression) -> bool:
     return is_literal(value) and not (isinstance(value, cst.Name) and value.value == "None")
 
 
+# Characters no setting's name has: `<pad>`, `[CLS]` are tokens of a vocabulary, not settings.
+_TOKEN_KEY_CHARS = re.compile(r"[^\w\-. :/]")
+
+
+def grown_in_loop(module: cst.Module, name: str) -> bool:
+    """Whether a loop adds entries to the dict `name` (`vocab.setdefault(w, len(vocab))`,
+    `vocab[w] = i`): a table built from data (a vocabulary, a label map), not settings."""
+    for loop in nodes_of(module, (cst.For, cst.While)):
+        for call in nodes_of(loop.body, cst.Call):
+            func = call.func
+            if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == name
+                    and func.attr.value in ("setdefault", "update")):
+                return True
+        for assign in nodes_of(loop.body, cst.Assign):
+            for target in assign.targets:
+                sub = target.target
+                if (isinstance(sub, cst.Subscript) and isinstance(sub.value, cst.Name) and sub.value.value == name
+                        and not all(isinstance(e.slice, cst.Index) and is_literal(e.slice.value) for e in sub.slice)):
+                    return True
+    return False
+
+
 def is_config_dict(value: cst.BaseExpression, name: str) -> bool:
     """A dict literal (or dict(...) call) of literal settings, named like a config."""
     if isinstance(value, cst.Dict):
         elements = [e for e in value.elements if isinstance(e, cst.DictElement)]
         if not elements or not all(string_value(e.key) for e in elements):
             return False
+        if any(_TOKEN_KEY_CHARS.search(string_value(e.key) or "") for e in elements):
+            return False  # {"<pad>": 0, "<unk>": 1}
         if all(string_value(e.key) in vocab.LOADER_PLUMBING for e in elements):
             return False  # cuda_kwargs = {"num_workers": 1, "pin_memory": True}
         if all(isinstance(e.value, (cst.List, cst.Tuple, cst.Set)) for e in elements):

@@ -43,6 +43,7 @@ class MetricRecorder:
     scalar_returns: set[str]
     tuple_returns: dict[str, list[bool]]
     float_printed: set[str]
+    shown_names: set[str]
     metric_vars: set[str]
     cv_vars: set[str]
     module_const_names: set[str]
@@ -232,7 +233,12 @@ class MetricRecorder:
             return
         if callee in self.tuple_returns and isinstance(targets[0], cst.Tuple):
             flags = self.tuple_returns[callee]
+            # `test_mse, test_rmse = evaluate(...)` with only the RMSE shown: the script reports
+            # that one; the other is an intermediate, and logging it names a result it never gives.
+            shown = {n for n in names if n in self.shown_names}
             for name, scalar in zip(names, flags):
+                if shown and name not in shown:
+                    continue
                 if scalar and vocab.is_metric_name(name) and not self._returned_by_own_function(ctx, name):
                     self._metric(stmt, "after", name, name, "variable", ctx, line)
             return

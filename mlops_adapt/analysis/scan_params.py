@@ -17,6 +17,7 @@ from mlops_adapt.analysis.hyperparams import (
     constant_assignment,
     declared_globals,
     dict_keys,
+    grown_in_loop,
     is_config_dict,
     is_declarative,
     is_hyperparam_name,
@@ -178,7 +179,7 @@ class ParamRecorder:
         ):
             self._param(stmt, "after", "argparse", whole=f"vars({names[0]})", keys=self.argparse_dests, ctx=ctx, line=line)
             return True
-        if single and is_config_dict(value, single):
+        if single and is_config_dict(value, single) and not grown_in_loop(self.scan.module, single):
             keys = dict_keys(value)
             self._param(stmt, "after", "config-dict", whole=single, keys=keys, ctx=ctx, line=line, owner=single)
             return True

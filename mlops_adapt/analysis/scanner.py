@@ -80,6 +80,7 @@ class Scanner(ParamRecorder, MetricRecorder):
         self.dataclasses: dict[str, list[str]] = {}
         self.argparse_dests: list[str] = []
         self.float_printed: set[str] = set()
+        self.shown_names: set[str] = set()  # names an f-string shows: what the script reports
         self.metric_vars: set[str] = set()
         self.cv_vars: set[str] = set()
         self.module_const_names: set[str] = set()
@@ -132,6 +133,7 @@ class Scanner(ParamRecorder, MetricRecorder):
                 if value and len(value) < 40:
                     self.scan.strings.add(value)
             elif isinstance(node, cst.FormattedStringExpression):
+                self.shown_names |= names_in(node.expression)
                 if node.format_spec and is_float_spec("".join(code(p) for p in node.format_spec)):
                     self.float_printed.add(code(node.expression))
             elif isinstance(node, cst.FunctionDef):

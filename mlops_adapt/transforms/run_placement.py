@@ -60,6 +60,10 @@ class RunPlacer:
             s.name.value: s for s in self.module.body if isinstance(s, cst.FunctionDef)
         }
         self.logging_names = self._logging_functions()
+        # `pipe = make_pipeline(spline_features(12), Ridge(alpha=1.0))`: a setting that calls a
+        # helper which logs is work in the run, not a setting to log at its start; else the
+        # helper logs before the run exists (MLflow then starts a run of its own).
+        self.movable = [p for p in movable if not self._calls_logging(p.anchor)]
 
     def _logging_functions(self) -> set[str]:
         """Names of functions, classes and methods whose bodies hold anchors, closed over calls."""
@@ -81,6 +85,11 @@ class RunPlacer:
                     found.add(name)
                     changed = True
         return found
+
+    def _calls_logging(self, stmt: cst.CSTNode) -> bool:
+        """The statement calls a module-level function that logs (building one of the script's
+        classes runs only its __init__, which a logging `fit` does not make work)."""
+        return any((name := last_name(c)) in self.logging_names and name in self.functions for c in calls_in(stmt))
 
     def _holds_anchor(self, node: cst.CSTNode) -> bool:
         from mlops_adapt.analysis.exprs import all_statements
