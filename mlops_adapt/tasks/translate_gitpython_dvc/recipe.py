@@ -317,6 +317,57 @@ def untranslatable_call(tree: cst.Module, names: gp.GitNames) -> str | None:
                 f"`{code(call)}`: the output of a `git archive` command holds the .dvc files, not the data; "
                 "only `repo.archive(...)` is translated (from the revision's data read with DVC)"
             )
+        why = unmatched_git_layout(call, method, owner, names)
+        if why:
+            return f"`{code(call)}`: {why}"
+    return None
+
+
+# Ways of laying data out in git that DVC has no faithful counterpart for (why, for the refusal).
+_ORPHAN = (
+    "data kept on an orphan branch has a history apart from the code's; with DVC its .dvc files would "
+    "live on that branch and the code checkout could not read or version them as git did"
+)
+_SPARSE = (
+    "a sparse checkout leaves data folders out of a clone; DVC has no sparse checkout, and which data "
+    "a clone pulls (`dvc pull PATH`) is not translated"
+)
+_SUBMODULE = (
+    "data in a git submodule is versioned in another repository; DVC's counterpart is `dvc import` "
+    "from a DVC repository, which changes where the data comes from and is not translated"
+)
+_STAGED = (
+    "the staged changes git lists (the index against a revision) would be .dvc files, not the data "
+    "files the script inspects, unstages or commits"
+)
+
+
+def unmatched_git_layout(call: cst.Call, method: str, owner: cst.BaseExpression, names: gp.GitNames) -> str | None:
+    """Why a call lays data out in git in a way DVC cannot mirror (orphan branch, sparse checkout,
+    submodule, staged-index inspection), or None."""
+    words = [string_value(a.value) or "" for a in call.args if a.keyword is None]
+    if method == "execute":  # repo.git.execute(["git", "sparse-checkout", ...]): the words of the list
+        words += [string_value(e.value) or "" for a in call.args if isinstance(a.value, cst.List) for e in a.value.elements]
+    keywords = {a.keyword.value for a in call.args if a.keyword is not None}
+    git_cmd = gp.is_git_cmd(owner, names)
+    if git_cmd and ("--orphan" in words or "orphan" in keywords):
+        return _ORPHAN
+    if method == "orphan" and isinstance(owner, cst.Attribute):  # repo.head.orphan / Head.orphan
+        return _ORPHAN
+    if method == "sparse_checkout" or (git_cmd and "sparse-checkout" in words):
+        return _SPARSE
+    if method in ("create_submodule", "submodule_update", "iter_submodules") and gp.is_repo(owner, names):
+        return _SUBMODULE
+    if git_cmd and (method == "submodule" or (method == "execute" and "submodule" in words)):
+        return _SUBMODULE
+    if method == "diff" and gp.is_index(owner, names):
+        staged_against = [w for w in words if w] + [
+            code(a.value) for a in call.args if a.keyword is None and string_value(a.value) is None
+        ]
+        if any(arg != "None" for arg in staged_against):
+            return _STAGED
+    if git_cmd and method == "diff" and ({"--cached", "--staged"} & set(words) or {"cached", "staged"} & keywords):
+        return _STAGED
     return None
 
 
