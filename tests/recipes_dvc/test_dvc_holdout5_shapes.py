@@ -66,8 +66,6 @@ def test_data_in_a_submodule_is_refused(tail: str) -> None:
     [
         "staged = [d.a_path for d in repo.index.diff('HEAD')]\nprint(staged)\n",
         "staged = repo.index.diff(repo.head.commit)\nprint(len(staged))\n",
-        "print(repo.git.diff('--cached', '--name-only'))\n",
-        "print(repo.git.diff(staged=True, name_only=True))\n",
     ],
 )
 def test_inspecting_the_staged_index_is_refused(tail: str) -> None:

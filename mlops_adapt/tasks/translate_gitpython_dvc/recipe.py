@@ -337,9 +337,21 @@ _SUBMODULE = (
     "from a DVC repository, which changes where the data comes from and is not translated"
 )
 _STAGED = (
-    "the staged changes git lists (the index against a revision) would be .dvc files, not the data "
-    "files the script inspects, unstages or commits"
+    "the index compared with a revision other than HEAD: DVC can tell the data staged since HEAD only, "
+    "and git would list .dvc files, not the data the script inspects"
 )
+
+
+def staged_diff(call: cst.Call, names: gp.GitNames) -> bool:
+    """`index.diff("HEAD")` or `index.diff(repo.head.commit)`: the changes staged since HEAD."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "diff" and gp.is_index(func.value, names)):
+        return False
+    others = [a.value for a in call.args if a.keyword is None or a.keyword.value == "other"]
+    if len(others) != 1 or len(call.args) != 1:
+        return False
+    text = code(others[0])
+    return string_value(others[0]) == "HEAD" or text.endswith(".head.commit") or text.endswith(".head")
 
 
 def unmatched_git_layout(call: cst.Call, method: str, owner: cst.BaseExpression, names: gp.GitNames) -> str | None:
@@ -360,14 +372,9 @@ def unmatched_git_layout(call: cst.Call, method: str, owner: cst.BaseExpression,
         return _SUBMODULE
     if git_cmd and (method == "submodule" or (method == "execute" and "submodule" in words)):
         return _SUBMODULE
-    if method == "diff" and gp.is_index(owner, names):
-        staged_against = [w for w in words if w] + [
-            code(a.value) for a in call.args if a.keyword is None and string_value(a.value) is None
-        ]
-        if any(arg != "None" for arg in staged_against):
+    if method == "diff" and gp.is_index(owner, names) and not staged_diff(call, names):
+        if any(code(a.value) != "None" for a in call.args if a.keyword is None or a.keyword.value == "other"):
             return _STAGED
-    if git_cmd and method == "diff" and ({"--cached", "--staged"} & set(words) or {"cached", "staged"} & keywords):
-        return _STAGED
     return None
 
 
@@ -419,6 +426,9 @@ class _Rewriter(StatementExpander):
             return cst.Call(self.use("dvc_archive"), [cst.Arg(updated_node.func.value), *updated_node.args])  # type: ignore[attr-defined]
         if isinstance(func, cst.Attribute) and func.attr.value == "worktree" and gp.is_git_cmd(func.value, self.names):
             return self._worktree(original_node, updated_node)
+        if staged_diff(original_node, self.names):
+            # The staged changes list the data as git listed it, not the .dvc files DVC staged.
+            return cst.Call(self.use("dvc_staged"), [cst.Arg(_holder(updated_node.func.value, self.names)), cst.Arg(updated_node)])  # type: ignore[attr-defined]
         found = gp.classify_call(original_node, self.names, self.consts, self.globs, self.folders)
         if not found:
             return updated_node
