@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from mlops_adapt.engine import adapt
@@ -61,15 +66,74 @@ def test_data_in_a_submodule_is_refused(tail: str) -> None:
     assert "dvc import" in _refusal(tail)
 
 
-@pytest.mark.parametrize(
-    "tail",
-    [
-        "staged = [d.a_path for d in repo.index.diff('HEAD')]\nprint(staged)\n",
-        "staged = repo.index.diff(repo.head.commit)\nprint(len(staged))\n",
-    ],
-)
-def test_inspecting_the_staged_index_is_refused(tail: str) -> None:
-    assert "staged changes" in _refusal(tail)
+@pytest.mark.parametrize("other", ["'HEAD'", "repo.head.commit"])
+def test_the_index_against_head_lists_the_staged_data(other: str) -> None:
+    source = PRELUDE + f"print([d.a_path for d in repo.index.diff({other})])\n"
+    result = adapt(source, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(result, Applied), result
+    assert f"dvc_staged(repo, repo.index.diff({other}))" in result.code
+
+
+def test_a_revision_other_than_head_against_the_index_is_refused() -> None:
+    assert "other than HEAD" in _refusal("repo.index.commit('p')\nprint(len(repo.index.diff('HEAD~1')))\n")
+
+
+# A gate of my own: stage two readings files, check the staged ones, unstage and delete the bad one.
+GATE = """
+import os
+from git import Repo
+
+repo = Repo.init(".")
+if not repo.head.is_valid():
+    open("notes.md", "w").write("readings\\n")
+    repo.index.add(["notes.md"])
+    repo.index.commit("start")
+os.makedirs("readings", exist_ok=True)
+n = len(os.listdir("readings")) + 1
+ok, broken = f"readings/r{n}_ok.csv", f"readings/r{n}_broken.csv"
+open(ok, "w").write("t,v\\n1,2.5\\n2,3.5\\n")
+open(broken, "w").write("t,v\\n1,oops\\n")
+repo.index.add([ok, broken])
+staged = sorted(d.a_path for d in repo.index.diff("HEAD"))
+bad = [p for p in staged if "oops" in open(p).read()]
+repo.index.remove(bad)
+for p in bad:
+    os.remove(p)
+repo.index.commit(f"readings {n}")
+print("staged", staged, "bad", bad)
+print("files", sorted(os.listdir("readings")), "dirty", repo.is_dirty())
+"""
+
+
+def _env(home: Path) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "DVC_"))}
+    return keep | {
+        "HOME": str(home), "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_NOSYSTEM": "1", "DVC_NO_ANALYTICS": "1", "DVC_NO_UPDATER": "1",
+    }
+
+
+@pytest.mark.slow
+def test_a_staged_index_gate_runs_as_before_with_dvc_versioning_the_data(tmp_path: Path) -> None:
+    result = adapt(GATE, TASK, AdaptOptions(backend="recipe"))
+    assert isinstance(result, Applied), result
+    outputs = {}
+    for name, source in (("original", GATE), ("translated", result.code)):
+        (tmp_path / name).mkdir()
+        script = tmp_path / f"{name}.py"
+        script.write_text(source)
+        runs = [
+            subprocess.run([sys.executable, str(script)], cwd=tmp_path / name, env=_env(tmp_path),
+                           capture_output=True, text=True, timeout=180, check=False)
+            for _ in range(2)
+        ]
+        assert all(r.returncode == 0 for r in runs), runs[-1].stderr[-2000:]
+        outputs[name] = [r.stdout for r in runs]
+    assert outputs["translated"] == outputs["original"]
+    assert "'readings/r2_ok.csv'" in outputs["original"][1]
+    tracked = subprocess.run(["git", "ls-files"], cwd=tmp_path / "translated", capture_output=True, text=True).stdout.split()
+    assert any(p.endswith(".dvc") for p in tracked)
+    assert not [p for p in tracked if p.endswith(".csv")]
 
 
 def test_index_against_the_work_tree_is_still_translated() -> None:
