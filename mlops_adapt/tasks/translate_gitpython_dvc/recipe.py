@@ -110,6 +110,10 @@ class TranslateGitPythonToDvc(Recipe):
       data with DVC into the new work tree (`dvc_fill_worktree`).
     - Refused: a commit or revision diffed against the index or work tree; `git blame` of data
       (DVC keeps no per-line history); the output of the `git archive` command.
+    - `index.diff("HEAD")` (the staged changes, as a pre-commit gate reads them) lists the staged
+      data in place of its .dvc files (`dvc_staged`). Refused: the index against other revisions,
+      data kept on an orphan branch, sparse checkouts, submodules (DVC's counterpart would be
+      `dvc import`, a different source of the data).
     - Data that git tracked so far (the usual migration) leaves git's index first (`git rm
       --cached`), then DVC adds it.
     - A push is followed by a DVC push. The git push runs first and fails as before without a
