@@ -110,6 +110,10 @@ class TranslateGitPythonToDvc(Recipe):
       data with DVC into the new work tree (`dvc_fill_worktree`).
     - Refused: a commit or revision diffed against the index or work tree; `git blame` of data
       (DVC keeps no per-line history); the output of the `git archive` command.
+    - `index.diff("HEAD")` (the staged changes, as a pre-commit gate reads them) lists the staged
+      data in place of its .dvc files (`dvc_staged`). Refused: the index against other revisions,
+      data kept on an orphan branch, sparse checkouts, submodules (DVC's counterpart would be
+      `dvc import`, a different source of the data).
     - Data that git tracked so far (the usual migration) leaves git's index first (`git rm
       --cached`), then DVC adds it.
     - A push is followed by a DVC push. The git push runs first and fails as before without a
@@ -317,6 +321,64 @@ def untranslatable_call(tree: cst.Module, names: gp.GitNames) -> str | None:
                 f"`{code(call)}`: the output of a `git archive` command holds the .dvc files, not the data; "
                 "only `repo.archive(...)` is translated (from the revision's data read with DVC)"
             )
+        why = unmatched_git_layout(call, method, owner, names)
+        if why:
+            return f"`{code(call)}`: {why}"
+    return None
+
+
+# Ways of laying data out in git that DVC has no faithful counterpart for (why, for the refusal).
+_ORPHAN = (
+    "data kept on an orphan branch has a history apart from the code's; with DVC its .dvc files would "
+    "live on that branch and the code checkout could not read or version them as git did"
+)
+_SPARSE = (
+    "a sparse checkout leaves data folders out of a clone; DVC has no sparse checkout, and which data "
+    "a clone pulls (`dvc pull PATH`) is not translated"
+)
+_SUBMODULE = (
+    "data in a git submodule is versioned in another repository; DVC's counterpart is `dvc import` "
+    "from a DVC repository, which changes where the data comes from and is not translated"
+)
+_STAGED = (
+    "the index compared with a revision other than HEAD: DVC can tell the data staged since HEAD only, "
+    "and git would list .dvc files, not the data the script inspects"
+)
+
+
+def staged_diff(call: cst.Call, names: gp.GitNames) -> bool:
+    """`index.diff("HEAD")` or `index.diff(repo.head.commit)`: the changes staged since HEAD."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "diff" and gp.is_index(func.value, names)):
+        return False
+    others = [a.value for a in call.args if a.keyword is None or a.keyword.value == "other"]
+    if len(others) != 1 or len(call.args) != 1:
+        return False
+    text = code(others[0])
+    return string_value(others[0]) == "HEAD" or text.endswith(".head.commit") or text.endswith(".head")
+
+
+def unmatched_git_layout(call: cst.Call, method: str, owner: cst.BaseExpression, names: gp.GitNames) -> str | None:
+    """Why a call lays data out in git in a way DVC cannot mirror (orphan branch, sparse checkout,
+    submodule, staged-index inspection), or None."""
+    words = [string_value(a.value) or "" for a in call.args if a.keyword is None]
+    if method == "execute":  # repo.git.execute(["git", "sparse-checkout", ...]): the words of the list
+        words += [string_value(e.value) or "" for a in call.args if isinstance(a.value, cst.List) for e in a.value.elements]
+    keywords = {a.keyword.value for a in call.args if a.keyword is not None}
+    git_cmd = gp.is_git_cmd(owner, names)
+    if git_cmd and ("--orphan" in words or "orphan" in keywords):
+        return _ORPHAN
+    if method == "orphan" and isinstance(owner, cst.Attribute):  # repo.head.orphan / Head.orphan
+        return _ORPHAN
+    if method == "sparse_checkout" or (git_cmd and "sparse-checkout" in words):
+        return _SPARSE
+    if method in ("create_submodule", "submodule_update", "iter_submodules") and gp.is_repo(owner, names):
+        return _SUBMODULE
+    if git_cmd and (method == "submodule" or (method == "execute" and "submodule" in words)):
+        return _SUBMODULE
+    if method == "diff" and gp.is_index(owner, names) and not staged_diff(call, names):
+        if any(code(a.value) != "None" for a in call.args if a.keyword is None or a.keyword.value == "other"):
+            return _STAGED
     return None
 
 
@@ -368,6 +430,9 @@ class _Rewriter(StatementExpander):
             return cst.Call(self.use("dvc_archive"), [cst.Arg(updated_node.func.value), *updated_node.args])  # type: ignore[attr-defined]
         if isinstance(func, cst.Attribute) and func.attr.value == "worktree" and gp.is_git_cmd(func.value, self.names):
             return self._worktree(original_node, updated_node)
+        if staged_diff(original_node, self.names):
+            # The staged changes list the data as git listed it, not the .dvc files DVC staged.
+            return cst.Call(self.use("dvc_staged"), [cst.Arg(_holder(updated_node.func.value, self.names)), cst.Arg(updated_node)])  # type: ignore[attr-defined]
         found = gp.classify_call(original_node, self.names, self.consts, self.globs, self.folders)
         if not found:
             return updated_node

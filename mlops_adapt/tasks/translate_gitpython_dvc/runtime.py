@@ -9,6 +9,7 @@ as a whole) above the copied functions.
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import functools
 import glob
@@ -273,6 +274,40 @@ def dvc_with_changes(target, diffs):
         if state != "added"
     ]
     return sorted(list(diffs) + extra, key=lambda d: d.a_path or d.b_path)
+
+
+def dvc_staged(target, diffs):
+    """`index.diff("HEAD")` (staged changes) with the data in place of its .dvc files and DVC's .gitignore files.
+
+    A staged `.dvc` file of a file stands for that file (same change, data path); one of a folder
+    stands for the folder's files that DVC recorded since HEAD (data_status "committed").
+    """
+    repo = dvc_git_repo(target)
+    root = repo.working_tree_dir
+    if not os.path.isdir(os.path.join(root, ".dvc")):
+        return list(diffs)
+    found = []
+    committed = None
+    for diff in diffs:
+        rel = diff.a_path or diff.b_path
+        if not dvc_meta_file(root, rel):
+            found.append(diff)
+            continue
+        if not rel.endswith(".dvc") or rel.startswith(".dvc/"):
+            continue  # DVC's config and .gitignore files: git did not stage them before
+        out = rel[: -len(".dvc")]
+        if os.path.isdir(os.path.join(root, out)):
+            if committed is None:
+                committed = dvc_repo(repo).data_status(granular=True)["committed"]
+            outs = sorted({f for files in committed.values() for f in files if f.startswith(out + "/") and not f.endswith("/")})
+        else:
+            outs = [out]
+        for path in outs:
+            stand_in = copy.copy(diff)  # a GitPython Diff keeps its change type; only its paths change
+            stand_in.a_rawpath = path.encode() if diff.a_rawpath is not None else None
+            stand_in.b_rawpath = path.encode() if diff.b_rawpath is not None else None
+            found.append(stand_in)
+    return sorted(found, key=lambda d: d.a_path or d.b_path)
 
 
 def dvc_show(target, spec):
@@ -646,7 +681,26 @@ def dvc_remove(target, paths, keep_file=False):
             elif os.path.exists(full):
                 os.remove(full)
         if owner != rel:
-            dvc_add(index, [owner])  # a folder DVC tracks as a whole: record it without the file
+            dvc_add_without(index, owner, rel)  # a folder DVC tracks as a whole: record it without the file
+
+
+def dvc_add_without(index, folder, rel):
+    """Record a folder DVC tracks as a whole without one of its files, which stays in the work tree.
+
+    `git rm --cached` of a file in a data folder: DVC records what a folder holds, so the file is
+    moved aside while DVC records the folder, then put back (it is then untracked, as in git).
+    """
+    full = os.path.join(dvc_git_repo(index).working_tree_dir, rel)
+    if not os.path.isfile(full):
+        dvc_add(index, [folder])
+        return
+    aside = tempfile.mkdtemp(prefix="dvc-unstaged-")
+    shutil.move(full, os.path.join(aside, "file"))
+    try:
+        dvc_add(index, [folder])
+    finally:
+        shutil.move(os.path.join(aside, "file"), full)
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def dvc_move(target, source, destination):
