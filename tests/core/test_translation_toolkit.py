@@ -141,7 +141,7 @@ def test_dvc_runtime_helpers_are_copied_verbatim_and_need_nothing_from_mlops_ada
         assert "noqa" not in source
     modules = {imp.module.split(".")[0] for imp in HELPERS.imports(HELPERS.names)}
     assert modules == {
-        "dvc", "fnmatch", "functools", "git", "glob", "io", "os", "re", "shutil", "sys", "tempfile", "types",
+        "copy", "dvc", "fnmatch", "functools", "git", "glob", "io", "os", "re", "shutil", "sys", "tempfile", "types",
     }
 
 
