@@ -340,7 +340,15 @@ def _model_free(tree: cst.Module, statements: list[cst.BaseStatement], model: st
     derived = set(roots)
     free: set[str] = set()
     for stmt in statements:
-        for node in nodes_of(stmt, (cst.Assign, cst.AugAssign)):
+        for node in nodes_of(stmt, (cst.Assign, cst.AugAssign, cst.Call)):
+            if isinstance(node, cst.Call):
+                # A list filled with the model's outputs (`guessed.extend(model(x)...)`) is not model-free.
+                holder = node.func.value if isinstance(node.func, cst.Attribute) else None
+                if isinstance(holder, cst.Name) and any(
+                        names_in(a.value) & derived or {last_name(c) for c in calls_in(a.value)} & running
+                        for a in node.args):
+                    derived.add(holder.value)
+                continue
             targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
             bound = {n for t in targets for n in assigned_names(t)}
             if names_in(node.value) & derived or {last_name(c) for c in calls_in(node.value)} & running:
