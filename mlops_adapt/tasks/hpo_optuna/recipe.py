@@ -1220,12 +1220,18 @@ def _returned_parts_again(target: cst.Tuple, value: cst.BaseExpression, own: set
         return None
     if not all(is_train_name(train) or train.lower() in ("x", "y") for train, _ in pairs):
         return None
-    parts, values = [], []
+    return _train_split_assignment(pairs)
+
+
+def _train_split_assignment(pairs: list[tuple[str, str]]) -> str:
+    """`X_train, X_test = X_train[:len(X_train) * 3 // 4], X_train[len(X_train) * 3 // 4:]` for each
+    (train, test) pair: trials score on the last quarter of the training rows."""
+    names, values = [], []
     for train, test in pairs:
         cut = f"len({train}) * 3 // 4"
-        parts += [train, test]
+        names += [train, test]
         values += [f"{train}[:{cut}]", f"{train}[{cut}:]"]
-    return f"{', '.join(parts)} = {', '.join(values)}"
+    return f"{', '.join(names)} = {', '.join(values)}"
 
 
 def _sliced_constructions(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
@@ -1617,12 +1623,7 @@ def _slice_again(target: cst.Tuple, value: cst.BaseExpression) -> str | None:
     pairs = [(heads[base], name) for name, base in tails if base in heads]
     if not pairs:
         return None
-    names, values = [], []
-    for train, test in pairs:
-        cut = f"len({train}) * 3 // 4"
-        names += [train, test]
-        values += [f"{train}[:{cut}]", f"{train}[{cut}:]"]
-    return f"{', '.join(names)} = {', '.join(values)}"
+    return _train_split_assignment(pairs)
 
 
 def _sliced(expr: cst.BaseExpression) -> tuple[str, str] | None:
