@@ -11,7 +11,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from mlops_adapt.analysis import gitpython as gp
 from mlops_adapt.analysis.exprs import code, nodes_of, string_value
 from mlops_adapt.tasks.translate_gitpython_dvc import SPEC
-from mlops_adapt.tasks.translate_gitpython_dvc.specialize import fold_settings
+from mlops_adapt.tasks.translate_gitpython_dvc.specialize import drop_unreached, fold_settings
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.translation import (
     HelperLibrary,
@@ -29,19 +29,31 @@ HELPERS = HelperLibrary("mlops_adapt.tasks.translate_gitpython_dvc.runtime", sum
 
 
 def helper_source(
-    used: set[str], globs: tuple[str, ...], folders: bool = False, data_folders: tuple[str, ...] = ()
+    used: set[str],
+    globs: tuple[str, ...],
+    folders: bool = False,
+    data_folders: tuple[str, ...] = (),
+    merges: bool = True,
 ) -> tuple[str, set[NeededImport]]:
     """Source of the helpers in `used` (with the ones they call), and the imports they need.
 
     `folders`: track data folders as a whole (when the script lists them, so that no .dvc file
     shows up among the data); otherwise each data file gets its own .dvc file, as git had it.
     `data_folders`: folders the script fills with data files (gitpython.data_folders).
+    `merges`: the script may merge branches (may_merge), so DVC's .gitignore files merge by union.
     """
     lines = [
         "# DVC helpers added by mlops-adapt (translate-gitpython-dvc): DVC versions the data, git the code.",
     ]
-    settings = {"DVC_DATA_GLOBS": bool(globs), "DVC_DATA_FOLDERS": bool(data_folders), "DVC_TRACK_FOLDERS": folders}
-    helpers = fold_settings(HELPERS.source(used), settings) if HELPERS.constants(used) else HELPERS.source(used)
+    settings = {
+        "DVC_DATA_GLOBS": bool(globs),
+        "DVC_DATA_FOLDERS": bool(data_folders),
+        "DVC_TRACK_FOLDERS": folders,
+        "DVC_MERGES": merges,
+    }
+    helpers = HELPERS.source(used)
+    if HELPERS.constants(used):
+        helpers = drop_unreached(fold_settings(helpers, settings), set(used))
     # The script's own data rules, in place of runtime.py's defaults (the same analysis rules);
     # only the ones the helpers still read once the script's settings are folded in.
     constants = {
@@ -54,6 +66,7 @@ def helper_source(
         "DVC_DATA_GLOBS": f"({''.join(repr(g) + ', ' for g in globs).rstrip(' ')})",
         "DVC_DATA_FOLDERS": f"({''.join(repr(f) + ', ' for f in data_folders).rstrip(' ')})",
         "DVC_TRACK_FOLDERS": f"{folders}",
+        "DVC_MERGES": f"{merges}",
     }
     read = set(re.findall(r"\bDVC_[A-Z_]+\b", helpers))
     lines += [f"{name} = {value}" for name, value in constants.items() if name in read]
@@ -300,7 +313,7 @@ class TranslateGitPythonToDvc(Recipe):
         if not rewriter.used:
             raise SkipFile("nothing to adapt: no GitPython operation touches data files")
         body, imports = helper_source(
-            rewriter.used, self.globs, whole_folders, self.folders
+            rewriter.used, self.globs, whole_folders, self.folders, may_merge(tree)
         )
         new_tree = insert_after_imports(new_tree, helper_block(body))
         for needed in sorted(imports, key=lambda i: (i.module, i.name or "")):
@@ -415,6 +428,15 @@ def merging_call(tree: cst.Module, names: gp.GitNames) -> str | None:
         ):
             return code(call)
     return None
+
+
+def may_merge(tree: cst.Module) -> bool:
+    """Whether the script may run a git three-way merge (merge, cherry-pick, rebase, revert, pull, stash).
+
+    Deliberately broad, a word anywhere in the text (a call, `["git", "merge"]`, even a comment):
+    a wrong "no" would let branches that add different data conflict on DVC's .gitignore files.
+    """
+    return re.search(r"\b(merge|cherry[-_]pick|rebase|revert|pull|stash)", tree.code) is not None
 
 
 def glob_like(pattern: str) -> bool:

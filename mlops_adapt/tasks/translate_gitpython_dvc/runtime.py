@@ -39,6 +39,7 @@ DVC_CODE_EXTENSIONS = _rules.CODE_EXTENSIONS
 DVC_DATA_GLOBS: tuple[str, ...] = ()  # `--option data=GLOB,...`: only these paths are data
 DVC_DATA_FOLDERS: tuple[str, ...] = ()  # folders the script fills with data files
 DVC_TRACK_FOLDERS = False  # track data folders as a whole (one .dvc file per folder)
+DVC_MERGES = True  # the script may merge branches (merge, cherry-pick, rebase, revert, pull, stash)
 logging.getLogger("dvc").setLevel(logging.WARNING)  # keep DVC notes out of stdout
 
 
@@ -361,7 +362,8 @@ def dvc_checkout(target, force=False):
     repo = dvc_git_repo(target)
     if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
         return
-    dvc_union_gitignores(repo)  # a script that switches branches may merge them next
+    if DVC_MERGES:  # a script that switches branches may merge them next
+        dvc_union_gitignores(repo)
     data_repo = dvc_repo(repo)
     for stage in data_repo.index.stages:
         try:

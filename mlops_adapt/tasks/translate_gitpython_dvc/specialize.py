@@ -86,3 +86,33 @@ class _Fold(cst.CSTTransformer):
 def fold_settings(source: str, truth: dict[str, bool]) -> str:
     """`source` (helper functions) with the branches that `truth` (setting -> is it set) rules out removed."""
     return cst.parse_module(source).visit(_Fold(truth)).code
+
+
+def drop_unreached(source: str, roots: set[str]) -> str:
+    """`source` (helper functions) without the functions that no longer run from `roots` once folded."""
+    module = cst.parse_module(source)
+    functions = {f.name.value: f for f in module.body if isinstance(f, cst.FunctionDef)}
+    reached: set[str] = set()
+    todo = [name for name in roots if name in functions]
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        todo += [n.value for n in _names(functions[name]) if n.value in functions and n.value not in reached]
+    kept = [s for s in module.body if not isinstance(s, cst.FunctionDef) or s.name.value in reached]
+    if kept and kept[0] is not module.body[0]:
+        kept[0] = kept[0].with_changes(leading_lines=module.body[0].leading_lines)
+    return module.with_changes(body=kept).code
+
+
+def _names(node: cst.CSTNode) -> list[cst.Name]:
+    """Every Name inside a node."""
+    found: list[cst.Name] = []
+
+    class _Collect(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.append(name)
+
+    node.visit(_Collect())
+    return found
