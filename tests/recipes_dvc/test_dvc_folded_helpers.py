@@ -130,3 +130,28 @@ def test_data_in_lists_git_tracked_and_new_data_but_not_ignored_or_hidden(tmp_pa
     assert "readings/old.parquet.dvc" in in_git and "readings/new.parquet.dvc" in in_git
     assert "readings/old.parquet" not in in_git and "run.py" in in_git
     assert runtime.dvc_data_in(repo, "readings") == ["readings/new.parquet", "readings/old.parquet"]
+
+
+SWITCH = """\
+import git
+
+repo = git.Repo.init(".")
+with open("prices.csv", "w") as f:
+    f.write("day,price\\n1,10\\n")
+repo.index.add(["prices.csv"])
+repo.index.commit("base")
+repo.git.checkout("-b", "promo")
+with open("prices.csv", "a") as f:
+    f.write("2,8\\n")
+repo.index.add(["prices.csv"])
+repo.index.commit("promo prices")
+repo.git.checkout("master")
+"""
+
+
+def test_union_merge_of_gitignores_is_copied_only_for_scripts_that_merge() -> None:
+    switch_only = translated(SWITCH)
+    assert "def dvc_checkout(" in switch_only
+    assert "dvc_union_gitignores" not in switch_only and "DVC_MERGES" not in switch_only
+    merging = SWITCH + 'repo.git.merge("promo")\n'
+    assert "dvc_union_gitignores(repo)" in translated(merging)
