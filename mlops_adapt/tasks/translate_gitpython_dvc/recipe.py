@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import libcst as cst
@@ -10,6 +11,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from mlops_adapt.analysis import gitpython as gp
 from mlops_adapt.analysis.exprs import code, nodes_of, string_value
 from mlops_adapt.tasks.translate_gitpython_dvc import SPEC
+from mlops_adapt.tasks.translate_gitpython_dvc.specialize import drop_unreached, fold_settings
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.translation import (
     HelperLibrary,
@@ -27,33 +29,52 @@ HELPERS = HelperLibrary("mlops_adapt.tasks.translate_gitpython_dvc.runtime", sum
 
 
 def helper_source(
-    used: set[str], globs: tuple[str, ...], folders: bool = False, data_folders: tuple[str, ...] = ()
+    used: set[str],
+    globs: tuple[str, ...],
+    folders: bool = False,
+    data_folders: tuple[str, ...] = (),
+    merges: bool = True,
 ) -> tuple[str, set[NeededImport]]:
     """Source of the helpers in `used` (with the ones they call), and the imports they need.
 
     `folders`: track data folders as a whole (when the script lists them, so that no .dvc file
     shows up among the data); otherwise each data file gets its own .dvc file, as git had it.
     `data_folders`: folders the script fills with data files (gitpython.data_folders).
+    `merges`: the script may merge branches (may_merge), so DVC's .gitignore files merge by union.
     """
     lines = [
         "# DVC helpers added by mlops-adapt (translate-gitpython-dvc): DVC versions the data, git the code.",
     ]
+    settings = {
+        "DVC_DATA_GLOBS": bool(globs),
+        "DVC_DATA_FOLDERS": bool(data_folders),
+        "DVC_TRACK_FOLDERS": folders,
+        "DVC_MERGES": merges,
+    }
+    helpers = HELPERS.source(used)
     if HELPERS.constants(used):
-        # The script's own data rules, in place of runtime.py's defaults (the same analysis rules).
-        lines += [
-            "DVC_DATA_EXTENSIONS = (\n" + _wrapped([f'"{e}"' for e in gp.DATA_EXTENSIONS]) + ")",
-            "DVC_DATA_DIRS = frozenset({\n" + _wrapped([f'"{d}"' for d in sorted(gp.DATA_DIRS)]) + "})",
-            f'DVC_DATA_DIR_PATTERN = r"{gp.DATA_DIR_PATTERN}"',
-            f'DVC_DATA_NAME_PATTERN = r"{gp.DATA_NAME_PATTERN}"',
-            f'DVC_TEXT_NOT_DATA_PATTERN = r"{gp.TEXT_NOT_DATA_PATTERN}"',
-            "DVC_CODE_EXTENSIONS = (\n" + _wrapped([f'"{e}"' for e in gp.CODE_EXTENSIONS]) + ")",
-            f"DVC_DATA_GLOBS = ({''.join(repr(g) + ', ' for g in globs).rstrip(' ')})",
-            f"DVC_DATA_FOLDERS = ({''.join(repr(f) + ', ' for f in data_folders).rstrip(' ')})",
-            f"DVC_TRACK_FOLDERS = {folders}",
-        ]
+        helpers = drop_unreached(fold_settings(helpers, settings), set(used))
+    # The script's own data rules, in place of runtime.py's defaults (the same analysis rules);
+    # only the ones the helpers still read once the script's settings are folded in.
+    constants = {
+        "DVC_DATA_EXTENSIONS": "(\n" + _wrapped([f'"{e}"' for e in gp.DATA_EXTENSIONS]) + ")",
+        "DVC_DATA_DIRS": "frozenset({\n" + _wrapped([f'"{d}"' for d in sorted(gp.DATA_DIRS)]) + "})",
+        "DVC_DATA_DIR_PATTERN": f'r"{gp.DATA_DIR_PATTERN}"',
+        "DVC_DATA_NAME_PATTERN": f'r"{gp.DATA_NAME_PATTERN}"',
+        "DVC_TEXT_NOT_DATA_PATTERN": f'r"{gp.TEXT_NOT_DATA_PATTERN}"',
+        "DVC_CODE_EXTENSIONS": "(\n" + _wrapped([f'"{e}"' for e in gp.CODE_EXTENSIONS]) + ")",
+        "DVC_DATA_GLOBS": f"({''.join(repr(g) + ', ' for g in globs).rstrip(' ')})",
+        "DVC_DATA_FOLDERS": f"({''.join(repr(f) + ', ' for f in data_folders).rstrip(' ')})",
+        "DVC_TRACK_FOLDERS": f"{folders}",
+        "DVC_MERGES": f"{merges}",
+    }
+    read = set(re.findall(r"\bDVC_[A-Z_]+\b", helpers))
+    lines += [f"{name} = {value}" for name, value in constants.items() if name in read]
     lines.append('logging.getLogger("dvc").setLevel(logging.WARNING)  # keep DVC notes out of stdout')
-    body = "\n".join(lines) + "\n\n\n" + HELPERS.source(used)
-    return body, HELPERS.imports(used) | {NeededImport("logging")}
+    body = "\n".join(lines) + "\n\n\n" + helpers
+    # Only the imports the folded helpers still use (`fnmatch` goes with the globs branch).
+    imports = {i for i in HELPERS.imports(used) if re.search(rf"\b{re.escape(i.name or i.module)}\b", helpers)}
+    return body, imports | {NeededImport("logging")}
 
 
 def _wrapped(items: list[str], width: int = 116) -> str:
@@ -274,7 +295,7 @@ class TranslateGitPythonToDvc(Recipe):
             if names.uses_dvc:
                 raise SkipFile("already uses DVC")
             raise SkipFile("nothing to adapt: no GitPython operation touches data files")
-        blocked = untranslatable_call(tree, names)
+        blocked = untranslatable_call(tree, names, gp.Constants(tree), self.globs)
         if blocked:
             raise Unsupported(blocked)
         taken = all_names(tree) & HELPERS.names
@@ -292,7 +313,7 @@ class TranslateGitPythonToDvc(Recipe):
         if not rewriter.used:
             raise SkipFile("nothing to adapt: no GitPython operation touches data files")
         body, imports = helper_source(
-            rewriter.used, self.globs, whole_folders, self.folders
+            rewriter.used, self.globs, whole_folders, self.folders, may_merge(tree)
         )
         new_tree = insert_after_imports(new_tree, helper_block(body))
         for needed in sorted(imports, key=lambda i: (i.module, i.name or "")):
@@ -300,7 +321,9 @@ class TranslateGitPythonToDvc(Recipe):
         return new_tree
 
 
-def untranslatable_call(tree: cst.Module, names: gp.GitNames) -> str | None:
+def untranslatable_call(
+    tree: cst.Module, names: gp.GitNames, consts: gp.Constants | None = None, globs: tuple[str, ...] = ()
+) -> str | None:
     """Why a GitPython call of the script cannot be kept once DVC versions the data (or None).
 
     These calls read files through git's object store, where DVC-tracked data is only a .dvc file,
@@ -312,9 +335,12 @@ def untranslatable_call(tree: cst.Module, names: gp.GitNames) -> str | None:
             continue
         method, owner = func.attr.value, func.value
         if method == "blame" and (gp.is_repo(owner, names) or gp.is_git_cmd(owner, names)):
+            if _blames_code(call, consts, globs):
+                continue  # code stays in git, so git blame still answers for it
             return (
                 f"`{code(call)}`: git blame of a DVC-tracked file sees only its .dvc file, "
-                "and DVC keeps no per-line history to attribute lines to commits"
+                "and DVC keeps no per-line history to attribute lines to commits (DVC has no blame; "
+                "compare the versions read with `dvc.api.read(path, rev=...)` instead)"
             )
         if method == "archive" and gp.is_git_cmd(owner, names):
             return (
@@ -344,6 +370,14 @@ _STAGED = (
     "the index compared with a revision other than HEAD: DVC can tell the data staged since HEAD only, "
     "and git would list .dvc files, not the data the script inspects"
 )
+
+
+def _blames_code(call: cst.Call, consts: gp.Constants | None, globs: tuple[str, ...]) -> bool:
+    """Whether a blame call names a file the analysis knows is code (its path: `file=` or the last argument)."""
+    named = [a.value for a in call.args if a.keyword is not None and a.keyword.value == "file"]
+    positional = [a.value for a in call.args if a.keyword is None and a.star == ""]
+    path = named[0] if named else positional[-1] if positional else None
+    return path is not None and gp.classify_expr(path, consts, globs) == "code"
 
 
 def staged_diff(call: cst.Call, names: gp.GitNames) -> bool:
@@ -394,6 +428,15 @@ def merging_call(tree: cst.Module, names: gp.GitNames) -> str | None:
         ):
             return code(call)
     return None
+
+
+def may_merge(tree: cst.Module) -> bool:
+    """Whether the script may run a git three-way merge (merge, cherry-pick, rebase, revert, pull, stash).
+
+    Deliberately broad, a word anywhere in the text (a call, `["git", "merge"]`, even a comment):
+    a wrong "no" would let branches that add different data conflict on DVC's .gitignore files.
+    """
+    return re.search(r"\b(merge|cherry[-_]pick|rebase|revert|pull|stash)", tree.code) is not None
 
 
 def glob_like(pattern: str) -> bool:

@@ -39,6 +39,7 @@ DVC_CODE_EXTENSIONS = _rules.CODE_EXTENSIONS
 DVC_DATA_GLOBS: tuple[str, ...] = ()  # `--option data=GLOB,...`: only these paths are data
 DVC_DATA_FOLDERS: tuple[str, ...] = ()  # folders the script fills with data files
 DVC_TRACK_FOLDERS = False  # track data folders as a whole (one .dvc file per folder)
+DVC_MERGES = True  # the script may merge branches (merge, cherry-pick, rebase, revert, pull, stash)
 logging.getLogger("dvc").setLevel(logging.WARNING)  # keep DVC notes out of stdout
 
 
@@ -66,9 +67,9 @@ def dvc_is_data(path):
         return False
     if lower.endswith(".txt") and not re.fullmatch(DVC_TEXT_NOT_DATA_PATTERN, stem):
         return True
-    return any(rel == f or rel.startswith(f + "/") for f in DVC_DATA_FOLDERS) or any(
-        p in DVC_DATA_DIRS or re.fullmatch(DVC_DATA_DIR_PATTERN, p) for p in lower.split("/")
-    )
+    if any(rel == f or rel.startswith(f + "/") for f in DVC_DATA_FOLDERS):
+        return True
+    return any(p in DVC_DATA_DIRS or re.fullmatch(DVC_DATA_DIR_PATTERN, p) for p in lower.split("/"))
 
 
 def dvc_owner(root, rel):
@@ -88,27 +89,17 @@ def dvc_owner(root, rel):
 
 
 def dvc_data_in(repo, folder):
-    """Data under a work-tree folder (data folders as a whole) that git does not ignore or DVC tracks."""
+    """Data under a work-tree folder that git does not ignore, and the data DVC tracks there.
+
+    git lists the candidates (tracked, or untracked and not ignored); a .dvc file stands for the
+    data DVC tracks, which git ignores. Hidden, cache and environment folders are skipped.
+    """
     root = repo.working_tree_dir
-    found = []
-    for here, dirs, files in os.walk(os.path.join(root, folder)):
-        rel_here = os.path.relpath(here, root).replace(os.sep, "/")
-        prefix = "" if rel_here == "." else rel_here + "/"
-        kept = []
-        for name in sorted(dirs):
-            rel = prefix + name
-            if name.startswith(".") or name in ("__pycache__", "venv", "node_modules"):
-                continue
-            if os.path.exists(os.path.join(root, rel + ".dvc")) or (
-                DVC_TRACK_FOLDERS and dvc_is_data(rel + "/")
-            ):
-                found.append(rel)
-            else:
-                kept.append(name)
-        dirs[:] = kept
-        found.extend(prefix + name for name in sorted(files) if dvc_is_data(prefix + name))
-    ignored = set(repo.ignored(*found)) if found else set()
-    return [p for p in found if p not in ignored or os.path.exists(os.path.join(root, p + ".dvc"))]
+    names = repo.git.ls_files("-z", "--cached", "--others", "--exclude-standard", "--", folder).split("\0")
+    names = [n for n in names if n and not re.search(r"(^|/)(\.[^/]*|__pycache__|venv|node_modules)/", n)]
+    outs = {n[: -len(".dvc")] for n in names if n.endswith(".dvc")}
+    data = {dvc_owner(root, n) for n in names if dvc_is_data(n) and os.path.exists(os.path.join(root, n))}
+    return sorted(data | outs)
 
 
 def dvc_repo(repo, index=None):
@@ -204,9 +195,7 @@ def dvc_add(target, paths):
         matches = sorted(glob.glob(full)) if glob.has_magic(full) else [full]
         for match in matches:
             rel = os.path.relpath(match, root).replace(os.sep, "/")
-            tracked_inside = os.path.isdir(match) and any(
-                name.endswith(".dvc") for _, _, names in os.walk(match) for name in names
-            )
+            tracked_inside = bool(glob.glob(os.path.join(glob.escape(match), "**", "*.dvc"), recursive=True))
             if dvc_is_data(rel) and not tracked_inside:
                 data.append(dvc_owner(root, rel))
             elif os.path.isdir(match):  # its files one by one, as DVC already tracks some of them
@@ -373,7 +362,8 @@ def dvc_checkout(target, force=False):
     repo = dvc_git_repo(target)
     if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
         return
-    dvc_union_gitignores(repo)  # a script that switches branches may merge them next
+    if DVC_MERGES:  # a script that switches branches may merge them next
+        dvc_union_gitignores(repo)
     data_repo = dvc_repo(repo)
     for stage in data_repo.index.stages:
         try:
