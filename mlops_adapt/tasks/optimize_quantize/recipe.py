@@ -6,7 +6,6 @@ import dataclasses
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import after_imports
 from mlops_adapt.tasks.optimize_quantize import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.torch_common import (
@@ -22,6 +21,7 @@ from mlops_adapt.transforms.torch_common import (
     optimize_copy,
     torch_plan,
     unregistered_layer_lists,
+    with_helpers,
 )
 from mlops_adapt.transforms.translation import HelperLibrary, renamed
 
@@ -150,17 +150,5 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
         imports = (("io", None), ("copy", None)) if float64 else (("io", None),)
         new = optimize_copy(self, tree, plan, opt, quantize_copy, imports)
         helper_code = cst.parse_module(HELPERS.source(helpers))
-        return _with_helpers(new, [renamed(stmt, names) for stmt in helper_code.body])
+        return with_helpers(new, [renamed(stmt, names) for stmt in helper_code.body])
 
-
-def _with_helpers(tree: cst.Module, helpers: list[cst.BaseStatement]) -> cst.Module:
-    """The module with helper functions after its docstring and top imports, set off by two blank lines."""
-    body = list(tree.body)
-    index = after_imports(body)
-    two_blank = [cst.EmptyLine(), cst.EmptyLine()]
-    if index < len(body):
-        following = body[index]
-        comments = [line for line in following.leading_lines if line.comment is not None]
-        body[index] = following.with_changes(leading_lines=two_blank + comments)
-    body[index:index] = [helper.with_changes(leading_lines=two_blank) for helper in helpers]
-    return tree.with_changes(body=body)
