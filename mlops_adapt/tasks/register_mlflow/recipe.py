@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import libcst as cst
@@ -12,8 +13,10 @@ from mlops_adapt.analysis.exprs import (
     calls_in,
     code,
     dotted,
+    fresh_name,
     iter_nodes,
     last_name,
+    names_in,
     nested_blocks,
     nodes_of,
 )
@@ -34,6 +37,9 @@ from mlops_adapt.transforms.tracking import TrackingPlanner, existing_use, proje
 
 FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "mlflow.xgboost",
            "lightgbm": "mlflow.lightgbm"}
+# torch.nn.utils.parametrizations (weight_norm, spectral_norm, orthogonal) and register_parametrization:
+# a module holding one is saved only through its state_dict, never pickled whole.
+PARAMETRIZED = re.compile(r"\b(parametrizations|register_parametrization)\b")
 SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
 
 
@@ -197,6 +203,8 @@ class RegisterMlflowModel(Recipe):
         if refit:
             planner.plan.add_after(anchor, refit)
         extra = serialization_args(tree, model, logged)
+        if model.framework == "torch" and PARAMETRIZED.search(tree.code):
+            logged = _plain_copy(planner, anchor, logged, names_in(tree))
         planner.plan.add_after(
             anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name={registered}{extra})'
         )
@@ -211,6 +219,37 @@ class RegisterMlflowModel(Recipe):
             planner.plan.add_import("skops.io")
             planner.plan.add_import("importlib.metadata")
         return apply_plan(tree, planner.plan)
+
+
+def _plain_copy(planner: TrackingPlanner, anchor: cst.CSTNode, logged: str, taken: set[str]) -> str:
+    """Add, after the anchor, a copy of the torch model with its parametrizations folded into plain
+    tensors; the copy's name, to log in the model's place.
+
+    torch pickles no parametrized module ("only supported through state_dict()"), and MLflow's other
+    format (torch.export) does not fit here (skops_trust.SERIALIZATION). Folded, each weight holds the
+    value the parametrization computes, so the registered model gives the trained model's outputs;
+    it is folded in eval mode (spectral_norm runs no power iteration there), then set back to the
+    model's mode."""
+    plain = fresh_name(f"{logged.rsplit('.', 1)[-1].strip('_') or 'model'}_plain", taken)
+    lines = [
+        f"{plain} = copy.deepcopy({logged}).eval()",
+        (f"for plain_layer in {plain}.modules():\n"
+         f"    if torch.nn.utils.parametrize.is_parametrized(plain_layer):\n"
+         f"        for plain_tensor in list(plain_layer.parametrizations):\n"
+         f"            torch.nn.utils.parametrize.remove_parametrizations(plain_layer, plain_tensor, leave_parametrized=True)"),
+        f"{plain}.train({logged}.training)",
+    ]
+    statements = [cst.parse_statement(line) for line in lines]
+    comment = (f"`{logged}` has parametrized layers (weight_norm...), which torch saves only through state_dict:"
+               f"\na copy with them folded into plain weights (the same outputs) is registered.")
+    first = statements[0]
+    statements[0] = first.with_changes(
+        leading_lines=[cst.EmptyLine(comment=cst.Comment(f"# {line}")) for line in comment.splitlines()])
+    for statement in statements:
+        planner.plan.add_after(anchor, statement)
+    planner.plan.add_import("copy")
+    planner.plan.add_import("torch")
+    return plain
 
 
 # Estimators with scikit-learn's API: a collection mixing them is logged with the sklearn flavor

@@ -26,6 +26,13 @@ from mlops_adapt.verify.rules.tracking_common import call_sites, library_calls, 
 _REFIT = re.compile(
     r"[A-Za-z_]\w*(\.set_params\(([A-Za-z_]\w*=[A-Za-z_][\w\[\]]*(, )?)+\))?\.fit\([A-Za-z_][\w\[\]:, .]*\)"
 )
+# The fold of a parametrized torch model's copy before it is logged (recipe._plain_copy): loops over
+# the copy's layers that only remove their parametrizations.
+_FOLD = re.compile(
+    r"for plain_layer\w* in [A-Za-z_]\w*_plain\w*\.modules\(\):"
+    r"|if torch\.nn\.utils\.parametrize\.is_parametrized\(plain_layer\w*\):"
+    r"|for plain_tensor\w* in list\(plain_layer\w*\.parametrizations\):"
+)
 FLAVOR_OF = {"sklearn": "sklearn", "torch": "pytorch", "xgboost": "xgboost", "lightgbm": "lightgbm"}
 
 
@@ -37,7 +44,8 @@ class RegisterMlflowRules(TaskRules):
 
     def allowed_addition(self, added_stmt: str) -> bool:
         # A model only scored by cross-validation is fitted once on the same data to be registered.
-        return bool(_REFIT.fullmatch(added_stmt.strip()))
+        # A parametrized torch model is registered as a copy with its parametrizations folded.
+        return bool(_REFIT.fullmatch(added_stmt.strip()) or _FOLD.fullmatch(added_stmt.strip()))
 
     def postconditions(self, original, candidate, facts, options):
         calls = library_calls(candidate, "mlflow", STARTS, ENDS)
