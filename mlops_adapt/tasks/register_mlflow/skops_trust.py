@@ -1,6 +1,6 @@
 """How register-mlflow serializes a model: skops for scikit-learn, trusting only the library types
 the trained model holds; pickle for torch; and which models it refuses because they hold the
-script's own code."""
+script's own code (or, when the script pickles such a model itself, registers it with cloudpickle)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import libcst as cst
 from mlops_adapt.analysis.exprs import (
     all_statements,
     calls_in,
+    code,
     dotted,
     iter_nodes,
     last_name,
@@ -62,13 +63,19 @@ def serialization_args(tree: cst.Module, model: TrainedModel, logged: str) -> st
     if model.framework != "sklearn":
         return ""
     held = own_code_held(tree, model)
+    if held and pickled_by_the_script(tree, logged):
+        # The script already pickles this model (joblib.dump): its owner chose pickle for it. cloudpickle
+        # carries the script's own function by value, so the registered model loads in another process
+        # (joblib's file refers to `__main__.<function>` and does not).
+        return ', serialization_format="cloudpickle"'
     if held:
         raise Unsupported(
             f"the model holds the script's own code ({held}): MLflow saves scikit-learn models with skops, "
             "which loads such code only when it is trusted, and the recipe trusts no code of the script; "
             "every other way pickles that code (serialization_format=\"cloudpickle\", which MLflow warns "
             "about, or a pyfunc wrapper), and logging only a part (a torch `module_`) would drop the rest of "
-            "the model; log it by hand with cloudpickle if you trust it")
+            "the model; the script does not pickle the model itself (then the recipe registers it with "
+            "cloudpickle): log it by hand with cloudpickle if you trust it")
     # Only a lone estimator of a known-clean kind; a pipeline may hold anything (encoders keep dtypes).
     # `Ridge(alpha=a).fit(X, y)` is a Ridge: its fit (or set_params) returns the same estimator.
     ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)
@@ -76,6 +83,17 @@ def serialization_args(tree: cst.Module, model: TrainedModel, logged: str) -> st
     if ctor_calls and all(SKOPS_CLEAN.match(n) for n in ctor_calls):
         return ""
     return f", skops_trusted_types={runtime_trust_list(tree, logged)}"
+
+
+_PICKLERS = frozenset({"joblib.dump", "pickle.dump", "pickle.dumps", "cloudpickle.dump", "dill.dump"})
+
+
+def pickled_by_the_script(tree: cst.Module, logged: str) -> bool:
+    """The script pickles the model itself (`joblib.dump(model, "model.joblib")`, `pickle.dump(model, f)`)."""
+    return any(
+        dotted(call.func) in _PICKLERS and call.args and code(call.args[0].value) == logged
+        for call in calls_in(tree)
+    )
 
 
 def runtime_trust_list(tree: cst.Module, logged: str) -> str:
