@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import libcst as cst
 
@@ -27,11 +28,17 @@ from mlops_adapt.transforms.translation import HelperLibrary, renamed
 
 # The helpers the recipe copies into the script (runtime.py: the model size; float64 inputs and
 # outputs for a float32 copy), under names the script leaves free.
-HELPERS = HelperLibrary("mlops_adapt.tasks.optimize_quantize.runtime")
+HELPERS = HelperLibrary("mlops_adapt.tasks.optimize_quantize.runtime", summaries_only=True)
 # A quantized Linear's `weight` and `bias` are methods: statements reading them are not repeated.
 QUANTIZATION = Optimization("quantization", "int8", "float32", "float32", "int8", unreadable=("weight", "bias"))
 # A float64 model: its float32 copy is quantized, and takes and returns float64 tensors (runtime.float64_io).
 QUANTIZATION_FLOAT64 = dataclasses.replace(QUANTIZATION, kept_suffix="float64", before="float64")
+# torch.nn.utils.parametrizations (weight_norm, spectral_norm) and register_parametrization.
+PARAMETRIZED = re.compile(r"\b(parametrizations|register_parametrization)\b")
+FOLDED_NOTE = (
+    "\nParametrized layers (weight_norm, spectral_norm) are folded into plain ones in a copy first"
+    "\n(same outputs): quantize_dynamic refuses a parametrized Linear."
+)
 FLOAT64_NOTE = (
     "\nThe model is float64 and quantize_dynamic converts float32 Linear layers: a float32 copy is"
     "\nquantized, and it takes and returns float64 tensors like the model, so the script's"
@@ -122,7 +129,8 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
             )
         float64 = float64_model(tree, plan.model) is not None
         taken = names_of(tree)
-        helpers = ["state_dict_megabytes"] + (["float64_io"] if float64 else [])
+        folded = bool(PARAMETRIZED.search(tree.code))
+        helpers = ["state_dict_megabytes"] + (["float64_io"] if float64 else []) + (["folded_copy"] if folded else [])
         names = {name: fresh(name, taken) for name in HELPERS.closure(helpers)}
         size = names["state_dict_megabytes"]
         bare = is_bare_layer(tree, plan.model)
@@ -131,7 +139,12 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
         def quantize_copy(kept: str, quantized: str) -> list[cst.BaseStatement]:
             # A bare layer has no children for quantize_dynamic to convert: it goes in a Sequential.
             source = f"torch.nn.Sequential({kept})" if bare else kept
-            if float64:
+            if folded:
+                # quantize_dynamic refuses a parametrized Linear: a copy with plain layers is quantized.
+                source = f"{names['folded_copy']}({source})"
+            if float64 and folded:
+                source = f"{source}.float()"  # folded_copy made a copy already
+            elif float64:
                 # quantize_dynamic converts float32 Linear layers only: quantize a float32 copy.
                 source = f"copy.deepcopy({source}).float()"
             lines = [f"{quantized} = torch.ao.quantization.quantize_dynamic({source}, {{torch.nn.Linear}}, dtype=torch.qint8)"]
@@ -142,12 +155,14 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
             )
             statements = [cst.parse_statement(line) for line in lines]
             comment = "Dynamic int8 quantization of the Linear layers, into a copy for CPU inference."
+            if folded:
+                comment += FOLDED_NOTE
             if float64:
                 comment += FLOAT64_NOTE
             statements[0] = commented(statements[0], comment)
             return statements
 
-        imports = (("io", None), ("copy", None)) if float64 else (("io", None),)
+        imports = (("io", None), ("copy", None)) if float64 or folded else (("io", None),)
         new = optimize_copy(self, tree, plan, opt, quantize_copy, imports)
         helper_code = cst.parse_module(HELPERS.source(helpers))
         return with_helpers(new, [renamed(stmt, names) for stmt in helper_code.body])
