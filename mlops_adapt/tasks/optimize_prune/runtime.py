@@ -5,6 +5,16 @@ from __future__ import annotations
 import torch
 
 
+def own_class(layer):
+    """Give a parametrized layer of a copy a class of its own: deepcopy shares it with the model's layer.
+
+    remove_parametrizations deletes the weight property from the layer's class: on the shared
+    class it would take the trained model's weight away too.
+    """
+    cls = type(layer)
+    layer.__class__ = type(cls.__name__, cls.__bases__, {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")})
+
+
 def plain_weights(model):
     """Fold each layer's weight reparametrization (weight_norm, spectral_norm) into a plain weight with the same values.
 
@@ -18,6 +28,7 @@ def plain_weights(model):
             norms = [p for p in layer.parametrizations.weight if type(p).__name__ == "_WeightNorm"]
             if len(norms) == len(layer.parametrizations.weight) == 1:
                 normed.append((layer, "parametrization", norms[0].dim))
+            own_class(layer)
             torch.nn.utils.parametrize.remove_parametrizations(layer, "weight", leave_parametrized=True)
         hooks = [h for h in layer._forward_pre_hooks.values() if getattr(h, "name", None) == "weight"]
         for hook in hooks:

@@ -53,6 +53,10 @@ def folded_copy(model):
     folded = copy.deepcopy(model).eval()
     for layer in folded.modules():
         if torch.nn.utils.parametrize.is_parametrized(layer):
+            # deepcopy shares the parametrized class with the model's layer, and removing a
+            # parametrization deletes its property from the class: the copy's layer gets its own.
+            cls = type(layer)
+            layer.__class__ = type(cls.__name__, cls.__bases__, {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")})
             for tensor_name in list(layer.parametrizations):
                 torch.nn.utils.parametrize.remove_parametrizations(layer, tensor_name, leave_parametrized=True)
     return folded.train(model.training)

@@ -229,19 +229,25 @@ def _plain_copy(planner: TrackingPlanner, anchor: cst.CSTNode, logged: str, take
     format (torch.export) does not fit here (skops_trust.SERIALIZATION). Folded, each weight holds the
     value the parametrization computes, so the registered model gives the trained model's outputs;
     it is folded in eval mode (spectral_norm runs no power iteration there), then set back to the
-    model's mode."""
+    model's mode. deepcopy shares each parametrized layer's class with the model, and removing a
+    parametrization deletes its property from that class: the copy's layer first gets a class of its
+    own, else the trained model would lose its weights."""
     plain = fresh_name(f"{logged.rsplit('.', 1)[-1].strip('_') or 'model'}_plain", taken)
     lines = [
         f"{plain} = copy.deepcopy({logged}).eval()",
         (f"for plain_layer in {plain}.modules():\n"
          f"    if torch.nn.utils.parametrize.is_parametrized(plain_layer):\n"
+         f"        plain_class = type(plain_layer)\n"
+         f"        plain_layer.__class__ = type(plain_class.__name__, plain_class.__bases__, "
+         '{key: value for key, value in vars(plain_class).items() if key not in ("__dict__", "__weakref__")})\n'
          f"        for plain_tensor in list(plain_layer.parametrizations):\n"
          f"            torch.nn.utils.parametrize.remove_parametrizations(plain_layer, plain_tensor, leave_parametrized=True)"),
         f"{plain}.train({logged}.training)",
     ]
     statements = [cst.parse_statement(line) for line in lines]
     comment = (f"`{logged}` has parametrized layers (weight_norm...), which torch saves only through state_dict:"
-               f"\na copy with them folded into plain weights (the same outputs) is registered.")
+               f"\na copy with them folded into plain weights (the same outputs) is registered. Each copied layer"
+               f"\ngets a class of its own first: removing a parametrization edits the class it shares with `{logged}`.")
     first = statements[0]
     statements[0] = first.with_changes(
         leading_lines=[cst.EmptyLine(comment=cst.Comment(f"# {line}")) for line in comment.splitlines()])
