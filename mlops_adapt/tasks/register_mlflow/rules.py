@@ -9,6 +9,7 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import calls_in, code
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
+from mlops_adapt.tasks.optimize_prune.rules import gives_a_copy_its_own_class
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.track_mlflow.rules import ENDS, STARTS
 from mlops_adapt.verify.rules.base import Recommendation, TaskRules
@@ -46,6 +47,10 @@ class RegisterMlflowRules(TaskRules):
         # A model only scored by cross-validation is fitted once on the same data to be registered.
         # A parametrized torch model is registered as a copy with its parametrizations folded.
         return bool(_REFIT.fullmatch(added_stmt.strip()) or _FOLD.fullmatch(added_stmt.strip()))
+
+    def allowed_capability(self, use) -> bool:
+        # The parametrized model's copy: each layer gets its own class before its fold (recipe._plain_copy).
+        return gives_a_copy_its_own_class(use)
 
     def postconditions(self, original, candidate, facts, options):
         calls = library_calls(candidate, "mlflow", STARTS, ENDS)
