@@ -29,7 +29,7 @@ from mlops_adapt.tasks.register_mlflow.held import (
     returned_by_repeated_call,
     why_unheld,
 )
-from mlops_adapt.tasks.register_mlflow.skops_trust import serialization_args
+from mlops_adapt.tasks.register_mlflow.skops_trust import SEARCH_CVS, serialization_args
 from mlops_adapt.tasks.track_mlflow.recipe import MlflowBackend
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import apply_plan
@@ -40,7 +40,6 @@ FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "m
 # torch.nn.utils.parametrizations (weight_norm, spectral_norm, orthogonal) and register_parametrization:
 # a module holding one is saved only through its state_dict, never pickled whole.
 PARAMETRIZED = re.compile(r"\b(parametrizations|register_parametrization)\b")
-SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
 
 
 def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | None:
@@ -71,7 +70,8 @@ class RegisterMlflowModel(Recipe):
     (skops), trusting the types of the model the script trained that come from installed libraries
     (read at run time: scikit-learn, numpy, pandas, boosting libraries...), a few data-only
     standard types, and a plain builtin type such as `object` the script hands it, nothing else; a model
-    holding the script's own function, class or a lambda is refused with the reason. torch models are
+    holding the script's own function, class or a lambda is refused with the reason, unless the user
+    trusts that code (`--option own_code=cloudpickle`: it is pickled by value). torch models are
     pickled: MLflow's default (torch.export) needs an input example and would freeze the model
     in training mode. The registered name comes from
     `--option model_name=NAME`, else from the file name. A model the script only scores with
@@ -202,7 +202,10 @@ class RegisterMlflowModel(Recipe):
         planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)
-        extra = serialization_args(tree, model, logged)
+        own_code = self.option("own_code", "refuse")
+        if own_code not in ("refuse", "cloudpickle"):
+            raise Unsupported(f"--option own_code must be refuse or cloudpickle, got {own_code!r}")
+        extra = serialization_args(tree, model, logged, trust_own_code=own_code == "cloudpickle")
         if model.framework == "torch" and PARAMETRIZED.search(tree.code):
             logged = _plain_copy(planner, anchor, logged, names_in(tree))
         planner.plan.add_after(
