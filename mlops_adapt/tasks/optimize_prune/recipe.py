@@ -51,7 +51,9 @@ class PruneTorchModel(Recipe):
     weights are folded into plain ones first (same outputs), and weight-normed layers are normalized
     again after pruning, so the pruned copy's state_dict has the model's keys. A model reloaded from its saved weights
     (`model = Net()`, `model.load_state_dict(torch.load(...))`) is the trained one: the copy is
-    made after the reload, and the evaluation after it is repeated.
+    made after the reload, and the evaluation after it is repeated. A call that loads weights into
+    the model before its evaluation (an EMA's `ema.apply_shadow(model)`) is not repeated: the copy
+    already holds those weights, and loading them again would undo the pruning.
     """
 
     TASK = SPEC.id

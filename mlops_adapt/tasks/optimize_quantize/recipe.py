@@ -62,6 +62,10 @@ class QuantizeTorchModel(Recipe):
     A model that keeps its layers in a plain Python list is refused: torch does not register
     them, so quantize_dynamic cannot reach them.
 
+    A model with parametrized layers (`torch.nn.utils.parametrizations.weight_norm`,
+    `spectral_norm`): quantize_dynamic refuses a parametrized Linear, so a copy with each
+    parametrization folded into a plain weight (the same outputs) is quantized.
+
     A float64 model (`model.double()`): dynamic int8 quantization converts float32 Linear layers
     only, so a float32 copy of the model is quantized, with forward hooks that cast the float64
     tensors the script feeds it to float32 and its outputs back to float64. The script's own

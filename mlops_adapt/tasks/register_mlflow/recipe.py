@@ -73,7 +73,8 @@ class RegisterMlflowModel(Recipe):
     holding the script's own function, class or a lambda is refused with the reason, unless the user
     trusts that code (`--option own_code=cloudpickle`: it is pickled by value). torch models are
     pickled: MLflow's default (torch.export) needs an input example and would freeze the model
-    in training mode. The registered name comes from
+    in training mode; torch pickles no module with parametrized layers (weight_norm), so for those a
+    copy with the parametrizations folded into plain weights (the same outputs) is registered. The registered name comes from
     `--option model_name=NAME`, else from the file name. A model the script only scores with
     cross-validation is first fitted once on the same data (`model.fit(X, y)`), since
     cross-validation leaves no fitted model behind.
