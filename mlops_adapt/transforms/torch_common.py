@@ -10,6 +10,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_adapt.analysis.exprs import (
+    after_imports,
     assigned_names,
     calls_in,
     code,
@@ -224,7 +225,7 @@ def _with_optimized_copy(
     kept, optimized = _fresh(f"{base}_{opt.kept_suffix}", taken), _fresh(f"{base}_{opt.suffix}", taken)
     mapping = {name: _fresh(f"{name}_{opt.suffix}", taken) for name in plan.assigned}
     repeat = [s for s in plan.repeat if not _reads_attributes(s, m, opt.unreadable)]
-    repeat = _without_outside_mutations(repeat)
+    repeat = _without_outside_mutations(_without_weight_loads(tree, repeat, m))
     lines: list[cst.BaseStatement] = []
     before_names: dict[str, str] = {}
     guard_before, guard_after = _running_best_kept(tree, repeat, taken)
@@ -402,6 +403,39 @@ def _without_outside_mutations(statements: list[cst.BaseStatement]) -> list[cst.
         if not outside:
             kept.append(stmt)
             local |= _binds_names(stmt) | {n for f in nodes_of(stmt, cst.For) for n in names_in(f.target)}
+    return kept
+
+
+def _weight_loaders(tree: cst.Module) -> set[str]:
+    """Names of the script's functions and methods that load weights into a model (`load_state_dict`),
+    directly or through another such function: an EMA's `apply_shadow(model)`, `restore(model)`."""
+    bodies = {f.name.value: f.body for f in nodes_of(tree, cst.FunctionDef)}
+    found: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for name, body in bodies.items():
+            if name not in found and any(last_name(c) in found | {"load_state_dict"} for c in calls_in(body)):
+                found.add(name)
+                grew = True
+    return found
+
+
+def _without_weight_loads(tree: cst.Module, statements: list[cst.BaseStatement],
+                          model: str) -> list[cst.BaseStatement]:
+    """The statements, without bare calls that load weights into the model (`model.load_state_dict(sd)`,
+    `ema.apply_shadow(model)`): the copy was made after they ran, so it holds those weights already;
+    run again on the copy they would write dense float weights over the pruned or quantized ones."""
+    loaders = _weight_loaders(tree) | {"load_state_dict"}
+    kept = []
+    for stmt in statements:
+        loads = (
+            isinstance(stmt, cst.SimpleStatementLine)
+            and all(isinstance(small, cst.Expr) for small in stmt.body)
+            and any(last_name(c) in loaders and mentions_name(c, model) for c in calls_in(stmt))
+        )
+        if not loads:
+            kept.append(stmt)
     return kept
 
 
@@ -650,6 +684,19 @@ print(f"accuracy: {accuracy:.3f}")
 """
 
 
+def with_helpers(tree: cst.Module, helpers: list[cst.BaseStatement]) -> cst.Module:
+    """The module with helper functions after its docstring and top imports, set off by two blank lines."""
+    body = list(tree.body)
+    index = after_imports(body)
+    two_blank = [cst.EmptyLine(), cst.EmptyLine()]
+    if index < len(body):
+        following = body[index]
+        comments = [line for line in following.leading_lines if line.comment is not None]
+        body[index] = following.with_changes(leading_lines=two_blank + comments)
+    body[index:index] = [helper.with_changes(leading_lines=two_blank) for helper in helpers]
+    return tree.with_changes(body=body)
+
+
 __all__ = [
     "EXAMPLE_IMPORTS",
     "EXAMPLE_TRAINING",
@@ -668,4 +715,5 @@ __all__ = [
     "repeated",
     "torch_plan",
     "unregistered_layer_lists",
+    "with_helpers",
 ]

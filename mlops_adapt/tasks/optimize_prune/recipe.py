@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from mlops_adapt.tasks.optimize_prune import SPEC
@@ -17,9 +19,15 @@ from mlops_adapt.transforms.torch_common import (
     optimize_copy,
     torch_plan,
     unregistered_layer_lists,
+    with_helpers,
 )
+from mlops_adapt.transforms.translation import HelperLibrary, renamed
 
 PRUNED_LAYERS = "(torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d)"
+# The helpers the recipe copies into scripts whose layers reparametrize their weight (runtime.py).
+HELPERS = HelperLibrary("mlops_adapt.tasks.optimize_prune.runtime", summaries_only=True)
+# weight_norm/spectral_norm (torch.nn.utils and .parametrizations) and register_parametrization.
+REPARAMETRIZED = re.compile(r"\b(weight_norm|spectral_norm|register_parametrization|parametrizations?)\b")
 PRUNING = Optimization("pruning", "pruned", "dense", "before pruning", "after pruning")
 
 
@@ -38,9 +46,14 @@ class PruneTorchModel(Recipe):
     checkpoint dict saved in the training loop is saved once for the copy, with only its model entry.
 
     Layers the model keeps in a plain Python list (`self.layers = []`, then `.append(...)`) are
-    not among its `modules()`: they are pruned too. A model reloaded from its saved weights
+    not among its `modules()`: they are pruned too. Layers whose weight is reparametrized
+    (`weight_norm`, `spectral_norm`, a parametrization) have no weight parameter to prune: the copy's
+    weights are folded into plain ones first (same outputs), and weight-normed layers are normalized
+    again after pruning, so the pruned copy's state_dict has the model's keys. A model reloaded from its saved weights
     (`model = Net()`, `model.load_state_dict(torch.load(...))`) is the trained one: the copy is
-    made after the reload, and the evaluation after it is repeated.
+    made after the reload, and the evaluation after it is repeated. A call that loads weights into
+    the model before its evaluation (an EMA's `ema.apply_shadow(model)`) is not repeated: the copy
+    already holds those weights, and loading them again would undo the pruning.
     """
 
     TASK = SPEC.id
@@ -92,6 +105,9 @@ print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
         if "prune" in taken and "torch.nn.utils import prune" not in text:
             raise Unsupported("the script already uses the name `prune`")
         params, sparsity = fresh("prune_params", taken), fresh("sparsity", taken)
+        reparametrized = bool(REPARAMETRIZED.search(text))
+        names = {name: fresh(name, taken) for name in HELPERS.closure(["plain_weights", "restore_weight_norms"])}
+        normed = fresh("weight_normed", taken)
         # Layers the model keeps in a plain list are not among its modules(): they are added by hand.
         unregistered = unregistered_layer_lists(tree, plan.model)
 
@@ -102,9 +118,11 @@ print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
                 layers = f"[*{pruned}.modules(), {extra}]"
             lines = [
                 f"{pruned} = copy.deepcopy({kept})",
+                *([f"{normed} = {names['plain_weights']}({pruned})"] if reparametrized else []),
                 f'{params} = [(layer, "weight") for layer in {layers} if isinstance(layer, {PRUNED_LAYERS})]',
                 f"prune.global_unstructured({params}, pruning_method=prune.L1Unstructured, amount={amount!r})",
                 f"for pruned_layer, pruned_name in {params}:\n    prune.remove(pruned_layer, pruned_name)",
+                *([f"{names['restore_weight_norms']}({normed})"] if reparametrized else []),
                 (
                     f"{sparsity} = sum(int((layer.weight == 0).sum()) for layer, _ in {params}) / "
                     f"max(1, sum(layer.weight.nelement() for layer, _ in {params}))"
@@ -113,12 +131,19 @@ print(f"Pruned with amount=0.3: sparsity of Linear/Conv weights {sparsity:.1%}")
             ]
             statements = [cst.parse_statement(line) for line in lines]
             comment = f"Prune {amount:.0%} of the Linear/Conv weights of a copy (global L1 magnitude), for good."
+            if reparametrized:
+                comment += ("\nReparametrized weights (weight_norm, spectral_norm) are folded into plain ones to be"
+                            "\npruned; weight-normed layers are normalized again after, keeping the zeros.")
             for attr in unregistered:
                 comment += f"\n`{plan.model}.{attr}` is a plain list, which torch does not register: its layers are added."
             statements[0] = commented(statements[0], comment)
             return statements
 
-        return optimize_copy(self, tree, plan, PRUNING, prune_copy, (("copy", None), ("torch.nn.utils", "prune")))
+        new = optimize_copy(self, tree, plan, PRUNING, prune_copy, (("copy", None), ("torch.nn.utils", "prune")))
+        if not reparametrized:
+            return new
+        helper_code = cst.parse_module(HELPERS.source(names))
+        return with_helpers(new, [renamed(stmt, names) for stmt in helper_code.body])
 
     def _amount(self) -> float:
         raw = self.option("amount", "0.3")

@@ -254,6 +254,17 @@ def _no_pruning_call(candidate: cst.Module, pruners: set[str]) -> str:
     return f"{message}: {', '.join(misspelt)} is not a pruning function" if misspelt else message
 
 
+# `layer.__class__ = ...` and `cls.__bases__`: a copied parametrized layer given a class of its own
+# before its parametrizations are removed (deepcopy shares the class with the trained model's layer).
+_OWN_CLASS = re.compile(r"[A-Za-z_]\w*\.__(class|bases)__")
+
+
+def gives_a_copy_its_own_class(use) -> bool:
+    """A capability use that only reads or sets a plain name's class or its bases (no chain such as
+    `x.__class__.__bases__[0].__subclasses__()`, the sandbox escape, which stays refused)."""
+    return use.kind == "dynamic code" and _OWN_CLASS.fullmatch(use.text) is not None
+
+
 class OptimizePruneRules(TaskRules):
     TASK = SPEC.id
     SCOPE = "additive"
@@ -262,6 +273,9 @@ class OptimizePruneRules(TaskRules):
 
     def allowed_addition(self, added_stmt: str) -> bool:
         return is_report_statement(added_stmt) or is_copy_save(added_stmt)
+
+    def allowed_capability(self, use) -> bool:
+        return gives_a_copy_its_own_class(use)
 
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:

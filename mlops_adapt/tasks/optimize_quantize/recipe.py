@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import after_imports
 from mlops_adapt.tasks.optimize_quantize import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.torch_common import (
@@ -22,16 +22,23 @@ from mlops_adapt.transforms.torch_common import (
     optimize_copy,
     torch_plan,
     unregistered_layer_lists,
+    with_helpers,
 )
 from mlops_adapt.transforms.translation import HelperLibrary, renamed
 
 # The helpers the recipe copies into the script (runtime.py: the model size; float64 inputs and
 # outputs for a float32 copy), under names the script leaves free.
-HELPERS = HelperLibrary("mlops_adapt.tasks.optimize_quantize.runtime")
+HELPERS = HelperLibrary("mlops_adapt.tasks.optimize_quantize.runtime", summaries_only=True)
 # A quantized Linear's `weight` and `bias` are methods: statements reading them are not repeated.
 QUANTIZATION = Optimization("quantization", "int8", "float32", "float32", "int8", unreadable=("weight", "bias"))
 # A float64 model: its float32 copy is quantized, and takes and returns float64 tensors (runtime.float64_io).
 QUANTIZATION_FLOAT64 = dataclasses.replace(QUANTIZATION, kept_suffix="float64", before="float64")
+# torch.nn.utils.parametrizations (weight_norm, spectral_norm) and register_parametrization.
+PARAMETRIZED = re.compile(r"\b(parametrizations|register_parametrization)\b")
+FOLDED_NOTE = (
+    "\nParametrized layers (weight_norm, spectral_norm) are folded into plain ones in a copy first"
+    "\n(same outputs): quantize_dynamic refuses a parametrized Linear."
+)
 FLOAT64_NOTE = (
     "\nThe model is float64 and quantize_dynamic converts float32 Linear layers: a float32 copy is"
     "\nquantized, and it takes and returns float64 tensors like the model, so the script's"
@@ -54,6 +61,10 @@ class QuantizeTorchModel(Recipe):
 
     A model that keeps its layers in a plain Python list is refused: torch does not register
     them, so quantize_dynamic cannot reach them.
+
+    A model with parametrized layers (`torch.nn.utils.parametrizations.weight_norm`,
+    `spectral_norm`): quantize_dynamic refuses a parametrized Linear, so a copy with each
+    parametrization folded into a plain weight (the same outputs) is quantized.
 
     A float64 model (`model.double()`): dynamic int8 quantization converts float32 Linear layers
     only, so a float32 copy of the model is quantized, with forward hooks that cast the float64
@@ -122,7 +133,8 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
             )
         float64 = float64_model(tree, plan.model) is not None
         taken = names_of(tree)
-        helpers = ["state_dict_megabytes"] + (["float64_io"] if float64 else [])
+        folded = bool(PARAMETRIZED.search(tree.code))
+        helpers = ["state_dict_megabytes"] + (["float64_io"] if float64 else []) + (["folded_copy"] if folded else [])
         names = {name: fresh(name, taken) for name in HELPERS.closure(helpers)}
         size = names["state_dict_megabytes"]
         bare = is_bare_layer(tree, plan.model)
@@ -131,7 +143,12 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
         def quantize_copy(kept: str, quantized: str) -> list[cst.BaseStatement]:
             # A bare layer has no children for quantize_dynamic to convert: it goes in a Sequential.
             source = f"torch.nn.Sequential({kept})" if bare else kept
-            if float64:
+            if folded:
+                # quantize_dynamic refuses a parametrized Linear: a copy with plain layers is quantized.
+                source = f"{names['folded_copy']}({source})"
+            if float64 and folded:
+                source = f"{source}.float()"  # folded_copy made a copy already
+            elif float64:
                 # quantize_dynamic converts float32 Linear layers only: quantize a float32 copy.
                 source = f"copy.deepcopy({source}).float()"
             lines = [f"{quantized} = torch.ao.quantization.quantize_dynamic({source}, {{torch.nn.Linear}}, dtype=torch.qint8)"]
@@ -142,25 +159,15 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
             )
             statements = [cst.parse_statement(line) for line in lines]
             comment = "Dynamic int8 quantization of the Linear layers, into a copy for CPU inference."
+            if folded:
+                comment += FOLDED_NOTE
             if float64:
                 comment += FLOAT64_NOTE
             statements[0] = commented(statements[0], comment)
             return statements
 
-        imports = (("io", None), ("copy", None)) if float64 else (("io", None),)
+        imports = (("io", None), ("copy", None)) if float64 or folded else (("io", None),)
         new = optimize_copy(self, tree, plan, opt, quantize_copy, imports)
         helper_code = cst.parse_module(HELPERS.source(helpers))
-        return _with_helpers(new, [renamed(stmt, names) for stmt in helper_code.body])
+        return with_helpers(new, [renamed(stmt, names) for stmt in helper_code.body])
 
-
-def _with_helpers(tree: cst.Module, helpers: list[cst.BaseStatement]) -> cst.Module:
-    """The module with helper functions after its docstring and top imports, set off by two blank lines."""
-    body = list(tree.body)
-    index = after_imports(body)
-    two_blank = [cst.EmptyLine(), cst.EmptyLine()]
-    if index < len(body):
-        following = body[index]
-        comments = [line for line in following.leading_lines if line.comment is not None]
-        body[index] = following.with_changes(leading_lines=two_blank + comments)
-    body[index:index] = [helper.with_changes(leading_lines=two_blank) for helper in helpers]
-    return tree.with_changes(body=body)

@@ -8,6 +8,7 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import code
 from mlops_adapt.tasks.optimize_prune.rules import (
+    gives_a_copy_its_own_class,
     evaluated_after,
     find_call,
     is_copy_save,
@@ -29,6 +30,9 @@ class OptimizeQuantizeRules(TaskRules):
 
     def allowed_addition(self, added_stmt: str) -> bool:
         return is_report_statement(added_stmt) or added_stmt.startswith("def ") or is_copy_save(added_stmt)
+
+    def allowed_capability(self, use) -> bool:
+        return gives_a_copy_its_own_class(use)
 
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:

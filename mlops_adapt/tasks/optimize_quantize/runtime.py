@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 
 import torch
@@ -40,3 +41,22 @@ def float64_io(model):
     model.register_forward_pre_hook(float32_inputs, with_kwargs=True)
     model.register_forward_hook(float64_outputs)
     return model
+
+
+def folded_copy(model):
+    """A copy of the model with each parametrization (weight_norm, spectral_norm) folded into a plain tensor of the same value.
+
+    quantize_dynamic converts plain Linear layers only: a parametrized one is a subclass it
+    refuses. Folded in eval mode (spectral_norm runs no power iteration there), then set back to
+    the model's mode.
+    """
+    folded = copy.deepcopy(model).eval()
+    for layer in folded.modules():
+        if torch.nn.utils.parametrize.is_parametrized(layer):
+            # deepcopy shares the parametrized class with the model's layer, and removing a
+            # parametrization deletes its property from the class: the copy's layer gets its own.
+            cls = type(layer)
+            layer.__class__ = type(cls.__name__, cls.__bases__, {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")})
+            for tensor_name in list(layer.parametrizations):
+                torch.nn.utils.parametrize.remove_parametrizations(layer, tensor_name, leave_parametrized=True)
+    return folded.train(model.training)

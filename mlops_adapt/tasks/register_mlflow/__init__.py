@@ -21,7 +21,10 @@ SPEC = TaskSpec(
     library="mlflow",
     title="Log and register the trained model in the MLflow Model Registry",
     applies=applies,
-    options={"model_name": "the name the model is registered under"},
+    options={
+        "model_name": "the name the model is registered under",
+        "own_code": "refuse (default) or cloudpickle: register a model holding the script's own code, pickled by value",
+    },
     order=3,
     paper_group="model registration",
 )

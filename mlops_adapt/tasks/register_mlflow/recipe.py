@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import libcst as cst
@@ -12,8 +13,10 @@ from mlops_adapt.analysis.exprs import (
     calls_in,
     code,
     dotted,
+    fresh_name,
     iter_nodes,
     last_name,
+    names_in,
     nested_blocks,
     nodes_of,
 )
@@ -26,7 +29,7 @@ from mlops_adapt.tasks.register_mlflow.held import (
     returned_by_repeated_call,
     why_unheld,
 )
-from mlops_adapt.tasks.register_mlflow.skops_trust import serialization_args
+from mlops_adapt.tasks.register_mlflow.skops_trust import SEARCH_CVS, serialization_args
 from mlops_adapt.tasks.track_mlflow.recipe import MlflowBackend
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.rewriter import apply_plan
@@ -34,7 +37,9 @@ from mlops_adapt.transforms.tracking import TrackingPlanner, existing_use, proje
 
 FLAVORS = {"sklearn": "mlflow.sklearn", "torch": "mlflow.pytorch", "xgboost": "mlflow.xgboost",
            "lightgbm": "mlflow.lightgbm"}
-SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
+# torch.nn.utils.parametrizations (weight_norm, spectral_norm, orthogonal) and register_parametrization:
+# a module holding one is saved only through its state_dict, never pickled whole.
+PARAMETRIZED = re.compile(r"\b(parametrizations|register_parametrization)\b")
 
 
 def choose_model(models: list[TrainedModel], saved: set[str]) -> TrainedModel | None:
@@ -65,9 +70,11 @@ class RegisterMlflowModel(Recipe):
     (skops), trusting the types of the model the script trained that come from installed libraries
     (read at run time: scikit-learn, numpy, pandas, boosting libraries...), a few data-only
     standard types, and a plain builtin type such as `object` the script hands it, nothing else; a model
-    holding the script's own function, class or a lambda is refused with the reason. torch models are
+    holding the script's own function, class or a lambda is refused with the reason, unless the user
+    trusts that code (`--option own_code=cloudpickle`: it is pickled by value). torch models are
     pickled: MLflow's default (torch.export) needs an input example and would freeze the model
-    in training mode. The registered name comes from
+    in training mode; torch pickles no module with parametrized layers (weight_norm), so for those a
+    copy with the parametrizations folded into plain weights (the same outputs) is registered. The registered name comes from
     `--option model_name=NAME`, else from the file name. A model the script only scores with
     cross-validation is first fitted once on the same data (`model.fit(X, y)`), since
     cross-validation leaves no fitted model behind.
@@ -196,7 +203,12 @@ class RegisterMlflowModel(Recipe):
         planner.plan_runs(extra_anchors=(anchor,))
         if refit:
             planner.plan.add_after(anchor, refit)
-        extra = serialization_args(tree, model, logged)
+        own_code = self.option("own_code", "refuse")
+        if own_code not in ("refuse", "cloudpickle"):
+            raise Unsupported(f"--option own_code must be refuse or cloudpickle, got {own_code!r}")
+        extra = serialization_args(tree, model, logged, trust_own_code=own_code == "cloudpickle")
+        if model.framework == "torch" and PARAMETRIZED.search(tree.code):
+            logged = _plain_copy(planner, anchor, logged, names_in(tree))
         planner.plan.add_after(
             anchor, f'{flavor}.log_model({logged}, name="model", registered_model_name={registered}{extra})'
         )
@@ -211,6 +223,43 @@ class RegisterMlflowModel(Recipe):
             planner.plan.add_import("skops.io")
             planner.plan.add_import("importlib.metadata")
         return apply_plan(tree, planner.plan)
+
+
+def _plain_copy(planner: TrackingPlanner, anchor: cst.CSTNode, logged: str, taken: set[str]) -> str:
+    """Add, after the anchor, a copy of the torch model with its parametrizations folded into plain
+    tensors; the copy's name, to log in the model's place.
+
+    torch pickles no parametrized module ("only supported through state_dict()"), and MLflow's other
+    format (torch.export) does not fit here (skops_trust.SERIALIZATION). Folded, each weight holds the
+    value the parametrization computes, so the registered model gives the trained model's outputs;
+    it is folded in eval mode (spectral_norm runs no power iteration there), then set back to the
+    model's mode. deepcopy shares each parametrized layer's class with the model, and removing a
+    parametrization deletes its property from that class: the copy's layer first gets a class of its
+    own, else the trained model would lose its weights."""
+    plain = fresh_name(f"{logged.rsplit('.', 1)[-1].strip('_') or 'model'}_plain", taken)
+    lines = [
+        f"{plain} = copy.deepcopy({logged}).eval()",
+        (f"for plain_layer in {plain}.modules():\n"
+         f"    if torch.nn.utils.parametrize.is_parametrized(plain_layer):\n"
+         f"        plain_class = type(plain_layer)\n"
+         f"        plain_layer.__class__ = type(plain_class.__name__, plain_class.__bases__, "
+         '{key: value for key, value in vars(plain_class).items() if key not in ("__dict__", "__weakref__")})\n'
+         f"        for plain_tensor in list(plain_layer.parametrizations):\n"
+         f"            torch.nn.utils.parametrize.remove_parametrizations(plain_layer, plain_tensor, leave_parametrized=True)"),
+        f"{plain}.train({logged}.training)",
+    ]
+    statements = [cst.parse_statement(line) for line in lines]
+    comment = (f"`{logged}` has parametrized layers (weight_norm...), which torch saves only through state_dict:"
+               f"\na copy with them folded into plain weights (the same outputs) is registered. Each copied layer"
+               f"\ngets a class of its own first: removing a parametrization edits the class it shares with `{logged}`.")
+    first = statements[0]
+    statements[0] = first.with_changes(
+        leading_lines=[cst.EmptyLine(comment=cst.Comment(f"# {line}")) for line in comment.splitlines()])
+    for statement in statements:
+        planner.plan.add_after(anchor, statement)
+    planner.plan.add_import("copy")
+    planner.plan.add_import("torch")
+    return plain
 
 
 # Estimators with scikit-learn's API: a collection mixing them is logged with the sklearn flavor

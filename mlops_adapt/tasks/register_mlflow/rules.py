@@ -9,6 +9,7 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import calls_in, code
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
+from mlops_adapt.tasks.optimize_prune.rules import gives_a_copy_its_own_class
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.track_mlflow.rules import ENDS, STARTS
 from mlops_adapt.verify.rules.base import Recommendation, TaskRules
@@ -26,6 +27,13 @@ from mlops_adapt.verify.rules.tracking_common import call_sites, library_calls, 
 _REFIT = re.compile(
     r"[A-Za-z_]\w*(\.set_params\(([A-Za-z_]\w*=[A-Za-z_][\w\[\]]*(, )?)+\))?\.fit\([A-Za-z_][\w\[\]:, .]*\)"
 )
+# The fold of a parametrized torch model's copy before it is logged (recipe._plain_copy): loops over
+# the copy's layers that only remove their parametrizations.
+_FOLD = re.compile(
+    r"for plain_layer\w* in [A-Za-z_]\w*_plain\w*\.modules\(\):"
+    r"|if torch\.nn\.utils\.parametrize\.is_parametrized\(plain_layer\w*\):"
+    r"|for plain_tensor\w* in list\(plain_layer\w*\.parametrizations\):"
+)
 FLAVOR_OF = {"sklearn": "sklearn", "torch": "pytorch", "xgboost": "xgboost", "lightgbm": "lightgbm"}
 
 
@@ -37,7 +45,12 @@ class RegisterMlflowRules(TaskRules):
 
     def allowed_addition(self, added_stmt: str) -> bool:
         # A model only scored by cross-validation is fitted once on the same data to be registered.
-        return bool(_REFIT.fullmatch(added_stmt.strip()))
+        # A parametrized torch model is registered as a copy with its parametrizations folded.
+        return bool(_REFIT.fullmatch(added_stmt.strip()) or _FOLD.fullmatch(added_stmt.strip()))
+
+    def allowed_capability(self, use) -> bool:
+        # The parametrized model's copy: each layer gets its own class before its fold (recipe._plain_copy).
+        return gives_a_copy_its_own_class(use)
 
     def postconditions(self, original, candidate, facts, options):
         calls = library_calls(candidate, "mlflow", STARTS, ENDS)

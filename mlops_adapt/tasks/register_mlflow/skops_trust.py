@@ -1,6 +1,6 @@
 """How register-mlflow serializes a model: skops for scikit-learn, trusting only the library types
 the trained model holds; pickle for torch; and which models it refuses because they hold the
-script's own code."""
+script's own code (unless the user trusts that code: then cloudpickle)."""
 
 from __future__ import annotations
 
@@ -51,8 +51,9 @@ SKOPS_BUILTIN_TYPES = ("object", "complex", "bytes", "bytearray", "frozenset", "
 SERIALIZATION = {"torch": "pickle"}
 
 
-def serialization_args(tree: cst.Module, model: TrainedModel, logged: str) -> str:
-    """Keyword arguments of log_model that pick and permit the model's serialization."""
+def serialization_args(tree: cst.Module, model: TrainedModel, logged: str, trust_own_code: bool = False) -> str:
+    """Keyword arguments of log_model that pick and permit the model's serialization; `trust_own_code`:
+    the user lets a model holding the script's own code be pickled (with cloudpickle)."""
     fmt = SERIALIZATION.get(model.framework)
     if fmt:
         return f', serialization_format="{fmt}"'
@@ -61,14 +62,19 @@ def serialization_args(tree: cst.Module, model: TrainedModel, logged: str) -> st
         return f", skops_trusted_types={runtime_trust_list(tree, logged)}"
     if model.framework != "sklearn":
         return ""
-    held = own_code_held(tree, model)
+    # The best estimator of a search holds none of the search's own settings (its scorer, its refit rule).
+    held = own_code_held(tree, model, search_settings=logged.endswith(".best_estimator_"))
+    if held and trust_own_code:
+        # The user trusts the script's code (--option own_code=cloudpickle): cloudpickle carries it by
+        # value, so the registered model loads in another process (a joblib file refers to `__main__`).
+        return ', serialization_format="cloudpickle"'
     if held:
         raise Unsupported(
             f"the model holds the script's own code ({held}): MLflow saves scikit-learn models with skops, "
             "which loads such code only when it is trusted, and the recipe trusts no code of the script; "
-            "every other way pickles that code (serialization_format=\"cloudpickle\", which MLflow warns "
-            "about, or a pyfunc wrapper), and logging only a part (a torch `module_`) would drop the rest of "
-            "the model; log it by hand with cloudpickle if you trust it")
+            "every other way pickles that code into the registry (serialization_format=\"cloudpickle\", which "
+            "MLflow warns about, or a pyfunc wrapper), and logging only a part (a torch `module_`) would drop "
+            "the rest of the model; if you trust that code, run again with --option own_code=cloudpickle")
     # Only a lone estimator of a known-clean kind; a pipeline may hold anything (encoders keep dtypes).
     # `Ridge(alpha=a).fit(X, y)` is a Ridge: its fit (or set_params) returns the same estimator.
     ctor_calls = [last_name(c) or "" for c in calls_in(model.defined_at)
@@ -96,11 +102,34 @@ def _builtin_types_given(tree: cst.Module) -> list[str]:
     return [b for b in SKOPS_BUILTIN_TYPES if b in given]
 
 
-def _composition(tree: cst.Module, model: TrainedModel) -> list[cst.CSTNode]:
+# Hyperparameter searches: the recipe registers their best_estimator_.
+SEARCH_CVS = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"})
+# Arguments of a hyperparameter search that stay with the search, not with its best_estimator_.
+SEARCH_SETTINGS = frozenset({"scoring", "refit", "cv", "error_score"})
+
+
+class _DropSearchSettings(cst.CSTTransformer):
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if last_name(original_node) not in SEARCH_CVS:
+            return updated_node
+        kept = [a for a in updated_node.args if a.keyword is None or a.keyword.value not in SEARCH_SETTINGS]
+        return updated_node.with_changes(args=kept)
+
+
+def _without_search_settings(node: cst.CSTNode) -> cst.CSTNode:
+    """The node with the settings arguments of its search calls (`GridSearchCV(..., scoring=...)`) removed."""
+    return node.visit(_DropSearchSettings())
+
+
+def _composition(tree: cst.Module, model: TrainedModel, search_settings: bool = False) -> list[cst.CSTNode]:
     """The statements that build the model: its own, and the assignments of the names it is built
-    from (`preprocessor = make_column_transformer(...)`, `kernel = RBF() + WhiteKernel()`), in its scope."""
+    from (`preprocessor = make_column_transformer(...)`, `kernel = RBF() + WhiteKernel()`), in its scope.
+    `search_settings`: without a search's own settings (`scoring=make_scorer(gain)`), which its
+    best_estimator_ does not hold."""
     scope = model.ctx.function.body if model.ctx.function is not None else tree
     start = model.defined_at.iter if isinstance(model.defined_at, cst.For) else model.defined_at
+    if search_settings:
+        start = _without_search_settings(start)
     assigned: dict[str, list[cst.CSTNode]] = {}
     for stmt in all_statements(scope):
         for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
@@ -114,17 +143,19 @@ def _composition(tree: cst.Module, model: TrainedModel) -> list[cst.CSTNode]:
         for name in {n.value for n in iter_nodes(node) if isinstance(n, cst.Name)} - seen:
             seen.add(name)
             for value in assigned.get(name, ()):
+                value = _without_search_settings(value) if search_settings else value
                 found.append(value)
                 todo.append(value)
     return found
 
 
-def own_code_held(tree: cst.Module, model: TrainedModel) -> str | None:
+def own_code_held(tree: cst.Module, model: TrainedModel, search_settings: bool = False) -> str | None:
     """`a lambda`, `function log1p_abs`, `class Clip` when the model is built holding code of the
-    script (`FunctionTransformer(log1p_abs)`, `make_pipeline(Clip(), ...)`), else None."""
+    script (`FunctionTransformer(log1p_abs)`, `make_pipeline(Clip(), ...)`), else None.
+    `search_settings`: the logged model is a search's best_estimator_ (see _composition)."""
     functions = {f.name.value for f in nodes_of(tree, cst.FunctionDef)}
     classes = {c.name.value for c in nodes_of(tree, cst.ClassDef)}
-    for node in _composition(tree, model):
+    for node in _composition(tree, model, search_settings):
         for inner in iter_nodes(node):
             if isinstance(inner, cst.Lambda):
                 return "a lambda"
