@@ -24,6 +24,7 @@ from mlops_adapt.analysis.exprs import (
 )
 from mlops_adapt.analysis.hpo_uses import (
     data_definitions,
+    floor_divided,
     never_run,
     parents,
     read_as,
@@ -140,8 +141,11 @@ def _nice(x: float) -> float:
 
 def search_space(name: str, value: object, *, key: str | None = None, owner: str | None = None,
                  choices: tuple | None = None, script_strings: set[str] = frozenset(),
-                 imports: set[str] = frozenset()) -> str | None:
-    """Optuna suggest call (after `trial.`) for one setting, derived from its default; None if not tunable."""
+                 imports: set[str] = frozenset(), multiple_of: int = 1) -> str | None:
+    """Optuna suggest call (after `trial.`) for one setting, derived from its default; None if not tunable.
+
+    `multiple_of`: the script divides the setting by this (`hidden_dim // 2` per LSTM direction), so
+    only its multiples keep the model's shapes consistent."""
     bare = key or name
     if NOT_TUNABLE.search(bare) or EVALUATION_SETTING.search(bare):
         return None
@@ -166,6 +170,10 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
         high = max(value * 2, value + 2)
         if ROUND_LIKE.search(bare):
             high = max(value + value // 2, value + 1)  # longer training costs time; search around the default
+        if multiple_of > 1 and value % multiple_of == 0:
+            low = max(multiple_of, low // multiple_of * multiple_of)
+            high = -(-high // multiple_of) * multiple_of
+            return f'suggest_int("{name}", {low}, {high}, step={multiple_of})'  # Optuna has no log with a step
         log = ", log=True" if value >= 16 else ""
         return f'suggest_int("{name}", {low}, {high}{log})'
     if isinstance(value, float):
@@ -377,6 +385,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
     args: dict[str, ArgparseOption] = scan.argparse_options
     dataclasses_found = scan.dataclass_defaults
     used_names: set[str] = set()
+    divided = floor_divided(module)
 
     def add(name: str, key: str, value: object, site: ParamSite, kind: str, *, owner=None, choices=None, node=None):
         param = name
@@ -391,7 +400,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
             if param in used_names:
                 return
         suggest = search_space(param, value, key=key, owner=owner, choices=choices, script_strings=strings,
-                               imports=imports)
+                               imports=imports, multiple_of=divided.get(key.lower(), 1))
         if suggest is None:
             plan.skipped.append(key)
             return
