@@ -23,6 +23,7 @@ from mlops_adapt.analysis.exprs import (
     string_value,
 )
 from mlops_adapt.analysis.hpo_uses import (
+    DATA_MAKER,
     data_definitions,
     floor_divided,
     never_run,
@@ -284,7 +285,9 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
                 direction = direction or "maximize"
             score = (
                 direction is not None,
-                bool(VALIDATION.search(name) or _HELD_OUT.search(name)) and "train" not in name.lower(),
+                not _SPREAD.search(name),  # `rmse_std`: how much the folds disagree, not how good the model is
+                bool(VALIDATION.search(name) or _HELD_OUT.search(name) or _cross_validated(site))
+                and "train" not in name.lower(),
                 "train" not in name.lower(),
                 not _training_step_value(site, steps),
                 site.kind != "printed",
@@ -333,6 +336,36 @@ _BATCHES = re.compile(r"(loader|batches)\b", re.IGNORECASE)
 
 
 _HELD_OUT = re.compile(r"held_?out|out_of_sample|unseen", re.IGNORECASE)
+_SPREAD = re.compile(r"(^|_)(std|stdev|var|variance|sem)($|_)", re.IGNORECASE)
+_CV_CALLS = frozenset({"cross_validate", "cross_val_score", "cross_val_predict"})
+
+
+def _cross_validated(site: MetricSite) -> bool:
+    """`rmse = -cross_validate(...)["test_rmse"]; print(f"RMSE {rmse.mean()}")` in one function: the
+    printed result is a cross-validation score, which a study may select on (a final holdout may not)."""
+    func = site.ctx.function if site.ctx is not None else None
+    if func is None:
+        return False
+    made = {
+        target.value
+        for stmt in nodes_of(func.body, cst.Assign)
+        if any(last_name(c) in _CV_CALLS for c in calls_in(stmt.value)) or names_in(stmt.value) & _cv_results(func)
+        for t in stmt.targets
+        for target in [t.target]
+        if isinstance(target, cst.Name)
+    }
+    return bool(names_in(cst.parse_expression(site.expr)) & made) if site.expr else False
+
+
+def _cv_results(func: cst.FunctionDef) -> set[str]:
+    """Names bound to a cross-validation call's result in the function."""
+    return {
+        t.target.value
+        for stmt in nodes_of(func.body, cst.Assign)
+        if any(last_name(c) in _CV_CALLS for c in calls_in(stmt.value))
+        for t in stmt.targets
+        if isinstance(t.target, cst.Name)
+    }
 
 
 def _text_valued(site: MetricSite) -> bool:
@@ -358,13 +391,33 @@ def _array_valued(site: MetricSite) -> bool:
     small = anchor.body[0]
     value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
     targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [getattr(small, "target", None)]
-    if not isinstance(value, cst.Call) or not any(isinstance(t, cst.Name) and t.value == site.expr for t in targets):
+    if not any(isinstance(t, cst.Name) and t.value == site.expr for t in targets):
+        return False
+    if _reduced_later(site):
+        return True
+    if not isinstance(value, cst.Call):
         return False
     if last_name(value) in _ARRAY_BUFFERS:
         return True
     return any(
         a.keyword is not None and a.keyword.value == "axis" and not (isinstance(a.value, cst.Name) and a.value.value == "None")
         for a in value.args
+    )
+
+
+_REDUCTIONS = frozenset({"mean", "std", "var", "min", "max", "sum", "median"})
+
+
+def _reduced_later(site: MetricSite) -> bool:
+    """`rmse = -cv_results["test_rmse"]` then `rmse.mean()`: the script reduces the name, so it holds
+    one value per fold or sample, and the trial must report the reduced value instead."""
+    scope = site.ctx.function if site.ctx is not None and site.ctx.function is not None else None
+    if scope is None:
+        return False
+    return any(
+        isinstance(node.func, cst.Attribute) and node.func.attr.value in _REDUCTIONS
+        and isinstance(node.func.value, cst.Name) and node.func.value.value == site.expr
+        for node in nodes_of(scope.body, cst.Call)
     )
 
 
@@ -636,7 +689,8 @@ _LINALG_FITS = frozenset({"solve", "lstsq", "pinv", "inv", "cho_solve", "svd", "
 _HP_KEYWORD = re.compile(
     r"(lr|learning_rate|rate|alpha|beta|gamma|lambda|lam|reg|l1|l2|penalty|decay|momentum|dropout|"
     r"epoch|iter|steps|rounds|n_estimators|estimators|depth|hidden|units|width|layers|neurons|"
-    r"leaves|leaf|neighbors|clusters|components|latent|embed|temperature|tol|eps|margin|^c$|^k$)",
+    r"leaves|leaf|neighbors|clusters|components|latent|embed|temperature|tol|eps|margin|splines|knots|"
+    r"degree|^c$|^k$)",
     re.IGNORECASE,
 )
 
@@ -775,10 +829,29 @@ def script_trainers(module: cst.Module) -> set[str]:
     return _callers_closure(defs, found)
 
 
+_DATA_ROOTS = frozenset({"pd", "pandas", "np", "numpy"})
+
+
+def estimator_builders(module: cst.Module, scan: Scan) -> set[str]:
+    """`def periodic_spline(period, n_splines=None): ... return SplineTransformer(...)`: module functions
+    that return a library estimator or layer they construct; their keyword arguments shape the model."""
+    found: set[str] = set()
+    for func in _module_functions(module):
+        for ret in nodes_of(func.body, cst.Return):
+            value = ret.value
+            name = call_name(value) if isinstance(value, cst.Call) else None
+            root = (name or "").split(".")[0]
+            if root in _DATA_ROOTS or DATA_MAKER.match(func.name.value):
+                continue  # `return pd.DataFrame(...)`: the data, not a model
+            if name and (last_name(value) or "")[:1].isupper() and root in scan.imports:
+                found.add(func.name.value)
+    return found
+
+
 def own_call_sites(module: cst.Module, scan: Scan, taken: set[int]) -> list[ParamSite]:
     """`train(X, y, lr=0.5, epochs=100)`, `Model(reg=1e-3).fit(X, y, lr=0.1)`: literal numeric keyword
     arguments that the script passes to its own functions and classes, as ctor-kwarg sites."""
-    own = script_trainers(module)
+    own = script_trainers(module) | estimator_builders(module, scan)
     sites: list[ParamSite] = []
     for body, func in scan.blocks:
         for stmt in body:

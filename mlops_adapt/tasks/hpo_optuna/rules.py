@@ -15,7 +15,7 @@ from mlops_adapt.analysis.exprs import (
     last_name,
     string_value,
 )
-from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
+from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options, search_space
 from mlops_adapt.analysis.hpo_uses import data_definitions
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.tasks.hpo_optuna.configs import config_sections, result_record_keys
@@ -155,6 +155,7 @@ class HpoOptunaRules(TaskRules):
             h.name.lower() for h in facts.hyperparams
             if not NOT_TUNABLE.search(h.name) and not (h.kind == "config-dict" and h.name in records) and not NOT_HYPERPARAM_NAME.search(h.name) and h.name not in data
             and (h.value is None or _tunable_literal(h.value))
+            and not _string_without_choices(h.name, h.value, original)
             and (h.kind != "argparse" or _tunable_default(argparse.get(h.name)))
         }
         sections = config_sections(original)
@@ -285,6 +286,20 @@ def _tunable_default(option) -> bool:
     if option is None or option.default is None or isinstance(option.default, bool):
         return False
     return not (isinstance(option.default, str) and PATHLIKE_VALUE.search(option.default))
+
+
+def _string_without_choices(name: str, text: str | None, original: cst.Module) -> bool:
+    """`extrapolation="periodic"`: a string setting with no known set of alternatives is not searched
+    (a trial could only guess at values the library may reject)."""
+    try:
+        value = ast.literal_eval(text) if text else None
+    except (ValueError, SyntaxError):
+        return False
+    if not isinstance(value, str):
+        return False
+    strings = {n.value.strip("\"'") for n in iter_nodes(original) if isinstance(n, cst.SimpleString)}
+    imports = {m.split(".")[0] for m in re.findall(r"^\s*(?:from|import)\s+([\w.]+)", original.code, re.MULTILINE)}
+    return search_space(name, value, script_strings=strings, imports=imports) is None
 
 
 def _tunable_literal(text: str) -> bool:
