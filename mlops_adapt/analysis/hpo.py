@@ -461,7 +461,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
         plan.tunables.append(Tunable(param, key, value, suggest, site, kind, node))
 
     sites = list(scan.params) + _dataclass_parameter_sites(module, scan, dataclasses_found)
-    sites += _config_class_parameter_sites(module, scan)
+    sites += _config_class_parameter_sites(module, scan) + namespace_sites(scan)
     scanned_args = {
         id(arg)
         for site in scan.params
@@ -494,7 +494,10 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
             for key, default in dict_literal_values(value).items() if value is not None else []:
                 add(key, key, default, site, "config-dict")
         elif site.kind == "config-class":
-            defaults = _class_attr_values(module, site.owner or "")
+            defaults = (
+                {k: literal_value(cst.parse_expression(v)) for k, v in site.entries} if site.entries
+                else _class_attr_values(module, site.owner or "")
+            )
             for key in site.keys:
                 add(key, key, defaults.get(key, _NOT_LITERAL), site, "config-class")
         elif site.kind == "dataclass":
@@ -575,7 +578,9 @@ def _evaluation_loader(key: str, call: cst.Call) -> bool:
     if "batch" not in key.lower() or not (last_name(call) or "").endswith("DataLoader") or not call.args:
         return False
     data = call.args[0].value
+    # `datasets["val"]`: the key names the split too
     names = [n.value for n in iter_nodes(data) if isinstance(n, cst.Name)]
+    names += [v for n in iter_nodes(data) if isinstance(n, cst.SimpleString) and (v := string_value(n))]
     return any(_HELD_OUT_DATA.search(n) for n in names) and not any("train" in n.lower() or n.endswith("_tr") for n in names)
 
 
@@ -648,6 +653,31 @@ def _config_class_parameter_sites(module: cst.Module, scan: Scan) -> list[ParamS
                     first, where, "config-class", whole=param.name.value, keys=list(classes[default]),
                     owner=default, ctx=Ctx(function=node),
                 ))
+    return sites
+
+
+_NAMESPACES = frozenset({"SimpleNamespace", "Namespace"})
+
+
+def namespace_sites(scan: Scan) -> list[ParamSite]:
+    """`cfg = SimpleNamespace(lr=5e-3, epochs=6)`: a settings object read as `cfg.lr`; a trial sets
+    its attributes right after it is made."""
+    sites: list[ParamSite] = []
+    for body, func in scan.blocks:
+        for stmt in body:
+            if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            small = stmt.body[0]
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name) and isinstance(small.value, cst.Call)
+                    and last_name(small.value) in _NAMESPACES):
+                continue
+            entries = [(a.keyword.value, code(a.value)) for a in small.value.args if a.keyword is not None]
+            if entries and all(a.keyword is not None for a in small.value.args):
+                name = small.targets[0].target.value
+                sites.append(ParamSite(stmt, "after", "config-class", entries, whole=name,
+                                       keys=[k for k, _ in entries], owner=name, line=scan.line_of(stmt),
+                                       ctx=Ctx(function=func)))
     return sites
 
 

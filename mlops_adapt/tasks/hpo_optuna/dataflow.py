@@ -59,13 +59,17 @@ def string_key(expr: ast.AST | None) -> str | None:
 class Frame:
     """One activation of a function (or the module) while tracing: its parameters' bound arguments."""
 
-    __slots__ = ("depth", "env", "key", "unit")
+    __slots__ = ("depth", "env", "key", "pins", "unit")
 
-    def __init__(self, unit: ast.AST, env: dict | None = None, key: int = 0, depth: int = 0) -> None:
+    def __init__(self, unit: ast.AST, env: dict | None = None, key: int = 0, depth: int = 0,
+                 pins: dict | None = None) -> None:
         self.unit = unit
         self.env = env or {}  # parameter name -> (argument expression, caller frame)
         self.key = (id(unit), key)
         self.depth = depth
+        # id of a comprehension's target -> (the value it has for the entry read, its frame): in
+        # `{k: f(s) for k, s in parts.items()}` read as `["val"]`, `s` is `parts["val"]` only.
+        self.pins = pins or {}
 
 
 class Program:
@@ -585,6 +589,12 @@ class Program:
             return None
         found: list[tuple[ast.Name, ast.AST, Frame]] = []
         for target, value, where in self.sources(node.value, frame):
+            if target is not None and isinstance(value, ast.DictComp):
+                entry = self._comprehension_entry(value, wanted, where)
+                if entry is None:
+                    return None
+                found.append((target, value.value, entry))
+                continue
             if target is None or not isinstance(value, ast.Dict) or any(k is None for k in value.keys):
                 return None
             matches = [v for k, v in zip(value.keys, value.values) if string_key(k) == wanted]
@@ -592,6 +602,37 @@ class Program:
                 return None
             found.append((target, matches[0], where))
         return found or None
+
+    def _comprehension_entry(self, comp: ast.DictComp, wanted: str, frame: Frame) -> Frame | None:
+        """The frame in which `{k: f(s) for k, s in parts.items()}` (or `for k in ["train", "val"]`)
+        computes its entry `wanted`: its targets pinned to that entry's key and value. None when the
+        shape does not say which entry is which."""
+        if len(comp.generators) != 1 or comp.generators[0].ifs or not isinstance(comp.key, ast.Name):
+            return None
+        loop = comp.generators[0]
+        target, source = loop.target, loop.iter
+        if isinstance(target, ast.Name) and isinstance(source, (ast.List, ast.Tuple)) and target.id == comp.key.id:
+            keys = [e for e in source.elts if string_key(e) == wanted]
+            if len(keys) != 1:
+                return None
+            pins = {id(target): (keys[0], frame)}
+        elif (isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(e, ast.Name) for e in target.elts)
+              and target.elts[0].id == comp.key.id and isinstance(source, ast.Call) and not source.args
+              and isinstance(source.func, ast.Attribute) and source.func.attr == "items"
+              and isinstance(source.func.value, ast.Name) and id(source.func.value) in self.binding):
+            if self.is_param(self.binding[id(source.func.value)]) or self.added_to(self.binding[id(source.func.value)]):
+                return None
+            made = self.sources(source.func.value, frame)
+            if len(made) != 1 or not isinstance(made[0][1], ast.Dict):
+                return None
+            pairs = [(k, v) for k, v in zip(made[0][1].keys, made[0][1].values) if string_key(k) == wanted]
+            if len(pairs) != 1:
+                return None
+            (key_node, value), where = pairs[0], made[0][2]
+            pins = {id(target.elts[0]): (key_node, where), id(target.elts[1]): (value, where)}
+        else:
+            return None
+        return Frame(frame.unit, frame.env, hash((frame.key, id(comp), wanted)), frame.depth, {**frame.pins, **pins})
 
     def sources(self, name: ast.Name, frame: Frame) -> list[tuple[ast.Name | None, ast.AST, Frame]]:
         """(definition target, its value, the frame it runs in) for what a read may see.
@@ -620,6 +661,9 @@ class Program:
                 if id(d) in seen:
                     continue
                 seen.add(id(d))
+                if id(d) in frame.pins:
+                    found.append((d, *frame.pins[id(d)]))
+                    continue
                 value = self.def_value(d)
                 where = frame if self.unit(d) is frame.unit else Frame(self.unit(d))
                 picked = self._returned_elements(d, value, where)

@@ -155,7 +155,7 @@ class HpoOptunaRules(TaskRules):
             h.name.lower() for h in facts.hyperparams
             if not NOT_TUNABLE.search(h.name) and not (h.kind == "config-dict" and h.name in records) and not NOT_HYPERPARAM_NAME.search(h.name) and h.name not in data
             and (h.value is None or _tunable_literal(h.value))
-            and not _string_without_choices(h.name, h.value, original)
+            and not _string_without_choices(h.name, _literal_text(h.value), original)
             and (h.kind != "argparse" or _tunable_default(argparse.get(h.name)))
         }
         sections = config_sections(original)
@@ -209,12 +209,13 @@ class HpoOptunaRules(TaskRules):
             data = data_definitions(module) | _text_constants(module)  # word lists are data, not settings
             argparse = argparse_options(module)
         except cst.ParserSyntaxError:
-            data, argparse = set(), {}
+            data, argparse, module = set(), {}, None
         tunable = [
             hp["name"] for hp in facts["hyperparams"] + facts["ctor_hyperparams"]
             if not NOT_TUNABLE.search(hp["name"].rsplit(".", 1)[-1].lower())
             and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
             and (hp["name"] not in argparse or _tunable_default(argparse[hp["name"]]))  # not `--out model.joblib`
+            and not (module is not None and _string_without_choices(hp["name"], hp.get("value"), module))
         ]
         tunable += _swept_names(original, tunable)
         try:
@@ -288,13 +289,16 @@ def _tunable_default(option) -> bool:
     return not (isinstance(option.default, str) and PATHLIKE_VALUE.search(option.default))
 
 
-def _string_without_choices(name: str, text: str | None, original: cst.Module) -> bool:
+def _literal_text(text: str | None) -> object:
+    try:
+        return ast.literal_eval(text) if text else None
+    except (ValueError, SyntaxError):
+        return None
+
+
+def _string_without_choices(name: str, value: object, original: cst.Module) -> bool:
     """`extrapolation="periodic"`: a string setting with no known set of alternatives is not searched
     (a trial could only guess at values the library may reject)."""
-    try:
-        value = ast.literal_eval(text) if text else None
-    except (ValueError, SyntaxError):
-        return False
     if not isinstance(value, str):
         return False
     strings = {n.value.strip("\"'") for n in iter_nodes(original) if isinstance(n, cst.SimpleString)}
