@@ -574,7 +574,7 @@ class Program:
                         stack.extend((r, inner) for r in self.returns(func))
                 attr_key = user_attr_key(sub)
                 if attr_key is not None:
-                    stack.extend(self._user_attr_values(attr_key))
+                    stack.extend(self._call_reported(attr_key, sub, current) or self._user_attr_values(attr_key))
         return None
 
     def _keyed_entries(self, node: ast.AST, frame: Frame) -> list[tuple[ast.Name, ast.AST, Frame]] | None:
@@ -583,7 +583,7 @@ class Program:
         `{"val_acc": ..., "test_acc": ...}` gives only what the read sees. None when the shape does not say."""
         if not (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)):
             return None
-        wanted = string_key(node.slice)
+        wanted = string_key(node.slice) or self._pinned_key(node.slice, frame)
         binding = self.binding.get(id(node.value))
         if wanted is None or binding is None or self.is_param(binding) or self.added_to(binding):
             return None
@@ -602,6 +602,14 @@ class Program:
                 return None
             found.append((target, matches[0], where))
         return found or None
+
+    def _pinned_key(self, index: ast.AST, frame: Frame) -> str | None:
+        """`sets[name]` inside `{name: ... for name in ["train", "val"]}` computing its "val" entry: "val"."""
+        if not (isinstance(index, ast.Name) and frame.pins and id(index) in self.binding):
+            return None
+        pinned = [frame.pins.get(id(d)) for d in self.reaching(index)]
+        keys = {string_key(p[0]) for p in pinned if p is not None}
+        return keys.pop() if len(pinned) == 1 and len(keys) == 1 and None not in keys else None
 
     def _comprehension_entry(self, comp: ast.DictComp, wanted: str, frame: Frame) -> Frame | None:
         """The frame in which `{k: f(s) for k, s in parts.items()}` (or `for k in ["train", "val"]`)
@@ -726,6 +734,40 @@ class Program:
         """True when the read name is assigned or is a parameter somewhere (not an import or a builtin)."""
         binding = self.binding.get(id(name))
         return binding is not None and (bool(self.stores.get(binding)) or self.is_param(binding))
+
+    def _call_reported(self, key: str, read: ast.AST, frame: Frame) -> list[tuple[ast.AST, Frame]]:
+        """`print(f"dev acc {accuracy(model, dev_x)}")` then `set_user_attr("dev_acc", user_attrs["latest"])`,
+        where only `accuracy` sets "latest": the value read is the one that call reported, so its
+        arguments (not those of the function's other calls) are followed. Empty when the shape differs."""
+        setters = [c for c in self.calls if last_attr(c.func) == "set_user_attr" and len(c.args) >= 2
+                   and string_key(c.args[0]) == key]
+        units = {id(self.unit(c)) for c in setters}
+        if not setters or len(units) != 1 or isinstance(self.unit(setters[0]), ast.Module):
+            return []
+        func = self.unit(setters[0])
+        before = self._previous_statement(self.statement(read))
+        calls = [c for c in ast.walk(before) if isinstance(c, ast.Call)
+                 and any(f is func for f in self.callees(c))] if before is not None else []
+        if len(calls) != 1:
+            return []
+        inner = self.bind(func, calls[0], frame)
+        return [(c.args[1], inner) for c in setters]
+
+    def _previous_statement(self, stmt: ast.AST) -> ast.AST | None:
+        """The statement just before `stmt`, or before the first enclosing statement that has one."""
+        node = stmt
+        while node is not None:
+            holder = self.parent.get(id(node))
+            if holder is None or isinstance(holder, FUNCTIONS):
+                return None
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(holder, field, None)
+                if isinstance(block, list) and any(s is node for s in block):
+                    index = next(i for i, s in enumerate(block) if s is node)
+                    if index > 0:
+                        return block[index - 1]
+            node = holder if isinstance(holder, ast.stmt) else None
+        return None
 
     def _user_attr_values(self, key: str) -> list[tuple[ast.AST, Frame]]:
         return [

@@ -215,6 +215,7 @@ class HpoOptunaRules(TaskRules):
             if not NOT_TUNABLE.search(hp["name"].rsplit(".", 1)[-1].lower())
             and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
             and (hp["name"] not in argparse or _tunable_default(argparse[hp["name"]]))  # not `--out model.joblib`
+            and not isinstance(hp.get("value"), bool)  # a switch (`include_bias=True`) is not searched
             and not (module is not None and _string_without_choices(hp["name"], hp.get("value"), module))
         ]
         tunable += _swept_names(original, tunable)
