@@ -344,17 +344,22 @@ def _cross_validated(site: MetricSite) -> bool:
     """`rmse = -cross_validate(...)["test_rmse"]; print(f"RMSE {rmse.mean()}")` in one function: the
     printed result is a cross-validation score, which a study may select on (a final holdout may not)."""
     func = site.ctx.function if site.ctx is not None else None
-    if func is None:
+    if func is None or not site.expr:
         return False
-    made = {
-        target.value
+    try:
+        read = names_in(cst.parse_expression(site.expr))
+    except cst.ParserSyntaxError:
+        return False
+    results = _cv_results(func)
+    # the results themselves, and names computed from them (`rmse = -folds["test_rmse"]`)
+    made = results | {
+        t.target.value
         for stmt in nodes_of(func.body, cst.Assign)
-        if any(last_name(c) in _CV_CALLS for c in calls_in(stmt.value)) or names_in(stmt.value) & _cv_results(func)
+        if names_in(stmt.value) & results
         for t in stmt.targets
-        for target in [t.target]
-        if isinstance(target, cst.Name)
+        if isinstance(t.target, cst.Name)
     }
-    return bool(names_in(cst.parse_expression(site.expr)) & made) if site.expr else False
+    return bool(read & made)
 
 
 def _cv_results(func: cst.FunctionDef) -> set[str]:
