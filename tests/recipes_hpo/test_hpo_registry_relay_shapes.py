@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import textwrap
 
+import pytest
+
 from mlops_adapt.engine import adapt
 from mlops_adapt.options import AdaptOptions
 from mlops_adapt.results import Applied
@@ -63,6 +65,7 @@ def test_a_registry_filled_by_decorators_stays_where_the_definitions_fill_it():
     assert _suggested(code) == {"alpha"}
 
 
+@pytest.mark.slow
 def test_the_adapted_registry_script_runs_its_trials(tmp_path):
     code = adapted("hpo-optuna", REGISTRY, n_trials="2")
     outcome = run_batch({"registry": code}, tmp_path)["registry"]
