@@ -23,7 +23,9 @@ from mlops_adapt.analysis.exprs import (
     string_value,
 )
 from mlops_adapt.analysis.hpo_uses import (
+    DATA_MAKER,
     data_definitions,
+    floor_divided,
     never_run,
     parents,
     read_as,
@@ -140,8 +142,11 @@ def _nice(x: float) -> float:
 
 def search_space(name: str, value: object, *, key: str | None = None, owner: str | None = None,
                  choices: tuple | None = None, script_strings: set[str] = frozenset(),
-                 imports: set[str] = frozenset()) -> str | None:
-    """Optuna suggest call (after `trial.`) for one setting, derived from its default; None if not tunable."""
+                 imports: set[str] = frozenset(), multiple_of: int = 1) -> str | None:
+    """Optuna suggest call (after `trial.`) for one setting, derived from its default; None if not tunable.
+
+    `multiple_of`: the script divides the setting by this (`hidden_dim // 2` per LSTM direction), so
+    only its multiples keep the model's shapes consistent."""
     bare = key or name
     if NOT_TUNABLE.search(bare) or EVALUATION_SETTING.search(bare):
         return None
@@ -166,6 +171,10 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
         high = max(value * 2, value + 2)
         if ROUND_LIKE.search(bare):
             high = max(value + value // 2, value + 1)  # longer training costs time; search around the default
+        if multiple_of > 1 and value % multiple_of == 0:
+            low = max(multiple_of, low // multiple_of * multiple_of)
+            high = -(-high // multiple_of) * multiple_of
+            return f'suggest_int("{name}", {low}, {high}, step={multiple_of})'  # Optuna has no log with a step
         log = ", log=True" if value >= 16 else ""
         return f'suggest_int("{name}", {low}, {high}{log})'
     if isinstance(value, float):
@@ -276,7 +285,9 @@ def choose_objective(scan: Scan, allowed: list[MetricSite] | None = None) -> Obj
                 direction = direction or "maximize"
             score = (
                 direction is not None,
-                bool(VALIDATION.search(name) or _HELD_OUT.search(name)) and "train" not in name.lower(),
+                not _SPREAD.search(name),  # `rmse_std`: how much the folds disagree, not how good the model is
+                bool(VALIDATION.search(name) or _HELD_OUT.search(name) or _cross_validated(site))
+                and "train" not in name.lower(),
                 "train" not in name.lower(),
                 not _training_step_value(site, steps),
                 site.kind != "printed",
@@ -325,6 +336,41 @@ _BATCHES = re.compile(r"(loader|batches)\b", re.IGNORECASE)
 
 
 _HELD_OUT = re.compile(r"held_?out|out_of_sample|unseen", re.IGNORECASE)
+_SPREAD = re.compile(r"(^|_)(std|stdev|var|variance|sem)($|_)", re.IGNORECASE)
+_CV_CALLS = frozenset({"cross_validate", "cross_val_score", "cross_val_predict"})
+
+
+def _cross_validated(site: MetricSite) -> bool:
+    """`rmse = -cross_validate(...)["test_rmse"]; print(f"RMSE {rmse.mean()}")` in one function: the
+    printed result is a cross-validation score, which a study may select on (a final holdout may not)."""
+    func = site.ctx.function if site.ctx is not None else None
+    if func is None or not site.expr:
+        return False
+    try:
+        read = names_in(cst.parse_expression(site.expr))
+    except cst.ParserSyntaxError:
+        return False
+    results = _cv_results(func)
+    # the results themselves, and names computed from them (`rmse = -folds["test_rmse"]`)
+    made = results | {
+        t.target.value
+        for stmt in nodes_of(func.body, cst.Assign)
+        if names_in(stmt.value) & results
+        for t in stmt.targets
+        if isinstance(t.target, cst.Name)
+    }
+    return bool(read & made)
+
+
+def _cv_results(func: cst.FunctionDef) -> set[str]:
+    """Names bound to a cross-validation call's result in the function."""
+    return {
+        t.target.value
+        for stmt in nodes_of(func.body, cst.Assign)
+        if any(last_name(c) in _CV_CALLS for c in calls_in(stmt.value))
+        for t in stmt.targets
+        if isinstance(t.target, cst.Name)
+    }
 
 
 def _text_valued(site: MetricSite) -> bool:
@@ -350,13 +396,33 @@ def _array_valued(site: MetricSite) -> bool:
     small = anchor.body[0]
     value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
     targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [getattr(small, "target", None)]
-    if not isinstance(value, cst.Call) or not any(isinstance(t, cst.Name) and t.value == site.expr for t in targets):
+    if not any(isinstance(t, cst.Name) and t.value == site.expr for t in targets):
+        return False
+    if _reduced_later(site):
+        return True
+    if not isinstance(value, cst.Call):
         return False
     if last_name(value) in _ARRAY_BUFFERS:
         return True
     return any(
         a.keyword is not None and a.keyword.value == "axis" and not (isinstance(a.value, cst.Name) and a.value.value == "None")
         for a in value.args
+    )
+
+
+_REDUCTIONS = frozenset({"mean", "std", "var", "min", "max", "sum", "median"})
+
+
+def _reduced_later(site: MetricSite) -> bool:
+    """`rmse = -cv_results["test_rmse"]` then `rmse.mean()`: the script reduces the name, so it holds
+    one value per fold or sample, and the trial must report the reduced value instead."""
+    scope = site.ctx.function if site.ctx is not None and site.ctx.function is not None else None
+    if scope is None:
+        return False
+    return any(
+        isinstance(node.func, cst.Attribute) and node.func.attr.value in _REDUCTIONS
+        and isinstance(node.func.value, cst.Name) and node.func.value.value == site.expr
+        for node in nodes_of(scope.body, cst.Call)
     )
 
 
@@ -377,6 +443,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
     args: dict[str, ArgparseOption] = scan.argparse_options
     dataclasses_found = scan.dataclass_defaults
     used_names: set[str] = set()
+    divided = floor_divided(module)
 
     def add(name: str, key: str, value: object, site: ParamSite, kind: str, *, owner=None, choices=None, node=None):
         param = name
@@ -391,7 +458,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
             if param in used_names:
                 return
         suggest = search_space(param, value, key=key, owner=owner, choices=choices, script_strings=strings,
-                               imports=imports)
+                               imports=imports, multiple_of=divided.get(key.lower(), 1))
         if suggest is None:
             plan.skipped.append(key)
             return
@@ -399,7 +466,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
         plan.tunables.append(Tunable(param, key, value, suggest, site, kind, node))
 
     sites = list(scan.params) + _dataclass_parameter_sites(module, scan, dataclasses_found)
-    sites += _config_class_parameter_sites(module, scan)
+    sites += _config_class_parameter_sites(module, scan) + namespace_sites(scan)
     scanned_args = {
         id(arg)
         for site in scan.params
@@ -432,7 +499,10 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
             for key, default in dict_literal_values(value).items() if value is not None else []:
                 add(key, key, default, site, "config-dict")
         elif site.kind == "config-class":
-            defaults = _class_attr_values(module, site.owner or "")
+            defaults = (
+                {k: literal_value(cst.parse_expression(v)) for k, v in site.entries} if site.entries
+                else _class_attr_values(module, site.owner or "")
+            )
             for key in site.keys:
                 add(key, key, defaults.get(key, _NOT_LITERAL), site, "config-class")
         elif site.kind == "dataclass":
@@ -513,7 +583,9 @@ def _evaluation_loader(key: str, call: cst.Call) -> bool:
     if "batch" not in key.lower() or not (last_name(call) or "").endswith("DataLoader") or not call.args:
         return False
     data = call.args[0].value
+    # `datasets["val"]`: the key names the split too
     names = [n.value for n in iter_nodes(data) if isinstance(n, cst.Name)]
+    names += [v for n in iter_nodes(data) if isinstance(n, cst.SimpleString) and (v := string_value(n))]
     return any(_HELD_OUT_DATA.search(n) for n in names) and not any("train" in n.lower() or n.endswith("_tr") for n in names)
 
 
@@ -589,6 +661,31 @@ def _config_class_parameter_sites(module: cst.Module, scan: Scan) -> list[ParamS
     return sites
 
 
+_NAMESPACES = frozenset({"SimpleNamespace", "Namespace"})
+
+
+def namespace_sites(scan: Scan) -> list[ParamSite]:
+    """`cfg = SimpleNamespace(lr=5e-3, epochs=6)`: a settings object read as `cfg.lr`; a trial sets
+    its attributes right after it is made."""
+    sites: list[ParamSite] = []
+    for body, func in scan.blocks:
+        for stmt in body:
+            if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            small = stmt.body[0]
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name) and isinstance(small.value, cst.Call)
+                    and last_name(small.value) in _NAMESPACES):
+                continue
+            entries = [(a.keyword.value, code(a.value)) for a in small.value.args if a.keyword is not None]
+            if entries and all(a.keyword is not None for a in small.value.args):
+                name = small.targets[0].target.value
+                sites.append(ParamSite(stmt, "after", "config-class", entries, whole=name,
+                                       keys=[k for k, _ in entries], owner=name, line=scan.line_of(stmt),
+                                       ctx=Ctx(function=func)))
+    return sites
+
+
 def _class_attr_values(module: cst.Module, name: str) -> dict[str, object]:
     """Attribute -> literal value of a module-level settings class (`class Config: lr = 3e-3`)."""
     found: dict[str, object] = {}
@@ -627,7 +724,8 @@ _LINALG_FITS = frozenset({"solve", "lstsq", "pinv", "inv", "cho_solve", "svd", "
 _HP_KEYWORD = re.compile(
     r"(lr|learning_rate|rate|alpha|beta|gamma|lambda|lam|reg|l1|l2|penalty|decay|momentum|dropout|"
     r"epoch|iter|steps|rounds|n_estimators|estimators|depth|hidden|units|width|layers|neurons|"
-    r"leaves|leaf|neighbors|clusters|components|latent|embed|temperature|tol|eps|margin|^c$|^k$)",
+    r"leaves|leaf|neighbors|clusters|components|latent|embed|temperature|tol|eps|margin|splines|knots|"
+    r"degree|^c$|^k$)",
     re.IGNORECASE,
 )
 
@@ -766,10 +864,29 @@ def script_trainers(module: cst.Module) -> set[str]:
     return _callers_closure(defs, found)
 
 
+_DATA_ROOTS = frozenset({"pd", "pandas", "np", "numpy"})
+
+
+def estimator_builders(module: cst.Module, scan: Scan) -> set[str]:
+    """`def periodic_spline(period, n_splines=None): ... return SplineTransformer(...)`: module functions
+    that return a library estimator or layer they construct; their keyword arguments shape the model."""
+    found: set[str] = set()
+    for func in _module_functions(module):
+        for ret in nodes_of(func.body, cst.Return):
+            value = ret.value
+            name = call_name(value) if isinstance(value, cst.Call) else None
+            root = (name or "").split(".")[0]
+            if root in _DATA_ROOTS or DATA_MAKER.match(func.name.value):
+                continue  # `return pd.DataFrame(...)`: the data, not a model
+            if name and (last_name(value) or "")[:1].isupper() and root in scan.imports:
+                found.add(func.name.value)
+    return found
+
+
 def own_call_sites(module: cst.Module, scan: Scan, taken: set[int]) -> list[ParamSite]:
     """`train(X, y, lr=0.5, epochs=100)`, `Model(reg=1e-3).fit(X, y, lr=0.1)`: literal numeric keyword
     arguments that the script passes to its own functions and classes, as ctor-kwarg sites."""
-    own = script_trainers(module)
+    own = script_trainers(module) | estimator_builders(module, scan)
     sites: list[ParamSite] = []
     for body, func in scan.blocks:
         for stmt in body:

@@ -296,3 +296,24 @@ def script_defaults(module: cst.Module, argparse_defaults: dict[str, object]) ->
                     known.update({f'["{k}"]': v for k, v in value.items() if isinstance(k, str)})
     known.update(values)
     return known
+
+
+def floor_divided(module: cst.Module) -> dict[str, int]:
+    """Settings the script floor-divides by a whole number (`hidden_dim // 2`, `args.width // 4`), by
+    lowercase name: a value that is not a multiple would build layers whose sizes disagree."""
+    found: dict[str, int] = {}
+    for node in iter_nodes(module):
+        if not (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.FloorDivide)):
+            continue
+        divisor = literal_value(node.right)
+        if not isinstance(divisor, int) or isinstance(divisor, bool) or divisor < 2:
+            continue
+        left = node.left
+        name = left.value if isinstance(left, cst.Name) else left.attr.value if isinstance(left, cst.Attribute) else None
+        if name is None and isinstance(left, cst.Subscript) and len(left.slice) == 1:
+            index = left.slice[0].slice
+            name = string_value(index.value) if isinstance(index, cst.Index) else None
+        if name:
+            key = name.lower()
+            found[key] = max(found.get(key, 1), divisor)
+    return found

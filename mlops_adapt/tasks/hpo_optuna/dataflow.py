@@ -59,13 +59,17 @@ def string_key(expr: ast.AST | None) -> str | None:
 class Frame:
     """One activation of a function (or the module) while tracing: its parameters' bound arguments."""
 
-    __slots__ = ("depth", "env", "key", "unit")
+    __slots__ = ("depth", "env", "key", "pins", "unit")
 
-    def __init__(self, unit: ast.AST, env: dict | None = None, key: int = 0, depth: int = 0) -> None:
+    def __init__(self, unit: ast.AST, env: dict | None = None, key: int = 0, depth: int = 0,
+                 pins: dict | None = None) -> None:
         self.unit = unit
         self.env = env or {}  # parameter name -> (argument expression, caller frame)
         self.key = (id(unit), key)
         self.depth = depth
+        # id of a comprehension's target -> (the value it has for the entry read, its frame): in
+        # `{k: f(s) for k, s in parts.items()}` read as `["val"]`, `s` is `parts["val"]` only.
+        self.pins = pins or {}
 
 
 class Program:
@@ -570,7 +574,7 @@ class Program:
                         stack.extend((r, inner) for r in self.returns(func))
                 attr_key = user_attr_key(sub)
                 if attr_key is not None:
-                    stack.extend(self._user_attr_values(attr_key))
+                    stack.extend(self._call_reported(attr_key, sub, current) or self._user_attr_values(attr_key))
         return None
 
     def _keyed_entries(self, node: ast.AST, frame: Frame) -> list[tuple[ast.Name, ast.AST, Frame]] | None:
@@ -579,12 +583,18 @@ class Program:
         `{"val_acc": ..., "test_acc": ...}` gives only what the read sees. None when the shape does not say."""
         if not (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)):
             return None
-        wanted = string_key(node.slice)
+        wanted = string_key(node.slice) or self._pinned_key(node.slice, frame)
         binding = self.binding.get(id(node.value))
         if wanted is None or binding is None or self.is_param(binding) or self.added_to(binding):
             return None
         found: list[tuple[ast.Name, ast.AST, Frame]] = []
         for target, value, where in self.sources(node.value, frame):
+            if target is not None and isinstance(value, ast.DictComp):
+                entry = self._comprehension_entry(value, wanted, where)
+                if entry is None:
+                    return None
+                found.append((target, value.value, entry))
+                continue
             if target is None or not isinstance(value, ast.Dict) or any(k is None for k in value.keys):
                 return None
             matches = [v for k, v in zip(value.keys, value.values) if string_key(k) == wanted]
@@ -592,6 +602,45 @@ class Program:
                 return None
             found.append((target, matches[0], where))
         return found or None
+
+    def _pinned_key(self, index: ast.AST, frame: Frame) -> str | None:
+        """`sets[name]` inside `{name: ... for name in ["train", "val"]}` computing its "val" entry: "val"."""
+        if not (isinstance(index, ast.Name) and frame.pins and id(index) in self.binding):
+            return None
+        pinned = [frame.pins.get(id(d)) for d in self.reaching(index)]
+        keys = {string_key(p[0]) for p in pinned if p is not None}
+        return keys.pop() if len(pinned) == 1 and len(keys) == 1 and None not in keys else None
+
+    def _comprehension_entry(self, comp: ast.DictComp, wanted: str, frame: Frame) -> Frame | None:
+        """The frame in which `{k: f(s) for k, s in parts.items()}` (or `for k in ["train", "val"]`)
+        computes its entry `wanted`: its targets pinned to that entry's key and value. None when the
+        shape does not say which entry is which."""
+        if len(comp.generators) != 1 or comp.generators[0].ifs or not isinstance(comp.key, ast.Name):
+            return None
+        loop = comp.generators[0]
+        target, source = loop.target, loop.iter
+        if isinstance(target, ast.Name) and isinstance(source, (ast.List, ast.Tuple)) and target.id == comp.key.id:
+            keys = [e for e in source.elts if string_key(e) == wanted]
+            if len(keys) != 1:
+                return None
+            pins = {id(target): (keys[0], frame)}
+        elif (isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(e, ast.Name) for e in target.elts)
+              and target.elts[0].id == comp.key.id and isinstance(source, ast.Call) and not source.args
+              and isinstance(source.func, ast.Attribute) and source.func.attr == "items"
+              and isinstance(source.func.value, ast.Name) and id(source.func.value) in self.binding):
+            if self.is_param(self.binding[id(source.func.value)]) or self.added_to(self.binding[id(source.func.value)]):
+                return None
+            made = self.sources(source.func.value, frame)
+            if len(made) != 1 or not isinstance(made[0][1], ast.Dict):
+                return None
+            pairs = [(k, v) for k, v in zip(made[0][1].keys, made[0][1].values) if string_key(k) == wanted]
+            if len(pairs) != 1:
+                return None
+            (key_node, value), where = pairs[0], made[0][2]
+            pins = {id(target.elts[0]): (key_node, where), id(target.elts[1]): (value, where)}
+        else:
+            return None
+        return Frame(frame.unit, frame.env, hash((frame.key, id(comp), wanted)), frame.depth, {**frame.pins, **pins})
 
     def sources(self, name: ast.Name, frame: Frame) -> list[tuple[ast.Name | None, ast.AST, Frame]]:
         """(definition target, its value, the frame it runs in) for what a read may see.
@@ -620,6 +669,9 @@ class Program:
                 if id(d) in seen:
                     continue
                 seen.add(id(d))
+                if id(d) in frame.pins:
+                    found.append((d, *frame.pins[id(d)]))
+                    continue
                 value = self.def_value(d)
                 where = frame if self.unit(d) is frame.unit else Frame(self.unit(d))
                 picked = self._returned_elements(d, value, where)
@@ -682,6 +734,40 @@ class Program:
         """True when the read name is assigned or is a parameter somewhere (not an import or a builtin)."""
         binding = self.binding.get(id(name))
         return binding is not None and (bool(self.stores.get(binding)) or self.is_param(binding))
+
+    def _call_reported(self, key: str, read: ast.AST, frame: Frame) -> list[tuple[ast.AST, Frame]]:
+        """`print(f"dev acc {accuracy(model, dev_x)}")` then `set_user_attr("dev_acc", user_attrs["latest"])`,
+        where only `accuracy` sets "latest": the value read is the one that call reported, so its
+        arguments (not those of the function's other calls) are followed. Empty when the shape differs."""
+        setters = [c for c in self.calls if last_attr(c.func) == "set_user_attr" and len(c.args) >= 2
+                   and string_key(c.args[0]) == key]
+        units = {id(self.unit(c)) for c in setters}
+        if not setters or len(units) != 1 or isinstance(self.unit(setters[0]), ast.Module):
+            return []
+        func = self.unit(setters[0])
+        before = self._previous_statement(self.statement(read))
+        calls = [c for c in ast.walk(before) if isinstance(c, ast.Call)
+                 and any(f is func for f in self.callees(c))] if before is not None else []
+        if len(calls) != 1:
+            return []
+        inner = self.bind(func, calls[0], frame)
+        return [(c.args[1], inner) for c in setters]
+
+    def _previous_statement(self, stmt: ast.AST) -> ast.AST | None:
+        """The statement just before `stmt`, or before the first enclosing statement that has one."""
+        node = stmt
+        while node is not None:
+            holder = self.parent.get(id(node))
+            if holder is None or isinstance(holder, FUNCTIONS):
+                return None
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(holder, field, None)
+                if isinstance(block, list) and any(s is node for s in block):
+                    index = next(i for i, s in enumerate(block) if s is node)
+                    if index > 0:
+                        return block[index - 1]
+            node = holder if isinstance(holder, ast.stmt) else None
+        return None
 
     def _user_attr_values(self, key: str) -> list[tuple[ast.AST, Frame]]:
         return [

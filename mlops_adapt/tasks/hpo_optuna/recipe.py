@@ -45,6 +45,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
     suggestions,
     test_split_evidence,
 )
+from mlops_adapt.tasks.hpo_optuna.relay import ScoredOnTestToo, relay_for
 from mlops_adapt.tasks.hpo_optuna.side_effects import (
     find_side_effects,
     helper_checkpoint,
@@ -716,6 +717,7 @@ class AddOptunaSearch(Recipe):
         dropped: set[str] = set()  # hyperparameters whose value reaches no model
         on_test: tuple[Objective, str] | None = None
         unmoved: list[str] = []  # metrics that no searched hyperparameter changes
+        relay_refusal = ""  # why a metric reported by a function also called on test data was passed over
         carve = False
         for _ in range(12):
             objective = None if carve else choose_objective(scan, _without(executed, excluded))
@@ -724,7 +726,17 @@ class AddOptunaSearch(Recipe):
                 validation = [s for s in _without(executed, excluded) if _validation_site(s)]
                 objective = choose_objective(scan, validation) if validation else None
                 objective = objective if objective is not None and _validation_metric(objective) else None
+            self.relay = None
+            if objective is not None:
+                try:
+                    self.relay = relay_for(tree, objective.site)
+                except ScoredOnTestToo as shared:
+                    relay_refusal = str(shared)
+                    excluded.add((id(objective.site), objective.key))
+                    continue
             if objective is None and on_test is None:
+                if relay_refusal:
+                    raise Unsupported(relay_refusal)
                 if unmoved:
                     raise Unsupported(
                         f"no metric of the script depends on the hyperparameters found (`{unmoved[0]}` is "
@@ -819,8 +831,15 @@ class AddOptunaSearch(Recipe):
                 f"    {read}\n"
             ))
         metric = hpo.objective
-        report = guarded([f'{TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))'])
-        plan.add(metric.site.anchor, metric.site.where, report)
+        if self.relay is None:
+            report = guarded([f'{TRIAL}.set_user_attr("{metric.key}", float({metric.expr}))'])
+            plan.add(metric.site.anchor, metric.site.where, report)
+        else:
+            latest = f"{self.relay.function}_latest"
+            plan.add(metric.site.anchor, metric.site.where,
+                     guarded([f'{TRIAL}.set_user_attr("{latest}", float({metric.expr}))']))
+            plan.add(self.relay.statement, "after",
+                     guarded([f'{TRIAL}.set_user_attr("{metric.key}", {TRIAL}.user_attrs["{latest}"])']))
         self.nest_runs = self._mlflow_runs(tree, scan)
         self.run_exits = any(k in code(cst.Module(body=run_block)) for k in ("exit(", "SystemExit"))
         if any(t.kind == "dataclass" and self.frozen.get(t.site.owner or "") for t in self.tuned):
@@ -881,6 +900,7 @@ class AddOptunaSearch(Recipe):
         for stmt in tree.body:
             if _is_definition(stmt) and not any(stmt is b for b in block):
                 read |= _read_when_defined(stmt)
+        read = _with_called_functions_reads(tree, read)
         kept: list[cst.BaseStatement] = []
         for stmt in block:
             bound = set(assigned_in([stmt])) & read if any(stmt is t for t in tree.body) else set()
@@ -1734,6 +1754,24 @@ def _read_when_defined(stmt: cst.BaseStatement) -> set[str]:
     else:
         return set()
     return {n.value for part in parts for n in iter_nodes(part) if isinstance(n, cst.Name)}
+
+
+def _with_called_functions_reads(tree: cst.Module, read: set[str]) -> set[str]:
+    """`@register("mlp")` over a class: `register` runs when the class is defined, so the names its body
+    reads (the `MODELS = {}` it fills) are read then too; followed through module-level functions."""
+    functions = {s.name.value: s for s in tree.body if isinstance(s, cst.FunctionDef)}
+    found = set(read)
+    pending = [n for n in read if n in functions]
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        body_reads = {n.value for n in iter_nodes(functions[name].body) if isinstance(n, cst.Name)}
+        found |= body_reads
+        pending += [n for n in body_reads if n in functions and n not in seen]
+    return found
 
 
 def _is_definition(stmt: cst.BaseStatement) -> bool:

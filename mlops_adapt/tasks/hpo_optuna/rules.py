@@ -15,7 +15,7 @@ from mlops_adapt.analysis.exprs import (
     last_name,
     string_value,
 )
-from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options
+from mlops_adapt.analysis.hpo import NOT_TUNABLE, argparse_options, search_space
 from mlops_adapt.analysis.hpo_uses import data_definitions
 from mlops_adapt.tasks.hpo_optuna import SPEC
 from mlops_adapt.tasks.hpo_optuna.configs import config_sections, result_record_keys
@@ -155,6 +155,7 @@ class HpoOptunaRules(TaskRules):
             h.name.lower() for h in facts.hyperparams
             if not NOT_TUNABLE.search(h.name) and not (h.kind == "config-dict" and h.name in records) and not NOT_HYPERPARAM_NAME.search(h.name) and h.name not in data
             and (h.value is None or _tunable_literal(h.value))
+            and not _string_without_choices(h.name, _literal_text(h.value), original)
             and (h.kind != "argparse" or _tunable_default(argparse.get(h.name)))
         }
         sections = config_sections(original)
@@ -208,12 +209,14 @@ class HpoOptunaRules(TaskRules):
             data = data_definitions(module) | _text_constants(module)  # word lists are data, not settings
             argparse = argparse_options(module)
         except cst.ParserSyntaxError:
-            data, argparse = set(), {}
+            data, argparse, module = set(), {}, None
         tunable = [
             hp["name"] for hp in facts["hyperparams"] + facts["ctor_hyperparams"]
             if not NOT_TUNABLE.search(hp["name"].rsplit(".", 1)[-1].lower())
             and not {hp["name"], "." + hp["name"], f'["{hp["name"]}"]'} & data
             and (hp["name"] not in argparse or _tunable_default(argparse[hp["name"]]))  # not `--out model.joblib`
+            and not isinstance(hp.get("value"), bool)  # a switch (`include_bias=True`) is not searched
+            and not (module is not None and _string_without_choices(hp["name"], hp.get("value"), module))
         ]
         tunable += _swept_names(original, tunable)
         try:
@@ -285,6 +288,23 @@ def _tunable_default(option) -> bool:
     if option is None or option.default is None or isinstance(option.default, bool):
         return False
     return not (isinstance(option.default, str) and PATHLIKE_VALUE.search(option.default))
+
+
+def _literal_text(text: str | None) -> object:
+    try:
+        return ast.literal_eval(text) if text else None
+    except (ValueError, SyntaxError):
+        return None
+
+
+def _string_without_choices(name: str, value: object, original: cst.Module) -> bool:
+    """`extrapolation="periodic"`: a string setting with no known set of alternatives is not searched
+    (a trial could only guess at values the library may reject)."""
+    if not isinstance(value, str):
+        return False
+    strings = {n.value.strip("\"'") for n in iter_nodes(original) if isinstance(n, cst.SimpleString)}
+    imports = {m.split(".")[0] for m in re.findall(r"^\s*(?:from|import)\s+([\w.]+)", original.code, re.MULTILINE)}
+    return search_space(name, value, script_strings=strings, imports=imports) is None
 
 
 def _tunable_literal(text: str) -> bool:

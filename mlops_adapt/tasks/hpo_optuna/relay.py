@@ -1,0 +1,66 @@
+"""A result reported where a shared evaluation function returns, relayed to the objective from its validation call."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from mlops_adapt.analysis.exprs import call_name, calls_in, iter_nodes, names_in
+from mlops_adapt.analysis.sites import MetricSite
+from mlops_adapt.tasks.hpo_optuna.objective import is_test_name
+
+# Parts of a data name that say it is validation data (`valid_data`, `X_val`, `dev_loader`).
+_VALIDATION_PART = re.compile(r"^(val|valid|validation|dev|holdout)(set|data|loader|ds)?$")
+
+
+@dataclass(frozen=True)
+class Relay:
+    """`evaluate(model, data)` returns the reported value and is called on validation and test data:
+    the return records its latest value, and the statement calling it on validation data hands that
+    value to the objective (the test call, made later, does not)."""
+
+    function: str
+    statement: cst.BaseStatement  # the one statement that calls the function on validation data
+
+
+class ScoredOnTestToo(Exception):
+    """The function is also called on test data, and no single validation call can carry the objective."""
+
+
+def relay_for(tree: cst.Module, site: MetricSite) -> Relay | None:
+    """The relay a return-anchored site needs, None when every call of its function is on the same data."""
+    func = site.ctx.function if site.ctx is not None else None
+    returns = isinstance(site.anchor, cst.SimpleStatementLine) and isinstance(site.anchor.body[0], cst.Return)
+    if func is None or not returns or not isinstance(func, cst.FunctionDef):
+        return None
+    name = func.name.value
+    on_test: list[cst.BaseStatement] = []
+    on_validation: list[cst.BaseStatement] = []
+    for stmt in _simple_statements(tree):
+        for call in calls_in(stmt):
+            if call_name(call) != name:
+                continue
+            data = set().union(*(names_in(a.value) for a in call.args)) if call.args else set()
+            if any(is_test_name(n) for n in data):
+                on_test.append(stmt)
+            elif any(_validation_name(n) for n in data):
+                on_validation.append(stmt)
+    if not on_test:
+        return None
+    if len(on_validation) != 1 or any(s is on_validation[0] for s in on_test):
+        raise ScoredOnTestToo(
+            f"`{name}()` computes the reported metric for the test split as well as for validation data, "
+            "and no single call on validation data was found to take the study's score from"
+        )
+    return Relay(name, on_validation[0])
+
+
+def _validation_name(name: str) -> bool:
+    return any(_VALIDATION_PART.match(p) for p in re.split(r"_+", name.lower()) if p)
+
+
+def _simple_statements(tree: cst.Module) -> list[cst.BaseStatement]:
+    """Every one-line statement of the module, in function bodies and blocks too."""
+    return [n for n in iter_nodes(tree) if isinstance(n, cst.SimpleStatementLine)]
