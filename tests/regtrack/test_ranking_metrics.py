@@ -123,3 +123,45 @@ def test_ranking_metrics_are_logged_as_the_script_prints_them(tmp_path):
     hit_rates = re.findall(r"hit_rate=([\d.]+)", run.stdout)
     assert [f"{m.value:.4f}" for m in client.get_metric_history(run_id, "hit_rate")] == hit_rates
     assert len(client.get_metric_history(run_id, "map_at_k")) == 3
+
+
+# Inside each epoch, a loop over listed cutoffs evaluates once per cutoff (no training in it).
+CUTOFF_LOOP = """
+    import torch
+
+    LR = 0.1
+    EPOCHS = 2
+
+    torch.manual_seed(0)
+    wanted = torch.randint(0, 9, (12,))
+    users = torch.nn.Embedding(12, 3)
+    items = torch.nn.Embedding(9, 3)
+    opt = torch.optim.SGD([*users.parameters(), *items.parameters()], lr=LR)
+
+
+    def ranked_at(k):
+        with torch.no_grad():
+            top = torch.topk(users.weight @ items.weight.T, k, dim=1).indices
+        hits = (top == wanted[:, None]).any(dim=1).float()
+        return hits.mean().item(), (hits / k).mean().item()
+
+
+    for epoch in range(EPOCHS):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(users.weight @ items.weight.T, wanted)
+        loss.backward()
+        opt.step()
+        for k in (2, 4):
+            hr, precision = ranked_at(k)
+            print(f"epoch {epoch} HR@{k}: {hr:.4f} P@{k}: {precision:.4f}")
+"""
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_each_cutoff_of_an_epoch_gets_its_own_key_at_the_epoch_step(task):
+    code = _adapt(CUTOFF_LOOP, task)
+    if task == "track-mlflow":
+        assert 'mlflow.log_metric(f"{k}/hr", hr, step=epoch)' in code, code
+        assert 'mlflow.log_metric(f"{k}/precision", precision, step=epoch)' in code, code
+    else:
+        assert 'wandb.log({f"{k}/hr": hr, "epoch": epoch})' in code, code
