@@ -27,7 +27,10 @@ CV_FUNCTIONS = frozenset({"cross_val_score"})
 METRIC_NAME = re.compile(
     r"(^|_)(acc|accuracy|loss|f1|auc|roc_auc|mse|rmse|msle|rmsle|mae|mape|r2|precision|recall|score|scores|"
     r"error|err|ppl|perplexity|iou|dice|bleu|rouge|kappa|corr|mcc|logloss|nll|top\d+|"
-    r"inertia|silhouette|likelihood|reward|ndcg|mrr|psnr|ssim)(_|$|\d)",
+    r"inertia|silhouette|likelihood|reward|ndcg|mrr|psnr|ssim|"
+    # ranking results: hit ratio (HR, hit_rate, hits@10) and mean average precision at a cutoff
+    # (map@k, map_at_10; a bare `map`/`label_map` is usually a lookup table, so it needs the cutoff)
+    r"hr|hit_rate|hit_ratio|hitrate|hits(?=@|_at|\d)|map(?=@|_at|_?\d))(_|$|\d|@)",
     re.IGNORECASE,
 )
 
@@ -88,7 +91,7 @@ def slug(text: str) -> str:
 # Metric direction by name. One vocabulary for the HPO recipe, its V4 rule and its V5 test, so
 # they cannot disagree (a MAPE is minimised everywhere).
 MAXIMIZE = re.compile(r"(acc|accuracy|f1|auc|precision|recall|r2|score|iou|dice|bleu|rouge|kappa|corr|mcc|map|"
-                      r"top\d|neg_|ndcg|mrr|psnr|ssim)", re.IGNORECASE)
+                      r"top\d|neg_|ndcg|mrr|psnr|ssim|(^|_)(hr|hit)(_|$|\d|@|s|rate|ratio))", re.IGNORECASE)
 MINIMIZE = re.compile(r"(loss|error|err|mse|rmse|msle|mae|mape|nll|perplexity|ppl|deviance|hamming|zero_one|cost|"
                       r"regret|brier|logloss|inertia|distortion|wcss|sse)", re.IGNORECASE)
 VALIDATION = re.compile(r"(val|valid|validation|test|eval|holdout|dev)", re.IGNORECASE)

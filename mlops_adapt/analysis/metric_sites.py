@@ -125,6 +125,15 @@ def _singular(name: str) -> str:
     return name[:-1] if name.endswith("s") and len(name) > 3 and not name.endswith("ss") else name
 
 
+def ranking_cutoff_key(label: str, expr: cst.BaseExpression) -> str:
+    """'recall_at_k' for the `{k}` of "recall@{k}" (a cutoff the next value is measured at); else ''."""
+    if not label.rstrip().endswith("@") or not isinstance(expr, (cst.Name, cst.Attribute, cst.Integer)):
+        return ""
+    cutoff = expr.attr.value if isinstance(expr, cst.Attribute) else expr.value
+    key = vocab.slug(f"{metric_key(label, expr)}_at_{cutoff}")
+    return key if vocab.is_metric_name(key) else ""
+
+
 def metric_key(label: str, expr: cst.BaseExpression) -> str:
     # f-string text holds escapes as written: "Test Error: \n Accuracy: " ends a line before "Accuracy".
     label = re.split(r"[,;|()\[\]\n\t]|\\[nt]", label.strip(" :=-"))[-1] if label.strip() else ""

@@ -28,6 +28,7 @@ from mlops_adapt.analysis.metric_sites import (
     computed_metric_dict,
     metric_key,
     print_values,
+    ranking_cutoff_key,
     scalar_evidence,
 )
 from mlops_adapt.analysis.sites import Ctx, MetricSite, Scan
@@ -101,14 +102,18 @@ class MetricRecorder:
         if any(loop.kind == "batch" for loop in ctx.loops):
             return
         loop_targets = {t for loop in ctx.loops if loop.kind in ("models", "sweep", "other") for t in loop.targets}
-        last_key = ""
+        last_key, cutoff_key = "", ""
         for label, expr, float_spec in print_values(call):
             text = code(expr)
             named = metric_key(label, expr)
+            if cutoff_key and float_spec and not re.search(r"[A-Za-z]", label):
+                # "recall@{k}: {r:.3f}": the value is the recall at that cutoff
+                named = label = cutoff_key
             if not named and float_spec and last_key and (label.strip() in ("(", "[") or not re.search(r"[A-Za-z]", label)):
                 # "Accuracy: {}/{} ({:.0f}%)": the percentage carries the label of the count before it;
                 # "Accuracy for fold {fold}: {acc:.2f}": the label before the fold number is the value's
                 label = last_key
+            cutoff_key = ranking_cutoff_key(label, expr)
             if named and vocab.is_metric_name(named):
                 last_key = named
             if is_literal(expr) or text in loop_targets or any(text == (l.step_var or "") for l in ctx.loops):

@@ -305,8 +305,13 @@ class Scanner(ParamRecorder, MetricRecorder):
         )
         kind: str = "other"
         batch_named = bool(step and BATCH_INDEX.match(step))  # for batch, i in enumerate(range(0, n, bptt))
-        if in_epoch(ctx) or (has_backward(stmt.body) and (BATCH_ITER.search(iter_code) or batch_named)
-                             and not in_models(ctx)):
+        if in_epoch(ctx) and not trains and isinstance(stmt.iter, (cst.List, cst.Tuple)) and all(
+                loop.kind == "epoch" for loop in ctx.loops):
+            # `for k in (5, 10):` in an epoch evaluates once per listed item (a ranking cutoff, a split):
+            # its results are the epoch's, one key per item, not per-batch values
+            kind = "other"
+        elif in_epoch(ctx) or (has_backward(stmt.body) and (BATCH_ITER.search(iter_code) or batch_named)
+                               and not in_models(ctx)):
             kind = "batch"
         elif step and trains or step and call_name(stmt.iter) == "range" and STEP_NAMES.match(step or ""):
             kind = "epoch"

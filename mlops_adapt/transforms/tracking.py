@@ -343,10 +343,13 @@ def has_statement(module: cst.Module, text: str) -> bool:
 
 
 def _per_item_prefix(site: MetricSite, module: cst.Module) -> str | None:
-    """`for name, count in per_class.items(): acc = ...`: one key per item, not one key overwritten."""
-    if site.step or not site.ctx or not site.ctx.loops:
+    """`for name, count in per_class.items(): acc = ...`: one key per item, not one key overwritten.
+    Also `for k in (5, 10):` inside an epoch: each cutoff's value at the epoch's step."""
+    if not site.ctx or not site.ctx.loops:
         return None
     loop = site.ctx.loops[-1]
+    if site.step and site.step in loop.targets:
+        return None  # the loop's own counter is the step
     if loop.kind != "other" or not loop.targets or not isinstance(loop.node, cst.For):
         return None
     iterable = code(loop.node.iter)
