@@ -207,7 +207,6 @@ class TranslateGitPythonToDvc(Recipe):
                 """
                 from git import Repo
                 import dvc.repo
-                import fnmatch
                 import git
                 import glob
                 import logging
