@@ -698,9 +698,18 @@ def _is_training(stmt: cst.CSTNode, scan: Scan, optional: dict[str, tuple[int, s
             continue
         if holder is not None and receiver_of(call) == holder and short in readers:
             continue
+        if short == "step" and _sampler_step(call):
+            continue
         if short in vocab.TRAINING_STEP_CALLS or short in scan.trainer_funcs:
             return True
     return False
+
+
+def _sampler_step(call: cst.Call) -> bool:
+    """A diffusion sampler's step (`noise_scheduler.step(model_output, t, sample)`): it computes the
+    next sample from the model's output, it does not train. An optimizer's step takes at most a closure,
+    an LR scheduler's at most a metric (ReduceLROnPlateau) or an epoch."""
+    return len([a for a in call.args if a.keyword is None and not a.star]) >= 3
 
 
 def _binds(stmt: cst.BaseStatement) -> list[str]:
