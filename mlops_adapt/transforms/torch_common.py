@@ -311,7 +311,8 @@ def _binds_names(stmt: cst.BaseStatement) -> set[str]:
 def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
     """Names that hold a result once the statements have run: accumulators (`hits += ...`) and
     names bound outside any loop; not a loop's per-item values (`guess`, `line`), nor the model's
-    raw outputs (`sample = model.decode(z)`: printed whole, a tensor says nothing), nor `_`."""
+    raw outputs (`sample = model.decode(z)`: printed whole, a tensor says nothing), nor an estimator
+    fitted on them (`knn = KNeighborsClassifier(1).fit(...)`: its repr is no result), nor `_`."""
     found: set[str] = set()
 
     def walk(node: cst.CSTNode, in_loop: bool) -> None:
@@ -320,7 +321,8 @@ def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
         if isinstance(node, cst.AugAssign):
             found.update(assigned_names(node.target))
         if isinstance(node, cst.Assign) and not in_loop and not _is_tensor(node.value, model) \
-                and not _empty_containers(node.value):
+                and not _empty_containers(node.value) \
+                and not (isinstance(node.value, cst.Call) and last_name(node.value) == "fit"):
             for target in node.targets:
                 found.update(assigned_names(target.target))
         for child in node.children:
