@@ -418,9 +418,14 @@ def _held_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[_H
                     found += _held_in_pipeline(body, index, obj, step, attributes, methods, training)
                     continue
                 positional = [a for a in call.args if a.keyword is None]
+                init = methods.get("__init__")
+                params = [p.name.value for p in init.params.params[1:]] if init is not None else []
                 for attr, param_index in attributes.items():
                     if param_index is not None:
-                        arg = positional[param_index] if param_index < len(positional) else None
+                        # `Trainer(model, args)` or `Trainer(model=model, args=args)`.
+                        arg = positional[param_index] if param_index < len(positional) else next(
+                            (a for a in call.args if a.keyword is not None and a.keyword.value == params[param_index]),
+                            None)
                         if arg is None or not (isinstance(arg.value, cst.Name) and arg.value.value in models_here):
                             continue
                     trained = None
