@@ -22,11 +22,17 @@ def _stored_params(init: cst.FunctionDef) -> dict[str, str]:
     """{parameter: attribute} for `self.attr = param` (or `param.to(device)`) in __init__."""
     params = {p.name.value for p in init.params.params[1:]}
     stored: dict[str, str] = {}
+    pairs = []
     for assign in nodes_of(init.body, cst.Assign):
         if len(assign.targets) != 1:
             continue
-        attr = dotted(assign.targets[0].target) or ""
-        value = assign.value
+        target, value = assign.targets[0].target, assign.value
+        if isinstance(target, cst.Tuple) and isinstance(value, cst.Tuple) and len(target.elements) == len(value.elements):
+            pairs += [(t.value, v.value) for t, v in zip(target.elements, value.elements)]  # `self.model, self.args = model, args`
+        else:
+            pairs.append((target, value))
+    for target, value in pairs:
+        attr = dotted(target) or ""
         while (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
                and value.func.attr.value in _SAME_OBJECT):
             value = value.func.value

@@ -352,6 +352,9 @@ def find_trained_models(module: cst.Module, scan: Scan) -> list[TrainedModel]:
                         # `final = Ridge(alpha=a).fit(X, y)`: built and trained by this very statement.
                         ctor = call_name(fitted) or ""
                         candidates.append((name, builders.get(ctor, ctor), [stmt, *body[index + 1 :]]))
+                    elif isinstance(value, cst.Name) and isinstance(target, cst.Name) and value.value in named:
+                        # `model = embedding_net`: a second name for a built model, trained under it.
+                        candidates.append((name, named[value.value], body[index + 1 :]))
                     elif isinstance(value, cst.Call):
                         ctor = call_name(_unchained(value)) or ""
                         ctor = builders.get(ctor, ctor)  # model = build(cfg) builds what build returns

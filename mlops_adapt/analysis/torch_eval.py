@@ -418,9 +418,14 @@ def _held_models(module: cst.Module, scan: Scan, factories: set[str]) -> list[_H
                     found += _held_in_pipeline(body, index, obj, step, attributes, methods, training)
                     continue
                 positional = [a for a in call.args if a.keyword is None]
+                init = methods.get("__init__")
+                params = [p.name.value for p in init.params.params[1:]] if init is not None else []
                 for attr, param_index in attributes.items():
                     if param_index is not None:
-                        arg = positional[param_index] if param_index < len(positional) else None
+                        # `Trainer(model, args)` or `Trainer(model=model, args=args)`.
+                        arg = positional[param_index] if param_index < len(positional) else next(
+                            (a for a in call.args if a.keyword is not None and a.keyword.value == params[param_index]),
+                            None)
                         if arg is None or not (isinstance(arg.value, cst.Name) and arg.value.value in models_here):
                             continue
                     trained = None
@@ -577,11 +582,14 @@ def _find_model(module: cst.Module, scan: Scan):
                 line = scan.line_of(body[trained])
                 if best is None or line >= best[0]:
                     best = (line, attr, body, trained)
+    optimized = _optimized_models(module)
     for body in _blocks(module):
+        built: set[str] = set()
         for index, stmt in enumerate(body):
-            var = _model_assignment(stmt, scan, factories)
+            var = _model_assignment(stmt, scan, factories) or _alias_of(stmt, built)
             if var is None:
                 continue
+            built.add(var)
             users = _functions_using(module, var)
             trained = None
             ctor_call = stmt.body[0].value  # type: ignore[union-attr]
@@ -607,9 +615,27 @@ def _find_model(module: cst.Module, scan: Scan):
             if trained is None:
                 continue
             line = scan.line_of(body[trained])
-            if best is None or line >= best[0]:
+            # At the same training statement (`fit(loader, model, loss_fn, optimizer)`), the module
+            # whose parameters the optimizer gets is the model, not a parameter-free loss module.
+            if best is None or (line, var in optimized) >= (best[0], best[1] in optimized):
                 best = (line, var, body, trained)
     return (best[1], best[2], best[3], None) if best else None
+
+
+def _optimized_models(module: cst.Module) -> set[str]:
+    """Names whose `.parameters()` the script reads (`Adam(model.parameters())`): the modules it trains."""
+    return {receiver_of(c) for c in calls_in(module) if last_name(c) == "parameters" and receiver_of(c)}
+
+
+def _alias_of(stmt: cst.BaseStatement, models: set[str]) -> str | None:
+    """`model = embedding_net` after `embedding_net = EmbeddingNet()`: a second name for a built model."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Assign)):
+        return None
+    small = stmt.body[0]
+    if len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name) \
+            and isinstance(small.value, cst.Name) and small.value.value in models:
+        return small.targets[0].target.value
+    return None
 
 
 def _methods(module: cst.Module) -> list[cst.FunctionDef]:
@@ -687,7 +713,7 @@ def _model_assignment(stmt: cst.BaseStatement, scan: Scan, factories: set[str]) 
 
 def _is_training(stmt: cst.CSTNode, scan: Scan, optional: dict[str, tuple[int, str]] | None = None,
                  tools: frozenset[str] = frozenset(), holder: str | None = None,
-                 readers: set[str] = frozenset()) -> bool:
+                 readers: set[str] = frozenset(), model: str | None = None) -> bool:
     """The statement trains: an optimizer step, a backward pass, a call of a training function (not a
     method of one of the evaluation's `tools`: `evaluator.run(loader)` shares its name with a trainer's run;
     nor a reading method of the model's holder: `trainer.evaluate(X, y)` runs its shared epoch with
@@ -698,9 +724,29 @@ def _is_training(stmt: cst.CSTNode, scan: Scan, optional: dict[str, tuple[int, s
             continue
         if holder is not None and receiver_of(call) == holder and short in readers:
             continue
+        if short == "step" and _sampler_step(call):
+            continue
+        if model is not None and short == "fit" and _probe_fit(call, model):
+            continue
         if short in vocab.TRAINING_STEP_CALLS or short in scan.trainer_funcs:
             return True
     return False
+
+
+def _probe_fit(call: cst.Call, model: str) -> bool:
+    """`KNeighborsClassifier(1).fit(embed(model, X), y)`: an estimator built in place is fitted on the
+    model's outputs, to score them (a probe); the model itself is not given to it, so it is not trained."""
+    if not (isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Call)):
+        return False
+    direct = {code(a.value) for a in call.args}
+    return model not in direct and any(mentions(a.value, model) for a in call.args)
+
+
+def _sampler_step(call: cst.Call) -> bool:
+    """A diffusion sampler's step (`noise_scheduler.step(model_output, t, sample)`): it computes the
+    next sample from the model's output, it does not train. An optimizer's step takes at most a closure,
+    an LR scheduler's at most a metric (ReduceLROnPlateau) or an epoch."""
+    return len([a for a in call.args if a.keyword is None and not a.star]) >= 3
 
 
 def _binds(stmt: cst.BaseStatement) -> list[str]:
@@ -752,7 +798,7 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
             if _reloaded(stmt, candidates[index + 1:], model):
                 continue
             break
-        if _is_training(stmt, scan, optional, tools, holder, global_readers) or any(
+        if _is_training(stmt, scan, optional, tools, holder, global_readers, model) or any(
             holder is not None and receiver_of(c) == holder and last_name(c) in training_calls for c in calls_in(stmt)
         ):
             if stop_at_training:

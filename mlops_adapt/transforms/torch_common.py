@@ -73,6 +73,13 @@ def torch_plan(tree: cst.Module, scan: Scan | None = None) -> EvalPlan:
                 "function with its own process group: the recipe does not optimize a distributed model "
                 "(its underlying `.module` would have to be optimized on rank 0 before destroy_process_group)"
             )
+        functional = _functional_training(tree)
+        if functional is not None:
+            raise Unsupported(
+                f"the script trains functional parameters (`{functional}`), not a module: the trained weights are "
+                "tensors passed to torch.func.functional_call, and a module built from them after training is "
+                "not evaluated by the script, so there is no evaluation to repeat on an optimized copy"
+            )
         if scan.torch_loops or "backward(" in tree.code:
             raise Unsupported("the script trains with torch, but the trained model could not be located "
                               "(a variable or self attribute assigned from an nn.Module)")
@@ -84,6 +91,16 @@ def torch_plan(tree: cst.Module, scan: Scan | None = None) -> EvalPlan:
             "its process group and would sync gradients with the other ranks"
         )
     return plan
+
+
+def _functional_training(tree: cst.Module) -> str | None:
+    """The first `stack_module_state(...)` or `functional_call(...)` call: an ensemble (vmap) or
+    functional model whose weights the optimizer trains as plain tensors, outside any module."""
+    for call in calls_in(tree):
+        if last_name(call) in ("stack_module_state", "functional_call"):
+            text = code(call)
+            return text if len(text) <= 60 else text[:57] + "..."
+    return None
 
 
 def _distributed_wrapper(tree: cst.Module) -> str | None:
@@ -311,7 +328,8 @@ def _binds_names(stmt: cst.BaseStatement) -> set[str]:
 def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
     """Names that hold a result once the statements have run: accumulators (`hits += ...`) and
     names bound outside any loop; not a loop's per-item values (`guess`, `line`), nor the model's
-    raw outputs (`sample = model.decode(z)`: printed whole, a tensor says nothing), nor `_`."""
+    raw outputs (`sample = model.decode(z)`: printed whole, a tensor says nothing), nor an estimator
+    fitted on them (`knn = KNeighborsClassifier(1).fit(...)`: its repr is no result), nor `_`."""
     found: set[str] = set()
 
     def walk(node: cst.CSTNode, in_loop: bool) -> None:
@@ -320,7 +338,8 @@ def _final_values(statements: list[cst.BaseStatement], model: str) -> set[str]:
         if isinstance(node, cst.AugAssign):
             found.update(assigned_names(node.target))
         if isinstance(node, cst.Assign) and not in_loop and not _is_tensor(node.value, model) \
-                and not _empty_containers(node.value):
+                and not _empty_containers(node.value) \
+                and not (isinstance(node.value, cst.Call) and last_name(node.value) == "fit"):
             for target in node.targets:
                 found.update(assigned_names(target.target))
         for child in node.children:

@@ -7,6 +7,7 @@ import re
 
 import libcst as cst
 
+from mlops_adapt.analysis.exprs import calls_in, code, last_name, nodes_of
 from mlops_adapt.tasks.optimize_quantize import SPEC
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.torch_common import (
@@ -131,6 +132,13 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
                 "does not register: quantize_dynamic converts registered submodules only, so those layers would "
                 "stay float (an nn.ModuleList would register them)"
             )
+        without = _without_linear_layers(tree, plan.model)
+        if without is not None:
+            raise Unsupported(
+                f"the model (`{without}`) has no Linear layer: quantize_dynamic converts Linear layers "
+                "(and recurrent ones) only, so its int8 copy would be the float model unchanged; a model of "
+                "convolutions needs static quantization (observers and a calibration pass), which this recipe does not do"
+            )
         float64 = float64_model(tree, plan.model) is not None
         taken = names_of(tree)
         folded = bool(PARAMETRIZED.search(tree.code))
@@ -171,3 +179,40 @@ print(f"Model size: {state_dict_megabytes(model_float32):.4f} MB float32 -> {sta
         helper_code = cst.parse_module(HELPERS.source(helpers))
         return with_helpers(new, [renamed(stmt, names) for stmt in helper_code.body])
 
+
+
+# Layers quantize_dynamic converts, or modules that hold such layers.
+_DYNAMIC_QUANTIZABLE = re.compile(r"Linear|LSTM|GRU|RNN|Transformer|MultiheadAttention|Bilinear")
+
+
+def _without_linear_layers(tree: cst.Module, model: str) -> str | None:
+    """The model's class when it is one of the script's classes built only from torch.nn layers that
+    quantize_dynamic leaves alone (`nn.Conv2d`, `nn.BatchNorm2d`...), through the script's other classes;
+    None when it may hold a Linear layer or its class is not known."""
+    classes = {c.name.value: c for c in nodes_of(tree, cst.ClassDef)}
+    target = model.rsplit(".", 1)[-1]
+    built = {
+        last_name(a.value) for a in nodes_of(tree, cst.Assign)
+        if len(a.targets) == 1 and isinstance(a.value, cst.Call)
+        and (code(a.targets[0].target) == model or code(a.targets[0].target).rsplit(".", 1)[-1] == target)
+    }
+    own = {name for name in built if name in classes}
+    # `model = train_model(model=model, ...)` rebinds it to what a function returns: the same module.
+    if len(own) != 1 or any((name or "")[:1].isupper() for name in built - own):
+        return None
+    root = own.pop()
+    todo, seen = [root], {root}
+    while todo:
+        cls = classes[todo.pop()]
+        for call in calls_in(cls):
+            called = code(call.func)
+            short = called.rsplit(".", 1)[-1]
+            if _DYNAMIC_QUANTIZABLE.search(short):
+                return None
+            if short in classes:
+                if short not in seen:
+                    seen.add(short)
+                    todo.append(short)
+            elif short[:1].isupper() and not called.startswith(("nn.", "torch.nn.")):
+                return None  # a module from another library (a torchvision backbone) may hold Linear layers
+    return root
