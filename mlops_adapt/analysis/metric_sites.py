@@ -45,7 +45,8 @@ def scalar_evidence(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, cst.Call):
         short = last_name(expr)
         if short in _REDUCTIONS and (any(a.keyword and a.keyword.value in ("axis", "dim") for a in expr.args)
-                                     or short in ("mean", "sum", "std", "median")
+                                     or (short in ("mean", "sum", "std", "median")
+                                         or short in ("max", "min") and isinstance(expr.func, cst.Attribute))
                                      and len([a for a in expr.args if a.keyword is None]) > _data_args(expr)):
             return False  # np.mean(scores, axis=1), t.mean(1): one value per row, not one number
         if is_index_value(expr):
