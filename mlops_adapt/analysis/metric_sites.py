@@ -44,10 +44,13 @@ def scalar_evidence(expr: cst.BaseExpression) -> bool:
         return True
     if isinstance(expr, cst.Call):
         short = last_name(expr)
-        if short in _REDUCTIONS and (any(a.keyword and a.keyword.value == "axis" for a in expr.args)
-                                     or short in ("mean", "sum", "std", "median")
-                                     and len([a for a in expr.args if a.keyword is None]) > 1):
-            return False  # np.mean(scores, axis=1) is one value per row, not one number
+        if short in _REDUCTIONS and (any(a.keyword and a.keyword.value in ("axis", "dim") for a in expr.args)
+                                     or (short in ("mean", "sum", "std", "median")
+                                         or short in ("max", "min") and isinstance(expr.func, cst.Attribute))
+                                     and len([a for a in expr.args if a.keyword is None]) > _data_args(expr)):
+            return False  # np.mean(scores, axis=1), t.mean(1): one value per row, not one number
+        if is_index_value(expr):
+            return False
         if short in vocab.METRIC_FUNCTIONS or short in _REDUCTIONS or short in ("float", "round", "int", "len"):
             return True
         if short in ("sqrt", "log", "exp", "abs") and expr.args:
@@ -62,6 +65,38 @@ def scalar_evidence(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, cst.Name):
         return vocab.is_metric_name(expr.value) and not expr.value.endswith("s")
     return False
+
+
+# numpy / torch / statistics functions take the data first (`np.mean(x, 1)`); a method reduces its receiver (`t.mean(1)`).
+_FUNCTION_MODULES = frozenset({"np", "numpy", "torch", "statistics", "math", "tf", "jnp"})
+# Calls whose result is a position (`np.argmax(scores)`), not a measured value.
+INDEX_CALLS = frozenset({"argmax", "argmin", "idxmax", "idxmin", "nanargmax", "nanargmin"})
+_INDEX_WRAPPERS = frozenset({"int", "float", "item", "tolist"})
+
+
+def _data_args(call: cst.Call) -> int:
+    """How many positional arguments of a reduction are its data (1 for `np.mean(x)`, 0 for `t.mean()`)."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and not (isinstance(func.value, cst.Name) and func.value.value in _FUNCTION_MODULES):
+        return 0
+    return 1
+
+
+def holds_many(expr: cst.BaseExpression) -> bool:
+    """A list, tuple, dict or set display or comprehension: several values, never one metric."""
+    return isinstance(expr, (cst.List, cst.Tuple, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp))
+
+
+def is_index_value(expr: cst.BaseExpression) -> bool:
+    """`int(np.argmax(scores))`, `losses.argmin().item()`: a position in a list, which a metric must not be."""
+    while isinstance(expr, cst.Call) and last_name(expr) in _INDEX_WRAPPERS:
+        if isinstance(expr.func, cst.Attribute) and last_name(expr) in ("item", "tolist"):
+            expr = expr.func.value
+        elif expr.args:
+            expr = expr.args[0].value
+        else:
+            return False
+    return isinstance(expr, cst.Call) and last_name(expr) in INDEX_CALLS
 
 
 def print_values(call: cst.Call):

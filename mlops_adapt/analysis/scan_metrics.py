@@ -26,6 +26,8 @@ from mlops_adapt.analysis.metric_sites import (
     PRINT_LIKE,
     PURE_CALLS,
     computed_metric_dict,
+    holds_many,
+    is_index_value,
     metric_key,
     print_values,
     ranking_cutoff_key,
@@ -67,6 +69,8 @@ class MetricRecorder:
             return False  # a constructor (nn.MSELoss()) builds an object, not a result
         if self.array_values.elementwise(value):
             return False  # a Series or an array: a tracker takes one number per metric
+        if is_index_value(value):
+            return False  # `best = int(np.argmax(scores))` is a position; the script reports what it points to
         if callee in vocab.METRIC_FUNCTIONS or callee == "score":
             return True
         if any(last_name(c) in vocab.METRIC_FUNCTIONS for c in calls_in(value)) and scalar_evidence(value):
@@ -180,6 +184,8 @@ class MetricRecorder:
             return False
         if self.array_values.elementwise(expr):
             return False  # `print(frame.mean())` shows a Series, not one result
+        if is_index_value(expr):
+            return False  # `np.argmax(scores)` is a position, not a result
         calls = calls_in(expr)
         if any(last_name(c) in NON_SCALAR_METHODS - {"score"} and last_name(c) != "item" for c in calls[:1]):
             return False
@@ -228,11 +234,12 @@ class MetricRecorder:
         if single and callee in self.dict_returns and self._returned_by_own_function(ctx, single) is False:
             entries = self.dict_returns[callee]
             keys = [k for k, _ in entries]
-            if all(scalar_evidence(v) or vocab.is_metric_name(k) for k, v in entries):
+            # {"loss_history": [...]} holds lists: a tracker takes one number per metric.
+            if all((scalar_evidence(v) or vocab.is_metric_name(k)) and not holds_many(v) for k, v in entries):
                 self._metric(stmt, "after", single, single, "dict", ctx, line, keys=keys)
             else:
                 for key, v in entries:
-                    if scalar_evidence(v):
+                    if scalar_evidence(v) and not holds_many(v):
                         self._metric(stmt, "after", key, f'{single}["{key}"]', "dict", ctx, line)
             self.metric_vars.add(single)
             return

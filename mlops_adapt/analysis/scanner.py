@@ -34,7 +34,7 @@ from mlops_adapt.analysis.hyperparams import (
     literal_sequence,
 )
 from mlops_adapt.analysis.lines import statement_lines
-from mlops_adapt.analysis.metric_sites import is_float_spec, scalar_evidence
+from mlops_adapt.analysis.metric_sites import holds_many, is_float_spec, scalar_evidence
 from mlops_adapt.analysis.scan_metrics import MetricRecorder
 from mlops_adapt.analysis.scan_params import ParamRecorder
 from mlops_adapt.analysis.sites import Ctx, Loop, NestedRun, Scan, Statement
@@ -222,6 +222,7 @@ class Scanner(ParamRecorder, MetricRecorder):
 
     def _inspect_returns(self, func: cst.FunctionDef) -> None:
         local_dicts: dict[str, cst.Dict] = {}
+        containers: dict[str, cst.BaseExpression] = {}  # local names bound to a list, tuple or dict display
         for stmt in all_statements(func.body):
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
@@ -229,21 +230,25 @@ class Scanner(ParamRecorder, MetricRecorder):
                         for t in small.targets:
                             if isinstance(t.target, cst.Name):
                                 local_dicts[t.target.value] = small.value
+                    if isinstance(small, cst.Assign):
+                        containers.update(_container_bindings(small))
                     if isinstance(small, cst.Return) and small.value is not None:
                         value = small.value
                         if isinstance(value, cst.Name) and value.value in local_dicts:
                             value = local_dicts[value.value]
                         name = func.name.value
                         if isinstance(value, cst.Dict):
+                            # `"loss_history": loss_history` with `loss_history = []` above returns a list
                             entries = [
-                                (string_value(el.key), el.value)
+                                (string_value(el.key), containers.get(code(el.value), el.value))
                                 for el in value.elements
                                 if isinstance(el, cst.DictElement) and string_value(el.key)
                             ]
                             if entries:
                                 self.dict_returns[name] = entries  # type: ignore[assignment]
                         elif isinstance(value, cst.Tuple):
-                            self.tuple_returns[name] = [scalar_evidence(e.value) for e in value.elements]
+                            self.tuple_returns[name] = [scalar_evidence(e.value) and code(e.value) not in containers
+                                                         for e in value.elements]
                         elif scalar_evidence(value):
                             self.scalar_returns.add(name)
 
@@ -466,3 +471,18 @@ class Scanner(ParamRecorder, MetricRecorder):
 def _mode_switch(call: cst.Call) -> bool:
     """`model.train()`: a method call without arguments that only sets the module's training mode."""
     return isinstance(call.func, cst.Attribute) and call.func.attr.value == "train" and not call.args
+
+
+def _container_bindings(assign: cst.Assign) -> dict[str, cst.BaseExpression]:
+    """Names an assignment binds to a list, tuple or dict display (`hist = []`, `a, b = [], []`)."""
+    bound: dict[str, cst.BaseExpression] = {}
+    for t in assign.targets:
+        target, value = t.target, assign.value
+        if isinstance(target, cst.Name) and holds_many(value):
+            bound[target.value] = value
+        elif isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)) \
+                and len(target.elements) == len(value.elements):
+            for name, item in zip(target.elements, value.elements):
+                if isinstance(name.value, cst.Name) and holds_many(item.value):
+                    bound[name.value.value] = item.value
+    return bound
