@@ -47,6 +47,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
 )
 from mlops_adapt.tasks.hpo_optuna.relay import ScoredOnTestToo, relay_for
 from mlops_adapt.tasks.hpo_optuna.side_effects import (
+    effect_of,
     find_side_effects,
     helper_checkpoint,
     passed_path_reads,
@@ -707,6 +708,7 @@ class AddOptunaSearch(Recipe):
         self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
         executed = self._executed_sites(scan, run_block)
         hpo = collect_tunables(tree, scan)
+        _keep_files_per_round(tree, hpo.tunables)
         records = result_record_keys(tree)  # `best = {"accuracy": 0.0}` holds results, not settings
         hpo.tunables = [t for t in hpo.tunables if not (t.kind == "config-dict" and t.key in records)]
         hpo.tunables += listed_weights(scan, hpo)
@@ -1780,3 +1782,38 @@ def _is_definition(stmt: cst.BaseStatement) -> bool:
     return isinstance(stmt, cst.SimpleStatementLine) and all(
         isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
     )
+
+
+_SUGGESTED_INT = re.compile(r'^suggest_int\("([^"]+)", (\d+), (\d+)(.*)\)$')
+
+
+def _keep_files_per_round(tree: cst.Module, tunables: list[Tunable]) -> None:
+    """`for epoch in range(1, epochs + 1): torch.save(..., f"ckpt_epoch{epoch}.pth")`: the script writes one
+    file per round, so a final run with fewer rounds than the default would not write the last ones; the
+    round count is searched from its default up."""
+    per_round = set()
+    for loop in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        if not (isinstance(loop, cst.For) and isinstance(loop.target, cst.Name) and isinstance(loop.iter, cst.Call)
+                and last_name(loop.iter) == "range"):
+            continue
+        counter = loop.target.value
+        named = any(
+            effect_of(c) in ("writes a file", "saves a file")
+            and any(isinstance(n, cst.Name) and n.value == counter for n in iter_nodes(cst.parse_expression(target)))
+            for c in calls_in(loop.body) for target in [_file_target(c)] if target
+        )
+        if named:
+            per_round |= {n.value if isinstance(n, cst.Name) else n.attr.value for a in loop.iter.args
+                          for n in iter_nodes(a.value) if isinstance(n, (cst.Name, cst.Attribute))}
+    for t in tunables:
+        match = _SUGGESTED_INT.match(t.suggest)
+        if t.key in per_round and match and isinstance(t.default, int) and int(match.group(2)) < t.default:
+            t.suggest = f'suggest_int("{match.group(1)}", {t.default}, {max(int(match.group(3)), t.default + 1)}{match.group(4)})'
+
+
+def _file_target(call: cst.Call) -> str:
+    """The code of the path a writing call writes, or "" (see side_effects)."""
+    args = [a for a in call.args if a.keyword is None]
+    if (last_name(call) or "") in ("save", "dump") and len(args) >= 2:
+        return code(args[1].value)
+    return code(args[0].value) if args else ""
