@@ -538,7 +538,8 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
                 if value is _NOT_LITERAL:
                     continue  # fed by a variable that is tuned at its own definition
                 if (_evaluation_only(arg.keyword.value, site.anchor) or _evaluation_loader(arg.keyword.value, call)
-                        or _unused_by_estimator(arg.keyword.value, call)):
+                        or _unused_by_estimator(arg.keyword.value, call)
+                        or _set_by_wrapping_search(arg.keyword.value, call, module)):
                     plan.skipped.append(arg.keyword.value)
                     continue
                 add(arg.keyword.value, arg.keyword.value, value, site, "ctor-kwarg", owner=site.owner, node=arg)
@@ -592,6 +593,28 @@ def _drop_unused_and_data_defining(module: cst.Module, scan: Scan, plan: HpoPlan
             continue
         kept.append(t)
     plan.tunables = kept
+
+
+# Searches that refit the estimator they are given over a grid of its keywords.
+_GRID_SEARCHES = re.compile(r"^(GridSearchCV|RandomizedSearchCV|HalvingGridSearchCV|HalvingRandomSearchCV)$")
+# Keywords whose meaning depends on the kernel: a grid over them was chosen for the script's kernel.
+_KERNEL_PARAMETERS = frozenset({"gamma", "degree", "coef0"})
+
+
+def _set_by_wrapping_search(key: str, call: cst.Call, module: cst.Module) -> bool:
+    """`GridSearchCV(SVR(kernel="rbf", gamma=0.1), param_grid={"C": ..., "gamma": ...})`: the grid sets
+    `gamma` on every fit, so a suggested one changes nothing; and the grid's kernel parameters are chosen
+    for the script's kernel, so another kernel (a cubic one with gamma 100 fits for hours) is not searched."""
+    search = parents(module).get(id(call))
+    search = parents(module).get(id(search)) if isinstance(search, cst.Arg) else None
+    if not (isinstance(search, cst.Call) and _GRID_SEARCHES.match(last_name(search) or "")):
+        return False
+    grids = [a.value for a in search.args
+             if a.keyword is not None and a.keyword.value in ("param_grid", "param_distributions")]
+    grids += [a.value for a in search.args[1:2] if a.keyword is None]
+    keys = {k.rsplit("__", 1)[-1] for g in grids for n in iter_nodes(g) if isinstance(n, cst.Dict)
+            for e in n.elements if isinstance(e, cst.DictElement) for k in [string_value(e.key) or ""] if k}
+    return key in keys or (key == "kernel" and bool(keys & _KERNEL_PARAMETERS))
 
 
 def _unused_by_estimator(key: str, call: cst.Call) -> bool:
