@@ -87,6 +87,8 @@ HEAD_SPLIT_WIDTH = re.compile(r"^(n_?embd|n_?embed|d_?model|embed_?dim|emb_?dim|
 OUTLIER_SHARE = re.compile(r"^(contamination|outliers?_fraction)$", re.IGNORECASE)
 # A learning-rate scheduler's decay factor (StepLR's gamma): above 1 the rate grows each step.
 DECAY_FACTOR = re.compile(r"(^|_)(gamma|lr_decay|decay_rate|decay_factor|lr_factor|factor)$", re.IGNORECASE)
+# A step-size decay written out by a hand-made trainer (`learning_rate *= learning_rate_decay` each epoch).
+LEARNING_RATE_DECAY = re.compile(r"(^|_)(lr|learning_rate|step_size)_decay$", re.IGNORECASE)
 SCHEDULERS = frozenset({"StepLR", "MultiStepLR", "ExponentialLR", "ReduceLROnPlateau", "lr_scheduler"})
 # Batch sizes and similar settings of evaluation only: they change no trained model.
 EVALUATION_SETTING = re.compile(r"(^|_)(test|eval|val|valid|validation|inference|infer|predict)_?(batch|bs)",
@@ -173,7 +175,9 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
         return f'suggest_float("{name}", 0.5, 1.0)'  # searched down from the script's pure-L1 end point
     if isinstance(value, float) and OUTLIER_SHARE.search(bare) and 0 < value <= 0.5:
         return f'suggest_float("{name}", {_nice(max(0.005, value / 4))!r}, {_nice(min(0.5, value * 3))!r})'
-    if isinstance(value, float) and 0 < value < 1 and DECAY_FACTOR.search(bare) and script_strings & SCHEDULERS:
+    if isinstance(value, float) and 0 < value < 1 and (
+        DECAY_FACTOR.search(bare) and script_strings & SCHEDULERS or LEARNING_RATE_DECAY.search(bare)
+    ):
         return f'suggest_float("{name}", {_nice(max(0.05, value / 2))!r}, 0.99)'
     if choices:
         options = [c for c in choices if isinstance(c, (str, int, float))]

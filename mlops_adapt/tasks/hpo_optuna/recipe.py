@@ -317,9 +317,11 @@ class _HpoRewriter(cst.CSTTransformer):
         if suggestion is None:
             return updated_node
         iterable = code(updated_node.iter)
+        element = (f"({', '.join(f'{TRIAL}.{one}' for one in suggestion)},)" if isinstance(suggestion, tuple)
+                   else f"{TRIAL}.{suggestion}")
         # The final run (a FixedTrial) goes over the script's own values again, so its table still prints.
         expr = cst.parse_expression(
-            f"[{TRIAL}.{suggestion}] if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial) "
+            f"[{element}] if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial) "
             f"else {iterable}"
         )
         return updated_node.with_changes(iter=expr)
@@ -874,6 +876,21 @@ class AddOptunaSearch(Recipe):
             site = ParamSite(loop, "before", "sweep")
             self.tuned.append(Tunable(name, name, values[0], suggest, site, "sweep", loop))
             taken.add(name)
+        for loop in iter_nodes(scan.module):
+            grid = _product_grid(scan.module, loop)
+            # A loop name already searched elsewhere (`reg` of the default run) goes by its list's name (`regs`).
+            grid = [(name if name not in taken else listed, values) for name, listed, values in grid or []]
+            if not grid or len({name for name, _ in grid} | taken) != len(grid) + len(taken):
+                continue
+            if id(loop) not in inside and not _inside_function(scan, loop):
+                continue
+            suggests = []
+            for name, values in grid:
+                suggest = f'suggest_categorical("{name}", [{", ".join(_python_literal(v) for v in values)}])'
+                suggests.append(suggest)
+                self.tuned.append(Tunable(name, name, values[0], suggest, ParamSite(loop, "before", "sweep"), "sweep", loop))
+                taken.add(name)
+            found[id(loop.iter)] = tuple(suggests)
         return found
 
     def _run_block(self, tree: cst.Module, scan: Scan) -> list[cst.BaseStatement]:
@@ -1660,6 +1677,26 @@ def _sliced(expr: cst.BaseExpression) -> tuple[str, str] | None:
     if part.lower is not None and part.upper is None:
         return code(expr.value), "tail"
     return None
+
+
+def _product_grid(module: cst.Module, loop: cst.CSTNode) -> list[tuple[str, str, list]] | None:
+    """`for hs, lr, reg in itertools.product(hidden_sizes, learning_rates, regs):` building a model with
+    the values: the script's own grid search, each trial runs one combination; (loop name, list, values) each."""
+    if not (isinstance(loop, cst.For) and isinstance(loop.target, cst.Tuple) and isinstance(loop.iter, cst.Call)
+            and last_name(loop.iter) == "product" and len(loop.target.elements) == len(loop.iter.args) >= 2):
+        return None
+    grid = []
+    for element, arg in zip(loop.target.elements, loop.iter.args):
+        listed = arg.value if isinstance(arg.value, (cst.List, cst.Tuple)) else _listed_once(module, arg.value)
+        values = literal_value(listed) if listed is not None and arg.keyword is None else None
+        if not isinstance(element.value, cst.Name) or not isinstance(values, (list, tuple)) or len(values) < 2:
+            return None
+        if len({type(v) for v in values}) != 1 or not {type(v) for v in values} <= {int, float, str}:
+            return None
+        grid.append((element.value.value, code(arg.value), list(values)))
+    names = {name for name, _, _ in grid}
+    built = any(isinstance(a.value, cst.Name) and a.value.value in names for c in calls_in(loop.body) for a in c.args)
+    return grid if built else None
 
 
 def _fits_per_value(loop: cst.CSTNode) -> bool:
