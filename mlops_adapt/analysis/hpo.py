@@ -464,6 +464,8 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
     dataclasses_found = scan.dataclass_defaults
     used_names: set[str] = set()
     divided = floor_divided(module)
+    # Only scripts that wrap estimators in a grid search need the parent of each call.
+    wrapping = parents(module) if any(_GRID_SEARCHES.match(s) for s in strings) else {}
 
     def add(name: str, key: str, value: object, site: ParamSite, kind: str, *, owner=None, choices=None, node=None):
         param = name
@@ -543,7 +545,7 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
                     continue  # fed by a variable that is tuned at its own definition
                 if (_evaluation_only(arg.keyword.value, site.anchor) or _evaluation_loader(arg.keyword.value, call)
                         or _unused_by_estimator(arg.keyword.value, call)
-                        or _set_by_wrapping_search(arg.keyword.value, call, module)):
+                        or _set_by_wrapping_search(arg.keyword.value, call, wrapping)):
                     plan.skipped.append(arg.keyword.value)
                     continue
                 add(arg.keyword.value, arg.keyword.value, value, site, "ctor-kwarg", owner=site.owner, node=arg)
@@ -605,12 +607,12 @@ _GRID_SEARCHES = re.compile(r"^(GridSearchCV|RandomizedSearchCV|HalvingGridSearc
 _KERNEL_PARAMETERS = frozenset({"gamma", "degree", "coef0"})
 
 
-def _set_by_wrapping_search(key: str, call: cst.Call, module: cst.Module) -> bool:
+def _set_by_wrapping_search(key: str, call: cst.Call, parent: dict[int, cst.CSTNode]) -> bool:
     """`GridSearchCV(SVR(kernel="rbf", gamma=0.1), param_grid={"C": ..., "gamma": ...})`: the grid sets
     `gamma` on every fit, so a suggested one changes nothing; and the grid's kernel parameters are chosen
     for the script's kernel, so another kernel (a cubic one with gamma 100 fits for hours) is not searched."""
-    search = parents(module).get(id(call))
-    search = parents(module).get(id(search)) if isinstance(search, cst.Arg) else None
+    search = parent.get(id(call))
+    search = parent.get(id(search)) if isinstance(search, cst.Arg) else None
     if not (isinstance(search, cst.Call) and _GRID_SEARCHES.match(last_name(search) or "")):
         return False
     grids = [a.value for a in search.args
