@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -70,11 +71,24 @@ SAMPLING_FRACTION = re.compile(
     re.IGNORECASE,
 )
 # Settings that are either a count (an int) or a fraction (a float): `max_features=1` is one feature.
-COUNT_OR_FRACTION = frozenset({"max_samples", "max_features"})
+COUNT_OR_FRACTION = frozenset({"max_samples", "max_features", "max_df"})
+# A vectorizer's upper document-frequency cut: a float share in [0, 1] (sklearn rejects more), kept high
+# so that it stays above `min_df` (below it sklearn raises too).
+DOCUMENT_SHARE = re.compile(r"^max_df$", re.IGNORECASE)
+# A mixing weight between two penalties or losses (ElasticNet's, NMF's `l1_ratio`): a float in [0, 1],
+# even when the script writes its end point as an int (`l1_ratio=1`).
+MIXING_RATIO = re.compile(r"(^|_)l1_ratio$", re.IGNORECASE)
+# The number of attention heads: the model width must be a multiple of it (`C // n_head` per head).
+HEAD_COUNT = re.compile(r"^(n_?heads?|num_?heads?|nheads?|num_attention_heads|attention_heads)$", re.IGNORECASE)
+# Widths split across the heads (nanoGPT's n_embd, a transformer's d_model or embed_dim).
+HEAD_SPLIT_WIDTH = re.compile(r"^(n_?embd|n_?embed|d_?model|embed_?dim|emb_?dim|embedding_dim|hidden_size|"
+                              r"hidden_dim|dim|width|n_?hidden|model_dim)$", re.IGNORECASE)
 # The expected share of outliers (IsolationForest, LocalOutlierFactor, EllipticEnvelope): sklearn takes (0, 0.5].
 OUTLIER_SHARE = re.compile(r"^(contamination|outliers?_fraction)$", re.IGNORECASE)
 # A learning-rate scheduler's decay factor (StepLR's gamma): above 1 the rate grows each step.
 DECAY_FACTOR = re.compile(r"(^|_)(gamma|lr_decay|decay_rate|decay_factor|lr_factor|factor)$", re.IGNORECASE)
+# A step-size decay written out by a hand-made trainer (`learning_rate *= learning_rate_decay` each epoch).
+LEARNING_RATE_DECAY = re.compile(r"(^|_)(lr|learning_rate|step_size)_decay$", re.IGNORECASE)
 SCHEDULERS = frozenset({"StepLR", "MultiStepLR", "ExponentialLR", "ReduceLROnPlateau", "lr_scheduler"})
 # Batch sizes and similar settings of evaluation only: they change no trained model.
 EVALUATION_SETTING = re.compile(r"(^|_)(test|eval|val|valid|validation|inference|infer|predict)_?(batch|bs)",
@@ -155,9 +169,15 @@ def search_space(name: str, value: object, *, key: str | None = None, owner: str
     fraction = isinstance(value, float) or bare.lower() not in COUNT_OR_FRACTION
     if isinstance(value, (int, float)) and SAMPLING_FRACTION.search(bare) and 0 < value <= 1 and fraction:
         return f'suggest_float("{name}", {_nice(max(0.3, value / 2))!r}, 1.0)'
+    if isinstance(value, float) and DOCUMENT_SHARE.search(bare) and 0 < value <= 1:
+        return f'suggest_float("{name}", {_nice(max(0.5, value / 2))!r}, 1.0)'
+    if isinstance(value, (int, float)) and MIXING_RATIO.search(bare) and value == 1:
+        return f'suggest_float("{name}", 0.5, 1.0)'  # searched down from the script's pure-L1 end point
     if isinstance(value, float) and OUTLIER_SHARE.search(bare) and 0 < value <= 0.5:
         return f'suggest_float("{name}", {_nice(max(0.005, value / 4))!r}, {_nice(min(0.5, value * 3))!r})'
-    if isinstance(value, float) and 0 < value < 1 and DECAY_FACTOR.search(bare) and script_strings & SCHEDULERS:
+    if isinstance(value, float) and 0 < value < 1 and (
+        DECAY_FACTOR.search(bare) and script_strings & SCHEDULERS or LEARNING_RATE_DECAY.search(bare)
+    ):
         return f'suggest_float("{name}", {_nice(max(0.05, value / 2))!r}, 0.99)'
     if choices:
         options = [c for c in choices if isinstance(c, (str, int, float))]
@@ -444,6 +464,8 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
     dataclasses_found = scan.dataclass_defaults
     used_names: set[str] = set()
     divided = floor_divided(module)
+    # Only scripts that wrap estimators in a grid search need the parent of each call.
+    wrapping = parents(module) if any(_GRID_SEARCHES.match(s) for s in strings) else {}
 
     def add(name: str, key: str, value: object, site: ParamSite, kind: str, *, owner=None, choices=None, node=None):
         param = name
@@ -522,12 +544,37 @@ def collect_tunables(module: cst.Module, scan: Scan) -> HpoPlan:
                 if value is _NOT_LITERAL:
                     continue  # fed by a variable that is tuned at its own definition
                 if (_evaluation_only(arg.keyword.value, site.anchor) or _evaluation_loader(arg.keyword.value, call)
-                        or _unused_by_estimator(arg.keyword.value, call)):
+                        or _unused_by_estimator(arg.keyword.value, call)
+                        or _set_by_wrapping_search(arg.keyword.value, call, wrapping)):
                     plan.skipped.append(arg.keyword.value)
                     continue
                 add(arg.keyword.value, arg.keyword.value, value, site, "ctor-kwarg", owner=site.owner, node=arg)
     _drop_unused_and_data_defining(module, scan, plan)
+    _keep_widths_divisible_by_heads(plan, strings, imports, divided)
     return plan
+
+
+def _keep_widths_divisible_by_heads(plan: HpoPlan, strings: set[str], imports: set[str],
+                                    divided: dict[str, int]) -> None:
+    """A width split across attention heads (`C // n_head`) must stay a multiple of the head count:
+    the head count keeps its default and the width is searched in steps of it (both searched freely,
+    most trials build a model whose reshape fails)."""
+    heads = [t for t in plan.tunables if HEAD_COUNT.search(t.key) and isinstance(t.default, int)
+             and not isinstance(t.default, bool) and t.default > 1]
+    if not heads:
+        return
+    count = max(t.default for t in heads)
+    widths = [t for t in plan.tunables if HEAD_SPLIT_WIDTH.search(t.key) and isinstance(t.default, int)
+              and not isinstance(t.default, bool) and t.default % count == 0]
+    if not widths:
+        return
+    for t in heads:
+        plan.tunables.remove(t)
+        plan.skipped.append(t.key)
+    for t in widths:
+        step = math.lcm(count, divided.get(t.key.lower(), 1))
+        t.suggest = search_space(t.name, t.default, key=t.key, script_strings=strings, imports=imports,
+                                 multiple_of=step) or t.suggest
 
 
 def _drop_unused_and_data_defining(module: cst.Module, scan: Scan, plan: HpoPlan) -> None:
@@ -552,6 +599,28 @@ def _drop_unused_and_data_defining(module: cst.Module, scan: Scan, plan: HpoPlan
             continue
         kept.append(t)
     plan.tunables = kept
+
+
+# Searches that refit the estimator they are given over a grid of its keywords.
+_GRID_SEARCHES = re.compile(r"^(GridSearchCV|RandomizedSearchCV|HalvingGridSearchCV|HalvingRandomSearchCV)$")
+# Keywords whose meaning depends on the kernel: a grid over them was chosen for the script's kernel.
+_KERNEL_PARAMETERS = frozenset({"gamma", "degree", "coef0"})
+
+
+def _set_by_wrapping_search(key: str, call: cst.Call, parent: dict[int, cst.CSTNode]) -> bool:
+    """`GridSearchCV(SVR(kernel="rbf", gamma=0.1), param_grid={"C": ..., "gamma": ...})`: the grid sets
+    `gamma` on every fit, so a suggested one changes nothing; and the grid's kernel parameters are chosen
+    for the script's kernel, so another kernel (a cubic one with gamma 100 fits for hours) is not searched."""
+    search = parent.get(id(call))
+    search = parent.get(id(search)) if isinstance(search, cst.Arg) else None
+    if not (isinstance(search, cst.Call) and _GRID_SEARCHES.match(last_name(search) or "")):
+        return False
+    grids = [a.value for a in search.args
+             if a.keyword is not None and a.keyword.value in ("param_grid", "param_distributions")]
+    grids += [a.value for a in search.args[1:2] if a.keyword is None]
+    keys = {k.rsplit("__", 1)[-1] for g in grids for n in iter_nodes(g) if isinstance(n, cst.Dict)
+            for e in n.elements if isinstance(e, cst.DictElement) for k in [string_value(e.key) or ""] if k}
+    return key in keys or (key == "kernel" and bool(keys & _KERNEL_PARAMETERS))
 
 
 def _unused_by_estimator(key: str, call: cst.Call) -> bool:

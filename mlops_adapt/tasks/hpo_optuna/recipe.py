@@ -47,6 +47,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
 )
 from mlops_adapt.tasks.hpo_optuna.relay import ScoredOnTestToo, relay_for
 from mlops_adapt.tasks.hpo_optuna.side_effects import (
+    effect_of,
     find_side_effects,
     helper_checkpoint,
     passed_path_reads,
@@ -316,9 +317,11 @@ class _HpoRewriter(cst.CSTTransformer):
         if suggestion is None:
             return updated_node
         iterable = code(updated_node.iter)
+        element = (f"({', '.join(f'{TRIAL}.{one}' for one in suggestion)},)" if isinstance(suggestion, tuple)
+                   else f"{TRIAL}.{suggestion}")
         # The final run (a FixedTrial) goes over the script's own values again, so its table still prints.
         expr = cst.parse_expression(
-            f"[{TRIAL}.{suggestion}] if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial) "
+            f"[{element}] if {TRIAL} is not None and not isinstance({TRIAL}, optuna.trial.FixedTrial) "
             f"else {iterable}"
         )
         return updated_node.with_changes(iter=expr)
@@ -707,6 +710,7 @@ class AddOptunaSearch(Recipe):
         self.run_ids = {id(s) for s in run_block if any(s is top for top in tree.body)}
         executed = self._executed_sites(scan, run_block)
         hpo = collect_tunables(tree, scan)
+        _keep_files_per_round(tree, hpo.tunables)
         records = result_record_keys(tree)  # `best = {"accuracy": 0.0}` holds results, not settings
         hpo.tunables = [t for t in hpo.tunables if not (t.kind == "config-dict" and t.key in records)]
         hpo.tunables += listed_weights(scan, hpo)
@@ -872,6 +876,21 @@ class AddOptunaSearch(Recipe):
             site = ParamSite(loop, "before", "sweep")
             self.tuned.append(Tunable(name, name, values[0], suggest, site, "sweep", loop))
             taken.add(name)
+        for loop in iter_nodes(scan.module):
+            grid = _product_grid(scan.module, loop)
+            # A loop name already searched elsewhere (`reg` of the default run) goes by its list's name (`regs`).
+            grid = [(name if name not in taken else listed, values) for name, listed, values in grid or []]
+            if not grid or len({name for name, _ in grid} | taken) != len(grid) + len(taken):
+                continue
+            if id(loop) not in inside and not _inside_function(scan, loop):
+                continue
+            suggests = []
+            for name, values in grid:
+                suggest = f'suggest_categorical("{name}", [{", ".join(_python_literal(v) for v in values)}])'
+                suggests.append(suggest)
+                self.tuned.append(Tunable(name, name, values[0], suggest, ParamSite(loop, "before", "sweep"), "sweep", loop))
+                taken.add(name)
+            found[id(loop.iter)] = tuple(suggests)
         return found
 
     def _run_block(self, tree: cst.Module, scan: Scan) -> list[cst.BaseStatement]:
@@ -1660,6 +1679,26 @@ def _sliced(expr: cst.BaseExpression) -> tuple[str, str] | None:
     return None
 
 
+def _product_grid(module: cst.Module, loop: cst.CSTNode) -> list[tuple[str, str, list]] | None:
+    """`for hs, lr, reg in itertools.product(hidden_sizes, learning_rates, regs):` building a model with
+    the values: the script's own grid search, each trial runs one combination; (loop name, list, values) each."""
+    if not (isinstance(loop, cst.For) and isinstance(loop.target, cst.Tuple) and isinstance(loop.iter, cst.Call)
+            and last_name(loop.iter) == "product" and len(loop.target.elements) == len(loop.iter.args) >= 2):
+        return None
+    grid = []
+    for element, arg in zip(loop.target.elements, loop.iter.args):
+        listed = arg.value if isinstance(arg.value, (cst.List, cst.Tuple)) else _listed_once(module, arg.value)
+        values = literal_value(listed) if listed is not None and arg.keyword is None else None
+        if not isinstance(element.value, cst.Name) or not isinstance(values, (list, tuple)) or len(values) < 2:
+            return None
+        if len({type(v) for v in values}) != 1 or not {type(v) for v in values} <= {int, float, str}:
+            return None
+        grid.append((element.value.value, code(arg.value), list(values)))
+    names = {name for name, _, _ in grid}
+    built = any(isinstance(a.value, cst.Name) and a.value.value in names for c in calls_in(loop.body) for a in c.args)
+    return grid if built else None
+
+
 def _fits_per_value(loop: cst.CSTNode) -> bool:
     """`for k in ks: model = KMeans(n_clusters=k); model.fit_predict(X)`: a loop that builds a model with
     its loop variable as a keyword argument and fits it, one model per value."""
@@ -1780,3 +1819,38 @@ def _is_definition(stmt: cst.BaseStatement) -> bool:
     return isinstance(stmt, cst.SimpleStatementLine) and all(
         isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
     )
+
+
+_SUGGESTED_INT = re.compile(r'^suggest_int\("([^"]+)", (\d+), (\d+)(.*)\)$')
+
+
+def _keep_files_per_round(tree: cst.Module, tunables: list[Tunable]) -> None:
+    """`for epoch in range(1, epochs + 1): torch.save(..., f"ckpt_epoch{epoch}.pth")`: the script writes one
+    file per round, so a final run with fewer rounds than the default would not write the last ones; the
+    round count is searched from its default up."""
+    per_round = set()
+    for loop in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        if not (isinstance(loop, cst.For) and isinstance(loop.target, cst.Name) and isinstance(loop.iter, cst.Call)
+                and last_name(loop.iter) == "range"):
+            continue
+        counter = loop.target.value
+        named = any(
+            effect_of(c) in ("writes a file", "saves a file")
+            and any(isinstance(n, cst.Name) and n.value == counter for n in iter_nodes(cst.parse_expression(target)))
+            for c in calls_in(loop.body) for target in [_file_target(c)] if target
+        )
+        if named:
+            per_round |= {n.value if isinstance(n, cst.Name) else n.attr.value for a in loop.iter.args
+                          for n in iter_nodes(a.value) if isinstance(n, (cst.Name, cst.Attribute))}
+    for t in tunables:
+        match = _SUGGESTED_INT.match(t.suggest)
+        if t.key in per_round and match and isinstance(t.default, int) and int(match.group(2)) < t.default:
+            t.suggest = f'suggest_int("{match.group(1)}", {t.default}, {max(int(match.group(3)), t.default + 1)}{match.group(4)})'
+
+
+def _file_target(call: cst.Call) -> str:
+    """The code of the path a writing call writes, or "" (see side_effects)."""
+    args = [a for a in call.args if a.keyword is None]
+    if (last_name(call) or "") in ("save", "dump") and len(args) >= 2:
+        return code(args[1].value)
+    return code(args[0].value) if args else ""

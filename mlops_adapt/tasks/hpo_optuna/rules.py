@@ -45,6 +45,10 @@ class _Unsuggest(cst.CSTTransformer):
             body = body.elements[0].value  # a sweep loop: `[trial.suggest_categorical(...)] if ... else values`
         if isinstance(body, cst.Call) and _SUGGEST.match(last_name(body) or ""):
             return updated_node.orelse
+        if isinstance(body, cst.Tuple) and body.elements and all(  # a grid loop: one suggestion per listed setting
+            isinstance(e.value, cst.Call) and _SUGGEST.match(last_name(e.value) or "") for e in body.elements
+        ):
+            return updated_node.orelse
         return updated_node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -239,12 +243,21 @@ def _swept_names(original: str, names: list[str]) -> list[str]:
         tree = ast.parse(original)
     except SyntaxError:
         return []
-    return [
+    found = [
         node.target.id for node in ast.walk(tree)
         if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and node.target.id not in names
         and (isinstance(node.iter, ast.Name) and node.iter.id in names
              or isinstance(node.iter, ast.Attribute) and node.iter.attr in names)
     ]
+    # `for hs, lr in itertools.product(hidden_sizes, learning_rates):`: each list under its loop name
+    found += [
+        target.id for node in ast.walk(tree)
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Tuple) and isinstance(node.iter, ast.Call)
+        and (getattr(node.iter.func, "attr", None) or getattr(node.iter.func, "id", None)) == "product"
+        for target, listed in zip(node.target.elts, node.iter.args)
+        if isinstance(target, ast.Name) and isinstance(listed, ast.Name) and listed.id in names
+    ]
+    return found
 
 
 def _helper_parser_options(original: str) -> list[str]:

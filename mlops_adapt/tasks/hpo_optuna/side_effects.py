@@ -154,7 +154,30 @@ def _path_reads(module: cst.Module) -> list[tuple[cst.Call, cst.Arg]]:
             found.append((call, args[0]))
         elif not effect_of(call):
             found += [(call, a) for a in call.args if a.keyword is not None and a.keyword.value in READ_KEYWORDS]
+    found += _written_files_passed_on(module, {id(arg) for _, arg in found})
     return found
+
+
+def _written_files_passed_on(module: cst.Module, seen: set[int]) -> list[tuple[cst.Call, cst.Arg]]:
+    """`df.to_csv(f"{DIR}/val.csv")` then `CsvDataset(f"{DIR}/val.csv")`: a file the script writes and hands,
+    by the same spelled-out name, to its own reader is data the run needs, read back like a checkpoint."""
+    calls = calls_in(module, lambdas=True)
+    written = {_target_of(c) for c in calls if effect_of(c) in ("writes a file", "saves a file")}
+    written = {w for w in written if w and _spelled_file(w)}
+    return [
+        (call, a) for call in calls if not effect_of(call) and (last_name(call) or "") != "trial_path"
+        for a in call.args if a.keyword is None and id(a) not in seen and code(a.value) in written
+    ]
+
+
+def _spelled_file(path: str) -> bool:
+    """A path written out as a string or f-string with a file name (`"data/val.csv"`, `f"{d}/val.csv"`)."""
+    try:
+        expr = cst.parse_expression(path)
+    except cst.ParserSyntaxError:
+        return False
+    return isinstance(expr, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)) and re.search(
+        r"\.\w+['\"]$", path) is not None
 
 
 def path_arguments(module: cst.Module, path: str) -> list[cst.Arg]:
