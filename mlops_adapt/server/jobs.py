@@ -102,6 +102,10 @@ class _Worker:
                                        name="mlops-adapt-engine", daemon=True)
         self.process.start()
         child_end.close()
+        # Two threads may wait for the process (the call thread on EOF, and kill()). Reaping it
+        # from both at once races: the loser's waitpid fails and it reports a dead process as
+        # alive. One lock makes the reaping, and the is_alive check, one step.
+        self._reaping = threading.Lock()
 
     def call(self, job: tuple) -> asyncio.Future:
         """Send the job and await the reply, without blocking the loop or holding a pool thread.
@@ -122,8 +126,9 @@ class _Worker:
                 self.conn.send(job)  # pickles first: a job that cannot be pickled sends nothing
                 reply = self.conn.recv()
             except (EOFError, OSError):
-                self.process.join(timeout=1.0)
-                reply = ("stopped", f"exit code {self.process.exitcode}")
+                with self._reaping:
+                    self.process.join(timeout=1.0)
+                    reply = ("stopped", f"exit code {self.process.exitcode}")
             except Exception as err:  # noqa: BLE001 - an unpicklable job or reply
                 reply = ("error", RuntimeError(f"cannot exchange data with the engine: {err}"))
             try:
@@ -135,9 +140,11 @@ class _Worker:
         return future
 
     def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=5.0)
+        with self._reaping:
+            if self.process.is_alive():
+                self.process.kill()
+            # SIGKILL cannot be ignored; the long timeout only covers a machine under heavy load.
+            self.process.join(timeout=30.0)
         self.conn.close()
 
 
