@@ -47,10 +47,16 @@ repo.index.add([PATH])
 repo.index.commit(f"annotation batch {batch}: +{len(new)} rows, {corrected} corrections")
 print(f"batch {batch}: {len(df)} rows, label counts {df['label'].value_counts().sort_index().to_dict()}")
 
-for sample in ["s00000", f"s{start:05d}", f"s{max(0, start - 15):05d}"]:
+for sample in ["s00000", f"s{start + 7:05d}", f"s{len(df) - 1:05d}"]:
     subjects = repo.git.log("-S", f"{sample},", "--format=%s", "--", PATH).splitlines()
     # the oldest commit that changed the number of occurrences is the one that added the row
     print(f"{sample}: introduced by '{subjects[-1]}', occurrence changes {len(subjects)}")
+
+corrected_ids = df.loc[df["batch"] == batch, "sample_id"].head(corrected).tolist() if corrected else []
+for sample in corrected_ids[:2]:
+    # with the old label in the needle, -S lists the commit that wrote it and the one that removed it
+    subjects = repo.git.log("-S", f"{sample},unsure", "--format=%s", "--", PATH).splitlines()
+    print(f"{sample} was unsure in '{subjects[-1]}', corrected in '{subjects[0]}'")
 
 touching_unsure = repo.git.log("-G", r",unsure,", "--format=%s", "--", PATH).splitlines()
 print(f"commits touching 'unsure' rows: {len(touching_unsure)} -> {list(reversed(touching_unsure))}")

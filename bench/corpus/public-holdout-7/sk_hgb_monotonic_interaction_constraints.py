@@ -1,7 +1,7 @@
 """Monotonic and interaction constraints for `HistGradientBoostingRegressor`, in the shape of the scikit-learn
 example "Monotonic Constraints" and the constraint sections of the user guide: a synthetic house-price-like frame
 where price must rise with surface and fall with distance, three models in a `MODELS` dict (unconstrained,
-`monotonic_cst` given as a dict keyed by column name, monotonic + `interaction_cst` groups), a violation count on
+`monotonic_cst` given as a dict keyed by column name, monotonic + `interaction_cst` groups written with names and mapped to column positions), a violation count on
 a probe grid (price drops as surface grows), validation RMSE chooses the model, test RMSE/R2, joblib of the chosen
 model and a `constraints_report.json`."""
 import json
@@ -24,7 +24,7 @@ MODELS = {
     "monotonic": {"monotonic_cst": {"surface": 1, "distance_km": -1}},
     "monotonic+interactions": {
         "monotonic_cst": {"surface": 1, "distance_km": -1},
-        "interaction_cst": [["surface", "rooms"], ["distance_km", "noise_db"], ["age"]],
+        "interaction_cst": [["surface", "rooms"], ["distance_km", "noise_db"], ["age"]],  # names, mapped below
     },
 }
 
@@ -61,7 +61,12 @@ def main():
     X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=0.2, random_state=RANDOM_STATE)
     report = {}
     fitted = {}
+    columns = list(X.columns)
     for name, extra in MODELS.items():
+        extra = dict(extra)
+        if "interaction_cst" in extra:
+            # interaction groups must be given as column positions
+            extra["interaction_cst"] = [[columns.index(c) for c in group] for group in extra["interaction_cst"]]
         model = HistGradientBoostingRegressor(**BASE_PARAMS, **extra)
         model.fit(X_train, y_train)
         rmse = mean_squared_error(y_val, model.predict(X_val)) ** 0.5
