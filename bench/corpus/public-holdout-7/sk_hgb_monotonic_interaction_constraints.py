@@ -1,9 +1,9 @@
 """Monotonic and interaction constraints for `HistGradientBoostingRegressor`, in the shape of the scikit-learn
 example "Monotonic Constraints" and the constraint sections of the user guide: a synthetic house-price-like frame
 where price must rise with surface and fall with distance, three models in a `MODELS` dict (unconstrained,
-`monotonic_cst` given as a dict keyed by column name, monotonic + `interaction_cst` groups written with names and mapped to column positions), a violation count on
-a probe grid (price drops as surface grows), validation RMSE chooses the model, test RMSE/R2, joblib of the chosen
-model and a `constraints_report.json`."""
+`monotonic_cst` given as a dict keyed by column name, monotonic + `interaction_cst` groups written with names and
+mapped to column positions), a violation count on a probe grid (price drops as surface grows), validation RMSE
+chooses the model, test RMSE/R2, joblib of the chosen model and a `constraints_report.json`."""
 import json
 
 import joblib
