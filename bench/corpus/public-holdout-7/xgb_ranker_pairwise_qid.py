@@ -1,7 +1,7 @@
 """Learning to rank with `xgboost.XGBRanker` and query ids, in the shape of xgboost's `demo/rank/` scripts and the
 sklearn-API ranking tests: a synthetic search log (queries with 10-30 candidate documents, graded relevance 0-4)
 sorted by `qid`, `XGBRanker(objective="rank:pairwise" | "rank:ndcg", lambdarank_pair_method=..., eval_metric=
-["ndcg@5", "map@10"], early_stopping_rounds=...)` fitted with `qid=` and `eval_set`/`eval_qid`, `evals_result()`,
+["ndcg@10", "ndcg@5"], early_stopping_rounds=...)` fitted with `qid=` and `eval_set`/`eval_qid`, `evals_result()`,
 `best_iteration`, mean per-query NDCG@5 on the test queries computed by hand, the better objective kept and saved
 with `save_model("ranker.json")`."""
 import argparse
@@ -67,7 +67,7 @@ def main():
             colsample_bytree=0.8,
             tree_method="hist",
             lambdarank_pair_method="topk" if objective == "rank:ndcg" else "mean",
-            eval_metric=["map@10", "ndcg@5"],
+            eval_metric=["ndcg@10", "ndcg@5"],
             early_stopping_rounds=args.early_stopping_rounds,
             random_state=args.seed,
             n_jobs=1,
