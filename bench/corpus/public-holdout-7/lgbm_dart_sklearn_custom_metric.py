@@ -68,7 +68,7 @@ metrics = {
 }
 for k, v in metrics.items():
     print(f"{k}: {v:.4f}")
-print("Feature importances (top 5):", list(np.argsort(gbm.feature_importances_)[::-1][:5]))
+print("Feature importances (top 5):", [int(i) for i in np.argsort(gbm.feature_importances_)[::-1][:5]])
 gbm.booster_.save_model("dart_model.txt")
 with open("dart_metrics.json", "w") as fh:
     json.dump({"drop_rate": best_drop, **metrics}, fh, indent=2)

@@ -25,7 +25,7 @@ REVEAL_PER_ITER = 5
 SEED = 2
 
 
-def fit_models(X, y_semi, n_neighbors=7, alpha=0.2, gamma=0.25):
+def fit_models(X, y_semi, n_neighbors=7, alpha=0.2, gamma=2.0):
     spreading = LabelSpreading(kernel="knn", n_neighbors=n_neighbors, alpha=alpha, max_iter=50)
     propagation = LabelPropagation(kernel="rbf", gamma=gamma, max_iter=2000)
     spreading.fit(X, y_semi)
