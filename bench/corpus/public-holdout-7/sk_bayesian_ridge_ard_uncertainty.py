@@ -1,12 +1,14 @@
 """Bayesian linear regression with uncertainty, in the shape of the scikit-learn examples `plot_ard.py` and
-`plot_bayesian_ridge_curvefit.py`: polynomial features of a noisy cubic with many irrelevant columns, `OLS`,
-`BayesianRidge` (`alpha_init`/`lambda_init`, `compute_score=True`, `scores_`) and `ARDRegression`
-(`threshold_lambda`) in a `models` dict, `predict(return_std=True)` coverage of the +/-1.96 std interval, learned
-`alpha_`/`lambda_`, non-zero coefficient counts, `cross_val_score` (neg RMSE, `KFold`) on the training part for the
-choice, test RMSE and coverage, `pickle` of the chosen model."""
+`plot_bayesian_ridge_curvefit.py`: a noisy cubic with many irrelevant columns, polynomial features of x only (a
+`ColumnTransformer`, the other columns passed through), `OLS`, `BayesianRidge` (`alpha_init`/`lambda_init`,
+`compute_score=True`, `scores_`) and `ARDRegression` (`threshold_lambda`) in a `models` dict,
+`predict(return_std=True)` coverage of the +/-1.96 std interval, learned `alpha_`/`lambda_`, non-zero coefficient
+counts, `cross_val_score` (neg RMSE, `KFold`) on the training part for the choice, test RMSE and coverage, `pickle` of
+the chosen model."""
 import pickle
 
 import numpy as np
+from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import ARDRegression, BayesianRidge, LinearRegression
 from sklearn.metrics import mean_squared_error
 from sklearn.model_selection import KFold, cross_val_score, train_test_split
@@ -24,7 +26,10 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random
 
 
 def poly_pipeline(estimator, degree=3):
-    return make_pipeline(PolynomialFeatures(degree=degree, include_bias=False), StandardScaler(), estimator)
+    # polynomial terms of x only; the other columns pass through unchanged
+    expand = ColumnTransformer([("poly", PolynomialFeatures(degree=degree, include_bias=False), [0])],
+                               remainder="passthrough")
+    return make_pipeline(expand, StandardScaler(), estimator)
 
 
 models = {
