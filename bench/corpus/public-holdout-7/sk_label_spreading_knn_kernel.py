@@ -27,7 +27,7 @@ SEED = 2
 
 def fit_models(X, y_semi, n_neighbors=7, alpha=0.2, gamma=2.0):
     spreading = LabelSpreading(kernel="knn", n_neighbors=n_neighbors, alpha=alpha, max_iter=50)
-    propagation = LabelPropagation(kernel="rbf", gamma=gamma, max_iter=2000)
+    propagation = LabelPropagation(kernel="rbf", gamma=gamma, max_iter=30)
     spreading.fit(X, y_semi)
     propagation.fit(X, y_semi)
     return spreading, propagation
