@@ -315,6 +315,7 @@ class TranslateGitPythonToDvc(Recipe):
             rewriter.used, self.globs, whole_folders, self.folders, may_merge(tree)
         )
         new_tree = insert_after_imports(new_tree, helper_block(body))
+        imports |= {NeededImport(m) for m in rewriter.extra_imports}
         for needed in sorted(imports, key=lambda i: (i.module, i.name or "")):
             AddImportsVisitor.add_needed_import(self.context, needed.module, needed.name)
         return new_tree
@@ -460,6 +461,7 @@ class _Rewriter(StatementExpander):
         self.names, self.consts, self.globs, self.folders = names, consts, globs, folders
         self.whole_folders = whole_folders  # data folders are tracked as a whole (one .dvc file each)
         self.blob_trees: set[int] = set()  # `commit.tree` nodes read as `tree / "data.csv"` (dvc_blob)
+        self.extra_imports: set[str] = set()  # modules the rewritten calls name (not the helpers)
 
     # ------------------------------------------------------------------ expressions
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -472,6 +474,8 @@ class _Rewriter(StatementExpander):
             return cst.Call(self.use("dvc_archive"), [cst.Arg(updated_node.func.value), *updated_node.args])  # type: ignore[attr-defined]
         if isinstance(func, cst.Attribute) and func.attr.value == "worktree" and gp.is_git_cmd(func.value, self.names):
             return self._worktree(original_node, updated_node)
+        if isinstance(func, cst.Attribute) and func.attr.value == "bisect" and gp.is_git_cmd(func.value, self.names):
+            return self._bisect(original_node, updated_node)
         if staged_diff(original_node, self.names):
             # The staged changes list the data as git listed it, not the .dvc files DVC staged.
             return cst.Call(self.use("dvc_staged"), [cst.Arg(_holder(updated_node.func.value, self.names)), cst.Arg(updated_node)])  # type: ignore[attr-defined]
@@ -579,6 +583,29 @@ class _Rewriter(StatementExpander):
             self.add_before(cst.Expr(cst.Call(self.use("dvc_commit_all"), [cst.Arg(holder)])))
             return updated_node
         return updated_node
+
+    def _bisect(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """`git bisect`: each step checks out a commit, whose data DVC checks out next (dvc_checkout);
+        `bisect run` runs its command after a `dvc checkout` of each step's data."""
+        words = [string_value(a.value) for a in updated.args]
+        verb = words[0] if words else None
+        if verb in ("log", "visualize", "view", "terms", "help"):
+            return updated  # reports only: HEAD stays where it is
+        if not words or any(a.keyword is not None or a.star for a in updated.args):
+            raise Unsupported(f"`{code(original)}`: a `git bisect` whose step the DVC translation cannot read")
+        if verb == "run":
+            # The check reads the step's data: `dvc checkout` first (no .dvc yet: git had the data);
+            # exit 128 makes git abort the bisect instead of taking a failed checkout for a bad commit.
+            self.extra_imports.add("sys")
+            step = 'test ! -d .dvc || "$0" -m dvc checkout -q --force || exit 128; exec "$@"'
+            wrapper = [cst.Arg(cst.SimpleString(repr(w))) for w in ("sh", "-c", step)]
+            wrapper.append(cst.Arg(cst.parse_expression("sys.executable")))
+            return updated.with_changes(args=[updated.args[0], *wrapper, *updated.args[1:]])
+        # start, good, bad, skip, reset, or a verdict held in a variable: git checks out a commit.
+        self.need_statement("`git bisect`")
+        holder = _repo_holder(updated.func.value, self.names)  # type: ignore[attr-defined]
+        self.add_after(cst.Expr(cst.Call(self.use("dvc_checkout"), [cst.Arg(holder)])))
+        return updated
 
     def _worktree(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         """`git worktree add [OPTIONS] PATH [REV]`: the new work tree gets REV's data (dvc_fill_worktree)."""
