@@ -315,7 +315,6 @@ class TranslateGitPythonToDvc(Recipe):
             rewriter.used, self.globs, whole_folders, self.folders, may_merge(tree)
         )
         new_tree = insert_after_imports(new_tree, helper_block(body))
-        imports |= {NeededImport(m) for m in rewriter.extra_imports}
         for needed in sorted(imports, key=lambda i: (i.module, i.name or "")):
             AddImportsVisitor.add_needed_import(self.context, needed.module, needed.name)
         return new_tree
@@ -461,7 +460,6 @@ class _Rewriter(StatementExpander):
         self.names, self.consts, self.globs, self.folders = names, consts, globs, folders
         self.whole_folders = whole_folders  # data folders are tracked as a whole (one .dvc file each)
         self.blob_trees: set[int] = set()  # `commit.tree` nodes read as `tree / "data.csv"` (dvc_blob)
-        self.extra_imports: set[str] = set()  # modules the rewritten calls name (not the helpers)
 
     # ------------------------------------------------------------------ expressions
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -594,13 +592,7 @@ class _Rewriter(StatementExpander):
         if not words or any(a.keyword is not None or a.star for a in updated.args):
             raise Unsupported(f"`{code(original)}`: a `git bisect` whose step the DVC translation cannot read")
         if verb == "run":
-            # The check reads the step's data: `dvc checkout` first (no .dvc yet: git had the data);
-            # exit 128 makes git abort the bisect instead of taking a failed checkout for a bad commit.
-            self.extra_imports.add("sys")
-            step = 'test ! -d .dvc || "$0" -m dvc checkout -q --force || exit 128; exec "$@"'
-            wrapper = [cst.Arg(cst.SimpleString(repr(w))) for w in ("sh", "-c", step)]
-            wrapper.append(cst.Arg(cst.parse_expression("sys.executable")))
-            return updated.with_changes(args=[updated.args[0], *wrapper, *updated.args[1:]])
+            return cst.Call(self.use("dvc_bisect_run"), [cst.Arg(updated.func.value), *updated.args])  # type: ignore[attr-defined]
         # start, good, bad, skip, reset, or a verdict held in a variable: git checks out a commit.
         self.need_statement("`git bisect`")
         holder = _repo_holder(updated.func.value, self.names)  # type: ignore[attr-defined]

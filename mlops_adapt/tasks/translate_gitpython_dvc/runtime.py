@@ -390,6 +390,14 @@ def dvc_checkout(target, force=False):
                     os.remove(data)
 
 
+def dvc_bisect_run(git_cmd, run, *command):
+    """`git bisect run COMMAND`, each step's data checked out by DVC before COMMAND runs."""
+    # No .dvc folder: a step before the migration, git checked out the data. Exit 128 makes git
+    # abort the bisect instead of taking a failed checkout for a bad commit.
+    step = 'test ! -d .dvc || "$0" -m dvc checkout -q --force || exit 128; exec "$@"'
+    return git_cmd.bisect(run, "sh", "-c", step, sys.executable, *command)
+
+
 def dvc_drop_own_ignore(repo):
     """Remove the untracked .dvc/.gitignore on a revision that predates `dvc init`.
 
