@@ -11,7 +11,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from mlops_adapt.analysis import gitpython as gp
 from mlops_adapt.analysis.exprs import code, nodes_of, string_value
 from mlops_adapt.tasks.translate_gitpython_dvc import SPEC
-from mlops_adapt.tasks.translate_gitpython_dvc.specialize import drop_unreached, fold_settings
+from mlops_adapt.tasks.translate_gitpython_dvc.specialize import REPO_TARGETS, drop_unreached, fold_settings
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.translation import (
     HelperLibrary,
@@ -34,6 +34,7 @@ def helper_source(
     folders: bool = False,
     data_folders: tuple[str, ...] = (),
     merges: bool = True,
+    repo_targets: bool = False,
 ) -> tuple[str, set[NeededImport]]:
     """Source of the helpers in `used` (with the ones they call), and the imports they need.
 
@@ -41,6 +42,7 @@ def helper_source(
     shows up among the data); otherwise each data file gets its own .dvc file, as git had it.
     `data_folders`: folders the script fills with data files (gitpython.data_folders).
     `merges`: the script may merge branches (may_merge), so DVC's .gitignore files merge by union.
+    `repo_targets`: the script hands each helper a git.Repo (see _repo_targets_only).
     """
     lines = [
         "# DVC helpers added by mlops-adapt (translate-gitpython-dvc): DVC versions the data, git the code.",
@@ -50,9 +52,10 @@ def helper_source(
         "DVC_DATA_FOLDERS": bool(data_folders),
         "DVC_TRACK_FOLDERS": folders,
         "DVC_MERGES": merges,
+        REPO_TARGETS: repo_targets and not set(HELPERS.closure(used)) & PASS_OTHER_TARGETS,
     }
     helpers = HELPERS.source(used)
-    if HELPERS.constants(used):
+    if HELPERS.constants(used) or settings[REPO_TARGETS]:
         helpers = drop_unreached(fold_settings(helpers, settings), set(used))
     # The script's own data rules, in place of runtime.py's defaults (the same analysis rules);
     # only the ones the helpers still read once the script's settings are folded in.
@@ -77,6 +80,24 @@ def helper_source(
     return body, imports | {NeededImport("logging")}
 
 
+# Helpers that hand another helper something other than their own target (an index, a commit)
+# or take a remote or commit themselves: with one of them copied, dvc_git_repo must stay.
+PASS_OTHER_TARGETS = frozenset({
+    "dvc_add", "dvc_remove", "dvc_stats", "dvc_tree", "dvc_blob", "dvc_push", "dvc_pull", "dvc_storage",
+    "dvc_cloned", "dvc_archive", "dvc_git_diff", "dvc_bisect_run",
+})
+
+
+def _repo_targets_only(tree: cst.Module, used: set[str], names: gp.GitNames) -> bool:
+    """Whether every helper call of the translated script hands it a name bound to a git.Repo."""
+    for call in nodes_of(tree, cst.Call):
+        if isinstance(call.func, cst.Name) and call.func.value in used:
+            first = call.args[0].value if call.args else None
+            if not (isinstance(first, cst.Name) and first.value in names.repos):
+                return False
+    return True
+
+
 def _wrapped(items: list[str], width: int = 116) -> str:
     """Comma-separated items on indented lines of at most `width` characters."""
     lines, line = [], "   "
@@ -89,9 +110,9 @@ def _wrapped(items: list[str], width: int = 116) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _expected(imports: str, helpers: set[str], body: str, globs: tuple[str, ...] = ()) -> str:
+def _expected(imports: str, helpers: set[str], body: str, globs: tuple[str, ...] = (), repos: bool = False) -> str:
     """An example's translated text: its imports, the helpers it uses, then its body."""
-    block = helper_source(helpers, globs)[0]
+    block = helper_source(helpers, globs, repo_targets=repos)[0]
     return textwrap.dedent(imports).strip() + "\n\n\n" + block + "\n\n" + textwrap.dedent(body).lstrip("\n")
 
 
@@ -192,6 +213,7 @@ class TranslateGitPythonToDvc(Recipe):
                 print((repo.is_dirty() or dvc_dirty(repo)))
                 print(dvc_read(repo, "v1:data.csv"))
                 """,
+                repos=True,
             ),
         ),
         Example(
@@ -312,7 +334,8 @@ class TranslateGitPythonToDvc(Recipe):
         if not rewriter.used:
             raise SkipFile("nothing to adapt: no GitPython operation touches data files")
         body, imports = helper_source(
-            rewriter.used, self.globs, whole_folders, self.folders, may_merge(tree)
+            rewriter.used, self.globs, whole_folders, self.folders, may_merge(tree),
+            _repo_targets_only(new_tree, rewriter.used, names),
         )
         new_tree = insert_after_imports(new_tree, helper_block(body))
         for needed in sorted(imports, key=lambda i: (i.module, i.name or "")):
