@@ -83,7 +83,7 @@ def helper_source(
 # Helpers that hand another helper something other than their own target (an index, a commit)
 # or take a remote or commit themselves: with one of them copied, dvc_git_repo must stay.
 PASS_OTHER_TARGETS = frozenset({
-    "dvc_add", "dvc_remove", "dvc_stats", "dvc_tree", "dvc_blob", "dvc_push", "dvc_pull", "dvc_storage",
+    "dvc_remove", "dvc_stats", "dvc_tree", "dvc_blob", "dvc_push", "dvc_pull", "dvc_storage",
     "dvc_cloned", "dvc_archive", "dvc_git_diff", "dvc_bisect_run",
 })
 

@@ -185,7 +185,7 @@ def dvc_add(target, paths):
             else:
                 files.append(rel)
     if data:
-        dvc_track(index, data)
+        dvc_track(target, data)  # `index` reads git's index only after this, .dvc files staged
     if files:
         index.add(files)
     if folders:
