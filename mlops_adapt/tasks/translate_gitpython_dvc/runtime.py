@@ -168,8 +168,7 @@ def dvc_add(target, paths):
     repo = dvc_git_repo(target)
     index = target if isinstance(target, git.IndexFile) else repo.index
     root = repo.working_tree_dir
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else paths
     data, files, folders = [], [], []
     for path in paths:
         full = os.path.join(root, os.fspath(path))
@@ -395,8 +394,7 @@ def dvc_checkout_paths(target, rev, paths):
     """`git checkout [REV] -- PATHS`: data comes back through its .dvc file (of REV), code through git."""
     repo = dvc_git_repo(target)
     root = repo.working_tree_dir
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else paths
     rels = [os.path.relpath(os.path.join(root, os.fspath(p)), root).replace(os.sep, "/") for p in paths]
     code = [rel for rel in rels if not dvc_is_data(rel)]
     revision = [rev] if rev is not None else []  # no revision: restore from the index
@@ -632,8 +630,7 @@ def dvc_remove(target, paths, keep_file=False):
     repo = dvc_git_repo(target)
     index = target if isinstance(target, git.IndexFile) else repo.index
     root = repo.working_tree_dir
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else paths
     rels = [os.path.relpath(os.path.join(root, os.fspath(p)), root).replace(os.sep, "/") for p in paths]
     code = [rel for rel in rels if not dvc_is_data(rel)]
     if code:
