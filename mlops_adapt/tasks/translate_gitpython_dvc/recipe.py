@@ -133,7 +133,8 @@ class TranslateGitPythonToDvc(Recipe):
       follows the `.dvc` file.
     - A branch or tag checkout (`head.checkout()`, `git.checkout/switch/merge/...`) is followed by
       a DVC checkout (unsaved data stays, as git keeps local edits); a hard reset
-      (`head.reset(working_tree=True)`, `git.reset("--hard")`) by a forced one.
+      (`head.reset(working_tree=True)`, `git.reset("--hard")`) by a forced one. So is each
+      `git bisect` step; `git bisect run CMD` runs CMD after a DVC checkout of the step's data.
     - Whole trees and diffs between revisions (`commit.tree`, `repo.tree(REV)`,
       `commit.diff(OTHER)`, `git.diff(A, B, ...)`) see the data as git had it: the data of each
       revision, read with DVC, stands in for its `.dvc` files in a scratch tree.
