@@ -607,8 +607,10 @@ class _Rewriter(StatementExpander):
         return updated_node
 
     def _bisect(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        """`git bisect`: each step checks out a commit, whose data DVC checks out next (dvc_checkout);
-        `bisect run` runs its command after a `dvc checkout` of each step's data."""
+        """`git bisect`: each step that checks out a commit is followed by a DVC checkout of its data.
+
+        `bisect run CMD` becomes dvc_bisect_run, which runs CMD after a `dvc checkout` of each step.
+        """
         words = [string_value(a.value) for a in updated.args]
         verb = words[0] if words else None
         if verb in ("log", "visualize", "view", "terms", "help"):

@@ -133,12 +133,20 @@ def _is_alias(statement: cst.BaseStatement, param: str) -> bool:
 
 
 class _Rename(cst.CSTTransformer):
+    """Rename a variable: its Names, not attributes (`x.old`) or keywords (`f(old=...)`) so spelled."""
+
     def __init__(self, old: str, new: str) -> None:
         super().__init__()
         self.old, self.new = old, new
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
         return updated_node.with_changes(value=self.new) if updated_node.value == self.old else updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        return updated_node.with_changes(attr=original_node.attr)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
 
 
 def fold_settings(source: str, truth: dict[str, bool]) -> str:
