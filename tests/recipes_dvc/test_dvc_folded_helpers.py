@@ -152,6 +152,6 @@ repo.git.checkout("master")
 def test_union_merge_of_gitignores_is_copied_only_for_scripts_that_merge() -> None:
     switch_only = translated(SWITCH)
     assert "def dvc_checkout(" in switch_only
-    assert "dvc_union_gitignores" not in switch_only and "DVC_MERGES" not in switch_only
+    assert "merge=union" not in switch_only and "DVC_MERGES" not in switch_only
     merging = SWITCH + 'repo.git.merge("promo")\n'
-    assert "dvc_union_gitignores(repo)" in translated(merging)
+    assert ".gitignore merge=union" in translated(merging)

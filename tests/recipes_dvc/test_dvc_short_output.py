@@ -75,8 +75,18 @@ def test_run_time_paths_bring_the_sorting_helpers_and_stay_under_160_lines() -> 
 def test_only_the_helpers_the_script_calls_are_copied() -> None:
     code = translated(TYPICAL)
     defined = {name for name in HELPERS.names if f"def {name}(" in code}
-    assert defined == set(HELPERS.closure({"dvc_track", "dvc_read"}))
+    # Every helper gets `repo`, a git.Repo: dvc_git_repo (which finds the repo of an index,
+    # command or commit) folds away, and the helpers take `repo` itself.
+    assert defined == set(HELPERS.closure({"dvc_track", "dvc_read"})) - {"dvc_git_repo"}
+    assert "def dvc_track(repo, paths):" in code and "index = repo.index\n" in code
     assert "def dvc_tree(" not in code and "def dvc_checkout(" not in code
+
+
+@pytest.mark.parametrize("holder", ["index = repo.index\nindex", "g = repo.git\ng"])
+def test_dvc_git_repo_stays_when_a_helper_gets_an_index_or_a_command(holder: str) -> None:
+    source = TYPICAL.replace('print(repo.git.show("v1:scores.csv"))\n', f'{holder}.add(["scores.csv"])\n')
+    code = translated(source)
+    assert "def dvc_git_repo(" in code and "repo = dvc_git_repo(target)" in code
 
 
 @pytest.mark.parametrize("name", sorted(HELPERS.names))
@@ -97,3 +107,29 @@ def test_archive_and_worktree_of_data_are_translated_not_refused() -> None:
     code = translated(source)
     assert "dvc_archive(repo, buffer, treeish='HEAD', prefix='rel/')" in code
     assert "repo.git.worktree('add', '--detach', 'old', 'HEAD')\ndvc_fill_worktree(repo, 'old', 'HEAD')" in code
+
+
+def test_helpers_that_hand_on_or_take_other_objects_keep_dvc_git_repo() -> None:
+    """PASS_OTHER_TARGETS lists every helper that passes another helper an index or commit, or
+    that takes a commit, remote or command: with those, `dvc_git_repo(target)` must not fold."""
+    import ast
+    import inspect
+
+    from mlops_adapt.tasks.translate_gitpython_dvc import runtime
+    from mlops_adapt.tasks.translate_gitpython_dvc.recipe import PASS_OTHER_TARGETS
+
+    functions = [
+        f for f in ast.parse(inspect.getsource(runtime)).body if isinstance(f, ast.FunctionDef) and f.name != "dvc_git_repo"
+    ]
+    take_targets = {f.name for f in functions if "dvc_git_repo(" in ast.unparse(f)}
+    for function in functions:
+        first = function.args.args[0].arg
+        hands_on = any(
+            isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in take_targets and c.args
+            and not (isinstance(c.args[0], ast.Name) and c.args[0].id in (first, "repo"))
+            for c in ast.walk(function)
+        )
+        other_objects = "isinstance(target, git.Commit" in ast.unparse(function) or "git.Remote" in ast.unparse(function)
+        takes_other = function.name in take_targets and first not in ("target", "repo")
+        if hands_on or other_objects or takes_other:
+            assert function.name in PASS_OTHER_TARGETS, function.name

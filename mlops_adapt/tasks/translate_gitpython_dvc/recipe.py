@@ -11,7 +11,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from mlops_adapt.analysis import gitpython as gp
 from mlops_adapt.analysis.exprs import code, nodes_of, string_value
 from mlops_adapt.tasks.translate_gitpython_dvc import SPEC
-from mlops_adapt.tasks.translate_gitpython_dvc.specialize import drop_unreached, fold_settings
+from mlops_adapt.tasks.translate_gitpython_dvc.specialize import REPO_TARGETS, drop_unreached, fold_settings
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
 from mlops_adapt.transforms.translation import (
     HelperLibrary,
@@ -34,6 +34,7 @@ def helper_source(
     folders: bool = False,
     data_folders: tuple[str, ...] = (),
     merges: bool = True,
+    repo_targets: bool = False,
 ) -> tuple[str, set[NeededImport]]:
     """Source of the helpers in `used` (with the ones they call), and the imports they need.
 
@@ -41,6 +42,7 @@ def helper_source(
     shows up among the data); otherwise each data file gets its own .dvc file, as git had it.
     `data_folders`: folders the script fills with data files (gitpython.data_folders).
     `merges`: the script may merge branches (may_merge), so DVC's .gitignore files merge by union.
+    `repo_targets`: the script hands each helper a git.Repo (see _repo_targets_only).
     """
     lines = [
         "# DVC helpers added by mlops-adapt (translate-gitpython-dvc): DVC versions the data, git the code.",
@@ -50,9 +52,10 @@ def helper_source(
         "DVC_DATA_FOLDERS": bool(data_folders),
         "DVC_TRACK_FOLDERS": folders,
         "DVC_MERGES": merges,
+        REPO_TARGETS: repo_targets and not set(HELPERS.closure(used)) & PASS_OTHER_TARGETS,
     }
     helpers = HELPERS.source(used)
-    if HELPERS.constants(used):
+    if HELPERS.constants(used) or settings[REPO_TARGETS]:
         helpers = drop_unreached(fold_settings(helpers, settings), set(used))
     # The script's own data rules, in place of runtime.py's defaults (the same analysis rules);
     # only the ones the helpers still read once the script's settings are folded in.
@@ -77,6 +80,24 @@ def helper_source(
     return body, imports | {NeededImport("logging")}
 
 
+# Helpers that hand another helper something other than their own target (an index, a commit)
+# or take a remote or commit themselves: with one of them copied, dvc_git_repo must stay.
+PASS_OTHER_TARGETS = frozenset({
+    "dvc_remove", "dvc_stats", "dvc_tree", "dvc_blob", "dvc_push", "dvc_pull", "dvc_storage",
+    "dvc_cloned", "dvc_archive", "dvc_git_diff", "dvc_bisect_run",
+})
+
+
+def _repo_targets_only(tree: cst.Module, used: set[str], names: gp.GitNames) -> bool:
+    """Whether every helper call of the translated script hands it a name bound to a git.Repo."""
+    for call in nodes_of(tree, cst.Call):
+        if isinstance(call.func, cst.Name) and call.func.value in used:
+            first = call.args[0].value if call.args else None
+            if not (isinstance(first, cst.Name) and first.value in names.repos):
+                return False
+    return True
+
+
 def _wrapped(items: list[str], width: int = 116) -> str:
     """Comma-separated items on indented lines of at most `width` characters."""
     lines, line = [], "   "
@@ -89,9 +110,9 @@ def _wrapped(items: list[str], width: int = 116) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _expected(imports: str, helpers: set[str], body: str, globs: tuple[str, ...] = ()) -> str:
+def _expected(imports: str, helpers: set[str], body: str, globs: tuple[str, ...] = (), repos: bool = False) -> str:
     """An example's translated text: its imports, the helpers it uses, then its body."""
-    block = helper_source(helpers, globs)[0]
+    block = helper_source(helpers, globs, repo_targets=repos)[0]
     return textwrap.dedent(imports).strip() + "\n\n\n" + block + "\n\n" + textwrap.dedent(body).lstrip("\n")
 
 
@@ -112,7 +133,8 @@ class TranslateGitPythonToDvc(Recipe):
       follows the `.dvc` file.
     - A branch or tag checkout (`head.checkout()`, `git.checkout/switch/merge/...`) is followed by
       a DVC checkout (unsaved data stays, as git keeps local edits); a hard reset
-      (`head.reset(working_tree=True)`, `git.reset("--hard")`) by a forced one.
+      (`head.reset(working_tree=True)`, `git.reset("--hard")`) by a forced one. So is each
+      `git bisect` step; `git bisect run CMD` runs CMD after a DVC checkout of the step's data.
     - Whole trees and diffs between revisions (`commit.tree`, `repo.tree(REV)`,
       `commit.diff(OTHER)`, `git.diff(A, B, ...)`) see the data as git had it: the data of each
       revision, read with DVC, stands in for its `.dvc` files in a scratch tree.
@@ -192,6 +214,7 @@ class TranslateGitPythonToDvc(Recipe):
                 print((repo.is_dirty() or dvc_dirty(repo)))
                 print(dvc_read(repo, "v1:data.csv"))
                 """,
+                repos=True,
             ),
         ),
         Example(
@@ -312,7 +335,8 @@ class TranslateGitPythonToDvc(Recipe):
         if not rewriter.used:
             raise SkipFile("nothing to adapt: no GitPython operation touches data files")
         body, imports = helper_source(
-            rewriter.used, self.globs, whole_folders, self.folders, may_merge(tree)
+            rewriter.used, self.globs, whole_folders, self.folders, may_merge(tree),
+            _repo_targets_only(new_tree, rewriter.used, names),
         )
         new_tree = insert_after_imports(new_tree, helper_block(body))
         for needed in sorted(imports, key=lambda i: (i.module, i.name or "")):
@@ -472,6 +496,8 @@ class _Rewriter(StatementExpander):
             return cst.Call(self.use("dvc_archive"), [cst.Arg(updated_node.func.value), *updated_node.args])  # type: ignore[attr-defined]
         if isinstance(func, cst.Attribute) and func.attr.value == "worktree" and gp.is_git_cmd(func.value, self.names):
             return self._worktree(original_node, updated_node)
+        if isinstance(func, cst.Attribute) and func.attr.value == "bisect" and gp.is_git_cmd(func.value, self.names):
+            return self._bisect(original_node, updated_node)
         if staged_diff(original_node, self.names):
             # The staged changes list the data as git listed it, not the .dvc files DVC staged.
             return cst.Call(self.use("dvc_staged"), [cst.Arg(_holder(updated_node.func.value, self.names)), cst.Arg(updated_node)])  # type: ignore[attr-defined]
@@ -579,6 +605,25 @@ class _Rewriter(StatementExpander):
             self.add_before(cst.Expr(cst.Call(self.use("dvc_commit_all"), [cst.Arg(holder)])))
             return updated_node
         return updated_node
+
+    def _bisect(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """`git bisect`: each step that checks out a commit is followed by a DVC checkout of its data.
+
+        `bisect run CMD` becomes dvc_bisect_run, which runs CMD after a `dvc checkout` of each step.
+        """
+        words = [string_value(a.value) for a in updated.args]
+        verb = words[0] if words else None
+        if verb in ("log", "visualize", "view", "terms", "help"):
+            return updated  # reports only: HEAD stays where it is
+        if not words or any(a.keyword is not None or a.star for a in updated.args):
+            raise Unsupported(f"`{code(original)}`: a `git bisect` whose step the DVC translation cannot read")
+        if verb == "run":
+            return cst.Call(self.use("dvc_bisect_run"), [cst.Arg(updated.func.value), *updated.args])  # type: ignore[attr-defined]
+        # start, good, bad, skip, reset, or a verdict held in a variable: git checks out a commit.
+        self.need_statement("`git bisect`")
+        holder = _repo_holder(updated.func.value, self.names)  # type: ignore[attr-defined]
+        self.add_after(cst.Expr(cst.Call(self.use("dvc_checkout"), [cst.Arg(holder)])))
+        return updated
 
     def _worktree(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         """`git worktree add [OPTIONS] PATH [REV]`: the new work tree gets REV's data (dvc_fill_worktree)."""

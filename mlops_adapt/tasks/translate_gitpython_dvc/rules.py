@@ -24,7 +24,7 @@ from mlops_adapt.verify.rules.base import Recommendation, TaskRules
 # Statements the translation may replace: they add, read, check, diff, check out or push files.
 _GIT_FILE_OP = re.compile(
     r"\.(add|show|is_dirty|checkout|commit|diff|push|status|iter_commits|log|rm|mv|remove|create_tag|archive)\s*\("
-    r"|\.tree\b|\.stats\b|\buntracked_files\b|\.entries\b|\.(clone_from|clone|reset|switch|merge|revert|cherry_pick|rebase)\s*\("
+    r"|\.tree\b|\.stats\b|\buntracked_files\b|\.entries\b|\.(clone_from|clone|reset|switch|merge|revert|cherry_pick|rebase|bisect)\s*\("
 )
 
 

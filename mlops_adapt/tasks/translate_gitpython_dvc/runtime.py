@@ -45,9 +45,8 @@ logging.getLogger("dvc").setLevel(logging.WARNING)  # keep DVC notes out of stdo
 
 def dvc_git_repo(obj):
     """The git.Repo behind a GitPython repository, index, command, remote or commit object."""
-    if isinstance(obj, git.Repo):
-        return obj
-    return git.Repo(obj.working_dir) if isinstance(obj, git.Git) else obj.repo  # Git makes up any attribute
+    # A git.Git command makes up any attribute (`.repo` too), so it is asked for its folder.
+    return obj if isinstance(obj, git.Repo) else git.Repo(obj.working_dir) if isinstance(obj, git.Git) else obj.repo
 
 
 def dvc_is_data(path):
@@ -111,24 +110,6 @@ def dvc_repo(repo, index=None):
     return dvc.repo.Repo(root)
 
 
-def dvc_union_gitignores(repo):
-    """Let git merge .gitignore files by keeping the lines of both sides (not versioned).
-
-    Let git merge .gitignore files by keeping the lines of both sides (.git/info/attributes, not
-    versioned): DVC lists each data file there, so branches that add different data would
-    otherwise conflict on it, where git merged the data files themselves cleanly.
-    """
-    attributes = os.path.join(repo.common_dir, "info", "attributes")
-    line = ".gitignore merge=union"
-    if os.path.isfile(attributes):
-        with open(attributes) as f:
-            if line in f.read().splitlines():
-                return
-    os.makedirs(os.path.dirname(attributes), exist_ok=True)
-    with open(attributes, "a") as f:
-        f.write(line + "\n")
-
-
 def dvc_meta_file(root, rel):
     """Whether a path is DVC's bookkeeping in git: .dvc files, its config, .gitignore files of DVC."""
     if rel.startswith(".dvc/") or rel in (".dvc", ".dvcignore") or rel.endswith(".dvc"):
@@ -187,8 +168,7 @@ def dvc_add(target, paths):
     repo = dvc_git_repo(target)
     index = target if isinstance(target, git.IndexFile) else repo.index
     root = repo.working_tree_dir
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else paths
     data, files, folders = [], [], []
     for path in paths:
         full = os.path.join(root, os.fspath(path))
@@ -204,7 +184,7 @@ def dvc_add(target, paths):
             else:
                 files.append(rel)
     if data:
-        dvc_track(index, data)
+        dvc_track(target, data)  # `index` reads git's index only after this, .dvc files staged
     if files:
         index.add(files)
     if folders:
@@ -360,10 +340,18 @@ def dvc_checkout(target, force=False):
     local changes across a checkout; `force` (a hard reset) overwrites it too.
     """
     repo = dvc_git_repo(target)
-    if not os.path.isdir(os.path.join(repo.working_tree_dir, ".dvc")):
+    root = repo.working_tree_dir
+    if not os.path.isdir(os.path.join(root, ".dvc")):
         return
     if DVC_MERGES:  # a script that switches branches may merge them next
-        dvc_union_gitignores(repo)
+        # DVC lists each data file in .gitignore: git merges it by keeping both sides' lines
+        # (.git/info/attributes, not versioned), as it merged the data files themselves.
+        attributes = os.path.join(repo.common_dir, "info", "attributes")
+        os.makedirs(os.path.dirname(attributes), exist_ok=True)
+        with open(attributes, "a+") as f:
+            f.seek(0)
+            if ".gitignore merge=union" not in f.read().splitlines():
+                f.write(".gitignore merge=union\n")
     data_repo = dvc_repo(repo)
     for stage in data_repo.index.stages:
         try:
@@ -371,13 +359,17 @@ def dvc_checkout(target, force=False):
         except dvc.exceptions.DvcException as err:
             if force or "unsaved" not in str(err):  # DVC refuses to drop data its cache lacks
                 raise
-    dvc_drop_own_ignore(repo)
+    own_ignore = os.path.join(root, ".dvc", ".gitignore")
+    if os.path.isfile(own_ignore) and (".dvc/.gitignore", 0) not in repo.index.entries:
+        try:
+            repo.head.commit.tree[".dvc/config"]
+        except (KeyError, ValueError):  # before `dvc init`: left untracked, it blocks checkouts of later revisions
+            os.remove(own_ignore)
     try:
         before = repo.commit("HEAD@{1}").tree  # where HEAD was before this checkout or reset
     except (git.BadName, git.GitCommandError, ValueError):
         return
     # Data the previous version had and this one lacks goes, as git removes its files (unless edited).
-    root = repo.working_tree_dir
     for item in before.traverse():
         if item.type != "blob" or not item.path.endswith(".dvc") or os.path.exists(os.path.join(root, item.path)):
             continue
@@ -390,29 +382,19 @@ def dvc_checkout(target, force=False):
                     os.remove(data)
 
 
-def dvc_drop_own_ignore(repo):
-    """Remove the untracked .dvc/.gitignore on a revision that predates `dvc init`.
-
-    On a revision that predates `dvc init` (no .dvc/config in git), remove the .dvc/.gitignore
-    DVC rewrote after git took it away: left untracked, it stops git from merging or checking
-    out the revisions that have it ("untracked working tree files would be overwritten").
-    """
-    rel = ".dvc/.gitignore"
-    try:
-        repo.head.commit.tree[".dvc/config"]
-        return
-    except (KeyError, ValueError):
-        pass
-    if (rel, 0) not in repo.index.entries and os.path.isfile(os.path.join(repo.working_tree_dir, rel)):
-        os.remove(os.path.join(repo.working_tree_dir, rel))
+def dvc_bisect_run(git_cmd, run, *command):
+    """`git bisect run COMMAND`, each step's data checked out by DVC before COMMAND runs."""
+    # No .dvc folder: a step before the migration, git checked out the data. Exit 128 makes git
+    # abort the bisect instead of taking a failed checkout for a bad commit.
+    step = 'test ! -d .dvc || "$0" -m dvc checkout -q --force || exit 128; exec "$@"'
+    return git_cmd.bisect(run, "sh", "-c", step, sys.executable, *command)
 
 
 def dvc_checkout_paths(target, rev, paths):
     """`git checkout [REV] -- PATHS`: data comes back through its .dvc file (of REV), code through git."""
     repo = dvc_git_repo(target)
     root = repo.working_tree_dir
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else paths
     rels = [os.path.relpath(os.path.join(root, os.fspath(p)), root).replace(os.sep, "/") for p in paths]
     code = [rel for rel in rels if not dvc_is_data(rel)]
     revision = [rev] if rev is not None else []  # no revision: restore from the index
@@ -648,8 +630,7 @@ def dvc_remove(target, paths, keep_file=False):
     repo = dvc_git_repo(target)
     index = target if isinstance(target, git.IndexFile) else repo.index
     root = repo.working_tree_dir
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else paths
     rels = [os.path.relpath(os.path.join(root, os.fspath(p)), root).replace(os.sep, "/") for p in paths]
     code = [rel for rel in rels if not dvc_is_data(rel)]
     if code:
@@ -664,33 +645,22 @@ def dvc_remove(target, paths, keep_file=False):
                 index.add([ignore])
             elif any(entry.path == ignore for entry in index.entries.values()):
                 index.remove([ignore])  # DVC deleted the .gitignore it had emptied
+        full = os.path.join(root, rel)
         if not keep_file:
-            full = os.path.join(root, rel)
             if os.path.isdir(full):
                 shutil.rmtree(full)
             elif os.path.exists(full):
                 os.remove(full)
-        if owner != rel:
-            dvc_add_without(index, owner, rel)  # a folder DVC tracks as a whole: record it without the file
-
-
-def dvc_add_without(index, folder, rel):
-    """Record a folder DVC tracks as a whole without one of its files, which stays in the work tree.
-
-    `git rm --cached` of a file in a data folder: DVC records what a folder holds, so the file is
-    moved aside while DVC records the folder, then put back (it is then untracked, as in git).
-    """
-    full = os.path.join(dvc_git_repo(index).working_tree_dir, rel)
-    if not os.path.isfile(full):
-        dvc_add(index, [folder])
-        return
-    aside = tempfile.mkdtemp(prefix="dvc-unstaged-")
-    shutil.move(full, os.path.join(aside, "file"))
-    try:
-        dvc_add(index, [folder])
-    finally:
-        shutil.move(os.path.join(aside, "file"), full)
-        shutil.rmtree(aside, ignore_errors=True)
+        if owner != rel and not os.path.isfile(full):
+            dvc_add(index, [owner])  # a folder DVC tracks as a whole: record it without the file
+        elif owner != rel:  # `--cached`: the file stays in the work tree, untracked as in git, so it is moved aside
+            aside = tempfile.mkdtemp(prefix="dvc-unstaged-")
+            shutil.move(full, os.path.join(aside, "file"))
+            try:
+                dvc_add(index, [owner])
+            finally:
+                shutil.move(os.path.join(aside, "file"), full)
+                shutil.rmtree(aside, ignore_errors=True)
 
 
 def dvc_move(target, source, destination):

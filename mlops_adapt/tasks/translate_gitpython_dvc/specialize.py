@@ -11,6 +11,9 @@ from __future__ import annotations
 import libcst as cst
 
 _FALSE = "False"
+# Not a constant of the helpers: set when the script hands every helper a git.Repo (no index,
+# command, remote or commit object), so `dvc_git_repo` and the index-or-repo choice fold away.
+REPO_TARGETS = "DVC_REPO_TARGETS"
 
 
 def _known(node: cst.BaseExpression, truth: dict[str, bool]) -> bool | None:
@@ -34,7 +37,21 @@ class _Fold(cst.CSTTransformer):
             return cst.Name(_FALSE)
         return updated_node
 
+    def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
+        # `target if isinstance(target, git.IndexFile) else repo.index`: no index is handed in.
+        if self.truth.get(REPO_TARGETS) and "git.IndexFile" in cst.Module([]).code_for_node(updated_node.test):
+            return updated_node.orelse
+        return updated_node
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        # `dvc_git_repo(target)` is the target itself when every target is a git.Repo.
+        if (
+            self.truth.get(REPO_TARGETS)
+            and isinstance(updated_node.func, cst.Name)
+            and updated_node.func.value == "dvc_git_repo"
+            and len(updated_node.args) == 1
+        ):
+            return updated_node.args[0].value
         # `any(... for x in EMPTY)` is False.
         if (
             isinstance(updated_node.func, cst.Name)
@@ -83,9 +100,61 @@ class _Fold(cst.CSTTransformer):
         return updated_node
 
 
+class _RenameTarget(cst.CSTTransformer):
+    """`def f(target, ...): repo = target; ...` -> `def f(repo, ...): ...` (the target is the git.Repo)."""
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        params = updated_node.params.params
+        if not params:
+            return updated_node
+        first = params[0].name.value
+        body = list(updated_node.body.body)
+        alias = next((i for i, statement in enumerate(body) if _is_alias(statement, first)), None)
+        if alias is None:
+            return updated_node
+        del body[alias]
+        renamed = updated_node.with_changes(body=updated_node.body.with_changes(body=body))
+        return renamed.visit(_Rename(first, "repo"))  # type: ignore[return-value]
+
+
+def _is_alias(statement: cst.BaseStatement, param: str) -> bool:
+    """`repo = PARAM` alone on its line."""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return False
+    assign = statement.body[0]
+    return (
+        isinstance(assign, cst.Assign)
+        and len(assign.targets) == 1
+        and isinstance(assign.targets[0].target, cst.Name)
+        and assign.targets[0].target.value == "repo"
+        and isinstance(assign.value, cst.Name)
+        and assign.value.value == param
+    )
+
+
+class _Rename(cst.CSTTransformer):
+    """Rename a variable: its Names, not attributes (`x.old`) or keywords (`f(old=...)`) so spelled."""
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__()
+        self.old, self.new = old, new
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return updated_node.with_changes(value=self.new) if updated_node.value == self.old else updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        return updated_node.with_changes(attr=original_node.attr)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
+
+
 def fold_settings(source: str, truth: dict[str, bool]) -> str:
     """`source` (helper functions) with the branches that `truth` (setting -> is it set) rules out removed."""
-    return cst.parse_module(source).visit(_Fold(truth)).code
+    module = cst.parse_module(source).visit(_Fold(truth))
+    if truth.get(REPO_TARGETS):
+        module = module.visit(_RenameTarget())
+    return module.code
 
 
 def drop_unreached(source: str, roots: set[str]) -> str:
