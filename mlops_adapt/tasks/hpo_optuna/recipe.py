@@ -45,7 +45,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
     suggestions,
     test_split_evidence,
 )
-from mlops_adapt.tasks.hpo_optuna.relay import ScoredOnTestToo, relay_for
+from mlops_adapt.tasks.hpo_optuna.relay import ScoredOnTestToo, relay_for, scored_on_validation
 from mlops_adapt.tasks.hpo_optuna.side_effects import (
     effect_of,
     find_side_effects,
@@ -727,9 +727,11 @@ class AddOptunaSearch(Recipe):
             objective = None if carve else choose_objective(scan, _without(executed, excluded))
             if on_test is not None and objective is not None and not _validation_metric(objective):
                 # Instead of the test metric, only a validation one (not a training loss).
-                validation = [s for s in _without(executed, excluded) if _validation_site(s)]
+                validation = [s for s in _without(executed, excluded)
+                              if _validation_site(s) or scored_on_validation(tree, s)]
                 objective = choose_objective(scan, validation) if validation else None
-                objective = objective if objective is not None and _validation_metric(objective) else None
+                valid = objective is not None and (_validation_metric(objective) or scored_on_validation(tree, objective.site))
+                objective = objective if valid else None
             self.relay = None
             if objective is not None:
                 try:
