@@ -27,7 +27,7 @@ _TRAIN_PART = re.compile(r"^(x|y|xs|ys)?(train|tr|trn|training|fit)(ing|set|load
 _SETTING_PART = frozenset({
     "size", "sizes", "batch", "ratio", "frac", "fraction", "pct", "percent", "split", "splits", "every",
     "interval", "freq", "frequency", "steps", "step", "n", "num", "count", "seed", "kwargs", "args",
-    "cfg", "config", "fn", "func", "function", "mode", "flag",
+    "cfg", "config", "fn", "func", "function", "mode", "flag", "cut", "cutoff", "len", "length",
 })
 _CV_RESULT_KEY = re.compile(r"^(mean_|std_|rank_|split\d+_)?test_\w+$")
 SPLIT_FUNCTIONS = frozenset({"train_test_split", "random_split"})

@@ -61,8 +61,12 @@ def scored_on_validation(tree: cst.Module, site: MetricSite) -> bool:
     """The site's function is called, and every call passes validation data (`X[va_idx]`, `X_val`) and
     no test data: `train(opt, X_tr, y_tr, X_va, y_va, ...)` returning its best validation accuracy. The
     site's own statement must not read training results (`avg_acc = np.mean(train_acc)` is the training score)."""
+    if any(is_train_name(n) for n in names_in(site.anchor)):
+        return False
+    if _reads_validation_entry(site.anchor):
+        return True
     func = site.ctx.function if site.ctx is not None else None
-    if not isinstance(func, cst.FunctionDef) or any(is_train_name(n) for n in names_in(site.anchor)):
+    if not isinstance(func, cst.FunctionDef):
         return False
     calls = [call for call in calls_in(tree) if call_name(call) == func.name.value]
     for call in calls:
@@ -70,6 +74,17 @@ def scored_on_validation(tree: cst.Module, site: MetricSite) -> bool:
         if any(is_test_name(n) for n in data) or not any(_validation_name(n) for n in data):
             return False
     return bool(calls)
+
+
+def _reads_validation_entry(anchor: cst.CSTNode) -> bool:
+    """`best_nll = evals_result["valid"]["aft-nloglik"][i]`: the score read from the validation entry of a
+    library's record of its evaluations (xgboost's `evals_result`, LightGBM's `record_evaluation`)."""
+    if not (isinstance(anchor, cst.SimpleStatementLine) and len(anchor.body) == 1 and isinstance(anchor.body[0], cst.Assign)):
+        return False
+    keys = [n.evaluated_value for n in iter_nodes(anchor.body[0].value) if isinstance(n, cst.SimpleString)]
+    names = names_in(anchor.body[0].value)
+    return (any(isinstance(k, str) and _validation_name(k) for k in keys)
+            and not any(is_test_name(n) for n in names) and not any(isinstance(k, str) and is_test_name(k) for k in keys))
 
 
 def _validation_name(name: str) -> bool:
