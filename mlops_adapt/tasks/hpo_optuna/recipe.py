@@ -36,7 +36,7 @@ from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
 from mlops_adapt.analysis.sites import Ctx
 from mlops_adapt.vocabulary import direction_of, is_metric_name
 from mlops_adapt.tasks.hpo_optuna import SPEC
-from mlops_adapt.tasks.hpo_optuna.configs import result_record_keys, sectioned_config_tunables
+from mlops_adapt.tasks.hpo_optuna.configs import parsed_dataclass_tunables, result_record_keys, sectioned_config_tunables
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
     is_test_name,
@@ -715,6 +715,7 @@ class AddOptunaSearch(Recipe):
         hpo.tunables = [t for t in hpo.tunables if not (t.kind == "config-dict" and t.key in records)]
         hpo.tunables += listed_weights(scan, hpo)
         hpo.tunables += sectioned_config_tunables(scan, {t.name for t in hpo.tunables})
+        hpo.tunables += parsed_dataclass_tunables(scan, {t.name for t in hpo.tunables})
         # Build, then read the result the way the verifier will: a study must not select on the
         # test split, and every suggestion must reach the model. Each round fixes one finding.
         excluded: set[tuple[int, str]] = set()  # metrics computed on the test split
