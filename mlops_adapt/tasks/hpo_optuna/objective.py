@@ -221,8 +221,12 @@ def _setting_key(program: Program, node: ast.AST) -> bool:
 
 
 def _label_of_named_data(program: Program, node: ast.AST) -> bool:
-    """The key of a dict display whose value for it is variables defined in the file (or a tuple of them)."""
+    """The key of a dict display whose value for it is variables defined in the file (or a tuple of them),
+    or the label beside such a variable in a pair (xgboost's `evals=[(dtest, "test")]`)."""
     holder = program.parent.get(id(node))
+    if isinstance(holder, ast.Tuple) and len(holder.elts) == 2:
+        other = holder.elts[1] if holder.elts[0] is node else holder.elts[0]
+        return isinstance(other, ast.Name) and program.has_definitions(other)
     if not isinstance(holder, ast.Dict) or not any(k is node for k in holder.keys):
         return False
     value = holder.values[next(i for i, k in enumerate(holder.keys) if k is node)]

@@ -1229,7 +1229,7 @@ def validation_carves(
         if resplit:
             found.append((stmt, _carve_block(resplit)))
     if not found:
-        for stmt, resplit in _made_pairs(tree, runs) + _complementary_slices(tree, runs):
+        for stmt, resplit in _made_pairs(tree, runs) + _complementary_slices(tree, runs) + _row_set_pairs(tree, runs):
             found.append((stmt, _carve_block(resplit)))
     if not found:
         for stmt, rebuild in _sliced_constructions(tree, runs):
@@ -1408,6 +1408,65 @@ def _complementary_slices(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CS
                 values += [f"{train}[:{cut}]", f"{train}[{cut}:]"]
             found.append((body[last], f"{', '.join(names)} = {', '.join(values)}"))
     return found
+
+
+def _row_set_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """Training and test rows chosen as complements in one block: by a boolean mask (`train = df[msk]`,
+    `test = df[~msk]`) or by pandas sampling (`train_df = df.sample(frac=0.8)`, `test_df = df.drop(train_df.index)`).
+    A trial holds out the last quarter of the training rows in place of the test rows (after the later statement)."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        made = {}  # name -> (index in the block, its value), for one-name assignments the run executes
+        for index, stmt in enumerate(body):
+            named = _named_value(stmt) if id(stmt) in runs else None
+            if named is not None:
+                made[named[0]] = (index, named[1])
+        pairs: list[tuple[str, str]] = []
+        last = -1
+        for test, (test_index, test_value) in made.items():
+            if not is_test_name(test):
+                continue
+            partner = next((train for train, (_, value) in made.items()
+                            if train != test and is_train_name(train) and _complements(value, test_value, train, test)), None)
+            if partner is not None:
+                pairs.append((partner, test))
+                last = max(last, test_index, made[partner][0])
+        if pairs:
+            found.append((body[last], _train_split_assignment(pairs)))
+    return found
+
+
+def _named_value(stmt: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
+    """(name, value) for `name = value`."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name):
+        return assign.targets[0].target.value, assign.value
+    return None
+
+
+def _complements(train: cst.BaseExpression, test: cst.BaseExpression, train_name: str, test_name: str) -> bool:
+    """`df[msk]` and `df[~msk]`; `df.sample(...)` and `df.drop(train_df.index)` (either way round)."""
+    if isinstance(train, cst.Subscript) and isinstance(test, cst.Subscript) and len(train.slice) == len(test.slice) == 1:
+        rows, other = train.slice[0].slice, test.slice[0].slice
+        if isinstance(rows, cst.Index) and isinstance(other, cst.Index) and isinstance(rows.value, cst.Name):
+            negated = other.value
+            return (code(train.value) == code(test.value) and isinstance(negated, cst.UnaryOperation)
+                    and isinstance(negated.operator, cst.BitInvert) and code(negated.expression) == rows.value.value)
+        return False
+    for sampled, dropped, partner in ((train, test, train_name), (test, train, test_name)):
+        if not (isinstance(sampled, cst.Call) and isinstance(dropped, cst.Call)
+                and isinstance(sampled.func, cst.Attribute) and isinstance(dropped.func, cst.Attribute)):
+            continue
+        if (sampled.func.attr.value == "sample" and dropped.func.attr.value == "drop" and dropped.args
+                and code(sampled.func.value) == code(dropped.func.value)
+                and code(dropped.args[0].value) == f"{partner}.index"):
+            return True
+    return False
 
 
 def _made_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
