@@ -1355,26 +1355,36 @@ def _rebuilt_on_rows(train_call: cst.Call, test_call: cst.Call, taken: set[str])
     return f"{', '.join(names)} = {', '.join(rows)}", ", ".join(train_out), ", ".join(test_out)
 
 
-def _row_slice(stmt: cst.CSTNode) -> tuple[str, str, str, str, str] | None:
+def _row_slices(stmt: cst.CSTNode) -> list[tuple[str, str, str, str, str]]:
     """(name, sliced array, "head"/"tail", the bound, the other dimensions) for `test_input = data[:3, :-1]`
-    (or a conversion of those rows, `torch.from_numpy(data[:3, :-1])`)."""
+    (or a conversion of those rows, `torch.from_numpy(data[:3, :-1])`), one per name of
+    `X_test, y_test = digits.data[n:], digits.target[n:]`."""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-        return None
+        return []
     assign = stmt.body[0]
-    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
-        return None
-    value = assign.value
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
+        return []
+    target, value = assign.targets[0].target, assign.value
+    if isinstance(target, cst.Tuple) and isinstance(value, cst.Tuple) and len(target.elements) == len(value.elements):
+        pairs = [(t.value, v.value) for t, v in zip(target.elements, value.elements)]
+    else:
+        pairs = [(target, value)]
+    found = [one for name, rows in pairs if isinstance(name, cst.Name) and (one := _row_slice(name.value, rows))]
+    return found if len(found) == len(pairs) else []
+
+
+def _row_slice(name: str, value: cst.BaseExpression) -> tuple[str, str, str, str, str] | None:
     positional = [a for a in value.args if a.keyword is None] if isinstance(value, cst.Call) else []
     if len(positional) == 1 and not positional[0].star:
         value = positional[0].value  # `torch.from_numpy(data[3:, :-1])`: the rows of the array converted
-    if not (isinstance(value, cst.Subscript) and isinstance(value.value, cst.Name)):
+    if not (isinstance(value, cst.Subscript) and isinstance(value.value, (cst.Name, cst.Attribute))):
         return None
     rows = value.slice[0].slice
     if not isinstance(rows, cst.Slice) or rows.step is not None or (rows.lower is None) == (rows.upper is None):
         return None
     side, bound = ("head", rows.upper) if rows.lower is None else ("tail", rows.lower)
     others = ", ".join(code(e.slice) for e in value.slice[1:])
-    return assign.targets[0].target.value, value.value.value, side, code(bound), others
+    return name, code(value.value), side, code(bound), others
 
 
 def _complementary_slices(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
@@ -1386,7 +1396,7 @@ def _complementary_slices(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CS
         body = getattr(block, "body", None)
         if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
             continue
-        slices = [(index, one) for index, stmt in enumerate(body) if id(stmt) in runs and (one := _row_slice(stmt))]
+        slices = [(index, one) for index, stmt in enumerate(body) if id(stmt) in runs for one in _row_slices(stmt)]
         tests = [(i, one) for i, one in slices if is_test_name(one[0])]
         pairs: list[tuple[str, str]] = []
         for _, (test, base, side, bound, others) in tests:
