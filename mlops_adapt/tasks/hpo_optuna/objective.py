@@ -125,7 +125,12 @@ def name_parts(name: str) -> list[str]:
 def is_test_name(name: str) -> bool:
     """X_test, y_te, test_loader, testset, test_acc; not test_size or test_batch_size."""
     parts = name_parts(name)
+    if any(p in _COUNT_PART for p in parts):
+        return False  # n_test, test_num_ng: a count of test items, a setting
     return bool(parts) and parts[-1] not in _SETTING_PART and any(_TEST_PART.match(p) for p in parts)
+
+
+_COUNT_PART = frozenset({"n", "num", "number", "nb"})
 
 
 def is_train_name(name: str) -> bool:
@@ -241,12 +246,22 @@ def carved_from_training(program: Program, target: ast.Name) -> bool:
     sources = _data_sources(value) if value is not None else None
     if not is_test_name(target.id) and not (isinstance(value, ast.Call) and last_attr(value.func) in SPLIT_FUNCTIONS):
         return False  # under another name, only a split says that rows are held out
+    if sources is None and isinstance(value, (ast.DictComp, ast.ListComp, ast.SetComp)):
+        # `test_pos = {u: items[-1] for u, items in groups_train.items()}`: the groups it iterates over
+        sources = [n for gen in value.generators for n in (_data_sources(_container(gen.iter)) or [])]
     if sources is None and isinstance(value, ast.Call):
         # `test_bags = Bags(images_train[cut:], 60, seed)`: a container built over row slices; its other
         # arguments are settings.
         sources = [n for arg in (*value.args, *(k.value for k in value.keywords)) if _row_selection(arg)
                    for n in (_data_sources(arg) or [])]
     return bool(sources) and all(_training_data(program, n) for n in sources)
+
+
+def _container(expr: ast.AST) -> ast.AST:
+    """`groups` for `groups.items()` (or `.values()`, `.keys()`): what a loop over it reads."""
+    if isinstance(expr, ast.Call) and not expr.args and last_attr(expr.func) in ("items", "values", "keys"):
+        return expr.func.value
+    return expr
 
 
 def _row_selection(expr: ast.AST) -> bool:
@@ -348,10 +363,32 @@ def _accumulates(program: Program, target: ast.Name) -> bool:
     if isinstance(statement, ast.AugAssign):
         return True
     value = program.def_value(target)
+    if isinstance(value, (ast.List, ast.Dict, ast.Set)) and not getattr(value, "elts", getattr(value, "keys", None)):
+        return _filled_from_test_names(program, target)
     if not (isinstance(value, ast.Constant) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool)):
         return False
     binding = program.binding.get(id(target))
     return any(isinstance(program.statement(d), ast.AugAssign) for d in program.stores.get(binding, []))
+
+
+def _filled_from_test_names(program: Program, target: ast.Name) -> bool:
+    """`test_data = []` filled by `test_data.append(...)` in a loop over `test_pos.items()`: every fill reads
+    data under a test name (in its arguments or its loop), whose own definitions then decide."""
+    fills = []
+    for read in program.loads.get(program.binding.get(id(target)), []):
+        method = program.parent.get(id(read))
+        call = program.parent.get(id(method))
+        if isinstance(method, ast.Attribute) and method.attr in _MUTATORS and isinstance(call, ast.Call):
+            fills.append(call)
+    if not fills:
+        return False
+    for call in fills:
+        read = [n for n in ast.walk(call) if isinstance(n, ast.Name)]
+        for loop in program.enclosing_loops(call):
+            read += [n for n in ast.walk(getattr(loop, "iter", loop)) if isinstance(n, ast.Name)]
+        if not any(is_test_name(n.id) for n in read if n.id != target.id):
+            return False
+    return True
 
 
 def _passed_on(program: Program, target: ast.Name) -> bool:

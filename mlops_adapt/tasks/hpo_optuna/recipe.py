@@ -1229,7 +1229,8 @@ def validation_carves(
         if resplit:
             found.append((stmt, _carve_block(resplit)))
     if not found:
-        for stmt, resplit in _made_pairs(tree, runs) + _complementary_slices(tree, runs) + _row_set_pairs(tree, runs):
+        for stmt, resplit in (_made_pairs(tree, runs) + _complementary_slices(tree, runs) + _row_set_pairs(tree, runs)
+                              + _left_out_last(tree, runs)):
             found.append((stmt, _carve_block(resplit)))
     if not found:
         for stmt, rebuild in _sliced_constructions(tree, runs):
@@ -1447,6 +1448,63 @@ def _row_set_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, 
         if pairs:
             found.append((body[last], _train_split_assignment(pairs)))
     return found
+
+
+def _left_out_last(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """Leave-one-out per group: `train_pos = {u: set(items[:-1]) for u, items in user_items.items()}` and
+    `test_pos = {u: items[-1] for u, items in user_items.items()}` (the last element of each group is its test
+    item). A trial makes the same two from the groups without their test items, so that each group's last
+    training item is held out: `user_items_train = {u: items[:-1] for ...}`, then both statements over it."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    taken = names_in(tree)
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        made = [(i, one, stmt) for i, stmt in enumerate(body) if id(stmt) in runs and (one := _named_value(stmt))]
+        for test_index, (test, test_value), test_stmt in made:
+            held = _group_element(test_value, train=False) if is_test_name(test) else None
+            if held is None:
+                continue
+            partners = [(i, stmt) for i, (name, value), stmt in made
+                        if is_train_name(name) and _group_element(value, train=True) == held]
+            if len(partners) != 1:
+                continue
+            groups, key, items, bound = held
+            fresh = fresh_name(f"{groups}_train", taken)
+            taken.add(fresh)
+            lines = [f"{fresh} = {{{key}: {items}[:-{bound}] for {key}, {items} in {groups}.items()}}"]
+            for stmt in sorted([partners[0][1], test_stmt], key=lambda s: body.index(s)):
+                assign = stmt.body[0]  # the statement without its comment lines
+                lines.append(code(assign.deep_replace(_iterated_items(stmt), cst.parse_expression(f"{fresh}.items"))).strip())
+            found.append((body[max(test_index, partners[0][0])], "\n    ".join(lines)))
+    return found
+
+
+def _group_element(value: cst.BaseExpression, train: bool) -> tuple[str, str, str, str] | None:
+    """(groups, key, items, k) for a comprehension over `groups.items()` (one `for key, items in ...`) whose
+    element reads `items[:-k]` (train) or `items[-k]` / `items[-k:]` (test); k a literal."""
+    if not isinstance(value, (cst.DictComp, cst.ListComp, cst.SetComp)) or value.for_in.inner_for_in is not None:
+        return None
+    loop = value.for_in
+    if loop.ifs or code(loop.iter).count("(") != 1 or not code(loop.iter).endswith(".items()"):
+        return None
+    groups = code(loop.iter).removesuffix(".items()")
+    if not (isinstance(loop.target, cst.Tuple) and len(loop.target.elements) == 2 and re.fullmatch(r"\w+", groups)):
+        return None
+    key, items = (code(e.value) for e in loop.target.elements)
+    element = code(value.value if isinstance(value, cst.DictComp) else value.elt)
+    pattern = rf"\b{re.escape(items)}\[:-(\d+)\]" if train else rf"\b{re.escape(items)}\[-(\d+):?\]"
+    bounds = re.findall(pattern, element)
+    if len(bounds) != 1 or re.sub(pattern, "", element).count(items):
+        return None
+    return groups, key, items, bounds[0]
+
+
+def _iterated_items(stmt: cst.CSTNode) -> cst.CSTNode:
+    """The `groups.items` callee of the comprehension's loop in the statement."""
+    value = stmt.body[0].value
+    return value.for_in.iter.func
 
 
 def _named_value(stmt: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
