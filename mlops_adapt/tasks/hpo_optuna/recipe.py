@@ -30,6 +30,7 @@ from mlops_adapt.analysis.hpo import (
     fits_numerically,
     is_literal_node,
     literal_value,
+    printed_metric_calls,
     search_space,
 )
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
@@ -945,7 +946,8 @@ class AddOptunaSearch(Recipe):
 
         The scan's sites come last, so that on a tie they win over the extra ones found here."""
         inside = self._inside_ids(run_block, scan.module)
-        sites = extra_metric_sites(scan.module, scan) + _returned_dict_sites(scan) + list(scan.metrics)
+        sites = (printed_metric_calls(scan.module, scan) + extra_metric_sites(scan.module, scan)
+                 + _returned_dict_sites(scan) + list(scan.metrics))
         return [m for m in sites if not m.ctx.module_level or id(m.anchor) in inside]
 
     def _mlflow_runs(self, tree: cst.Module, scan: Scan) -> set[int]:
