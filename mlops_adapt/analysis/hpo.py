@@ -35,6 +35,7 @@ from mlops_adapt.analysis.hpo_uses import (
 )
 from mlops_adapt.analysis.hyperparams import ArgparseOption, argparse_options  # noqa: F401 (re-exported)
 from mlops_adapt.analysis.hyperparams import literal_class_attrs
+from mlops_adapt.analysis.metric_sites import metric_key, print_values
 from mlops_adapt.analysis.scan import Ctx, MetricSite, ParamSite, Scan
 from mlops_adapt.vocabulary import VALIDATION, direction_of
 
@@ -881,6 +882,41 @@ def extra_metric_sites(module: cst.Module, scan: Scan) -> list[MetricSite]:
             if direction_of(target) and not target.isupper():
                 found.append(MetricSite(stmt, "after", target, target, "variable", None, line, ctx))
     return found
+
+
+def printed_metric_calls(module: cst.Module, scan: Scan) -> list[MetricSite]:
+    """`print(f"final_rmse={rmse(gbm):.4f}")` where the script's own `def rmse(model): return
+    mean_squared_error(y_test, model.predict(X_test)) ** 0.5` is a metric function with no loop and no
+    statement but its return: the study reads the same call again just before the print (same value)."""
+    own = {f.name.value: f for f in nodes_of(module, cst.FunctionDef)}
+    stateless = {name for name, f in own.items() if direction_of(name) and _one_return_only(f)}
+    found: list[MetricSite] = []
+    for body, func in scan.blocks:
+        for stmt in body:
+            if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)):
+                continue
+            call = stmt.body[0].value
+            if not (isinstance(call, cst.Call) and call_name(call) == "print"):
+                continue
+            for label, expr, _ in print_values(call):
+                if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value in stateless:
+                    key = metric_key(label, expr)
+                    key = key if direction_of(key) else expr.func.value
+                    found.append(MetricSite(stmt, "before", key, code(expr), "variable", None, scan.line_of(stmt),
+                                            Ctx(function=func)))
+    return found
+
+
+def _one_return_only(func: cst.FunctionDef) -> bool:
+    """The function's body is one `return EXPR` (a docstring aside) with no lambda or comprehension in it."""
+    body = [s for s in block_body(func.body)
+            if not (isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.Expr)
+                    and isinstance(s.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))]
+    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or not isinstance(body[0].body[0], cst.Return):
+        return False
+    value = body[0].body[0].value
+    return value is not None and not any(
+        isinstance(n, (cst.Lambda, cst.ListComp, cst.GeneratorExp, cst.DictComp, cst.SetComp)) for n in iter_nodes(value))
 
 
 _SCORER_FACTORIES = frozenset({"make_scorer", "get_scorer", "check_scoring"})

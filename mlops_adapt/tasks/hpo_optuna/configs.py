@@ -148,3 +148,76 @@ def result_record_keys(module: cst.Module) -> set[str]:
         if entries and numbers and any(is_metric_name(n) for n in names):
             keys |= set(names)
     return keys - {""}
+
+
+# A parser method that returns one instance per dataclass it was given (transformers' HfArgumentParser and
+# look-alikes): `parse_args_into_dataclasses()`, `parse_json_file(...)`, `parse_dict(...)`.
+_PARSES_INTO_DATACLASSES = re.compile(r"^parse_(args_into_dataclasses|json_file|yaml_file|dict)$")
+
+
+def parsed_dataclass_tunables(scan: Scan, taken: set[str]) -> list[Tunable]:
+    """`model_args, training_args = parser.parse_args_into_dataclasses()` where `parser = SomeParser((ModelArguments,
+    TrainingArguments))`: each instance's literal field defaults (`lr: float = field(default=5e-3)`) are searched
+    right after the parse, on the instance the script goes on to read (`training_args.lr = trial.suggest_...`)."""
+    classes = {c.name.value: c for c in iter_nodes(scan.module, skip=(cst.BaseExpression,))
+               if isinstance(c, cst.ClassDef) and c.name.value in scan.dataclass_defaults}
+    found: list[Tunable] = []
+    names = set(taken)
+    for body, func in scan.blocks:
+        parsers: dict[str, list[str]] = {}  # parser name -> the dataclasses it parses into, in order
+        for stmt in body:
+            assign = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+            if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.value, cst.Call)):
+                continue
+            target, value = assign.targets[0].target, assign.value
+            if isinstance(target, cst.Name):
+                types = _dataclass_types(value, classes)
+                if types:
+                    parsers[target.value] = types
+                continue
+            parser = value.func.value if isinstance(value.func, cst.Attribute) else None
+            if not (isinstance(parser, cst.Name) and parser.value in parsers
+                    and _PARSES_INTO_DATACLASSES.match(value.func.attr.value) and isinstance(target, (cst.Tuple, cst.List))):
+                continue
+            instances = [e.value.value if isinstance(e.value, cst.Name) else "" for e in target.elements]
+            if len(instances) != len(parsers[parser.value]):
+                continue
+            for instance, cls in zip(instances, parsers[parser.value]):
+                site = ParamSite(stmt, "after", "dataclass", whole=f"dataclasses.asdict({instance})", owner=cls,
+                                 line=scan.line_of(stmt), ctx=Ctx(function=func))
+                for key, default in _field_defaults(classes[cls]).items():
+                    param = key if key not in names else f"{cls}_{key}"
+                    suggest = search_space(param, default, key=key, script_strings=scan.strings,
+                                           imports=set(scan.imported_modules))
+                    if not instance or suggest is None or param in names:
+                        continue
+                    site.keys.append(key)
+                    names.add(param)
+                    found.append(Tunable(param, key, default, suggest, site, "dataclass"))
+    return found
+
+
+def _dataclass_types(call: cst.Call, classes: dict[str, cst.ClassDef]) -> list[str]:
+    """[ModelArguments, TrainingArguments] for `Parser((ModelArguments, TrainingArguments))` (or one class)."""
+    if len(call.args) != 1 or call.args[0].keyword is not None:
+        return []
+    given = call.args[0].value
+    items = [e.value for e in given.elements] if isinstance(given, (cst.Tuple, cst.List)) else [given]
+    types = [code(i) for i in items]
+    return types if all(t in classes for t in types) else []
+
+
+def _field_defaults(cls: cst.ClassDef) -> dict[str, object]:
+    """Field -> literal default, read from `x: int = 3` and `x: int = field(default=3, metadata=...)`."""
+    found: dict[str, object] = {}
+    for stmt in cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ():
+        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+        if not (isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None):
+            continue
+        value = small.value
+        if isinstance(value, cst.Call) and call_name(value) in ("field", "dataclasses.field"):
+            value = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "default"), None)
+        default = literal_value(value) if value is not None else None
+        if isinstance(default, (int, float, str)) and not isinstance(default, bool):
+            found[small.target.value] = default
+    return found

@@ -27,7 +27,7 @@ _TRAIN_PART = re.compile(r"^(x|y|xs|ys)?(train|tr|trn|training|fit)(ing|set|load
 _SETTING_PART = frozenset({
     "size", "sizes", "batch", "ratio", "frac", "fraction", "pct", "percent", "split", "splits", "every",
     "interval", "freq", "frequency", "steps", "step", "n", "num", "count", "seed", "kwargs", "args",
-    "cfg", "config", "fn", "func", "function", "mode", "flag",
+    "cfg", "config", "fn", "func", "function", "mode", "flag", "cut", "cutoff", "len", "length",
 })
 _CV_RESULT_KEY = re.compile(r"^(mean_|std_|rank_|split\d+_)?test_\w+$")
 SPLIT_FUNCTIONS = frozenset({"train_test_split", "random_split"})
@@ -125,7 +125,12 @@ def name_parts(name: str) -> list[str]:
 def is_test_name(name: str) -> bool:
     """X_test, y_te, test_loader, testset, test_acc; not test_size or test_batch_size."""
     parts = name_parts(name)
+    if any(p in _COUNT_PART for p in parts):
+        return False  # n_test, test_num_ng: a count of test items, a setting
     return bool(parts) and parts[-1] not in _SETTING_PART and any(_TEST_PART.match(p) for p in parts)
+
+
+_COUNT_PART = frozenset({"n", "num", "number", "nb"})
 
 
 def is_train_name(name: str) -> bool:
@@ -221,8 +226,12 @@ def _setting_key(program: Program, node: ast.AST) -> bool:
 
 
 def _label_of_named_data(program: Program, node: ast.AST) -> bool:
-    """The key of a dict display whose value for it is variables defined in the file (or a tuple of them)."""
+    """The key of a dict display whose value for it is variables defined in the file (or a tuple of them),
+    or the label beside such a variable in a pair (xgboost's `evals=[(dtest, "test")]`)."""
     holder = program.parent.get(id(node))
+    if isinstance(holder, ast.Tuple) and len(holder.elts) == 2:
+        other = holder.elts[1] if holder.elts[0] is node else holder.elts[0]
+        return isinstance(other, ast.Name) and program.has_definitions(other)
     if not isinstance(holder, ast.Dict) or not any(k is node for k in holder.keys):
         return False
     value = holder.values[next(i for i, k in enumerate(holder.keys) if k is node)]
@@ -237,12 +246,22 @@ def carved_from_training(program: Program, target: ast.Name) -> bool:
     sources = _data_sources(value) if value is not None else None
     if not is_test_name(target.id) and not (isinstance(value, ast.Call) and last_attr(value.func) in SPLIT_FUNCTIONS):
         return False  # under another name, only a split says that rows are held out
+    if sources is None and isinstance(value, (ast.DictComp, ast.ListComp, ast.SetComp)):
+        # `test_pos = {u: items[-1] for u, items in groups_train.items()}`: the groups it iterates over
+        sources = [n for gen in value.generators for n in (_data_sources(_container(gen.iter)) or [])]
     if sources is None and isinstance(value, ast.Call):
         # `test_bags = Bags(images_train[cut:], 60, seed)`: a container built over row slices; its other
         # arguments are settings.
         sources = [n for arg in (*value.args, *(k.value for k in value.keywords)) if _row_selection(arg)
                    for n in (_data_sources(arg) or [])]
     return bool(sources) and all(_training_data(program, n) for n in sources)
+
+
+def _container(expr: ast.AST) -> ast.AST:
+    """`groups` for `groups.items()` (or `.values()`, `.keys()`): what a loop over it reads."""
+    if isinstance(expr, ast.Call) and not expr.args and last_attr(expr.func) in ("items", "values", "keys"):
+        return expr.func.value
+    return expr
 
 
 def _row_selection(expr: ast.AST) -> bool:
@@ -344,10 +363,32 @@ def _accumulates(program: Program, target: ast.Name) -> bool:
     if isinstance(statement, ast.AugAssign):
         return True
     value = program.def_value(target)
+    if isinstance(value, (ast.List, ast.Dict, ast.Set)) and not getattr(value, "elts", getattr(value, "keys", None)):
+        return _filled_from_test_names(program, target)
     if not (isinstance(value, ast.Constant) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool)):
         return False
     binding = program.binding.get(id(target))
     return any(isinstance(program.statement(d), ast.AugAssign) for d in program.stores.get(binding, []))
+
+
+def _filled_from_test_names(program: Program, target: ast.Name) -> bool:
+    """`test_data = []` filled by `test_data.append(...)` in a loop over `test_pos.items()`: every fill reads
+    data under a test name (in its arguments or its loop), whose own definitions then decide."""
+    fills = []
+    for read in program.loads.get(program.binding.get(id(target)), []):
+        method = program.parent.get(id(read))
+        call = program.parent.get(id(method))
+        if isinstance(method, ast.Attribute) and method.attr in _MUTATORS and isinstance(call, ast.Call):
+            fills.append(call)
+    if not fills:
+        return False
+    for call in fills:
+        read = [n for n in ast.walk(call) if isinstance(n, ast.Name)]
+        for loop in program.enclosing_loops(call):
+            read += [n for n in ast.walk(getattr(loop, "iter", loop)) if isinstance(n, ast.Name)]
+        if not any(is_test_name(n.id) for n in read if n.id != target.id):
+            return False
+    return True
 
 
 def _passed_on(program: Program, target: ast.Name) -> bool:

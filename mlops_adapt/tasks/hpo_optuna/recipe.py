@@ -30,13 +30,14 @@ from mlops_adapt.analysis.hpo import (
     fits_numerically,
     is_literal_node,
     literal_value,
+    printed_metric_calls,
     search_space,
 )
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
 from mlops_adapt.analysis.sites import Ctx
 from mlops_adapt.vocabulary import direction_of, is_metric_name
 from mlops_adapt.tasks.hpo_optuna import SPEC
-from mlops_adapt.tasks.hpo_optuna.configs import result_record_keys, sectioned_config_tunables
+from mlops_adapt.tasks.hpo_optuna.configs import parsed_dataclass_tunables, result_record_keys, sectioned_config_tunables
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
     is_test_name,
@@ -45,7 +46,7 @@ from mlops_adapt.tasks.hpo_optuna.objective import (
     suggestions,
     test_split_evidence,
 )
-from mlops_adapt.tasks.hpo_optuna.relay import ScoredOnTestToo, relay_for
+from mlops_adapt.tasks.hpo_optuna.relay import ScoredOnTestToo, relay_for, scored_on_validation
 from mlops_adapt.tasks.hpo_optuna.side_effects import (
     effect_of,
     find_side_effects,
@@ -715,6 +716,7 @@ class AddOptunaSearch(Recipe):
         hpo.tunables = [t for t in hpo.tunables if not (t.kind == "config-dict" and t.key in records)]
         hpo.tunables += listed_weights(scan, hpo)
         hpo.tunables += sectioned_config_tunables(scan, {t.name for t in hpo.tunables})
+        hpo.tunables += parsed_dataclass_tunables(scan, {t.name for t in hpo.tunables})
         # Build, then read the result the way the verifier will: a study must not select on the
         # test split, and every suggestion must reach the model. Each round fixes one finding.
         excluded: set[tuple[int, str]] = set()  # metrics computed on the test split
@@ -727,9 +729,11 @@ class AddOptunaSearch(Recipe):
             objective = None if carve else choose_objective(scan, _without(executed, excluded))
             if on_test is not None and objective is not None and not _validation_metric(objective):
                 # Instead of the test metric, only a validation one (not a training loss).
-                validation = [s for s in _without(executed, excluded) if _validation_site(s)]
+                validation = [s for s in _without(executed, excluded)
+                              if _validation_site(s) or scored_on_validation(tree, s)]
                 objective = choose_objective(scan, validation) if validation else None
-                objective = objective if objective is not None and _validation_metric(objective) else None
+                valid = objective is not None and (_validation_metric(objective) or scored_on_validation(tree, objective.site))
+                objective = objective if valid else None
             self.relay = None
             if objective is not None:
                 try:
@@ -942,7 +946,8 @@ class AddOptunaSearch(Recipe):
 
         The scan's sites come last, so that on a tie they win over the extra ones found here."""
         inside = self._inside_ids(run_block, scan.module)
-        sites = extra_metric_sites(scan.module, scan) + _returned_dict_sites(scan) + list(scan.metrics)
+        sites = (printed_metric_calls(scan.module, scan) + extra_metric_sites(scan.module, scan)
+                 + _returned_dict_sites(scan) + list(scan.metrics))
         return [m for m in sites if not m.ctx.module_level or id(m.anchor) in inside]
 
     def _mlflow_runs(self, tree: cst.Module, scan: Scan) -> set[int]:
@@ -1226,7 +1231,8 @@ def validation_carves(
         if resplit:
             found.append((stmt, _carve_block(resplit)))
     if not found:
-        for stmt, resplit in _made_pairs(tree, runs) + _complementary_slices(tree, runs):
+        for stmt, resplit in (_made_pairs(tree, runs) + _complementary_slices(tree, runs) + _row_set_pairs(tree, runs)
+                              + _left_out_last(tree, runs)):
             found.append((stmt, _carve_block(resplit)))
     if not found:
         for stmt, rebuild in _sliced_constructions(tree, runs):
@@ -1352,26 +1358,36 @@ def _rebuilt_on_rows(train_call: cst.Call, test_call: cst.Call, taken: set[str])
     return f"{', '.join(names)} = {', '.join(rows)}", ", ".join(train_out), ", ".join(test_out)
 
 
-def _row_slice(stmt: cst.CSTNode) -> tuple[str, str, str, str, str] | None:
+def _row_slices(stmt: cst.CSTNode) -> list[tuple[str, str, str, str, str]]:
     """(name, sliced array, "head"/"tail", the bound, the other dimensions) for `test_input = data[:3, :-1]`
-    (or a conversion of those rows, `torch.from_numpy(data[:3, :-1])`)."""
+    (or a conversion of those rows, `torch.from_numpy(data[:3, :-1])`), one per name of
+    `X_test, y_test = digits.data[n:], digits.target[n:]`."""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-        return None
+        return []
     assign = stmt.body[0]
-    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
-        return None
-    value = assign.value
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
+        return []
+    target, value = assign.targets[0].target, assign.value
+    if isinstance(target, cst.Tuple) and isinstance(value, cst.Tuple) and len(target.elements) == len(value.elements):
+        pairs = [(t.value, v.value) for t, v in zip(target.elements, value.elements)]
+    else:
+        pairs = [(target, value)]
+    found = [one for name, rows in pairs if isinstance(name, cst.Name) and (one := _row_slice(name.value, rows))]
+    return found if len(found) == len(pairs) else []
+
+
+def _row_slice(name: str, value: cst.BaseExpression) -> tuple[str, str, str, str, str] | None:
     positional = [a for a in value.args if a.keyword is None] if isinstance(value, cst.Call) else []
     if len(positional) == 1 and not positional[0].star:
         value = positional[0].value  # `torch.from_numpy(data[3:, :-1])`: the rows of the array converted
-    if not (isinstance(value, cst.Subscript) and isinstance(value.value, cst.Name)):
+    if not (isinstance(value, cst.Subscript) and isinstance(value.value, (cst.Name, cst.Attribute))):
         return None
     rows = value.slice[0].slice
     if not isinstance(rows, cst.Slice) or rows.step is not None or (rows.lower is None) == (rows.upper is None):
         return None
     side, bound = ("head", rows.upper) if rows.lower is None else ("tail", rows.lower)
     others = ", ".join(code(e.slice) for e in value.slice[1:])
-    return assign.targets[0].target.value, value.value.value, side, code(bound), others
+    return name, code(value.value), side, code(bound), others
 
 
 def _complementary_slices(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
@@ -1383,7 +1399,7 @@ def _complementary_slices(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CS
         body = getattr(block, "body", None)
         if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
             continue
-        slices = [(index, one) for index, stmt in enumerate(body) if id(stmt) in runs and (one := _row_slice(stmt))]
+        slices = [(index, one) for index, stmt in enumerate(body) if id(stmt) in runs for one in _row_slices(stmt)]
         tests = [(i, one) for i, one in slices if is_test_name(one[0])]
         pairs: list[tuple[str, str]] = []
         for _, (test, base, side, bound, others) in tests:
@@ -1405,6 +1421,122 @@ def _complementary_slices(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CS
                 values += [f"{train}[:{cut}]", f"{train}[{cut}:]"]
             found.append((body[last], f"{', '.join(names)} = {', '.join(values)}"))
     return found
+
+
+def _row_set_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """Training and test rows chosen as complements in one block: by a boolean mask (`train = df[msk]`,
+    `test = df[~msk]`) or by pandas sampling (`train_df = df.sample(frac=0.8)`, `test_df = df.drop(train_df.index)`).
+    A trial holds out the last quarter of the training rows in place of the test rows (after the later statement)."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        made = {}  # name -> (index in the block, its value), for one-name assignments the run executes
+        for index, stmt in enumerate(body):
+            named = _named_value(stmt) if id(stmt) in runs else None
+            if named is not None:
+                made[named[0]] = (index, named[1])
+        pairs: list[tuple[str, str]] = []
+        last = -1
+        for test, (test_index, test_value) in made.items():
+            if not is_test_name(test):
+                continue
+            partner = next((train for train, (_, value) in made.items()
+                            if train != test and is_train_name(train) and _complements(value, test_value, train, test)), None)
+            if partner is not None:
+                pairs.append((partner, test))
+                last = max(last, test_index, made[partner][0])
+        if pairs:
+            found.append((body[last], _train_split_assignment(pairs)))
+    return found
+
+
+def _left_out_last(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:
+    """Leave-one-out per group: `train_pos = {u: set(items[:-1]) for u, items in user_items.items()}` and
+    `test_pos = {u: items[-1] for u, items in user_items.items()}` (the last element of each group is its test
+    item). A trial makes the same two from the groups without their test items, so that each group's last
+    training item is held out: `user_items_train = {u: items[:-1] for ...}`, then both statements over it."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    taken = names_in(tree)
+    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
+            continue
+        made = [(i, one, stmt) for i, stmt in enumerate(body) if id(stmt) in runs and (one := _named_value(stmt))]
+        for test_index, (test, test_value), test_stmt in made:
+            held = _group_element(test_value, train=False) if is_test_name(test) else None
+            if held is None:
+                continue
+            partners = [(i, stmt) for i, (name, value), stmt in made
+                        if is_train_name(name) and _group_element(value, train=True) == held]
+            if len(partners) != 1:
+                continue
+            groups, key, items, bound = held
+            fresh = fresh_name(f"{groups}_train", taken)
+            taken.add(fresh)
+            lines = [f"{fresh} = {{{key}: {items}[:-{bound}] for {key}, {items} in {groups}.items()}}"]
+            for stmt in sorted([partners[0][1], test_stmt], key=lambda s: body.index(s)):
+                assign = stmt.body[0]  # the statement without its comment lines
+                lines.append(code(assign.deep_replace(_iterated_items(stmt), cst.parse_expression(f"{fresh}.items"))).strip())
+            found.append((body[max(test_index, partners[0][0])], "\n    ".join(lines)))
+    return found
+
+
+def _group_element(value: cst.BaseExpression, train: bool) -> tuple[str, str, str, str] | None:
+    """(groups, key, items, k) for a comprehension over `groups.items()` (one `for key, items in ...`) whose
+    element reads `items[:-k]` (train) or `items[-k]` / `items[-k:]` (test); k a literal."""
+    if not isinstance(value, (cst.DictComp, cst.ListComp, cst.SetComp)) or value.for_in.inner_for_in is not None:
+        return None
+    loop = value.for_in
+    if loop.ifs or code(loop.iter).count("(") != 1 or not code(loop.iter).endswith(".items()"):
+        return None
+    groups = code(loop.iter).removesuffix(".items()")
+    if not (isinstance(loop.target, cst.Tuple) and len(loop.target.elements) == 2 and re.fullmatch(r"\w+", groups)):
+        return None
+    key, items = (code(e.value) for e in loop.target.elements)
+    element = code(value.value if isinstance(value, cst.DictComp) else value.elt)
+    pattern = rf"\b{re.escape(items)}\[:-(\d+)\]" if train else rf"\b{re.escape(items)}\[-(\d+):?\]"
+    bounds = re.findall(pattern, element)
+    if len(bounds) != 1 or re.sub(pattern, "", element).count(items):
+        return None
+    return groups, key, items, bounds[0]
+
+
+def _iterated_items(stmt: cst.CSTNode) -> cst.CSTNode:
+    """The `groups.items` callee of the comprehension's loop in the statement."""
+    value = stmt.body[0].value
+    return value.for_in.iter.func
+
+
+def _named_value(stmt: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
+    """(name, value) for `name = value`."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name):
+        return assign.targets[0].target.value, assign.value
+    return None
+
+
+def _complements(train: cst.BaseExpression, test: cst.BaseExpression, train_name: str, test_name: str) -> bool:
+    """`df[msk]` and `df[~msk]`; `df.sample(...)` and `df.drop(train_df.index)` (either way round)."""
+    if isinstance(train, cst.Subscript) and isinstance(test, cst.Subscript) and len(train.slice) == len(test.slice) == 1:
+        rows, other = train.slice[0].slice, test.slice[0].slice
+        if isinstance(rows, cst.Index) and isinstance(other, cst.Index) and isinstance(rows.value, cst.Name):
+            negated = other.value
+            return (code(train.value) == code(test.value) and isinstance(negated, cst.UnaryOperation)
+                    and isinstance(negated.operator, cst.BitInvert) and code(negated.expression) == rows.value.value)
+        return False
+    for sampled, dropped, partner in ((train, test, train_name), (test, train, test_name)):
+        if not (isinstance(sampled, cst.Call) and isinstance(dropped, cst.Call)
+                and isinstance(sampled.func, cst.Attribute) and isinstance(dropped.func, cst.Attribute)):
+            continue
+        if (sampled.func.attr.value == "sample" and dropped.func.attr.value == "drop" and dropped.args
+                and code(sampled.func.value) == code(dropped.func.value)
+                and code(dropped.args[0].value) == f"{partner}.index"):
+            return True
+    return False
 
 
 def _made_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, str]]:

@@ -9,10 +9,10 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import call_name, calls_in, iter_nodes, names_in
 from mlops_adapt.analysis.sites import MetricSite
-from mlops_adapt.tasks.hpo_optuna.objective import is_test_name
+from mlops_adapt.tasks.hpo_optuna.objective import is_test_name, is_train_name
 
 # Parts of a data name that say it is validation data (`valid_data`, `X_val`, `dev_loader`).
-_VALIDATION_PART = re.compile(r"^(val|valid|validation|dev|holdout)(set|data|loader|ds)?$")
+_VALIDATION_PART = re.compile(r"^(x|y)?(val|va|valid|validation|dev|holdout)(set|data|loader|ds|idx|ids|index)?$")
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,36 @@ def relay_for(tree: cst.Module, site: MetricSite) -> Relay | None:
             "and no single call on validation data was found to take the study's score from"
         )
     return Relay(name, on_validation[0])
+
+
+def scored_on_validation(tree: cst.Module, site: MetricSite) -> bool:
+    """The site's function is called, and every call passes validation data (`X[va_idx]`, `X_val`) and
+    no test data: `train(opt, X_tr, y_tr, X_va, y_va, ...)` returning its best validation accuracy. The
+    site's own statement must not read training results (`avg_acc = np.mean(train_acc)` is the training score)."""
+    if any(is_train_name(n) for n in names_in(site.anchor)):
+        return False
+    if _reads_validation_entry(site.anchor):
+        return True
+    func = site.ctx.function if site.ctx is not None else None
+    if not isinstance(func, cst.FunctionDef):
+        return False
+    calls = [call for call in calls_in(tree) if call_name(call) == func.name.value]
+    for call in calls:
+        data = set().union(*(names_in(a.value) for a in call.args)) if call.args else set()
+        if any(is_test_name(n) for n in data) or not any(_validation_name(n) for n in data):
+            return False
+    return bool(calls)
+
+
+def _reads_validation_entry(anchor: cst.CSTNode) -> bool:
+    """`best_nll = evals_result["valid"]["aft-nloglik"][i]`: the score read from the validation entry of a
+    library's record of its evaluations (xgboost's `evals_result`, LightGBM's `record_evaluation`)."""
+    if not (isinstance(anchor, cst.SimpleStatementLine) and len(anchor.body) == 1 and isinstance(anchor.body[0], cst.Assign)):
+        return False
+    keys = [n.evaluated_value for n in iter_nodes(anchor.body[0].value) if isinstance(n, cst.SimpleString)]
+    names = names_in(anchor.body[0].value)
+    return (any(isinstance(k, str) and _validation_name(k) for k in keys)
+            and not any(is_test_name(n) for n in names) and not any(isinstance(k, str) and is_test_name(k) for k in keys))
 
 
 def _validation_name(name: str) -> bool:

@@ -35,7 +35,8 @@ GIT_RECEIVERS = ("index", "git", "remote", "origin", "repo")
 READS = frozenset({"load", "read_csv", "read_json", "read_parquet", "read_pickle", "loadtxt", "load_model",
                    "from_pretrained", "read_text", "read_bytes", "load_state_dict"})
 # Keywords that name a file a call reads: `lgb.Booster(model_file="model.txt")`, `xgb.Booster(model_file=...)`.
-READ_KEYWORDS = frozenset({"model_file", "fname", "filename", "filepath", "file_path", "checkpoint_path"})
+READ_KEYWORDS = frozenset({"model_file", "fname", "filename", "filepath", "file_path", "checkpoint_path",
+                           "init_model", "xgb_model"})  # continued boosting from a saved model (LightGBM, xgboost)
 
 
 @dataclass(frozen=True)
