@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from collections import Counter
@@ -257,12 +258,86 @@ def _no_pruning_call(candidate: cst.Module, pruners: set[str]) -> str:
 # `layer.__class__ = ...` and `cls.__bases__`: a copied parametrized layer given a class of its own
 # before its parametrizations are removed (deepcopy shares the class with the trained model's layer).
 _OWN_CLASS = re.compile(r"[A-Za-z_]\w*\.__(class|bases)__")
+# The one statement that may use them (runtime.own_class, quantize's folded_copy, register's
+# _plain_copy), right after `C = type(X)`: X gets a clone of its own class, so it behaves the same.
+_OWN_CLASS_SHAPE = (
+    "{x}.__class__ = type({c}.__name__, {c}.__bases__, "
+    "{{{k}: {v} for {k}, {v} in vars({c}).items() if {k} not in ('__dict__', '__weakref__')}})"
+)
+_CLASS_DUNDERS = ("__class__", "__bases__")
 
 
 def gives_a_copy_its_own_class(use) -> bool:
     """A capability use that only reads or sets a plain name's class or its bases (no chain such as
-    `x.__class__.__bases__[0].__subclasses__()`, the sandbox escape, which stays refused)."""
+    `x.__class__.__bases__[0].__subclasses__()`, the sandbox escape, which stays refused).
+
+    V2 sees one use at a time; class_changes_beyond_own_copy (V4) admits only the recipe's exact statement."""
     return use.kind == "dynamic code" and _OWN_CLASS.fullmatch(use.text) is not None
+
+
+def _own_class_statement(stmt: ast.stmt, previous: ast.stmt | None) -> list[ast.Attribute]:
+    """The `X.__class__` target and `C.__bases__` read of the own-class statement, after `C = type(X)`; else []."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Attribute)
+            and isinstance(stmt.targets[0].value, ast.Name) and isinstance(stmt.value, ast.Call)
+            and len(stmt.value.args) == 3 and isinstance(stmt.value.args[2], ast.DictComp)):
+        return []
+    x = stmt.targets[0].value.id
+    names = [n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)]
+    comp = stmt.value.args[2].generators[0].target if stmt.value.args[2].generators else None
+    if len(names) < 2 or not isinstance(comp, ast.Tuple) or len(comp.elts) != 2 \
+            or not all(isinstance(e, ast.Name) for e in comp.elts):
+        return []
+    c, k, v = names[1], comp.elts[0].id, comp.elts[1].id
+    shape = ast.parse(_OWN_CLASS_SHAPE.format(x=x, c=c, k=k, v=v)).body[0]
+    made = ast.parse(f"{c} = type({x})").body[0]
+    if ast.dump(stmt) != ast.dump(shape) or previous is None or ast.dump(previous) != ast.dump(made):
+        return []
+    return [stmt.targets[0], stmt.value.args[1]]
+
+
+def _class_dunder_uses(tree: ast.AST) -> Counter:
+    """(text, set or read) of each `__class__`/`__bases__` attribute outside the own-class statement."""
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                for index, stmt in enumerate(block):
+                    allowed |= {id(a) for a in _own_class_statement(stmt, block[index - 1] if index else None)}
+    return Counter(
+        (ast.unparse(n), "sets" if isinstance(n.ctx, (ast.Store, ast.Del)) else "reads")
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and n.attr in _CLASS_DUNDERS and id(n) not in allowed
+    )
+
+
+def _bound_builtins(tree: ast.AST) -> set[str]:
+    """`type` or `vars` rebound by the module: the own-class statement would then call something else."""
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    bound |= {a.asname or a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    return bound & {"type", "vars"}
+
+
+def class_changes_beyond_own_copy(original: cst.Module, candidate: cst.Module) -> list[str]:
+    """Uses of `__class__`/`__bases__` the edit adds, other than giving a copied layer a clone of its own class.
+
+    V2 lets those attributes through one by one; here the whole statement must be the recipe's own
+    (a hostile edit could swap the evaluated model's class for one that replays the dense model's
+    outputs, or rewrite a torch class's bases for every model)."""
+    try:
+        before, after = ast.parse(original.code), ast.parse(candidate.code)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    problems = [
+        f"capability: the edit {how} `{text}` other than to give a copied layer a clone of its own class "
+        f"(`C = type(layer)`, then `layer.__class__ = type(C.__name__, C.__bases__, ...vars(C)...)`)"
+        for (text, how) in (_class_dunder_uses(after) - _class_dunder_uses(before)).elements()
+    ]
+    if "__class__" in candidate.code:
+        problems += [f"the edit rebinds the builtin `{name}`, which the own-class copy calls"
+                     for name in sorted(_bound_builtins(after) - _bound_builtins(before))]
+    return list(dict.fromkeys(problems))
 
 
 class OptimizePruneRules(TaskRules):
@@ -280,6 +355,9 @@ class OptimizePruneRules(TaskRules):
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:
             return ["the script has no torch model to prune"]
+        foreign = class_changes_beyond_own_copy(original, candidate)
+        if foreign:
+            return foreign
         pruners = {"global_unstructured", "l1_unstructured", "random_unstructured"}
         found = find_call(candidate, pruners)
         if found is None:

@@ -8,8 +8,9 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import code
 from mlops_adapt.tasks.optimize_prune.rules import (
-    gives_a_copy_its_own_class,
+    class_changes_beyond_own_copy,
     evaluated_after,
+    gives_a_copy_its_own_class,
     find_call,
     is_copy_save,
     is_report_statement,
@@ -37,6 +38,9 @@ class OptimizeQuantizeRules(TaskRules):
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:
             return ["the script has no torch model to quantize"]
+        foreign = class_changes_beyond_own_copy(original, candidate)
+        if foreign:
+            return foreign
         found = find_call(candidate, {"quantize_dynamic"})
         if found is None:
             return ["no dynamic quantization (torch.ao.quantization.quantize_dynamic) was added"]
