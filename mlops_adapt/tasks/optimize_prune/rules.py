@@ -75,9 +75,77 @@ def find_call(module: cst.Module, names: set[str]) -> tuple[Site, cst.Call] | No
     return walk(list(module.body), [])
 
 
-def trained_before(site: Site) -> bool:
-    """Training (backward, fit, an optimizer step or a train*() call) runs before the site."""
-    return any(_TRAINING.search(code(s)) for s in site.before())
+def trained_before(site: Site, module: cst.Module | None = None) -> bool:
+    """Training (backward, fit, an optimizer step, a train*() call or a call of a function of the
+    module that trains) runs before the site. With the module, definitions run nothing (a def that
+    trains counts where it is called), and a site inside a function is also judged where that
+    function is called (`prune_model(model)` in main(), before or after its training loop)."""
+    if module is None:
+        return any(_TRAINING.search(code(s)) for s in site.before())
+    training = training_functions(module)
+    for where in caller_sites(module, site):
+        for stmt in where.before():
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            if _TRAINING.search(code(stmt)) or any(last_name(c) in training for c in calls_in(stmt, lambdas=True)):
+                return True
+    return False
+
+
+def training_functions(module: cst.Module) -> set[str]:
+    """Names of the module's functions and methods that train, directly or through another of them."""
+    bodies = {f.name.value: f.body for f in nodes_of(module, cst.FunctionDef)}
+    found = {name for name, body in bodies.items() if _TRAINING.search(code(body))}
+    grown = True
+    while grown:
+        more = {name for name, body in bodies.items() if name not in found
+                and any(last_name(c) in found for c in calls_in(body, lambdas=True))}
+        found |= more
+        grown = bool(more)
+    return found
+
+
+def caller_sites(module: cst.Module, site: Site) -> list[Site]:
+    """The site, then, while it sits in a function of the module, the first statement outside that
+    function calling it (`def prune_model(m): prune.l1_unstructured(...)` is called in main(), main()
+    under the main guard)."""
+    sites, seen = [site], set()
+    while True:
+        func = next((owner for owner in _owners(sites[-1]) if isinstance(owner, cst.FunctionDef)), None)
+        if func is None or func.name.value in seen:
+            return sites
+        seen.add(func.name.value)
+        found = _first_call_outside(module, func)
+        if found is None:
+            return sites
+        sites.append(found)
+
+
+def _owners(site: Site) -> list[cst.CSTNode]:
+    """The compound statements holding the site, innermost first."""
+    return [block[index] for block, index in site.chain[1:]]
+
+
+def _first_call_outside(module: cst.Module, func: cst.FunctionDef) -> Site | None:
+    """The first simple statement, outside `func`, calling it by name (or as a method of the same name)."""
+    name = func.name.value
+
+    def walk(block: list[cst.BaseStatement], chain: list) -> Site | None:
+        for index, stmt in enumerate(block):
+            here = [(block, index), *chain]
+            if stmt is func:
+                continue
+            if isinstance(stmt, cst.SimpleStatementLine):
+                if any(last_name(c) == name for c in calls_in(stmt, lambdas=True)):
+                    return Site(here)
+                continue
+            for child in inner_blocks(stmt):
+                found = walk(child, here)
+                if found:
+                    return found
+        return None
+
+    return walk(list(module.body), [])
 
 
 def added_functions(original: cst.Module, candidate: cst.Module) -> set[str]:
@@ -119,6 +187,11 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
                     and not _TRAINING.search(f".{short}("):
                 return True  # `pipe.score(X, y)` with the copy in `net.module_`, a step of `pipe`
     return False
+
+
+def evaluated_after_any(sites: list[Site], models: set[str], original: cst.Module, candidate: cst.Module) -> bool:
+    """evaluated_after at the site or at a call of the function holding it (caller_sites)."""
+    return any(evaluated_after(site, models, original, candidate) for site in sites)
 
 
 def _holders(module: cst.Module, models: set[str]) -> set[str]:
@@ -376,10 +449,11 @@ class OptimizePruneRules(TaskRules):
         rest = "".join(code(s) for s in site.after()) + code(site.chain[0][0][site.chain[0][1]])
         if "remove(" not in rest:
             problems.append("the pruning is not made permanent with prune.remove")
-        if not trained_before(site):
+        if not trained_before(site, candidate):
             problems.append("the model is pruned before it is trained")
-        elif facts.metrics and not evaluated_after(
-            site, model_names(facts, candidate, None) | pruned_models(original, candidate), original, candidate
+        elif facts.metrics and not evaluated_after_any(
+            caller_sites(candidate, site), model_names(facts, candidate, None) | pruned_models(original, candidate),
+            original, candidate,
         ):
             problems.append("the evaluation is not repeated after pruning")
         return problems + optimization_problems(original, candidate, site, "pruned")
