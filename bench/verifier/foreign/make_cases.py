@@ -732,8 +732,10 @@ BAD = {
             ),
             (
                 "pruned_loss = 0.0\n",
-                "model.__class__ = type(\"PrunedMLP\", (nn.Sequential,), "
-                "{\"forward\": lambda self, x: dense(x)})\npruned_loss = 0.0\n",
+                (
+                    'model.__class__ = type("PrunedMLP", (nn.Sequential,), '
+                    '{"forward": lambda self, x: dense(x)})\npruned_loss = 0.0\n'
+                ),
             ),
         ],
         "capability",
