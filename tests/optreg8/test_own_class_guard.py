@@ -1,6 +1,7 @@
 """The torch recipes may give a copied, parametrized layer a clone of its own class (`layer.__class__ = ...`);
 `mlops-adapt verify` accepts exactly that statement and rejects any other edit that sets `__class__` or
-`__bases__` (a class swapped to fake the evaluation, a torch class's bases rewritten) or rebinds `type`."""
+`__bases__` (a class swapped to fake the evaluation, a torch class's bases rewritten), rebinds `type`, or
+patches the model's `forward` (on the model or its class)."""
 
 from __future__ import annotations
 
@@ -40,11 +41,18 @@ OWN_CLASS_TEMPLATE = ('{c} = {made}\n{x}.__class__ = type({c}.__name__, {c}.__ba
                       '{{k: v for k, v in vars({c}).items() if k not in ("__dict__", "__weakref__")}})\n')
 HOSTILE = {
     # The evaluated model's class swapped for one whose forward answers for it.
-    "class swapped": "net.__class__ = type('Net', (nn.Sequential,), {'forward': lambda self, x: x[:, :2]})\n",
+    "class swapped": ("net.__class__ = type('Net', (nn.Sequential,), {'forward': lambda self, x: x[:, :2]})\n",
+                      "capability"),
+    # The same swap through object.__setattr__, which V2's setattr rule would not name.
+    "class swapped by __setattr__": ("object.__setattr__(net, '__class__', nn.Identity)\n", "capability"),
     # Every Sequential's bases rewritten, through a plain name so V2's per-attribute gate lets it by.
-    "bases rewritten": "seq = nn.Sequential\nseq.__bases__ = (nn.Module,)\n",
+    "bases rewritten": ("seq = nn.Sequential\nseq.__bases__ = (nn.Module,)\n", "capability"),
     # The recipe's statement, but the "own" class is another one.
-    "foreign class in the own-class shape": OWN_CLASS_TEMPLATE.format(c="cls", made="nn.Identity", x="net"),
+    "foreign class in the own-class shape": (OWN_CLASS_TEMPLATE.format(c="cls", made="nn.Identity", x="net"),
+                                             "capability"),
+    # No dunder at all: the model's forward, or its class's, replaced.
+    "forward patched": ("net.forward = lambda x: x[:, :2]\n", "replaces `net.forward`"),
+    "class method patched": ("type(net).forward = lambda self, x: x[:, :2]\n", "replaces `type(net).forward`"),
 }
 
 
@@ -71,14 +79,15 @@ def test_the_recipes_own_class_statement_is_accepted_and_a_class_swap_is_not(tmp
     candidate = _recipe_output(task)
     code, reasons = _verify(tmp_path, capsys, task, candidate)
     assert code == 0, reasons
-    code, reasons = _verify(tmp_path, capsys, task, candidate + HOSTILE["class swapped"])
+    code, reasons = _verify(tmp_path, capsys, task, candidate + HOSTILE["class swapped"][0])
     assert code == 1 and "capability" in reasons and "net.__class__" in reasons, reasons
 
 
 @pytest.mark.parametrize("hostile", sorted(HOSTILE))
 def test_prune_rejects_other_class_changes(tmp_path, capsys, hostile):
-    code, reasons = _verify(tmp_path, capsys, "optimize-prune", _recipe_output("optimize-prune") + HOSTILE[hostile])
-    assert code == 1 and "capability" in reasons, reasons
+    line, reason = HOSTILE[hostile]
+    code, reasons = _verify(tmp_path, capsys, "optimize-prune", _recipe_output("optimize-prune") + line)
+    assert code == 1 and reason in reasons, reasons
 
 
 def test_a_rebound_type_voids_the_own_class_statement(tmp_path, capsys):

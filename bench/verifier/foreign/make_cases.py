@@ -744,6 +744,18 @@ BAD = {
             "'pruned' figures are the dense model's"
         ),
     ),
+    "bad_prune_forward_patched": (
+        "prune_torch_mlp_l1_loop",
+        [
+            (
+                "# prune 40% of the smallest",
+                "import copy\n\ndense = copy.deepcopy(model)\n# prune 40% of the smallest",
+            ),
+            ("pruned_loss = 0.0\n", "model.forward = dense\npruned_loss = 0.0\n"),
+        ],
+        "replaces",
+        "the pruned model's forward is replaced by a dense copy: the 'pruned' figures are the dense model's",
+    ),
     "bad_quantize_not_evaluated": (
         "quantize_digits_cnn_legacy_namespace",
         [

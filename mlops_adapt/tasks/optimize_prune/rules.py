@@ -413,6 +413,36 @@ def class_changes_beyond_own_copy(original: cst.Module, candidate: cst.Module) -
     return list(dict.fromkeys(problems))
 
 
+# Methods that decide what evaluating a model computes: replaced on an instance or a class, the figures
+# printed "after pruning" need not come from the pruned weights at all.
+_RUNNING_METHODS = frozenset({
+    "forward", "__call__", "_call_impl", "predict", "predict_proba", "decision_function", "score",
+    "transform", "__getattr__", "__getattribute__",
+})
+
+
+def method_patches(original: cst.Module, candidate: cst.Module) -> list[str]:
+    """Assignments the edit adds that replace behaviour rather than data: a model's (or any object's)
+    `forward`/`predict`..., an attribute of `type(x)` or of a class the script defines."""
+    def patched(source: str) -> Counter:
+        tree = ast.parse(source)
+        classes = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+        targets = [t for n in ast.walk(tree) if isinstance(n, ast.Assign) for t in n.targets]
+        targets += [n.target for n in ast.walk(tree) if isinstance(n, (ast.AugAssign, ast.AnnAssign))]
+        flat = [e for t in targets for e in (t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t])]
+        return Counter(
+            ast.unparse(t) for t in flat if isinstance(t, ast.Attribute) and (
+                t.attr in _RUNNING_METHODS or isinstance(t.value, ast.Call)
+                or (isinstance(t.value, ast.Name) and t.value.id in classes))
+        )
+    try:
+        added = patched(candidate.code) - patched(original.code)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    return [f"the edit replaces `{text}`: patching a model's or a class's methods changes what the evaluation "
+            "runs, so its figures need not come from the optimized weights" for text in sorted(added)]
+
+
 class OptimizePruneRules(TaskRules):
     TASK = SPEC.id
     SCOPE = "additive"
@@ -428,7 +458,7 @@ class OptimizePruneRules(TaskRules):
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:
             return ["the script has no torch model to prune"]
-        foreign = class_changes_beyond_own_copy(original, candidate)
+        foreign = class_changes_beyond_own_copy(original, candidate) + method_patches(original, candidate)
         if foreign:
             return foreign
         pruners = {"global_unstructured", "l1_unstructured", "random_unstructured"}

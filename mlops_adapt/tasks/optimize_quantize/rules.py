@@ -15,6 +15,7 @@ from mlops_adapt.tasks.optimize_prune.rules import (
     gives_a_copy_its_own_class,
     is_copy_save,
     is_report_statement,
+    method_patches,
     model_names,
     optimization_problems,
     trained_before,
@@ -39,7 +40,7 @@ class OptimizeQuantizeRules(TaskRules):
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:
             return ["the script has no torch model to quantize"]
-        foreign = class_changes_beyond_own_copy(original, candidate)
+        foreign = class_changes_beyond_own_copy(original, candidate) + method_patches(original, candidate)
         if foreign:
             return foreign
         found = find_call(candidate, {"quantize_dynamic"})
