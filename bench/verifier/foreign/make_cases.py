@@ -751,7 +751,7 @@ BAD = {
                 "# prune 40% of the smallest",
                 "import copy\n\ndense = copy.deepcopy(model)\n# prune 40% of the smallest",
             ),
-            ("pruned_loss = 0.0\n", "model.forward = dense\npruned_loss = 0.0\n"),
+            ("pruned_loss = 0.0\n", "model.forward = dense.forward\npruned_loss = 0.0\n"),
         ],
         "replaces",
         "the pruned model's forward is replaced by a dense copy: the 'pruned' figures are the dense model's",

@@ -59,7 +59,7 @@ zeros = sum(int((m.weight == 0).sum()) for m in model.modules() if isinstance(m,
 total = sum(m.weight.nelement() for m in model.modules() if isinstance(m, nn.Linear))
 print(f"sparsity: {100.0 * zeros / total:.1f}%")
 
-model.forward = dense
+model.forward = dense.forward
 pruned_loss = 0.0
 pruned_correct = 0
 with torch.no_grad():
