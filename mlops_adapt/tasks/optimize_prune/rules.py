@@ -176,7 +176,9 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
             short = last_name(call) or ""
             if short in _NOT_EVALUATION or short in measuring:
                 continue
-            if code(call.func) in models or any(names_in(a.value) & models for a in call.args):
+            # `score(model)`, or a copy swapped into an attribute: `score(wrapped.module)`.
+            if code(call.func) in models or any(names_in(a.value) & models or code(a.value) in models
+                                                for a in call.args):
                 return True
             if isinstance(call.func, cst.Attribute) and code(call.func.value) in models \
                     and not _TRAINING.search(f".{short}("):
