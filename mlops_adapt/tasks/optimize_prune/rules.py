@@ -87,7 +87,9 @@ def trained_before(site: Site, module: cst.Module | None = None) -> bool:
         for stmt in where.before():
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 continue
-            if _TRAINING.search(code(stmt)) or any(last_name(c) in training for c in calls_in(stmt, lambdas=True)):
+            # A training function called, or handed on (`Thread(target=fit_worker)`, `pool.map(train, ...)`).
+            if _TRAINING.search(code(stmt)) or names_in(stmt) & training \
+                    or any(last_name(c) in training for c in calls_in(stmt, lambdas=True)):
                 return True
     return False
 
