@@ -837,7 +837,36 @@ def _evaluation(candidates: list[cst.BaseStatement], model: str, scan: Scan, glo
                         assigned.append(name)
     if not any(_does_work(s) for s in chosen):
         return [], []
+    seeded = _seeded_generators(candidates, chosen)
+    if seeded:
+        # `gen = torch.Generator().manual_seed(s)` then sampling with `generator=gen`: repeated from
+        # the same seed, the optimized copy is scored on the same noise as the model.
+        _take_starts(seeded, chosen, derived, assigned, candidates)
     return chosen, assigned
+
+
+# A random generator built from a seed: `torch.Generator().manual_seed(s)`, `np.random.default_rng(s)`.
+_SEEDED_RNG = re.compile(r"\b(manual_seed|default_rng|RandomState)\(\s*[^)\s]")
+
+
+def _seeded_generators(candidates: list[cst.BaseStatement], chosen: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """The statements that bind a seeded random generator the evaluation reads before it (and none of it binds)."""
+    taken = {id(s) for s in chosen}
+    bound = {n for s in chosen for n in _binds(s)}
+    found: dict[str, cst.BaseStatement] = {}
+    for stmt in candidates:
+        if id(stmt) in taken:
+            # A generator read here was seeded by the last binding before: that one is repeated.
+            read = names_in(stmt) - bound
+            if any(name in read for name in found):
+                break
+            continue
+        if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Assign):
+            names = _binds(stmt)
+            if len(names) == 1 and names[0] not in bound and _SEEDED_RNG.search(code(stmt.body[0].value)):
+                found[names[0]] = stmt
+    read = set().union(*(names_in(s) for s in chosen))
+    return [stmt for name, stmt in found.items() if name in read]
 
 
 def _take_starts(starts: list[cst.BaseStatement], chosen: list[cst.BaseStatement], derived: set[str],

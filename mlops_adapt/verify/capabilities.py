@@ -62,6 +62,8 @@ _DUNDER_ESCAPES = frozenset({
     "__class__", "__subclasses__", "__globals__", "__code__", "__builtins__", "__getattribute__",
     "__reduce__", "__reduce_ex__", "__bases__", "__mro__", "__closure__", "__func__", "__self__",
     "__loader__", "__spec__", "__import__",
+    # `object.__setattr__(model, "__class__", Fake)`: setattr by another name (setattr itself is dynamic code).
+    "__setattr__", "__delattr__",
 })
 
 

@@ -35,7 +35,9 @@ def test_a_samplers_step_is_evaluation_and_the_sampling_is_repeated(task):
     suffix = SUFFIX[task]
     code = _static(task, "reverse_sampler_loop.py")
     after = code[code.index("Evaluation after"):]
-    assert f"    x_{suffix} = walker.step(out_{suffix}, t_{suffix}, x_{suffix}, rng)\n" in after
+    # The seeded generator it samples with is seeded again: the copy is scored on the same noise.
+    assert f"rng_{suffix} = torch.Generator().manual_seed(2)\n" in after
+    assert f"    x_{suffix} = walker.step(out_{suffix}, t_{suffix}, x_{suffix}, rng_{suffix})\n" in after
     assert f'print(f"spread gap {{spread_gap(x_{suffix}, held):.4f}}")\n' in after
 
 

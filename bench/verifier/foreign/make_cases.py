@@ -723,6 +723,39 @@ BAD = {
         "before",
         "the untrained model is pruned (and the masks made permanent) before training",
     ),
+    "bad_prune_class_swap": (
+        "prune_torch_mlp_l1_loop",
+        [
+            (
+                "# prune 40% of the smallest",
+                "import copy\n\ndense = copy.deepcopy(model)\n# prune 40% of the smallest",
+            ),
+            (
+                "pruned_loss = 0.0\n",
+                (
+                    'model.__class__ = type("PrunedMLP", (nn.Sequential,), '
+                    '{"forward": lambda self, x: dense(x)})\npruned_loss = 0.0\n'
+                ),
+            ),
+        ],
+        "capability",
+        (
+            "the pruned model's class is swapped for one whose forward runs a dense copy: the "
+            "'pruned' figures are the dense model's"
+        ),
+    ),
+    "bad_prune_forward_patched": (
+        "prune_torch_mlp_l1_loop",
+        [
+            (
+                "# prune 40% of the smallest",
+                "import copy\n\ndense = copy.deepcopy(model)\n# prune 40% of the smallest",
+            ),
+            ("pruned_loss = 0.0\n", "model.forward = dense.forward\npruned_loss = 0.0\n"),
+        ],
+        "replaces",
+        "the pruned model's forward is replaced by a dense copy: the 'pruned' figures are the dense model's",
+    ),
     "bad_quantize_not_evaluated": (
         "quantize_digits_cnn_legacy_namespace",
         [

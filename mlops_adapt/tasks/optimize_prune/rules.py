@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from collections import Counter
@@ -74,9 +75,79 @@ def find_call(module: cst.Module, names: set[str]) -> tuple[Site, cst.Call] | No
     return walk(list(module.body), [])
 
 
-def trained_before(site: Site) -> bool:
-    """Training (backward, fit, an optimizer step or a train*() call) runs before the site."""
-    return any(_TRAINING.search(code(s)) for s in site.before())
+def trained_before(site: Site, module: cst.Module | None = None) -> bool:
+    """Training (backward, fit, an optimizer step, a train*() call or a call of a function of the
+    module that trains) runs before the site. With the module, definitions run nothing (a def that
+    trains counts where it is called), and a site inside a function is also judged where that
+    function is called (`prune_model(model)` in main(), before or after its training loop)."""
+    if module is None:
+        return any(_TRAINING.search(code(s)) for s in site.before())
+    training = training_functions(module)
+    for where in caller_sites(module, site):
+        for stmt in where.before():
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            # A training function called, or handed on (`Thread(target=fit_worker)`, `pool.map(train, ...)`).
+            if _TRAINING.search(code(stmt)) or names_in(stmt) & training \
+                    or any(last_name(c) in training for c in calls_in(stmt, lambdas=True)):
+                return True
+    return False
+
+
+def training_functions(module: cst.Module) -> set[str]:
+    """Names of the module's functions and methods that train, directly or through another of them."""
+    bodies = {f.name.value: f.body for f in nodes_of(module, cst.FunctionDef)}
+    found = {name for name, body in bodies.items() if _TRAINING.search(code(body))}
+    grown = True
+    while grown:
+        more = {name for name, body in bodies.items() if name not in found
+                and any(last_name(c) in found for c in calls_in(body, lambdas=True))}
+        found |= more
+        grown = bool(more)
+    return found
+
+
+def caller_sites(module: cst.Module, site: Site) -> list[Site]:
+    """The site, then, while it sits in a function of the module, the first statement outside that
+    function calling it (`def prune_model(m): prune.l1_unstructured(...)` is called in main(), main()
+    under the main guard)."""
+    sites, seen = [site], set()
+    while True:
+        func = next((owner for owner in _owners(sites[-1]) if isinstance(owner, cst.FunctionDef)), None)
+        if func is None or func.name.value in seen:
+            return sites
+        seen.add(func.name.value)
+        found = _first_call_outside(module, func)
+        if found is None:
+            return sites
+        sites.append(found)
+
+
+def _owners(site: Site) -> list[cst.CSTNode]:
+    """The compound statements holding the site, innermost first."""
+    return [block[index] for block, index in site.chain[1:]]
+
+
+def _first_call_outside(module: cst.Module, func: cst.FunctionDef) -> Site | None:
+    """The first simple statement, outside `func`, calling it by name (or as a method of the same name)."""
+    name = func.name.value
+
+    def walk(block: list[cst.BaseStatement], chain: list) -> Site | None:
+        for index, stmt in enumerate(block):
+            here = [(block, index), *chain]
+            if stmt is func:
+                continue
+            if isinstance(stmt, cst.SimpleStatementLine):
+                if any(last_name(c) == name for c in calls_in(stmt, lambdas=True)):
+                    return Site(here)
+                continue
+            for child in inner_blocks(stmt):
+                found = walk(child, here)
+                if found:
+                    return found
+        return None
+
+    return walk(list(module.body), [])
 
 
 def added_functions(original: cst.Module, candidate: cst.Module) -> set[str]:
@@ -107,7 +178,9 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
             short = last_name(call) or ""
             if short in _NOT_EVALUATION or short in measuring:
                 continue
-            if code(call.func) in models or any(names_in(a.value) & models for a in call.args):
+            # `score(model)`, or a copy swapped into an attribute: `score(wrapped.module)`.
+            if code(call.func) in models or any(names_in(a.value) & models or code(a.value) in models
+                                                for a in call.args):
                 return True
             if isinstance(call.func, cst.Attribute) and code(call.func.value) in models \
                     and not _TRAINING.search(f".{short}("):
@@ -118,6 +191,11 @@ def evaluated_after(site: Site, models: set[str], original: cst.Module, candidat
                     and not _TRAINING.search(f".{short}("):
                 return True  # `pipe.score(X, y)` with the copy in `net.module_`, a step of `pipe`
     return False
+
+
+def evaluated_after_any(sites: list[Site], models: set[str], original: cst.Module, candidate: cst.Module) -> bool:
+    """evaluated_after at the site or at a call of the function holding it (caller_sites)."""
+    return any(evaluated_after(site, models, original, candidate) for site in sites)
 
 
 def _holders(module: cst.Module, models: set[str]) -> set[str]:
@@ -257,12 +335,116 @@ def _no_pruning_call(candidate: cst.Module, pruners: set[str]) -> str:
 # `layer.__class__ = ...` and `cls.__bases__`: a copied parametrized layer given a class of its own
 # before its parametrizations are removed (deepcopy shares the class with the trained model's layer).
 _OWN_CLASS = re.compile(r"[A-Za-z_]\w*\.__(class|bases)__")
+# The one statement that may use them (runtime.own_class, quantize's folded_copy, register's
+# _plain_copy), right after `C = type(X)`: X gets a clone of its own class, so it behaves the same.
+_OWN_CLASS_SHAPE = (
+    "{x}.__class__ = type({c}.__name__, {c}.__bases__, "
+    "{{{k}: {v} for {k}, {v} in vars({c}).items() if {k} not in ('__dict__', '__weakref__')}})"
+)
+_CLASS_DUNDERS = ("__class__", "__bases__")
 
 
 def gives_a_copy_its_own_class(use) -> bool:
     """A capability use that only reads or sets a plain name's class or its bases (no chain such as
-    `x.__class__.__bases__[0].__subclasses__()`, the sandbox escape, which stays refused)."""
+    `x.__class__.__bases__[0].__subclasses__()`, the sandbox escape, which stays refused).
+
+    V2 sees one use at a time; class_changes_beyond_own_copy (V4) admits only the recipe's exact statement."""
     return use.kind == "dynamic code" and _OWN_CLASS.fullmatch(use.text) is not None
+
+
+def _own_class_statement(stmt: ast.stmt, previous: ast.stmt | None) -> list[ast.Attribute]:
+    """The `X.__class__` target and `C.__bases__` read of the own-class statement, after `C = type(X)`; else []."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Attribute)
+            and isinstance(stmt.targets[0].value, ast.Name) and isinstance(stmt.value, ast.Call)
+            and len(stmt.value.args) == 3 and isinstance(stmt.value.args[2], ast.DictComp)):
+        return []
+    x = stmt.targets[0].value.id
+    names = [n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)]
+    comp = stmt.value.args[2].generators[0].target if stmt.value.args[2].generators else None
+    if len(names) < 2 or not isinstance(comp, ast.Tuple) or len(comp.elts) != 2 \
+            or not all(isinstance(e, ast.Name) for e in comp.elts):
+        return []
+    c, k, v = names[1], comp.elts[0].id, comp.elts[1].id
+    shape = ast.parse(_OWN_CLASS_SHAPE.format(x=x, c=c, k=k, v=v)).body[0]
+    made = ast.parse(f"{c} = type({x})").body[0]
+    if ast.dump(stmt) != ast.dump(shape) or previous is None or ast.dump(previous) != ast.dump(made):
+        return []
+    return [stmt.targets[0], stmt.value.args[1]]
+
+
+def _class_dunder_uses(tree: ast.AST) -> Counter:
+    """(text, set or read) of each `__class__`/`__bases__` attribute outside the own-class statement."""
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                for index, stmt in enumerate(block):
+                    allowed |= {id(a) for a in _own_class_statement(stmt, block[index - 1] if index else None)}
+    return Counter(
+        (ast.unparse(n), "sets" if isinstance(n.ctx, (ast.Store, ast.Del)) else "reads")
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and n.attr in _CLASS_DUNDERS and id(n) not in allowed
+    )
+
+
+def _bound_builtins(tree: ast.AST) -> set[str]:
+    """`type` or `vars` rebound by the module: the own-class statement would then call something else."""
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    bound |= {a.asname or a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    return bound & {"type", "vars"}
+
+
+def class_changes_beyond_own_copy(original: cst.Module, candidate: cst.Module) -> list[str]:
+    """Uses of `__class__`/`__bases__` the edit adds, other than giving a copied layer a clone of its own class.
+
+    V2 lets those attributes through one by one; here the whole statement must be the recipe's own
+    (a hostile edit could swap the evaluated model's class for one that replays the dense model's
+    outputs, or rewrite a torch class's bases for every model)."""
+    try:
+        before, after = ast.parse(original.code), ast.parse(candidate.code)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    problems = [
+        f"capability: the edit {how} `{text}` other than to give a copied layer a clone of its own class "
+        f"(`C = type(layer)`, then `layer.__class__ = type(C.__name__, C.__bases__, ...vars(C)...)`)"
+        for (text, how) in (_class_dunder_uses(after) - _class_dunder_uses(before)).elements()
+    ]
+    if "__class__" in candidate.code:
+        problems += [f"the edit rebinds the builtin `{name}`, which the own-class copy calls"
+                     for name in sorted(_bound_builtins(after) - _bound_builtins(before))]
+    return list(dict.fromkeys(problems))
+
+
+# Methods that decide what evaluating a model computes: replaced on an instance or a class, the figures
+# printed "after pruning" need not come from the pruned weights at all.
+_RUNNING_METHODS = frozenset({
+    "forward", "__call__", "_call_impl", "predict", "predict_proba", "decision_function", "score",
+    "transform", "__getattr__", "__getattribute__",
+})
+
+
+def method_patches(original: cst.Module, candidate: cst.Module) -> list[str]:
+    """Assignments the edit adds that replace behaviour rather than data: a model's (or any object's)
+    `forward`/`predict`..., an attribute of `type(x)` or of a class the script defines."""
+    def patched(source: str) -> Counter:
+        tree = ast.parse(source)
+        classes = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+        targets = [t for n in ast.walk(tree) if isinstance(n, ast.Assign) for t in n.targets]
+        targets += [n.target for n in ast.walk(tree) if isinstance(n, (ast.AugAssign, ast.AnnAssign))]
+        flat = [e for t in targets for e in (t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t])]
+        return Counter(
+            ast.unparse(t) for t in flat if isinstance(t, ast.Attribute) and (
+                t.attr in _RUNNING_METHODS or isinstance(t.value, ast.Call)
+                or (isinstance(t.value, ast.Name) and t.value.id in classes))
+        )
+    try:
+        added = patched(candidate.code) - patched(original.code)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    return [f"the edit replaces `{text}`: patching a model's or a class's methods changes what the evaluation "
+            "runs, so its figures need not come from the optimized weights" for text in sorted(added)]
 
 
 class OptimizePruneRules(TaskRules):
@@ -280,6 +462,9 @@ class OptimizePruneRules(TaskRules):
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:
             return ["the script has no torch model to prune"]
+        foreign = class_changes_beyond_own_copy(original, candidate) + method_patches(original, candidate)
+        if foreign:
+            return foreign
         pruners = {"global_unstructured", "l1_unstructured", "random_unstructured"}
         found = find_call(candidate, pruners)
         if found is None:
@@ -298,10 +483,11 @@ class OptimizePruneRules(TaskRules):
         rest = "".join(code(s) for s in site.after()) + code(site.chain[0][0][site.chain[0][1]])
         if "remove(" not in rest:
             problems.append("the pruning is not made permanent with prune.remove")
-        if not trained_before(site):
+        if not trained_before(site, candidate):
             problems.append("the model is pruned before it is trained")
-        elif facts.metrics and not evaluated_after(
-            site, model_names(facts, candidate, None) | pruned_models(original, candidate), original, candidate
+        elif facts.metrics and not evaluated_after_any(
+            caller_sites(candidate, site), model_names(facts, candidate, None) | pruned_models(original, candidate),
+            original, candidate,
         ):
             problems.append("the evaluation is not repeated after pruning")
         return problems + optimization_problems(original, candidate, site, "pruned")

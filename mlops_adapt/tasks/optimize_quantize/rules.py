@@ -6,13 +6,16 @@ import re
 
 import libcst as cst
 
-from mlops_adapt.analysis.exprs import code
+from mlops_adapt.analysis.exprs import code, nodes_of
 from mlops_adapt.tasks.optimize_prune.rules import (
-    gives_a_copy_its_own_class,
-    evaluated_after,
+    caller_sites,
+    class_changes_beyond_own_copy,
+    evaluated_after_any,
     find_call,
+    gives_a_copy_its_own_class,
     is_copy_save,
     is_report_statement,
+    method_patches,
     model_names,
     optimization_problems,
     trained_before,
@@ -37,6 +40,9 @@ class OptimizeQuantizeRules(TaskRules):
     def postconditions(self, original, candidate, facts, options):
         if "torch" not in facts.imports:
             return ["the script has no torch model to quantize"]
+        foreign = class_changes_beyond_own_copy(original, candidate) + method_patches(original, candidate)
+        if foreign:
+            return foreign
         found = find_call(candidate, {"quantize_dynamic"})
         if found is None:
             return ["no dynamic quantization (torch.ao.quantization.quantize_dynamic) was added"]
@@ -47,10 +53,11 @@ class OptimizeQuantizeRules(TaskRules):
             problems.append("quantize_dynamic does not target the Linear layers ({nn.Linear})")
         if "qint8" not in code(call):
             problems.append("quantize_dynamic does not use dtype=torch.qint8")
-        if not trained_before(site):
+        if not trained_before(site, candidate):
             problems.append("the model is quantized before it is trained")
-        elif facts.metrics and not evaluated_after(
-            site, with_aliases(candidate, model_names(facts, candidate, call)), original, candidate
+        elif facts.metrics and not evaluated_after_any(
+            caller_sites(candidate, site), with_aliases(candidate, _quantized_models(candidate, call) or model_names(facts, candidate, call)),
+            original, candidate,
         ):
             problems.append("the evaluation is not repeated on the quantized model")
         # A float64 model is quantized through a float32 copy (`copy.deepcopy(model).float()`).
@@ -64,6 +71,19 @@ class OptimizeQuantizeRules(TaskRules):
                 )
         problems += _weights_read_after(site, model_names(facts, candidate, call))
         return problems + optimization_problems(original, candidate, site, "quantized")
+
+
+def _quantized_models(candidate: cst.Module, call: cst.Call) -> set[str]:
+    """The names holding the quantized model: quantize_dynamic returns a new model (the float one
+    is unchanged, so evaluating it again is no evaluation of the quantized one), unless inplace=True."""
+    names = {
+        code(target.target) for node in nodes_of(candidate, cst.Assign) if node.value is call
+        for target in node.targets if isinstance(target.target, (cst.Name, cst.Attribute))
+    }
+    inplace = any(a.keyword is not None and a.keyword.value == "inplace" and code(a.value) == "True" for a in call.args)
+    if inplace and call.args:
+        names.add(code(call.args[0].value))
+    return names
 
 
 def _weights_read_after(site, models: set[str]) -> list[str]:

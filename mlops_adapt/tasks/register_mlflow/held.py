@@ -25,10 +25,12 @@ from mlops_adapt.transforms.base import Unsupported
 _DEFERRED = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Lambda)
 
 
-def _collections_of(loop: cst.For, model: TrainedModel) -> tuple[set[str], set[str]]:
-    """(dicts, lists) that hold the loop's models: the one it walks, and those it fills with them."""
+def _collections_of(loop: cst.For, model: TrainedModel) -> tuple[set[str], set[str], dict[str, int]]:
+    """(dicts, lists, tupled) that hold the loop's models: the one it walks, and those it fills with
+    them; `tupled` maps a dict filled with records (`results[dist] = (nll, bst)`) to the model's place in each."""
     dicts: set[str] = set()
     lists: set[str] = set()
+    tupled: dict[str, int] = {}
     if model.defined_at is loop:  # `for name, model in MODELS.items()`: MODELS holds them
         walked = loop.iter
         if isinstance(walked, cst.Call) and isinstance(walked.func, cst.Attribute):
@@ -42,17 +44,39 @@ def _collections_of(loop: cst.For, model: TrainedModel) -> tuple[set[str], set[s
                 for target in small.targets:
                     if isinstance(target.target, cst.Subscript):  # fitted[name] = model
                         dicts.add(code(target.target.value))
+            if isinstance(small, cst.Assign) and isinstance(small.value, cst.Tuple):
+                places = [i for i, e in enumerate(small.value.elements)
+                          if isinstance(e.value, cst.Name) and e.value.value == model.var]
+                for target in small.targets:
+                    if isinstance(target.target, cst.Subscript) and len(places) == 1:  # results[k] = (nll, model)
+                        tupled[code(target.target.value)] = places[0]
             for call in calls_in(small):
                 held = [a for a in call.args if isinstance(a.value, cst.Name) and a.value.value == model.var]
                 if last_name(call) == "append" and held and isinstance(call.func, cst.Attribute):
                     lists.add(code(call.func.value))  # fitted.append(model)
-    return dicts, lists
+    return dicts, lists, tupled
 
 
 def _chosen_key(key: cst.BaseExpression) -> bool:
     """`best_name`, `int(np.argmax(scores))`: a key the script computed; `models[0]` or `fitted["rf"]`
     only looks at one element, it does not choose it."""
     return not (is_literal(key) or isinstance(key, cst.UnaryOperation))
+
+
+def _index_of(node: cst.Subscript) -> cst.BaseExpression | None:
+    """The one index of `a[i]`, or None for a slice or several indices."""
+    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        return node.slice[0].slice.value
+    return None
+
+
+def _picked_record(node: cst.CSTNode, tupled: dict[str, int]) -> bool:
+    """`results[best_dist][1]`: the model's place in the record a computed key picks out of `results`."""
+    if not isinstance(node, cst.Subscript) or not isinstance(node.value, cst.Subscript):
+        return False
+    place, key = _index_of(node), _index_of(node.value)
+    return (code(node.value.value) in tupled and key is not None and _chosen_key(key)
+            and isinstance(place, cst.Integer) and int(place.value) == tupled[code(node.value.value)])
 
 
 def _held_in(value: cst.BaseExpression, dicts: set[str], lists: set[str]) -> bool:
@@ -66,8 +90,8 @@ def kept_from_collection(tree: cst.Module, loop: cst.For, model: TrainedModel) -
     """(statement, expression) where, after the loop that trains the models, the script takes one of
     them out of the collection holding them: `best = fitted[best_name]`, `joblib.dump(fitted[k], ...)`,
     `best = max(models, key=...)` over a list of models. None when it takes none (or all of them)."""
-    dicts, lists = _collections_of(loop, model)
-    if not dicts and not lists:
+    dicts, lists, tupled = _collections_of(loop, model)
+    if not dicts and not lists and not tupled:
         return None
     block = next((b for b in nested_blocks(list(tree.body), into_defs=True) if any(s is loop for s in b)), None)
     if block is None:
@@ -84,6 +108,10 @@ def kept_from_collection(tree: cst.Module, loop: cst.For, model: TrainedModel) -
                     and value.args and code(value.args[0].value) in lists):
                 return stmt, target.value  # best = max(fitted, key=lambda m: m.score(X_test, y_test))
             for node in iter_nodes(small, skip=_DEFERRED):
+                picked = _picked_record(node, tupled)
+                if picked:
+                    # `bst = results[best_dist][1]`: the model's place in the record the script chose.
+                    return (stmt, target.value) if target is not None and value is node else (stmt, code(node))
                 if (isinstance(node, cst.Subscript) and _held_in(node.value, dicts, lists) and len(node.slice) == 1
                         and isinstance(node.slice[0].slice, cst.Index) and _chosen_key(node.slice[0].slice.value)):
                     if target is not None and value is node:

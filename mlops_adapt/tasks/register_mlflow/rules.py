@@ -9,7 +9,10 @@ import libcst as cst
 
 from mlops_adapt.analysis.exprs import calls_in, code
 from mlops_adapt.tasks.hpo_optuna.dataflow import Frame, Program, last_attr, root_name
-from mlops_adapt.tasks.optimize_prune.rules import gives_a_copy_its_own_class
+from mlops_adapt.tasks.optimize_prune.rules import (
+    class_changes_beyond_own_copy,
+    gives_a_copy_its_own_class,
+)
 from mlops_adapt.tasks.register_mlflow import SPEC
 from mlops_adapt.tasks.track_mlflow.rules import ENDS, STARTS
 from mlops_adapt.verify.rules.base import Recommendation, TaskRules
@@ -53,6 +56,9 @@ class RegisterMlflowRules(TaskRules):
         return gives_a_copy_its_own_class(use)
 
     def postconditions(self, original, candidate, facts, options):
+        foreign = class_changes_beyond_own_copy(original, candidate)
+        if foreign:
+            return foreign
         calls = library_calls(candidate, "mlflow", STARTS, ENDS)
         problems = []
         log_models = [c for c in calls if c.name.endswith(".log_model")]

@@ -140,13 +140,21 @@ def _composition(tree: cst.Module, model: TrainedModel, search_settings: bool = 
     found, todo, seen = [start], [start], set()
     while todo:
         node = todo.pop()
-        for name in {n.value for n in iter_nodes(node) if isinstance(n, cst.Name)} - seen:
+        for name in _names_held(node) - seen:
             seen.add(name)
             for value in assigned.get(name, ()):
                 value = _without_search_settings(value) if search_settings else value
                 found.append(value)
                 todo.append(value)
     return found
+
+
+def _names_held(node: cst.CSTNode) -> set[str]:
+    """The names a value is built from; not a subscript's key (`records[best][0]` holds an element
+    of `records`, not `best`, which a `max(records, key=lambda ...)` chose)."""
+    keys = {id(n) for sub in iter_nodes(node) if isinstance(sub, cst.Subscript)
+            for element in sub.slice for n in iter_nodes(element)}
+    return {n.value for n in iter_nodes(node) if isinstance(n, cst.Name) and id(n) not in keys}
 
 
 def own_code_held(tree: cst.Module, model: TrainedModel, search_settings: bool = False) -> str | None:
