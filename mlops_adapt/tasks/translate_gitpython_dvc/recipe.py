@@ -370,10 +370,99 @@ def untranslatable_call(
                 f"`{code(call)}`: the output of a `git archive` command holds the .dvc files, not the data; "
                 "only `repo.archive(...)` is translated (from the revision's data read with DVC)"
             )
-        why = unmatched_git_layout(call, method, owner, names)
+        why = unmatched_git_layout(call, method, owner, names) or git_only_history(call, method, owner, names, consts, globs)
         if why:
             return f"`{code(call)}`: {why}"
+    for op in nodes_of(tree, cst.BinaryOperation):
+        if _nested_tree_read(op, consts, globs):
+            return f"`{code(op)}`: {_NESTED_TREE}"
+    if _attrs_of_listed_files(tree, names):
+        return _CHECK_ATTR
     return None
+
+
+# Git features that carry or search the data's bytes through git itself (why, for the refusal).
+_PICKAXE = (
+    "`git log -S/-G` (pickaxe) searches the content of each commit's changes; once DVC versions the data, "
+    "git stores only .dvc files, whose text is a hash, so no commit would match (DVC cannot search data history; "
+    "read each revision with `dvc.api.read(path, rev=...)` and compare instead)"
+)
+_PATCHES = (
+    "a patch made by `git format-patch` and applied by `git am` carries the data's changed lines through git; "
+    "once DVC versions the data the patch holds only a .dvc file's new hash, and the receiving repository has no "
+    "copy of that data in its DVC cache or remote, so the patch cannot deliver it"
+)
+_BUNDLE = (
+    "a `git bundle` ships a repository as one file; once DVC versions the data the bundle holds only the .dvc "
+    "files, and a clone or pull from it gets no data (the data would need a DVC remote shipped with it, "
+    "which is not translated)"
+)
+_NESTED_TREE = (
+    "a path walked folder by folder through a commit's tree: once DVC versions the data, the folder is a .dvc "
+    "file or ignored by git, so the tree has no such entry (read the file with `dvc.api.read(path, rev=...)`)"
+)
+_CHECK_ATTR = (
+    "`git check-attr` over the files `git ls-files` lists: once DVC versions the data, git tracks only the "
+    ".dvc files, so the files listed and their attributes change; DVC has no counterpart of .gitattributes"
+)
+
+
+def _call_words(call: cst.Call) -> list[str]:
+    """The string words of a call's positional arguments (and of a list handed to `execute`)."""
+    words = [string_value(a.value) or "" for a in call.args if a.keyword is None]
+    return words + [string_value(e.value) or "" for a in call.args if isinstance(a.value, cst.List) for e in a.value.elements]
+
+
+def git_only_history(
+    call: cst.Call, method: str, owner: cst.BaseExpression, names: gp.GitNames,
+    consts: gp.Constants | None, globs: tuple[str, ...],
+) -> str | None:
+    """Why a call searches or ships the data through git (pickaxe, patches, bundles), or None."""
+    git_cmd = gp.is_git_cmd(owner, names)
+    if not (git_cmd or gp.is_repo(owner, names)):
+        return None
+    words = _call_words(call)
+    keywords = {a.keyword.value for a in call.args if a.keyword is not None}
+    if method in ("log", "iter_commits", "execute") and (method != "execute" or "log" in words):
+        pickaxe = keywords & {"S", "G"} or any(re.match(r"-[SG]|--pickaxe", w) for w in words)
+        if pickaxe and not _names_only_code(call, words, consts, globs):
+            return _PICKAXE
+    if git_cmd and (method in ("format_patch", "am") or (method == "execute" and {"format-patch", "am"} & set(words))):
+        return _PATCHES
+    if git_cmd and (method == "bundle" or (method == "execute" and "bundle" in words)):
+        return _BUNDLE
+    return None
+
+
+def _names_only_code(call: cst.Call, words: list[str], consts: gp.Constants | None, globs: tuple[str, ...]) -> bool:
+    """Whether the paths after `--` of a git call are all known to be code (so git still holds their history)."""
+    if "--" not in words:
+        return False
+    positional = [a.value for a in call.args if a.keyword is None]
+    paths = positional[words.index("--") + 1:]
+    return bool(paths) and all(gp.classify_expr(p, consts, globs) == "code" for p in paths)
+
+
+def _nested_tree_read(op: cst.BinaryOperation, consts: gp.Constants | None, globs: tuple[str, ...]) -> bool:
+    """`X.tree / "folder" / "file"`: a tree walked through a folder that may be data."""
+    left = op.left
+    if not (isinstance(op.operator, cst.Divide) and isinstance(left, cst.BinaryOperation)):
+        return False
+    if not (isinstance(left.operator, cst.Divide) and gp.is_tree(left.left)):
+        return False
+    parts = [string_value(left.right), string_value(op.right)]
+    if None in parts:
+        return True  # a folder known only at run time may be data
+    return gp.classify_expr(cst.SimpleString(repr("/".join(parts))), consts, globs) != "code"  # type: ignore[arg-type]
+
+
+def _attrs_of_listed_files(tree: cst.Module, names: gp.GitNames) -> bool:
+    """Whether the script asks `git check-attr` and lists git's tracked files (`git ls-files`)."""
+    methods = set()
+    for call in nodes_of(tree, cst.Call):
+        if isinstance(call.func, cst.Attribute) and gp.is_git_cmd(call.func.value, names):
+            methods.add(call.func.attr.value)
+    return {"check_attr", "ls_files"} <= methods
 
 
 # Ways of laying data out in git that DVC has no faithful counterpart for (why, for the refusal).
