@@ -55,12 +55,14 @@ class Site:
         return [s for block, i in self.chain for s in block[i + 1 :]]
 
 
-def find_call(module: cst.Module, names: set[str]) -> tuple[Site, cst.Call] | None:
-    """The first simple statement calling one of `names`, with its enclosing statement lists."""
+def find_call(module: cst.Module, names: set[str], skip: cst.CSTNode | None = None) -> tuple[Site, cst.Call] | None:
+    """The first simple statement calling one of `names` (outside `skip`), with its enclosing statement lists."""
 
     def walk(block: list[cst.BaseStatement], chain: list) -> tuple[Site, cst.Call] | None:
         for index, stmt in enumerate(block):
             here = [(block, index), *chain]
+            if stmt is skip:
+                continue
             if isinstance(stmt, cst.SimpleStatementLine):
                 for call in calls_in(stmt, lambdas=True):
                     if last_name(call) in names:
@@ -130,24 +132,8 @@ def _owners(site: Site) -> list[cst.CSTNode]:
 
 def _first_call_outside(module: cst.Module, func: cst.FunctionDef) -> Site | None:
     """The first simple statement, outside `func`, calling it by name (or as a method of the same name)."""
-    name = func.name.value
-
-    def walk(block: list[cst.BaseStatement], chain: list) -> Site | None:
-        for index, stmt in enumerate(block):
-            here = [(block, index), *chain]
-            if stmt is func:
-                continue
-            if isinstance(stmt, cst.SimpleStatementLine):
-                if any(last_name(c) == name for c in calls_in(stmt, lambdas=True)):
-                    return Site(here)
-                continue
-            for child in inner_blocks(stmt):
-                found = walk(child, here)
-                if found:
-                    return found
-        return None
-
-    return walk(list(module.body), [])
+    found = find_call(module, {func.name.value}, skip=func)
+    return found[0] if found else None
 
 
 def added_functions(original: cst.Module, candidate: cst.Module) -> set[str]:
