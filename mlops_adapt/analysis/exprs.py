@@ -132,6 +132,16 @@ def iter_nodes(node: cst.CSTNode, skip: tuple[type, ...] = ()):
         stack.extend(reversed(children))
 
 
+
+def statement_lists(node: cst.CSTNode):
+    """Every statement list under `node` (a module's, a function's, a class's or an if's body), depth first.
+
+    statement_blocks differs: breadth first, with the enclosing function, and no class bodies."""
+    for block in iter_nodes(node, skip=(cst.BaseExpression,)):
+        body = getattr(block, "body", None)
+        if isinstance(body, (list, tuple)) and body and isinstance(body[0], cst.BaseStatement):
+            yield body
+
 def names_in(node: cst.CSTNode) -> set[str]:
     """Every bare Name used in a node."""
     return {n.value for n in iter_nodes(node) if type(n) is cst.Name}

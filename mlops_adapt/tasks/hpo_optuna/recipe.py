@@ -18,15 +18,16 @@ from mlops_adapt.analysis.exprs import (
     iter_nodes,
     last_name,
     names_in,
+    statement_lists,
     string_value,
 )
 from mlops_adapt.analysis.hpo import (
     Objective,
     Tunable,
+    assignment_value,
     choose_objective,
     collect_tunables,
     extra_metric_sites,
-    assignment_value,
     fits_numerically,
     is_literal_node,
     literal_value,
@@ -35,9 +36,12 @@ from mlops_adapt.analysis.hpo import (
 )
 from mlops_adapt.analysis.scan import MetricSite, ParamSite, Scan
 from mlops_adapt.analysis.sites import Ctx
-from mlops_adapt.vocabulary import direction_of, is_metric_name
 from mlops_adapt.tasks.hpo_optuna import SPEC
-from mlops_adapt.tasks.hpo_optuna.configs import parsed_dataclass_tunables, result_record_keys, sectioned_config_tunables
+from mlops_adapt.tasks.hpo_optuna.configs import (
+    parsed_dataclass_tunables,
+    result_record_keys,
+    sectioned_config_tunables,
+)
 from mlops_adapt.tasks.hpo_optuna.objective import (
     independent_of_trial,
     is_test_name,
@@ -57,6 +61,7 @@ from mlops_adapt.tasks.hpo_optuna.side_effects import (
     scratch_statement,
 )
 from mlops_adapt.transforms.base import Example, Recipe, SkipFile, Unsupported
+from mlops_adapt.vocabulary import direction_of, is_metric_name
 
 TRIAL = "optuna_trial"  # module-level handle on the running trial, read where hyperparameters are set
 DEFAULT_N_TRIALS = "20"  # `--option n_trials=N` changes it; the V5 sandbox caps any study at a few trials
@@ -1286,10 +1291,7 @@ def _sliced_constructions(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CS
     from the last quarter, each with its own other arguments. Returns (the later statement, the rebuild)."""
     found: list[tuple[cst.CSTNode, str]] = []
     taken = names_in(tree)
-    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
-        body = getattr(block, "body", None)
-        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
-            continue
+    for body in statement_lists(tree):
         made = [(i, one) for i, stmt in enumerate(body) if id(stmt) in runs and (one := _named_call(stmt))]
         for test_index, (test, test_call) in made:
             if not is_test_name(test):
@@ -1395,10 +1397,7 @@ def _complementary_slices(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CS
     each test slice has a training partner, the other rows of the same array with the same columns.
     A trial holds out the last quarter of the training rows in place of the test rows."""
     found: list[tuple[cst.CSTNode, str]] = []
-    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
-        body = getattr(block, "body", None)
-        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
-            continue
+    for body in statement_lists(tree):
         slices = [(index, one) for index, stmt in enumerate(body) if id(stmt) in runs for one in _row_slices(stmt)]
         tests = [(i, one) for i, one in slices if is_test_name(one[0])]
         pairs: list[tuple[str, str]] = []
@@ -1459,10 +1458,7 @@ def _left_out_last(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, 
     training item is held out: `user_items_train = {u: items[:-1] for ...}`, then both statements over it."""
     found: list[tuple[cst.CSTNode, str]] = []
     taken = names_in(tree)
-    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
-        body = getattr(block, "body", None)
-        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
-            continue
+    for body in statement_lists(tree):
         made = [(i, one, stmt) for i, stmt in enumerate(body) if id(stmt) in runs and (one := _named_value(stmt))]
         for test_index, (test, test_value), test_stmt in made:
             held = _group_element(test_value, train=False) if is_test_name(test) else None
@@ -1592,10 +1588,7 @@ def _dataset_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, 
     Returns (the later of the two statements, the re-split)."""
     own = _dataset_classes(tree)
     found: list[tuple[cst.CSTNode, str]] = []
-    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
-        body = getattr(block, "body", None)
-        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
-            continue
+    for body in statement_lists(tree):
         made: list[tuple[cst.CSTNode, str, str, str]] = []  # (statement, name, callee, "train"/"test")
         for stmt in body:
             if id(stmt) not in runs:
@@ -1625,10 +1618,7 @@ def _loader_pairs(tree: cst.Module, runs: set[int]) -> list[tuple[cst.CSTNode, s
     trial replaces the test dataset by a quarter of the training one. Returns (the first loader
     statement, the re-split)."""
     found: list[tuple[cst.CSTNode, str]] = []
-    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
-        body = getattr(block, "body", None)
-        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
-            continue
+    for body in statement_lists(tree):
         loaders: dict[str, tuple[cst.CSTNode, str]] = {}  # "train"/"test" -> (statement, dataset name)
         for stmt in body:
             one = _loader_statement(stmt) if id(stmt) in runs else None
@@ -1652,10 +1642,7 @@ def _loader_rebuilds(tree: cst.Module, runs: set[int], suggested: dict[int, str]
     that quarter. Returns (the later loader statement, the statements)."""
     found: list[tuple[cst.CSTNode, str]] = []
     taken = names_in(tree)
-    for block in iter_nodes(tree, skip=(cst.BaseExpression,)):
-        body = getattr(block, "body", None)
-        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
-            continue
+    for body in statement_lists(tree):
         loaders: dict[str, tuple[int, str, cst.Call]] = {}  # "train"/"test" -> (index, name, call)
         for index, stmt in enumerate(body):
             one = _loader_call(stmt) if id(stmt) in runs else None

@@ -14,6 +14,7 @@ from mlops_adapt.analysis.exprs import (
     code,
     iter_nodes,
     last_name,
+    statement_lists,
     string_value,
 )
 
@@ -360,10 +361,7 @@ def _stored_parameter(init: cst.FunctionDef, attribute: str) -> cst.Param | None
 def _literal_reads(module: cst.Module, literal: str, cls: str) -> list[tuple[cst.CSTNode, str]]:
     """Statements that read `literal` back, each with the one variable of its block holding an instance of `cls`."""
     found: list[tuple[cst.CSTNode, str]] = []
-    for block in iter_nodes(module, skip=(cst.BaseExpression,)):
-        body = getattr(block, "body", None)
-        if not isinstance(body, (list, tuple)) or not body or not isinstance(body[0], cst.BaseStatement):
-            continue
+    for body in statement_lists(module):
         holders = {
             code(small.targets[0].target)
             for stmt in body if isinstance(stmt, cst.SimpleStatementLine)
